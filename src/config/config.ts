@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * Every setting Breachdesk reads, with its default and the line that documents it.
+ * This module is the only reader of process.env; .env.example lists the same keys, and a
+ * test keeps the two in step.
+ */
+const boolean = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ message: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be at least 1" })
+    .max(max, { message: `must be at most ${max}` });
+
+export const settingDocs = {
+  NODE_ENV: "development | production | test. Production hides details from error pages.",
+  HOST: "Address the web server listens on (use 0.0.0.0 to accept connections from other machines).",
+  PORT: "TCP port of the web server.",
+  PUBLIC_URL: "Address people use to reach the app, used in links in emails (default: http://localhost:PORT).",
+  DATABASE_URL: "file:<path> for SQLite (created on first start), or postgresql://user:pass@host:5432/db.",
+  SESSION_SECRET: "Secret that signs session cookies; generated and kept in the database when unset.",
+  SESSION_TTL_HOURS: "Hours of inactivity after which a session ends.",
+  TRUST_PROXY: "true when behind a reverse proxy that sets X-Forwarded-For/Proto (then cookies are Secure over HTTPS).",
+  SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
+  SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
+  MAIL_FROM: "Sender address of every message Breachdesk sends.",
+  RUN_WORKER: "true runs the background worker inside the web process; false when `npm run worker` runs it.",
+  WORKER_POLL_MS: "Milliseconds between two polls of the job queue by an idle worker.",
+  LOGIN_MAX_FAILURES: "Failed sign-ins allowed per account (and five times that per address) in LOGIN_WINDOW_MINUTES.",
+  LOGIN_WINDOW_MINUTES: "Minutes a sign-in lock lasts, and the window in which failures are counted.",
+  LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
+} as const;
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce
+    .number({ message: "must be a port number" })
+    .int({ message: "must be a port number" })
+    .min(0, { message: "must be between 0 and 65535" })
+    .max(65535, { message: "must be between 0 and 65535" })
+    .default(3000),
+  PUBLIC_URL: z.string().url({ message: "must be an absolute URL such as https://breachdesk.example.org" }).optional(),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/breachdesk.db")
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
+      message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+    }),
+  SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  SESSION_TTL_HOURS: positiveInt(24 * 30).default(12),
+  TRUST_PROXY: boolean.default("false"),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), { message: "must start with smtp:// or smtps://" })
+    .optional(),
+  SMTP_POOL_SIZE: positiveInt(50).default(5),
+  MAIL_FROM: z.string().min(3).default("Breachdesk <breachdesk@localhost>"),
+  RUN_WORKER: boolean.default("true"),
+  WORKER_POLL_MS: positiveInt(60_000).default(1000),
+  LOGIN_MAX_FAILURES: positiveInt(100).default(5),
+  LOGIN_WINDOW_MINUTES: positiveInt(24 * 60).default(15),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+type Parsed = z.infer<typeof schema>;
+export type DatabaseKind = "sqlite" | "postgresql";
+export type Config = Parsed & { publicUrl: string; databaseKind: DatabaseKind };
+
+/** Thrown when the environment holds a bad value; the message names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the settings; empty strings count as unset. Throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(settingDocs)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        return `${key}=${JSON.stringify(input[key] ?? "")}: ${issue.message}`;
+      }),
+    );
+  }
+  const parsed = result.data;
+  return {
+    ...parsed,
+    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ""),
+    databaseKind: parsed.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql",
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { DatabaseKind } from "../config/config.js";
+import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
+
+/**
+ * The app is typed against the SQLite client so that PostgreSQL-only query options cannot
+ * slip in; both clients are generated from the same model and expose the same API.
+ */
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+/** Either the client or a transaction: what repositories accept. */
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: Db;
+  close(): Promise<void>;
+}
+
+/** Kind of database a DATABASE_URL names. */
+export function databaseKindOf(url: string): DatabaseKind {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
+}
+
+/** Absolute path of the SQLite file a file: URL names, relative paths from the working folder. */
+export function sqlitePathOf(url: string): string {
+  return resolve(url.replace(/^file:(\/\/)?/, "").split("?")[0] ?? "");
+}
+
+/**
+ * Opens the database a URL names. SQLite: creates the file's folder, and sets WAL (readers do
+ * not block the writer), foreign keys, a busy timeout and synchronous=NORMAL (durable in WAL
+ * mode except for the last transactions on power loss).
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  const kind = databaseKindOf(url);
+  if (kind === "postgresql") {
+    const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    await prisma.$connect();
+    return { kind, prisma: prisma as unknown as Db, close: () => prisma.$disconnect() };
+  }
+  const file = sqlitePathOf(url);
+  mkdirSync(dirname(file), { recursive: true });
+  const prisma = new SqliteClient({
+    adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }),
+  });
+  await prisma.$connect();
+  await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  return { kind, prisma, close: () => prisma.$disconnect() };
+}
