@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { Deps } from "./deps.js";
+import { AppError } from "./lib/errors.js";
+import { projectRoot } from "./lib/paths.js";
+import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { authRoutes } from "./modules/auth/auth.routes.js";
+import { homeRoutes } from "./modules/home/home.routes.js";
+import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
+import { findUserById } from "./modules/users/users.repository.js";
+import { usersRoutes } from "./modules/users/users.routes.js";
+import { isAllowed } from "./web/access.js";
+import { csrfProtection } from "./web/csrf.js";
+import { errorHandler, notFound } from "./web/errors.js";
+import { takeFlash } from "./web/flash.js";
+import { resolveSessionSecret, sessionMiddleware } from "./web/session.js";
+import { viewHelpers } from "./web/view-helpers.js";
+
+/** Paths reachable before the first administrator exists. */
+const SETUP_PATHS = ["/setup", "/healthz", "/static/"];
+
+/**
+ * Builds the Express app from its dependencies. Never listens: server.ts does, and tests
+ * drive the app through supertest.
+ */
+export async function createApp(deps: Deps): Promise<Express> {
+  const app = express();
+  const isProduction = deps.config.NODE_ENV === "production";
+  app.set("trust proxy", deps.config.TRUST_PROXY);
+  app.set("views", join(projectRoot, "views"));
+  app.set("view engine", "ejs");
+  app.set("view cache", isProduction);
+  app.disable("x-powered-by");
+  Object.assign(app.locals, viewHelpers);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/static/") === true },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)), remoteAddress: req.remoteAddress }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "script-src": ["'self'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "form-action": ["'self'"],
+          "frame-src": ["'self'"],
+          "frame-ancestors": ["'self'"],
+          // Off: on a plain-HTTP intranet address it would make the browser ask for HTTPS styles.
+          "upgrade-insecure-requests": null,
+        },
+      },
+      strictTransportSecurity: deps.config.TRUST_PROXY,
+    }),
+  );
+  app.use("/static", express.static(join(projectRoot, "public"), { maxAge: isProduction ? "1h" : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
+  app.use(express.json({ limit: "200kb" }));
+  app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
+  app.use(loadCurrentUser(deps));
+
+  let isSetUp = false;
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    isSetUp ||= (await deps.db.prisma.user.count()) > 0;
+    const isSetupPath = SETUP_PATHS.some((p) => req.path === p || (p.endsWith("/") && req.path.startsWith(p)));
+    if (!isSetUp && !isSetupPath) return res.redirect(303, "/setup");
+    if (isSetUp && req.path === "/setup") return next(new AppError("not_found", "Breachdesk is already set up."));
+    next();
+  });
+  app.use(csrfProtection);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.flashMessages = takeFlash(req);
+    res.locals.currentPath = req.path;
+    res.locals.can = (access: Parameters<typeof isAllowed>[1]) => isAllowed(res.locals.currentUser?.role, access);
+    res.locals.mailKind = deps.mailer.kind;
+    next();
+  });
+
+  app.use(homeRoutes(deps));
+  app.use(authRoutes(deps, () => {
+    isSetUp = true;
+  }));
+  app.use(usersRoutes(deps));
+  app.use(auditRoutes(deps));
+  app.use(mailCatcherRoutes(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** One-time links carry their secret in the path: logs keep only that there was one. */
+function redactUrl(url: string): string {
+  return url.replace(/^\/password\/set\/[^/?#]+/, "/password/set/[token]");
+}
+
+/** Puts the signed-in user on res.locals; a session of a deactivated or deleted user is ended. */
+function loadCurrentUser(deps: Deps) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const userId = req.session?.userId;
+    if (!userId) return next();
+    const user = await findUserById(deps.db.prisma, userId);
+    if (!user || user.status !== "active") {
+      delete req.session.userId;
+      return next();
+    }
+    res.locals.currentUser = user;
+    next();
+  };
+}

@@ -1,0 +1,55 @@
+import { type Config, ConfigError, loadConfig } from "./config/config.js";
+import { type Database, openDatabase } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { systemClock } from "./lib/clock.js";
+import { createLogger, type Logger } from "./lib/logger.js";
+
+/** Prints one boot step as a plain line, so a person starting the app sees where it stopped. */
+export function printStep(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Stops the process with a clear reason (the last step that failed, and what to fix). */
+export function failBoot(step: string, error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`✗ ${step}: ${message}\n`);
+  process.exit(1);
+}
+
+/** Where a database URL points, without its password. */
+export function describeDatabase(config: Config): string {
+  if (config.databaseKind === "sqlite") return `SQLite ${config.DATABASE_URL.replace(/^file:/, "")}`;
+  const url = new URL(config.DATABASE_URL);
+  return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/**
+ * The boot steps shared by the web server and the worker: read the configuration, apply
+ * pending migrations, connect. Each step prints a line; a failure stops the process naming it.
+ */
+export async function bootCore(): Promise<{ config: Config; db: Database; logger: Logger; clock: typeof systemClock }> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) failBoot("configuration", `${error.message}\nFix these settings (see .env.example) and start again.`);
+    throw error;
+  }
+  printStep(`✓ configuration read (database: ${describeDatabase(config)}; mail: ${config.SMTP_URL ? "SMTP relay" : "built-in mail catcher"})`);
+  const logger = createLogger(config.LOG_LEVEL);
+  try {
+    const result = await migrateDatabase(config.DATABASE_URL);
+    printStep(`✓ database migrated (${result.applied.length} applied now, ${result.alreadyApplied} before)`);
+  } catch (error) {
+    failBoot("database migration", error);
+  }
+  let db: Database;
+  try {
+    db = await openDatabase(config.DATABASE_URL);
+    await db.prisma.$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    failBoot("database connection", error);
+  }
+  printStep("✓ database connected");
+  return { config, db, logger, clock: systemClock };
+}

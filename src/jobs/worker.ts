@@ -1,0 +1,89 @@
+import type { Config } from "../config/config.js";
+import type { Database } from "../db/client.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { Mailer } from "../mail/mailer.js";
+import { JobDispatcher, type JobHandlers } from "./dispatcher.js";
+import { createHousekeepingHandlers, housekeepingJobs } from "./housekeeping.js";
+import { JobScheduler, type PeriodicJob } from "./scheduler.js";
+import { acquireWorkerLease, newWorkerHolder, type WorkerLease } from "./worker-guard.js";
+
+/** A stale SQLite worker lease blocks a new worker for at most this long. */
+const WORKER_LEASE_TTL_MS = 30_000;
+/** A job's claim without renewal; the dispatcher renews it while the handler runs. */
+const JOB_LEASE_MS = 5 * 60_000;
+
+export interface StartWorkerOptions {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  /** Handlers of the feature modules' job kinds (reminders, mail). */
+  extraHandlers?: JobHandlers;
+  extraPeriodicJobs?: PeriodicJob[];
+  /** Accepted for the mail job handlers (reminders, campaigns) that will send through it; unused so far. */
+  mailer?: Mailer;
+}
+
+export interface RunningWorker {
+  /** Recorded as claimedBy on the jobs it runs, and as the SQLite lease holder. */
+  readonly workerId: string;
+  /** Stops scheduling, waits for running jobs, and releases the SQLite lease. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the background worker: on SQLite only after taking the single-worker lease (throws
+ * AppError "conflict" when another worker holds it), then the job dispatcher and the periodic
+ * scheduler. Used inside the web process and by `npm run worker`.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config, db, clock } = options;
+  const logger = options.logger.child({ component: "worker" });
+  const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), options.extraHandlers);
+  const workerId = newWorkerHolder();
+
+  const dispatcher = new JobDispatcher({
+    db,
+    logger,
+    clock,
+    workerId,
+    pollMs: config.WORKER_POLL_MS,
+    leaseMs: JOB_LEASE_MS,
+    handlers,
+  });
+  const scheduler = new JobScheduler({ db, logger, clock, jobs: [...housekeepingJobs, ...(options.extraPeriodicJobs ?? [])] });
+  let stopping: Promise<void> | undefined;
+  const halt = () => {
+    stopping ??= (async () => {
+      await scheduler.stop();
+      await dispatcher.stop();
+    })();
+    return stopping;
+  };
+
+  // On PostgreSQL several workers may run: claims skip each other's locked rows.
+  let lease: WorkerLease | undefined;
+  if (db.kind === "sqlite") {
+    lease = await acquireWorkerLease(db, { holder: workerId, ttlMs: WORKER_LEASE_TTL_MS, clock, logger, onLost: () => void halt() });
+  }
+  dispatcher.start();
+  scheduler.start();
+  logger.info({ workerId, databaseKind: db.kind }, "worker started");
+
+  return {
+    workerId,
+    async stop() {
+      await halt();
+      await lease?.release();
+      logger.info({ workerId }, "worker stopped");
+    },
+  };
+}
+
+function mergeHandlers(base: JobHandlers, extra: JobHandlers = {}): JobHandlers {
+  for (const kind of Object.keys(extra)) {
+    if (Object.hasOwn(base, kind)) throw new Error(`job kind ${kind} has two handlers`);
+  }
+  return { ...base, ...extra };
+}

@@ -1,0 +1,118 @@
+import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import type { Database } from "../db/client.js";
+import { type Clock, systemClock } from "../lib/clock.js";
+import { newId } from "../lib/ids.js";
+import { type Mailer, MailRejectedError, normalizeMessageId, type OutgoingMail, type SentMail } from "./mailer.js";
+
+export interface CatcherMailerOptions {
+  db: Database;
+  /** Sender used when a message names none. */
+  from: string;
+  clock?: Clock;
+}
+
+/**
+ * Creates the built-in mail catcher: each message is composed exactly as the SMTP mailer
+ * would send it and kept as a CaughtMail row instead of leaving the machine; every
+ * recipient counts as accepted.
+ */
+export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
+  const clock = options.clock ?? systemClock;
+  let isClosed = false;
+
+  return {
+    kind: "catcher",
+    async send(mail: OutgoingMail): Promise<SentMail> {
+      if (isClosed) throw new Error("mailer is closed");
+      const now = clock.now();
+      const node = new MailComposer({
+        from: mail.from ?? options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.html !== undefined ? { html: mail.html } : {}),
+        ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
+        ...(mail.headers ? { headers: mail.headers } : {}),
+        date: now,
+      }).compile();
+      const envelope = node.getEnvelope();
+      // The SMTP mailer refuses these too (nodemailer's EENVELOPE), so both fail the same way.
+      if (envelope.to.length === 0) throw new MailRejectedError("No recipients defined");
+      if (!envelope.from) throw new MailRejectedError("No sender defined");
+
+      const raw = (await node.build()).toString("utf8");
+      const headers = parseHeaderBlock(raw);
+      const messageId = node.messageId();
+      const id = newId();
+      await options.db.prisma.caughtMail.create({
+        data: {
+          id,
+          messageId,
+          from: headers.From ?? envelope.from,
+          to: envelope.to.join(", "),
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html ?? null,
+          headers: JSON.stringify(headers),
+          createdAt: now,
+        },
+      });
+      return { messageId, accepted: [...envelope.to], rejected: [], response: `250 Kept by the mail catcher as ${id}` };
+    },
+    async close(): Promise<void> {
+      // The database belongs to the caller; there is nothing else to release.
+      isClosed = true;
+    },
+  };
+}
+
+/**
+ * Reads the top-level headers of a composed message into an object, unfolded and with
+ * RFC 2047 encoded words decoded, so the catcher pages show what a mail client would.
+ */
+function parseHeaderBlock(raw: string): Record<string, string> {
+  const end = raw.indexOf("\r\n\r\n");
+  const block = (end === -1 ? raw : raw.slice(0, end)).replace(/\r\n(?=[ \t])/g, "");
+  const headers: Record<string, string> = {};
+  for (const line of block.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon).trim();
+    const value = decodeMimeWords(line.slice(colon + 1).trim());
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  return headers;
+}
+
+const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+
+function decodeMimeWords(value: string): string {
+  // RFC 2047 section 6.2: whitespace between two adjacent encoded words is not part of the text.
+  const joined = value.replace(/(\?=)\s+(?==\?)/g, "$1");
+  return joined.replace(ENCODED_WORD, (_word, charset: string, encoding: string, text: string) => {
+    const bytes = encoding.toUpperCase() === "B" ? Buffer.from(text, "base64") : decodeQ(text);
+    return decodeCharset(bytes, charset.split("*")[0] ?? "utf-8");
+  });
+}
+
+function decodeQ(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    const hex = text.slice(i + 1, i + 3);
+    if (char === "=" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else if (char === "_") bytes.push(0x20);
+    else bytes.push(text.charCodeAt(i) & 0xff);
+  }
+  return Buffer.from(bytes);
+}
+
+function decodeCharset(bytes: Buffer, charset: string): string {
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return bytes.toString("utf8");
+  }
+}

@@ -1,0 +1,17 @@
+import type { Config } from "../config/config.js";
+import type { Database } from "../db/client.js";
+import type { Clock } from "../lib/clock.js";
+import { createCatcherMailer } from "./catcher-mailer.js";
+import type { Mailer } from "./mailer.js";
+import { createSmtpMailer } from "./smtp-mailer.js";
+
+/**
+ * Chooses the transport from the configuration: the SMTP pool when SMTP_URL is set, the
+ * built-in mail catcher otherwise, so nothing leaves the machine unless a relay is named.
+ */
+export function createMailer(config: Config, db: Database, clock?: Clock): Mailer {
+  if (config.SMTP_URL) {
+    return createSmtpMailer({ url: config.SMTP_URL, poolSize: config.SMTP_POOL_SIZE, from: config.MAIL_FROM });
+  }
+  return createCatcherMailer({ db, from: config.MAIL_FROM, ...(clock ? { clock } : {}) });
+}

@@ -1,0 +1,48 @@
+import type { Request, Response } from "express";
+import { DateTime } from "luxon";
+import type { Deps } from "../../deps.js";
+import { type AuditFilter, listAuditEntries, listAuditFacets } from "./audit.repository.js";
+import { verifyAuditChain } from "./audit.service.js";
+
+const PAGE_SIZE = 50;
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 200) : undefined;
+}
+
+/** A YYYY-MM-DD date from the filter form as the start of that day in UTC; ignores anything else. */
+function day(value: unknown, plusDays = 0): Date | undefined {
+  const raw = text(value);
+  if (!raw) return undefined;
+  const parsed = DateTime.fromISO(raw, { zone: "utc" });
+  return parsed.isValid ? parsed.startOf("day").plus({ days: plusDays }).toJSDate() : undefined;
+}
+
+export function createAuditHandlers(deps: Deps) {
+  return {
+    async list(req: Request, res: Response) {
+      const filter: AuditFilter = {
+        actor: text(req.query.actor),
+        action: text(req.query.action),
+        entityType: text(req.query.entityType),
+        entityId: text(req.query.entityId),
+        from: day(req.query.from),
+        to: day(req.query.to, 1),
+      };
+      const page = Math.max(1, Math.min(100_000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
+      const [{ entries, total }, facets] = await Promise.all([
+        listAuditEntries(deps.db.prisma, filter, { take: PAGE_SIZE, skip: (page - 1) * PAGE_SIZE }),
+        listAuditFacets(deps.db.prisma),
+      ]);
+      const query = Object.fromEntries(
+        ["actor", "action", "entityType", "entityId", "from", "to"].map((k) => [k, text(req.query[k]) ?? ""]),
+      );
+      res.render("audit/list", { title: "Audit log", entries, total, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), query, facets });
+    },
+
+    async verify(_req: Request, res: Response) {
+      const result = await verifyAuditChain(deps.db);
+      res.status(result.break ? 409 : 200).render("audit/verify", { title: "Audit chain verification", result });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Database, DbOrTx } from "../../db/client.js";
+import { lockAuditChain } from "../../db/dialect.js";
+import type { Clock } from "../../lib/clock.js";
+import { type ChainBreak, GENESIS_HASH, hashAuditEntry, verifyChainSegment } from "./audit-chain.js";
+import { findLastAuditEntry, insertAuditEntry, listAuditEntriesAfter } from "./audit.repository.js";
+
+/** Who made a change, as the audit log records it. */
+export interface Actor {
+  userId: string | null;
+  label: string;
+  ip: string | null;
+}
+
+export const systemActor: Actor = { userId: null, label: "system", ip: null };
+
+export interface AuditChange {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Keys whose values never enter the audit log. */
+const SECRET_KEYS = new Set(["passwordHash", "password", "tokenHash", "token"]);
+
+function toJson(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return JSON.stringify(value, (key, v) => (SECRET_KEYS.has(key) ? "[redacted]" : v));
+}
+
+/**
+ * Appends one entry to the audit chain inside the caller's transaction, so the change and its
+ * record commit or roll back together. Secrets (password hashes, tokens) are redacted.
+ */
+export async function recordAudit(db: Database, tx: DbOrTx, actor: Actor, change: AuditChange, clock: Clock) {
+  await lockAuditChain(db.kind, tx);
+  const last = await findLastAuditEntry(tx);
+  const fields = {
+    at: clock.now(),
+    actorId: actor.userId,
+    actorLabel: actor.label,
+    ip: actor.ip,
+    action: change.action,
+    entityType: change.entityType,
+    entityId: change.entityId ?? null,
+    before: toJson(change.before),
+    after: toJson(change.after),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  return insertAuditEntry(tx, { ...fields, hash: hashAuditEntry(fields) });
+}
+
+/** Runs fn in a transaction and appends its audit entry in the same transaction. */
+export async function withAudit<T>(
+  db: Database,
+  actor: Actor,
+  clock: Clock,
+  fn: (tx: DbOrTx) => Promise<{ result: T; audit: AuditChange }>,
+): Promise<T> {
+  return db.prisma.$transaction(async (tx) => {
+    const { result, audit } = await fn(tx);
+    await recordAudit(db, tx, actor, audit, clock);
+    return result;
+  });
+}
+
+export interface ChainVerification {
+  checked: number;
+  break: ChainBreak | null;
+}
+
+const VERIFY_BATCH = 2000;
+
+/** Walks the whole chain oldest first and reports the first entry that breaks it. */
+export async function verifyAuditChain(db: Database): Promise<ChainVerification> {
+  let afterSeq = 0;
+  let prevHash = GENESIS_HASH;
+  let checked = 0;
+  for (;;) {
+    const batch = await listAuditEntriesAfter(db.prisma, afterSeq, VERIFY_BATCH);
+    if (batch.length === 0) return { checked, break: null };
+    const result = verifyChainSegment(batch, prevHash);
+    if (result.break) return { checked: checked + batch.findIndex((e) => e.seq === result.break?.seq), break: result.break };
+    checked += batch.length;
+    prevHash = result.lastHash;
+    afterSeq = batch[batch.length - 1]!.seq;
+  }
+}

@@ -1,0 +1,126 @@
+import type { Request, Response } from "express";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { parseInput } from "../../lib/validation.js";
+import { actorOf, currentUser } from "../../web/access.js";
+import { flash } from "../../web/flash.js";
+import { createFirstAdmin, findUsableToken, requestPasswordReset, setPasswordWithToken } from "../users/users.service.js";
+import { forgotPasswordSchema, loginSchema, newPasswordSchema, setupSchema } from "../users/users.schemas.js";
+import { authenticate, recordLogout } from "./auth.service.js";
+
+/** Only same-site paths are followed after sign-in, never another host. */
+function safeNext(value: unknown): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
+}
+
+/** Starts a fresh session for a user: a new session id, so an id fixed before sign-in is worthless. */
+function signIn(req: Request, userId: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((error) => {
+      if (error) return reject(error);
+      req.session.userId = userId;
+      resolve();
+    }),
+  );
+}
+
+function formValues(req: Request, omit: string[] = []): Record<string, string> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => typeof v === "string" && !omit.includes(k) && k !== "_csrf")) as Record<string, string>;
+}
+
+/** Re-renders a form with its errors when the service refused the input; rethrows anything else. */
+function renderFormError(res: Response, view: string, error: unknown, locals: Record<string, unknown>) {
+  if (!(error instanceof AppError) || !["validation", "conflict", "unauthenticated", "rate_limited", "not_found", "unavailable"].includes(error.code)) {
+    throw error;
+  }
+  res.status(error.status).render(view, { ...locals, error: error.message, fieldErrors: error.fieldErrors });
+}
+
+export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
+  return {
+    showLogin(req: Request, res: Response) {
+      if (currentUser(res)) return res.redirect(303, "/");
+      res.render("auth/login", { title: "Sign in", values: {}, next: safeNext(req.query.next), fieldErrors: {} });
+    },
+
+    async login(req: Request, res: Response) {
+      const next = safeNext((req.body as Record<string, unknown>)?.next);
+      const locals = { title: "Sign in", values: formValues(req, ["password"]), next };
+      try {
+        const input = parseInput(loginSchema, req.body);
+        const user = await authenticate(deps, input.email, input.password, req.ip ?? null);
+        await signIn(req, user.id);
+        res.redirect(303, next);
+      } catch (error) {
+        renderFormError(res, "auth/login", error, locals);
+      }
+    },
+
+    async logout(req: Request, res: Response) {
+      const actor = actorOf(req, res);
+      if (actor.userId) await recordLogout(deps, actor);
+      await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      res.clearCookie("breachdesk.sid");
+      res.redirect(303, "/login?signedOut=1");
+    },
+
+    showSetup(_req: Request, res: Response) {
+      res.render("auth/setup", { title: "Set up Breachdesk", values: {}, fieldErrors: {} });
+    },
+
+    async setup(req: Request, res: Response) {
+      try {
+        const input = parseInput(setupSchema, req.body);
+        const user = await createFirstAdmin(deps, input, actorOf(req, res));
+        onSetupDone();
+        await signIn(req, user.id);
+        flash(req, "success", "Breachdesk is set up, and you are signed in as its first administrator.");
+        res.redirect(303, "/");
+      } catch (error) {
+        renderFormError(res, "auth/setup", error, { title: "Set up Breachdesk", values: formValues(req, ["password", "confirm"]) });
+      }
+    },
+
+    showForgot(_req: Request, res: Response) {
+      res.render("auth/forgot", { title: "Reset your password", values: {}, fieldErrors: {}, sent: false });
+    },
+
+    async forgot(req: Request, res: Response) {
+      try {
+        const { email } = parseInput(forgotPasswordSchema, req.body);
+        await requestPasswordReset(deps, email, actorOf(req, res));
+        res.render("auth/forgot", { title: "Reset your password", values: {}, fieldErrors: {}, sent: true });
+      } catch (error) {
+        renderFormError(res, "auth/forgot", error, { title: "Reset your password", values: formValues(req), sent: false });
+      }
+    },
+
+    async showSetPassword(req: Request, res: Response) {
+      const found = await findUsableToken(deps, String(req.params.token));
+      if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
+      res.render("auth/set-password", { title: "Choose a password", email: found.user.email, isInvite: found.purpose === "invite", fieldErrors: {} });
+    },
+
+    async setPassword(req: Request, res: Response) {
+      const token = String(req.params.token);
+      try {
+        const { password } = parseInput(newPasswordSchema, req.body);
+        const user = await setPasswordWithToken(deps, token, password, req.ip ?? null);
+        await signIn(req, user.id);
+        flash(req, "success", "Your password is set, and you are signed in.");
+        res.redirect(303, "/");
+      } catch (error) {
+        const found = await findUsableToken(deps, token);
+        if (!found) throw error;
+        renderFormError(res, "auth/set-password", error, {
+          title: "Choose a password",
+          email: found.user.email,
+          isInvite: found.purpose === "invite",
+        });
+      }
+    },
+  };
+}
+
+export { renderFormError, formValues };

@@ -1,0 +1,94 @@
+import type { Request, Response } from "express";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { parseInput } from "../../lib/validation.js";
+import { actorOf } from "../../web/access.js";
+import { flash } from "../../web/flash.js";
+import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { findUserById, listUsers } from "./users.repository.js";
+import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
+import { changeRole, createUser, deactivateUser, reactivateUser, resendInvitation } from "./users.service.js";
+
+const newUserLocals = { title: "Add a user", roles, roleLabels };
+
+/** Shows a refused change as a message on the page the admin came from. */
+async function withFlashOnRefusal(req: Request, res: Response, back: string, action: () => Promise<string>) {
+  try {
+    flash(req, "success", await action());
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    flash(req, "error", error.message);
+  }
+  res.redirect(303, back);
+}
+
+export function createUsersHandlers(deps: Deps) {
+  return {
+    async list(_req: Request, res: Response) {
+      res.render("users/list", { title: "Users", users: await listUsers(deps.db.prisma), roleLabels });
+    },
+
+    showNew(_req: Request, res: Response) {
+      res.render("users/new", { ...newUserLocals, values: { method: "invite", role: "manager" }, fieldErrors: {} });
+    },
+
+    async create(req: Request, res: Response) {
+      try {
+        const input = parseInput(createUserSchema, req.body);
+        const { user, link } = await createUser(deps, input, actorOf(req, res));
+        flash(
+          req,
+          "success",
+          link
+            ? `${user.name} was invited: an e-mail with a one-time link went to ${user.email}. If it does not arrive, send them this link: ${link}`
+            : `${user.name} can now sign in as ${user.role}.`,
+        );
+        res.redirect(303, `/admin/users/${user.id}`);
+      } catch (error) {
+        renderFormError(res, "users/new", error, { ...newUserLocals, values: formValues(req, ["password"]) });
+      }
+    },
+
+    async show(req: Request, res: Response) {
+      const user = await findUserById(deps.db.prisma, String(req.params.id));
+      if (!user) throw new AppError("not_found", "No such user.");
+      res.render("users/show", { title: user.name, user, roles, roleLabels });
+    },
+
+    async changeRole(req: Request, res: Response) {
+      const id = String(req.params.id);
+      await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
+        const role = parseInput(roleField, (req.body as Record<string, unknown>)?.role);
+        const user = await changeRole(deps, id, role, actorOf(req, res));
+        return `${user.name} is now ${user.role}.`;
+      });
+    },
+
+    async deactivate(req: Request, res: Response) {
+      const id = String(req.params.id);
+      await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
+        if ((req.body as Record<string, unknown>)?.confirm !== "yes") {
+          throw new AppError("validation", "Tick the box to confirm the deactivation.");
+        }
+        const user = await deactivateUser(deps, id, actorOf(req, res));
+        return `${user.name} is deactivated: they cannot sign in, and their sessions have ended.`;
+      });
+    },
+
+    async reactivate(req: Request, res: Response) {
+      const id = String(req.params.id);
+      await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
+        const user = await reactivateUser(deps, id, actorOf(req, res));
+        return `${user.name} is ${user.status === "active" ? "active again" : "back to invited: send a new invitation"}.`;
+      });
+    },
+
+    async reinvite(req: Request, res: Response) {
+      const id = String(req.params.id);
+      await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
+        const link = await resendInvitation(deps, id, actorOf(req, res));
+        return `A new invitation was sent; earlier links no longer work. If it does not arrive, send this link: ${link}`;
+      });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { User } from "../../generated/sqlite/client.js";
+
+export type { User };
+
+export function countUsers(db: DbOrTx) {
+  return db.user.count();
+}
+
+export function findUserById(db: DbOrTx, id: string) {
+  return db.user.findUnique({ where: { id } });
+}
+
+export function findUserByEmail(db: DbOrTx, email: string) {
+  return db.user.findUnique({ where: { email } });
+}
+
+export function listUsers(db: DbOrTx) {
+  return db.user.findMany({ orderBy: [{ status: "asc" }, { name: "asc" }] });
+}
+
+export function countActiveAdmins(db: DbOrTx) {
+  return db.user.count({ where: { role: "admin", status: "active" } });
+}
+
+export function insertUser(db: DbOrTx, data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash">) {
+  return db.user.create({ data });
+}
+
+export function updateUser(
+  db: DbOrTx,
+  id: string,
+  data: Partial<Pick<User, "name" | "role" | "status" | "passwordHash" | "lastLoginAt" | "deactivatedAt">>,
+) {
+  return db.user.update({ where: { id }, data });
+}
+
+export function insertUserToken(
+  db: DbOrTx,
+  data: { id: string; userId: string; purpose: "invite" | "reset"; tokenHash: string; expiresAt: Date },
+) {
+  return db.userToken.create({ data });
+}
+
+export function findUserToken(db: DbOrTx, tokenHash: string) {
+  return db.userToken.findUnique({ where: { tokenHash }, include: { user: true } });
+}
+
+/**
+ * Marks a token used only if it still is unused; returns false when another request used it
+ * first, so a link works exactly once.
+ */
+export async function consumeUserToken(db: DbOrTx, id: string, at: Date): Promise<boolean> {
+  const { count } = await db.userToken.updateMany({ where: { id, usedAt: null }, data: { usedAt: at } });
+  return count === 1;
+}
+
+/** Ends earlier links of the same purpose when a new one is sent. */
+export function retireUserTokens(db: DbOrTx, userId: string, purpose: "invite" | "reset", at: Date) {
+  return db.userToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: at } });
+}
+
+export function deleteSessionsOfUser(db: DbOrTx, userId: string) {
+  return db.session.deleteMany({ where: { userId } });
+}

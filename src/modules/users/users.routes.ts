@@ -1,0 +1,21 @@
+import { Router } from "express";
+import type { Deps } from "../../deps.js";
+import { mountRoutes } from "../../web/access.js";
+import { createUsersHandlers } from "./users.handlers.js";
+
+/** The administrators' user management pages. */
+export function usersRoutes(deps: Deps): Router {
+  const h = createUsersHandlers(deps);
+  const router = Router();
+  mountRoutes(router, [
+    { method: "get", path: "/admin/users", access: "admin", handler: h.list },
+    { method: "get", path: "/admin/users/new", access: "admin", handler: h.showNew },
+    { method: "post", path: "/admin/users", access: "admin", handler: h.create },
+    { method: "get", path: "/admin/users/:id", access: "admin", handler: h.show },
+    { method: "post", path: "/admin/users/:id/role", access: "admin", handler: h.changeRole },
+    { method: "post", path: "/admin/users/:id/deactivate", access: "admin", handler: h.deactivate },
+    { method: "post", path: "/admin/users/:id/reactivate", access: "admin", handler: h.reactivate },
+    { method: "post", path: "/admin/users/:id/invite", access: "admin", handler: h.reinvite },
+  ]);
+  return router;
+}

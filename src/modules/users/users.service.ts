@@ -1,0 +1,242 @@
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
+import { renderSystemEmail } from "../../mail/render.js";
+import { type Actor, withAudit } from "../audit/audit.service.js";
+import { hashPassword } from "../auth/passwords.js";
+import {
+  consumeUserToken,
+  countActiveAdmins,
+  countUsers,
+  deleteSessionsOfUser,
+  findUserByEmail,
+  findUserById,
+  findUserToken,
+  insertUser,
+  insertUserToken,
+  retireUserTokens,
+  updateUser,
+  type User,
+} from "./users.repository.js";
+import type { CreateUserInput, Role, SetupInput } from "./users.schemas.js";
+
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
+const RESET_TTL_MS = 3600_000;
+
+/** What the audit log keeps of a user: never the password hash. */
+function auditView(user: User) {
+  return { email: user.email, name: user.name, role: user.role, status: user.status };
+}
+
+/**
+ * Creates the first administrator. Refused once any user exists, inside the transaction, so
+ * two setup forms sent at once cannot both succeed.
+ */
+export async function createFirstAdmin(deps: Deps, input: SetupInput, actor: Actor): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    if ((await countUsers(tx)) > 0) throw new AppError("conflict", "Breachdesk is already set up. Sign in instead.");
+    const user = await insertUser(tx, {
+      id: newId(),
+      email: input.email,
+      name: input.name,
+      role: "admin",
+      status: "active",
+      passwordHash,
+    });
+    return { result: user, audit: { action: "user.setup", entityType: "user", entityId: user.id, after: auditView(user) } };
+  });
+}
+
+/**
+ * Creates a user (refusing a taken address). With method "invite" the user is e-mailed a
+ * one-time link to choose a password; the link is returned too, for the admin to pass on when
+ * mail does not arrive.
+ */
+export async function createUser(deps: Deps, input: CreateUserInput, actor: Actor): Promise<{ user: User; link?: string }> {
+  const passwordHash = input.method === "password" ? await hashPassword(input.password) : null;
+  const token = newSecretToken();
+  const user = await withAudit(deps.db, actor, deps.clock, async (tx) => {
+    if (await findUserByEmail(tx, input.email)) {
+      throw new AppError("conflict", "A user with this e-mail address exists already.", {
+        email: "This address is taken.",
+      });
+    }
+    const created = await insertUser(tx, {
+      id: newId(),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      status: input.method === "invite" ? "invited" : "active",
+      passwordHash,
+    });
+    if (input.method === "invite") await storeToken(deps, tx, created.id, "invite", token);
+    return {
+      result: created,
+      audit: { action: "user.create", entityType: "user", entityId: created.id, after: { ...auditView(created), method: input.method } },
+    };
+  });
+  if (input.method !== "invite") return { user };
+  const link = await sendTokenMail(deps, user, "invite", token, actor);
+  return { user, link };
+}
+
+/** Sends a fresh invitation (ending earlier links) to a user who has not yet set a password. */
+export async function resendInvitation(deps: Deps, userId: string, actor: Actor): Promise<string> {
+  const token = newSecretToken();
+  const user = await withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const found = await findUserById(tx, userId);
+    if (!found) throw new AppError("not_found", "No such user.");
+    if (found.status !== "invited") throw new AppError("conflict", "Only invited users who have not set a password can be invited again.");
+    await retireUserTokens(tx, found.id, "invite", deps.clock.now());
+    await storeToken(deps, tx, found.id, "invite", token);
+    return { result: found, audit: { action: "user.invite", entityType: "user", entityId: found.id } };
+  });
+  return sendTokenMail(deps, user, "invite", token, actor);
+}
+
+async function storeToken(deps: Deps, tx: Parameters<typeof insertUserToken>[0], userId: string, purpose: "invite" | "reset", token: string) {
+  const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
+  await insertUserToken(tx, {
+    id: newId(),
+    userId,
+    purpose,
+    tokenHash: sha256(token),
+    expiresAt: new Date(deps.clock.now().getTime() + ttl),
+  });
+}
+
+async function sendTokenMail(deps: Deps, user: User, purpose: "invite" | "reset", token: string, actor: Actor): Promise<string> {
+  const link = `${deps.config.publicUrl}/password/set/${token}`;
+  const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
+  const expiresAt = new Date(deps.clock.now().getTime() + ttl);
+  const content = await renderSystemEmail(purpose === "invite" ? "invite" : "password-reset", {
+    name: user.name,
+    invitedBy: actor.label,
+    link,
+    expiresAt: expiresAt.toUTCString(),
+  });
+  try {
+    await deps.mailer.send({ to: user.email, ...content });
+  } catch (error) {
+    deps.logger.error({ err: error, userId: user.id }, "could not send the %s e-mail", purpose);
+    throw new AppError(
+      "unavailable",
+      `The ${purpose === "invite" ? "invitation" : "reset"} e-mail could not be sent (${(error as Error).message}). Check the mail settings and try again.`,
+    );
+  }
+  return link;
+}
+
+/**
+ * Starts a password reset: mails a one-time link when an active account has this address, and
+ * does nothing otherwise, so the answer never tells whether an address has an account.
+ */
+export async function requestPasswordReset(deps: Deps, email: string, actor: Actor): Promise<void> {
+  const user = await findUserByEmail(deps.db.prisma, email);
+  if (!user || user.status !== "active") {
+    deps.logger.info({ email }, "password reset asked for an unknown or inactive account");
+    return;
+  }
+  const token = newSecretToken();
+  await withAudit(deps.db, { ...actor, label: actor.label === "anonymous" ? email : actor.label }, deps.clock, async (tx) => {
+    await retireUserTokens(tx, user.id, "reset", deps.clock.now());
+    await storeToken(deps, tx, user.id, "reset", token);
+    return { result: null, audit: { action: "user.password_reset_requested", entityType: "user", entityId: user.id } };
+  });
+  await sendTokenMail(deps, user, "reset", token, actor);
+}
+
+/** The user a one-time link belongs to, when the link is unused, unexpired and the account usable. */
+export async function findUsableToken(deps: Deps, token: string) {
+  const found = await findUserToken(deps.db.prisma, sha256(token));
+  if (!found || found.usedAt || found.expiresAt <= deps.clock.now() || found.user.status === "deactivated") return null;
+  return found;
+}
+
+/**
+ * Sets a password through a one-time link: the link is consumed atomically (a second use
+ * fails), an invited user becomes active, and every other session of the user ends.
+ */
+export async function setPasswordWithToken(deps: Deps, token: string, password: string, ip: string | null): Promise<User> {
+  const found = await findUsableToken(deps, token);
+  if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
+  const passwordHash = await hashPassword(password);
+  const actor: Actor = { userId: found.userId, label: found.user.email, ip };
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    if (!(await consumeUserToken(tx, found.id, deps.clock.now()))) {
+      throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
+    }
+    await deleteSessionsOfUser(tx, found.userId);
+    const user = await updateUser(tx, found.userId, {
+      passwordHash,
+      status: found.user.status === "invited" ? "active" : found.user.status,
+    });
+    return {
+      result: user,
+      audit: { action: found.purpose === "invite" ? "user.invitation_accepted" : "user.password_reset", entityType: "user", entityId: user.id },
+    };
+  });
+}
+
+/** Refuses a change that would leave no active administrator. */
+async function assertAdminRemains(tx: Parameters<typeof countActiveAdmins>[0], user: User) {
+  if (user.role === "admin" && user.status === "active" && (await countActiveAdmins(tx)) <= 1) {
+    throw new AppError("conflict", "This is the last active administrator. Make someone else an administrator first.");
+  }
+}
+
+/** Changes a user's role; never leaves the instance without an active administrator. */
+export async function changeRole(deps: Deps, userId: string, role: Role, actor: Actor): Promise<User> {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw new AppError("not_found", "No such user.");
+    if (user.role === role) return { result: user, audit: { action: "user.role_unchanged", entityType: "user", entityId: user.id } };
+    if (role !== "admin") await assertAdminRemains(tx, user);
+    const updated = await updateUser(tx, user.id, { role });
+    return {
+      result: updated,
+      audit: { action: "user.role_change", entityType: "user", entityId: user.id, before: { role: user.role }, after: { role } },
+    };
+  });
+}
+
+/**
+ * Deactivates a user: they can no longer sign in and their sessions end at once. The user
+ * row stays, so the audit trail they left keeps its author.
+ */
+export async function deactivateUser(deps: Deps, userId: string, actor: Actor): Promise<User> {
+  if (userId === actor.userId) throw new AppError("conflict", "You cannot deactivate your own account.");
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw new AppError("not_found", "No such user.");
+    if (user.status === "deactivated") throw new AppError("conflict", "This user is deactivated already.");
+    await assertAdminRemains(tx, user);
+    await deleteSessionsOfUser(tx, user.id);
+    await retireUserTokens(tx, user.id, "invite", deps.clock.now());
+    await retireUserTokens(tx, user.id, "reset", deps.clock.now());
+    const updated = await updateUser(tx, user.id, { status: "deactivated", deactivatedAt: deps.clock.now() });
+    return {
+      result: updated,
+      audit: { action: "user.deactivate", entityType: "user", entityId: user.id, before: auditView(user), after: auditView(updated) },
+    };
+  });
+}
+
+/** Lets a deactivated user sign in again (or be invited again when they never set a password). */
+export async function reactivateUser(deps: Deps, userId: string, actor: Actor): Promise<User> {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw new AppError("not_found", "No such user.");
+    if (user.status !== "deactivated") throw new AppError("conflict", "This user is not deactivated.");
+    const updated = await updateUser(tx, user.id, {
+      status: user.passwordHash ? "active" : "invited",
+      deactivatedAt: null,
+    });
+    return {
+      result: updated,
+      audit: { action: "user.reactivate", entityType: "user", entityId: user.id, before: auditView(user), after: auditView(updated) },
+    };
+  });
+}
+

@@ -1,0 +1,65 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from "express";
+import type { User } from "../generated/sqlite/client.js";
+import { AppError } from "../lib/errors.js";
+import type { Actor } from "../modules/audit/audit.service.js";
+import type { Role } from "../modules/users/users.schemas.js";
+
+/**
+ * Who may use a route. public: anyone, signed in or not. Roles are ranked: a manager may do
+ * what a viewer may, an admin what a manager may.
+ */
+export type Access = "public" | Role;
+
+const rank: Record<Role, number> = { viewer: 1, manager: 2, admin: 3 };
+
+export interface RouteSpec {
+  method: "get" | "post";
+  path: string;
+  access: Access;
+  handler: RequestHandler;
+}
+
+/** Every route the app serves, with its access level: the authorization test walks it. */
+export const routeTable: RouteSpec[] = [];
+
+/** The signed-in user of a request, or undefined. */
+export function currentUser(res: Response): User | undefined {
+  return res.locals.currentUser as User | undefined;
+}
+
+/** The audit actor of a request: the signed-in user (or "anonymous") and the client address. */
+export function actorOf(req: Request, res: Response): Actor {
+  const user = currentUser(res);
+  return { userId: user?.id ?? null, label: user?.email ?? "anonymous", ip: req.ip ?? null };
+}
+
+/** True when a user with this role may use a route of this access level. */
+export function isAllowed(role: Role | undefined, access: Access): boolean {
+  if (access === "public") return true;
+  return role !== undefined && rank[role] >= rank[access];
+}
+
+function guard(access: Access): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (access === "public") return next();
+    const user = currentUser(res);
+    if (!user) {
+      if (req.method === "GET" && req.accepts(["html", "json"]) === "html") {
+        return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      }
+      return next(new AppError("unauthenticated", "Sign in to continue."));
+    }
+    if (!isAllowed(user.role as Role, access)) {
+      return next(new AppError("forbidden", "Your role does not allow this. Ask an administrator if you need it."));
+    }
+    next();
+  };
+}
+
+/** Registers routes on a router, each behind its access guard, and records them in routeTable. */
+export function mountRoutes(router: Router, specs: RouteSpec[]): void {
+  for (const spec of specs) {
+    router[spec.method](spec.path, guard(spec.access), spec.handler);
+    if (!routeTable.some((r) => r.method === spec.method && r.path === spec.path)) routeTable.push(spec);
+  }
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import session, { type SessionData, Store } from "express-session";
+import type { Database } from "../db/client.js";
+import type { Deps } from "../deps.js";
+
+export interface FlashMessage {
+  type: "success" | "error" | "info";
+  text: string;
+}
+
+declare module "express-session" {
+  interface SessionData {
+    userId?: string;
+    csrfToken?: string;
+    flash?: FlashMessage[];
+  }
+}
+
+/**
+ * express-session store keeping sessions in the database, so every web process sees the same
+ * sessions and a user's sessions can be ended at once (deactivation, password change).
+ * Expired rows are ignored here and removed by the housekeeping job.
+ */
+export class DatabaseSessionStore extends Store {
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs: number,
+    private readonly now: () => Date,
+  ) {
+    super();
+  }
+
+  private expiryOf(sess: SessionData): Date {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires) : new Date(this.now().getTime() + this.ttlMs);
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+    this.db.prisma.session
+      .findUnique({ where: { id: sid } })
+      .then((row) => callback(null, row && row.expiresAt > this.now() ? (JSON.parse(row.data) as SessionData) : null))
+      .catch((error) => callback(error));
+  }
+
+  override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
+    const data = JSON.stringify(sess);
+    const values = { data, userId: sess.userId ?? null, expiresAt: this.expiryOf(sess) };
+    this.db.prisma.session
+      .upsert({ where: { id: sid }, create: { id: sid, ...values }, update: values })
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: () => void): void {
+    this.db.prisma.session
+      .updateMany({ where: { id: sid }, data: { expiresAt: this.expiryOf(sess) } })
+      .then(() => callback?.())
+      .catch(() => callback?.());
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.db.prisma.session
+      .deleteMany({ where: { id: sid } })
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+}
+
+/**
+ * The secret that signs session cookies: SESSION_SECRET when set, otherwise one generated on
+ * first start and kept in the database, so that every process of an instance shares it.
+ */
+export async function resolveSessionSecret(deps: Pick<Deps, "config" | "db">): Promise<string> {
+  if (deps.config.SESSION_SECRET) return deps.config.SESSION_SECRET;
+  const key = "session_secret";
+  const existing = await deps.db.prisma.setting.findUnique({ where: { key } });
+  if (existing) return existing.value;
+  // upsert with an empty update: when two processes start at once, both end with the first's value.
+  const row = await deps.db.prisma.setting.upsert({
+    where: { key },
+    create: { key, value: randomBytes(32).toString("base64url") },
+    update: {},
+  });
+  return row.value;
+}
+
+/** The session middleware: cookie httpOnly, SameSite=Lax, Secure whenever the request came over HTTPS. */
+export function sessionMiddleware(deps: Deps, secret: string) {
+  const ttlMs = deps.config.SESSION_TTL_HOURS * 3600_000;
+  return session({
+    name: "breachdesk.sid",
+    secret,
+    store: new DatabaseSessionStore(deps.db, ttlMs, () => deps.clock.now()),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: ttlMs, path: "/" },
+  });
+}

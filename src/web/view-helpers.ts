@@ -1,0 +1,25 @@
+import { DateTime } from "luxon";
+
+/** Functions the views may call; all return plain text (EJS escapes it). */
+export const viewHelpers = {
+  /** An instant in UTC, e.g. "2026-11-28 14:05:09 UTC". */
+  formatInstant(at: Date | null | undefined): string {
+    return at ? DateTime.fromJSDate(at, { zone: "utc" }).toFormat("yyyy-LL-dd HH:mm:ss 'UTC'") : "—";
+  },
+  /** Pretty-printed JSON text of a stored JSON column, or an empty string. */
+  prettyJson(value: string | null | undefined): string {
+    if (!value) return "";
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  },
+  /** A URL query string from an object, skipping empty values. */
+  queryString(params: Record<string, string | number | undefined>): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(key, String(value));
+    const out = search.toString();
+    return out ? `?${out}` : "";
+  },
+};
