@@ -70,7 +70,10 @@ export class JobDispatcher {
     this.isRunning = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight.size === 0) return true;
+    if (this.inFlight.size === 0) {
+      this.options.logger.info("job dispatcher stopped");
+      return true;
+    }
     let timeout: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.allSettled([...this.inFlight]).then(() => true),

@@ -31,7 +31,7 @@ export async function renderSystemEmail(name: SystemEmailName, data: Record<stri
     // link into "&amp;", so the text templates write values as they are.
     ejs.renderFile(join(emailsDir, `${name}.text.ejs`), locals, { cache: true, escape: asPlainText }),
   ]);
-  return { subject: subjects[name], text: text.trimEnd() + "\n", html };
+  return { subject: subjects[name], text: `${text.trimEnd()}\n`, html };
 }
 
 function systemEmailLocals(name: SystemEmailName, data: Record<string, unknown>) {

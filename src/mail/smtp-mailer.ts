@@ -43,6 +43,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
     kind: "smtp",
     async send(mail: OutgoingMail): Promise<SentMail> {
       if (isClosed) throw new Error("mailer is closed");
+      if ([mail.to].flat().every((to) => to.trim() === "")) throw new MailRejectedError("No recipients defined");
       const message: Mail.Options = {
         from: mail.from ?? options.from,
         to: mail.to,
@@ -52,7 +53,6 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
         ...(mail.headers ? { headers: mail.headers } : {}),
       };
-      if ([mail.to].flat().every((to) => to.trim() === "")) throw new MailRejectedError("No recipients defined");
       const sending = transport.sendMail(message);
       inFlight.add(sending);
       try {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { loadConfig } from "../../src/config/config.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
+import { createMailer } from "../../src/mail/create-mailer.js";
 import { getCaughtMail, listCaughtMail } from "../../src/mail/mail-catcher.repository.js";
 import { classifySendError, type Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
@@ -347,6 +349,33 @@ describe("mail catcher: listing", () => {
 
   it("returns null for an unknown id", async () => {
     assert.equal(await getCaughtMail(harness.db, "00000000-0000-0000-0000-000000000000"), null);
+  });
+});
+
+describe("createMailer", () => {
+  it("sends through SMTP when SMTP_URL is set, and keeps mail in the catcher otherwise", async () => {
+    const db = await createTestDatabase();
+    const sink = await startSmtpSink();
+    try {
+      const smtp = createMailer(loadConfig({ SMTP_URL: sink.url, MAIL_FROM: "Ops <ops@example.org>" }), db);
+      assert.equal(smtp.kind, "smtp");
+      await smtp.send({ to: "ada@example.org", subject: "Via SMTP", text: "T" });
+      await smtp.close();
+      assert.equal(sink.messages[0]?.headers.from, "Ops <ops@example.org>");
+
+      const catcher = createMailer(loadConfig({}), db);
+      assert.equal(catcher.kind, "catcher");
+      await catcher.send({ to: "ada@example.org", subject: "Caught", text: "T" });
+      await catcher.close();
+      const { rows } = await listCaughtMail(db, { limit: 10, offset: 0 });
+      assert.deepEqual(
+        rows.map((r) => [r.subject, r.from]),
+        [["Caught", "Breachdesk <breachdesk@localhost>"]],
+      );
+    } finally {
+      await sink.close();
+      await db.destroy();
+    }
   });
 });
 
