@@ -34,7 +34,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.set("view engine", "ejs");
   app.set("view cache", isProduction);
   app.disable("x-powered-by");
-  Object.assign(app.locals, viewHelpers);
+  // Defaults for pages rendered before the per-request locals are set (an early error page).
+  Object.assign(app.locals, viewHelpers, { can: () => false, flashMessages: [], currentPath: "", mailKind: deps.mailer.kind });
 
   app.use(
     pinoHttp({
@@ -75,6 +76,12 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
   app.use(loadCurrentUser(deps));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.flashMessages = takeFlash(req);
+    res.locals.currentPath = req.path;
+    res.locals.can = (access: Parameters<typeof isAllowed>[1]) => isAllowed(res.locals.currentUser?.role, access);
+    next();
+  });
 
   let isSetUp = false;
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -85,13 +92,6 @@ export async function createApp(deps: Deps): Promise<Express> {
     next();
   });
   app.use(csrfProtection);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    res.locals.flashMessages = takeFlash(req);
-    res.locals.currentPath = req.path;
-    res.locals.can = (access: Parameters<typeof isAllowed>[1]) => isAllowed(res.locals.currentUser?.role, access);
-    res.locals.mailKind = deps.mailer.kind;
-    next();
-  });
 
   app.use(homeRoutes(deps));
   app.use(authRoutes(deps, () => {

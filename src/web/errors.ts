@@ -35,7 +35,12 @@ export function errorHandler(logger: Logger) {
       res.json({ error: { status, message, requestId } });
       return;
     }
-    res.render("errors/error", { title: titleOf(status), status, message, requestId });
+    res.render("errors/error", { title: titleOf(status), status, message, requestId }, (renderError, html) => {
+      if (!renderError) return void res.send(html);
+      // The error page itself failed: answer with fixed text, never the template's stack.
+      logger.error({ err: renderError, requestId }, "error page failed to render");
+      res.type("text/plain").send(`${titleOf(status)}. Reference: ${requestId}`);
+    });
   };
 }
 

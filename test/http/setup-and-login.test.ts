@@ -21,6 +21,15 @@ describe("first run", () => {
     assert.deepEqual(health.body.database, { kind: t.db.kind, status: "up" });
   });
 
+  it("refuses a setup form without its CSRF token", async () => {
+    const res = await supertest(t.app)
+      .post("/setup")
+      .type("form")
+      .send({ name: "Mallory", email: "m@example.org", password: TEST_PASSWORD, confirm: TEST_PASSWORD });
+    assert.equal(res.status, 403);
+    assert.equal(await t.db.prisma.user.count(), 0);
+  });
+
   it("re-renders the setup form with a message per bad field, keeping what was typed", async () => {
     const client = agentFor(t);
     const res = await client.post("/setup", { name: "", email: "not-an-address", password: "short", confirm: "other" }, "/setup");

@@ -49,11 +49,13 @@ describe(`jobs (${testLane})`, () => {
       assert.equal(await enqueue("once", at(MINUTE), { payload: { n: 2 } }), false);
       const jobs = await db.prisma.job.findMany();
       assert.equal(jobs.length, 1);
-      assert.deepEqual(JSON.parse(jobs[0]!.payload), { n: 1 });
-      assert.equal(jobs[0]!.status, "queued");
-      assert.deepEqual(jobs[0]!.runAt, T0);
-      assert.equal(jobs[0]!.attempts, 0);
-      assert.equal(jobs[0]!.maxAttempts, 5);
+      const [job] = jobs;
+      assert.ok(job);
+      assert.deepEqual(JSON.parse(job.payload), { n: 1 });
+      assert.equal(job.status, "queued");
+      assert.deepEqual(job.runAt, T0);
+      assert.equal(job.attempts, 0);
+      assert.equal(job.maxAttempts, 5);
     });
 
     it("writes nothing when the caller's transaction rolls back", async () => {
@@ -127,16 +129,17 @@ describe(`jobs (${testLane})`, () => {
       assert.deepEqual(await claimDueJobs(db, { workerId: "rescuer", limit: 5, leaseMs: MINUTE, now: at(MINUTE) }), [], "lease still live at its end instant");
 
       const [retaken] = await claimDueJobs(db, { workerId: "rescuer", limit: 5, leaseMs: MINUTE, now: at(MINUTE + 1) });
-      assert.equal(retaken?.id, claimed.id);
-      assert.equal(retaken?.claimedBy, "rescuer");
-      assert.equal(retaken?.attempts, 2);
-      assert.deepEqual(retaken?.leaseUntil, at(2 * MINUTE + 1));
+      assert.ok(retaken);
+      assert.equal(retaken.id, claimed.id);
+      assert.equal(retaken.claimedBy, "rescuer");
+      assert.equal(retaken.attempts, 2);
+      assert.deepEqual(retaken.leaseUntil, at(2 * MINUTE + 1));
 
       assert.equal(await extendJobLease(db.prisma, claimed.id, { workerId: "crashed", leaseMs: MINUTE, now: at(MINUTE + 2) }), false);
       assert.equal(await completeJob(db.prisma, claimed, at(MINUTE + 2)), false);
       assert.deepEqual(await failJob(db.prisma, claimed, { error: new Error("late"), now: at(MINUTE + 2) }), { status: "lost" });
       assert.equal(await extendJobLease(db.prisma, claimed.id, { workerId: "rescuer", leaseMs: MINUTE, now: at(MINUTE + 2) }), true);
-      assert.equal(await completeJob(db.prisma, retaken!, at(MINUTE + 3)), true);
+      assert.equal(await completeJob(db.prisma, retaken, at(MINUTE + 3)), true);
       const done = await getJobByKey(db.prisma, "crashy");
       assert.equal(done?.status, "done");
       assert.equal(done?.claimedBy, "rescuer");
@@ -154,7 +157,8 @@ describe(`jobs (${testLane})`, () => {
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const [job] = await claim();
         assert.equal(job?.attempts, attempt);
-        const result = await failJob(db.prisma, job!, { error: new Error(`boom ${attempt}`), now: clock.now() });
+        assert.ok(job);
+        const result = await failJob(db.prisma, job, { error: new Error(`boom ${attempt}`), now: clock.now() });
         const retryAt = new Date(clock.now().getTime() + retryDelayMs(attempt));
         assert.deepEqual(result, { status: "queued", runAt: retryAt });
         const stored = await getJobByKey(db.prisma, "flaky");
@@ -168,7 +172,8 @@ describe(`jobs (${testLane})`, () => {
       }
       const [last] = await claim();
       assert.equal(last?.attempts, 3);
-      assert.deepEqual(await failJob(db.prisma, last!, { error: new Error("boom 3"), now: clock.now() }), { status: "failed" });
+      assert.ok(last);
+      assert.deepEqual(await failJob(db.prisma, last, { error: new Error("boom 3"), now: clock.now() }), { status: "failed" });
       const failed = await getJobByKey(db.prisma, "flaky");
       assert.equal(failed?.status, "failed");
       assert.equal(failed?.lastError, "boom 3");
@@ -252,7 +257,14 @@ describe(`jobs (${testLane})`, () => {
         clock.advance(MINUTE + 1);
       }
       let calls = 0;
-      const dispatcher = dispatcherWith({ "test.kind": async () => void (calls += 1) }, clock);
+      const dispatcher = dispatcherWith(
+        {
+          "test.kind": async () => {
+            calls += 1;
+          },
+        },
+        clock,
+      );
       assert.equal(await dispatcher.runOnce(), 1);
       const job = await getJobByKey(db.prisma, "poison");
       assert.equal(calls, 0);
@@ -333,7 +345,7 @@ describe(`jobs (${testLane})`, () => {
         jobs.map((j) => j.key),
         ["periodic:every.hour:2026-03-02T09:00:00.000Z", "periodic:every.quarter:2026-03-02T09:00:00.000Z"],
       );
-      assert.deepEqual(jobs[0]!.runAt, T0);
+      assert.deepEqual(jobs[0]?.runAt, T0);
 
       clock.set(at(15 * MINUTE));
       assert.equal(await two.tick(), 1, "next quarter-hour slot");

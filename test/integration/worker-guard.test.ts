@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/config.js";
 import { openDatabase } from "../../src/db/client.js";
+import { takeProcessLease } from "../../src/db/dialect.js";
 import { startWorker } from "../../src/jobs/worker.js";
 import { acquireWorkerLease, describeHolder, newWorkerHolder, type WorkerLease } from "../../src/jobs/worker-guard.js";
 import { fixedClock } from "../../src/lib/clock.js";
@@ -113,6 +114,29 @@ describe("worker guard (SQLite)", { skip }, () => {
   it("describes a holder by pid and host", () => {
     assert.equal(describeHolder("1234@db-host/ab12"), "pid 1234 on host db-host");
     assert.equal(describeHolder("something else"), "something else");
+  });
+});
+
+describe(`takeProcessLease (${testLane})`, () => {
+  it("takes a lease only when free, expired, already ours, or from the named holder", async () => {
+    const db = await createTestDatabase();
+    try {
+      const take = (holder: string, now: Date, replaceHolder?: string) =>
+        takeProcessLease(db, { name: "worker", holder, leaseUntil: new Date(now.getTime() + TTL_MS), now, replaceHolder });
+      assert.equal(await take("a", T0), true, "free");
+      assert.equal(await take("b", T0), false, "held by a");
+      assert.equal(await take("a", new Date(T0.getTime() + 1000)), true, "already a's");
+      assert.equal(await take("b", T0, "someone-else"), false, "replaceHolder names another holder");
+      assert.equal(await take("b", T0, "a"), true, "a named as dead");
+      const expiredAt = new Date(T0.getTime() + TTL_MS + 1);
+      assert.equal(await take("c", expiredAt), true, "b's lease expired");
+      const row = await db.prisma.processLease.findUnique({ where: { name: "worker" } });
+      assert.equal(row?.holder, "c");
+      assert.deepEqual(row?.updatedAt, expiredAt);
+      assert.deepEqual(row?.leaseUntil, new Date(expiredAt.getTime() + TTL_MS));
+    } finally {
+      await db.destroy();
+    }
   });
 });
 
