@@ -8,7 +8,7 @@ import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
-import { homeRoutes } from "./modules/home/home.routes.js";
+import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { findUserById } from "./modules/users/users.repository.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
@@ -72,6 +72,7 @@ export async function createApp(deps: Deps): Promise<Express> {
     }),
   );
   app.use("/static", express.static(join(projectRoot, "public"), { maxAge: isProduction ? "1h" : 0, index: false }));
+  app.use(healthRoutes(deps));
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));

@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from "./config/config.js";
+import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config/config.js";
 import { type Database, openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
@@ -30,6 +30,7 @@ export function describeDatabase(config: Config): string {
 export async function bootCore(): Promise<{ config: Config; db: Database; logger: Logger; clock: typeof systemClock }> {
   let config: Config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) failBoot("configuration", `${error.message}\nFix these settings (see .env.example) and start again.`);

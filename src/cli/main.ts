@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config/config.js";
+import { ConfigError, loadConfig, loadDotEnv } from "../config/config.js";
 import { openDatabase } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
@@ -85,4 +85,5 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+loadDotEnv();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 
 /**
@@ -17,7 +18,7 @@ const positiveInt = (max: number) =>
     .max(max, { message: `must be at most ${max}` });
 
 export const settingDocs = {
-  NODE_ENV: "development | production | test. Production hides details from error pages.",
+  NODE_ENV: "development | production | test. production caches compiled page templates.",
   HOST: "Address the web server listens on (use 0.0.0.0 to accept connections from other machines).",
   PORT: "TCP port of the web server.",
   PUBLIC_URL: "Address people use to reach the app, used in links in emails (default: http://localhost:PORT).",
@@ -77,6 +78,14 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+/**
+ * Loads ./.env into process.env when the file exists; variables already set win. Called by
+ * the entry points only, so tests never pick up a developer's .env.
+ */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }
 
 /** Reads and validates the settings; empty strings count as unset. Throws ConfigError. */

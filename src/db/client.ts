@@ -36,11 +36,13 @@ export function sqlitePathOf(url: string): string {
  * not block the writer), foreign keys, a busy timeout and synchronous=NORMAL (durable in WAL
  * mode except for the last transactions on power loss).
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: { connect?: boolean } = {}): Promise<Database> {
   const kind = databaseKindOf(url);
   if (kind === "postgresql") {
-    const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
-    await prisma.$connect();
+    const prisma = new PostgresClient({
+      adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }),
+    });
+    if (options.connect !== false) await prisma.$connect();
     return { kind, prisma: prisma as unknown as Db, close: () => prisma.$disconnect() };
   }
   const file = sqlitePathOf(url);

@@ -19,9 +19,9 @@ export interface TestDatabase extends Database {
   destroy(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const url = testLane === "postgresql" ? await createPostgresDatabase() : createSqliteFile();
-  await migrateDatabase(url.value);
+  if (options.migrate !== false) await migrateDatabase(url.value);
   const db = await openDatabase(url.value);
   return {
     ...db,

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { projectRoot } from "../lib/paths.js";
+import { ConfigError, loadConfig, settingDocs } from "./config.js";
+
+describe("configuration", () => {
+  it("has working defaults for a fresh machine: SQLite under ./data, the mail catcher, port 3000", () => {
+    const config = loadConfig({});
+    assert.equal(config.DATABASE_URL, "file:./data/breachdesk.db");
+    assert.equal(config.databaseKind, "sqlite");
+    assert.equal(config.SMTP_URL, undefined);
+    assert.equal(config.PORT, 3000);
+    assert.equal(config.publicUrl, "http://localhost:3000");
+    assert.equal(config.RUN_WORKER, true);
+  });
+
+  it("reads PostgreSQL URLs, booleans and numbers", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://bd:secret@db:5432/breachdesk",
+      RUN_WORKER: "false",
+      PORT: "8080",
+      PUBLIC_URL: "https://breachdesk.example.org/",
+    });
+    assert.equal(config.databaseKind, "postgresql");
+    assert.equal(config.RUN_WORKER, false);
+    assert.equal(config.PORT, 8080);
+    assert.equal(config.publicUrl, "https://breachdesk.example.org");
+  });
+
+  it("treats an empty value as unset", () => {
+    assert.equal(loadConfig({ PORT: "  ", SMTP_URL: "" }).PORT, 3000);
+  });
+
+  it("names every bad key and says what is wrong with it", () => {
+    assert.throws(
+      () => loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SMTP_URL: "http://relay", RUN_WORKER: "maybe", SESSION_SECRET: "short" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const text = error.message;
+        assert.match(text, /PORT="eighty": must be a port number/);
+        assert.match(text, /DATABASE_URL="mysql:\/\/x": must start with file: \(SQLite\) or postgresql:\/\//);
+        assert.match(text, /SMTP_URL="http:\/\/relay": must start with smtp:\/\/ or smtps:\/\//);
+        assert.match(text, /RUN_WORKER="maybe": must be true or false/);
+        assert.match(text, /SESSION_SECRET="short": must be at least 32 characters/);
+        return true;
+      },
+    );
+  });
+
+  it("documents every setting in .env.example, and nothing else", () => {
+    const example = readFileSync(join(projectRoot, ".env.example"), "utf8");
+    const keys = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    assert.deepEqual([...new Set(keys)].sort(), Object.keys(settingDocs).sort());
+  });
+});

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { projectRoot } from "../../src/lib/paths.js";
+import { verifyPassword } from "../../src/modules/auth/passwords.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
+
+/** Runs the real `breachdesk` command against the test database. */
+function breachdesk(db: TestDatabase, args: string[], stdin = "") {
+  const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
+    input: stdin,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("breachdesk command line", () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(() => db.destroy());
+
+  it("creates an administrator with the password read from standard input", async () => {
+    const run = breachdesk(db, ["users", "create", "--email", "Root@Example.org", "--name", "Rita Root", "--role", "admin"], "a long enough password\n");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Created admin root@example\.org \(Rita Root\)/);
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "root@example.org" } });
+    assert.equal(user.role, "admin");
+    assert.equal(user.status, "active");
+    assert.ok(await verifyPassword(user.passwordHash ?? "", "a long enough password"));
+    const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { entityId: user.id } });
+    assert.equal(audit.actorLabel, "cli");
+  });
+
+  it("refuses bad input with a message naming what to fix, and exit status 2", () => {
+    const badRole = breachdesk(db, ["users", "create", "--email", "x@example.org", "--name", "X", "--role", "owner"], "a long enough password\n");
+    assert.equal(badRole.status, 2);
+    assert.match(badRole.stderr, /role: Choose admin, manager or viewer\./);
+    const shortPassword = breachdesk(db, ["users", "create", "--email", "y@example.org", "--name", "Y", "--role", "viewer"], "short\n");
+    assert.equal(shortPassword.status, 2);
+    assert.match(shortPassword.stderr, /password: Use at least 12 characters\./);
+    const missing = breachdesk(db, ["users", "create", "--email", "z@example.org"]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /Missing --name, --role/);
+    const taken = breachdesk(db, ["users", "create", "--email", "root@example.org", "--name", "R", "--role", "viewer"], "a long enough password\n");
+    assert.equal(taken.status, 2);
+    assert.match(taken.stderr, /exists already/);
+    const unknown = breachdesk(db, ["frobnicate"]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Unknown command: frobnicate/);
+  });
+
+  it("reports a bad setting by name", () => {
+    const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), "db", "migrate"], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: "mysql://nope" },
+    });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /DATABASE_URL="mysql:\/\/nope": must start with file:/);
+  });
+
+  it("migrates on demand and says when there is nothing to do", () => {
+    const run = breachdesk(db, ["db", "migrate"]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /The database is up to date\./);
+  });
+});
