@@ -4,9 +4,10 @@
 // clients and computes migration SQL (scripts/new-migration.mjs, scripts/check-schema-drift.mjs);
 // the app applies migrations itself (src/db/migrate.ts).
 // PRISMA_PROVIDER picks the adapter, which must match the schema the command works on.
-import { defineConfig } from "prisma/config";
+
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { defineConfig } from "prisma/config";
 
 const provider = process.env.PRISMA_PROVIDER === "postgresql" ? "postgresql" : "sqlite";
 // Diffs between two datamodels read no data, but the PostgreSQL adapter still connects.

@@ -34,7 +34,9 @@ for (const provider of providers) {
   if (/empty migration/i.test(sql) || !sql.trim()) {
     console.log(`✓ ${provider}: every model change has a migration`);
   } else {
-    console.error(`✗ ${provider}: the model changed without a migration; run npm run db:new-migration -- <name>. Pending SQL:\n${sql}`);
+    console.error(
+      `✗ ${provider}: the model changed without a migration; run npm run db:new-migration -- <name>. Pending SQL:\n${sql}`,
+    );
     failures++;
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes prisma/sqlite/schema.prisma and prisma/postgresql/schema.prisma from prisma/model.prisma.
 // With --check, writes nothing and exits 1 when a committed schema differs from what it would write.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { providers, root } from "./schema-paths.mjs";
 

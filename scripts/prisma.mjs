@@ -5,9 +5,9 @@
 // driver adapters, and the CLI uses the WASM schema engine: prisma.config.ts). Pointing
 // PRISMA_QUERY_ENGINE_LIBRARY at an empty placeholder satisfies that check without a download.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

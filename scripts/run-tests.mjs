@@ -5,7 +5,7 @@
 //   npm test -- --lane sqlite|postgresql|unit|e2e   runs one lane only
 //   npm test -- path/to/file.test.ts ...            runs the named files on the SQLite lane
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { root } from "./schema-paths.mjs";

@@ -95,9 +95,11 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(csrfProtection);
 
   app.use(homeRoutes(deps));
-  app.use(authRoutes(deps, () => {
-    isSetUp = true;
-  }));
+  app.use(
+    authRoutes(deps, () => {
+      isSetUp = true;
+    }),
+  );
   app.use(usersRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));

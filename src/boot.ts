@@ -33,10 +33,13 @@ export async function bootCore(): Promise<{ config: Config; db: Database; logger
     loadDotEnv();
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) failBoot("configuration", `${error.message}\nFix these settings (see .env.example) and start again.`);
+    if (error instanceof ConfigError)
+      failBoot("configuration", `${error.message}\nFix these settings (see .env.example) and start again.`);
     throw error;
   }
-  printStep(`✓ configuration read (database: ${describeDatabase(config)}; mail: ${config.SMTP_URL ? "SMTP relay" : "built-in mail catcher"})`);
+  printStep(
+    `✓ configuration read (database: ${describeDatabase(config)}; mail: ${config.SMTP_URL ? "SMTP relay" : "built-in mail catcher"})`,
+  );
   const logger = createLogger(config.LOG_LEVEL);
   try {
     const result = await migrateDatabase(config.DATABASE_URL);

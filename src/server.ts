@@ -11,7 +11,9 @@ async function main() {
   const deps = { config, db, logger, clock, mailer };
   const app = await createApp(deps);
   const worker = config.RUN_WORKER ? await startWorker({ config, db, logger, clock }).catch((e) => failBoot("worker", e)) : null;
-  printStep(config.RUN_WORKER ? "✓ worker running in this process" : "✓ worker not started here (RUN_WORKER=false; run `npm run worker`)");
+  printStep(
+    config.RUN_WORKER ? "✓ worker running in this process" : "✓ worker not started here (RUN_WORKER=false; run `npm run worker`)",
+  );
 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

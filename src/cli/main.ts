@@ -5,10 +5,10 @@ import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { createMailer } from "../mail/create-mailer.js";
-import { createUser } from "../modules/users/users.service.js";
-import { createUserSchema } from "../modules/users/users.schemas.js";
 import { parseInput } from "../lib/validation.js";
+import { createMailer } from "../mail/create-mailer.js";
+import { createUserSchema } from "../modules/users/users.schemas.js";
+import { createUser } from "../modules/users/users.service.js";
 import { readPassword } from "./read-password.js";
 
 const usage = `Usage:
@@ -64,7 +64,10 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     if (group === "users" && command === "create") return await usersCreate(rest);
     if (group === "db" && command === "migrate") return await dbMigrate();
-    say(group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`, group ? process.stderr : process.stdout);
+    say(
+      group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`,
+      group ? process.stderr : process.stdout,
+    );
     return group === undefined || group === "help" || group === "--help" ? 0 : 2;
   } catch (error) {
     if (error instanceof AppError) {

@@ -1,4 +1,3 @@
-
 /**
  * Reads a password from standard input: at a terminal, a prompt that does not echo what is
  * typed; from a pipe, the first line.

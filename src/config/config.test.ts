@@ -35,7 +35,14 @@ describe("configuration", () => {
 
   it("names every bad key and says what is wrong with it", () => {
     assert.throws(
-      () => loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SMTP_URL: "http://relay", RUN_WORKER: "maybe", SESSION_SECRET: "short" }),
+      () =>
+        loadConfig({
+          PORT: "eighty",
+          DATABASE_URL: "mysql://x",
+          SMTP_URL: "http://relay",
+          RUN_WORKER: "maybe",
+          SESSION_SECRET: "short",
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         const text = error.message;

@@ -2,7 +2,7 @@ import type { Database } from "../db/client.js";
 import { claimDueJobs } from "../db/dialect.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import { completeJob, errorText, extendJobLease, failJob, type FailJobResult, type Job } from "./job.repository.js";
+import { completeJob, errorText, extendJobLease, type FailJobResult, failJob, type Job } from "./job.repository.js";
 
 export interface JobContext {
   job: Job;
@@ -58,7 +58,10 @@ export class JobDispatcher {
   start(): void {
     if (this.isRunning) return;
     this.isRunning = true;
-    this.options.logger.info({ workerId: this.options.workerId, kinds: Object.keys(this.options.handlers) }, "job dispatcher started");
+    this.options.logger.info(
+      { workerId: this.options.workerId, kinds: Object.keys(this.options.handlers) },
+      "job dispatcher started",
+    );
     this.schedule(0);
   }
 
@@ -83,7 +86,10 @@ export class JobDispatcher {
     ]);
     clearTimeout(timeout);
     if (!drained) {
-      this.options.logger.warn({ running: this.controllers.size }, "job dispatcher stopped with jobs still running; aborting them");
+      this.options.logger.warn(
+        { running: this.controllers.size },
+        "job dispatcher stopped with jobs still running; aborting them",
+      );
       for (const controller of this.controllers) controller.abort(new Error("the worker is stopping"));
     } else {
       this.options.logger.info("job dispatcher stopped");
@@ -166,7 +172,8 @@ export class JobDispatcher {
     try {
       const recorded = await completeJob(db.prisma, job, clock.now());
       if (recorded) logger.info({ durationMs }, "job done");
-      else logger.warn({ durationMs }, "job finished after its lease was taken over by another worker; its result was not recorded");
+      else
+        logger.warn({ durationMs }, "job finished after its lease was taken over by another worker; its result was not recorded");
     } catch (error) {
       logger.error({ err: error }, "could not record the job as done; it will run again when its lease expires");
     }
@@ -177,7 +184,10 @@ export class JobDispatcher {
     try {
       result = await failJob(this.options.db.prisma, job, { error, now: this.options.clock.now(), permanent });
     } catch (recordError) {
-      logger.error({ err: recordError, jobError: errorText(error) }, "could not record the job's failure; it will run again when its lease expires");
+      logger.error(
+        { err: recordError, jobError: errorText(error) },
+        "could not record the job's failure; it will run again when its lease expires",
+      );
       return;
     }
     const detail = { error: errorText(error), attempts: job.attempts, maxAttempts: job.maxAttempts };

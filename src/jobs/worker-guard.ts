@@ -83,7 +83,8 @@ export async function acquireWorkerLease(db: Database, options: AcquireWorkerLea
       const holderNow = (await db.prisma.processLease.findUnique({ where: { name: LEASE_NAME } })) ?? current;
       throw refusal(holderNow, clock.now());
     }
-    if (deadHolder) options.logger?.warn({ previousHolder: deadHolder }, "took over the worker lease of a process that no longer exists");
+    if (deadHolder)
+      options.logger?.warn({ previousHolder: deadHolder }, "took over the worker lease of a process that no longer exists");
   }
   heldHere.add(holder);
   return new HeldWorkerLease(db, options);

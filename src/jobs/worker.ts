@@ -40,7 +40,10 @@ export interface RunningWorker {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, db, clock } = options;
   const logger = options.logger.child({ component: "worker" });
-  const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), options.extraHandlers);
+  const handlers = mergeHandlers(
+    createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }),
+    options.extraHandlers,
+  );
   const workerId = newWorkerHolder();
 
   const dispatcher = new JobDispatcher({
@@ -65,7 +68,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // On PostgreSQL several workers may run: claims skip each other's locked rows.
   let lease: WorkerLease | undefined;
   if (db.kind === "sqlite") {
-    lease = await acquireWorkerLease(db, { holder: workerId, ttlMs: WORKER_LEASE_TTL_MS, clock, logger, onLost: () => void halt() });
+    lease = await acquireWorkerLease(db, {
+      holder: workerId,
+      ttlMs: WORKER_LEASE_TTL_MS,
+      clock,
+      logger,
+      onLost: () => void halt(),
+    });
   }
   dispatcher.start();
   scheduler.start();

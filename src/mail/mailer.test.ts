@@ -12,7 +12,12 @@ describe("classifySendError", () => {
     it(`treats a ${code} reply as transient`, () => {
       const response = `${code} 4.3.0 Try again later`;
       const result = classifySendError(
-        smtpError(`Can't send mail - all recipients were rejected: ${response}`, { code: "EENVELOPE", responseCode: code, response, command: "RCPT TO" }),
+        smtpError(`Can't send mail - all recipients were rejected: ${response}`, {
+          code: "EENVELOPE",
+          responseCode: code,
+          response,
+          command: "RCPT TO",
+        }),
       );
       assert.equal(result.kind, "transient");
       assert.equal(result.responseCode, code);
@@ -23,7 +28,11 @@ describe("classifySendError", () => {
     it(`treats a ${code} reply as permanent and keeps the server's words`, () => {
       const response = `${code} 5.1.1 <nobody@example.org>: Recipient address rejected`;
       const result = classifySendError(
-        smtpError(`Can't send mail - all recipients were rejected: ${response}`, { code: "EENVELOPE", responseCode: code, response }),
+        smtpError(`Can't send mail - all recipients were rejected: ${response}`, {
+          code: "EENVELOPE",
+          responseCode: code,
+          response,
+        }),
       );
       assert.equal(result.kind, "permanent");
       assert.equal(result.responseCode, code);
@@ -56,15 +65,24 @@ describe("classifySendError", () => {
       smtpError("Recipient command failed: 451 Greylisted", { code: "EENVELOPE", responseCode: 451 }),
     ];
     const result = classifySendError(
-      smtpError("Can't send mail - all recipients were rejected: 550 No such user", { code: "EENVELOPE", responseCode: 550, rejectedErrors: refusals }),
+      smtpError("Can't send mail - all recipients were rejected: 550 No such user", {
+        code: "EENVELOPE",
+        responseCode: 550,
+        rejectedErrors: refusals,
+      }),
     );
     assert.equal(result.kind, "transient");
     assert.equal(result.responseCode, 451);
   });
 
   it("is permanent when every refused recipient was refused for good", () => {
-    const refusals = [smtpError("Recipient command failed: 550 No such user", { responseCode: 550 }), smtpError("553 Bad", { responseCode: 553 })];
-    const result = classifySendError(smtpError("Can't send mail", { code: "EENVELOPE", responseCode: 553, rejectedErrors: refusals }));
+    const refusals = [
+      smtpError("Recipient command failed: 550 No such user", { responseCode: 550 }),
+      smtpError("553 Bad", { responseCode: 553 }),
+    ];
+    const result = classifySendError(
+      smtpError("Can't send mail", { code: "EENVELOPE", responseCode: 553, rejectedErrors: refusals }),
+    );
     assert.equal(result.kind, "permanent");
   });
 

@@ -95,8 +95,10 @@ export function classifySendError(error: unknown): SendErrorClass {
     const chosen = classes.find((c) => c.kind === "transient") ?? classes[classes.length - 1];
     if (chosen) return withCode(chosen.kind, chosen.responseCode ?? responseCode, message);
   }
-  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return withCode("transient", responseCode, message);
-  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return withCode("permanent", responseCode, message);
+  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
+    return withCode("transient", responseCode, message);
+  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600)
+    return withCode("permanent", responseCode, message);
   if (code !== undefined && TRANSIENT_ERROR_CODES.has(code)) return withCode("transient", responseCode, message);
   if (code !== undefined && PERMANENT_ERROR_CODES.has(code)) return withCode("permanent", responseCode, message);
   return withCode("transient", responseCode, message);

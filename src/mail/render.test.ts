@@ -30,7 +30,12 @@ describe("renderSystemEmail: invite", () => {
   });
 
   it("escapes a hostile name and inviter in the HTML part", async () => {
-    const mail = await renderSystemEmail("invite", { name: hostile, invitedBy: `"><img src=x onerror=alert(1)>`, link, expiresAt: "soon" });
+    const mail = await renderSystemEmail("invite", {
+      name: hostile,
+      invitedBy: `"><img src=x onerror=alert(1)>`,
+      link,
+      expiresAt: "soon",
+    });
     assert.ok(!mail.html.includes("<script>"), "no script element");
     assert.ok(!mail.html.includes("<img"), "no injected element");
     assert.ok(mail.html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));

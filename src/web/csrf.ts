@@ -23,10 +23,14 @@ function isSameToken(a: string, b: string): boolean {
  */
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   res.locals.csrfToken = csrfTokenOf(req);
-  if (SAFE_METHODS.has(req.method)) return next();
+  if (SAFE_METHODS.has(req.method)) {
+    next();
+    return;
+  }
   const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get("x-csrf-token");
   if (typeof sent !== "string" || !req.session.csrfToken || !isSameToken(sent, req.session.csrfToken)) {
-    return next(new AppError("forbidden", "This form has expired or came from another site. Go back, reload the page and try again."));
+    next(new AppError("forbidden", "This form has expired or came from another site. Go back, reload the page and try again."));
+    return;
   }
   next();
 }

@@ -6,8 +6,8 @@ import type { Deps } from "../../src/deps.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
-import { createUser } from "../../src/modules/users/users.service.js";
 import type { Role } from "../../src/modules/users/users.schemas.js";
+import { createUser } from "../../src/modules/users/users.service.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 
 export const TEST_PASSWORD = "correct horse battery staple";
@@ -70,7 +70,10 @@ export function agentFor(t: TestApp) {
     async post(path: string, form: Record<string, string>, tokenPath = "/login") {
       // The token first: supertest attaches the cookie jar when the request object is made.
       const csrf = await token(tokenPath);
-      return agent.post(path).type("form").send({ _csrf: csrf, ...form });
+      return agent
+        .post(path)
+        .type("form")
+        .send({ _csrf: csrf, ...form });
     },
   };
 }

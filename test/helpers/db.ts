@@ -40,7 +40,8 @@ function createSqliteFile() {
 
 async function createPostgresDatabase() {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error("TEST_DB=postgresql needs TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres");
+  if (!serverUrl)
+    throw new Error("TEST_DB=postgresql needs TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres");
   const name = `bd_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

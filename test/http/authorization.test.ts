@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type RouteSpec, routeTable } from "../../src/web/access.js";
 import type { Role } from "../../src/modules/users/users.schemas.js";
+import { type RouteSpec, routeTable } from "../../src/web/access.js";
 import { addUser, agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 
 type Visitor = "anonymous" | Role;
@@ -54,7 +54,8 @@ describe("authorization: every route for every role", () => {
           if (res.status === 401 || res.status === 403) problems.push(`${label}, expected to be let in`);
         } else if (visitor === "anonymous") {
           const isToLogin = res.status === 303 && String(res.headers.location).startsWith("/login");
-          if (!(route.method === "get" ? isToLogin : res.status === 401)) problems.push(`${label}, expected to be sent to sign in`);
+          if (!(route.method === "get" ? isToLogin : res.status === 401))
+            problems.push(`${label}, expected to be sent to sign in`);
         } else if (rank[visitor] >= rank[route.access]) {
           if (res.status === 401 || res.status === 403) problems.push(`${label}, expected to be let in`);
         } else if (res.status !== 403) {

@@ -32,10 +32,7 @@ describe("CSRF protection", () => {
   it("refuses a token that belongs to another session", async () => {
     const admin = await signedIn(t, "admin");
     const otherToken = csrfFrom((await agentFor(t).agent.get("/login")).text);
-    const res = await admin.agent
-      .post(`/admin/users/${targetId}/role`)
-      .type("form")
-      .send({ _csrf: otherToken, role: "admin" });
+    const res = await admin.agent.post(`/admin/users/${targetId}/role`).type("form").send({ _csrf: otherToken, role: "admin" });
     assert.equal(res.status, 403);
     assert.equal((await t.db.prisma.user.findUniqueOrThrow({ where: { id: targetId } })).role, "viewer");
   });
@@ -45,7 +42,11 @@ describe("CSRF protection", () => {
     const token = csrfFrom((await admin.agent.get("/")).text);
     const inForm = await admin.agent.post(`/admin/users/${targetId}/role`).type("form").send({ _csrf: token, role: "manager" });
     assert.equal(inForm.status, 303);
-    const inHeader = await admin.agent.post(`/admin/users/${targetId}/role`).set("X-CSRF-Token", token).type("form").send({ role: "viewer" });
+    const inHeader = await admin.agent
+      .post(`/admin/users/${targetId}/role`)
+      .set("X-CSRF-Token", token)
+      .type("form")
+      .send({ role: "viewer" });
     assert.equal(inHeader.status, 303);
     assert.equal((await t.db.prisma.user.findUniqueOrThrow({ where: { id: targetId } })).role, "viewer");
   });

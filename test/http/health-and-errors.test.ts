@@ -42,7 +42,10 @@ describe("health check and error pages", () => {
   });
 
   it("answers 413 to a body over the limit", async () => {
-    const res = await supertest(t.app).post("/login").type("form").send({ email: "x".repeat(300_000) });
+    const res = await supertest(t.app)
+      .post("/login")
+      .type("form")
+      .send({ email: "x".repeat(300_000) });
     assert.equal(res.status, 413);
   });
 
@@ -70,8 +73,18 @@ describe("when the database cannot be reached", () => {
   before(async () => {
     // A real PostgreSQL client aimed at a port where nothing listens.
     db = await openDatabase("postgresql://breachdesk@127.0.0.1:9/unreachable", { connect: false });
-    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: "postgresql://breachdesk@127.0.0.1:9/unreachable", SESSION_SECRET: "s".repeat(40) });
-    app = await createApp({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createCatcherMailer({ db, from: config.MAIL_FROM }) });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      DATABASE_URL: "postgresql://breachdesk@127.0.0.1:9/unreachable",
+      SESSION_SECRET: "s".repeat(40),
+    });
+    app = await createApp({
+      config,
+      db,
+      clock: systemClock,
+      logger: createLogger("silent"),
+      mailer: createCatcherMailer({ db, from: config.MAIL_FROM }),
+    });
   });
   after(() => db.close());
 

@@ -27,7 +27,11 @@ describe("a script tag typed into every text field renders inert", () => {
 
   it("the first admin's hostile name, on every page that shows it", async () => {
     const admin = agentFor(t);
-    await admin.post("/setup", { name: HOSTILE, email: "root@example.org", password: TEST_PASSWORD, confirm: TEST_PASSWORD }, "/setup");
+    await admin.post(
+      "/setup",
+      { name: HOSTILE, email: "root@example.org", password: TEST_PASSWORD, confirm: TEST_PASSWORD },
+      "/setup",
+    );
     for (const path of ["/", "/admin/users", "/admin/audit"]) {
       const res = await admin.agent.get(path);
       assert.equal(res.status, 200, path);
@@ -40,7 +44,10 @@ describe("a script tag typed into every text field renders inert", () => {
     assertInert(login.text, "login");
     const forgot = await agentFor(t).post("/password/forgot", { email: HOSTILE });
     assertInert(forgot.text, "forgot");
-    assert.equal((await supertest(t.app).get(`/login?next=${encodeURIComponent(HOSTILE)}`)).text.includes("<script>alert"), false);
+    assert.equal(
+      (await supertest(t.app).get(`/login?next=${encodeURIComponent(HOSTILE)}`)).text.includes("<script>alert"),
+      false,
+    );
   });
 
   it("a user created with a hostile name: lists, user page, audit log, invitation mail", async () => {
@@ -58,20 +65,35 @@ describe("a script tag typed into every text field renders inert", () => {
     assertInert(invalid.text, "invalid new-user form");
     const user = await t.db.prisma.user.findUniqueOrThrow({ where: { email: "victim@example.org" } });
     const mail = await t.db.prisma.caughtMail.findFirstOrThrow({ where: { to: "victim@example.org" } });
-    for (const path of [created.headers.location, "/admin/users", "/admin/audit", `/admin/users/${user.id}`, "/mail", `/mail/${mail.id}`, `/mail/${mail.id}/html`]) {
+    for (const path of [
+      created.headers.location,
+      "/admin/users",
+      "/admin/audit",
+      `/admin/users/${user.id}`,
+      "/mail",
+      `/mail/${mail.id}`,
+      `/mail/${mail.id}/html`,
+    ]) {
       const res = await admin.agent.get(String(path));
       assert.equal(res.status, 200, String(path));
       assertInert(res.text, String(path));
     }
     const search = await admin.agent.get(`/mail?q=${encodeURIComponent(HOSTILE)}`);
     assertInert(search.text, "mail search");
-    const audit = await admin.agent.get(`/admin/audit?actor=${encodeURIComponent(HOSTILE)}&action=${encodeURIComponent(HOSTILE)}`);
+    const audit = await admin.agent.get(
+      `/admin/audit?actor=${encodeURIComponent(HOSTILE)}&action=${encodeURIComponent(HOSTILE)}`,
+    );
     assertInert(audit.text, "audit filter");
   });
 
   it("the message's own HTML is served with a policy that runs no script", async () => {
     const admin = await signedIn(t, "manager");
-    const sent = await t.deps.mailer.send({ to: "x@example.org", subject: "s", text: "t", html: `<p>hi</p><script>alert(3)</script>` });
+    const sent = await t.deps.mailer.send({
+      to: "x@example.org",
+      subject: "s",
+      text: "t",
+      html: `<p>hi</p><script>alert(3)</script>`,
+    });
     const mail = await t.db.prisma.caughtMail.findFirstOrThrow({ where: { messageId: sent.messageId } });
     const res = await admin.agent.get(`/mail/${mail.id}/html`);
     assert.match(String(res.headers["content-security-policy"]), /default-src 'none'.*sandbox/);

@@ -56,7 +56,12 @@ describe("first run", () => {
     assert.equal(user.role, "admin");
     assert.match(user.passwordHash ?? "", /^\$argon2id\$/);
     assert.equal((await client.agent.get("/setup")).status, 404);
-    const again = await agentFor(t).post("/setup", { name: "Eve", email: "eve@example.org", password: TEST_PASSWORD, confirm: TEST_PASSWORD });
+    const again = await agentFor(t).post("/setup", {
+      name: "Eve",
+      email: "eve@example.org",
+      password: TEST_PASSWORD,
+      confirm: TEST_PASSWORD,
+    });
     assert.equal(again.status, 404);
     assert.equal(await t.db.prisma.user.count(), 1);
   });
@@ -84,7 +89,10 @@ describe("sign-in and sign-out", () => {
     assert.ok(session, "the session is kept in the database");
 
     const home = await client.agent.get("/");
-    const out = await client.agent.post("/logout").type("form").send({ _csrf: csrfFrom(home.text) });
+    const out = await client.agent
+      .post("/logout")
+      .type("form")
+      .send({ _csrf: csrfFrom(home.text) });
     assert.equal(out.status, 303);
     assert.equal((await client.agent.get("/")).headers.location, "/login?next=%2F");
     const actions = (await t.db.prisma.auditEntry.findMany({ where: { actorId: user.id } })).map((e) => e.action);

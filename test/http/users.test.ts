@@ -20,7 +20,10 @@ describe("managing users", () => {
 
   async function createViaForm(admin: Awaited<ReturnType<typeof signedIn>>, form: Record<string, string>) {
     const page = await admin.agent.get("/admin/users/new");
-    return admin.agent.post("/admin/users").type("form").send({ _csrf: csrfFrom(page.text), ...form });
+    return admin.agent
+      .post("/admin/users")
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), ...form });
   }
 
   it("invites a user by e-mail; the link sets a password once and signs them in", async () => {
@@ -42,10 +45,16 @@ describe("managing users", () => {
     const page = await mia.agent.get(link);
     assert.equal(page.status, 200);
     assert.match(page.text, /mia@example\.org/);
-    const short = await mia.agent.post(link).type("form").send({ _csrf: csrfFrom(page.text), password: "short", confirm: "short" });
+    const short = await mia.agent
+      .post(link)
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), password: "short", confirm: "short" });
     assert.equal(short.status, 400);
     assert.match(short.text, /Use at least 12 characters/);
-    const done = await mia.agent.post(link).type("form").send({ _csrf: csrfFrom(page.text), password: TEST_PASSWORD, confirm: TEST_PASSWORD });
+    const done = await mia.agent
+      .post(link)
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), password: TEST_PASSWORD, confirm: TEST_PASSWORD });
     assert.equal(done.status, 303);
     assert.equal((await mia.agent.get("/")).status, 200);
     assert.equal((await t.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).status, "active");
@@ -55,9 +64,21 @@ describe("managing users", () => {
 
   it("creates a user with a password, refuses a taken address, and keeps the form", async () => {
     const admin = await signedIn(t, "admin");
-    const ok = await createViaForm(admin, { name: "Val Viewer", email: "val@example.org", role: "viewer", method: "password", password: TEST_PASSWORD });
+    const ok = await createViaForm(admin, {
+      name: "Val Viewer",
+      email: "val@example.org",
+      role: "viewer",
+      method: "password",
+      password: TEST_PASSWORD,
+    });
     assert.equal(ok.status, 303);
-    const taken = await createViaForm(admin, { name: "Val Again", email: "VAL@example.org", role: "viewer", method: "password", password: TEST_PASSWORD });
+    const taken = await createViaForm(admin, {
+      name: "Val Again",
+      email: "VAL@example.org",
+      role: "viewer",
+      method: "password",
+      password: TEST_PASSWORD,
+    });
     assert.equal(taken.status, 409);
     assert.match(taken.text, /This address is taken/);
     assert.match(taken.text, /value="Val Again"/);
@@ -80,7 +101,10 @@ describe("managing users", () => {
     const other = agentFor(t);
     const page = await other.agent.get(link);
     const newPassword = "an entirely new passphrase";
-    await other.agent.post(link).type("form").send({ _csrf: csrfFrom(page.text), password: newPassword, confirm: newPassword });
+    await other.agent
+      .post(link)
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), password: newPassword, confirm: newPassword });
     assert.equal((await viewer.agent.get("/")).status, 303, "the old session has ended");
     assert.equal((await agentFor(t).post("/login", { email: viewer.user.email, password: TEST_PASSWORD })).status, 401);
     assert.equal((await agentFor(t).post("/login", { email: viewer.user.email, password: newPassword })).status, 303);
@@ -117,7 +141,10 @@ describe("managing users", () => {
     assert.deepEqual(JSON.parse(roleChange?.after ?? "{}"), { role: "manager" });
     assert.equal(roleChange?.actorId, admin.user.id);
     assert.ok(entries.some((e) => e.action === "user.deactivate"));
-    assert.ok(entries.every((e) => !(e.after ?? "").includes("argon2")), "no password hash in the log");
+    assert.ok(
+      entries.every((e) => !(e.after ?? "").includes("argon2")),
+      "no password hash in the log",
+    );
   });
 
   it("never leaves the instance without an active administrator, and refuses self-deactivation", async () => {
@@ -139,7 +166,12 @@ describe("managing users", () => {
     const admin = await signedIn(t, "admin");
     const res = await createViaForm(admin, { name: "", email: "nope", role: "owner", method: "password", password: "" });
     assert.equal(res.status, 400);
-    for (const text of ["Enter a name.", "Enter an e-mail address like name@example.org.", "Choose admin, manager or viewer.", "Use at least 12 characters."]) {
+    for (const text of [
+      "Enter a name.",
+      "Enter an e-mail address like name@example.org.",
+      "Choose admin, manager or viewer.",
+      "Use at least 12 characters.",
+    ]) {
       assert.ok(res.text.includes(text), text);
     }
   });

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fixedClock } from "../../src/lib/clock.js";
 import { recordAudit, verifyAuditChain, withAudit } from "../../src/modules/audit/audit.service.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { createTestApp, signedIn } from "../helpers/app.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
 const clock = fixedClock(new Date("2026-05-01T12:00:00Z"));
 const actor = { userId: null, label: "tester", ip: "192.0.2.7" };
@@ -35,7 +35,10 @@ describe("audit chain on a real database", () => {
   it("keeps one unforked chain when many changes commit at once", async () => {
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        withAudit(db, actor, clock, async () => ({ result: i, audit: { action: "test.parallel", entityType: "thing", entityId: `p${i}` } })),
+        withAudit(db, actor, clock, async () => ({
+          result: i,
+          audit: { action: "test.parallel", entityType: "thing", entityId: `p${i}` },
+        })),
       ),
     );
     const result = await verifyAuditChain(db);

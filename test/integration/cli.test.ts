@@ -25,7 +25,11 @@ describe("breachdesk command line", () => {
   after(() => db.destroy());
 
   it("creates an administrator with the password read from standard input", async () => {
-    const run = breachdesk(db, ["users", "create", "--email", "Root@Example.org", "--name", "Rita Root", "--role", "admin"], "a long enough password\n");
+    const run = breachdesk(
+      db,
+      ["users", "create", "--email", "Root@Example.org", "--name", "Rita Root", "--role", "admin"],
+      "a long enough password\n",
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Created admin root@example\.org \(Rita Root\)/);
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "root@example.org" } });
@@ -37,16 +41,28 @@ describe("breachdesk command line", () => {
   });
 
   it("refuses bad input with a message naming what to fix, and exit status 2", () => {
-    const badRole = breachdesk(db, ["users", "create", "--email", "x@example.org", "--name", "X", "--role", "owner"], "a long enough password\n");
+    const badRole = breachdesk(
+      db,
+      ["users", "create", "--email", "x@example.org", "--name", "X", "--role", "owner"],
+      "a long enough password\n",
+    );
     assert.equal(badRole.status, 2);
     assert.match(badRole.stderr, /role: Choose admin, manager or viewer\./);
-    const shortPassword = breachdesk(db, ["users", "create", "--email", "y@example.org", "--name", "Y", "--role", "viewer"], "short\n");
+    const shortPassword = breachdesk(
+      db,
+      ["users", "create", "--email", "y@example.org", "--name", "Y", "--role", "viewer"],
+      "short\n",
+    );
     assert.equal(shortPassword.status, 2);
     assert.match(shortPassword.stderr, /password: Use at least 12 characters\./);
     const missing = breachdesk(db, ["users", "create", "--email", "z@example.org"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /Missing --name, --role/);
-    const taken = breachdesk(db, ["users", "create", "--email", "root@example.org", "--name", "R", "--role", "viewer"], "a long enough password\n");
+    const taken = breachdesk(
+      db,
+      ["users", "create", "--email", "root@example.org", "--name", "R", "--role", "viewer"],
+      "a long enough password\n",
+    );
     assert.equal(taken.status, 2);
     assert.match(taken.stderr, /exists already/);
     const unknown = breachdesk(db, ["frobnicate"]);

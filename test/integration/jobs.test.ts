@@ -41,7 +41,14 @@ describe(`jobs (${testLane})`, () => {
   });
 
   const enqueue = (key: string, runAt = T0, extra: { kind?: string; maxAttempts?: number; payload?: unknown } = {}) =>
-    enqueueJob(db, db.prisma, { kind: extra.kind ?? "test.kind", key, payload: extra.payload ?? { key }, runAt, maxAttempts: extra.maxAttempts, now: T0 });
+    enqueueJob(db, db.prisma, {
+      kind: extra.kind ?? "test.kind",
+      key,
+      payload: extra.payload ?? { key },
+      runAt,
+      maxAttempts: extra.maxAttempts,
+      now: T0,
+    });
 
   describe("enqueueJob", () => {
     it("schedules a key once: the second enqueue is a no-op", async () => {
@@ -76,7 +83,10 @@ describe(`jobs (${testLane})`, () => {
         // On PostgreSQL a unique violation would have aborted the transaction here.
         assert.equal(await enqueueJob(db, tx, { kind: "k", key: "after-dup", payload: {}, runAt: T0 }), true);
       });
-      assert.deepEqual((await db.prisma.job.findMany({ orderBy: { key: "asc" } })).map((j) => j.key), ["after-dup", "dup"]);
+      assert.deepEqual(
+        (await db.prisma.job.findMany({ orderBy: { key: "asc" } })).map((j) => j.key),
+        ["after-dup", "dup"],
+      );
     });
   });
 
@@ -88,7 +98,10 @@ describe(`jobs (${testLane})`, () => {
       await enqueue("oldest", at(-2 * MINUTE));
 
       const first = await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: 5 * MINUTE, now: T0 });
-      assert.deepEqual(first.map((j) => j.key), ["oldest", "older"]);
+      assert.deepEqual(
+        first.map((j) => j.key),
+        ["oldest", "older"],
+      );
       for (const job of first) {
         assert.equal(job.status, "running");
         assert.equal(job.claimedBy, "w1");
@@ -97,9 +110,15 @@ describe(`jobs (${testLane})`, () => {
         assert.deepEqual(job.leaseUntil, at(5 * MINUTE));
         assert.equal(job.finishedAt, null);
       }
-      assert.deepEqual((await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: MINUTE, now: T0 })).map((j) => j.key), ["now"]);
+      assert.deepEqual(
+        (await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: MINUTE, now: T0 })).map((j) => j.key),
+        ["now"],
+      );
       assert.deepEqual(await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: MINUTE, now: T0 }), []);
-      assert.deepEqual((await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: MINUTE, now: at(MINUTE) })).map((j) => j.key), ["future"]);
+      assert.deepEqual(
+        (await claimDueJobs(db, { workerId: "w1", limit: 2, leaseMs: MINUTE, now: at(MINUTE) })).map((j) => j.key),
+        ["future"],
+      );
       const stored = await getJobByKey(db.prisma, "oldest");
       assert.equal(stored?.status, "running");
       assert.deepEqual(stored?.leaseUntil, at(5 * MINUTE));
@@ -114,7 +133,11 @@ describe(`jobs (${testLane})`, () => {
           claimDueJobs(db, { workerId: "worker-b", limit: 15, leaseMs: MINUTE, now: T0 }),
         ]);
         const aKeys = new Set(a.map((j) => j.key));
-        assert.deepEqual(b.filter((j) => aKeys.has(j.key)), [], "a job was claimed twice");
+        assert.deepEqual(
+          b.filter((j) => aKeys.has(j.key)),
+          [],
+          "a job was claimed twice",
+        );
         assert.deepEqual([...a, ...b].map((j) => j.key).sort(), [...keys].sort());
         assert.ok(a.every((j) => j.claimedBy === "worker-a") && b.every((j) => j.claimedBy === "worker-b"));
         assert.ok(a.length <= 15 && b.length <= 15);
@@ -126,7 +149,11 @@ describe(`jobs (${testLane})`, () => {
       await enqueue("crashy");
       const [claimed] = await claimDueJobs(db, { workerId: "crashed", limit: 5, leaseMs: MINUTE, now: T0 });
       assert.ok(claimed);
-      assert.deepEqual(await claimDueJobs(db, { workerId: "rescuer", limit: 5, leaseMs: MINUTE, now: at(MINUTE) }), [], "lease still live at its end instant");
+      assert.deepEqual(
+        await claimDueJobs(db, { workerId: "rescuer", limit: 5, leaseMs: MINUTE, now: at(MINUTE) }),
+        [],
+        "lease still live at its end instant",
+      );
 
       const [retaken] = await claimDueJobs(db, { workerId: "rescuer", limit: 5, leaseMs: MINUTE, now: at(MINUTE + 1) });
       assert.ok(retaken);
@@ -135,10 +162,16 @@ describe(`jobs (${testLane})`, () => {
       assert.equal(retaken.attempts, 2);
       assert.deepEqual(retaken.leaseUntil, at(2 * MINUTE + 1));
 
-      assert.equal(await extendJobLease(db.prisma, claimed.id, { workerId: "crashed", leaseMs: MINUTE, now: at(MINUTE + 2) }), false);
+      assert.equal(
+        await extendJobLease(db.prisma, claimed.id, { workerId: "crashed", leaseMs: MINUTE, now: at(MINUTE + 2) }),
+        false,
+      );
       assert.equal(await completeJob(db.prisma, claimed, at(MINUTE + 2)), false);
       assert.deepEqual(await failJob(db.prisma, claimed, { error: new Error("late"), now: at(MINUTE + 2) }), { status: "lost" });
-      assert.equal(await extendJobLease(db.prisma, claimed.id, { workerId: "rescuer", leaseMs: MINUTE, now: at(MINUTE + 2) }), true);
+      assert.equal(
+        await extendJobLease(db.prisma, claimed.id, { workerId: "rescuer", leaseMs: MINUTE, now: at(MINUTE + 2) }),
+        true,
+      );
       assert.equal(await completeJob(db.prisma, retaken, at(MINUTE + 3)), true);
       const done = await getJobByKey(db.prisma, "crashy");
       assert.equal(done?.status, "done");
@@ -189,7 +222,16 @@ describe(`jobs (${testLane})`, () => {
 
   describe("JobDispatcher", () => {
     const dispatcherWith = (handlers: Record<string, JobHandler>, clock = fixedClock(T0)) =>
-      new JobDispatcher({ db, logger, clock, workerId: "dispatcher-1", pollMs: 1000, leaseMs: 5 * MINUTE, handlers, batchSize: 10 });
+      new JobDispatcher({
+        db,
+        logger,
+        clock,
+        workerId: "dispatcher-1",
+        pollMs: 1000,
+        leaseMs: 5 * MINUTE,
+        handlers,
+        batchSize: 10,
+      });
 
     it("runs each due job's handler exactly once with its payload", async () => {
       const seen: unknown[] = [];
@@ -253,7 +295,10 @@ describe(`jobs (${testLane})`, () => {
       const clock = fixedClock(T0);
       await enqueue("poison", T0, { maxAttempts: 2 });
       for (let i = 0; i < 2; i += 1) {
-        assert.equal((await claimDueJobs(db, { workerId: `crashed-${i}`, limit: 1, leaseMs: MINUTE, now: clock.now() })).length, 1);
+        assert.equal(
+          (await claimDueJobs(db, { workerId: `crashed-${i}`, limit: 1, leaseMs: MINUTE, now: clock.now() })).length,
+          1,
+        );
         clock.advance(MINUTE + 1);
       }
       let calls = 0;
@@ -369,7 +414,10 @@ describe(`jobs (${testLane})`, () => {
       assert.equal(await dispatcher.runOnce(), 2);
       const jobs = await db.prisma.job.findMany();
       assert.deepEqual(jobs.map((j) => j.kind).sort(), [SESSION_CLEANUP, THROTTLE_CLEANUP]);
-      assert.ok(jobs.every((j) => j.status === "done"), JSON.stringify(jobs));
+      assert.ok(
+        jobs.every((j) => j.status === "done"),
+        JSON.stringify(jobs),
+      );
       assert.equal(await db.prisma.loginThrottle.count(), 0);
     });
   });
@@ -393,7 +441,10 @@ describe(`jobs (${testLane})`, () => {
       await token("live", at(DAY), null);
 
       assert.deepEqual(await deleteExpiredSessions(db.prisma, T0), { sessions: 1, tokens: 2 });
-      assert.deepEqual((await db.prisma.session.findMany({ orderBy: { id: "asc" } })).map((s) => s.id), ["expires-now", "live"]);
+      assert.deepEqual(
+        (await db.prisma.session.findMany({ orderBy: { id: "asc" } })).map((s) => s.id),
+        ["expires-now", "live"],
+      );
       assert.deepEqual(
         (await db.prisma.userToken.findMany({ orderBy: { id: "asc" } })).map((t) => t.id),
         ["expired-yesterday", "live", "used-6-days-ago"],

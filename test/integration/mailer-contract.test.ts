@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/config.js";
+import { fixedClock } from "../../src/lib/clock.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { createMailer } from "../../src/mail/create-mailer.js";
 import { getCaughtMail, listCaughtMail } from "../../src/mail/mail-catcher.repository.js";
 import { classifySendError, type Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
-import { fixedClock } from "../../src/lib/clock.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.js";
 

@@ -69,7 +69,10 @@ describe(`migrations (${testLane})`, () => {
     );
     const fromModel = await createTestDatabase({ migrate: false });
     try {
-      for (const statement of sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s && !/^(--[^\n]*\n?)+$/.test(s))) {
+      for (const statement of sql
+        .split(/;\s*$/m)
+        .map((s) => s.trim())
+        .filter((s) => s && !/^(--[^\n]*\n?)+$/.test(s))) {
         await fromModel.prisma.$executeRawUnsafe(statement);
       }
       assert.deepEqual(await describeSchema(migrated.prisma), await describeSchema(fromModel.prisma));
@@ -80,12 +83,16 @@ describe(`migrations (${testLane})`, () => {
 
   it("refuses to start when an applied migration was edited", async () => {
     const [first] = readMigrations(testLane);
-    await migrated.prisma.$executeRawUnsafe(`UPDATE _breachdesk_migrations SET checksum = 'edited' WHERE name = '${first?.name}'`);
+    await migrated.prisma.$executeRawUnsafe(
+      `UPDATE _breachdesk_migrations SET checksum = 'edited' WHERE name = '${first?.name}'`,
+    );
     await assert.rejects(migrateDatabase(migrated.url), /was changed after it was applied/);
   });
 
   // The check covers both providers at once, so one lane runs it.
-  it("the committed schemas and migrations have not drifted from the model (npm run db:check)", { skip: testLane !== "sqlite" && "run in the SQLite lane" }, () => {
+  it("the committed schemas and migrations have not drifted from the model (npm run db:check)", {
+    skip: testLane !== "sqlite" && "run in the SQLite lane",
+  }, () => {
     const output = execFileSync(process.execPath, [join(projectRoot, "scripts/check-schema-drift.mjs")], { encoding: "utf8" });
     assert.match(output, /generated schemas match/);
     assert.match(output, /sqlite: every model change has a migration/);

@@ -149,24 +149,27 @@ describe(`startWorker (${testLane})`, () => {
     await db.destroy();
   });
 
-  it(testLane === "sqlite" ? "refuses a second worker on one SQLite database" : "runs several workers on one PostgreSQL database", async () => {
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", WORKER_POLL_MS: "60000" });
-    const options = { config, db, logger: createLogger("silent"), clock: fixedClock(T0) };
-    const first = await startWorker(options);
-    try {
-      if (testLane === "sqlite") {
-        await assert.rejects(startWorker(options), (error) => error instanceof AppError && error.code === "conflict");
-      } else {
-        const second = await startWorker(options);
-        assert.notEqual(second.workerId, first.workerId);
-        await second.stop();
-        assert.equal(await db.prisma.processLease.count(), 0, "a lease was taken on PostgreSQL");
+  it(
+    testLane === "sqlite" ? "refuses a second worker on one SQLite database" : "runs several workers on one PostgreSQL database",
+    async () => {
+      const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", WORKER_POLL_MS: "60000" });
+      const options = { config, db, logger: createLogger("silent"), clock: fixedClock(T0) };
+      const first = await startWorker(options);
+      try {
+        if (testLane === "sqlite") {
+          await assert.rejects(startWorker(options), (error) => error instanceof AppError && error.code === "conflict");
+        } else {
+          const second = await startWorker(options);
+          assert.notEqual(second.workerId, first.workerId);
+          await second.stop();
+          assert.equal(await db.prisma.processLease.count(), 0, "a lease was taken on PostgreSQL");
+        }
+      } finally {
+        await first.stop();
       }
-    } finally {
-      await first.stop();
-    }
-    assert.equal(await db.prisma.processLease.count(), 0);
-  });
+      assert.equal(await db.prisma.processLease.count(), 0);
+    },
+  );
 });
 
 describe("npm run worker on one SQLite file (SQLite)", { skip }, () => {
@@ -186,7 +189,11 @@ describe("npm run worker on one SQLite file (SQLite)", { skip }, () => {
   });
 
   const startWorkerProcess = () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+      cwd: projectRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     const output = { stdout: "", stderr: "" };
     child.stdout?.on("data", (chunk) => {
@@ -203,7 +210,10 @@ describe("npm run worker on one SQLite file (SQLite)", { skip }, () => {
     return Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms\nstdout: ${output.stdout}\nstderr: ${output.stderr}`)), ms);
+        timer = setTimeout(
+          () => reject(new Error(`${what} within ${ms} ms\nstdout: ${output.stdout}\nstderr: ${output.stderr}`)),
+          ms,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   };
@@ -234,12 +244,13 @@ describe("npm run worker on one SQLite file (SQLite)", { skip }, () => {
     const secondCode = await within(30_000, "the second worker did not exit", exitOf(second.child), second.output);
     assert.notEqual(secondCode, 0);
     assert.ok(
-      second.output.stderr.includes(
-        `Another Breachdesk worker (pid ${first.child.pid} on host ${hostname()}, last seen `,
-      ),
+      second.output.stderr.includes(`Another Breachdesk worker (pid ${first.child.pid} on host ${hostname()}, last seen `),
       second.output.stderr,
     );
-    assert.match(second.output.stderr, /only one may run\. Stop it, or set RUN_WORKER=false in the web process when running `npm run worker`\./);
+    assert.match(
+      second.output.stderr,
+      /only one may run\. Stop it, or set RUN_WORKER=false in the web process when running `npm run worker`\./,
+    );
     assert.equal(first.child.exitCode, null, "the first worker stopped");
 
     first.child.kill("SIGTERM");

@@ -59,7 +59,10 @@ export function verifyChainSegment(
       };
     }
     if (hashAuditEntry(entry) !== entry.hash) {
-      return { break: { seq: entry.seq, reason: "its content no longer matches its hash (the row was altered)" }, lastHash: prev };
+      return {
+        break: { seq: entry.seq, reason: "its content no longer matches its hash (the row was altered)" },
+        lastHash: prev,
+      };
     }
     prev = entry.hash;
   }

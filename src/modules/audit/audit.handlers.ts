@@ -37,7 +37,15 @@ export function createAuditHandlers(deps: Deps) {
       const query = Object.fromEntries(
         ["actor", "action", "entityType", "entityId", "from", "to"].map((k) => [k, text(req.query[k]) ?? ""]),
       );
-      res.render("audit/list", { title: "Audit log", entries, total, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), query, facets });
+      res.render("audit/list", {
+        title: "Audit log",
+        entries,
+        total,
+        page,
+        pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        query,
+        facets,
+      });
     },
 
     async verify(_req: Request, res: Response) {

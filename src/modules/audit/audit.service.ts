@@ -1,8 +1,8 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import { lockAuditChain } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
-import { type ChainBreak, GENESIS_HASH, hashAuditEntry, verifyChainSegment } from "./audit-chain.js";
 import { findLastAuditEntry, insertAuditEntry, listAuditEntriesAfter } from "./audit.repository.js";
+import { type ChainBreak, GENESIS_HASH, hashAuditEntry, verifyChainSegment } from "./audit-chain.js";
 
 /** Who made a change, as the audit log records it. */
 export interface Actor {

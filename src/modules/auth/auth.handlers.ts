@@ -4,8 +4,8 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { createFirstAdmin, findUsableToken, requestPasswordReset, setPasswordWithToken } from "../users/users.service.js";
 import { forgotPasswordSchema, loginSchema, newPasswordSchema, setupSchema } from "../users/users.schemas.js";
+import { createFirstAdmin, findUsableToken, requestPasswordReset, setPasswordWithToken } from "../users/users.service.js";
 import { authenticate, recordLogout } from "./auth.service.js";
 
 /** Only same-site paths are followed after sign-in, never another host. */
@@ -26,12 +26,17 @@ function signIn(req: Request, userId: string): Promise<void> {
 
 function formValues(req: Request, omit: string[] = []): Record<string, string> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => typeof v === "string" && !omit.includes(k) && k !== "_csrf")) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(body).filter(([k, v]) => typeof v === "string" && !omit.includes(k) && k !== "_csrf"),
+  ) as Record<string, string>;
 }
 
 /** Re-renders a form with its errors when the service refused the input; rethrows anything else. */
 function renderFormError(res: Response, view: string, error: unknown, locals: Record<string, unknown>) {
-  if (!(error instanceof AppError) || !["validation", "conflict", "unauthenticated", "rate_limited", "not_found", "unavailable"].includes(error.code)) {
+  if (
+    !(error instanceof AppError) ||
+    !["validation", "conflict", "unauthenticated", "rate_limited", "not_found", "unavailable"].includes(error.code)
+  ) {
     throw error;
   }
   res.status(error.status).render(view, { ...locals, error: error.message, fieldErrors: error.fieldErrors });
@@ -78,7 +83,10 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
         flash(req, "success", "Breachdesk is set up, and you are signed in as its first administrator.");
         res.redirect(303, "/");
       } catch (error) {
-        renderFormError(res, "auth/setup", error, { title: "Set up Breachdesk", values: formValues(req, ["password", "confirm"]) });
+        renderFormError(res, "auth/setup", error, {
+          title: "Set up Breachdesk",
+          values: formValues(req, ["password", "confirm"]),
+        });
       }
     },
 
@@ -99,7 +107,12 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     async showSetPassword(req: Request, res: Response) {
       const found = await findUsableToken(deps, String(req.params.token));
       if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
-      res.render("auth/set-password", { title: "Choose a password", email: found.user.email, isInvite: found.purpose === "invite", fieldErrors: {} });
+      res.render("auth/set-password", {
+        title: "Choose a password",
+        email: found.user.email,
+        isInvite: found.purpose === "invite",
+        fieldErrors: {},
+      });
     },
 
     async setPassword(req: Request, res: Response) {
@@ -123,4 +136,4 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
   };
 }
 
-export { renderFormError, formValues };
+export { formValues, renderFormError };

@@ -1,9 +1,9 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
-import { findUserByEmail, updateUser, type User } from "../users/users.repository.js";
-import { timingDecoyHash, verifyPassword } from "./passwords.js";
+import { findUserByEmail, type User, updateUser } from "../users/users.repository.js";
 import { clearThrottle, findThrottle, saveThrottle } from "./login-throttle.repository.js";
+import { timingDecoyHash, verifyPassword } from "./passwords.js";
 
 /** An address may fail this many times the per-account limit: an office behind one NAT. */
 const ADDRESS_FACTOR = 5;
@@ -62,7 +62,13 @@ export async function authenticate(deps: Deps, email: string, password: string, 
     await countFailure(deps, keys.account, deps.config.LOGIN_MAX_FAILURES);
     await countFailure(deps, keys.address, deps.config.LOGIN_MAX_FAILURES * ADDRESS_FACTOR);
     await deps.db.prisma.$transaction((tx) =>
-      recordAudit(deps.db, tx, { userId: user?.id ?? null, label: email, ip }, { action: "auth.login_failed", entityType: "user", entityId: user?.id ?? null }, deps.clock),
+      recordAudit(
+        deps.db,
+        tx,
+        { userId: user?.id ?? null, label: email, ip },
+        { action: "auth.login_failed", entityType: "user", entityId: user?.id ?? null },
+        deps.clock,
+      ),
     );
     throw new AppError("unauthenticated", "That e-mail address and password do not match an active account.");
   }

@@ -16,7 +16,11 @@ export function createMailCatcherHandlers(deps: Deps) {
     async list(req: Request, res: Response) {
       const page = Math.max(1, Number.parseInt(String(req.query.page ?? "1"), 10) || 1);
       const search = typeof req.query.q === "string" ? req.query.q.trim().slice(0, 200) : "";
-      const { rows, total } = await listCaughtMail(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, search: search || undefined });
+      const { rows, total } = await listCaughtMail(deps.db, {
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+        search: search || undefined,
+      });
       res.render("mail/list", {
         title: "Mail catcher",
         messages: rows,

@@ -15,8 +15,8 @@ import {
   insertUser,
   insertUserToken,
   retireUserTokens,
-  updateUser,
   type User,
+  updateUser,
 } from "./users.repository.js";
 import type { CreateUserInput, Role, SetupInput } from "./users.schemas.js";
 
@@ -73,7 +73,12 @@ export async function createUser(deps: Deps, input: CreateUserInput, actor: Acto
     if (input.method === "invite") await storeToken(deps, tx, created.id, "invite", token);
     return {
       result: created,
-      audit: { action: "user.create", entityType: "user", entityId: created.id, after: { ...auditView(created), method: input.method } },
+      audit: {
+        action: "user.create",
+        entityType: "user",
+        entityId: created.id,
+        after: { ...auditView(created), method: input.method },
+      },
     };
   });
   if (input.method !== "invite") return { user };
@@ -87,7 +92,8 @@ export async function resendInvitation(deps: Deps, userId: string, actor: Actor)
   const user = await withAudit(deps.db, actor, deps.clock, async (tx) => {
     const found = await findUserById(tx, userId);
     if (!found) throw new AppError("not_found", "No such user.");
-    if (found.status !== "invited") throw new AppError("conflict", "Only invited users who have not set a password can be invited again.");
+    if (found.status !== "invited")
+      throw new AppError("conflict", "Only invited users who have not set a password can be invited again.");
     await retireUserTokens(tx, found.id, "invite", deps.clock.now());
     await storeToken(deps, tx, found.id, "invite", token);
     return { result: found, audit: { action: "user.invite", entityType: "user", entityId: found.id } };
@@ -95,7 +101,13 @@ export async function resendInvitation(deps: Deps, userId: string, actor: Actor)
   return sendTokenMail(deps, user, "invite", token, actor);
 }
 
-async function storeToken(deps: Deps, tx: Parameters<typeof insertUserToken>[0], userId: string, purpose: "invite" | "reset", token: string) {
+async function storeToken(
+  deps: Deps,
+  tx: Parameters<typeof insertUserToken>[0],
+  userId: string,
+  purpose: "invite" | "reset",
+  token: string,
+) {
   const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
   await insertUserToken(tx, {
     id: newId(),
@@ -174,7 +186,11 @@ export async function setPasswordWithToken(deps: Deps, token: string, password: 
     });
     return {
       result: user,
-      audit: { action: found.purpose === "invite" ? "user.invitation_accepted" : "user.password_reset", entityType: "user", entityId: user.id },
+      audit: {
+        action: found.purpose === "invite" ? "user.invitation_accepted" : "user.password_reset",
+        entityType: "user",
+        entityId: user.id,
+      },
     };
   });
 }
@@ -191,7 +207,8 @@ export async function changeRole(deps: Deps, userId: string, role: Role, actor: 
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const user = await findUserById(tx, userId);
     if (!user) throw new AppError("not_found", "No such user.");
-    if (user.role === role) return { result: user, audit: { action: "user.role_unchanged", entityType: "user", entityId: user.id } };
+    if (user.role === role)
+      return { result: user, audit: { action: "user.role_unchanged", entityType: "user", entityId: user.id } };
     if (role !== "admin") await assertAdminRemains(tx, user);
     const updated = await updateUser(tx, user.id, { role });
     return {
@@ -218,7 +235,13 @@ export async function deactivateUser(deps: Deps, userId: string, actor: Actor): 
     const updated = await updateUser(tx, user.id, { status: "deactivated", deactivatedAt: deps.clock.now() });
     return {
       result: updated,
-      audit: { action: "user.deactivate", entityType: "user", entityId: user.id, before: auditView(user), after: auditView(updated) },
+      audit: {
+        action: "user.deactivate",
+        entityType: "user",
+        entityId: user.id,
+        before: auditView(user),
+        after: auditView(updated),
+      },
     };
   });
 }
@@ -235,8 +258,13 @@ export async function reactivateUser(deps: Deps, userId: string, actor: Actor): 
     });
     return {
       result: updated,
-      audit: { action: "user.reactivate", entityType: "user", entityId: user.id, before: auditView(user), after: auditView(updated) },
+      audit: {
+        action: "user.reactivate",
+        entityType: "user",
+        entityId: user.id,
+        before: auditView(user),
+        after: auditView(updated),
+      },
     };
   });
 }
-
