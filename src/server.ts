@@ -22,6 +22,8 @@ async function main() {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const host = ["127.0.0.1", "0.0.0.0", "::", "::1"].includes(config.HOST) ? "localhost" : config.HOST;
+  // With PORT=0 the system picked the port: links in e-mails must carry the real one.
+  if (!config.PUBLIC_URL) config.publicUrl = `http://localhost:${port}`;
   printStep(`✓ Breachdesk is running at http://${host}:${port}/`);
 
   let isStopping = false;

@@ -6,6 +6,10 @@ export const viewHelpers = {
   formatInstant(at: Date | null | undefined): string {
     return at ? DateTime.fromJSDate(at, { zone: "utc" }).toFormat("yyyy-LL-dd HH:mm:ss 'UTC'") : "—";
   },
+  /** An instant as ISO 8601 for a <time datetime> attribute, or an empty string. */
+  isoInstant(at: Date | null | undefined): string {
+    return at ? at.toISOString() : "";
+  },
   /** Pretty-printed JSON text of a stored JSON column, or an empty string. */
   prettyJson(value: string | null | undefined): string {
     if (!value) return "";

@@ -46,7 +46,9 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
   return {
     showLogin(req: Request, res: Response) {
       if (currentUser(res)) return res.redirect(303, "/");
-      res.render("auth/login", { title: "Sign in", values: {}, next: safeNext(req.query.next), fieldErrors: {} });
+      const next = safeNext(req.query.next);
+      const notice = req.query.signedOut === "1" ? "You are signed out." : next !== "/" ? "Sign in to see that page." : undefined;
+      res.render("auth/login", { title: "Sign in", values: {}, next, notice, fieldErrors: {} });
     },
 
     async login(req: Request, res: Response) {
@@ -77,7 +79,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     async setup(req: Request, res: Response) {
       try {
         const input = parseInput(setupSchema, req.body);
-        const user = await createFirstAdmin(deps, input, actorOf(req, res));
+        const user = await createFirstAdmin(deps, input, req.ip ?? null);
         onSetupDone();
         await signIn(req, user.id);
         flash(req, "success", "Breachdesk is set up, and you are signed in as its first administrator.");

@@ -45,12 +45,12 @@ export const newPasswordSchema = z
   });
 
 export const setupSchema = z
-  .object({ email: emailField, name: nameField, password: passwordField, confirm: z.string() })
+  .object({ name: nameField, email: emailField, password: passwordField, confirm: z.string() })
   .refine((v) => v.confirm === v.password, { message: "The two passwords differ.", path: ["confirm"] });
 
 export const createUserSchema = z.discriminatedUnion("method", [
-  z.object({ method: z.literal("invite"), email: emailField, name: nameField, role: roleField }),
-  z.object({ method: z.literal("password"), email: emailField, name: nameField, role: roleField, password: passwordField }),
+  z.object({ name: nameField, email: emailField, role: roleField, method: z.literal("invite") }),
+  z.object({ name: nameField, email: emailField, role: roleField, method: z.literal("password"), password: passwordField }),
 ]);
 
 export const loginSchema = z.object({

@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
 import { renderSystemEmail } from "../../mail/render.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { hashPassword } from "../auth/passwords.js";
 import {
   consumeUserToken,
@@ -32,9 +32,9 @@ function auditView(user: User) {
  * Creates the first administrator. Refused once any user exists, inside the transaction, so
  * two setup forms sent at once cannot both succeed.
  */
-export async function createFirstAdmin(deps: Deps, input: SetupInput, actor: Actor): Promise<User> {
+export async function createFirstAdmin(deps: Deps, input: SetupInput, ip: string | null): Promise<User> {
   const passwordHash = await hashPassword(input.password);
-  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+  return deps.db.prisma.$transaction(async (tx) => {
     if ((await countUsers(tx)) > 0) throw new AppError("conflict", "Breachdesk is already set up. Sign in instead.");
     const user = await insertUser(tx, {
       id: newId(),
@@ -44,7 +44,16 @@ export async function createFirstAdmin(deps: Deps, input: SetupInput, actor: Act
       status: "active",
       passwordHash,
     });
-    return { result: user, audit: { action: "user.setup", entityType: "user", entityId: user.id, after: auditView(user) } };
+    // The new administrator is the author of their own creation: no one else was there.
+    const actor: Actor = { userId: user.id, label: user.email, ip };
+    await recordAudit(
+      deps.db,
+      tx,
+      actor,
+      { action: "user.setup", entityType: "user", entityId: user.id, after: auditView(user) },
+      deps.clock,
+    );
+    return user;
   });
 }
 
