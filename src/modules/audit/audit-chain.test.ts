@@ -14,6 +14,7 @@ function chain(count: number) {
       action: "user.create",
       entityType: "user",
       entityId: `u${i}`,
+      incidentId: null,
       before: null,
       after: JSON.stringify({ n: i }),
       prevHash,

@@ -9,6 +9,7 @@ export interface AuditFields {
   action: string;
   entityType: string;
   entityId: string | null;
+  incidentId: string | null;
   before: string | null;
   after: string | null;
   prevHash: string;
@@ -31,6 +32,7 @@ export function hashAuditEntry(entry: AuditFields): string {
     entry.action,
     entry.entityType,
     entry.entityId,
+    entry.incidentId,
     entry.before,
     entry.after,
   ]);

@@ -17,8 +17,24 @@ export interface AuditChange {
   action: string;
   entityType: string;
   entityId?: string | null;
+  /** The incident the change concerns; see incidentOf for the default. */
+  incidentId?: string | null;
   before?: unknown;
   after?: unknown;
+}
+
+/**
+ * The incident a change concerns: the one named, else the incident itself, else the
+ * incidentId of the record described (a timeline event, a system, an action...).
+ */
+function incidentOf(change: AuditChange): string | null {
+  if (change.incidentId !== undefined) return change.incidentId;
+  if (change.entityType === "incident") return change.entityId ?? null;
+  for (const state of [change.after, change.before]) {
+    const id = (state as { incidentId?: unknown } | null | undefined)?.incidentId;
+    if (typeof id === "string") return id;
+  }
+  return null;
 }
 
 /** Keys whose values never enter the audit log. */
@@ -44,6 +60,7 @@ export async function recordAudit(db: Database, tx: DbOrTx, actor: Actor, change
     action: change.action,
     entityType: change.entityType,
     entityId: change.entityId ?? null,
+    incidentId: incidentOf(change),
     before: toJson(change.before),
     after: toJson(change.after),
     prevHash: last?.hash ?? GENESIS_HASH,

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "audit_entry" ADD COLUMN "incident_id" TEXT;
+
 -- CreateTable
 CREATE TABLE "incident" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -238,4 +241,7 @@ CREATE UNIQUE INDEX "api_token_token_hash_key" ON "api_token"("token_hash");
 
 -- CreateIndex
 CREATE INDEX "api_token_user_id_idx" ON "api_token"("user_id");
+
+-- CreateIndex
+CREATE INDEX "audit_entry_incident_id_seq_idx" ON "audit_entry"("incident_id", "seq");
 

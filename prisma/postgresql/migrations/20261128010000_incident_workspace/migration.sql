@@ -1,6 +1,9 @@
 -- AlterTable
 ALTER TABLE "user" ADD COLUMN     "time_zone" TEXT NOT NULL DEFAULT 'UTC';
 
+-- AlterTable
+ALTER TABLE "audit_entry" ADD COLUMN     "incident_id" TEXT;
+
 -- CreateTable
 CREATE TABLE "incident" (
     "id" TEXT NOT NULL,
@@ -222,6 +225,9 @@ CREATE UNIQUE INDEX "api_token_token_hash_key" ON "api_token"("token_hash");
 
 -- CreateIndex
 CREATE INDEX "api_token_user_id_idx" ON "api_token"("user_id");
+
+-- CreateIndex
+CREATE INDEX "audit_entry_incident_id_seq_idx" ON "audit_entry"("incident_id", "seq");
 
 -- AddForeignKey
 ALTER TABLE "incident" ADD CONSTRAINT "incident_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "user"("id") ON DELETE SET NULL ON UPDATE CASCADE;
