@@ -6,7 +6,10 @@ import { pinoHttp } from "pino-http";
 import type { Deps } from "./deps.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
+import { accountRoutes } from "./modules/account/account.routes.js";
+import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
@@ -100,6 +103,9 @@ export async function createApp(deps: Deps): Promise<Express> {
       isSetUp = true;
     }),
   );
+  app.use(incidentsRoutes(deps));
+  app.use(assessmentsRoutes(deps));
+  app.use(accountRoutes(deps));
   app.use(usersRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));

@@ -1,8 +1,12 @@
 import { type Request, type Response, Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
+import { listOverdueActions } from "../actions/actions.repository.js";
+import { openStatuses, statusLabels } from "../incidents/incident-lifecycle.js";
+import { listRecentIncidentActivity } from "../incidents/incident-page.repository.js";
+import { countIncidentsByStatus } from "../incidents/incidents.repository.js";
 
-/** The start page. */
+/** The dashboard: open incidents by status, what needs attention first, recent activity. */
 export function homeRoutes(deps: Deps): Router {
   const router = Router();
   mountRoutes(router, [
@@ -11,11 +15,24 @@ export function homeRoutes(deps: Deps): Router {
       path: "/",
       access: "viewer",
       handler: async (_req: Request, res: Response) => {
-        const [userCount, recentAudit] = await Promise.all([
-          deps.db.prisma.user.count({ where: { status: "active" } }),
-          deps.db.prisma.auditEntry.findMany({ orderBy: { seq: "desc" }, take: 5 }),
+        const now = deps.clock.now();
+        const [byStatus, overdueActions, recentActivity, recentIncidents] = await Promise.all([
+          countIncidentsByStatus(deps.db.prisma),
+          listOverdueActions(deps.db.prisma, now, 10),
+          listRecentIncidentActivity(deps.db.prisma, 10),
+          deps.db.prisma.incident.findMany({ where: { status: { in: openStatuses } }, orderBy: { updatedAt: "desc" }, take: 8 }),
         ]);
-        res.render("home/index", { title: "Breachdesk", userCount, recentAudit });
+        const openCount = openStatuses.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
+        res.render("home/index", {
+          title: "Dashboard",
+          byStatus,
+          openCount,
+          openStatuses,
+          statusLabels,
+          overdueActions,
+          recentActivity,
+          recentIncidents,
+        });
       },
     },
   ]);

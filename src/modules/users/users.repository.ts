@@ -30,7 +30,7 @@ export function insertUser(db: DbOrTx, data: Pick<User, "id" | "email" | "name" 
 export function updateUser(
   db: DbOrTx,
   id: string,
-  data: Partial<Pick<User, "name" | "role" | "status" | "passwordHash" | "lastLoginAt" | "deactivatedAt">>,
+  data: Partial<Pick<User, "name" | "role" | "status" | "passwordHash" | "lastLoginAt" | "deactivatedAt" | "timeZone">>,
 ) {
   return db.user.update({ where: { id }, data });
 }

@@ -277,3 +277,18 @@ export async function reactivateUser(deps: Deps, userId: string, actor: Actor): 
     };
   });
 }
+
+/** Saves the signed-in user's own name and time zone; audited like any change. */
+export async function updateOwnAccount(deps: Deps, actor: Actor, input: { name: string; timeZone: string }): Promise<User> {
+  if (!actor.userId) throw new AppError("unauthenticated", "Sign in to continue.");
+  const userId = actor.userId;
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw new AppError("not_found", "No such user.");
+    const updated = await updateUser(tx, userId, input);
+    return {
+      result: updated,
+      audit: { action: "user.account_update", entityType: "user", entityId: userId, before: { name: user.name, timeZone: user.timeZone }, after: input },
+    };
+  });
+}

@@ -1,0 +1,15 @@
+import type { DbOrTx } from "../db/client.js";
+
+/**
+ * One page of the audit entries that concern an incident (its own changes and those of its
+ * timeline events, systems, actions... as recordAudit files them under incidentId), oldest
+ * first, and how many there are.
+ */
+export async function listIncidentAuditEntries(db: DbOrTx, incidentId: string, page: { take: number; skip: number }) {
+  const where = { incidentId };
+  const [entries, total] = await Promise.all([
+    db.auditEntry.findMany({ where, orderBy: { seq: "asc" }, ...page }),
+    db.auditEntry.count({ where }),
+  ]);
+  return { entries, total };
+}

@@ -1,0 +1,47 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { RemedialAction } from "../../generated/sqlite/client.js";
+import { pendingStatuses } from "./action-status.js";
+
+export type { RemedialAction };
+
+type ActionFields = Pick<RemedialAction, "title" | "ownerId" | "dueOn" | "dueAt" | "status" | "notes" | "completedAt">;
+
+const withOwner = { owner: { select: { id: true, name: true, email: true, status: true } } } as const;
+
+const overdueWhere = (now: Date) => ({ dueAt: { lt: now }, status: { in: [...pendingStatuses] } });
+
+/** An incident's actions, each with its owner. */
+export function listActionsOfIncident(db: DbOrTx, incidentId: string) {
+  return db.remedialAction.findMany({ where: { incidentId }, include: withOwner });
+}
+
+export function findAction(db: DbOrTx, incidentId: string, id: string) {
+  return db.remedialAction.findFirst({ where: { id, incidentId }, include: withOwner });
+}
+
+export function insertAction(db: DbOrTx, data: ActionFields & { id: string; incidentId: string }) {
+  return db.remedialAction.create({ data, include: withOwner });
+}
+
+export function updateAction(db: DbOrTx, id: string, data: ActionFields) {
+  return db.remedialAction.update({ where: { id }, data, include: withOwner });
+}
+
+/**
+ * How many overdue actions (due before now, still open or in progress) each incident has;
+ * incidents without any are absent from the map.
+ */
+export async function countOverdueActionsByIncident(db: DbOrTx, now: Date): Promise<Map<string, number>> {
+  const groups = await db.remedialAction.groupBy({ by: ["incidentId"], where: overdueWhere(now), _count: { _all: true } });
+  return new Map(groups.map((g) => [g.incidentId, g._count._all]));
+}
+
+/** The overdue actions of every incident, longest overdue first, with their incident's reference and title. */
+export function listOverdueActions(db: DbOrTx, now: Date, limit: number) {
+  return db.remedialAction.findMany({
+    where: overdueWhere(now),
+    orderBy: [{ dueAt: "asc" }, { createdAt: "asc" }],
+    take: limit,
+    include: { ...withOwner, incident: { select: { id: true, reference: true, title: true, timeZone: true } } },
+  });
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { actionStatuses, isCalendarDay } from "./action-status.js";
+
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${what} has at most ${max} characters.` })
+    .default("");
+
+/** A remedial action as the add and edit forms send it; empty owner and due date mean none. */
+export const actionSchema = z.object({
+  title: z
+    .string({ message: "Say what has to be done." })
+    .trim()
+    .min(1, { message: "Say what has to be done." })
+    .max(200, { message: "A title has at most 200 characters." }),
+  ownerId: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((v) => v || null),
+  dueOn: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .refine((v) => v === null || isCalendarDay(v), { message: "Enter the due date as YYYY-MM-DD, e.g. 2026-03-31." }),
+  status: z.enum(actionStatuses, { message: "Choose open, in progress, done or cancelled." }).default("open"),
+  notes: optionalText(4000, "The notes"),
+});
+
+export type ActionInput = z.infer<typeof actionSchema>;

@@ -1,0 +1,92 @@
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { parseOptionalInstant } from "../../lib/instants.js";
+import { type Actor, withAudit } from "../audit/audit.service.js";
+import { loadIncident } from "../incidents/incidents.service.js";
+import { insertTimelineEvent } from "../timeline/timeline.repository.js";
+import type { AssessmentInput, DecisionInput } from "./assessments.schemas.js";
+
+/**
+ * Records a new risk assessment. Assessments are never edited: the newest one is current and
+ * the earlier ones stay as the record of how the assessment changed.
+ */
+export async function recordAssessment(deps: Deps, reference: string, input: AssessmentInput, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const known = await tx.dataCategory.findMany({ where: { id: { in: input.dataCategories } }, select: { id: true } });
+    if (known.length !== new Set(input.dataCategories).size) {
+      throw new AppError("validation", "Choose data categories from the list.", { dataCategories: "One of the categories does not exist." });
+    }
+    const assessment = await tx.riskAssessment.create({
+      data: {
+        id: newId(),
+        incidentId: incident.id,
+        ...input,
+        dataCategories: JSON.stringify(input.dataCategories),
+        assessedById: actor.userId,
+        assessedBy: actor.label,
+        assessedAt: deps.clock.now(),
+      },
+    });
+    return { result: assessment, audit: { action: "assessment.record", entityType: "risk_assessment", entityId: assessment.id, after: assessment } };
+  });
+}
+
+/**
+ * Records a notify / don't-notify decision. A change of mind is a new decision, never an edit;
+ * the incident's decision instant follows the newest, and the timeline gets an entry.
+ */
+export async function recordDecision(deps: Deps, reference: string, input: DecisionInput, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const now = deps.clock.now();
+    const decidedAt = parseOptionalInstant(input.decidedAt, incident.timeZone, "decidedAt");
+    if (decidedAt && decidedAt.at > now) {
+      throw new AppError("validation", "A decision cannot be in the future.", { decidedAt: "Enter when the decision was taken: now or earlier." });
+    }
+    const [previous, assessment] = await Promise.all([
+      tx.decision.findFirst({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } }),
+      tx.riskAssessment.findFirst({ where: { incidentId: incident.id }, orderBy: { assessedAt: "desc" } }),
+    ]);
+    const decision = await tx.decision.create({
+      data: {
+        id: newId(),
+        incidentId: incident.id,
+        isNotifiable: input.isNotifiable,
+        regimes: JSON.stringify(input.regimes),
+        rationale: input.rationale,
+        decidedById: actor.userId,
+        decidedBy: actor.label,
+        decidedAt: decidedAt?.at ?? now,
+        recordedAt: now,
+        assessmentId: assessment?.id ?? null,
+      },
+    });
+    await tx.incident.update({ where: { id: incident.id }, data: { decidedAt: decision.decidedAt } });
+    const verdict = input.isNotifiable ? `notifiable${input.regimes.length ? ` under ${input.regimes.join(", ")}` : ""}` : "not notifiable";
+    await insertTimelineEvent(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      occurredAt: decision.decidedAt,
+      occurredZone: decidedAt?.zone ?? incident.timeZone,
+      recordedAt: now,
+      recordedById: actor.userId,
+      recordedBy: actor.label,
+      kind: "decision",
+      description: `${previous ? "Decision changed" : "Decision"}: ${verdict}. ${input.rationale}`,
+      visibility: "internal",
+      source: "lifecycle",
+    });
+    return {
+      result: decision,
+      audit: {
+        action: previous ? "decision.change" : "decision.record",
+        entityType: "decision",
+        entityId: decision.id,
+        before: previous ? { isNotifiable: previous.isNotifiable, regimes: JSON.parse(previous.regimes) } : undefined,
+        after: decision,
+      },
+    };
+  });
+}

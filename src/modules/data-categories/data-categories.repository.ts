@@ -1,0 +1,59 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { DataCategory, IncidentDataCategory } from "../../generated/sqlite/client.js";
+
+export type { DataCategory, IncidentDataCategory };
+
+type CategoryFields = Pick<DataCategory, "name" | "sensitivity" | "harm" | "advice" | "isBuiltIn" | "sortOrder">;
+
+/** The whole catalogue in the order forms list it: built-in order, then added ones by name. */
+export function listCategories(db: DbOrTx) {
+  return db.dataCategory.findMany({ orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
+}
+
+export function findCategoryById(db: DbOrTx, id: string) {
+  return db.dataCategory.findUnique({ where: { id } });
+}
+
+export function insertCategory(db: DbOrTx, data: CategoryFields & { id: string }) {
+  return db.dataCategory.create({ data });
+}
+
+export function updateCategory(db: DbOrTx, id: string, data: Partial<CategoryFields>) {
+  return db.dataCategory.update({ where: { id }, data });
+}
+
+/** The categories an incident records, with the catalogue entry of each. */
+export function listIncidentData(db: DbOrTx, incidentId: string) {
+  return db.incidentDataCategory.findMany({ where: { incidentId }, include: { category: true } });
+}
+
+export function findIncidentData(db: DbOrTx, incidentId: string, categoryId: string) {
+  return db.incidentDataCategory.findUnique({
+    where: { incidentId_categoryId: { incidentId, categoryId } },
+    include: { category: true },
+  });
+}
+
+export function insertIncidentData(
+  db: DbOrTx,
+  data: Pick<IncidentDataCategory, "incidentId" | "categoryId" | "details" | "encrypted">,
+) {
+  return db.incidentDataCategory.create({ data, include: { category: true } });
+}
+
+export function updateIncidentData(
+  db: DbOrTx,
+  incidentId: string,
+  categoryId: string,
+  data: Pick<IncidentDataCategory, "details" | "encrypted">,
+) {
+  return db.incidentDataCategory.update({
+    where: { incidentId_categoryId: { incidentId, categoryId } },
+    data,
+    include: { category: true },
+  });
+}
+
+export function deleteIncidentData(db: DbOrTx, incidentId: string, categoryId: string) {
+  return db.incidentDataCategory.delete({ where: { incidentId_categoryId: { incidentId, categoryId } } });
+}

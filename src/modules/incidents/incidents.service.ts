@@ -1,0 +1,193 @@
+import { DateTime } from "luxon";
+import type { DbOrTx } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
+import { type Actor, withAudit } from "../audit/audit.service.js";
+import { insertTimelineEvent } from "../timeline/timeline.repository.js";
+import { findUserById } from "../users/users.repository.js";
+import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
+import {
+  findIncidentByReference,
+  type Incident,
+  insertIncident,
+  lastIncidentNumber,
+  updateIncident as updateIncidentRow,
+} from "./incidents.repository.js";
+import type { IncidentInput, TransitionInput } from "./incidents.schemas.js";
+
+/** BD-<year>-<number>: four digits at least, more when a year needs them. */
+export function formatReference(year: number, number: number): string {
+  return `BD-${year}-${String(number).padStart(4, "0")}`;
+}
+
+/** The incident with this reference, or a not_found AppError. */
+export async function loadIncident(db: DbOrTx, reference: string): Promise<Incident> {
+  const incident = await findIncidentByReference(db, reference);
+  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
+  return incident;
+}
+
+/** The fields of an incident the audit log keeps. */
+function auditView(incident: Incident) {
+  const { createdAt: _c, updatedAt: _u, ...rest } = incident;
+  return rest;
+}
+
+/** Only what changed, before and after: audit entries for edits stay readable. */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const keys = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, before[k]])),
+    after: Object.fromEntries(keys.map((k) => [k, after[k]])),
+  };
+}
+
+/** Parses the key instants of the form in the incident's zone; every bad one is reported. */
+function parseKeyInstants(input: IncidentInput) {
+  const fieldErrors: Record<string, string> = {};
+  const parse = (field: "occurredFrom" | "occurredTo" | "detectedAt" | "awareAt"): ParsedInstant | null => {
+    try {
+      return parseOptionalInstant(input[field], input.timeZone, field);
+    } catch (error) {
+      if (error instanceof AppError) Object.assign(fieldErrors, error.fieldErrors);
+      else throw error;
+      return null;
+    }
+  };
+  const occurredFrom = parse("occurredFrom");
+  let occurredTo = parse("occurredTo");
+  const detectedAt = parse("detectedAt");
+  const awareAt = parse("awareAt");
+  if (occurredFrom && !occurredTo) occurredTo = occurredFrom;
+  if (occurredTo && !occurredFrom) fieldErrors.occurredFrom = "Enter when it began, or leave both empty when unknown.";
+  if (occurredFrom && occurredTo && occurredTo.at < occurredFrom.at) fieldErrors.occurredTo = "The end is before the beginning.";
+  if (detectedAt && awareAt && awareAt.at < detectedAt.at) {
+    // Possible (aware of a suspicion before detection proper) but rare enough to be a typo.
+    fieldErrors.awareAt = "Awareness is before detection; check the date, or record the earlier detection.";
+  }
+  if (Object.keys(fieldErrors).length) throw new AppError("validation", "Some dates need correcting.", fieldErrors);
+  return {
+    occurredFrom: occurredFrom?.at ?? null,
+    occurredTo: occurredTo?.at ?? null,
+    detectedAt: detectedAt?.at ?? null,
+    awareAt: awareAt?.at ?? null,
+  };
+}
+
+async function assertOwner(tx: DbOrTx, ownerId: string | null) {
+  if (!ownerId) return;
+  const owner = await findUserById(tx, ownerId);
+  if (!owner || owner.status !== "active" || owner.role === "viewer") {
+    throw new AppError("validation", "Choose an owner from the list.", { ownerId: "The owner must be an active manager or administrator." });
+  }
+}
+
+/**
+ * Records a new incident with the next reference of the current year (in UTC). Two incidents
+ * created at once cannot share a reference: the (year, number) pair is unique, and a clash
+ * is retried with the next number.
+ */
+export async function createIncident(deps: Deps, input: IncidentInput, actor: Actor): Promise<Incident> {
+  const instants = parseKeyInstants(input);
+  const year = DateTime.fromJSDate(deps.clock.now(), { zone: "utc" }).year;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await withAudit(deps.db, actor, deps.clock, async (tx) => {
+        await assertOwner(tx, input.ownerId);
+        const number = (await lastIncidentNumber(tx, year)) + 1;
+        const incident = await insertIncident(tx, {
+          id: newId(),
+          reference: formatReference(year, number),
+          year,
+          number,
+          title: input.title,
+          summary: input.summary,
+          severity: input.severity,
+          status: "detected",
+          ownerId: input.ownerId,
+          team: input.team,
+          timeZone: input.timeZone,
+          ...instants,
+          createdById: actor.userId,
+        });
+        return { result: incident, audit: { action: "incident.create", entityType: "incident", entityId: incident.id, after: auditView(incident) } };
+      });
+    } catch (error) {
+      const isClash = (error as { code?: string }).code === "P2002";
+      if (!isClash || attempt >= 4) throw error;
+    }
+  }
+}
+
+/** Changes an incident's details (not its status: see transitionIncident); audits what changed. */
+export async function updateIncident(deps: Deps, reference: string, input: IncidentInput, actor: Actor): Promise<Incident> {
+  const instants = parseKeyInstants(input);
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    await assertOwner(tx, input.ownerId);
+    const updated = await updateIncidentRow(tx, incident.id, {
+      title: input.title,
+      summary: input.summary,
+      severity: input.severity,
+      ownerId: input.ownerId,
+      team: input.team,
+      timeZone: input.timeZone,
+      ...instants,
+    });
+    return {
+      result: updated,
+      audit: { action: "incident.update", entityType: "incident", entityId: incident.id, ...changedFields(auditView(incident), auditView(updated)) },
+    };
+  });
+}
+
+/**
+ * Moves an incident along its lifecycle (incident-lifecycle.ts decides what is allowed and
+ * needed), writes the move on the timeline with who and when, and audits it.
+ */
+export async function transitionIncident(deps: Deps, reference: string, input: TransitionInput, actor: Actor): Promise<Incident> {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const containedAt = parseOptionalInstant(input.containedAt, incident.timeZone, "containedAt");
+    const latestDecision = await tx.decision.findFirst({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } });
+    const from = incident.status as IncidentStatus;
+    const { transition, problems } = checkTransition(from, input.to, {
+      hasContainedAt: Boolean(containedAt ?? (input.to === "contained" ? null : incident.containedAt)),
+      reason: input.reason,
+      latestDecision,
+    });
+    if (!transition || Object.keys(problems).length) throw new AppError("validation", "This change of status needs more.", problems);
+    const now = deps.clock.now();
+    const updated = await updateIncidentRow(tx, incident.id, {
+      status: transition.to,
+      ...(containedAt ? { containedAt: containedAt.at } : {}),
+      closedAt: transition.to.startsWith("closed") ? now : null,
+    });
+    const reason = input.reason.trim();
+    await insertTimelineEvent(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      occurredAt: transition.to === "contained" && containedAt ? containedAt.at : now,
+      occurredZone: transition.to === "contained" && containedAt ? containedAt.zone : incident.timeZone,
+      recordedAt: now,
+      recordedById: actor.userId,
+      recordedBy: actor.label,
+      kind: transition.eventKind,
+      description: `Status changed from ${statusLabels[from]} to ${statusLabels[transition.to]}.${reason ? ` ${reason}` : ""}`,
+      visibility: "internal",
+      source: "lifecycle",
+    });
+    return {
+      result: updated,
+      audit: {
+        action: "incident.transition",
+        entityType: "incident",
+        entityId: incident.id,
+        before: { status: from },
+        after: { status: transition.to, ...(containedAt ? { containedAt: containedAt.at } : {}), ...(reason ? { reason } : {}) },
+      },
+    };
+  });
+}

@@ -1,0 +1,63 @@
+import type { Request, Response } from "express";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
+import { parseInput } from "../../lib/validation.js";
+import { actorOf } from "../../web/access.js";
+import { flash } from "../../web/flash.js";
+import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { systemSchema, systemStatuses, systemStatusLabels } from "./systems.schemas.js";
+import { createSystem, editSystem, loadIncidentForSystems, loadSystemForEdit } from "./systems.service.js";
+
+const FORM_VIEW = "systems/form";
+const formLocals = { statuses: systemStatuses, statusLabels: systemStatusLabels };
+
+/** Re-renders the form when the service refused the input; anything else goes to the error page. */
+async function renderRefusal(res: Response, error: unknown, loadLocals: () => Promise<Record<string, unknown>>) {
+  if (!(error instanceof AppError) || (error.code !== "validation" && error.code !== "conflict")) throw error;
+  renderFormError(res, FORM_VIEW, error, await loadLocals());
+}
+
+export function createSystemsHandlers(deps: Deps) {
+  const editLocals = async (req: Request, values?: Record<string, string>) => {
+    const { incident, system } = await loadSystemForEdit(deps, String(req.params.ref), String(req.params.systemId));
+    return { ...formLocals, incident, system, title: `${system.name} · ${incident.reference}`, values: values ?? system };
+  };
+
+  return {
+    async showEdit(req: Request, res: Response) {
+      res.render(FORM_VIEW, { ...(await editLocals(req)), fieldErrors: {} });
+    },
+
+    async create(req: Request, res: Response) {
+      try {
+        const input = parseInput(systemSchema, req.body);
+        const { incident, system } = await createSystem(deps, String(req.params.ref), input, actorOf(req, res));
+        flash(req, "success", `${system.name} is recorded as ${system.status}.`);
+        res.redirect(303, `/incidents/${incident.reference}#systems`);
+      } catch (error) {
+        await renderRefusal(res, error, async () => {
+          const incident = await loadIncidentForSystems(deps, String(req.params.ref));
+          return {
+            ...formLocals,
+            incident,
+            system: null,
+            title: `Add a system · ${incident.reference}`,
+            values: formValues(req),
+          };
+        });
+      }
+    },
+
+    async update(req: Request, res: Response) {
+      try {
+        const input = parseInput(systemSchema, req.body);
+        const ref = String(req.params.ref);
+        const { incident, system } = await editSystem(deps, ref, String(req.params.systemId), input, actorOf(req, res));
+        flash(req, "success", `${system.name} is saved.`);
+        res.redirect(303, `/incidents/${incident.reference}#systems`);
+      } catch (error) {
+        await renderRefusal(res, error, () => editLocals(req, formValues(req)));
+      }
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { AffectedSystem } from "../../generated/sqlite/client.js";
+import type { SystemInput } from "./systems.schemas.js";
+
+export type { AffectedSystem };
+
+/** An incident's systems in the order they were recorded, each with the timeline events linked to it. */
+export function listSystemsWithEvents(db: DbOrTx, incidentId: string) {
+  return db.affectedSystem.findMany({
+    where: { incidentId },
+    orderBy: [{ createdAt: "asc" }, { name: "asc" }],
+    include: {
+      events: {
+        include: {
+          event: {
+            select: {
+              id: true,
+              occurredAt: true,
+              kind: true,
+              description: true,
+              correctsId: true,
+              _count: { select: { corrections: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+export function listSystemNames(db: DbOrTx, incidentId: string) {
+  return db.affectedSystem.findMany({ where: { incidentId }, select: { id: true, name: true } });
+}
+
+export function findSystem(db: DbOrTx, incidentId: string, id: string) {
+  return db.affectedSystem.findFirst({ where: { id, incidentId } });
+}
+
+export function insertSystem(db: DbOrTx, data: SystemInput & { id: string; incidentId: string }) {
+  return db.affectedSystem.create({ data });
+}
+
+export function updateSystem(db: DbOrTx, id: string, data: SystemInput) {
+  return db.affectedSystem.update({ where: { id }, data });
+}

@@ -1,0 +1,263 @@
+import { AppError } from "../../lib/errors.js";
+import { parseInstant } from "../../lib/instants.js";
+import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
+
+/**
+ * Reading a CSV of timeline events: RFC 4180 records, a header naming the columns, and one
+ * verdict per row (an event, or the reasons it cannot be one). Pure: no database, no clock.
+ */
+
+export type CsvDelimiter = "," | ";" | "\t";
+
+/** One record of a CSV file, with the physical line it starts on and its text as written. */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+  raw: string;
+  /** A quoting problem that makes the fields unreliable. */
+  error?: string;
+}
+
+export const MAX_DESCRIPTION_LENGTH = 5000;
+
+const DELIMITERS: CsvDelimiter[] = [",", ";", "\t"];
+const delimiterNames: Record<CsvDelimiter, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+
+/** The delimiter the header line uses most (outside quotes); comma when it has none. */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<CsvDelimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let inQuotes = false;
+  for (const c of text) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (c === "\n" || c === "\r")) break;
+    else if (!inQuotes && counts.has(c as CsvDelimiter)) counts.set(c as CsvDelimiter, counts.get(c as CsvDelimiter)! + 1);
+  }
+  let best: CsvDelimiter = ",";
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
+/**
+ * Splits CSV text into records per RFC 4180: quoted fields may hold the delimiter, doubled
+ * quotes and line breaks; records end at CRLF, LF or a lone CR. A UTF-8 byte order mark is
+ * dropped and blank lines are skipped. Each record keeps the physical line it starts on.
+ */
+export function parseCsv(input: string, delimiter: CsvDelimiter = detectDelimiter(stripBom(input))): CsvRecord[] {
+  const text = stripBom(input);
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  const isLineBreak = (c: string | undefined) => c === "\n" || c === "\r";
+  while (i < n) {
+    const startLine = line;
+    const start = i;
+    const fields: string[] = [];
+    let error: string | undefined;
+    for (;;) {
+      let field = "";
+      // Spaces before an opening quote are padding, not part of the field.
+      let j = i;
+      while (text[j] === " ") j++;
+      if (text[j] === '"') {
+        i = j + 1;
+        let isClosed = false;
+        while (i < n) {
+          const c = text[i]!;
+          if (c === '"') {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            isClosed = true;
+            break;
+          }
+          if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) line++;
+          field += c;
+          i++;
+        }
+        if (!isClosed) error ??= "A quoted field is never closed: a quote mark is missing.";
+        let trailing = "";
+        while (i < n && text[i] !== delimiter && !isLineBreak(text[i])) trailing += text[i++];
+        if (trailing.trim() !== "") error ??= "Text follows a closing quote mark; put the whole field in quotes.";
+        field += trailing.trim() === "" ? "" : trailing;
+      } else {
+        while (i < n && text[i] !== delimiter && !isLineBreak(text[i])) field += text[i++];
+      }
+      fields.push(field);
+      if (i < n && text[i] === delimiter) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const raw = text.slice(start, i);
+    if (i < n) {
+      i += text[i] === "\r" && text[i + 1] === "\n" ? 2 : 1;
+      line++;
+    }
+    if (raw.trim() === "") continue;
+    records.push(error ? { line: startLine, fields, raw, error } : { line: startLine, fields, raw });
+  }
+  return records;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+type Column = "timestamp" | "kind" | "description";
+
+/** Header names accepted for each column, lower-cased. */
+const columnAliases: Record<Column, string[]> = {
+  timestamp: ["timestamp", "time", "when"],
+  kind: ["kind", "type", "event"],
+  description: ["description"],
+};
+
+const kindByName = new Map<string, TimelineKind>(
+  timelineKindIds.flatMap((id) => [
+    [id, id],
+    [timelineKinds[id].toLowerCase(), id],
+  ]),
+);
+
+/** A kind given by its id or its label, in any case; undefined when it names none. */
+export function kindFromText(text: string): TimelineKind | undefined {
+  return kindByName.get(text.trim().toLowerCase().replace(/\s+/g, " "));
+}
+
+export interface CsvEvent {
+  occurredAt: Date;
+  occurredZone: string;
+  kind: TimelineKind;
+  description: string;
+}
+
+export type CsvRow =
+  | { line: number; raw: string; ok: true; event: CsvEvent }
+  | { line: number; raw: string; ok: false; reasons: string[] };
+
+export interface TimelineCsv {
+  delimiter: CsvDelimiter;
+  /** Set when the file as a whole cannot be read (no header, missing columns): no rows then. */
+  fileError: string | null;
+  rows: CsvRow[];
+  goodCount: number;
+  badCount: number;
+}
+
+/**
+ * Reads a CSV of timeline events: a header row naming timestamp, kind and description (any
+ * order, any case, or their aliases), then one event per row. Timestamps without an offset
+ * are read in defaultZone and refused when daylight saving makes them missing or ambiguous.
+ * Every row gets a verdict; a bad row never stops the others.
+ */
+export function readTimelineCsv(text: string, defaultZone: string): TimelineCsv {
+  const delimiter = detectDelimiter(stripBom(text));
+  const fail = (fileError: string): TimelineCsv => ({ delimiter, fileError, rows: [], goodCount: 0, badCount: 0 });
+  const records = parseCsv(text, delimiter);
+  const [header, ...body] = records;
+  if (!header) return fail("The file is empty.");
+  if (header.error) return fail(`The header row (line ${header.line}) could not be read: ${header.error}`);
+  const columns = mapColumns(header.fields);
+  if (typeof columns === "string") return fail(columns);
+  if (body.length === 0) return fail("The file has a header row but no events below it.");
+  const rows = body.map((record) => readRow(record, columns, header.fields.length, delimiter, defaultZone));
+  const goodCount = rows.filter((r) => r.ok).length;
+  return { delimiter, fileError: null, rows, goodCount, badCount: rows.length - goodCount };
+}
+
+/** The position of each column in the header, or a message saying what is wrong with it. */
+function mapColumns(names: string[]): Record<Column, number> | string {
+  const found: Partial<Record<Column, number>> = {};
+  const unknown: string[] = [];
+  for (const [index, name] of names.entries()) {
+    const key = name.trim().toLowerCase();
+    const column = (Object.keys(columnAliases) as Column[]).find((c) => columnAliases[c].includes(key));
+    if (!column) unknown.push(name.trim() || `(empty, column ${index + 1})`);
+    else if (found[column] !== undefined) return `The header row names the ${column} column twice.`;
+    else found[column] = index;
+  }
+  const missing = (Object.keys(columnAliases) as Column[]).filter((c) => found[c] === undefined);
+  if (missing.length || unknown.length) {
+    const parts = [
+      missing.length ? `it lacks ${missing.join(", ")}` : "",
+      unknown.length ? `it has columns Breachdesk does not know: ${unknown.join(", ")}` : "",
+    ].filter(Boolean);
+    return `The first row must name the columns timestamp, kind and description (in any order), but ${parts.join(" and ")}.`;
+  }
+  return found as Record<Column, number>;
+}
+
+function readRow(
+  record: CsvRecord,
+  columns: Record<Column, number>,
+  width: number,
+  delimiter: CsvDelimiter,
+  defaultZone: string,
+): CsvRow {
+  const { line, raw } = record;
+  if (record.error) return { line, raw, ok: false, reasons: [record.error] };
+  if (record.fields.length !== width) {
+    return {
+      line,
+      raw,
+      ok: false,
+      reasons: [
+        `Expected ${width} fields separated by ${delimiterNames[delimiter]}s, found ${record.fields.length}. Put a description that contains a ${delimiterNames[delimiter]} in double quotes.`,
+      ],
+    };
+  }
+  const reasons: string[] = [];
+  const timestamp = record.fields[columns.timestamp]!.trim();
+  const kindText = record.fields[columns.kind]!.trim();
+  const description = record.fields[columns.description]!.trim();
+
+  let instant: { at: Date; zone: string } | undefined;
+  if (!timestamp) reasons.push("The timestamp is empty.");
+  else {
+    try {
+      instant = parseInstant(timestamp, defaultZone, "timestamp");
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const detail = error.fieldErrors.timestamp ?? error.message;
+      reasons.push(`Timestamp "${timestamp}": ${detail}`);
+    }
+  }
+  const kind = kindFromText(kindText);
+  if (!kindText) reasons.push(`The kind is empty. Use one of: ${timelineKindIds.join(", ")}.`);
+  else if (!kind) reasons.push(`Unknown kind "${kindText}". Use one of: ${timelineKindIds.join(", ")}.`);
+  if (!description) reasons.push("The description is empty.");
+  else if (description.length > MAX_DESCRIPTION_LENGTH)
+    reasons.push(`The description has ${description.length} characters; at most ${MAX_DESCRIPTION_LENGTH} are allowed.`);
+  else if (description.includes("\u0000")) reasons.push("The description contains a NUL character.");
+
+  if (reasons.length || !instant || !kind) return { line, raw, ok: false, reasons };
+  return { line, raw, ok: true, event: { occurredAt: instant.at, occurredZone: instant.zone, kind, description } };
+}
+
+/** Cells a spreadsheet would run as a formula get a leading apostrophe, so they stay text. */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function csvCell(value: string): string {
+  const safe = neutraliseCell(value);
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * The rows that cannot be imported, as CSV (line, row, reason) for a spreadsheet: formulas
+ * neutralised, CRLF line ends, and a byte order mark so spreadsheets read it as UTF-8.
+ */
+export function buildErrorReport(rows: CsvRow[]): string {
+  const lines = [["line", "row", "reason"].join(",")];
+  for (const row of rows) {
+    if (row.ok) continue;
+    lines.push([String(row.line), row.raw, row.reasons.join(" ")].map(csvCell).join(","));
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,166 @@
+import type { Deps } from "../../deps.js";
+import type { Incident, User } from "../../generated/sqlite/client.js";
+import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
+import type { IncidentSection } from "../incidents/incident-section.js";
+import type { CsvRow } from "./timeline-csv.js";
+import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
+import { listIncidentSystems, listTimelineEvents } from "./timeline.repository.js";
+import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
+
+const sourceLabels: Record<string, string> = {
+  manual: "",
+  import: "imported from a CSV file",
+  api: "recorded through the API",
+  lifecycle: "recorded with a change of status",
+};
+
+type EventRow = Awaited<ReturnType<typeof listTimelineEvents>>[number];
+
+export interface EventFormValues {
+  kind: string;
+  description: string;
+  occurredAt: string;
+  occurredAtZone: string;
+  visibility: string;
+  systemIds: string[];
+}
+
+/** An instant as the viewer reads it, with the zone it was entered in when that is another. */
+function instantView(at: Date, enteredZone: string, viewerZone: string) {
+  return {
+    iso: at.toISOString(),
+    text: formatInZone(at, viewerZone),
+    original: enteredZone === viewerZone ? null : `${formatInZone(at, enteredZone)} (${enteredZone})`,
+  };
+}
+
+function kindLabel(kind: string): string {
+  return timelineKinds[kind as TimelineKind] ?? kind;
+}
+
+/**
+ * The chronology as the viewer reads it: events by when they happened (ties by when they were
+ * recorded), instants in the viewer's zone with the entered zone beside them, each numbered in
+ * the order it was recorded (numbers never change, since entries are only ever added), and
+ * corrections linked both ways with the entries they correct.
+ */
+export function buildTimelineView(events: EventRow[], viewerZone: string) {
+  const byRecording = [...events].sort((a, b) => +a.recordedAt - +b.recordedAt || a.id.localeCompare(b.id));
+  const numberOf = new Map(byRecording.map((e, index) => [e.id, index + 1]));
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const ref = (e: EventRow) => ({
+    id: e.id,
+    number: numberOf.get(e.id)!,
+    anchor: `event-${e.id}`,
+    when: formatInZone(e.occurredAt, viewerZone),
+    kindLabel: kindLabel(e.kind),
+    description: e.description,
+  });
+  return events.map((e) => {
+    const corrected = e.correctsId ? byId.get(e.correctsId) : undefined;
+    return {
+      ...ref(e),
+      kind: e.kind,
+      occurred: instantView(e.occurredAt, e.occurredZone, viewerZone),
+      recorded: { iso: e.recordedAt.toISOString(), text: formatInZone(e.recordedAt, viewerZone) },
+      recordedBy: e.recordedBy,
+      sourceLabel: sourceLabels[e.source] ?? e.source,
+      isPublic: e.visibility === "public",
+      systems: e.systems.map((s) => s.system.name).sort((a, b) => a.localeCompare(b)),
+      systemIds: e.systems.map((s) => s.system.id),
+      occurredAt: e.occurredAt,
+      occurredZone: e.occurredZone,
+      visibility: e.visibility,
+      corrects: corrected ? ref(corrected) : null,
+      correctedBy: events.filter((c) => c.correctsId === e.id).map(ref),
+    };
+  });
+}
+
+/** The view of the add or correct form: choices, what to show in the fields, and errors. */
+export async function eventFormView(
+  deps: Deps,
+  incident: Pick<Incident, "id" | "reference" | "timeZone">,
+  options: { values?: EventFormValues; fieldErrors?: Record<string, string>; correctsId?: string; idPrefix?: string },
+) {
+  const ref = encodeURIComponent(incident.reference);
+  return {
+    action: options.correctsId ? `/incidents/${ref}/events/${encodeURIComponent(options.correctsId)}/corrections` : `/incidents/${ref}/events`,
+    idPrefix: options.idPrefix ?? "",
+    submitLabel: options.correctsId ? "Record the correction" : "Add the event",
+    values: options.values ?? newEventValues(incident.timeZone),
+    fieldErrors: options.fieldErrors ?? {},
+    kinds: timelineKindIds.map((id) => ({ id, label: timelineKinds[id] })),
+    visibilities: visibilities.map((id) => ({ id, label: visibilityLabels[id] })),
+    zones: withZones(listZones(), [incident.timeZone]),
+    offsets: fixedOffsets,
+    systems: await listIncidentSystems(deps.db.prisma, incident.id),
+  };
+}
+
+function newEventValues(zone: string): EventFormValues {
+  return { kind: "note", description: "", occurredAt: "", occurredAtZone: zone, visibility: "internal", systemIds: [] };
+}
+
+/** A zone list that surely holds the given zones (a zone picked earlier must stay selectable). */
+function withZones(zones: string[], needed: string[]): string[] {
+  return [...new Set([...needed.filter(isValidZone), ...zones])];
+}
+
+/** The rows of an import preview, instants in the viewer's zone. */
+export function importRowsView(rows: CsvRow[], viewerZone: string) {
+  return rows.map((row) =>
+    row.ok
+      ? {
+          line: row.line,
+          raw: row.raw,
+          ok: true as const,
+          occurred: instantView(row.event.occurredAt, row.event.occurredZone, viewerZone),
+          kindLabel: kindLabel(row.event.kind),
+          description: row.event.description,
+          reasons: [] as string[],
+        }
+      : { line: row.line, raw: row.raw, ok: false as const, reasons: row.reasons },
+  );
+}
+
+/** The incident page's timeline: the chronology, and for managers the forms to add and correct. */
+export const timelineSection: IncidentSection = {
+  id: "timeline",
+  title: "Timeline",
+  view: "incidents/sections/timeline",
+  async load(deps, incident, viewer: User) {
+    const viewerZone = isValidZone(viewer.timeZone) ? viewer.timeZone : "UTC";
+    const events = buildTimelineView(await listTimelineEvents(deps.db.prisma, incident.id), viewerZone);
+    const addForm = await eventFormView(deps, incident, { idPrefix: "timeline-add-" });
+    const ref = encodeURIComponent(incident.reference);
+    // Each correction form offers a few zones, not all 400: the page carries one form per entry.
+    const corrections = events.map((e) => {
+      const zone = isValidZone(e.occurredZone) || fixedOffsets.includes(e.occurredZone) ? e.occurredZone : incident.timeZone;
+      return {
+        ...addForm,
+        action: `/incidents/${ref}/events/${encodeURIComponent(e.id)}/corrections`,
+        idPrefix: `timeline-correct-${e.id}-`,
+        submitLabel: "Record the correction",
+        values: {
+          kind: e.kind,
+          description: e.description,
+          occurredAt: toLocalInput(e.occurredAt, zone),
+          occurredAtZone: zone,
+          visibility: e.visibility,
+          systemIds: e.systemIds,
+        },
+        zones: withZones([], [zone, incident.timeZone, viewerZone, "UTC"]),
+      };
+    });
+    return {
+      timeline: {
+        incident: { reference: incident.reference, timeZone: incident.timeZone },
+        viewerZone,
+        events: events.map((e, index) => ({ ...e, correctionForm: corrections[index]! })),
+        addForm,
+        importPath: `/incidents/${ref}/events/import`,
+      },
+    };
+  },
+};
