@@ -43,12 +43,12 @@ export function apiNotFound(_req: Request, _res: Response, next: NextFunction): 
  */
 export function requireJsonObject(req: Request, _res: Response, next: NextFunction): void {
   if (!req.is(["application/json", "application/*+json"])) {
-    return next(new ApiError(415, "unsupported_media_type", "Send a JSON object with Content-Type: application/json."));
+    next(new ApiError(415, "unsupported_media_type", "Send a JSON object with Content-Type: application/json."));
+  } else if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
+    next(new ApiError(400, "invalid_body", "The body must be a JSON object."));
+  } else {
+    next();
   }
-  if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
-    return next(new ApiError(400, "invalid_body", "The body must be a JSON object."));
-  }
-  next();
 }
 
 /** body-parser's errors carry a status and a type such as "entity.parse.failed". */

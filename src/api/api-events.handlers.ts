@@ -5,9 +5,9 @@ import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/incidents.service.js";
 import { listTimelineEvents } from "../modules/timeline/timeline.repository.js";
 import { addTimelineEvent } from "../modules/timeline/timeline.service.js";
-import { apiActor } from "./api-auth.js";
 import { pageQuerySchema } from "./api.schemas.js";
 import { pageInfo, serializeTimelineEvent } from "./api.serializers.js";
+import { apiActor } from "./api-auth.js";
 
 /**
  * The API names the zone field occurredZone, as events are shown; the timeline form (whose
@@ -49,7 +49,12 @@ export function createApiEventHandlers(deps: Deps) {
       const events = await listTimelineEvents(deps.db.prisma, incident.id);
       const shown = events.slice(page.offset, page.offset + page.limit);
       res.json({
-        data: shown.map((e) => serializeTimelineEvent(e, e.systems.map((s) => s.systemId))),
+        data: shown.map((e) =>
+          serializeTimelineEvent(
+            e,
+            e.systems.map((s) => s.systemId),
+          ),
+        ),
         page: pageInfo(page, events.length),
       });
     },

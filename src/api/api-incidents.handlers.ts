@@ -4,10 +4,10 @@ import { parseInput } from "../lib/validation.js";
 import { listIncidents } from "../modules/incidents/incidents.repository.js";
 import { incidentInputSchema } from "../modules/incidents/incidents.schemas.js";
 import { createIncident, loadIncident } from "../modules/incidents/incidents.service.js";
-import { apiActor } from "./api-auth.js";
-import { listIncidentAuditEntries } from "./api-audit.repository.js";
 import { incidentListQuerySchema, pageQuerySchema } from "./api.schemas.js";
 import { incidentPath, pageInfo, serializeAuditEntry, serializeIncident } from "./api.serializers.js";
+import { listIncidentAuditEntries } from "./api-audit.repository.js";
+import { apiActor } from "./api-auth.js";
 
 /** The incident endpoints: create, list, read, and the incident's audit trail. */
 export function createApiIncidentHandlers(deps: Deps) {
@@ -22,7 +22,14 @@ export function createApiIncidentHandlers(deps: Deps) {
       const query = parseInput(incidentListQuerySchema, req.query);
       const { incidents, total } = await listIncidents(
         deps.db.prisma,
-        { status: query.status, severity: query.severity, q: query.q, owner: query.owner, overdue: query.overdue, sort: query.sort },
+        {
+          status: query.status,
+          severity: query.severity,
+          q: query.q,
+          owner: query.owner,
+          overdue: query.overdue,
+          sort: query.sort,
+        },
         deps.clock.now(),
         { take: query.limit, skip: query.offset },
       );
@@ -37,7 +44,10 @@ export function createApiIncidentHandlers(deps: Deps) {
     async audit(req: Request, res: Response) {
       const page = parseInput(pageQuerySchema, req.query);
       const incident = await loadIncident(deps.db.prisma, String(req.params.ref));
-      const { entries, total } = await listIncidentAuditEntries(deps.db.prisma, incident.id, { take: page.limit, skip: page.offset });
+      const { entries, total } = await listIncidentAuditEntries(deps.db.prisma, incident.id, {
+        take: page.limit,
+        skip: page.offset,
+      });
       res.json({ data: entries.map(serializeAuditEntry), page: pageInfo(page, total) });
     },
   };

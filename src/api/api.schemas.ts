@@ -37,8 +37,14 @@ export const incidentListQuerySchema = z.object({
       .default("open"),
   ),
   severity: z.preprocess(blankAsMissing, z.enum(severities, { message: `Use one of ${severities.join(", ")}.` }).optional()),
-  q: z.preprocess(blankAsMissing, z.string({ message: "Give q once." }).trim().max(200, { message: "Search with at most 200 characters." }).optional()),
-  owner: z.preprocess(blankAsMissing, z.string({ message: "Give owner once." }).trim().max(64, { message: "Give a user id, or none." }).optional()),
+  q: z.preprocess(
+    blankAsMissing,
+    z.string({ message: "Give q once." }).trim().max(200, { message: "Search with at most 200 characters." }).optional(),
+  ),
+  owner: z.preprocess(
+    blankAsMissing,
+    z.string({ message: "Give owner once." }).trim().max(64, { message: "Give a user id, or none." }).optional(),
+  ),
   overdue: z.preprocess(
     blankAsMissing,
     z

@@ -28,7 +28,10 @@ type Client = Awaited<ReturnType<typeof signedIn>>;
 
 async function createToken(client: Client, name: string) {
   const page = await client.agent.get("/account/tokens");
-  return client.agent.post("/account/tokens").type("form").send({ _csrf: csrfFrom(page.text), name });
+  return client.agent
+    .post("/account/tokens")
+    .type("form")
+    .send({ _csrf: csrfFrom(page.text), name });
 }
 
 async function revoke(client: Client, tokenId: string, form: Record<string, string>) {

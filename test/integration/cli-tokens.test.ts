@@ -46,7 +46,7 @@ describe("breachdesk tokens create", () => {
     assert.ok(!JSON.stringify(audit).includes(token) && !JSON.stringify(audit).includes(row.tokenHash));
   });
 
-  it("names the token \"command line\" when --name is not given", async () => {
+  it('names the token "command line" when --name is not given', async () => {
     const run = breachdesk(db, ["tokens", "create", "--email", "robot@example.org"]);
     assert.equal(run.status, 0, run.stderr);
     const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: sha256(run.stdout.trim()) } });

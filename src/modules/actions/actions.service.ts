@@ -103,6 +103,7 @@ export async function editAction(deps: Deps, reference: string, actionId: string
         action: "remedial_action.update",
         entityType: "remedial_action",
         entityId: action.id,
+        incidentId: incident.id,
         before: auditView(incident, action),
         after: auditView(incident, updated),
       },

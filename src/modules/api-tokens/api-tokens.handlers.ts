@@ -28,7 +28,9 @@ export function createApiTokensHandlers(deps: Deps) {
         const input = parseInput(createApiTokenSchema, req.body);
         const { token, apiToken } = await createApiToken(deps, user.id, input, actorOf(req, res));
         res.set("Cache-Control", "no-store");
-        res.status(201).render("account/tokens", { ...(await pageLocals(res)), newToken: { secret: token, name: apiToken.name } });
+        res
+          .status(201)
+          .render("account/tokens", { ...(await pageLocals(res)), newToken: { secret: token, name: apiToken.name } });
       } catch (error) {
         renderFormError(res, "account/tokens", error, { ...(await pageLocals(res)), values: formValues(req) });
       }

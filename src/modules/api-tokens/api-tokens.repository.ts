@@ -16,7 +16,10 @@ const viewFields = {
   revokedAt: true,
 } as const;
 
-export function insertApiToken(db: DbOrTx, data: Pick<ApiToken, "id" | "userId" | "name" | "tokenHash" | "prefix" | "createdAt">) {
+export function insertApiToken(
+  db: DbOrTx,
+  data: Pick<ApiToken, "id" | "userId" | "name" | "tokenHash" | "prefix" | "createdAt">,
+) {
   return db.apiToken.create({ data, select: viewFields });
 }
 

@@ -108,7 +108,8 @@ export async function revokeApiToken(
     const owner = await findUserById(tx, token.userId);
     if (!owner) throw new AppError("not_found", "There is no such API token.");
     const at = deps.clock.now();
-    if (!(await markApiTokenRevoked(tx, token.id, at))) throw new AppError("conflict", `The token "${token.name}" is revoked already.`);
+    if (!(await markApiTokenRevoked(tx, token.id, at)))
+      throw new AppError("conflict", `The token "${token.name}" is revoked already.`);
     const revoked = { ...token, revokedAt: at };
     return {
       result: revoked,
@@ -128,7 +129,8 @@ export interface ApiCaller {
   token: ApiTokenView;
 }
 
-const refused = () => new AppError("unauthenticated", "This API token is not valid: it is unknown, revoked, or its owner is deactivated.");
+const refused = () =>
+  new AppError("unauthenticated", "This API token is not valid: it is unknown, revoked, or its owner is deactivated.");
 
 /**
  * The token's owner and the token, when the presented secret is a live token of an active

@@ -18,6 +18,11 @@ export function insertCategory(db: DbOrTx, data: CategoryFields & { id: string }
   return db.dataCategory.create({ data });
 }
 
+/** Inserts many categories in one statement. */
+export function insertCategories(db: DbOrTx, data: (CategoryFields & { id: string })[]) {
+  return db.dataCategory.createMany({ data });
+}
+
 export function updateCategory(db: DbOrTx, id: string, data: Partial<CategoryFields>) {
   return db.dataCategory.update({ where: { id }, data });
 }

@@ -2,8 +2,14 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
-import { builtInCategories } from "./catalogue.js";
-import { type DataCategory, insertCategory, listCategories, updateCategory } from "./data-categories.repository.js";
+import { builtInCategories, type CatalogueEntry } from "./catalogue.js";
+import {
+  type DataCategory,
+  insertCategories,
+  insertCategory,
+  listCategories,
+  updateCategory,
+} from "./data-categories.repository.js";
 import type { CreateCategoryInput } from "./data-categories.schemas.js";
 
 /** Where categories an administrator adds sort: after every built-in one. */
@@ -58,16 +64,14 @@ async function syncCatalogue(tx: DbOrTx): Promise<CatalogueSync> {
   const byId = new Map(existing.map((c) => [c.id, c]));
   const byName = new Map(existing.map((c) => [c.name.toLowerCase(), c]));
   const sync: CatalogueSync = { created: [], updated: [], kept: [] };
+  const toCreate: (CatalogueEntry & { isBuiltIn: boolean; sortOrder: number })[] = [];
   for (const [index, entry] of builtInCategories.entries()) {
     const fields = { ...entry, isBuiltIn: true, sortOrder: (index + 1) * 10 };
     const current = byId.get(entry.id);
     const holderOfName = byName.get(entry.name.toLowerCase());
     if (!current) {
       if (holderOfName) sync.kept.push(entry.id);
-      else {
-        await insertCategory(tx, fields);
-        sync.created.push(entry.id);
-      }
+      else toCreate.push(fields);
       continue;
     }
     if (!current.isBuiltIn) {
@@ -83,6 +87,9 @@ async function syncCatalogue(tx: DbOrTx): Promise<CatalogueSync> {
       sync.updated.push(entry.id);
     }
   }
+  // One statement for a new instance's whole catalogue, rather than one round trip per entry.
+  if (toCreate.length > 0) await insertCategories(tx, toCreate);
+  sync.created = toCreate.map((c) => c.id);
   return sync;
 }
 

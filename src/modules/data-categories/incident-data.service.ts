@@ -54,6 +54,7 @@ function auditView(incident: Incident, entry: IncidentDataEntry) {
 const entityOf = (incident: Incident, categoryId: string) => ({
   entityType: "incident_data_category",
   entityId: `${incident.id}:${categoryId}`,
+  incidentId: incident.id,
 });
 
 /**

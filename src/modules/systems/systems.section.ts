@@ -6,7 +6,7 @@ import { loadSystems } from "./systems.service.js";
 
 /**
  * "Affected systems": each system with its status and the timeline events linked to it
- * (instants in the incident's zone, like its other dates); managers get the add form and edit
+ * (instants in the viewer's zone, like the rest of the page); managers get the add form and edit
  * links. The partial reads everything from one local, systemsSection.
  */
 export const systemsSection: IncidentSection = {
@@ -17,7 +17,7 @@ export const systemsSection: IncidentSection = {
     return {
       systemsSection: {
         incident,
-        systems: await loadSystems(deps, incident, incident.timeZone),
+        systems: await loadSystems(deps, incident, viewer.timeZone),
         statuses: systemStatuses,
         statusLabels: systemStatusLabels,
         canEdit: isAllowed(viewer.role as Role, "manager"),

@@ -72,6 +72,7 @@ export async function createSystem(deps: Deps, reference: string, input: SystemI
           action: "affected_system.create",
           entityType: "affected_system",
           entityId: system.id,
+          incidentId: incident.id,
           after: auditView(incident, system),
         },
       };
@@ -95,6 +96,7 @@ export async function editSystem(deps: Deps, reference: string, systemId: string
           action: "affected_system.update",
           entityType: "affected_system",
           entityId: system.id,
+          incidentId: incident.id,
           before: auditView(incident, system),
           after: auditView(incident, updated),
         },
@@ -119,8 +121,10 @@ export function loadSystemForEdit(deps: Deps, reference: string, systemId: strin
 export interface LinkedEvent {
   id: string;
   occurredAt: Date;
-  /** The instant in the zone the systems section shows, e.g. "2016-03-22 09:30 AEDT". */
+  /** The instant in the viewer's zone, e.g. "2016-03-22 09:30 GMT+11". */
   occurredText: string;
+  /** The instant in the incident's zone when that differs from the viewer's, else null. */
+  occurredIncidentText: string | null;
   kind: string;
   kindLabel: string;
   description: string;
@@ -130,9 +134,9 @@ export interface LinkedEvent {
 
 /**
  * An incident's systems, each with its linked timeline events oldest first, the instants
- * shown in the given zone.
+ * shown in the viewer's zone (and the incident's, when it differs), as on the rest of the page.
  */
-export async function loadSystems(deps: Deps, incident: Incident, zone: string) {
+export async function loadSystems(deps: Deps, incident: Incident, viewerZone: string) {
   const systems = await listSystemsWithEvents(deps.db.prisma, incident.id);
   return systems.map(({ events, ...system }) => ({
     ...system,
@@ -141,7 +145,8 @@ export async function loadSystems(deps: Deps, incident: Incident, zone: string) 
         ({ event }): LinkedEvent => ({
           id: event.id,
           occurredAt: event.occurredAt,
-          occurredText: formatInZone(event.occurredAt, zone),
+          occurredText: formatInZone(event.occurredAt, viewerZone),
+        occurredIncidentText: viewerZone === incident.timeZone ? null : formatInZone(event.occurredAt, incident.timeZone),
           kind: event.kind,
           kindLabel: timelineKinds[event.kind as keyof typeof timelineKinds] ?? event.kind,
           description: event.description,

@@ -110,7 +110,10 @@ describe("readTimelineCsv", () => {
   });
 
   it("accepts semicolons and tabs, CRLF and a BOM", () => {
-    const semi = readTimelineCsv("\uFEFFtimestamp;kind;description\r\n2026-03-01 10:00;note;Call with the host, notes kept\r\n", "UTC");
+    const semi = readTimelineCsv(
+      "\uFEFFtimestamp;kind;description\r\n2026-03-01 10:00;note;Call with the host, notes kept\r\n",
+      "UTC",
+    );
     assert.equal(semi.delimiter, ";");
     assert.equal(semi.goodCount, 1);
     const tab = readTimelineCsv("time\tevent\tdescription\n2026-03-01 10:00\tNote\tTabbed\n", "UTC");
@@ -164,7 +167,10 @@ describe("readTimelineCsv", () => {
 
   it("refuses too long descriptions and reports unclosed quotes as row errors", () => {
     const long = "x".repeat(5001);
-    const result = readTimelineCsv(`timestamp,kind,description\n2026-03-01 10:00,note,${long}\n2026-03-01 10:00,note,"open`, "UTC");
+    const result = readTimelineCsv(
+      `timestamp,kind,description\n2026-03-01 10:00,note,${long}\n2026-03-01 10:00,note,"open`,
+      "UTC",
+    );
     assert.match(reasonsOf(result.rows[0]), /5001 characters; at most 5000/);
     assert.match(reasonsOf(result.rows[1]), /never closed/);
   });
@@ -181,9 +187,12 @@ describe("readTimelineCsv", () => {
 
 describe("buildErrorReport", () => {
   it("lists bad rows with line, row and reason, quoting and neutralising formulas", () => {
-    const csv = ["timestamp,kind,description", "2026-03-01 10:00,note,ok", '=HYPERLINK("x"),note,"a, b"', "2026-03-01 10:00,@cmd,-1+1"].join(
-      "\n",
-    );
+    const csv = [
+      "timestamp,kind,description",
+      "2026-03-01 10:00,note,ok",
+      '=HYPERLINK("x"),note,"a, b"',
+      "2026-03-01 10:00,@cmd,-1+1",
+    ].join("\n");
     const report = buildErrorReport(readTimelineCsv(csv, "UTC").rows);
     assert.ok(report.startsWith("\uFEFFline,row,reason\r\n"));
     const lines = report.slice(1).trimEnd().split("\r\n");

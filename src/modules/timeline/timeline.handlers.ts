@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { listZones } from "../../lib/instants.js";
+import { formatInZone, listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { eventFormView, importRowsView, timelineSection } from "./timeline.section.js";
@@ -58,7 +58,9 @@ export function createTimelineHandlers(deps: Deps) {
         if (!isFormRefusal(error)) throw error;
         const incident = await loadTimelineIncident(deps.db.prisma, ref(req));
         const form = await eventFormView(deps, incident, { values: typedValues(req), fieldErrors: error.fieldErrors });
-        res.status(400).render("timeline/add", { title: `Add an event to ${incident.reference}`, incident, form, error: error.message });
+        res
+          .status(400)
+          .render("timeline/add", { title: `Add an event to ${incident.reference}`, incident, form, error: error.message });
       }
     },
 
@@ -71,10 +73,17 @@ export function createTimelineHandlers(deps: Deps) {
       } catch (error) {
         if (!isFormRefusal(error)) throw error;
         const incident = await loadTimelineIncident(deps.db.prisma, ref(req));
-        const form = await eventFormView(deps, incident, { values: typedValues(req), fieldErrors: error.fieldErrors, correctsId: eventId });
-        res
-          .status(400)
-          .render("timeline/correct", { title: `Correct an entry of ${incident.reference}`, incident, form, error: error.message });
+        const form = await eventFormView(deps, incident, {
+          values: typedValues(req),
+          fieldErrors: error.fieldErrors,
+          correctsId: eventId,
+        });
+        res.status(400).render("timeline/correct", {
+          title: `Correct an entry of ${incident.reference}`,
+          incident,
+          form,
+          error: error.message,
+        });
       }
     },
 
@@ -108,6 +117,7 @@ export function createTimelineHandlers(deps: Deps) {
         csv,
         rows: importRowsView(csv.rows, viewerZone),
         viewerZone,
+        importedAtText: upload.importedAt ? formatInZone(upload.importedAt, viewerZone) : "",
         importPath: importPath(req),
       });
     },

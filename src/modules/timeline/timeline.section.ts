@@ -2,10 +2,10 @@ import type { Deps } from "../../deps.js";
 import type { Incident, User } from "../../generated/sqlite/client.js";
 import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import type { CsvRow } from "./timeline-csv.js";
-import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
 import { listIncidentSystems, listTimelineEvents } from "./timeline.repository.js";
 import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
+import type { CsvRow } from "./timeline-csv.js";
+import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
 
 const sourceLabels: Record<string, string> = {
   manual: "",
@@ -45,7 +45,10 @@ function kindLabel(kind: string): string {
  * corrections linked both ways with the entries they correct.
  */
 export function buildTimelineView(events: EventRow[], viewerZone: string) {
-  const byRecording = [...events].sort((a, b) => +a.recordedAt - +b.recordedAt || a.id.localeCompare(b.id));
+  // Rows recorded in the same instant (an import) are numbered in the order they happened.
+  const byRecording = [...events].sort(
+    (a, b) => +a.recordedAt - +b.recordedAt || +a.occurredAt - +b.occurredAt || a.id.localeCompare(b.id),
+  );
   const numberOf = new Map(byRecording.map((e, index) => [e.id, index + 1]));
   const byId = new Map(events.map((e) => [e.id, e]));
   const ref = (e: EventRow) => ({
@@ -85,7 +88,9 @@ export async function eventFormView(
 ) {
   const ref = encodeURIComponent(incident.reference);
   return {
-    action: options.correctsId ? `/incidents/${ref}/events/${encodeURIComponent(options.correctsId)}/corrections` : `/incidents/${ref}/events`,
+    action: options.correctsId
+      ? `/incidents/${ref}/events/${encodeURIComponent(options.correctsId)}/corrections`
+      : `/incidents/${ref}/events`,
     idPrefix: options.idPrefix ?? "",
     submitLabel: options.correctsId ? "Record the correction" : "Add the event",
     values: options.values ?? newEventValues(incident.timeZone),

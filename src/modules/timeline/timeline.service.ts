@@ -5,8 +5,6 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
-import { buildErrorReport, readTimelineCsv, type TimelineCsv } from "./timeline-csv.js";
-import { type TimelineKind, timelineKinds } from "./timeline-kinds.js";
 import {
   claimTimelineImport,
   findIncidentSystemIds,
@@ -20,6 +18,8 @@ import {
   type TimelineImport,
 } from "./timeline.repository.js";
 import { importUploadSchema, parseEventForm, type Visibility } from "./timeline.schemas.js";
+import { buildErrorReport, readTimelineCsv, type TimelineCsv } from "./timeline-csv.js";
+import { type TimelineKind, timelineKinds } from "./timeline-kinds.js";
 
 /**
  * The timeline is append-only: this module inserts events and never updates or deletes one.
@@ -309,7 +309,8 @@ export async function confirmTimelineImport(
             ]
           : [],
       );
-      if (events.length === 0) throw new AppError("validation", "No row of this file can be imported: correct the file and upload it again.");
+      if (events.length === 0)
+        throw new AppError("validation", "No row of this file can be imported: correct the file and upload it again.");
       const imported = await insertTimelineEvents(tx, events);
       await recordAudit(
         deps.db,
