@@ -25,6 +25,7 @@ export const actionsSection: IncidentSection = {
         statuses: actionStatuses,
         statusLabels: actionStatusLabels,
         canEdit,
+        viewerZone: viewer.timeZone,
       },
     };
   },
