@@ -6,6 +6,11 @@ import { pinoHttp } from "pino-http";
 import type { Deps } from "./deps.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
+import { apiRouter } from "./api/api.routes.js";
+import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
+import { actionsRoutes } from "./modules/actions/actions.routes.js";
+import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
+import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { accountRoutes } from "./modules/account/account.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
@@ -76,6 +81,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   );
   app.use("/static", express.static(join(projectRoot, "public"), { maxAge: isProduction ? "1h" : 0, index: false }));
   app.use(healthRoutes(deps));
+  // The API authenticates bearer tokens, not cookies: no session, no CSRF, its own body parser.
+  app.use("/api/v1", apiRouter(deps));
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
@@ -104,8 +111,12 @@ export async function createApp(deps: Deps): Promise<Express> {
     }),
   );
   app.use(incidentsRoutes(deps));
+  app.use(systemsRoutes(deps));
+  app.use(dataCategoriesRoutes(deps));
+  app.use(actionsRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(accountRoutes(deps));
+  app.use(apiTokensRoutes(deps));
   app.use(usersRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));

@@ -1,6 +1,7 @@
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config/config.js";
 import { type Database, openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 
@@ -55,5 +56,11 @@ export async function bootCore(): Promise<{ config: Config; db: Database; logger
     failBoot("database connection", error);
   }
   printStep("✓ database connected");
+  try {
+    // The built-in catalogue of data categories: one read when it is up to date.
+    await ensureBuiltInCategories(db);
+  } catch (error) {
+    failBoot("data categories catalogue", error);
+  }
   return { config, db, logger, clock: systemClock };
 }

@@ -10,11 +10,13 @@ import { createMailer } from "../mail/create-mailer.js";
 import { createUserSchema } from "../modules/users/users.schemas.js";
 import { createUser } from "../modules/users/users.service.js";
 import { readPassword } from "./read-password.js";
+import { tokensCreate, tokensUsage } from "./tokens-command.js";
 
 const usage = `Usage:
   breachdesk users create --email E --name N --role admin|manager|viewer
       Creates an active user. The password is read from standard input
       (typed at a prompt, or piped: echo "$PASSWORD" | breachdesk users create ...).
+${tokensUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
 
@@ -64,6 +66,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     if (group === "users" && command === "create") return await usersCreate(rest);
     if (group === "db" && command === "migrate") return await dbMigrate();
+    if (group === "tokens" && command === "create") return await tokensCreate(rest);
     say(
       group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`,
       group ? process.stderr : process.stdout,

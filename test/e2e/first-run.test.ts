@@ -236,14 +236,14 @@ describe("first run in Chromium", { timeout: 180_000 }, () => {
     await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
 
     assert.equal(pathOf(page), "/");
-    await page.getByRole("heading", { level: 1, name: "Breachdesk" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
     assert.match(await textOf(page.getByRole("banner")), new RegExp(`${ADMIN.name} admin`));
     await screenshot("home");
   });
 
   it("offers an administrator Users and Audit log in the main navigation", async () => {
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const name of ["Home", "Users", "Audit log"]) {
+    for (const name of ["Home", "Incidents", "Users", "Audit log"]) {
       assert.equal(await nav.getByRole("link", { name, exact: true }).count(), 1, name);
     }
     assert.equal(await nav.getByRole("link", { name: "Home", exact: true }).getAttribute("aria-current"), "page");

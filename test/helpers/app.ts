@@ -7,6 +7,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import type { Role } from "../../src/modules/users/users.schemas.js";
+import { ensureBuiltInCategories } from "../../src/modules/data-categories/data-categories.service.js";
 import { createUser } from "../../src/modules/users/users.service.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 
@@ -35,6 +36,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logger: createLogger("silent"),
     mailer: createCatcherMailer({ db, from: config.MAIL_FROM, clock }),
   };
+  await ensureBuiltInCategories(db);
   const app = await createApp(deps);
   return { app, deps, db, clock, close: () => db.destroy() };
 }

@@ -8,22 +8,6 @@ import { agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../he
 
 const TOKEN = /bd_[A-Za-z0-9_-]{43}/g;
 
-/**
- * Puts the token pages into the test app where createApp will mount them (after the session,
- * sign-in and CSRF middleware). Does nothing once createApp mounts them itself.
- */
-function mountTokenPages(t: TestApp) {
-  if (routeTable.some((r) => r.path === "/account/tokens")) return;
-  t.app.use(apiTokensRoutes(t.deps));
-  const stack = (t.app.router as unknown as { stack: { handle: unknown }[] }).stack;
-  const layer = stack.pop()!;
-  stack.splice(
-    stack.findIndex((l) => l.handle === notFound),
-    0,
-    layer,
-  );
-}
-
 type Client = Awaited<ReturnType<typeof signedIn>>;
 
 async function createToken(client: Client, name: string) {
@@ -46,7 +30,6 @@ describe("API token pages", () => {
   let t: TestApp;
   before(async () => {
     t = await createTestApp();
-    mountTokenPages(t);
   });
   after(() => t.close());
 

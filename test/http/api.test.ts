@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import express from "express";
 import supertest from "supertest";
 import { apiRouter } from "../../src/api/api.routes.js";
+import { apiErrorHandler, ensureRequestId } from "../../src/api/api-errors.js";
 import type { User } from "../../src/generated/sqlite/client.js";
 import { createApiToken, revokeApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
 import type { Role } from "../../src/modules/users/users.schemas.js";
@@ -9,23 +11,6 @@ import { deactivateUser } from "../../src/modules/users/users.service.js";
 import { addUser, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 
 const system = { userId: null, label: "test", ip: null };
-
-/**
- * Puts the API into the test app where createApp will mount it: before the body parsers and
- * the session. Does nothing once createApp mounts it itself.
- */
-async function mountApi(t: TestApp) {
-  const probe = await supertest(t.app).get("/api/v1/incidents");
-  if (probe.headers["www-authenticate"]) return;
-  t.app.use("/api/v1", apiRouter(t.deps));
-  const stack = (t.app.router as unknown as { stack: { name: string }[] }).stack;
-  const layer = stack.pop()!;
-  stack.splice(
-    stack.findIndex((l) => l.name === "urlencodedParser"),
-    0,
-    layer,
-  );
-}
 
 interface Caller {
   user: User;
@@ -61,7 +46,6 @@ describe("JSON API v1", () => {
 
   before(async () => {
     t = await createTestApp();
-    await mountApi(t);
     http = supertest(t.app);
     for (const role of ["viewer", "manager", "admin"] as const) callers[role] = await newCaller(role);
   });
@@ -274,6 +258,24 @@ describe("JSON API v1", () => {
       for (const path of ["/api/v1/incidents/BD-1999-0001/events", "/api/v1/incidents/BD-1999-0001/audit"]) {
         assert.equal((await get(path, callers.viewer)).status, 404, path);
       }
+    });
+
+    it("answers 413 to a body over 1 MB, and a 500 with only the request id to an unexpected fault", async () => {
+      const huge = await post("/api/v1/incidents", callers.manager, { title: "x", summary: "y".repeat(1_100_000) });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, "payload_too_large");
+
+      const faulty = express();
+      faulty.use(ensureRequestId);
+      faulty.get("/boom", () => {
+        throw new Error("database password is hunter2");
+      });
+      faulty.use(apiErrorHandler(t.deps.logger));
+      const res = await supertest(faulty).get("/boom");
+      assert.equal(res.status, 500);
+      assert.equal(res.body.error.code, "internal");
+      assert.ok(res.body.error.requestId);
+      assert.doesNotMatch(res.text, /hunter2|at .*\.(js|ts):\d+/);
     });
 
     it("answers 404 in the same format for a path the API does not have", async () => {

@@ -51,12 +51,7 @@ async function uploadCsv(client: Client, reference: string, csv: string | Buffer
 }
 
 function decodeEntities(html: string): string {
-  return html
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+  return html.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
 describe("timeline pages", () => {
@@ -73,7 +68,12 @@ describe("timeline pages", () => {
 
   it("shows an event entered in Sydney to a viewer in London, in London time with Sydney beside it", async () => {
     const incident = await createIncident(t);
-    const res = await postForm(manager, incident.reference, `/incidents/${incident.reference}/events`, eventForm({ visibility: "public" }));
+    const res = await postForm(
+      manager,
+      incident.reference,
+      `/incidents/${incident.reference}/events`,
+      eventForm({ visibility: "public" }),
+    );
     assert.equal(res.status, 303, res.text);
     assert.equal(res.headers.location, `/incidents/${incident.reference}#timeline`);
 
@@ -84,7 +84,7 @@ describe("timeline pages", () => {
       assert.match(html, /<time datetime="2026-02-28T22:15:00.000Z">2026-02-28 22:15 GMT<\/time>/, path);
       assert.match(html, /\(entered as 2026-03-01 09:15 [^()]+ \(Australia\/Sydney\)\)/, path);
       assert.match(html, /IDS alert: outbound traffic from web01/);
-      assert.match(html, /<span class="badge badge--public">public<\/span>/);
+      assert.match(html, /<span class="tag tag--public">public<\/span>/);
       assert.match(html, new RegExp(`by ${manager.user.email.replace(/[.]/g, "\\.")}`));
       assert.match(html, /<ol class="timeline__events">/);
     }
@@ -167,7 +167,12 @@ describe("timeline pages", () => {
     const overlap = await postForm(manager, incident.reference, path, eventForm({ occurredAt: "2026-04-05T02:30" }));
     assert.equal(overlap.status, 400);
     assert.match(decodeEntities(overlap.text), /happened twice in Australia\/Sydney/);
-    const fixed = await postForm(manager, incident.reference, path, eventForm({ occurredAt: "2026-04-05T02:30", occurredAtZone: "UTC+11:00" }));
+    const fixed = await postForm(
+      manager,
+      incident.reference,
+      path,
+      eventForm({ occurredAt: "2026-04-05T02:30", occurredAtZone: "UTC+11:00" }),
+    );
     assert.equal(fixed.status, 303);
     const event = await t.db.prisma.timelineEvent.findFirstOrThrow({ where: { incidentId: incident.id } });
     assert.equal(event.occurredAt.toISOString(), "2026-04-04T15:30:00.000Z");
@@ -188,7 +193,7 @@ describe("timeline pages", () => {
     const page = decodeEntities((await viewer.agent.get(`/incidents/${incident.reference}/events`)).text);
     assert.match(page, /IDS alert: outbound traffic from web01/);
     assert.match(page, /The alert fired at 08:15, not 09:15/);
-    assert.match(page, /<span class="badge badge--corrected">corrected<\/span>/);
+    assert.match(page, /<span class="tag tag--corrected">corrected<\/span>/);
     assert.match(page, /Corrects <a href="#event-[^"]+">entry 1<\/a>/);
     assert.match(page, /This entry was corrected:/);
 
@@ -200,7 +205,12 @@ describe("timeline pages", () => {
     );
     assert.equal(bad.status, 400);
     assert.match(bad.text, /Correct an entry of/);
-    const missing = await postForm(manager, incident.reference, `/incidents/${incident.reference}/events/${newId()}/corrections`, eventForm());
+    const missing = await postForm(
+      manager,
+      incident.reference,
+      `/incidents/${incident.reference}/events/${newId()}/corrections`,
+      eventForm(),
+    );
     assert.equal(missing.status, 404);
   });
 
@@ -225,7 +235,10 @@ describe("timeline pages", () => {
     assert.equal(preview.status, 200);
     const html = decodeEntities(preview.text);
     assert.match(html, /<strong>3<\/strong> rows are ready to import; <strong>3<\/strong> rows have errors/);
-    assert.match(html, /Error on line 4:<\/strong> Timestamp "2026-10-04 02:30": 2026-10-04 02:30 does not exist in Australia\/Sydney/);
+    assert.match(
+      html,
+      /Error on line 4:<\/strong> Timestamp "2026-10-04 02:30": 2026-10-04 02:30 does not exist in Australia\/Sydney/,
+    );
     assert.match(html, /Error on line 5:/);
     assert.match(html, /Error on line 6:<\/strong> Unknown kind "breach"\. Use one of: detection, intrusion/);
     assert.match(html, /Attacker used; a stolen key/);
@@ -236,26 +249,32 @@ describe("timeline pages", () => {
     const report = await manager.agent.get(`${previewPath}/errors.csv`);
     assert.equal(report.status, 200);
     assert.match(String(report.headers["content-type"]), /^text\/csv/);
-    assert.match(String(report.headers["content-disposition"]), /attachment; filename="events-errors\.csv"/);
-    const lines = report.text.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    assert.match(String(report.headers["content-disposition"]), /attachment; filename="?events-errors\.csv"?$/);
+    const lines = report.text
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
     assert.equal(lines[0], "line,row,reason");
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(",")[0]),
       ["4", "5", "6"],
     );
-    assert.ok(lines[2]?.startsWith(`5,"'=cmd|' /C calc'!A0;note;Formula in the timestamp",`), lines[2]);
+    assert.ok(lines[2]?.startsWith("5,'=cmd|' /C calc'!A0;note;Formula in the timestamp,"), lines[2]);
 
     const token = csrfFrom(preview.text);
     const confirmed = await manager.agent.post(previewPath).type("form").send({ _csrf: token });
     assert.equal(confirmed.status, 303);
     assert.equal(confirmed.headers.location, `/incidents/${incident.reference}#timeline`);
-    const events = await t.db.prisma.timelineEvent.findMany({ where: { incidentId: incident.id }, orderBy: { occurredAt: "asc" } });
+    const events = await t.db.prisma.timelineEvent.findMany({
+      where: { incidentId: incident.id },
+      orderBy: { occurredAt: "asc" },
+    });
     assert.deepEqual(
       events.map((e) => [e.kind, e.source, e.description]),
       [
         ["detection", "import", "Alert from the IDS"],
-        ["containment", "import", "Port closed,\r\nrule added"],
         ["intrusion", "import", "Attacker used; a stolen key"],
+        ["containment", "import", "Port closed,\r\nrule added"],
       ],
     );
     const flash = await manager.agent.get(`/incidents/${incident.reference}/events`);
@@ -271,8 +290,14 @@ describe("timeline pages", () => {
     assert.equal(await t.db.prisma.timelineEvent.count({ where: { incidentId: incident.id } }), 3);
   });
 
-  it("refuses an upload over 1 MiB, a file without the columns, and one with no good row", async () => {
+  it("refuses an upload over 1 MiB, a file without the columns, one with no good row, and one without the CSRF token", async () => {
     const incident = await createIncident(t);
+    const forged = await manager.agent
+      .post(`/incidents/${incident.reference}/events/import`)
+      .field("defaultZone", "UTC")
+      .attach("file", Buffer.from("timestamp,kind,description\n2026-03-01 10:00,note,x\n"), "events.csv");
+    assert.equal(forged.status, 403);
+    assert.match(forged.text, /This form has expired or came from another site/);
     const big = `timestamp,kind,description\n${"2026-03-01 10:00,note,padding padding padding padding\n".repeat(22_000)}`;
     assert.ok(Buffer.byteLength(big) > 1024 * 1024);
     const tooBig = await uploadCsv(manager, incident.reference, big);
@@ -304,8 +329,15 @@ describe("timeline pages", () => {
   });
 
   it("puts every change in the audit log", async () => {
-    const actions = (await t.db.prisma.auditEntry.findMany({ where: { action: { startsWith: "timeline." } } })).map((a) => a.action);
-    const counts = Object.fromEntries(["timeline.event_add", "timeline.event_correct", "timeline.import_upload", "timeline.import"].map((a) => [a, actions.filter((x) => x === a).length]));
+    const actions = (await t.db.prisma.auditEntry.findMany({ where: { action: { startsWith: "timeline." } } })).map(
+      (a) => a.action,
+    );
+    const counts = Object.fromEntries(
+      ["timeline.event_add", "timeline.event_correct", "timeline.import_upload", "timeline.import"].map((a) => [
+        a,
+        actions.filter((x) => x === a).length,
+      ]),
+    );
     const added = await t.db.prisma.timelineEvent.count({ where: { source: "manual", correctsId: null } });
     const corrections = await t.db.prisma.timelineEvent.count({ where: { correctsId: { not: null } } });
     assert.deepEqual(counts, {

@@ -115,6 +115,7 @@ describe("timeline on a real database", () => {
     const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { entityId: event.id } });
     assert.equal(audit.action, "timeline.event_add");
     assert.equal(audit.entityType, "timeline_event");
+    assert.equal(audit.incidentId, incident.id);
     assert.equal(JSON.parse(audit.after ?? "{}").incident, incident.reference);
   });
 
@@ -130,6 +131,8 @@ describe("timeline on a real database", () => {
       links.map((l) => l.systemId),
       [system.id],
     );
+    const viaApi = await addTimelineEvent(deps, incident.reference.toLowerCase(), form(), actor, "api");
+    assert.equal(viaApi.event.source, "api");
   });
 
   it("refuses a local time skipped by daylight saving, bad fields all at once, and unknown incidents", async () => {
@@ -263,8 +266,11 @@ describe("timeline on a real database", () => {
     );
     const audit = await db.prisma.auditEntry.findMany({ where: { entityId: upload.id }, orderBy: { seq: "asc" } });
     assert.deepEqual(
-      audit.map((a) => a.action),
-      ["timeline.import_upload", "timeline.import"],
+      audit.map((a) => [a.action, a.incidentId]),
+      [
+        ["timeline.import_upload", incident.id],
+        ["timeline.import", incident.id],
+      ],
     );
     assert.deepEqual(JSON.parse(audit[1]?.after ?? "{}"), {
       incident: incident.reference,

@@ -18,6 +18,7 @@ async function renderRefusal(res: Response, error: unknown, loadLocals: () => Pr
   renderFormError(res, FORM_VIEW, error, await loadLocals());
 }
 
+/** The handlers of the actions routes: parse, call the service, redirect or re-show the form. */
 export function createActionsHandlers(deps: Deps) {
   const editLocals = async (req: Request, values?: Record<string, string>) => {
     const { incident, action, owners } = await loadEditForm(deps, String(req.params.ref), String(req.params.actionId));

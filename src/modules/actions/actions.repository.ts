@@ -15,14 +15,17 @@ export function listActionsOfIncident(db: DbOrTx, incidentId: string) {
   return db.remedialAction.findMany({ where: { incidentId }, include: withOwner });
 }
 
+/** An action of the given incident with its owner, or null (an action of another incident is not found). */
 export function findAction(db: DbOrTx, incidentId: string, id: string) {
   return db.remedialAction.findFirst({ where: { id, incidentId }, include: withOwner });
 }
 
+/** Inserts one action, returning it with its owner. */
 export function insertAction(db: DbOrTx, data: ActionFields & { id: string; incidentId: string }) {
   return db.remedialAction.create({ data, include: withOwner });
 }
 
+/** Changes an action's fields, returning it with its owner. */
 export function updateAction(db: DbOrTx, id: string, data: ActionFields) {
   return db.remedialAction.update({ where: { id }, data, include: withOwner });
 }

@@ -75,6 +75,7 @@ export async function createAction(deps: Deps, reference: string, input: ActionI
         action: "remedial_action.create",
         entityType: "remedial_action",
         entityId: action.id,
+        incidentId: incident.id,
         after: auditView(incident, action),
       },
     };

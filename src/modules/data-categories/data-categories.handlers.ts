@@ -26,6 +26,7 @@ async function renderRefusal(res: Response, view: string, error: unknown, loadLo
   renderFormError(res, view, error, await loadLocals());
 }
 
+/** The handlers of the catalogue page and of an incident's personal-data forms. */
 export function createDataCategoriesHandlers(deps: Deps) {
   const catalogueLocals = async () => ({
     title: "Personal data catalogue",

@@ -10,10 +10,12 @@ export function listCategories(db: DbOrTx) {
   return db.dataCategory.findMany({ orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
 }
 
+/** One catalogue entry, or null. */
 export function findCategoryById(db: DbOrTx, id: string) {
   return db.dataCategory.findUnique({ where: { id } });
 }
 
+/** Inserts one category. */
 export function insertCategory(db: DbOrTx, data: CategoryFields & { id: string }) {
   return db.dataCategory.create({ data });
 }
@@ -23,6 +25,7 @@ export function insertCategories(db: DbOrTx, data: (CategoryFields & { id: strin
   return db.dataCategory.createMany({ data });
 }
 
+/** Changes fields of one category. */
 export function updateCategory(db: DbOrTx, id: string, data: Partial<CategoryFields>) {
   return db.dataCategory.update({ where: { id }, data });
 }
@@ -32,6 +35,7 @@ export function listIncidentData(db: DbOrTx, incidentId: string) {
   return db.incidentDataCategory.findMany({ where: { incidentId }, include: { category: true } });
 }
 
+/** The entry of one category on one incident, with the category, or null. */
 export function findIncidentData(db: DbOrTx, incidentId: string, categoryId: string) {
   return db.incidentDataCategory.findUnique({
     where: { incidentId_categoryId: { incidentId, categoryId } },
@@ -39,6 +43,7 @@ export function findIncidentData(db: DbOrTx, incidentId: string, categoryId: str
   });
 }
 
+/** Records a category on an incident, returning it with its category. */
 export function insertIncidentData(
   db: DbOrTx,
   data: Pick<IncidentDataCategory, "incidentId" | "categoryId" | "details" | "encrypted">,
@@ -46,6 +51,7 @@ export function insertIncidentData(
   return db.incidentDataCategory.create({ data, include: { category: true } });
 }
 
+/** Changes the details and encryption of a recorded category, returning it with its category. */
 export function updateIncidentData(
   db: DbOrTx,
   incidentId: string,
@@ -59,6 +65,7 @@ export function updateIncidentData(
   });
 }
 
+/** Removes a category from an incident (the catalogue entry stays). */
 export function deleteIncidentData(db: DbOrTx, incidentId: string, categoryId: string) {
   return db.incidentDataCategory.delete({ where: { incidentId_categoryId: { incidentId, categoryId } } });
 }

@@ -17,6 +17,7 @@ async function renderRefusal(res: Response, error: unknown, loadLocals: () => Pr
   renderFormError(res, FORM_VIEW, error, await loadLocals());
 }
 
+/** The handlers of the systems routes: parse, call the service, redirect or re-show the form. */
 export function createSystemsHandlers(deps: Deps) {
   const editLocals = async (req: Request, values?: Record<string, string>) => {
     const { incident, system } = await loadSystemForEdit(deps, String(req.params.ref), String(req.params.systemId));

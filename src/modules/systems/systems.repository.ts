@@ -28,18 +28,22 @@ export function listSystemsWithEvents(db: DbOrTx, incidentId: string) {
   });
 }
 
+/** The ids and names of an incident's systems, for the uniqueness check. */
 export function listSystemNames(db: DbOrTx, incidentId: string) {
   return db.affectedSystem.findMany({ where: { incidentId }, select: { id: true, name: true } });
 }
 
+/** A system of the given incident, or null (a system of another incident is not found). */
 export function findSystem(db: DbOrTx, incidentId: string, id: string) {
   return db.affectedSystem.findFirst({ where: { id, incidentId } });
 }
 
+/** Inserts one system. */
 export function insertSystem(db: DbOrTx, data: SystemInput & { id: string; incidentId: string }) {
   return db.affectedSystem.create({ data });
 }
 
+/** Changes a system's fields. */
 export function updateSystem(db: DbOrTx, id: string, data: SystemInput) {
   return db.affectedSystem.update({ where: { id }, data });
 }

@@ -146,7 +146,7 @@ export async function loadSystems(deps: Deps, incident: Incident, viewerZone: st
           id: event.id,
           occurredAt: event.occurredAt,
           occurredText: formatInZone(event.occurredAt, viewerZone),
-        occurredIncidentText: viewerZone === incident.timeZone ? null : formatInZone(event.occurredAt, incident.timeZone),
+          occurredIncidentText: viewerZone === incident.timeZone ? null : formatInZone(event.occurredAt, incident.timeZone),
           kind: event.kind,
           kindLabel: timelineKinds[event.kind as keyof typeof timelineKinds] ?? event.kind,
           description: event.description,

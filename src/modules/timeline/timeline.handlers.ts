@@ -58,9 +58,13 @@ export function createTimelineHandlers(deps: Deps) {
         if (!isFormRefusal(error)) throw error;
         const incident = await loadTimelineIncident(deps.db.prisma, ref(req));
         const form = await eventFormView(deps, incident, { values: typedValues(req), fieldErrors: error.fieldErrors });
-        res
-          .status(400)
-          .render("timeline/add", { title: `Add an event to ${incident.reference}`, incident, form, error: error.message });
+        res.status(400).render("timeline/add", {
+          title: `Add an event to ${incident.reference}`,
+          incident,
+          form,
+          error: error.message,
+          fieldErrors: error.fieldErrors,
+        });
       }
     },
 
@@ -133,7 +137,7 @@ export function createTimelineHandlers(deps: Deps) {
       try {
         const outcome = await confirmTimelineImport(deps, ref(req), String(req.params.importId), actorOf(req, res));
         if (outcome.isAlreadyImported) {
-          flash(req, "error", "This file was imported already; nothing was added this time.");
+          flash(req, "info", "This file was imported already; nothing was added this time.");
           return res.redirect(303, back);
         }
         const skipped = outcome.skipped ? ` ${outcome.skipped} row${outcome.skipped === 1 ? "" : "s"} with errors left out.` : "";

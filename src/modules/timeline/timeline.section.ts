@@ -30,7 +30,13 @@ function instantView(at: Date, enteredZone: string, viewerZone: string) {
   return {
     iso: at.toISOString(),
     text: formatInZone(at, viewerZone),
-    original: enteredZone === viewerZone ? null : `${formatInZone(at, enteredZone)} (${enteredZone})`,
+    // A fixed offset names itself in the formatted text; an IANA zone is named beside it.
+    original:
+      enteredZone === viewerZone
+        ? null
+        : isValidZone(enteredZone)
+          ? `${formatInZone(at, enteredZone)} (${enteredZone})`
+          : formatInZone(at, enteredZone),
   };
 }
 

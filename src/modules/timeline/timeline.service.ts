@@ -82,6 +82,7 @@ export async function recordTimelineEvent(
     {
       action: event.correctsId ? "timeline.event_correct" : "timeline.event_add",
       entityType: "timeline_event",
+      incidentId: incident.id,
       entityId: event.id,
       after: {
         incident: incident.reference,
@@ -112,25 +113,49 @@ export async function loadTimelineIncident(db: DbOrTx, reference: string): Promi
  * the instant (in the chosen zone, refusing daylight-saving gaps and overlaps), and that every
  * linked system belongs to the incident; then records and audits it in one transaction.
  */
-export function addTimelineEvent(deps: Deps, incidentReference: string, formInput: unknown, actor: Actor) {
-  return addFromForm(deps, incidentReference, formInput, actor, null);
+export function addTimelineEvent(
+  deps: Deps,
+  incidentReference: string,
+  formInput: unknown,
+  actor: Actor,
+  source: FormSource = "manual",
+) {
+  return addFromForm(deps, incidentReference, formInput, actor, null, source);
 }
 
 /**
  * Records a correction: a new event, validated like any other, that points at an event of the
  * same incident. The corrected event is left as it was; an event may be corrected many times.
  */
-export function correctTimelineEvent(deps: Deps, incidentReference: string, eventId: string, formInput: unknown, actor: Actor) {
-  return addFromForm(deps, incidentReference, formInput, actor, eventId);
+export function correctTimelineEvent(
+  deps: Deps,
+  incidentReference: string,
+  eventId: string,
+  formInput: unknown,
+  actor: Actor,
+  source: FormSource = "manual",
+) {
+  return addFromForm(deps, incidentReference, formInput, actor, eventId, source);
 }
 
-async function addFromForm(deps: Deps, reference: string, formInput: unknown, actor: Actor, correctsId: string | null) {
+/** Where an entered event came from: the web form, or the API (which shares the form's reader). */
+type FormSource = "manual" | "api";
+
+async function addFromForm(
+  deps: Deps,
+  reference: string,
+  formInput: unknown,
+  actor: Actor,
+  correctsId: string | null,
+  source: FormSource,
+) {
   const incident = await loadTimelineIncident(deps.db.prisma, reference);
+  // Checked before the form, and outside the transaction: events are never deleted, so it stays true.
+  if (correctsId && !(await findTimelineEvent(deps.db.prisma, incident.id, correctsId))) {
+    throw new AppError("not_found", `The timeline of ${incident.reference} has no such entry to correct.`);
+  }
   const input = parseEventForm(formInput, incident.timeZone);
   const event = await deps.db.prisma.$transaction(async (tx) => {
-    if (correctsId && !(await findTimelineEvent(tx, incident.id, correctsId))) {
-      throw new AppError("not_found", `The timeline of ${incident.reference} has no such entry to correct.`);
-    }
     const found = await findIncidentSystemIds(tx, incident.id, input.systemIds);
     if (found.length !== input.systemIds.length) {
       throw new AppError("validation", "Some fields need correcting.", {
@@ -147,7 +172,7 @@ async function addFromForm(deps: Deps, reference: string, formInput: unknown, ac
         kind: input.kind,
         description: input.description,
         visibility: input.visibility,
-        source: "manual",
+        source,
         correctsId,
         systemIds: input.systemIds,
       },
@@ -208,6 +233,7 @@ export async function uploadTimelineCsv(
       {
         action: "timeline.import_upload",
         entityType: "timeline_import",
+        incidentId: incident.id,
         entityId: upload.id,
         after: {
           incident: incident.reference,
@@ -319,6 +345,7 @@ export async function confirmTimelineImport(
         {
           action: "timeline.import",
           entityType: "timeline_import",
+          incidentId: incident.id,
           entityId: upload.id,
           after: { incident: incident.reference, fileName: upload.fileName, imported, skipped: csv.badCount },
         },

@@ -1,0 +1,198 @@
+// `breachdesk regimes` and `breachdesk deadlines`: the rule pack and the deadline engine from the
+// command line, without the web app or a database. The JSON shapes are a contract for scripts.
+import { parseArgs } from "node:util";
+import { AppError } from "../lib/errors.js";
+import { parseInstant } from "../lib/instants.js";
+import { computeDeadline } from "../modules/deadlines/compute-deadline.js";
+import { findRule, type Rule, rulePack } from "../modules/deadlines/rule-pack.js";
+import { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, type TriggerCode } from "../modules/deadlines/trigger-codes.js";
+
+export const deadlinesUsage = `  breachdesk regimes [--json]
+      Lists the rules of the regulator rule pack: id, jurisdiction, regime, who is notified,
+      the event that starts the clock, the duration and its unit, and the citation.
+  breachdesk deadlines --rule ID [--rule ID ...] --event NAME=INSTANT [--event ...] [--json]
+      Computes the deadlines of the rules from the events that start their clocks. NAME is a
+      trigger code (awareness, discovery, materiality_determination, ...); INSTANT has an
+      offset (2026-03-28T10:00:00+01:00) or a zone in brackets (2026-03-28T10:00[Europe/Berlin]).`;
+
+/** Where a command writes; tests pass collectors, the CLI uses the process streams. */
+export interface CommandOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processOutput: CommandOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** `breachdesk regimes [--json]`: prints every rule of the pack; returns the exit status (0, or 2 for bad usage). */
+export function runRegimesCommand(args: string[], io: CommandOutput = processOutput): number {
+  return withUsageErrors(io, () => {
+    const { values } = parseArgs({ args, options: { json: { type: "boolean" } }, strict: true });
+    const rows = rulePack.rules.map(listRow);
+    if (values.json) {
+      io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    const table = [
+      ["ID", "JURISDICTION", "NOTIFY", "TRIGGER", "DEADLINE", "CITATION"],
+      ...rows.map((r) => [r.id, r.jurisdiction, r.notify, r.trigger, durationText(r), r.citation]),
+    ];
+    const widths = table[0]?.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length))) ?? [];
+    const lines = table.map((row) =>
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  "),
+    );
+    io.out(`${lines.join("\n")}\n${rows.length} rules (rule pack ${rulePack.version}).\n`);
+    return 0;
+  });
+}
+
+/**
+ * `breachdesk deadlines --rule ID ... --event NAME=INSTANT ... [--json]`: computes each rule's
+ * deadline from the event named by its trigger code; returns 0, or 2 naming every bad input.
+ */
+export function runDeadlinesCommand(args: string[], io: CommandOutput = processOutput): number {
+  return withUsageErrors(io, () => {
+    const { values } = parseArgs({
+      args,
+      options: { rule: { type: "string", multiple: true }, event: { type: "string", multiple: true }, json: { type: "boolean" } },
+      strict: true,
+    });
+    const problems: string[] = [];
+    const ruleIds = values.rule ?? [];
+    if (ruleIds.length === 0) problems.push("Missing --rule ID (`breachdesk regimes` lists the rule ids).");
+    const unknown = ruleIds.filter((id) => !findRule(id));
+    if (unknown.length)
+      problems.push(
+        `Unknown rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (\`breachdesk regimes\` lists the rule ids).`,
+      );
+    const events = parseEvents(values.event ?? [], problems);
+    const rules = ruleIds.map((id) => findRule(id)).filter((rule): rule is Rule => rule !== undefined);
+    for (const rule of rules) {
+      if (!events.has(rule.trigger.code)) {
+        problems.push(`${rule.id} needs --event ${rule.trigger.code}=INSTANT (${describeTrigger(rule.trigger.code)}).`);
+      }
+    }
+    if (problems.length) {
+      io.err(`${problems.join("\n")}\n\nUsage:\n${deadlinesUsage}\n`);
+      return 2;
+    }
+    const eventMap = Object.fromEntries(events) as Partial<Record<TriggerCode, Date>>;
+    const deadlines = rules.map((rule) => {
+      const computed = computeDeadline(rule, events.get(rule.trigger.code) as Date, { events: eventMap });
+      return {
+        rule: rule.id,
+        dueAt: computed.dueAt?.toISOString() ?? null,
+        dueLocal: computed.dueLocal,
+        zone: computed.zone,
+        // The contract knows two kinds: an instant to meet ("fixed") or none yet ("asap"); the basis says which law applies.
+        kind: computed.dueAt ? ("fixed" as const) : ("asap" as const),
+        basis: computed.basis,
+        ...(computed.extendsTo ? { extendsTo: computed.extendsTo.toISOString() } : {}),
+      };
+    });
+    if (values.json) {
+      io.out(`${JSON.stringify({ deadlines }, null, 2)}\n`);
+      return 0;
+    }
+    for (const d of deadlines) {
+      const due = d.dueLocal ? `due ${d.dueLocal} (${d.dueAt})` : "no fixed instant";
+      io.out(`${d.rule}: ${due}${d.extendsTo ? `, arguably extends to ${d.extendsTo}` : ""}\n  ${d.basis}\n`);
+    }
+    return 0;
+  });
+}
+
+interface ListRow {
+  id: string;
+  jurisdiction: string;
+  regime: string;
+  notify: string;
+  trigger: string;
+  duration: number | null;
+  unit: string | null;
+  citation: string;
+}
+
+function listRow(rule: Rule): ListRow {
+  const d = rule.deadline;
+  const span =
+    d.kind === "fixed"
+      ? { duration: d.amount, unit: d.unit }
+      : d.kind === "relative" && d.outerLimit
+        ? { duration: d.outerLimit.amount, unit: d.outerLimit.unit }
+        : { duration: null, unit: null };
+  const first = rule.citations[0];
+  const citation = first ? [first.law, first.section].filter(Boolean).join(" ") + (first.url ? `, ${first.url}` : "") : "";
+  return {
+    id: rule.id,
+    jurisdiction: rule.jurisdiction,
+    regime: rule.regime,
+    notify: rule.notify,
+    trigger: rule.trigger.code,
+    ...span,
+    citation,
+  };
+}
+
+function durationText(row: ListRow): string {
+  if (row.duration === null || row.unit === null) return findRule(row.id)?.deadline.kind === "none" ? "none" : "no fixed";
+  return `${row.duration} ${row.unit.replace("_", " ")}`;
+}
+
+/** Reads the --event NAME=INSTANT pairs, adding a message to `problems` for each bad one. */
+function parseEvents(pairs: string[], problems: string[]): Map<TriggerCode, Date> {
+  const events = new Map<TriggerCode, Date>();
+  for (const pair of pairs) {
+    const split = pair.indexOf("=");
+    const name = split > 0 ? pair.slice(0, split).trim() : "";
+    const value = split > 0 ? pair.slice(split + 1).trim() : "";
+    if (!name || !value) {
+      problems.push(`--event "${pair}" is not NAME=INSTANT (e.g. awareness=2026-03-28T10:00:00+01:00).`);
+      continue;
+    }
+    if (!isTriggerCode(name)) {
+      problems.push(`Unknown event "${name}": use a trigger code (${TRIGGER_CODE_LIST.join(", ")}).`);
+      continue;
+    }
+    if (events.has(name)) {
+      problems.push(`--event ${name} is given twice.`);
+      continue;
+    }
+    try {
+      events.set(name, parseEventInstant(name, value));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.push(
+        [`--event ${name}=${value}: ${error.message}`, ...Object.values(error.fieldErrors).map((m) => `  ${m}`)].join("\n"),
+      );
+    }
+  }
+  return events;
+}
+
+function parseEventInstant(name: string, value: string): Date {
+  const bracketed = /^(.+)\[([^\]]+)\]$/.exec(value);
+  if (bracketed) return parseInstant(bracketed[1] ?? "", bracketed[2] ?? "", `event ${name}`).at;
+  // A bare local time would silently take some default zone: demand the offset or the zone.
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+    throw new AppError(
+      "validation",
+      "Give the offset (2026-03-28T10:00:00+01:00) or the zone in brackets (2026-03-28T10:00[Europe/Berlin]).",
+    );
+  }
+  return parseInstant(value, "UTC", `event ${name}`).at;
+}
+
+function withUsageErrors(io: CommandOutput, run: () => number): number {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      io.err(`${error.message}\n\nUsage:\n${deadlinesUsage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
