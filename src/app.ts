@@ -3,21 +3,23 @@ import { join } from "node:path";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+import { apiRouter } from "./api/api.routes.js";
 import type { Deps } from "./deps.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
-import { apiRouter } from "./api/api.routes.js";
-import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
-import { actionsRoutes } from "./modules/actions/actions.routes.js";
-import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
-import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { accountRoutes } from "./modules/account/account.routes.js";
+import { actionsRoutes } from "./modules/actions/actions.routes.js";
+import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
-import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
+import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
+import { systemsRoutes } from "./modules/systems/systems.routes.js";
+import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
+import { timelineUploadBody } from "./modules/timeline/timeline-upload.js";
 import { findUserById } from "./modules/users/users.repository.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { isAllowed } from "./web/access.js";
@@ -102,6 +104,8 @@ export async function createApp(deps: Deps): Promise<Express> {
     if (isSetUp && req.path === "/setup") return next(new AppError("not_found", "Breachdesk is already set up."));
     next();
   });
+  // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
+  app.use(timelineUploadBody());
   app.use(csrfProtection);
 
   app.use(homeRoutes(deps));
@@ -111,6 +115,7 @@ export async function createApp(deps: Deps): Promise<Express> {
     }),
   );
   app.use(incidentsRoutes(deps));
+  app.use(timelineRoutes(deps));
   app.use(systemsRoutes(deps));
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));

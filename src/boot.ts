@@ -1,9 +1,9 @@
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config/config.js";
 import { type Database, openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
-import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
 
 /** Prints one boot step as a plain line, so a person starting the app sees where it stopped. */
 export function printStep(text: string): void {

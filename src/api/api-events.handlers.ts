@@ -37,7 +37,7 @@ export function createApiEventHandlers(deps: Deps) {
   return {
     async create(req: Request, res: Response) {
       const body = req.body as Record<string, unknown>;
-      const { event } = await addTimelineEvent(deps, String(req.params.ref), toEventForm(body), apiActor(req, res)).catch(
+      const { event } = await addTimelineEvent(deps, String(req.params.ref), toEventForm(body), apiActor(req, res), "api").catch(
         renameZoneField,
       );
       res.status(201).json(serializeTimelineEvent(event, linkedSystemIds(body.systemIds)));

@@ -69,8 +69,10 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
       );
     const events = parseEvents(values.event ?? [], problems);
     const rules = ruleIds.map((id) => findRule(id)).filter((rule): rule is Rule => rule !== undefined);
+    const named = new Set((values.event ?? []).map((pair) => pair.split("=")[0]?.trim()));
     for (const rule of rules) {
-      if (!events.has(rule.trigger.code)) {
+      // An event given but unreadable is already reported; only a missing one is named here.
+      if (!named.has(rule.trigger.code)) {
         problems.push(`${rule.id} needs --event ${rule.trigger.code}=INSTANT (${describeTrigger(rule.trigger.code)}).`);
       }
     }
@@ -164,9 +166,10 @@ function parseEvents(pairs: string[], problems: string[]): Map<TriggerCode, Date
       events.set(name, parseEventInstant(name, value));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      problems.push(
-        [`--event ${name}=${value}: ${error.message}`, ...Object.values(error.fieldErrors).map((m) => `  ${m}`)].join("\n"),
-      );
+      // A skipped time's field hint repeats the message with a sample offset that may not be this
+      // zone's; the other hints (the two offsets of a repeated time, the accepted forms) help.
+      const hints = Object.values(error.fieldErrors).filter((hint) => !hint.includes("does not exist in"));
+      problems.push([`--event ${name}=${value}: ${error.message}`, ...hints.map((hint) => `  ${hint}`)].join("\n"));
     }
   }
   return events;

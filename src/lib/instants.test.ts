@@ -23,20 +23,26 @@ describe("parseInstant", () => {
 
   it("refuses a local time skipped by daylight saving, asking for the offset", () => {
     // Sydney moved from 02:00 to 03:00 on 2016-10-02.
-    assert.throws(() => parseInstant("2016-10-02 02:30", "Australia/Sydney"), (error: unknown) => {
-      assert.ok(error instanceof AppError);
-      assert.match(error.fieldErrors.at ?? "", /does not exist in Australia\/Sydney/);
-      return true;
-    });
+    assert.throws(
+      () => parseInstant("2016-10-02 02:30", "Australia/Sydney"),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.match(error.fieldErrors.at ?? "", /does not exist in Australia\/Sydney/);
+        return true;
+      },
+    );
   });
 
   it("refuses a local time repeated by daylight saving, naming both offsets", () => {
     // Sydney went back from 03:00 to 02:00 on 2016-04-03: 02:30 happened twice.
-    assert.throws(() => parseInstant("2016-04-03 02:30", "Australia/Sydney"), (error: unknown) => {
-      assert.ok(error instanceof AppError);
-      assert.match(error.fieldErrors.at ?? "", /happened twice.*\+11:00.*\+10:00|happened twice.*\+10:00.*\+11:00/);
-      return true;
-    });
+    assert.throws(
+      () => parseInstant("2016-04-03 02:30", "Australia/Sydney"),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.match(error.fieldErrors.at ?? "", /happened twice.*\+11:00.*\+10:00|happened twice.*\+10:00.*\+11:00/);
+        return true;
+      },
+    );
     // Northern hemisphere: London repeated 01:30 on 2026-10-25.
     assert.throws(() => parseInstant("2026-10-25 01:30", "Europe/London"), /happened twice/);
     assert.doesNotThrow(() => parseInstant("2026-10-25 01:30+01:00", "Europe/London"));

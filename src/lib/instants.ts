@@ -44,16 +44,22 @@ export function parseInstant(text: string, zone: string, field = "at"): ParsedIn
   // luxon moves a nonexistent local time forward; a round trip that changes the wall time means it did.
   const isSkipped = parseLocal(input, "UTC")?.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== wall;
   if (isSkipped) {
-    throw new AppError("validation", `${input} does not exist in ${zone}: the clocks skipped it. Enter the time with its offset.`, {
-      [field]: `${input} does not exist in ${zone} (a daylight-saving change). Enter it with an offset, e.g. ${input}+10:00.`,
-    });
+    throw new AppError(
+      "validation",
+      `${input} does not exist in ${zone}: the clocks skipped it. Enter the time with its offset.`,
+      {
+        [field]: `${input} does not exist in ${zone} (a daylight-saving change). Enter it with an offset, e.g. ${input}+10:00.`,
+      },
+    );
   }
   const earlier = local.minus({ hours: 1 });
   const later = local.plus({ hours: 1 });
   const isRepeated =
-    earlier.offset !== local.offset && earlier.plus({ minutes: earlier.offset - local.offset }).toFormat("yyyy-MM-dd'T'HH:mm:ss") === wall;
+    earlier.offset !== local.offset &&
+    earlier.plus({ minutes: earlier.offset - local.offset }).toFormat("yyyy-MM-dd'T'HH:mm:ss") === wall;
   const isRepeatedLater =
-    later.offset !== local.offset && later.minus({ minutes: local.offset - later.offset }).toFormat("yyyy-MM-dd'T'HH:mm:ss") === wall;
+    later.offset !== local.offset &&
+    later.minus({ minutes: local.offset - later.offset }).toFormat("yyyy-MM-dd'T'HH:mm:ss") === wall;
   if (isRepeated || isRepeatedLater) {
     const offsets = [local.toFormat("ZZ"), (isRepeated ? earlier : later).toFormat("ZZ")].join(" or ");
     throw new AppError("validation", `${input} happened twice in ${zone}. Enter the time with its offset.`, {

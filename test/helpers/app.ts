@@ -6,8 +6,8 @@ import type { Deps } from "../../src/deps.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
-import type { Role } from "../../src/modules/users/users.schemas.js";
 import { ensureBuiltInCategories } from "../../src/modules/data-categories/data-categories.service.js";
+import type { Role } from "../../src/modules/users/users.schemas.js";
 import { createUser } from "../../src/modules/users/users.service.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 

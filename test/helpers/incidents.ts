@@ -1,5 +1,5 @@
-import { createIncident } from "../../src/modules/incidents/incidents.service.js";
 import type { IncidentInput } from "../../src/modules/incidents/incidents.schemas.js";
+import { createIncident } from "../../src/modules/incidents/incidents.service.js";
 import type { TestApp } from "./app.js";
 
 /** Records an incident through the service, as a manager would through the form. */

@@ -112,7 +112,10 @@ describe("a script tag typed into the incident workspace renders inert", () => {
     const manager = await signedIn(t, "manager");
     const post = async (path: string, form: Record<string, string>) => {
       const token = csrfFrom((await manager.agent.get("/incidents")).text);
-      return manager.agent.post(path).type("form").send({ _csrf: token, ...form });
+      return manager.agent
+        .post(path)
+        .type("form")
+        .send({ _csrf: token, ...form });
     };
     const created = await post("/incidents", {
       title: HOSTILE,
@@ -126,7 +129,13 @@ describe("a script tag typed into the incident workspace renders inert", () => {
     const ok = await post("/incidents", { title: HOSTILE, summary: HOSTILE, severity: "high", timeZone: "UTC", team: HOSTILE });
     assert.equal(ok.status, 303);
     const ref = String(ok.headers.location).split("/").pop() ?? "";
-    await post(`/incidents/${ref}/systems`, { name: HOSTILE, role: HOSTILE, compromiseMethod: HOSTILE, status: "compromised", notes: HOSTILE });
+    await post(`/incidents/${ref}/systems`, {
+      name: HOSTILE,
+      role: HOSTILE,
+      compromiseMethod: HOSTILE,
+      status: "compromised",
+      notes: HOSTILE,
+    });
     await post(`/incidents/${ref}/data`, { categoryId: "email_address", details: HOSTILE, encrypted: "no" });
     await post(`/incidents/${ref}/actions`, { title: HOSTILE, status: "open", notes: HOSTILE, dueOn: "2026-01-01" });
     await post(`/incidents/${ref}/assessments`, {
@@ -141,7 +150,13 @@ describe("a script tag typed into the incident workspace renders inert", () => {
     await post(`/incidents/${ref}/decisions`, { isNotifiable: "yes", regimes: HOSTILE, rationale: HOSTILE });
     await post(`/incidents/${ref}/decisions`, { isNotifiable: "yes", regimes: "AU-NDB", rationale: HOSTILE });
     await post(`/incidents/${ref}/status`, { to: "investigating", reason: HOSTILE });
-    for (const path of [`/incidents/${ref}`, "/incidents", `/incidents?q=${encodeURIComponent(HOSTILE)}`, "/", `/incidents/${ref}/edit`]) {
+    for (const path of [
+      `/incidents/${ref}`,
+      "/incidents",
+      `/incidents?q=${encodeURIComponent(HOSTILE)}`,
+      "/",
+      `/incidents/${ref}/edit`,
+    ]) {
       const res = await manager.agent.get(path);
       assert.equal(res.status, 200, path);
       assertInert(res.text, path);

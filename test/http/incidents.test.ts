@@ -29,7 +29,10 @@ describe("incidents through the browser", () => {
 
   async function post(client: typeof manager, path: string, form: Record<string, string>, tokenPath = "/incidents") {
     const token = csrfFrom((await client.agent.get(tokenPath)).text);
-    return client.agent.post(path).type("form").send({ _csrf: token, ...form });
+    return client.agent
+      .post(path)
+      .type("form")
+      .send({ _csrf: token, ...form });
   }
 
   it("records an incident with the next reference of the year, and shows it", async () => {
@@ -74,13 +77,22 @@ describe("incidents through the browser", () => {
     const res = await post(manager, "/incidents", { ...newIncidentForm, detectedAt: "2016-10-02 02:30" });
     assert.equal(res.status, 400);
     assert.match(res.text, /does not exist in Australia\/Sydney/);
-    const withOffset = await post(manager, "/incidents", { ...newIncidentForm, title: "With offset", detectedAt: "2016-10-02 02:30+10:00", awareAt: "" });
+    const withOffset = await post(manager, "/incidents", {
+      ...newIncidentForm,
+      title: "With offset",
+      detectedAt: "2016-10-02 02:30+10:00",
+      awareAt: "",
+    });
     assert.equal(withOffset.status, 303);
   });
 
   it("edits details and audits only what changed", async () => {
     const incident = await addIncident(t, { title: "Before the edit" });
-    const res = await post(manager, `/incidents/${incident.reference}`, { ...newIncidentForm, title: "After the edit", severity: "critical" });
+    const res = await post(manager, `/incidents/${incident.reference}`, {
+      ...newIncidentForm,
+      title: "After the edit",
+      severity: "critical",
+    });
     assert.equal(res.status, 303);
     const entry = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "incident.update", entityId: incident.id } });
     const before = JSON.parse(entry.before ?? "{}");
@@ -101,7 +113,12 @@ describe("incidents through the browser", () => {
     assert.doesNotMatch(page.text, /Record the decision/);
     assert.equal((await viewer.agent.get("/incidents")).status, 200);
     assert.equal((await viewer.agent.get("/incidents/new")).status, 403);
-    for (const path of ["/incidents", `/incidents/${incident.reference}`, `/incidents/${incident.reference}/status`, `/incidents/${incident.reference}/decisions`]) {
+    for (const path of [
+      "/incidents",
+      `/incidents/${incident.reference}`,
+      `/incidents/${incident.reference}/status`,
+      `/incidents/${incident.reference}/decisions`,
+    ]) {
       const res = await post(viewer, path, { title: "x", to: "investigating" });
       assert.equal(res.status, 403, path);
     }
@@ -138,7 +155,10 @@ describe("incidents through the browser", () => {
     assert.equal(stored.status, "investigating");
     assert.equal(stored.containedAt?.toISOString(), "2016-03-24T04:00:00.000Z");
     assert.equal(stored.closedAt, null, "reopening clears the closing instant");
-    const events = await t.db.prisma.timelineEvent.findMany({ where: { incidentId: incident.id, source: "lifecycle" }, orderBy: { recordedAt: "asc" } });
+    const events = await t.db.prisma.timelineEvent.findMany({
+      where: { incidentId: incident.id, source: "lifecycle" },
+      orderBy: { recordedAt: "asc" },
+    });
     assert.ok(events.some((e) => e.kind === "containment" && e.occurredAt.toISOString() === "2016-03-24T04:00:00.000Z"));
     assert.ok(events.some((e) => /Reopen|Closed to Investigating/.test(e.description) && /second intrusion/.test(e.description)));
     const transitions = await t.db.prisma.auditEntry.count({ where: { action: "incident.transition", incidentId: incident.id } });
@@ -169,15 +189,24 @@ describe("incidents through the browser", () => {
 
     await post(manager, `/incidents/${ref}/decisions`, { isNotifiable: "no", regimes: "", rationale: "Hashes only." });
     t.clock.advance(60_000);
-    await post(manager, `/incidents/${ref}/decisions`, { isNotifiable: "yes", regimes: "AU-NDB", rationale: "Addresses were exposed too." });
+    await post(manager, `/incidents/${ref}/decisions`, {
+      isNotifiable: "yes",
+      regimes: "AU-NDB",
+      rationale: "Addresses were exposed too.",
+    });
     const noRationale = await post(manager, `/incidents/${ref}/decisions`, { isNotifiable: "yes", rationale: "" });
     assert.equal(noRationale.status, 400);
     assert.match(noRationale.text, /Give the rationale/);
 
     assert.equal(await t.db.prisma.riskAssessment.count({ where: { incidentId: incident.id } }), 2);
     const decisions = await t.db.prisma.decision.findMany({ where: { incidentId: incident.id }, orderBy: { recordedAt: "asc" } });
-    assert.deepEqual(decisions.map((d) => d.isNotifiable), [false, true]);
-    const change = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "decision.change", incidentId: incident.id } });
+    assert.deepEqual(
+      decisions.map((d) => d.isNotifiable),
+      [false, true],
+    );
+    const change = await t.db.prisma.auditEntry.findFirstOrThrow({
+      where: { action: "decision.change", incidentId: incident.id },
+    });
     assert.equal(JSON.parse(change.before ?? "{}").isNotifiable, false);
     const page = await manager.agent.get(`/incidents/${ref}`);
     assert.match(page.text, /<strong>Notifiable<\/strong> under AU-NDB/);
@@ -191,17 +220,36 @@ describe("incidents through the browser", () => {
       const m = await signedIn(t2, "manager");
       const actor = { userId: m.user.id, label: m.user.email, ip: null };
       const base = { summary: "", timeZone: "UTC", team: "", occurredFrom: "", occurredTo: "", detectedAt: "", awareAt: "" };
-      const apache = await createIncident(t2.deps, { ...base, title: "Apache infrastructure compromise", severity: "critical", ownerId: m.user.id }, actor);
-      const la = await createIncident(t2.deps, { ...base, title: "Linux Australia Zookeepr", severity: "medium", ownerId: null }, actor);
+      const apache = await createIncident(
+        t2.deps,
+        { ...base, title: "Apache infrastructure compromise", severity: "critical", ownerId: m.user.id },
+        actor,
+      );
+      const la = await createIncident(
+        t2.deps,
+        { ...base, title: "Linux Australia Zookeepr", severity: "medium", ownerId: null },
+        actor,
+      );
       const low = await createIncident(t2.deps, { ...base, title: "Misdirected e-mail", severity: "low", ownerId: null }, actor);
       await t2.db.prisma.incident.update({ where: { id: low.id }, data: { status: "closed" } });
       await t2.db.prisma.remedialAction.create({
-        data: { id: "a1", incidentId: la.id, title: "Expire attendee accounts", dueOn: "2026-03-01", dueAt: new Date("2026-03-01T23:59:59Z"), status: "open" },
+        data: {
+          id: "a1",
+          incidentId: la.id,
+          title: "Expire attendee accounts",
+          dueOn: "2026-03-01",
+          dueAt: new Date("2026-03-01T23:59:59Z"),
+          status: "open",
+        },
       });
       const list = async (query: string) => (await m.agent.get(`/incidents${query}`)).text;
       const shown = (html: string) => [apache, la, low].filter((i) => html.includes(i.reference)).map((i) => i.title);
 
-      assert.deepEqual(shown(await list("")), ["Apache infrastructure compromise", "Linux Australia Zookeepr"], "open by default");
+      assert.deepEqual(
+        shown(await list("")),
+        ["Apache infrastructure compromise", "Linux Australia Zookeepr"],
+        "open by default",
+      );
       assert.deepEqual(shown(await list("?status=all")).length, 3);
       assert.deepEqual(shown(await list("?q=ZOOKEEPR&status=all")), ["Linux Australia Zookeepr"], "search ignores case");
       assert.deepEqual(shown(await list("?severity=critical")), ["Apache infrastructure compromise"]);

@@ -22,7 +22,12 @@ export function accountRoutes(deps: Deps): Router {
       access: "viewer",
       handler: (_req: Request, res: Response) => {
         const user = currentUser(res);
-        res.render("account/index", { title: "Your account", zones: listZones(), values: { name: user?.name, timeZone: user?.timeZone }, fieldErrors: {} });
+        res.render("account/index", {
+          title: "Your account",
+          zones: listZones(),
+          values: { name: user?.name, timeZone: user?.timeZone },
+          fieldErrors: {},
+        });
       },
     },
     {

@@ -5,8 +5,8 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import { assessmentSection } from "./assessments.section.js";
 import { assessmentSchema, decisionSchema } from "./assessments.schemas.js";
+import { assessmentSection } from "./assessments.section.js";
 import { recordAssessment, recordDecision } from "./assessments.service.js";
 
 /** The values a form sent, keeping repeated fields (checkboxes) as arrays. */

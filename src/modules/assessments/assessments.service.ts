@@ -4,7 +4,7 @@ import { newId } from "../../lib/ids.js";
 import { parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import { insertTimelineEvent } from "../timeline/timeline.repository.js";
+import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import type { AssessmentInput, DecisionInput } from "./assessments.schemas.js";
 
 /**
@@ -16,7 +16,9 @@ export async function recordAssessment(deps: Deps, reference: string, input: Ass
     const incident = await loadIncident(tx, reference);
     const known = await tx.dataCategory.findMany({ where: { id: { in: input.dataCategories } }, select: { id: true } });
     if (known.length !== new Set(input.dataCategories).size) {
-      throw new AppError("validation", "Choose data categories from the list.", { dataCategories: "One of the categories does not exist." });
+      throw new AppError("validation", "Choose data categories from the list.", {
+        dataCategories: "One of the categories does not exist.",
+      });
     }
     const assessment = await tx.riskAssessment.create({
       data: {
@@ -29,7 +31,10 @@ export async function recordAssessment(deps: Deps, reference: string, input: Ass
         assessedAt: deps.clock.now(),
       },
     });
-    return { result: assessment, audit: { action: "assessment.record", entityType: "risk_assessment", entityId: assessment.id, after: assessment } };
+    return {
+      result: assessment,
+      audit: { action: "assessment.record", entityType: "risk_assessment", entityId: assessment.id, after: assessment },
+    };
   });
 }
 
@@ -43,7 +48,9 @@ export async function recordDecision(deps: Deps, reference: string, input: Decis
     const now = deps.clock.now();
     const decidedAt = parseOptionalInstant(input.decidedAt, incident.timeZone, "decidedAt");
     if (decidedAt && decidedAt.at > now) {
-      throw new AppError("validation", "A decision cannot be in the future.", { decidedAt: "Enter when the decision was taken: now or earlier." });
+      throw new AppError("validation", "A decision cannot be in the future.", {
+        decidedAt: "Enter when the decision was taken: now or earlier.",
+      });
     }
     const [previous, assessment] = await Promise.all([
       tx.decision.findFirst({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } }),
@@ -64,20 +71,22 @@ export async function recordDecision(deps: Deps, reference: string, input: Decis
       },
     });
     await tx.incident.update({ where: { id: incident.id }, data: { decidedAt: decision.decidedAt } });
-    const verdict = input.isNotifiable ? `notifiable${input.regimes.length ? ` under ${input.regimes.join(", ")}` : ""}` : "not notifiable";
-    await insertTimelineEvent(tx, {
-      id: newId(),
-      incidentId: incident.id,
-      occurredAt: decision.decidedAt,
-      occurredZone: decidedAt?.zone ?? incident.timeZone,
-      recordedAt: now,
-      recordedById: actor.userId,
-      recordedBy: actor.label,
-      kind: "decision",
-      description: `${previous ? "Decision changed" : "Decision"}: ${verdict}. ${input.rationale}`,
-      visibility: "internal",
-      source: "lifecycle",
-    });
+    const verdict = input.isNotifiable
+      ? `notifiable${input.regimes.length ? ` under ${input.regimes.join(", ")}` : ""}`
+      : "not notifiable";
+    await recordTimelineEvent(
+      deps,
+      tx,
+      incident,
+      {
+        occurredAt: decision.decidedAt,
+        occurredZone: decidedAt?.zone ?? incident.timeZone,
+        kind: "decision",
+        description: `${previous ? "Decision changed" : "Decision"}: ${verdict}. ${input.rationale}`,
+        source: "lifecycle",
+      },
+      actor,
+    );
     return {
       result: decision,
       audit: {

@@ -196,7 +196,7 @@ function describeCount(
   }
   if (unit === "calendar_days")
     return `${head}, ${from} in ${zone}: due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
-  const skipped = counted.skipped.length ? `; holidays skipped: ${counted.skipped.join(", ")}` : "";
+  const skipped = counted.skipped.length ? ` (holidays skipped: ${counted.skipped.join(", ")})` : "";
   return `${head}, ${from} in ${zone}, skipping weekends and ${calendarName(calendar)} public holidays${skipped}: due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
 }
 

@@ -17,7 +17,10 @@ describe("incident lifecycle", () => {
   it("refuses moves that are not in the table, saying where the incident can go", () => {
     const result = checkTransition("detected", "notifying", noFacts);
     assert.equal(result.transition, null);
-    assert.match(result.problems.to ?? "", /cannot move to "notifying"\. It can move to: Investigating, Contained, Closed: not notifiable/);
+    assert.match(
+      result.problems.to ?? "",
+      /cannot move to "notifying"\. It can move to: Investigating, Contained, Closed: not notifiable/,
+    );
     assert.ok(checkTransition("closed", "notifying", noFacts).problems.to);
     assert.ok(checkTransition("notifying", "assessing", noFacts).problems.to);
   });
@@ -35,10 +38,16 @@ describe("incident lifecycle", () => {
       checkTransition("assessing", "notifying", { ...noFacts, latestDecision: { isNotifiable: false } }).problems.to ?? "",
       /notifiable before notifying/,
     );
-    assert.deepEqual(checkTransition("assessing", "notifying", { ...noFacts, latestDecision: { isNotifiable: true } }).problems, {});
+    assert.deepEqual(
+      checkTransition("assessing", "notifying", { ...noFacts, latestDecision: { isNotifiable: true } }).problems,
+      {},
+    );
     for (const from of ["detected", "investigating", "contained", "assessing"] as const) {
       assert.match(checkTransition(from, "closed_not_notifiable", noFacts).problems.to ?? "", /not notifiable/);
-      assert.deepEqual(checkTransition(from, "closed_not_notifiable", { ...noFacts, latestDecision: { isNotifiable: false } }).problems, {});
+      assert.deepEqual(
+        checkTransition(from, "closed_not_notifiable", { ...noFacts, latestDecision: { isNotifiable: false } }).problems,
+        {},
+      );
     }
   });
 

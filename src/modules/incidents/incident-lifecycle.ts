@@ -104,7 +104,8 @@ export function checkTransition(
       problems.to = "Record a decision that the breach is notifiable before notifying.";
     }
     if (need === "notNotifiableDecision" && facts.latestDecision?.isNotifiable !== false) {
-      problems.to = "Record a decision that the breach is not notifiable, with its rationale, before closing it as not notifiable.";
+      problems.to =
+        "Record a decision that the breach is not notifiable, with its rationale, before closing it as not notifiable.";
     }
   }
   return { transition, problems };

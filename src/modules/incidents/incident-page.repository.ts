@@ -18,7 +18,10 @@ export function listIncidentAudit(db: DbOrTx, incidentId: string, take: number) 
 export async function listRecentIncidentActivity(db: DbOrTx, take: number) {
   const entries = await db.auditEntry.findMany({ where: { incidentId: { not: null } }, orderBy: { seq: "desc" }, take });
   const ids = [...new Set(entries.map((e) => e.incidentId as string))];
-  const incidents = await db.incident.findMany({ where: { id: { in: ids } }, select: { id: true, reference: true, title: true } });
+  const incidents = await db.incident.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, reference: true, title: true },
+  });
   const byId = new Map(incidents.map((i) => [i.id, i]));
   return entries.map((entry) => ({ ...entry, incident: byId.get(entry.incidentId as string) ?? null }));
 }

@@ -6,11 +6,18 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../auth/auth.handlers.js";
-import { allowedTransitions, incidentStatuses, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
-import { incidentSections } from "./incident-sections.js";
+import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.js";
 import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
+import { incidentSections } from "./incident-sections.js";
 import { type Incident, listIncidents } from "./incidents.repository.js";
-import { incidentFilterSchema, incidentInputSchema, listSorts, severities, severityLabels, transitionSchema } from "./incidents.schemas.js";
+import {
+  incidentFilterSchema,
+  incidentInputSchema,
+  listSorts,
+  severities,
+  severityLabels,
+  transitionSchema,
+} from "./incidents.schemas.js";
 import { createIncident, loadIncident, transitionIncident, updateIncident } from "./incidents.service.js";
 
 const PAGE_SIZE = 25;
@@ -79,7 +86,11 @@ export function createIncidentsHandlers(deps: Deps) {
         flash(req, "success", `${incident.reference} is recorded.`);
         res.redirect(303, `/incidents/${incident.reference}`);
       } catch (error) {
-        renderFormError(res, "incidents/form", error, { ...(await formLocals("Record an incident")), values: formValues(req), action: "/incidents" });
+        renderFormError(res, "incidents/form", error, {
+          ...(await formLocals("Record an incident")),
+          values: formValues(req),
+          action: "/incidents",
+        });
       }
     },
 

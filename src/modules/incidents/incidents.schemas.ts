@@ -56,7 +56,10 @@ export const listSorts = ["updated", "reference", "severity", "status", "detecte
 
 export const incidentFilterSchema = z.object({
   q: z.string().trim().max(200).optional(),
-  status: z.enum([...incidentStatuses, "open", "all"]).optional().catch(undefined),
+  status: z
+    .enum([...incidentStatuses, "open", "all"])
+    .optional()
+    .catch(undefined),
   severity: z.enum(severities).optional().catch(undefined),
   owner: z.string().trim().max(64).optional(),
   overdue: z

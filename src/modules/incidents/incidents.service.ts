@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
-import { insertTimelineEvent } from "../timeline/timeline.repository.js";
+import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { findUserById } from "../users/users.repository.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
 import {
@@ -80,7 +80,9 @@ async function assertOwner(tx: DbOrTx, ownerId: string | null) {
   if (!ownerId) return;
   const owner = await findUserById(tx, ownerId);
   if (!owner || owner.status !== "active" || owner.role === "viewer") {
-    throw new AppError("validation", "Choose an owner from the list.", { ownerId: "The owner must be an active manager or administrator." });
+    throw new AppError("validation", "Choose an owner from the list.", {
+      ownerId: "The owner must be an active manager or administrator.",
+    });
   }
 }
 
@@ -112,7 +114,10 @@ export async function createIncident(deps: Deps, input: IncidentInput, actor: Ac
           ...instants,
           createdById: actor.userId,
         });
-        return { result: incident, audit: { action: "incident.create", entityType: "incident", entityId: incident.id, after: auditView(incident) } };
+        return {
+          result: incident,
+          audit: { action: "incident.create", entityType: "incident", entityId: incident.id, after: auditView(incident) },
+        };
       });
     } catch (error) {
       const isClash = (error as { code?: string }).code === "P2002";
@@ -138,7 +143,12 @@ export async function updateIncident(deps: Deps, reference: string, input: Incid
     });
     return {
       result: updated,
-      audit: { action: "incident.update", entityType: "incident", entityId: incident.id, ...changedFields(auditView(incident), auditView(updated)) },
+      audit: {
+        action: "incident.update",
+        entityType: "incident",
+        entityId: incident.id,
+        ...changedFields(auditView(incident), auditView(updated)),
+      },
     };
   });
 }
@@ -158,7 +168,8 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
       reason: input.reason,
       latestDecision,
     });
-    if (!transition || Object.keys(problems).length) throw new AppError("validation", "This change of status needs more.", problems);
+    if (!transition || Object.keys(problems).length)
+      throw new AppError("validation", "This change of status needs more.", problems);
     const now = deps.clock.now();
     const updated = await updateIncidentRow(tx, incident.id, {
       status: transition.to,
@@ -166,19 +177,19 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
       closedAt: transition.to.startsWith("closed") ? now : null,
     });
     const reason = input.reason.trim();
-    await insertTimelineEvent(tx, {
-      id: newId(),
-      incidentId: incident.id,
-      occurredAt: transition.to === "contained" && containedAt ? containedAt.at : now,
-      occurredZone: transition.to === "contained" && containedAt ? containedAt.zone : incident.timeZone,
-      recordedAt: now,
-      recordedById: actor.userId,
-      recordedBy: actor.label,
-      kind: transition.eventKind,
-      description: `Status changed from ${statusLabels[from]} to ${statusLabels[transition.to]}.${reason ? ` ${reason}` : ""}`,
-      visibility: "internal",
-      source: "lifecycle",
-    });
+    await recordTimelineEvent(
+      deps,
+      tx,
+      incident,
+      {
+        occurredAt: transition.to === "contained" && containedAt ? containedAt.at : now,
+        occurredZone: transition.to === "contained" && containedAt ? containedAt.zone : incident.timeZone,
+        kind: transition.eventKind,
+        description: `Status changed from ${statusLabels[from]} to ${statusLabels[transition.to]}.${reason ? ` ${reason}` : ""}`,
+        source: "lifecycle",
+      },
+      actor,
+    );
     return {
       result: updated,
       audit: {

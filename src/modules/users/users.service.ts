@@ -288,7 +288,13 @@ export async function updateOwnAccount(deps: Deps, actor: Actor, input: { name: 
     const updated = await updateUser(tx, userId, input);
     return {
       result: updated,
-      audit: { action: "user.account_update", entityType: "user", entityId: userId, before: { name: user.name, timeZone: user.timeZone }, after: input },
+      audit: {
+        action: "user.account_update",
+        entityType: "user",
+        entityId: userId,
+        before: { name: user.name, timeZone: user.timeZone },
+        after: input,
+      },
     };
   });
 }

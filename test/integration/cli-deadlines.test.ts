@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runDeadlinesCommand, runRegimesCommand } from "../../src/cli/deadlines-command.js";
+import { projectRoot } from "../../src/lib/paths.js";
+
+/** Runs a command function with collected output, as the CLI would with its streams. */
+function run(command: (args: string[], io: { out: (t: string) => void; err: (t: string) => void }) => number, args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = command(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+describe("breachdesk regimes", () => {
+  it("lists every rule as JSON with the contract's fields", () => {
+    const result = run(runRegimesCommand, ["--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
+    assert.equal(rows.length, 148);
+    for (const row of rows) {
+      assert.deepEqual(Object.keys(row), ["id", "jurisdiction", "regime", "notify", "trigger", "duration", "unit", "citation"]);
+      assert.ok(typeof row.citation === "string" && row.citation.length > 0, String(row.id));
+    }
+    assert.deepEqual(
+      rows.find((r) => r.id === "EU-GDPR-33"),
+      {
+        id: "EU-GDPR-33",
+        jurisdiction: "EU",
+        regime: "GDPR (Regulation (EU) 2016/679)",
+        notify: "regulator",
+        trigger: "awareness",
+        duration: 72,
+        unit: "hours",
+        citation: "Regulation (EU) 2016/679 (GDPR) Art. 33(1), https://gdprhub.eu/Article_33_GDPR",
+      },
+    );
+    const asap = rows.find((r) => r.id === "EU-GDPR-34");
+    assert.equal(asap?.duration, null);
+    assert.equal(asap?.unit, null);
+  });
+
+  it("prints a readable table without --json, and refuses unknown options", () => {
+    const table = run(runRegimesCommand, []);
+    assert.equal(table.status, 0);
+    assert.match(table.stdout, /^ID\s+JURISDICTION\s+NOTIFY\s+TRIGGER\s+DEADLINE\s+CITATION/);
+    assert.match(table.stdout, /US-SEC-8K-105\s+US-SEC\s+regulator\s+materiality_determination\s+4 business days/);
+    assert.match(table.stdout, /148 rules/);
+    const bad = run(runRegimesCommand, ["--jsn"]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /Unknown option '--jsn'/);
+  });
+});
+
+describe("breachdesk deadlines", () => {
+  it("computes several rules from their events, in the contract's shape", () => {
+    const result = run(runDeadlinesCommand, [
+      "--rule",
+      "EU-GDPR-33",
+      "--rule",
+      "AU-NDB-assess",
+      "--rule",
+      "EU-GDPR-34",
+      "--event",
+      "awareness=2026-03-28T10:00[Europe/Berlin]",
+      "--event",
+      "aware_suspected_breach=2026-05-14T09:00:00+10:00",
+      "--json",
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const { deadlines } = JSON.parse(result.stdout) as { deadlines: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(deadlines[0] ?? {}), ["rule", "dueAt", "dueLocal", "zone", "kind", "basis"]);
+    assert.deepEqual(
+      deadlines.map(({ basis: _basis, ...rest }) => rest),
+      [
+        {
+          rule: "EU-GDPR-33",
+          dueAt: "2026-03-31T09:00:00.000Z",
+          dueLocal: "2026-03-31T11:00:00.000+02:00",
+          zone: "Europe/Brussels",
+          kind: "fixed",
+        },
+        {
+          rule: "AU-NDB-assess",
+          dueAt: "2026-06-13T13:59:59.999Z",
+          dueLocal: "2026-06-13T23:59:59.999+10:00",
+          zone: "Australia/Sydney",
+          kind: "fixed",
+          extendsTo: "2026-06-15T13:59:59.999Z",
+        },
+        { rule: "EU-GDPR-34", dueAt: null, dueLocal: null, zone: "Europe/Brussels", kind: "asap" },
+      ],
+    );
+    assert.match(String(deadlines[2]?.basis), /without undue delay/);
+  });
+
+  it("names every problem and exits 2: missing --rule, unknown rules, missing and malformed events", () => {
+    const noRule = run(runDeadlinesCommand, ["--event", "awareness=2026-03-28T10:00:00+01:00"]);
+    assert.equal(noRule.status, 2);
+    assert.match(noRule.stderr, /Missing --rule ID/);
+
+    const result = run(runDeadlinesCommand, [
+      "--rule",
+      "EU-GDPR-33",
+      "--rule",
+      "XX-NOPE",
+      "--rule",
+      "US-SEC-8K-105",
+      "--event",
+      "awareness=2026-03-28T10:00",
+      "--event",
+      "occurrence=2026-03-28T10:00:00Z",
+      "--event",
+      "discovery",
+    ]);
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /Unknown rule: XX-NOPE/);
+    assert.match(result.stderr, /--event awareness=2026-03-28T10:00: Give the offset/);
+    assert.match(result.stderr, /Unknown event "occurrence": use a trigger code \(awareness, /);
+    assert.match(result.stderr, /--event "discovery" is not NAME=INSTANT/);
+    assert.match(result.stderr, /US-SEC-8K-105 needs --event materiality_determination=INSTANT/);
+  });
+
+  it("refuses local times that a daylight-saving change skipped or repeated, asking for the offset", () => {
+    const skipped = run(runDeadlinesCommand, ["--rule", "EU-GDPR-33", "--event", "awareness=2026-03-29T02:30[Europe/Berlin]"]);
+    assert.equal(skipped.status, 2);
+    assert.match(skipped.stderr, /does not exist in Europe\/Berlin: the clocks skipped it\. Enter the time with its offset\./);
+    assert.doesNotMatch(skipped.stderr, /needs --event awareness/, "a malformed event is not also reported as missing");
+    const repeated = run(runDeadlinesCommand, ["--rule", "EU-GDPR-33", "--event", "awareness=2026-10-25T02:30[Europe/Berlin]"]);
+    assert.equal(repeated.status, 2);
+    assert.match(repeated.stderr, /happened twice in Europe\/Berlin[\s\S]*(\+01:00 or \+02:00|\+02:00 or \+01:00)/);
+    const badZone = run(runDeadlinesCommand, ["--rule", "EU-GDPR-33", "--event", "awareness=2026-03-28T10:00[Europe/Atlantis]"]);
+    assert.equal(badZone.status, 2);
+    assert.match(badZone.stderr, /Unknown time zone "Europe\/Atlantis"/);
+    const twice = run(runDeadlinesCommand, [
+      "--rule",
+      "EU-GDPR-33",
+      "--event",
+      "awareness=2026-03-28T10:00:00Z",
+      "--event",
+      "awareness=2026-03-28T11:00:00Z",
+    ]);
+    assert.match(twice.stderr, /--event awareness is given twice/);
+  });
+});
+
+// Spawns the real command; it needs the two dispatch lines in src/cli/main.ts (the lead adds them).
+const hasDispatch = readFileSync(join(projectRoot, "src/cli/main.ts"), "utf8").includes("runDeadlinesCommand");
+
+describe("the breachdesk command", {
+  skip: hasDispatch ? false : "needs the regimes/deadlines dispatch in src/cli/main.ts",
+}, () => {
+  function breachdesk(args: string[]) {
+    const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it("prints the SEC deadline over Thanksgiving as JSON", () => {
+    const result = breachdesk([
+      "deadlines",
+      "--rule",
+      "US-SEC-8K-105",
+      "--event",
+      "materiality_determination=2026-11-25T16:00:00-05:00",
+      "--json",
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const { deadlines } = JSON.parse(result.stdout) as { deadlines: { rule: string; dueLocal: string }[] };
+    assert.equal(deadlines[0]?.dueLocal, "2026-12-02T23:59:59.999-05:00");
+  });
+
+  it("lists the regimes and exits 2 on a missing event", () => {
+    const list = breachdesk(["regimes", "--json"]);
+    assert.equal(list.status, 0, list.stderr);
+    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 148);
+    const missing = breachdesk(["deadlines", "--rule", "EU-GDPR-33", "--json"]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /EU-GDPR-33 needs --event awareness=INSTANT/);
+  });
+});
