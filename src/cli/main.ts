@@ -9,6 +9,7 @@ import { parseInput } from "../lib/validation.js";
 import { createMailer } from "../mail/create-mailer.js";
 import { createUserSchema } from "../modules/users/users.schemas.js";
 import { createUser } from "../modules/users/users.service.js";
+import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
 import { readPassword } from "./read-password.js";
 import { tokensCreate, tokensUsage } from "./tokens-command.js";
 
@@ -19,6 +20,7 @@ const usage = `Usage:
 ${tokensUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
+${deadlinesUsage}
 
 Settings come from the environment (DATABASE_URL, ...): see .env.example.`;
 
@@ -67,6 +69,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "users" && command === "create") return await usersCreate(rest);
     if (group === "db" && command === "migrate") return await dbMigrate();
     if (group === "tokens" && command === "create") return await tokensCreate(rest);
+    if (group === "regimes") return runRegimesCommand(argv.slice(1));
+    if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
     say(
       group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`,
       group ? process.stderr : process.stdout,

@@ -48,7 +48,7 @@ export function parseInstant(text: string, zone: string, field = "at"): ParsedIn
       "validation",
       `${input} does not exist in ${zone}: the clocks skipped it. Enter the time with its offset.`,
       {
-        [field]: `${input} does not exist in ${zone} (a daylight-saving change). Enter it with an offset, e.g. ${input}+10:00.`,
+        [field]: `${input} does not exist in ${zone} (a daylight-saving change). Enter it with an offset, e.g. ${input}${local.minus({ hours: 2 }).toFormat("ZZ")}.`,
       },
     );
   }

@@ -5,7 +5,7 @@ import { listZones } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { renderFormError } from "../auth/auth.handlers.js";
+import { renderFormError } from "../../web/forms.js";
 import { zoneField } from "../incidents/incidents.schemas.js";
 import { nameField } from "../users/users.schemas.js";
 import { updateOwnAccount } from "../users/users.service.js";

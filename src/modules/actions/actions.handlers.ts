@@ -1,22 +1,15 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderRefusal } from "../../web/forms.js";
 import { actionStatuses, actionStatusLabels } from "./action-status.js";
 import { actionSchema } from "./actions.schemas.js";
 import { createAction, editAction, loadAddForm, loadEditForm } from "./actions.service.js";
 
 const FORM_VIEW = "actions/form";
 const formLocals = { statuses: actionStatuses, statusLabels: actionStatusLabels };
-
-/** Re-renders the form when the service refused the input; anything else goes to the error page. */
-async function renderRefusal(res: Response, error: unknown, loadLocals: () => Promise<Record<string, unknown>>) {
-  if (!(error instanceof AppError) || (error.code !== "validation" && error.code !== "conflict")) throw error;
-  renderFormError(res, FORM_VIEW, error, await loadLocals());
-}
 
 /** The handlers of the actions routes: parse, call the service, redirect or re-show the form. */
 export function createActionsHandlers(deps: Deps) {
@@ -44,7 +37,7 @@ export function createActionsHandlers(deps: Deps) {
         flash(req, "success", `Action added: ${action.title}.`);
         res.redirect(303, `/incidents/${incident.reference}#actions`);
       } catch (error) {
-        await renderRefusal(res, error, async () => {
+        await renderRefusal(res, FORM_VIEW, error, async () => {
           const { incident, owners } = await loadAddForm(deps, String(req.params.ref));
           return {
             ...formLocals,
@@ -66,7 +59,7 @@ export function createActionsHandlers(deps: Deps) {
         flash(req, "success", `Action saved: ${action.title}.`);
         res.redirect(303, `/incidents/${incident.reference}#actions`);
       } catch (error) {
-        await renderRefusal(res, error, () => editLocals(req, formValues(req)));
+        await renderRefusal(res, FORM_VIEW, error, () => editLocals(req, formValues(req)));
       }
     },
   };

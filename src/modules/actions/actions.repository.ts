@@ -8,7 +8,8 @@ type ActionFields = Pick<RemedialAction, "title" | "ownerId" | "dueOn" | "dueAt"
 
 const withOwner = { owner: { select: { id: true, name: true, email: true, status: true } } } as const;
 
-const overdueWhere = (now: Date) => ({ dueAt: { lt: now }, status: { in: [...pendingStatuses] } });
+/** The filter for overdue actions: due before now and still pending. */
+export const overdueWhere = (now: Date) => ({ dueAt: { lt: now }, status: { in: [...pendingStatuses] } });
 
 /** An incident's actions, each with its owner. */
 export function listActionsOfIncident(db: DbOrTx, incidentId: string) {

@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderFormError } from "../../web/forms.js";
 import { createApiTokenSchema } from "./api-tokens.schemas.js";
 import { createApiToken, listUserApiTokens, revokeApiToken } from "./api-tokens.service.js";
 

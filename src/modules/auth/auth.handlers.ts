@@ -4,6 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
+import { formValues, renderFormError } from "../../web/forms.js";
 import { forgotPasswordSchema, loginSchema, newPasswordSchema, setupSchema } from "../users/users.schemas.js";
 import { createFirstAdmin, findUsableToken, requestPasswordReset, setPasswordWithToken } from "../users/users.service.js";
 import { authenticate, recordLogout } from "./auth.service.js";
@@ -22,24 +23,6 @@ function signIn(req: Request, userId: string): Promise<void> {
       resolve();
     }),
   );
-}
-
-function formValues(req: Request, omit: string[] = []): Record<string, string> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(body).filter(([k, v]) => typeof v === "string" && !omit.includes(k) && k !== "_csrf"),
-  ) as Record<string, string>;
-}
-
-/** Re-renders a form with its errors when the service refused the input; rethrows anything else. */
-function renderFormError(res: Response, view: string, error: unknown, locals: Record<string, unknown>) {
-  if (
-    !(error instanceof AppError) ||
-    !["validation", "conflict", "unauthenticated", "rate_limited", "not_found", "unavailable"].includes(error.code)
-  ) {
-    throw error;
-  }
-  res.status(error.status).render(view, { ...locals, error: error.message, fieldErrors: error.fieldErrors });
 }
 
 export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {

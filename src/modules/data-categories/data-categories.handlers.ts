@@ -1,10 +1,9 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderRefusal } from "../../web/forms.js";
 import { sensitivities, sensitivityLabels } from "./catalogue.js";
 import {
   createCategorySchema,
@@ -19,12 +18,6 @@ import { addIncidentData, changeIncidentData, loadAddForm, loadEditForm, removeI
 
 const FORM_VIEW = "data-categories/incident-data-form";
 const formLocals = { sensitivityLabels, encryptionStates, encryptionLabels };
-
-/** Re-renders the form when the service refused the input; anything else goes to the error page. */
-async function renderRefusal(res: Response, view: string, error: unknown, loadLocals: () => Promise<Record<string, unknown>>) {
-  if (!(error instanceof AppError) || (error.code !== "validation" && error.code !== "conflict")) throw error;
-  renderFormError(res, view, error, await loadLocals());
-}
 
 /** The handlers of the catalogue page and of an incident's personal-data forms. */
 export function createDataCategoriesHandlers(deps: Deps) {

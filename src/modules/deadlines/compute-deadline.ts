@@ -4,7 +4,7 @@ import Holidays from "date-holidays";
 import { DateTime } from "luxon";
 import { AppError } from "../../lib/errors.js";
 import { isValidZone } from "../../lib/instants.js";
-import type { DeadlineUnit, Rule } from "./rule-pack.js";
+import type { DeadlineUnit, Rule, RuleDeadline } from "./rule-pack.js";
 import { TRIGGER_CODES, type TriggerCode } from "./trigger-codes.js";
 
 export interface HolidayCalendar {
@@ -45,7 +45,7 @@ const UNIT_WORDS: Record<DeadlineUnit, [string, string]> = {
   business_days: ["business day", "business days"],
   months: ["month", "months"],
 };
-const RELATION_WORDS = { before: "before", not_later_than: "not later than", at_same_time: "at the same time as" } as const;
+const RELATION_WORDS = { before: "Before", not_later_than: "Not later than", at_same_time: "At the same time as" } as const;
 
 /**
  * Computes a rule's deadline from the instant its clock started: hours as elapsed time, days
@@ -57,77 +57,92 @@ export function computeDeadline(rule: Rule, triggerInstant: Date, options: Deadl
   const zone = options.zone ?? rule.zone.name;
   if (!isValidZone(zone)) throw new AppError("validation", `Unknown time zone "${zone}".`, { zone: "Use an IANA zone." });
   if (Number.isNaN(triggerInstant.getTime())) throw new AppError("validation", `No valid instant for ${rule.id}.`);
-  const calendar: HolidayCalendar = options.holidays ?? rule.holidays;
   const trigger = DateTime.fromJSDate(triggerInstant, { zone });
-  const since = `${TRIGGER_CODES[rule.trigger.code].phrase} (${show(trigger)})`;
+  const context: Context = {
+    zone,
+    calendar: options.holidays ?? rule.holidays,
+    events: options.events ?? {},
+    trigger,
+    since: `${TRIGGER_CODES[rule.trigger.code].phrase} (${show(trigger)})`,
+  };
   const notes = inForceNotes(rule, trigger);
   const deadline = rule.deadline;
-
   if (deadline.kind === "none") return result(rule, zone, null, [deadline.standard, ...notes]);
-
   if (deadline.kind === "asap") {
-    const words = [`No fixed deadline: "${deadline.standard}" after ${since}.`];
-    let targetAt: DateTime | undefined;
-    if (deadline.guidance) {
-      targetAt = addPeriod(trigger, deadline.guidance.amount, deadline.guidance.unit, "exclude", calendar).due;
-      words.push(`Guidance target: ${show(targetAt)} (${deadline.guidance.text})`);
-    }
-    return { ...result(rule, zone, null, [...words, ...notes]), ...(targetAt ? { targetAt: targetAt.toJSDate() } : {}) };
+    const words = [`No fixed deadline: "${deadline.standard}" after ${context.since}.`];
+    if (!deadline.guidance) return result(rule, zone, null, [...words, ...notes]);
+    const targetAt = addPeriod(trigger, deadline.guidance.amount, deadline.guidance.unit, "exclude", context.calendar).due;
+    words.push(`Guidance target: ${show(targetAt)} (${deadline.guidance.text})`);
+    return { ...result(rule, zone, null, [...words, ...notes]), targetAt: targetAt.toJSDate() };
   }
+  const { due, words, extendsTo } =
+    deadline.kind === "relative" ? relativeDue(deadline, context) : fixedDue(rule, deadline, context);
+  return { ...result(rule, zone, due, [...words, ...notes]), ...(extendsTo ? { extendsTo: extendsTo.toJSDate() } : {}) };
+}
 
-  if (deadline.kind === "relative") {
-    const other = TRIGGER_CODES[deadline.otherNotice].phrase;
-    const words = [`${capitalise(RELATION_WORDS[deadline.relation])} ${other}: "${deadline.standard}".`];
-    const otherAt = options.events?.[deadline.otherNotice];
-    let due: DateTime | null = otherAt ? DateTime.fromJSDate(otherAt, { zone }) : null;
-    words.push(due ? `That notice: ${show(due)}.` : `No instant until ${other} is recorded.`);
-    if (deadline.outerLimit) {
-      const outer = addPeriod(trigger, deadline.outerLimit.amount, deadline.outerLimit.unit, "exclude", calendar);
-      words.push(
-        `In any case ${describeCount(deadline.outerLimit.amount, deadline.outerLimit.unit, since, zone, calendar, "exclude", outer)}.`,
-      );
-      if (!due || outer.due < due) due = outer.due;
-    }
-    return result(rule, zone, due, [...words, ...notes]);
+interface Context {
+  zone: string;
+  calendar: HolidayCalendar;
+  events: Partial<Record<TriggerCode, Date>>;
+  trigger: DateTime;
+  /** "awareness (2026-03-28 10:00 CET)": the trigger in words, for the basis. */
+  since: string;
+}
+
+interface Due {
+  due: DateTime | null;
+  words: string[];
+  extendsTo?: DateTime;
+}
+
+function relativeDue(deadline: Extract<RuleDeadline, { kind: "relative" }>, context: Context): Due {
+  const other = TRIGGER_CODES[deadline.otherNotice].phrase;
+  const words = [`${RELATION_WORDS[deadline.relation]} ${other}: "${deadline.standard}".`];
+  const otherAt = context.events[deadline.otherNotice];
+  let due: DateTime | null = otherAt ? DateTime.fromJSDate(otherAt, { zone: context.zone }) : null;
+  words.push(due ? `That notice: ${show(due)}.` : `No instant until ${other} is recorded.`);
+  if (deadline.outerLimit) {
+    const { amount, unit } = deadline.outerLimit;
+    const outer = addPeriod(context.trigger, amount, unit, "exclude", context.calendar);
+    words.push(`In any case ${describeCount(amount, unit, "exclude", outer, context)}.`);
+    if (!due || outer.due < due) due = outer.due;
   }
+  return { due, words };
+}
 
-  const counted = addPeriod(trigger, deadline.amount, deadline.unit, deadline.startDay, calendar);
-  const words = [`${describeCount(deadline.amount, deadline.unit, since, zone, calendar, deadline.startDay, counted)}.`];
+function fixedDue(rule: Rule, deadline: Extract<RuleDeadline, { kind: "fixed" }>, context: Context): Due {
+  const counted = addPeriod(context.trigger, deadline.amount, deadline.unit, deadline.startDay, context.calendar);
+  const words = [`${describeCount(deadline.amount, deadline.unit, deadline.startDay, counted, context)}.`];
   let due = counted.due;
-  let isLimitedByOtherEvent = false;
   for (const limit of deadline.earlierOf ?? []) {
     const phrase = TRIGGER_CODES[limit.from].phrase;
     const span = limit.amount === 0 ? `at ${phrase}` : `${count(limit.amount, limit.unit)} after ${phrase}`;
-    const at = options.events?.[limit.from];
+    const at = context.events[limit.from];
     if (!at) {
       words.push(`Also due ${span} if that comes first (not given).`);
       continue;
     }
-    const limitDue = addPeriod(DateTime.fromJSDate(at, { zone }), limit.amount, limit.unit, "exclude", calendar).due;
-    if (limitDue < trigger) {
-      words.push(
-        `The limit ${span} (${show(limitDue)}) had already passed at ${since}: report as soon as possible and give the reasons.`,
-      );
+    const from = DateTime.fromJSDate(at, { zone: context.zone });
+    const limitDue = addPeriod(from, limit.amount, limit.unit, "exclude", context.calendar).due;
+    if (limitDue < context.trigger) {
+      words.push(`The limit ${span} (${show(limitDue)}) had passed before ${context.since}: report at once, with reasons.`);
     } else if (limitDue < due) {
       words.push(`Due earlier, ${span}: ${show(limitDue)}.`);
       due = limitDue;
-      isLimitedByOtherEvent = true;
     } else {
       words.push(`The other limit, ${span} (${show(limitDue)}), comes later.`);
     }
   }
-  let extendsTo: DateTime | undefined;
-  if (!isLimitedByOtherEvent && rule.rollForward.policy !== "none") {
-    extendsTo = rollForward(due, rule.rollForward.policy, deadline.unit, calendar);
-    if (extendsTo) {
-      words.push(
-        `The last day is a weekend day or holiday, so it may move to ${show(extendsTo)}: ${rule.rollForward.note ?? "the law's roll-forward rule."} The due date shown stays the unextended one.`,
-      );
-    }
+  // A roll-forward moves the counted last day only; a limit from another event is not a counted day.
+  const extendsTo = due === counted.due ? rollForward(due, rule.rollForward.policy, deadline.unit, context.calendar) : undefined;
+  if (extendsTo) {
+    words.push(
+      `The last day is a weekend day or holiday, so it may move to ${show(extendsTo)}: ${rule.rollForward.note ?? "the law's roll-forward rule."} The due date shown stays the unextended one.`,
+    );
   }
   if (deadline.outerLimit && deadline.standard) words.push(`This is the latest time; the standard is "${deadline.standard}".`);
   if (deadline.whereFeasible) words.push("Notice after it must give the reasons for the delay.");
-  return { ...result(rule, zone, due, [...words, ...notes]), ...(extendsTo ? { extendsTo: extendsTo.toJSDate() } : {}) };
+  return { due, words, ...(extendsTo ? { extendsTo } : {}) };
 }
 
 interface Counted {
@@ -148,56 +163,45 @@ function addPeriod(
 ): Counted {
   // Hours are elapsed time: adding milliseconds cannot be bent by a daylight-saving change.
   if (unit === "hours")
-    return {
-      due: DateTime.fromMillis(start.toMillis() + amount * HOUR_MS, { zone: start.zone }),
-      lastDay: null,
-      skipped: [],
-      isClamped: false,
-    };
+    return { due: start.plus({ milliseconds: amount * HOUR_MS }), lastDay: null, skipped: [], isClamped: false };
   const day = start.startOf("day");
-  if (unit === "months") {
-    // luxon clamps to the month's last day (31 January + 1 month = 28/29 February), as Reg. 1182/71 Art. 3(2)(c) does.
-    const last = day.plus({ months: amount });
-    return { due: last.endOf("day"), lastDay: last, skipped: [], isClamped: last.day !== day.day };
-  }
-  if (unit === "calendar_days") {
-    const last = day.plus({ days: startDay === "include" ? amount - 1 : amount });
-    return { due: last.endOf("day"), lastDay: last, skipped: [], isClamped: false };
-  }
+  // luxon clamps months to the month's last day (31 January + 1 month = 28/29 February), as Reg. 1182/71 Art. 3(2)(c) does.
+  const last =
+    unit === "months" ? day.plus({ months: amount }) : day.plus({ days: startDay === "include" ? amount - 1 : amount });
+  if (unit !== "business_days")
+    return { due: last.endOf("day"), lastDay: last, skipped: [], isClamped: last.day !== day.day && unit === "months" };
   const skipped: string[] = [];
-  let last = day;
+  let lastBusinessDay = day;
   let counted = startDay === "include" && isBusinessDay(day, calendar) ? 1 : 0;
   while (counted < amount) {
-    last = last.plus({ days: 1 });
-    const holiday = holidayName(last, calendar);
-    if (holiday) skipped.push(`${last.toISODate()} ${holiday}`);
-    if (isBusinessDay(last, calendar)) counted += 1;
+    lastBusinessDay = lastBusinessDay.plus({ days: 1 });
+    const holiday = holidayName(lastBusinessDay, calendar);
+    if (holiday) skipped.push(`${lastBusinessDay.toISODate()} ${holiday}`);
+    if (isBusinessDay(lastBusinessDay, calendar)) counted += 1;
   }
-  return { due: last.endOf("day"), lastDay: last, skipped, isClamped: false };
+  return { due: lastBusinessDay.endOf("day"), lastDay: lastBusinessDay, skipped, isClamped: false };
 }
 
 function describeCount(
   amount: number,
   unit: DeadlineUnit,
-  since: string,
-  zone: string,
-  calendar: HolidayCalendar,
   startDay: "exclude" | "include",
   counted: Counted,
+  { since, zone, calendar }: Context,
 ): string {
   const head = `${count(amount, unit)} after ${since}`;
   if (unit === "hours") return `${head}, counted as elapsed time: due ${show(counted.due)}`;
+  const end = `due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
+  if (unit === "months")
+    return `${head}, in calendar months in ${zone}${counted.isClamped ? " (no such day that month: its last day)" : ""}: ${end}`;
   const from =
     startDay === "include"
-      ? "counting that day as day 1 (the conservative reading; excluding it gives one day more)"
+      ? "counting that day as day 1 (conservative; excluding it gives one day more)"
       : "counted from the next day";
-  if (unit === "months") {
-    return `${head}, in calendar months in ${zone}${counted.isClamped ? " (that month has no such day, so its last day)" : ""}: due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
-  }
-  if (unit === "calendar_days")
-    return `${head}, ${from} in ${zone}: due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
+  if (unit === "calendar_days") return `${head}, ${from} in ${zone}: ${end}`;
+  const name = calendar.state ? `${calendar.country}-${calendar.state}` : calendar.country;
   const skipped = counted.skipped.length ? ` (holidays skipped: ${counted.skipped.join(", ")})` : "";
-  return `${head}, ${from} in ${zone}, skipping weekends and ${calendarName(calendar)} public holidays${skipped}: due at the end of ${counted.lastDay?.toISODate()}, ${show(counted.due)}`;
+  return `${head}, ${from} in ${zone}, skipping weekends and ${name} public holidays${skipped}: ${end}`;
 }
 
 function rollForward(
@@ -271,10 +275,6 @@ function publicHolidays(calendar: HolidayCalendar, year: number): Map<string, st
   return days;
 }
 
-function calendarName(calendar: HolidayCalendar): string {
-  return calendar.state ? `${calendar.country}-${calendar.state}` : calendar.country;
-}
-
 function count(amount: number, unit: DeadlineUnit): string {
   return `${amount} ${UNIT_WORDS[unit][amount === 1 ? 0 : 1]}`;
 }
@@ -293,8 +293,4 @@ const ABBREVIATION_LOCALES: [RegExp, string][] = [
 function show(at: DateTime): string {
   const locale = ABBREVIATION_LOCALES.find(([pattern]) => pattern.test(at.zoneName ?? ""))?.[1] ?? "en-US";
   return at.setLocale(locale).toFormat("yyyy-LL-dd HH:mm ZZZZ");
-}
-
-function capitalise(words: string): string {
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -5,7 +5,7 @@ import { listZones, toLocalInput } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderFormError } from "../../web/forms.js";
 import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.js";
 import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
 import { incidentSections } from "./incident-sections.js";

@@ -1,21 +1,14 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderRefusal } from "../../web/forms.js";
 import { systemSchema, systemStatuses, systemStatusLabels } from "./systems.schemas.js";
 import { createSystem, editSystem, loadIncidentForSystems, loadSystemForEdit } from "./systems.service.js";
 
 const FORM_VIEW = "systems/form";
 const formLocals = { statuses: systemStatuses, statusLabels: systemStatusLabels };
-
-/** Re-renders the form when the service refused the input; anything else goes to the error page. */
-async function renderRefusal(res: Response, error: unknown, loadLocals: () => Promise<Record<string, unknown>>) {
-  if (!(error instanceof AppError) || (error.code !== "validation" && error.code !== "conflict")) throw error;
-  renderFormError(res, FORM_VIEW, error, await loadLocals());
-}
 
 /** The handlers of the systems routes: parse, call the service, redirect or re-show the form. */
 export function createSystemsHandlers(deps: Deps) {
@@ -36,7 +29,7 @@ export function createSystemsHandlers(deps: Deps) {
         flash(req, "success", `${system.name} is recorded as ${system.status}.`);
         res.redirect(303, `/incidents/${incident.reference}#systems`);
       } catch (error) {
-        await renderRefusal(res, error, async () => {
+        await renderRefusal(res, FORM_VIEW, error, async () => {
           const incident = await loadIncidentForSystems(deps, String(req.params.ref));
           return {
             ...formLocals,
@@ -57,7 +50,7 @@ export function createSystemsHandlers(deps: Deps) {
         flash(req, "success", `${system.name} is saved.`);
         res.redirect(303, `/incidents/${incident.reference}#systems`);
       } catch (error) {
-        await renderRefusal(res, error, () => editLocals(req, formValues(req)));
+        await renderRefusal(res, FORM_VIEW, error, () => editLocals(req, formValues(req)));
       }
     },
   };

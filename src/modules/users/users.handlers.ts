@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { formValues, renderFormError } from "../auth/auth.handlers.js";
+import { formValues, renderFormError } from "../../web/forms.js";
 import { findUserById, listUsers } from "./users.repository.js";
 import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
 import { changeRole, createUser, deactivateUser, reactivateUser, resendInvitation } from "./users.service.js";

@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { settingDocs } from "../../src/config/config.js";
+import { projectRoot } from "../../src/lib/paths.js";
+
+// What the end-to-end tests share: the real server process (src/server.ts: boot steps,
+// migrations, worker, graceful shutdown) on a fresh SQLite file, a headless Chromium, the
+// watch for console errors and CSP violations, and screenshots at desktop and phone width.
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const SCREENSHOTS = join(projectRoot, "test-results");
+const READY_LINE = /✓ Breachdesk is running at http:\/\/[^\s/]+:(\d+)\//;
+
+export interface RunningServer {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+/** Starts `node --import tsx src/server.ts` on a fresh SQLite file and waits for its ready line. */
+export function startServer(dataDir: string): Promise<RunningServer> {
+  // Nothing from the developer's environment or .env (an SMTP relay, a PUBLIC_URL) leaks into
+  // the run: an empty value counts as unset, and the .env loader leaves a set variable alone.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(settingDocs)) env[key] = "";
+  Object.assign(env, {
+    DATABASE_URL: `file:${join(dataDir, "e2e.db")}`,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    RUN_WORKER: "true",
+    LOG_LEVEL: "warn",
+    NODE_ENV: "test",
+  });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    cwd: projectRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the server did not print its ready line within 30 s; its output:\n${output}`));
+    }, 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const port = output.match(READY_LINE)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: `http://127.0.0.1:${port}`, output: () => output });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (code ${code}, signal ${signal}) before it was ready; its output:\n${output}`));
+    });
+  });
+}
+
+/** Sends SIGTERM and waits up to 15 s for the exit; a slow or unclean stop fails the run. */
+export async function stopServer(server: RunningServer): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    assert.fail(`the server stopped early (code ${child.exitCode}, signal ${child.signalCode}); its output:\n${server.output()}`);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), 15_000);
+  });
+  const result = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    child.kill("SIGKILL");
+    assert.fail(`the server did not stop within 15 s of SIGTERM; its output:\n${server.output()}`);
+  }
+  assert.deepEqual(
+    result,
+    { code: 0, signal: null },
+    `the server did not exit cleanly on SIGTERM; its output:\n${server.output()}`,
+  );
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), headless, with nothing that phones home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** Runs an action that submits a form or follows a link, and waits until the next page has loaded. */
+export async function andWaitForPage(page: Page, action: () => Promise<void>): Promise<void> {
+  const navigated = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame() });
+  await action();
+  await navigated;
+  await page.waitForLoadState("load");
+}
+
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/** The text of an element as a person reads it: whitespace collapsed. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** A running server, a browser with a desktop page on it, and what went wrong on the pages. */
+export interface E2eSession {
+  server: RunningServer;
+  browser: Browser;
+  desktop: BrowserContext;
+  page: Page;
+  /** Console errors, uncaught exceptions and CSP violations, with the page they happened on. */
+  problems: string[];
+  /** The paths of the pages loaded, in any context of the browser. */
+  visited: Set<string>;
+  /** A full-page picture of the current page at desktop width, then the same address at phone width. */
+  screenshot(name: string): Promise<void>;
+  /** Closes the browser, stops the server (failing on an unclean stop) and removes its data. */
+  close(): Promise<void>;
+}
+
+/** Starts the server on a fresh data directory and opens a desktop page in Chromium. */
+export async function startSession(): Promise<E2eSession> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), "breachdesk-e2e-"));
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    try {
+      if (server) await stopServer(server);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    server = await startServer(dataDir);
+    browser = await launchChromium();
+  } catch (error) {
+    await browser?.close();
+    server?.child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const problems: string[] = [];
+  const visited = new Set<string>();
+
+  function watch(context: BrowserContext) {
+    // Chromium reports every CSP violation as a console error naming the directive.
+    context.on("page", (p) => {
+      p.on("console", (message) => {
+        if (message.type() !== "error") return;
+        // A form re-rendered with 400 or 401 is logged as a failed load of the page itself;
+        // the steps check those pages by their content. Any other failed load is a problem.
+        const source = message.location().url;
+        if (message.text().startsWith("Failed to load resource") && source === p.url()) return;
+        problems.push(`${p.url()}: console error: ${message.text()}${source && source !== p.url() ? ` (${source})` : ""}`);
+      });
+      p.on("pageerror", (error) => problems.push(`${p.url()}: uncaught ${error.name}: ${error.message}`));
+      p.on("load", () => visited.add(pathOf(p)));
+    });
+  }
+
+  const desktop = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseUrl });
+  watch(desktop);
+  const page = await desktop.newPage();
+  page.setDefaultTimeout(10_000);
+  const openBrowser = browser;
+
+  async function screenshot(name: string) {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${DESKTOP.width}x${DESKTOP.height}.png`), fullPage: true });
+    const phone = await openBrowser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    watch(phone);
+    await phone.addCookies(await desktop.cookies());
+    const phonePage = await phone.newPage();
+    await phonePage.goto(page.url());
+    await phonePage.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE.width}x${PHONE.height}.png`), fullPage: true });
+    await phone.close();
+  }
+
+  return { server, browser, desktop, page, problems, visited, screenshot, close };
+}
