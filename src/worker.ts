@@ -1,5 +1,6 @@
 import { bootCore, failBoot, printStep } from "./boot.js";
 import { startWorker } from "./jobs/worker.js";
+import { createMailer } from "./mail/create-mailer.js";
 
 /**
  * Entry of `npm run worker`: the background worker alone, for deployments that run it apart
@@ -7,7 +8,8 @@ import { startWorker } from "./jobs/worker.js";
  */
 async function main() {
   const { config, db, logger, clock } = await bootCore();
-  const worker = await startWorker({ config, db, logger, clock }).catch((error) => failBoot("worker", error));
+  const mailer = createMailer(config, db);
+  const worker = await startWorker({ config, db, logger, clock, mailer }).catch((error) => failBoot("worker", error));
   printStep(`✓ worker running (pid ${process.pid}); stop it with Ctrl-C or SIGTERM`);
 
   let isStopping = false;
@@ -23,6 +25,7 @@ async function main() {
     force.unref();
     try {
       await worker.stop();
+      await mailer.close();
       await db.close();
     } catch (error) {
       logger.error({ err: error }, "worker shutdown failed");
