@@ -10,7 +10,9 @@ async function main() {
   const mailer = createMailer(config, db);
   const deps = { config, db, logger, clock, mailer };
   const app = await createApp(deps);
-  const worker = config.RUN_WORKER ? await startWorker({ config, db, logger, clock, mailer }).catch((e) => failBoot("worker", e)) : null;
+  const worker = config.RUN_WORKER
+    ? await startWorker({ config, db, logger, clock, mailer }).catch((e) => failBoot("worker", e))
+    : null;
   printStep(
     config.RUN_WORKER ? "✓ worker running in this process" : "✓ worker not started here (RUN_WORKER=false; run `npm run worker`)",
   );

@@ -5,7 +5,7 @@ export const assessmentSection: IncidentSection = {
   id: "assessment",
   title: "Assessment and decision",
   view: "assessments/section",
-  async load(deps, incident) {
+  async load(deps, incident, viewer) {
     const [assessments, decisions, categories, involved] = await Promise.all([
       deps.db.prisma.riskAssessment.findMany({ where: { incidentId: incident.id }, orderBy: { assessedAt: "desc" } }),
       deps.db.prisma.decision.findMany({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } }),
@@ -19,6 +19,7 @@ export const assessmentSection: IncidentSection = {
       categories,
       categoryNames,
       involvedCategoryIds: involved.map((i) => i.categoryId),
+      viewerZone: viewer.timeZone,
     };
   },
 };

@@ -11,7 +11,7 @@ const sourceLabels: Record<string, string> = {
   manual: "",
   import: "imported from a CSV file",
   api: "recorded through the API",
-  lifecycle: "recorded with a change of status",
+  lifecycle: "recorded automatically (a change of status or a decision)",
 };
 
 type EventRow = Awaited<ReturnType<typeof listTimelineEvents>>[number];
@@ -34,7 +34,7 @@ function instantView(at: Date, enteredZone: string, viewerZone: string) {
     original:
       enteredZone === viewerZone
         ? null
-        : isValidZone(enteredZone)
+        : isValidZone(enteredZone) && !formatInZone(at, enteredZone).endsWith(enteredZone)
           ? `${formatInZone(at, enteredZone)} (${enteredZone})`
           : formatInZone(at, enteredZone),
   };

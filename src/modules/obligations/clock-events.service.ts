@@ -1,0 +1,149 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Incident } from "../../generated/sqlite/client.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { formatInZone, parseInstant } from "../../lib/instants.js";
+import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { updateIncident } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/incidents.service.js";
+import { recordTimelineEvent } from "../timeline/timeline.service.js";
+import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
+import { deadlineOfObligation } from "./obligation-deadline.js";
+import { isLocationCode, parseLocation } from "./obligation-suggestions.js";
+import {
+  findClockEvent,
+  listClockEvents,
+  listObligationsOfIncident,
+  updateObligation,
+  upsertClockEvent,
+} from "./obligations.repository.js";
+import type { ClockEventInput } from "./obligations.schemas.js";
+
+/** The events that drive an incident's clocks, read inside the caller's transaction. */
+export async function loadEffectiveEvents(db: DbOrTx, incident: Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">) {
+  return effectiveClockEvents(incident, await listClockEvents(db, incident.id));
+}
+
+/**
+ * Recomputes and stores dueAt and extendsTo of every obligation of the incident from its
+ * copied terms and the incident's current events, in the caller's transaction; returns each
+ * rule id with its due instant before and after. Call it whenever an event or the incident's
+ * awareAt or detectedAt changes.
+ */
+export async function recomputeObligationDeadlines(
+  db: DbOrTx,
+  incident: Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">,
+): Promise<{ ruleId: string; dueAtBefore: string | null; dueAtAfter: string | null }[]> {
+  const events = await loadEffectiveEvents(db, incident);
+  const changes = [];
+  for (const obligation of await listObligationsOfIncident(db, incident.id)) {
+    const deadline = deadlineOfObligation(obligation, events);
+    const dueAt = deadline.isWaiting ? null : deadline.dueAt;
+    const extendsTo = deadline.isWaiting ? null : (deadline.extendsTo ?? null);
+    if (dueAt?.getTime() !== obligation.dueAt?.getTime() || extendsTo?.getTime() !== obligation.extendsTo?.getTime()) {
+      await updateObligation(db, obligation.id, { dueAt, extendsTo });
+    }
+    changes.push({
+      ruleId: obligation.ruleId,
+      dueAtBefore: obligation.dueAt?.toISOString() ?? null,
+      dueAtAfter: dueAt?.toISOString() ?? null,
+    });
+  }
+  return changes;
+}
+
+/**
+ * Records (or changes) the incident's event of a code: one per code, the instant parsed in the
+ * chosen zone (daylight-saving gaps and overlaps refused), every obligation's deadline
+ * recomputed, a timeline event written and the change audited, all in one transaction.
+ */
+export async function recordClockEvent(deps: Deps, reference: string, input: ClockEventInput, actor: Actor) {
+  const { at, zone } = parseInstant(input.at, input.atZone, "at");
+  if (at.getTime() > deps.clock.now().getTime()) {
+    throw new AppError("validation", "A clock event cannot be in the future.", {
+      at: "Enter when it happened: it cannot be later than now.",
+    });
+  }
+  return deps.db.prisma.$transaction(async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const before = await findClockEvent(tx, incident.id, input.code);
+    if (before && before.at.getTime() === at.getTime() && before.zone === zone && before.note === input.note) {
+      throw new AppError("validation", "That is the instant already recorded.", {
+        at: "This event is already recorded at that instant.",
+      });
+    }
+    const event = await upsertClockEvent(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      code: input.code,
+      at,
+      zone,
+      note: input.note,
+      recordedAt: deps.clock.now(),
+      recordedById: actor.userId,
+      recordedBy: actor.label,
+    });
+    const deadlines = await recomputeObligationDeadlines(tx, incident);
+    const label = `${labelOfTrigger(input.code)} (${input.code})`;
+    const description = before
+      ? `Clock event ${label} changed from ${formatInZone(before.at, before.zone)} to ${formatInZone(at, zone)}.`
+      : `Clock event ${label} recorded: ${formatInZone(at, zone)}.`;
+    await recordTimelineEvent(
+      deps,
+      tx,
+      incident,
+      { occurredAt: at, occurredZone: zone, kind: "note", description, source: "lifecycle" },
+      actor,
+    );
+    const view = (e: { code: string; at: Date; zone: string; note: string }) => ({
+      incident: incident.reference,
+      code: e.code,
+      at: e.at.toISOString(),
+      zone: e.zone,
+      note: e.note,
+    });
+    await recordAudit(
+      deps.db,
+      tx,
+      actor,
+      {
+        action: before ? "clock_event.change" : "clock_event.record",
+        entityType: "clock_event",
+        entityId: event.id,
+        incidentId: incident.id,
+        before: before ? view(before) : undefined,
+        after: { ...view(event), deadlines },
+      },
+      deps.clock,
+    );
+    return { incident, event, isChange: before !== null };
+  });
+}
+
+/** Sets the organisation's location (jurisdiction codes, e.g. "AU, AU-NSW"), audited; bad codes are refused by name. */
+export async function updateIncidentLocation(deps: Deps, reference: string, location: string, actor: Actor) {
+  const codes = parseLocation(location);
+  const bad = codes.filter((c) => !isLocationCode(c));
+  if (bad.length) {
+    throw new AppError("validation", "Some fields need correcting.", {
+      location: `${bad.join(", ")} ${bad.length === 1 ? "is not a jurisdiction code" : "are not jurisdiction codes"}: use codes like AU, AU-NSW, US-CA, GB, EU, NZ.`,
+    });
+  }
+  const value = codes.join(", ");
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const updated = await updateIncident(tx, incident.id, { location: value });
+    return {
+      result: updated,
+      audit: {
+        action: "incident.location",
+        entityType: "incident",
+        entityId: incident.id,
+        incidentId: incident.id,
+        before: { reference: incident.reference, location: incident.location },
+        after: { reference: incident.reference, location: value },
+      },
+    };
+  });
+}

@@ -1,0 +1,120 @@
+// What the deadlines section, the deadlines page and the dashboard show: each obligation's
+// deadline computed from its copied terms, with time left, both zones and its sources.
+import type { DbOrTx } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Incident, Obligation } from "../../generated/sqlite/client.js";
+import { formatInZone } from "../../lib/instants.js";
+import { findRule } from "../deadlines/rule-pack.js";
+import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
+import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";
+import {
+  compareUrgency,
+  describeTimeLeft,
+  type ObligationStatus,
+  OUTSTANDING_STATUSES,
+  obligationStatusLabels,
+} from "./obligation-urgency.js";
+import {
+  listClockEventsOf,
+  listDueOutstandingObligations,
+  listIncidentClockFields,
+  listOutstandingObligations,
+} from "./obligations.repository.js";
+import type { DeadlinesFilter } from "./obligations.schemas.js";
+import { copyTerms } from "./obligations.service.js";
+
+export type DeadlineView = ReturnType<typeof describeObligation>;
+
+/** An obligation as the pages show it, at `now`, for a viewer in `viewerZone`. */
+export function describeObligation(obligation: Obligation, events: EffectiveClockEvent[], now: Date, viewerZone: string) {
+  const rule = termsOf(obligation);
+  const deadline = deadlineOfObligation(obligation, events);
+  const computed = deadline.isWaiting ? null : deadline;
+  const urgentAt = computed ? (computed.dueAt ?? computed.targetAt ?? null) : null;
+  const isOutstanding = OUTSTANDING_STATUSES.includes(obligation.status as ObligationStatus);
+  const current = findRule(obligation.ruleId);
+  const isMetLate = obligation.status === "met" && obligation.lateReasons !== "";
+  return {
+    obligation,
+    rule,
+    status: obligation.status,
+    statusLabel: isMetLate ? "Met late" : (obligationStatusLabels[obligation.status as ObligationStatus] ?? obligation.status),
+    isOutstanding,
+    waitingFor: deadline.isWaiting ? { code: deadline.waitingFor, label: labelOfTrigger(deadline.waitingFor) } : null,
+    kind: rule.deadline.kind,
+    dueAt: computed?.dueAt ?? null,
+    targetAt: computed?.targetAt ?? null,
+    urgentAt,
+    dueInZone: computed?.dueAt ? formatInZone(computed.dueAt, obligation.zone) : null,
+    dueInViewerZone: computed?.dueAt && viewerZone !== obligation.zone ? formatInZone(computed.dueAt, viewerZone) : null,
+    targetInZone: computed?.targetAt ? formatInZone(computed.targetAt, obligation.zone) : null,
+    extendsTo: computed?.extendsTo ?? null,
+    extendsToInZone: computed?.extendsTo ? formatInZone(computed.extendsTo, obligation.zone) : null,
+    extendsBecause: rule.rollForward.note ?? "a last day on a weekend or public holiday may move to the next business day",
+    basis: computed?.basis ?? null,
+    standard: "standard" in rule.deadline ? rule.deadline.standard : null,
+    timeLeft: isOutstanding && urgentAt ? describeTimeLeft(urgentAt, now) : null,
+    isTimeLeftToTarget: computed?.dueAt == null && computed?.targetAt != null,
+    isPackChanged: current !== undefined && copyTerms(current) !== obligation.terms,
+    isNotInPack: current === undefined,
+  };
+}
+
+/** Obligations sorted by urgency: overdue first, then nearest, then waiting, then done. */
+export function sortByUrgency<T extends { status: string; urgentAt: Date | null }>(items: T[], now: Date): T[] {
+  return [...items].sort(compareUrgency(now));
+}
+
+/** Every outstanding obligation of the open incidents, filtered, most urgent first (the deadlines page). */
+export async function listDeadlines(deps: Deps, filter: DeadlinesFilter, viewerZone: string) {
+  const now = deps.clock.now();
+  const obligations = await listOutstandingObligations(deps.db.prisma);
+  const eventsOf = await loadEventsOf(deps.db.prisma, [...new Set(obligations.map((o) => o.incidentId))]);
+  const views = obligations.map((o) => ({
+    ...describeObligation(o, eventsOf.get(o.incidentId) ?? [], now, viewerZone),
+    incident: o.incident,
+  }));
+  const regimes = [...new Set(views.map((v) => v.rule.regimeCode))].sort();
+  const shown = views.filter(
+    (v) =>
+      (!filter.overdue || v.timeLeft?.isOverdue === true) &&
+      (!filter.notify || v.rule.notify === filter.notify) &&
+      (!filter.regime || v.rule.regimeCode === filter.regime),
+  );
+  return { deadlines: sortByUrgency(shown, now), regimes };
+}
+
+async function loadEventsOf(db: DbOrTx, incidentIds: string[]) {
+  const [incidents, recorded] = await Promise.all([listIncidentClockFields(db, incidentIds), listClockEventsOf(db, incidentIds)]);
+  return new Map(
+    incidents.map((i) => [
+      i.id,
+      effectiveClockEvents(
+        i,
+        recorded.filter((e) => e.incidentId === i.id),
+      ),
+    ]),
+  );
+}
+
+/**
+ * The most urgent outstanding obligations with a due instant across open incidents, overdue
+ * first (for the dashboard's "Needs attention"), each with its incident and time left at `now`.
+ */
+export async function listUrgentObligations(db: DbOrTx, now: Date, limit: number) {
+  const rows = await listDueOutstandingObligations(db, limit);
+  return rows.map((o) => {
+    const rule = termsOf(o);
+    const dueAt = o.dueAt as Date;
+    return {
+      id: o.id,
+      ruleId: o.ruleId,
+      obligation: rule.obligation,
+      party: rule.party,
+      incident: o.incident,
+      dueAt,
+      dueInZone: formatInZone(dueAt, o.zone),
+      timeLeft: describeTimeLeft(dueAt, now),
+    };
+  });
+}

@@ -1,0 +1,130 @@
+import type { Config } from "../../config/config.js";
+import type { Database } from "../../db/client.js";
+import { enqueueJob } from "../../jobs/job.repository.js";
+import { sha256 } from "../../lib/ids.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../mail/mailer.js";
+import { termsOf } from "../obligations/obligation-deadline.js";
+import type { ReminderSendPayload } from "./reminder.sweep.js";
+import { renderReminderEmail } from "./reminder-mail.js";
+import {
+  CLOSED_INCIDENT_STATUSES,
+  findActiveManagersWithReminders,
+  findObligationForReminder,
+  findRecipient,
+  type ReminderObligation,
+  type ReminderRecipient,
+} from "./reminders.repository.js";
+
+export const REMINDERS_DELIVER = "reminders.deliver";
+
+export interface ReminderDeliverPayload extends ReminderSendPayload {
+  userId: string;
+}
+
+export interface ReminderJobDeps {
+  db: Database;
+  mailer: Mailer;
+  config: Config;
+  logger: Logger;
+  now: Date;
+}
+
+/** Why a reminder about this obligation is no longer wanted, or null when it still is. */
+function reasonNotToRemind(obligation: ReminderObligation | null): string | null {
+  if (!obligation) return "the obligation no longer exists";
+  if (obligation.status !== "pending") return `the obligation is ${obligation.status}`;
+  if (CLOSED_INCIDENT_STATUSES.includes(obligation.incident.status)) return "the incident is closed";
+  if (!obligation.dueAt) return "the obligation has no due instant";
+  return null;
+}
+
+function wantsReminders(user: ReminderRecipient | null): user is ReminderRecipient {
+  return user !== null && user.status === "active" && user.remindersEnabled;
+}
+
+/**
+ * Who is reminded of an incident's deadlines: its owner when it has one (and wants reminders);
+ * when nobody owns it, every active manager and admin who wants reminders. The model has no
+ * team membership (Incident.team is free text), so "the team" cannot be resolved to people.
+ */
+export async function reminderRecipients(db: Database, incident: { ownerId: string | null }): Promise<ReminderRecipient[]> {
+  if (incident.ownerId) {
+    const owner = await findRecipient(db.prisma, incident.ownerId);
+    return wantsReminders(owner) ? [owner] : [];
+  }
+  return findActiveManagersWithReminders(db.prisma);
+}
+
+/**
+ * Runs a reminder slot's job: when the obligation is still pending, schedules one delivery
+ * job per recipient (`<slot key>:<userId>`) in one transaction, so a crash re-sends at most
+ * the one message in flight, never the whole list. Returns the number of deliveries scheduled.
+ */
+export async function fanOutReminder(deps: ReminderJobDeps, payload: ReminderSendPayload, slotKey: string): Promise<number> {
+  const obligation = await findObligationForReminder(deps.db.prisma, payload.obligationId);
+  const reason = reasonNotToRemind(obligation);
+  if (reason || !obligation) {
+    deps.logger.info({ obligationId: payload.obligationId, slot: payload.slot, reason }, "reminder not sent");
+    return 0;
+  }
+  const recipients = await reminderRecipients(deps.db, obligation.incident);
+  if (recipients.length === 0) deps.logger.info({ obligationId: obligation.id }, "reminder has no recipient who wants it");
+  return deps.db.prisma.$transaction(async (tx) => {
+    let scheduled = 0;
+    for (const user of recipients) {
+      const deliver: ReminderDeliverPayload = { ...payload, userId: user.id };
+      const key = `${slotKey}:${user.id}`;
+      if (await enqueueJob(deps.db, tx, { kind: REMINDERS_DELIVER, key, payload: deliver, runAt: deps.now, now: deps.now }))
+        scheduled += 1;
+    }
+    return scheduled;
+  });
+}
+
+/** The stable Message-ID of one reminder delivery: the same on every retry of that job. */
+export function reminderMessageId(deliveryKey: string): string {
+  return `<reminder.${sha256(deliveryKey).slice(0, 32)}@breachdesk>`;
+}
+
+/**
+ * Sends one reminder to one person, re-checking first that the obligation is still pending
+ * and that they still want reminders (a met obligation sends nothing). Returns whether sent.
+ */
+export async function deliverReminder(
+  deps: ReminderJobDeps,
+  payload: ReminderDeliverPayload,
+  deliveryKey: string,
+): Promise<boolean> {
+  const obligation = await findObligationForReminder(deps.db.prisma, payload.obligationId);
+  const reason = reasonNotToRemind(obligation);
+  const user = await findRecipient(deps.db.prisma, payload.userId);
+  if (reason || !obligation?.dueAt || !wantsReminders(user)) {
+    deps.logger.info({ obligationId: payload.obligationId, userId: payload.userId, reason }, "reminder not sent");
+    return false;
+  }
+  const rule = termsOf(obligation);
+  const citation = rule.citations[0];
+  const mail = await renderReminderEmail({
+    recipientName: user.name,
+    incidentReference: obligation.incident.reference,
+    incidentTitle: obligation.incident.title,
+    ruleId: obligation.ruleId,
+    obligation: rule.obligation,
+    regime: rule.regime,
+    party: rule.party,
+    dueAt: obligation.dueAt,
+    now: deps.now,
+    recipientZone: user.timeZone,
+    ruleZone: obligation.zone,
+    citation: citation ? [citation.law, citation.section].filter(Boolean).join(", ") : "",
+    link: `${deps.config.publicUrl}/incidents/${encodeURIComponent(obligation.incident.reference)}`,
+  });
+  await deps.mailer.send({
+    to: user.email,
+    ...mail,
+    messageId: reminderMessageId(deliveryKey),
+    headers: { "X-Breachdesk-Reminder": `${obligation.ruleId} ${payload.slot}` },
+  });
+  return true;
+}

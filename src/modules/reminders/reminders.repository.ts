@@ -1,0 +1,140 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
+
+/** Incident statuses after which no deadline of the incident is reminded or listed. */
+export const CLOSED_INCIDENT_STATUSES = ["closed", "closed_not_notifiable"];
+/** Prisma's IN lists become bound parameters: chunks stay well under SQLite's limit of 32,766. */
+const IN_CHUNK = 1000;
+
+async function inChunks<T, R>(values: T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) out.push(...(await fn(values.slice(i, i + IN_CHUNK))));
+  return out;
+}
+
+/**
+ * Pending obligations of open incidents whose dueAt lies in [from, to]: the only ones that can
+ * have a reminder due. Uses the (status, due_at) index; terms are not read (they are large).
+ */
+export function findReminderCandidates(db: DbOrTx, range: { from: Date; to: Date }) {
+  return db.obligation.findMany({
+    where: {
+      status: "pending",
+      dueAt: { gte: range.from, lte: range.to },
+      incident: { status: { notIn: CLOSED_INCIDENT_STATUSES } },
+    },
+    select: { id: true, incidentId: true, dueAt: true, updatedAt: true },
+  });
+}
+
+/** The copied terms of these obligations. */
+export function findObligationTerms(db: DbOrTx, ids: string[]) {
+  return inChunks(ids, (chunk) => db.obligation.findMany({ where: { id: { in: chunk } }, select: { id: true, terms: true } }));
+}
+
+/** The clock events of these incidents. */
+export function findClockEventsOf(db: DbOrTx, incidentIds: string[]) {
+  return inChunks(incidentIds, (chunk) =>
+    db.clockEvent.findMany({ where: { incidentId: { in: chunk } }, select: { incidentId: true, code: true, at: true } }),
+  );
+}
+
+/** Which of these job keys are scheduled already. */
+export async function findExistingJobKeys(db: DbOrTx, keys: string[]): Promise<Set<string>> {
+  const rows = await inChunks(keys, (chunk) => db.job.findMany({ where: { key: { in: chunk } }, select: { key: true } }));
+  return new Set(rows.map((row) => row.key));
+}
+
+const reminderObligationSelect = {
+  id: true,
+  ruleId: true,
+  terms: true,
+  zone: true,
+  status: true,
+  dueAt: true,
+  incident: {
+    select: { id: true, reference: true, title: true, status: true, ownerId: true, timeZone: true, clockEvents: true },
+  },
+} satisfies Prisma.ObligationSelect;
+
+/** One obligation with what a reminder about it shows, or null. */
+export function findObligationForReminder(db: DbOrTx, id: string) {
+  return db.obligation.findUnique({ where: { id }, select: reminderObligationSelect });
+}
+
+export type ReminderObligation = NonNullable<Awaited<ReturnType<typeof findObligationForReminder>>>;
+
+const recipientSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  status: true,
+  timeZone: true,
+  remindersEnabled: true,
+  digestHour: true,
+} satisfies Prisma.UserSelect;
+
+export type ReminderRecipient = Prisma.UserGetPayload<{ select: typeof recipientSelect }>;
+
+/** A user as reminders need them, or null. */
+export function findRecipient(db: DbOrTx, id: string) {
+  return db.user.findUnique({ where: { id }, select: recipientSelect });
+}
+
+/** Active managers and admins who want reminders: who is reminded of an incident nobody owns. */
+export function findActiveManagersWithReminders(db: DbOrTx) {
+  return db.user.findMany({
+    where: { status: "active", role: { in: ["manager", "admin"] }, remindersEnabled: true },
+    select: recipientSelect,
+    orderBy: { email: "asc" },
+  });
+}
+
+/** Active users who chose a daily digest. */
+export function findDigestUsers(db: DbOrTx) {
+  return db.user.findMany({ where: { status: "active", digestHour: { not: null } }, select: recipientSelect });
+}
+
+/**
+ * The pending obligations with a due instant of the open incidents a user answers for: those
+ * they own and, for managers and admins, those nobody owns (the same people reminders go to).
+ */
+export function findDeadlinesOfUser(db: DbOrTx, user: { id: string; role: string }) {
+  const scopes: Prisma.IncidentWhereInput[] = [{ ownerId: user.id }];
+  if (user.role === "manager" || user.role === "admin") scopes.push({ ownerId: null });
+  return db.obligation.findMany({
+    where: { status: "pending", dueAt: { not: null }, incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, OR: scopes } },
+    select: {
+      id: true,
+      ruleId: true,
+      terms: true,
+      zone: true,
+      dueAt: true,
+      updatedAt: true,
+      incident: { select: { id: true, reference: true, title: true } },
+    },
+    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+  });
+}
+
+export type UserDeadline = Awaited<ReturnType<typeof findDeadlinesOfUser>>[number];
+
+/** Sets a user's reminder choices. */
+export function updateReminderSettings(
+  db: DbOrTx,
+  userId: string,
+  data: { remindersEnabled: boolean; digestHour: number | null },
+) {
+  return db.user.update({ where: { id: userId }, data, select: recipientSelect });
+}
+
+/** Sets (or clears, with null) the hash of a user's calendar feed secret. */
+export function setCalendarTokenHash(db: DbOrTx, userId: string, calendarTokenHash: string | null) {
+  return db.user.update({ where: { id: userId }, data: { calendarTokenHash }, select: { id: true } });
+}
+
+/** The user whose calendar feed secret has this hash, or null. */
+export function findUserByCalendarTokenHash(db: DbOrTx, calendarTokenHash: string) {
+  return db.user.findUnique({ where: { calendarTokenHash }, select: { ...recipientSelect, calendarTokenHash: true } });
+}
