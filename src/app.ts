@@ -17,6 +17,7 @@ import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
+import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
 import { timelineUploadBody } from "./modules/timeline/timeline-upload.js";
@@ -120,6 +121,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));
   app.use(assessmentsRoutes(deps));
+  app.use(obligationsRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
   app.use(usersRoutes(deps));

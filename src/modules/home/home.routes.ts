@@ -5,6 +5,7 @@ import { listOverdueActions } from "../actions/actions.repository.js";
 import { openStatuses, statusLabels } from "../incidents/incident-lifecycle.js";
 import { listRecentIncidentActivity } from "../incidents/incident-page.repository.js";
 import { countIncidentsByStatus } from "../incidents/incidents.repository.js";
+import { listUrgentObligations } from "../obligations/deadlines-view.service.js";
 
 /** The dashboard: open incidents by status, what needs attention first, recent activity. */
 export function homeRoutes(deps: Deps): Router {
@@ -16,11 +17,12 @@ export function homeRoutes(deps: Deps): Router {
       access: "viewer",
       handler: async (_req: Request, res: Response) => {
         const now = deps.clock.now();
-        const [byStatus, overdueActions, recentActivity, recentIncidents] = await Promise.all([
+        const [byStatus, overdueActions, recentActivity, recentIncidents, urgentObligations] = await Promise.all([
           countIncidentsByStatus(deps.db.prisma),
           listOverdueActions(deps.db.prisma, now, 10),
           listRecentIncidentActivity(deps.db.prisma, 10),
           deps.db.prisma.incident.findMany({ where: { status: { in: openStatuses } }, orderBy: { updatedAt: "desc" }, take: 8 }),
+          listUrgentObligations(deps.db.prisma, now, 10),
         ]);
         const openCount = openStatuses.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
         res.render("home/index", {
@@ -32,6 +34,7 @@ export function homeRoutes(deps: Deps): Router {
           overdueActions,
           recentActivity,
           recentIncidents,
+          urgentObligations,
         });
       },
     },

@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
+import { recomputeObligationDeadlines } from "../obligations/clock-events.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { findUserById } from "../users/users.repository.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
@@ -141,6 +142,10 @@ export async function updateIncident(deps: Deps, reference: string, input: Incid
       timeZone: input.timeZone,
       ...instants,
     });
+    // awareAt and detectedAt start clocks when no clock event overrides them: stored deadlines follow.
+    if (+(incident.awareAt ?? 0) !== +(updated.awareAt ?? 0) || +(incident.detectedAt ?? 0) !== +(updated.detectedAt ?? 0)) {
+      await recomputeObligationDeadlines(tx, updated);
+    }
     return {
       result: updated,
       audit: {

@@ -2,7 +2,7 @@
 // deadline computed from its copied terms, with time left, both zones and its sources.
 import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
-import type { Incident, Obligation } from "../../generated/sqlite/client.js";
+import type { Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
 import { findRule } from "../deadlines/rule-pack.js";
 import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.js";

@@ -22,7 +22,7 @@ export function copyTerms(rule: Rule): string {
   return JSON.stringify(rule);
 }
 
-async function requireObligation(deps: Deps, tx: Parameters<typeof loadIncident>[0], reference: string, id: string) {
+async function requireObligation(tx: Parameters<typeof loadIncident>[0], reference: string, id: string) {
   const incident = await loadIncident(tx, reference);
   const obligation = await findObligation(tx, incident.id, id);
   if (!obligation) throw new AppError("not_found", `${incident.reference} has no such obligation.`);
@@ -102,7 +102,7 @@ export async function applyObligations(deps: Deps, reference: string, input: App
 
 /** What re-applying an obligation would change: the current rule, and whether its terms differ from the copied ones. */
 export async function previewReapply(deps: Deps, reference: string, obligationId: string) {
-  const { incident, obligation } = await requireObligation(deps, deps.db.prisma, reference, obligationId);
+  const { incident, obligation } = await requireObligation(deps.db.prisma, reference, obligationId);
   const rule = findRule(obligation.ruleId);
   const current = rule ? copyTerms(rule) : null;
   const events = await loadEffectiveEvents(deps.db.prisma, incident);
@@ -127,7 +127,7 @@ export async function previewReapply(deps: Deps, reference: string, obligationId
  */
 export async function reapplyObligation(deps: Deps, reference: string, obligationId: string, actor: Actor) {
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const { incident, obligation } = await requireObligation(deps, tx, reference, obligationId);
+    const { incident, obligation } = await requireObligation(tx, reference, obligationId);
     const rule = findRule(obligation.ruleId);
     if (!rule) throw new AppError("conflict", `The rule pack no longer has ${obligation.ruleId}: the copied terms stay.`);
     const terms = copyTerms(rule);
@@ -227,7 +227,7 @@ export async function changeObligationStatus(
   actor: Actor,
 ) {
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const { incident, obligation } = await requireObligation(deps, tx, reference, obligationId);
+    const { incident, obligation } = await requireObligation(tx, reference, obligationId);
     const updated = await updateObligation(tx, obligation.id, outcomeFields(input, obligation, deps.clock.now()));
     return {
       result: { incident, obligation: updated },
@@ -245,6 +245,6 @@ export async function changeObligationStatus(
 
 /** The incident and obligation of the outcome form. */
 export async function loadObligationForm(deps: Deps, reference: string, obligationId: string) {
-  const { incident, obligation } = await requireObligation(deps, deps.db.prisma, reference, obligationId);
+  const { incident, obligation } = await requireObligation(deps.db.prisma, reference, obligationId);
   return { incident, obligation, rule: termsOf(obligation) };
 }

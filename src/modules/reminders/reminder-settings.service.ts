@@ -10,7 +10,7 @@ import type { ReminderSettingsInput } from "./reminders.schemas.js";
 /** 32 random bytes in base64url: the secret part of a calendar feed URL. */
 const CALENDAR_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-async function activeUser(deps: Deps, tx: Parameters<typeof findUserById>[0], userId: string) {
+async function activeUser(tx: Parameters<typeof findUserById>[0], userId: string) {
   const user = await findUserById(tx, userId);
   if (!user || user.status !== "active") throw new AppError("not_found", "No such active user.");
   return user;
@@ -24,7 +24,7 @@ export async function saveReminderSettings(
   actor: Actor,
 ): Promise<void> {
   await withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const user = await activeUser(deps, tx, userId);
+    const user = await activeUser(tx, userId);
     await updateReminderSettings(tx, userId, input);
     return {
       result: undefined,
@@ -50,7 +50,7 @@ export async function createCalendarFeed(
 ): Promise<{ token: string; isRotation: boolean }> {
   const token = randomBytes(32).toString("base64url");
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const user = await activeUser(deps, tx, userId);
+    const user = await activeUser(tx, userId);
     const isRotation = user.calendarTokenHash !== null;
     await setCalendarTokenHash(tx, userId, sha256(token));
     return {
@@ -67,7 +67,7 @@ export async function createCalendarFeed(
 /** Revokes the user's calendar feed: its URL answers 404 from now on. */
 export async function revokeCalendarFeed(deps: Deps, userId: string, actor: Actor): Promise<void> {
   await withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const user = await activeUser(deps, tx, userId);
+    const user = await activeUser(tx, userId);
     if (user.calendarTokenHash === null) throw new AppError("conflict", "You have no calendar feed to revoke.");
     await setCalendarTokenHash(tx, userId, null);
     return { result: undefined, audit: { action: "user.calendar_feed_revoke", entityType: "user", entityId: userId } };

@@ -1,0 +1,43 @@
+// Test data for the reminder suites (integration, exactly-once, HTTP): the Linux Australia
+// incident's OAIC assessment obligation, written straight with Prisma.
+import type { Database } from "../../db/client.js";
+import { newId } from "../../lib/ids.js";
+import { findRule } from "../deadlines/rule-pack.js";
+import { deadlineOfObligation } from "../obligations/obligation-deadline.js";
+
+/** 2016-03-24 10:00 in Sydney (AEDT, UTC+11). */
+export const LINUX_AUSTRALIA_AWARE_AT = new Date("2016-03-23T23:00:00.000Z");
+
+/**
+ * Records an `aware_suspected_breach` clock event and a pending AU-NDB-assess obligation on
+ * the incident, with dueAt computed from the copied terms as the obligations module does.
+ */
+export async function addAssessmentObligation(db: Database, incidentId: string, awareAt = LINUX_AUSTRALIA_AWARE_AT) {
+  const now = new Date("2016-03-24T00:00:00Z");
+  await db.prisma.clockEvent.create({
+    data: {
+      id: newId(),
+      incidentId,
+      code: "aware_suspected_breach",
+      at: awareAt,
+      zone: "Australia/Sydney",
+      recordedAt: now,
+      recordedBy: "test",
+    },
+  });
+  const terms = JSON.stringify(findRule("AU-NDB-assess"));
+  const deadline = deadlineOfObligation({ terms, zone: "Australia/Sydney" }, [{ code: "aware_suspected_breach", at: awareAt }]);
+  if (deadline.isWaiting || !deadline.dueAt) throw new Error("AU-NDB-assess should have a due instant");
+  return db.prisma.obligation.create({
+    data: {
+      id: newId(),
+      incidentId,
+      ruleId: "AU-NDB-assess",
+      terms,
+      zone: "Australia/Sydney",
+      dueAt: deadline.dueAt,
+      appliedAt: now,
+      appliedBy: "test",
+    },
+  });
+}
