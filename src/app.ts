@@ -18,6 +18,7 @@ import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
+import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
 import { timelineUploadBody } from "./modules/timeline/timeline-upload.js";
@@ -86,6 +87,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(healthRoutes(deps));
   // The API authenticates bearer tokens, not cookies: no session, no CSRF, its own body parser.
   app.use("/api/v1", apiRouter(deps));
+  // The calendar feed's secret is in its URL: no session, no CSRF.
+  app.use(calendarFeedRoutes(deps));
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
@@ -124,6 +127,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(obligationsRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
+  app.use(remindersRoutes(deps));
   app.use(usersRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));
@@ -135,7 +139,9 @@ export async function createApp(deps: Deps): Promise<Express> {
 
 /** One-time links carry their secret in the path: logs keep only that there was one. */
 function redactUrl(url: string): string {
-  return url.replace(/^\/password\/set\/[^/?#]+/, "/password/set/[token]");
+  return url
+    .replace(/^\/password\/set\/[^/?#]+/, "/password/set/[token]")
+    .replace(/^\/calendar\/[^/?#]+/, "/calendar/[token].ics");
 }
 
 /** Puts the signed-in user on res.locals; a session of a deactivated or deleted user is ended. */

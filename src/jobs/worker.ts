@@ -3,6 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
+import { createReminderJobHandlers, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
 import { JobDispatcher, type JobHandlers } from "./dispatcher.js";
 import { createHousekeepingHandlers, housekeepingJobs } from "./housekeeping.js";
 import { JobScheduler, type PeriodicJob } from "./scheduler.js";
@@ -21,8 +22,8 @@ export interface StartWorkerOptions {
   /** Handlers of the feature modules' job kinds (reminders, mail). */
   extraHandlers?: JobHandlers;
   extraPeriodicJobs?: PeriodicJob[];
-  /** Accepted for the mail job handlers (reminders, campaigns) that will send through it; unused so far. */
-  mailer?: Mailer;
+  /** What the mail jobs (reminders, digests) send through. */
+  mailer: Mailer;
 }
 
 export interface RunningWorker {
@@ -40,10 +41,10 @@ export interface RunningWorker {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, db, clock } = options;
   const logger = options.logger.child({ component: "worker" });
-  const handlers = mergeHandlers(
-    createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }),
-    options.extraHandlers,
-  );
+  const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), {
+    ...createReminderJobHandlers({ config, mailer: options.mailer }),
+    ...options.extraHandlers,
+  });
   const workerId = newWorkerHolder();
 
   const dispatcher = new JobDispatcher({
@@ -55,7 +56,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     leaseMs: JOB_LEASE_MS,
     handlers,
   });
-  const scheduler = new JobScheduler({ db, logger, clock, jobs: [...housekeepingJobs, ...(options.extraPeriodicJobs ?? [])] });
+  const scheduler = new JobScheduler({
+    db,
+    logger,
+    clock,
+    jobs: [...housekeepingJobs, ...reminderPeriodicJobs, ...(options.extraPeriodicJobs ?? [])],
+  });
   let stopping: Promise<void> | undefined;
   const halt = () => {
     stopping ??= (async () => {

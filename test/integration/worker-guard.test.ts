@@ -13,6 +13,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { projectRoot } from "../../src/lib/paths.js";
+import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const T0 = new Date("2026-03-02T09:00:00.000Z");
@@ -153,7 +154,9 @@ describe(`startWorker (${testLane})`, () => {
     testLane === "sqlite" ? "refuses a second worker on one SQLite database" : "runs several workers on one PostgreSQL database",
     async () => {
       const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", WORKER_POLL_MS: "60000" });
-      const options = { config, db, logger: createLogger("silent"), clock: fixedClock(T0) };
+      const clock = fixedClock(T0);
+      const mailer = createCatcherMailer({ db, from: config.MAIL_FROM, clock });
+      const options = { config, db, logger: createLogger("silent"), clock, mailer };
       const first = await startWorker(options);
       try {
         if (testLane === "sqlite") {
