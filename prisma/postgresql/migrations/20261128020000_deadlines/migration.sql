@@ -41,6 +41,8 @@ CREATE TABLE "obligation" (
     "applied_by_id" TEXT,
     "applied_by" TEXT NOT NULL,
     "reapplied_at" TIMESTAMP(3),
+    "next_reminder_at" TIMESTAMP(3),
+    "next_reminder_slot" TEXT,
     "updated_at" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "obligation_pkey" PRIMARY KEY ("id")
@@ -51,6 +53,9 @@ CREATE UNIQUE INDEX "clock_event_incident_id_code_key" ON "clock_event"("inciden
 
 -- CreateIndex
 CREATE INDEX "obligation_status_due_at_idx" ON "obligation"("status", "due_at");
+
+-- CreateIndex
+CREATE INDEX "obligation_status_next_reminder_at_idx" ON "obligation"("status", "next_reminder_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "obligation_incident_id_rule_id_key" ON "obligation"("incident_id", "rule_id");

@@ -32,6 +32,8 @@ CREATE TABLE "obligation" (
     "applied_by_id" TEXT,
     "applied_by" TEXT NOT NULL,
     "reapplied_at" DATETIME,
+    "next_reminder_at" DATETIME,
+    "next_reminder_slot" TEXT,
     "updated_at" DATETIME NOT NULL,
     CONSTRAINT "obligation_incident_id_fkey" FOREIGN KEY ("incident_id") REFERENCES "incident" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -100,6 +102,9 @@ CREATE UNIQUE INDEX "clock_event_incident_id_code_key" ON "clock_event"("inciden
 
 -- CreateIndex
 CREATE INDEX "obligation_status_due_at_idx" ON "obligation"("status", "due_at");
+
+-- CreateIndex
+CREATE INDEX "obligation_status_next_reminder_at_idx" ON "obligation"("status", "next_reminder_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "obligation_incident_id_rule_id_key" ON "obligation"("incident_id", "rule_id");
