@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: unit tests, then the integration and HTTP suites on SQLite and (when
-// TEST_DATABASE_URL is set, and always in CI) on PostgreSQL, then the end-to-end tests in
+// TEST_DATABASE_URL is set, and always in CI) on PostgreSQL, the two side by side, then the end-to-end tests in
 // Chromium when it is installed (in CI it must be). Prints one closing line with the totals.
 //   npm test -- --lane sqlite|postgresql|unit|e2e   runs one lane only
 //   npm test -- path/to/file.test.ts ...            runs the named files on the SQLite lane
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { root } from "./schema-paths.mjs";
@@ -33,12 +33,18 @@ export function chromiumPath() {
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const failedLanes = [];
 
-function runLane(name, testFiles, env = {}) {
+/**
+ * Runs one lane's test files in a child process. With `quiet`, the lane's output is kept in a
+ * file and printed whole at the end, so two lanes can run at once without mixing their lines.
+ */
+async function runLane(name, testFiles, env = {}, { quiet = false } = {}) {
   if (testFiles.length === 0) return;
-  console.log(`\n=== lane: ${name} (${testFiles.length} files) ===`);
   const tapDir = mkdtempSync(join(tmpdir(), "breachdesk-tap-"));
   const tapFile = join(tapDir, "out.tap");
-  const result = spawnSync(
+  const logFile = join(tapDir, "out.log");
+  const header = `\n=== lane: ${name} (${testFiles.length} files) ===`;
+  if (!quiet) console.log(header);
+  const child = spawn(
     process.execPath,
     [
       "--import",
@@ -51,35 +57,55 @@ function runLane(name, testFiles, env = {}) {
       `--test-reporter-destination=${tapFile}`,
       ...testFiles,
     ],
-    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", ...env } },
+    {
+      cwd: root,
+      stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", ...env },
+    },
   );
+  if (quiet) {
+    const log = createWriteStream(logFile);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+  }
+  const status = await new Promise((resolve) => child.on("close", (code) => resolve(code)));
+  if (quiet) {
+    console.log(header);
+    process.stdout.write(existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+  }
   const tap = existsSync(tapFile) ? readFileSync(tapFile, "utf8") : "";
   rmSync(tapDir, { recursive: true, force: true });
   const count = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, "m"))?.[1] ?? 0);
   totals.pass += count("pass");
   totals.fail += count("fail");
   totals.skipped += count("skipped");
-  if (result.status !== 0) failedLanes.push(name);
+  if (status !== 0) failedLanes.push(name);
   console.log(`=== lane ${name}: ${count("pass")} passed, ${count("fail")} failed ===`);
 }
 
 const wants = (lane) => !onlyLane || onlyLane === lane;
 if (files.length > 0) {
-  runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
+  await runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
 } else {
-  if (wants("unit")) runLane("unit", findTests(join(root, "src")));
+  if (wants("unit")) await runLane("unit", findTests(join(root, "src")));
   const dbSuites = [...findTests(join(root, "test/integration")), ...findTests(join(root, "test/http"))];
-  if (wants("sqlite")) runLane("sqlite", dbSuites, { TEST_DB: "sqlite" });
+  // The two database lanes use separate databases, so they run side by side (one per core).
+  const dbLanes = [];
+  if (wants("sqlite")) dbLanes.push(["sqlite", { TEST_DB: "sqlite" }]);
   if (wants("postgresql")) {
-    if (process.env.TEST_DATABASE_URL) runLane("postgresql", dbSuites, { TEST_DB: "postgresql" });
+    if (process.env.TEST_DATABASE_URL) dbLanes.push(["postgresql", { TEST_DB: "postgresql" }]);
     else if (isCi || onlyLane === "postgresql") {
       console.error("lane postgresql: TEST_DATABASE_URL is not set");
       failedLanes.push("postgresql");
     } else console.log("\n=== lane: postgresql skipped (set TEST_DATABASE_URL=postgresql://... to run it) ===");
   }
+  if (dbLanes.length > 1)
+    console.log(`\n=== lanes ${dbLanes.map(([n]) => n).join(" and ")} run at once; each prints when it ends ===`);
+  await Promise.all(dbLanes.map(([name, env]) => runLane(name, dbSuites, env, { quiet: dbLanes.length > 1 })));
   if (wants("e2e")) {
     const browser = chromiumPath();
-    if (browser) runLane("e2e (chromium)", findTests(join(root, "test/e2e")), { TEST_DB: "sqlite", CHROMIUM_PATH: browser });
+    if (browser)
+      await runLane("e2e (chromium)", findTests(join(root, "test/e2e")), { TEST_DB: "sqlite", CHROMIUM_PATH: browser });
     else if (isCi || onlyLane === "e2e") {
       console.error("lane e2e: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)");
       failedLanes.push("e2e");
