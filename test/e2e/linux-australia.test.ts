@@ -142,7 +142,7 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     await andWaitForPage(page, () => page.getByRole("banner").getByRole("link", { name: user.name }).click());
     assert.equal(pathOf(page), "/account");
     await page.getByLabel("Your time zone").selectOption(zone);
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Save" }).click());
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Save name and time zone" }).click());
     assert.equal(await flash(), "Your settings are saved.");
   }
 

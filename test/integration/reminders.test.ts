@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { JobDispatcher } from "../../src/jobs/dispatcher.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { recordClockEvent } from "../../src/modules/obligations/clock-events.service.js";
+import { applyObligations, changeObligationStatus } from "../../src/modules/obligations/obligations.service.js";
 import { sweepDigests } from "../../src/modules/reminders/digest.js";
 import { sweepReminders } from "../../src/modules/reminders/reminder.sweep.js";
 import { createReminderJobHandlers } from "../../src/modules/reminders/reminder-jobs.js";
@@ -11,6 +13,7 @@ import { testLane } from "../helpers/db.js";
 import { addIncident } from "../helpers/incidents.js";
 
 const at = (iso: string) => new Date(iso);
+const actor = { userId: null, label: "test", ip: null };
 
 describe(`reminders (${testLane})`, () => {
   let t: TestApp;
@@ -130,6 +133,84 @@ describe(`reminders (${testLane})`, () => {
       where: { status: "active", role: { in: ["manager", "admin"] }, remindersEnabled: true },
     });
     assert.equal(to.length, managers, "one message per manager who wants reminders, for the unowned incident only");
+  });
+
+  it("stores the next reminder when the clock starts or moves, clears it when met, and resumes it when pending again", async () => {
+    const owner = await addUser(t, "manager");
+    const incident = await addIncident(t, { ownerId: owner.id });
+    t.clock.set(at("2016-03-24T01:00:00.000Z"));
+    await applyObligations(t.deps, incident.reference, { ruleIds: ["AU-NDB-assess"], extraRuleId: "", browseRuleId: "" }, actor);
+    const stored = () => t.db.prisma.obligation.findFirstOrThrow({ where: { incidentId: incident.id } });
+    // The incident's aware instant (24 March 10:00 Sydney) starts the 30-day clock: half of it comes first.
+    let obligation = await stored();
+    assert.deepEqual([obligation.nextReminderSlot, obligation.nextReminderAt], ["half", at("2016-04-08T06:30:00.000Z")]);
+
+    // A recorded event a day later moves the deadline, and the reminder with it.
+    t.clock.set(at("2016-03-25T01:00:00.000Z"));
+    await recordClockEvent(
+      t.deps,
+      incident.reference,
+      { code: "aware_suspected_breach", at: "2016-03-25 10:00", atZone: "Australia/Sydney", note: "" },
+      actor,
+    );
+    obligation = await stored();
+    assert.deepEqual(obligation.dueAt, at("2016-04-24T13:59:59.999Z"));
+    assert.deepEqual([obligation.nextReminderSlot, obligation.nextReminderAt], ["half", at("2016-04-09T06:30:00.000Z")]);
+
+    const outcome = { metAt: "", metAtZone: "Australia/Sydney", metHow: "", metReference: "", evidenceNote: "" };
+    const status = { ...outcome, notRequiredReason: "", lateReasons: "" };
+    await changeObligationStatus(
+      t.deps,
+      incident.reference,
+      obligation.id,
+      { ...status, status: "met", metAt: "2016-03-25 11:00", metHow: "Assessed the same day" },
+      actor,
+    );
+    obligation = await stored();
+    assert.deepEqual([obligation.nextReminderSlot, obligation.nextReminderAt], [null, null]);
+    assert.equal((await sweepAt("2016-04-09T07:00:00.000Z")).candidates, 0);
+
+    // Back to pending after "half" has passed: that latest passed slot is due at once.
+    await changeObligationStatus(t.deps, incident.reference, obligation.id, { ...status, status: "pending" }, actor);
+    obligation = await stored();
+    assert.deepEqual([obligation.nextReminderSlot, obligation.nextReminderAt], ["half", at("2016-04-09T06:30:00.000Z")]);
+    assert.equal((await sweepAt("2016-04-09T07:00:00.000Z")).enqueued, 1);
+    obligation = await stored();
+    assert.deepEqual(
+      [obligation.nextReminderSlot, obligation.nextReminderAt],
+      ["three-quarters", at("2016-04-16T22:15:00.000Z")],
+    );
+    assert.equal((await mails()).length, 1);
+  });
+
+  it("after downtime sends only the latest passed slot, once, and moves the stored reminder past now", async () => {
+    const owner = await addUser(t, "manager");
+    const incident = await addIncident(t, { ownerId: owner.id });
+    const { id } = await addAssessmentObligation(t.db, incident.id);
+    // Down from before "half" until after the deadline: half, three quarters and a day before pass unsent.
+    const first = await sweepAt("2016-04-23T15:00:00.000Z");
+    assert.deepEqual([first.candidates, first.enqueued, first.skipped], [1, 1, 3]);
+    const obligation = await t.db.prisma.obligation.findUniqueOrThrow({ where: { id } });
+    assert.deepEqual([obligation.nextReminderSlot, obligation.nextReminderAt], ["overdue-1", at("2016-04-24T13:59:59.999Z")]);
+    const again = await sweepAt("2016-04-23T15:01:00.000Z");
+    assert.deepEqual([again.candidates, again.enqueued], [0, 0]);
+    const sent = await mails();
+    assert.equal(sent.length, 1);
+    assert.match(sent[0]!.subject, /^OVERDUE: /);
+    const keys = (await t.db.prisma.job.findMany({ where: { kind: "reminders.send" } })).map((j) => j.key);
+    assert.deepEqual(keys, [`reminder:${id}:due`]);
+  });
+
+  it("moves the obligations of a closed incident on without reminding", async () => {
+    const owner = await addUser(t, "manager");
+    const incident = await addIncident(t, { ownerId: owner.id });
+    const { id } = await addAssessmentObligation(t.db, incident.id);
+    await t.db.prisma.incident.update({ where: { id: incident.id }, data: { status: "closed" } });
+    const result = await sweepAt("2016-04-08T07:00:00.000Z");
+    assert.deepEqual([result.candidates, result.enqueued], [1, 0]);
+    const obligation = await t.db.prisma.obligation.findUniqueOrThrow({ where: { id } });
+    assert.equal(obligation.nextReminderSlot, "three-quarters");
+    assert.equal((await mails()).length, 0);
   });
 
   it("sends each user's digest once per local day at their hour, most urgent first", async () => {

@@ -7,6 +7,7 @@ import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { updateIncident } from "../incidents/incidents.repository.js";
 import { loadIncident } from "../incidents/incidents.service.js";
+import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { deadlineOfObligation } from "./obligation-deadline.js";
@@ -29,11 +30,14 @@ export async function loadEffectiveEvents(db: DbOrTx, incident: Pick<Incident, "
  * Recomputes and stores dueAt and extendsTo of every obligation of the incident from its
  * copied terms and the incident's current events, in the caller's transaction; returns each
  * rule id with its due instant before and after. Call it whenever an event or the incident's
- * awareAt or detectedAt changes.
+ * awareAt or detectedAt changes. Each obligation's next reminder follows (reminder-schedule.ts):
+ * from `now` when the caller has a clock, else from the deadline's first slot (the sweep then
+ * moves past the slots already passed, sending at most the latest).
  */
 export async function recomputeObligationDeadlines(
   db: DbOrTx,
   incident: Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">,
+  now: Date | null = null,
 ): Promise<{ ruleId: string; dueAtBefore: string | null; dueAtAfter: string | null }[]> {
   const events = await loadEffectiveEvents(db, incident);
   const changes = [];
@@ -41,8 +45,14 @@ export async function recomputeObligationDeadlines(
     const deadline = deadlineOfObligation(obligation, events);
     const dueAt = deadline.isWaiting ? null : deadline.dueAt;
     const extendsTo = deadline.isWaiting ? null : (deadline.extendsTo ?? null);
-    if (dueAt?.getTime() !== obligation.dueAt?.getTime() || extendsTo?.getTime() !== obligation.extendsTo?.getTime()) {
-      await updateObligation(db, obligation.id, { dueAt, extendsTo });
+    const isMoved = dueAt?.getTime() !== obligation.dueAt?.getTime();
+    // The clock start can move without dueAt (e.g. a fixed-date rule): the reminder follows either way.
+    const reminder = reminderFieldsOf({ ...obligation, dueAt }, events, now);
+    const isReminderMoved =
+      reminder.nextReminderAt?.getTime() !== obligation.nextReminderAt?.getTime() ||
+      reminder.nextReminderSlot !== obligation.nextReminderSlot;
+    if (isMoved || extendsTo?.getTime() !== obligation.extendsTo?.getTime() || isReminderMoved) {
+      await updateObligation(db, obligation.id, { dueAt, extendsTo, ...reminder });
     }
     changes.push({
       ruleId: obligation.ruleId,
@@ -84,7 +94,7 @@ export async function recordClockEvent(deps: Deps, reference: string, input: Clo
       recordedById: actor.userId,
       recordedBy: actor.label,
     });
-    const deadlines = await recomputeObligationDeadlines(tx, incident);
+    const deadlines = await recomputeObligationDeadlines(tx, incident, deps.clock.now());
     const label = `${labelOfTrigger(input.code)} (${input.code})`;
     const description = before
       ? `Clock event ${label} changed from ${formatInZone(before.at, before.zone)} to ${formatInZone(at, zone)}.`

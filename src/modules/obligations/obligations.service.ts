@@ -6,6 +6,7 @@ import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { findRule, type Rule, rulePack } from "../deadlines/rule-pack.js";
 import { loadIncident } from "../incidents/incidents.service.js";
+import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";
 import { chooseObligationZone } from "./obligation-zone.js";
@@ -29,10 +30,22 @@ async function requireObligation(tx: Parameters<typeof loadIncident>[0], referen
   return { incident, obligation };
 }
 
-/** Computes the stored deadline fields of terms in a zone from the incident's events. */
-async function dueFields(tx: Parameters<typeof loadIncident>[0], incident: Incident, terms: string, zone: string) {
-  const deadline = deadlineOfObligation({ terms, zone }, await loadEffectiveEvents(tx, incident));
-  return deadline.isWaiting ? { dueAt: null, extendsTo: null } : { dueAt: deadline.dueAt, extendsTo: deadline.extendsTo ?? null };
+/**
+ * Computes the stored deadline fields of terms in a zone from the incident's events, with the
+ * next reminder they lead to at `now` for an obligation of this status.
+ */
+async function dueFields(
+  tx: Parameters<typeof loadIncident>[0],
+  incident: Incident,
+  obligation: { terms: string; zone: string; status: string },
+  now: Date,
+) {
+  const events = await loadEffectiveEvents(tx, incident);
+  const deadline = deadlineOfObligation(obligation, events);
+  const due = deadline.isWaiting
+    ? { dueAt: null, extendsTo: null }
+    : { dueAt: deadline.dueAt, extendsTo: deadline.extendsTo ?? null };
+  return { ...due, ...reminderFieldsOf({ ...obligation, dueAt: due.dueAt }, events, now) };
 }
 
 /** The rule ids the apply form asked for, each checked against the pack and the incident. */
@@ -73,7 +86,7 @@ export async function applyObligations(deps: Deps, reference: string, input: App
         ruleId: rule.id,
         terms,
         zone,
-        ...(await dueFields(tx, incident, terms, zone)),
+        ...(await dueFields(tx, incident, { terms, zone, status: "pending" }, deps.clock.now())),
         appliedAt: deps.clock.now(),
         appliedById: actor.userId,
         appliedBy: actor.label,
@@ -135,7 +148,7 @@ export async function reapplyObligation(deps: Deps, reference: string, obligatio
     const updated = await updateObligation(tx, obligation.id, {
       terms,
       zone,
-      ...(await dueFields(tx, incident, terms, zone)),
+      ...(await dueFields(tx, incident, { terms, zone, status: obligation.status }, deps.clock.now())),
       reappliedAt: deps.clock.now(),
     });
     const view = (o: Obligation) => ({
@@ -228,7 +241,12 @@ export async function changeObligationStatus(
 ) {
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const { incident, obligation } = await requireObligation(tx, reference, obligationId);
-    const updated = await updateObligation(tx, obligation.id, outcomeFields(input, obligation, deps.clock.now()));
+    const now = deps.clock.now();
+    const outcome = outcomeFields(input, obligation, now);
+    // Back to pending: reminders resume from now; any other status: none is left.
+    const events = outcome.status === "pending" ? await loadEffectiveEvents(tx, incident) : [];
+    const reminder = reminderFieldsOf({ ...obligation, status: outcome.status }, events, now);
+    const updated = await updateObligation(tx, obligation.id, { ...outcome, ...reminder });
     return {
       result: { incident, obligation: updated },
       audit: {

@@ -105,3 +105,39 @@ export function dueReminderAt(window: DeadlineWindow, now: Date): DueReminder | 
 export function reminderJobKey(obligationId: string, slot: ReminderSlot): string {
   return `reminder:${obligationId}:${slot}`;
 }
+
+/** Whether a deadline is still recent enough at `now` for a passed reminder to be sent at all. */
+export function isWithinReach(dueAt: Date, now: Date): boolean {
+  return dueAt.getTime() >= now.getTime() - MAX_OVERDUE_MS;
+}
+
+export interface ReminderCursor {
+  /** The sweep's instant, or null when scheduling from the start of the deadline (no clock at hand). */
+  now: Date | null;
+  /** The slot just handled at `now`: the next is a later slot, after now. */
+  handled?: ReminderSlot;
+}
+
+/**
+ * The reminder to store as an obligation's next, within the caps of remindersFor:
+ * - after a handled slot: the first later slot whose instant is after now (slots passed while
+ *   the app was down are skipped, never sent late);
+ * - when (re)scheduling at now: the latest slot already passed, while the deadline is within
+ *   MAX_OVERDUE_MS (the sweep then sends it, or finds its job key taken), else the first slot
+ *   after now;
+ * - without a clock: the first slot (the sweep moves on from there).
+ * Null when no reminder is left.
+ */
+export function nextReminder(window: DeadlineWindow, cursor: ReminderCursor): Reminder | null {
+  const reminders = remindersFor(window);
+  const now = cursor.now?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (cursor.handled !== undefined) {
+    const index = reminders.findIndex((r) => r.slot === cursor.handled);
+    return reminders.slice(index + 1).find((r) => r.at.getTime() > now) ?? null;
+  }
+  if (cursor.now !== null && isWithinReach(window.dueAt, cursor.now)) {
+    const latest = dueReminderAt(window, cursor.now)?.latest;
+    if (latest) return latest;
+  }
+  return reminders.find((r) => r.at.getTime() > now) ?? null;
+}

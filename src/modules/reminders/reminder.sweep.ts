@@ -1,11 +1,22 @@
 import type { Database } from "../../db/client.js";
 import { enqueueJob } from "../../jobs/job.repository.js";
 import type { Logger } from "../../lib/logger.js";
-import { termsOf } from "../obligations/obligation-deadline.js";
-import { dueReminderAt, MAX_LEAD_MS, MAX_OVERDUE_MS, type ReminderSlot, reminderJobKey } from "./reminder-policy.js";
-import { findClockEventsOf, findExistingJobKeys, findObligationTerms, findReminderCandidates } from "./reminders.repository.js";
+import { effectiveClockEvents } from "../obligations/clock-events.js";
+import { dueReminderAt, isWithinReach, type ReminderSlot, reminderJobKey } from "./reminder-policy.js";
+import { clockStartOf, nextReminderFor } from "./reminder-schedule.js";
+import {
+  advanceNextReminder,
+  CLOSED_INCIDENT_STATUSES,
+  type DueReminderRow,
+  findDueReminders,
+  findExistingJobKeys,
+} from "./reminders.repository.js";
 
 export const REMINDERS_SEND = "reminders.send";
+/** Due rows read and handled per transaction; a sweep goes on while batches come back full. */
+export const SWEEP_BATCH = 500;
+/** At most this many batches per sweep: after long downtime the rest waits a minute, not a lock. */
+const MAX_BATCHES = 20;
 
 export interface ReminderSendPayload {
   obligationId: string;
@@ -15,7 +26,7 @@ export interface ReminderSendPayload {
 }
 
 export interface SweepResult {
-  /** Obligations whose dueAt lies in the sweep's window. */
+  /** Obligations whose stored next reminder was due. */
   candidates: number;
   /** Reminder jobs newly scheduled by this sweep. */
   enqueued: number;
@@ -23,75 +34,74 @@ export interface SweepResult {
   skipped: number;
 }
 
-/**
- * Trigger code of each obligation's copied terms, keyed by id and valid while updatedAt is
- * unchanged: terms are large JSON, and re-reading them every minute for thousands of
- * obligations was most of the sweep's cost. Any change to an obligation bumps updatedAt.
- */
-const triggerCodes = new Map<string, { updatedAt: number; code: string }>();
-const TRIGGER_CACHE_LIMIT = 200_000;
-
-async function triggerCodesOf(db: Database, obligations: { id: string; updatedAt: Date }[]): Promise<Map<string, string>> {
-  const missing = obligations.filter((o) => triggerCodes.get(o.id)?.updatedAt !== o.updatedAt.getTime());
-  if (missing.length > 0) {
-    if (triggerCodes.size + missing.length > TRIGGER_CACHE_LIMIT) triggerCodes.clear();
-    const stamps = new Map(missing.map((o) => [o.id, o.updatedAt.getTime()]));
-    for (const row of await findObligationTerms(
-      db.prisma,
-      missing.map((o) => o.id),
-    )) {
-      triggerCodes.set(row.id, { updatedAt: stamps.get(row.id) ?? 0, code: termsOf(row).trigger.code });
-    }
-  }
-  return new Map(obligations.map((o) => [o.id, triggerCodes.get(o.id)?.code ?? ""]));
+interface Step {
+  row: DueReminderRow & { nextReminderAt: Date };
+  /** The reminder to schedule now, or null (the incident is closed, the deadline out of reach). */
+  send: { key: string; payload: ReminderSendPayload; passedKeys: string[] } | null;
+  next: { nextReminderAt: Date | null; nextReminderSlot: string | null };
 }
 
 /**
- * Schedules the reminder due now of every pending obligation of an open incident, each slot
- * under its unique key `reminder:<obligationId>:<slot>`, so any number of sweeps, processes
- * and restarts schedule a slot once. Only the latest passed slot of an obligation is
- * scheduled: slots passed over while the app was down are skipped (not sent late, not
- * recorded: the sweep never looks at a slot earlier than the latest, so nothing needs to
- * remember them), and overdue days missed are not back-filled.
+ * What to do with one due row: send the latest slot passed at `now` (normally the stored one;
+ * after downtime a later one, the earlier being skipped), and store the first slot after now.
+ */
+function stepOf(row: DueReminderRow & { nextReminderAt: Date }, now: Date): Step {
+  const startAt = clockStartOf(row, effectiveClockEvents(row.incident, row.incident.clockEvents));
+  if (!row.dueAt) return { row, send: null, next: { nextReminderAt: null, nextReminderSlot: null } };
+  const window = { startAt, dueAt: row.dueAt };
+  const due = dueReminderAt(window, now);
+  const isOpen = !CLOSED_INCIDENT_STATUSES.includes(row.incident.status);
+  const send =
+    due && isOpen && isWithinReach(row.dueAt, now)
+      ? {
+          key: reminderJobKey(row.id, due.latest.slot),
+          payload: { obligationId: row.id, slot: due.latest.slot, slotAt: due.latest.at.toISOString() },
+          passedKeys: due.passed.map((r) => reminderJobKey(row.id, r.slot)),
+        }
+      : null;
+  const next = nextReminderFor({ status: "pending", dueAt: row.dueAt }, startAt, { now, handled: due?.latest.slot });
+  return { row, send, next };
+}
+
+/**
+ * Schedules the reminders due now: reads the pending obligations whose stored next reminder
+ * has come (only those rows, by index), and for each, in one transaction per batch, moves the
+ * stored reminder on to the first slot after now (a guarded claim) and schedules the slot's job
+ * under its unique key `reminder:<obligationId>:<slot>`, so any number of sweeps, processes and
+ * restarts schedule a slot once. Only the latest passed slot of an obligation is scheduled:
+ * slots passed while the app was down are skipped (not sent late), overdue days missed are not
+ * back-filled, and the obligations of closed incidents move on without a reminder.
  */
 export async function sweepReminders(db: Database, now: Date, logger?: Logger): Promise<SweepResult> {
-  const candidates = await findReminderCandidates(db.prisma, {
-    from: new Date(now.getTime() - MAX_OVERDUE_MS),
-    to: new Date(now.getTime() + MAX_LEAD_MS),
-  });
-  if (candidates.length === 0) return { candidates: 0, enqueued: 0, skipped: 0 };
-
-  const codes = await triggerCodesOf(db, candidates);
-  const incidentIds = [...new Set(candidates.map((c) => c.incidentId))];
-  const starts = new Map<string, Date>();
-  for (const event of await findClockEventsOf(db.prisma, incidentIds)) starts.set(`${event.incidentId} ${event.code}`, event.at);
-
-  const due: { key: string; payload: ReminderSendPayload; passedKeys: string[] }[] = [];
-  for (const c of candidates) {
-    if (!c.dueAt) continue;
-    const startAt = starts.get(`${c.incidentId} ${codes.get(c.id)}`) ?? null;
-    const reminder = dueReminderAt({ startAt, dueAt: c.dueAt }, now);
-    if (!reminder) continue;
-    const { slot, at } = reminder.latest;
-    due.push({
-      key: reminderJobKey(c.id, slot),
-      payload: { obligationId: c.id, slot, slotAt: at.toISOString() },
-      passedKeys: reminder.passed.map((r) => reminderJobKey(c.id, r.slot)),
-    });
-  }
-  const existing = await findExistingJobKeys(
-    db.prisma,
-    due.map((d) => d.key),
-  );
+  let candidates = 0;
   let enqueued = 0;
   const passedOver: string[] = [];
-  for (const d of due) {
-    if (existing.has(d.key)) continue;
-    // A second sweep racing this one inserts nothing for the same key (ON CONFLICT DO NOTHING).
-    if (await enqueueJob(db, db.prisma, { kind: REMINDERS_SEND, key: d.key, payload: d.payload, runAt: now, now })) {
-      enqueued += 1;
-      passedOver.push(...d.passedKeys);
-    }
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const rows = await findDueReminders(db.prisma, now, SWEEP_BATCH);
+    candidates += rows.length;
+    if (rows.length === 0) break;
+    const steps = rows.flatMap((row) => (row.nextReminderAt ? [stepOf({ ...row, nextReminderAt: row.nextReminderAt }, now)] : []));
+    const sent = await db.prisma.$transaction(
+      async (tx) => {
+        const passed: string[] = [];
+        let count = 0;
+        for (const { row, send, next } of steps) {
+          // Claim first: a sweep racing this one waits on the row, then finds it moved and skips it.
+          if (!(await advanceNextReminder(tx, { id: row.id, nextReminderAt: row.nextReminderAt }, next))) continue;
+          if (!send) continue;
+          // The key still guards a slot handled before (e.g. before dueAt was recomputed): a no-op then.
+          if (await enqueueJob(db, tx, { kind: REMINDERS_SEND, key: send.key, payload: send.payload, runAt: now, now })) {
+            count += 1;
+            passed.push(...send.passedKeys);
+          }
+        }
+        return { count, passed };
+      },
+      { timeout: 60_000 },
+    );
+    enqueued += sent.count;
+    passedOver.push(...sent.passed);
+    if (rows.length < SWEEP_BATCH) break;
   }
   // Only after downtime (or a late-applied obligation) are earlier slots still unsent: they are
   // counted and logged here, never scheduled.
@@ -99,6 +109,6 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
   const skippedKeys = passedOver.filter((key) => !sentBefore.has(key));
   if (skippedKeys.length > 0)
     logger?.info({ skipped: skippedKeys.slice(0, 50) }, "earlier reminders passed over: a later one is due");
-  if (enqueued > 0) logger?.info({ candidates: candidates.length, enqueued }, "reminders scheduled");
-  return { candidates: candidates.length, enqueued, skipped: skippedKeys.length };
+  if (enqueued > 0) logger?.info({ candidates, enqueued }, "reminders scheduled");
+  return { candidates, enqueued, skipped: skippedKeys.length };
 }

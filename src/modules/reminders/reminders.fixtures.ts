@@ -4,13 +4,15 @@ import type { Database } from "../../db/client.js";
 import { newId } from "../../lib/ids.js";
 import { findRule } from "../deadlines/rule-pack.js";
 import { deadlineOfObligation } from "../obligations/obligation-deadline.js";
+import { reminderFieldsOf } from "./reminder-schedule.js";
 
 /** 2016-03-24 10:00 in Sydney (AEDT, UTC+11). */
 export const LINUX_AUSTRALIA_AWARE_AT = new Date("2016-03-23T23:00:00.000Z");
 
 /**
  * Records an `aware_suspected_breach` clock event and a pending AU-NDB-assess obligation on
- * the incident, with dueAt computed from the copied terms as the obligations module does.
+ * the incident, with dueAt and the next reminder computed from the copied terms as the
+ * obligations module does.
  */
 export async function addAssessmentObligation(db: Database, incidentId: string, awareAt = LINUX_AUSTRALIA_AWARE_AT) {
   const now = new Date("2016-03-24T00:00:00Z");
@@ -26,7 +28,8 @@ export async function addAssessmentObligation(db: Database, incidentId: string, 
     },
   });
   const terms = JSON.stringify(findRule("AU-NDB-assess"));
-  const deadline = deadlineOfObligation({ terms, zone: "Australia/Sydney" }, [{ code: "aware_suspected_breach", at: awareAt }]);
+  const events = [{ code: "aware_suspected_breach", at: awareAt }];
+  const deadline = deadlineOfObligation({ terms, zone: "Australia/Sydney" }, events);
   if (deadline.isWaiting || !deadline.dueAt) throw new Error("AU-NDB-assess should have a due instant");
   return db.prisma.obligation.create({
     data: {
@@ -36,6 +39,7 @@ export async function addAssessmentObligation(db: Database, incidentId: string, 
       terms,
       zone: "Australia/Sydney",
       dueAt: deadline.dueAt,
+      ...reminderFieldsOf({ terms, status: "pending", dueAt: deadline.dueAt }, events, now),
       appliedAt: now,
       appliedBy: "test",
     },
