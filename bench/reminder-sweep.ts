@@ -15,9 +15,10 @@ import { openDatabase, sqlitePathOf } from "../src/db/client.js";
 import { sqliteInstant } from "../src/db/dialect.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { findRule } from "../src/modules/deadlines/rule-pack.js";
-import { sweepReminders } from "../src/modules/reminders/reminder.sweep.js";
+import { SWEEP_BATCH, sweepReminders } from "../src/modules/reminders/reminder.sweep.js";
 import { dueReminderAt, reminderJobKey } from "../src/modules/reminders/reminder-policy.js";
 import { nextReminderFor } from "../src/modules/reminders/reminder-schedule.js";
+import { findDueReminders } from "../src/modules/reminders/reminders.repository.js";
 
 const INCIDENTS = 10_000;
 const PER_INCIDENT = 5;
@@ -69,7 +70,18 @@ function fixtureRows(): Rows {
     const id = `inc-${i}`;
     // Aware between 60 and 0 days ago, at any minute: deadlines from 30 days overdue to 30 days ahead.
     const awareAt = new Date(NOW.getTime() - Math.floor(((i * 7919) % 60_000) / 1000) * DAY - (i % 1440) * MINUTE);
-    rows.incidents.push([id, `BD-2026-${i}`, 2026, i + 1, `Incident ${i}`, "high", "investigating", "Australia/Sydney", NOW, NOW]);
+    rows.incidents.push([
+      id,
+      `BD-2026-${i}`,
+      2026,
+      i + 1,
+      `Incident ${i}`,
+      "high",
+      "investigating",
+      "Australia/Sydney",
+      NOW,
+      NOW,
+    ]);
     rows.events.push([`ce-${i}`, id, "aware_suspected_breach", awareAt, "Australia/Sydney", NOW, "bench"]);
     for (let r = 0; r < PER_INCIDENT; r++) {
       const obligationId = `ob-${i}-${r}`;
@@ -122,7 +134,7 @@ const RAW_DUE = (mark: string) => `
   LEFT JOIN "clock_event" ce ON ce."incident_id" = o."incident_id"
   WHERE o."status" = 'pending' AND o."next_reminder_at" <= ${mark}
   ORDER BY o."next_reminder_at", o."id"
-  LIMIT 500`;
+  LIMIT ${SWEEP_BATCH}`;
 
 interface Lane {
   label: string;
@@ -147,8 +159,8 @@ function sqliteLane(file: string): Lane {
       const insert = (table: keyof typeof COLUMNS, list: unknown[][]) => {
         for (const chunk of chunks(list, ROWS_PER_INSERT.sqlite)) {
           const sql = insertSql(table, COLUMNS[table], chunk.length, () => "?");
-          let statement = statements.get(sql);
-          if (!statement) statements.set(sql, (statement = raw.prepare(sql)));
+          const statement = statements.get(sql) ?? raw.prepare(sql);
+          statements.set(sql, statement);
           statement.run(chunk.flat().map(value));
         }
       };
@@ -235,6 +247,7 @@ async function runLane(lane: Lane, cleanup: () => Promise<void>) {
       await lane.rawDue(LAST_SWEEP);
       await sweepReminders(db, LAST_SWEEP);
       const raws: number[] = [];
+      const reads: number[] = [];
       const sweeps: number[] = [];
       const ratios: number[] = [];
       let due = 0;
@@ -242,9 +255,12 @@ async function runLane(lane: Lane, cleanup: () => Promise<void>) {
       for (let m = 0; m < MINUTES; m++) {
         const at = new Date(NOW.getTime() + m * MINUTE);
         const raw = await time(() => lane.rawDue(at));
+        const read = await time(() => findDueReminders(db.prisma, at, SWEEP_BATCH));
         const sweep = await time(() => sweepReminders(db, at));
-        if (sweep.value.candidates !== raw.value) throw new Error(`raw saw ${raw.value} due rows, the sweep ${sweep.value.candidates}`);
+        if (sweep.value.candidates !== raw.value)
+          throw new Error(`raw saw ${raw.value} due rows, the sweep ${sweep.value.candidates}`);
         raws.push(raw.ms);
+        reads.push(read.ms);
         sweeps.push(sweep.ms);
         ratios.push(sweep.ms / raw.ms);
         due += raw.value;
@@ -252,14 +268,19 @@ async function runLane(lane: Lane, cleanup: () => Promise<void>) {
       }
       const idle = await time(() => lane.rawDue(NOW));
       const idleSweep = await time(() => sweepReminders(db, NOW));
-      say(`${lane.label}: ${MINUTES} one-minute sweeps: ${due} due rows (${(due / MINUTES).toFixed(1)} a minute), ${enqueued} jobs scheduled`);
       say(
-        `${lane.label}: raw select of due rows  median ${median(raws).toFixed(2)} ms, total ${sum(raws).toFixed(1)} ms`,
+        `${lane.label}: ${MINUTES} one-minute sweeps: ${due} due rows (${(due / MINUTES).toFixed(1)} a minute), ${enqueued} jobs scheduled`,
+      );
+      say(`${lane.label}: raw select of due rows  median ${median(raws).toFixed(2)} ms, total ${sum(raws).toFixed(1)} ms`);
+      say(
+        `${lane.label}: the sweep's read alone (Prisma, with terms and clock events)  median ${median(reads).toFixed(2)} ms, ratio to raw ${(median(reads) / median(raws)).toFixed(2)}`,
       );
       say(
         `${lane.label}: sweep (select + schedule + advance)  median ${median(sweeps).toFixed(2)} ms, total ${sum(sweeps).toFixed(1)} ms, ${(sum(sweeps) / Math.max(1, due)).toFixed(3)} ms per due row`,
       );
-      say(`${lane.label}: ratio sweep / raw  median ${median(ratios).toFixed(2)}, totals ${(sum(sweeps) / sum(raws)).toFixed(2)} (aim < 3)`);
+      say(
+        `${lane.label}: ratio sweep / raw  median ${median(ratios).toFixed(2)}, totals ${(sum(sweeps) / sum(raws)).toFixed(2)} (aim < 3)`,
+      );
       say(
         `${lane.label}: nothing due (again at ${NOW.toISOString()}): raw ${idle.ms.toFixed(2)} ms, sweep ${idleSweep.ms.toFixed(2)} ms, ratio ${(idleSweep.ms / idle.ms).toFixed(2)}`,
       );

@@ -11,11 +11,14 @@ export const MAX_OVERDUE_REMINDERS = 14;
 /** Two reminders closer than this are one too many: the earlier is dropped. */
 export const MIN_GAP_MS = HOUR_MS;
 /**
- * No reminder earlier than this before the deadline. It bounds the sweep's query on dueAt
- * (a clock of several months would otherwise be reminded months ahead, which nobody acts on).
+ * No reminder earlier than this before the deadline (a clock of several months would otherwise
+ * be reminded months ahead, which nobody acts on).
  */
 export const MAX_LEAD_MS = 30 * DAY_MS;
-/** The sweep looks this far back past a deadline: the last overdue reminder, plus a day of slack. */
+/**
+ * A passed reminder is still sent this long after its deadline, not later: the last overdue
+ * reminder, plus a day of slack (an obligation applied, or a sweep resumed, after that sends none).
+ */
 export const MAX_OVERDUE_MS = (MAX_OVERDUE_REMINDERS + 1) * DAY_MS;
 
 export type ReminderSlot = "half" | "three-quarters" | "hours-before" | "due" | `overdue-${number}`;

@@ -80,7 +80,9 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
     const rows = await findDueReminders(db.prisma, now, SWEEP_BATCH);
     candidates += rows.length;
     if (rows.length === 0) break;
-    const steps = rows.flatMap((row) => (row.nextReminderAt ? [stepOf({ ...row, nextReminderAt: row.nextReminderAt }, now)] : []));
+    const steps = rows.flatMap((row) =>
+      row.nextReminderAt ? [stepOf({ ...row, nextReminderAt: row.nextReminderAt }, now)] : [],
+    );
     const sent = await db.prisma.$transaction(
       async (tx) => {
         const passed: string[] = [];
