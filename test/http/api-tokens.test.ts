@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sha256 } from "../../src/lib/ids.js";
-import { apiTokensRoutes } from "../../src/modules/api-tokens/api-tokens.routes.js";
-import { routeTable } from "../../src/web/access.js";
-import { notFound } from "../../src/web/errors.js";
 import { agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 
 const TOKEN = /bd_[A-Za-z0-9_-]{43}/g;

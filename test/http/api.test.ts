@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import express from "express";
 import supertest from "supertest";
-import { apiRouter } from "../../src/api/api.routes.js";
 import { apiErrorHandler, ensureRequestId } from "../../src/api/api-errors.js";
 import type { User } from "../../src/generated/sqlite/client.js";
 import { createApiToken, revokeApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
