@@ -10,6 +10,7 @@ import { createMailer } from "../mail/create-mailer.js";
 import { createUserSchema } from "../modules/users/users.schemas.js";
 import { createUser } from "../modules/users/users.service.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
+import { importUsage, runImportCommand } from "./import-command.js";
 import { readPassword } from "./read-password.js";
 import { tokensCreate, tokensUsage } from "./tokens-command.js";
 
@@ -21,6 +22,7 @@ ${tokensUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
 ${deadlinesUsage}
+${importUsage}
 
 Settings come from the environment (DATABASE_URL, ...): see .env.example.`;
 
@@ -69,6 +71,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "users" && command === "create") return await usersCreate(rest);
     if (group === "db" && command === "migrate") return await dbMigrate();
     if (group === "tokens" && command === "create") return await tokensCreate(rest);
+    if (group === "import") return await runImportCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
     say(

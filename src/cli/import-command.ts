@@ -1,0 +1,105 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/config.js";
+import { openDatabase } from "../db/client.js";
+import { migrateDatabase } from "../db/migrate.js";
+import { systemClock } from "../lib/clock.js";
+import { AppError } from "../lib/errors.js";
+import { findIncidentByReference } from "../modules/incidents/incidents.repository.js";
+import { describeEncoding } from "../modules/people/encoding.js";
+import { type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/import.service.js";
+
+export const importUsage = `  breachdesk import --incident REF FILE [--map column=field ...] [--json]
+      Imports the affected people in a CSV file into the incident REF (e.g. BD-2026-0001).
+      Columns are mapped from their header names; --map "E-Mail Adresse=email" sets one.
+      Fields: externalId name givenName familyName email phone postalAddress country region
+      language isAtRisk attribute ignore. Progress goes to standard error; --json prints one
+      JSON object with the final counts on standard output. Rejected rows are written to
+      FILE.errors.csv with the reason. Exit status 0 when the import ran (even with rejected
+      rows), 1 when it stopped part-way, 2 when it could not run.`;
+
+/** Parses repeated --map column=field options; throws a validation error on a malformed one. */
+export function parseMapOptions(values: string[]): Record<string, string> {
+  const mapping: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.lastIndexOf("=");
+    if (eq <= 0 || eq === value.length - 1) {
+      throw new AppError("validation", `--map "${value}" must have the form column=field.`);
+    }
+    mapping[value.slice(0, eq).trim()] = value.slice(eq + 1).trim();
+  }
+  return mapping;
+}
+
+/** The one JSON object --json prints: the final counts. */
+export function summaryJson(summary: ImportSummary): string {
+  const { read, accepted, created, updated, duplicates, rejected, reasons } = summary;
+  return JSON.stringify({ read, accepted, created, updated, duplicates, rejected, reasons });
+}
+
+function progressLine(p: ImportProgress): string {
+  const rate = p.elapsedMs > 0 ? Math.round((p.rowsRead * 1000) / p.elapsedMs) : 0;
+  return `  ${p.rowsRead.toLocaleString("en")} rows read, ${p.accepted.toLocaleString("en")} accepted, ${p.rejected.toLocaleString("en")} rejected (${rate.toLocaleString("en")} rows/s)`;
+}
+
+/** Where the command writes: the process's streams, or a test's collectors. */
+export interface CommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/**
+ * `breachdesk import`: imports a CSV of people into an incident, progress on standard error and
+ * (with --json) the counts as one JSON object on standard output. Returns the exit status;
+ * throws AppError (status 2 in runCli) when the import cannot run at all.
+ */
+export async function runImportCommand(args: string[], io: CommandIo = process): Promise<number> {
+  const { stdout, stderr } = io;
+  const { values, positionals } = parseArgs({
+    args,
+    options: { incident: { type: "string" }, map: { type: "string", multiple: true }, json: { type: "boolean" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!values.incident || positionals.length !== 1) {
+    stderr.write(`${!values.incident ? "Missing --incident." : "Give exactly one FILE."}\n\nUsage:\n${importUsage}\n`);
+    return 2;
+  }
+  const mapping = parseMapOptions(values.map ?? []);
+  const config = loadConfig();
+  await migrateDatabase(config.DATABASE_URL);
+  const db = await openDatabase(config.DATABASE_URL);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once("SIGINT", onSignal);
+  try {
+    const incident = await findIncidentByReference(db.prisma, values.incident);
+    if (!incident) throw new AppError("not_found", `No incident has the reference ${values.incident}.`);
+    const isTty = stderr.isTTY === true;
+    const summary = await importPeopleFile(
+      { db, clock: systemClock },
+      {
+        incidentId: incident.id,
+        filePath: positionals[0]!,
+        mapping,
+        signal: abort.signal,
+        onProgress: (p) => stderr.write(isTty ? `\r${progressLine(p)}` : `${progressLine(p)}\n`),
+      },
+    );
+    if (isTty) stderr.write("\n");
+    const reasons = Object.entries(summary.reasons).map(([reason, n]) => `${reason} ${n}`);
+    stderr.write(
+      [
+        `Imported ${positionals[0]} into ${incident.reference} (${describeEncoding(summary.encoding)}): ${summary.status}.`,
+        `  read ${summary.read}, accepted ${summary.accepted} (created ${summary.created}, updated ${summary.updated}, duplicates merged ${summary.duplicates}), rejected ${summary.rejected}`,
+        ...(reasons.length ? [`  reasons: ${reasons.join(", ")}`] : []),
+        ...(summary.errorReportPath ? [`  rejected rows and their reasons: ${summary.errorReportPath}`] : []),
+        ...(summary.message ? [`  ${summary.message} Rows up to line ${summary.stoppedAtLine} are in.`] : []),
+      ].join("\n") + "\n",
+    );
+    if (values.json) stdout.write(`${summaryJson(summary)}\n`);
+    return summary.status === "completed" ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    await db.close();
+  }
+}

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type CommandIo, parseMapOptions, runImportCommand } from "../../src/cli/import-command.js";
+import { AppError } from "../../src/lib/errors.js";
+import { projectRoot } from "../../src/lib/paths.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
+
+/** Runs the command function with its standard output and error collected. */
+async function capture(run: (io: CommandIo) => Promise<number>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await run({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
+  return { status, stdout: out.join(""), stderr: err.join("") };
+}
+
+describe("breachdesk import", () => {
+  let db: TestDatabase;
+  let dir: string;
+  let previousUrl: string | undefined;
+  before(async () => {
+    db = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), "breachdesk-cli-import-"));
+    previousUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url;
+    await db.prisma.incident.create({
+      data: { id: "inc-cli", reference: "BD-2026-0042", year: 2026, number: 42, title: "CLI", severity: "low", timeZone: "UTC" },
+    });
+  });
+  after(async () => {
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("imports a file and prints one JSON object with the counts on standard output", async () => {
+    const file = join(dir, "semicolons.csv");
+    copyFileSync(join(projectRoot, "test/fixtures/people/semicolons.csv"), file);
+    const run = await capture((io) => runImportCommand(["--incident", "bd-2026-0042", file, "--json"], io));
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      read: 5,
+      accepted: 2,
+      created: 2,
+      updated: 0,
+      duplicates: 0,
+      rejected: 3,
+      reasons: { invalid_email: 1, unknown_country: 1, missing_contact: 1 },
+    });
+    assert.match(run.stderr, /5 rows read, 2 accepted, 3 rejected/);
+    assert.match(run.stderr, /rejected rows and their reasons: .*semicolons\.errors\.csv/);
+  });
+
+  it("applies --map and refuses what cannot run", async () => {
+    const file = join(dir, "formulas.csv");
+    copyFileSync(join(projectRoot, "test/fixtures/people/formulas.csv"), file);
+    const mapped = await capture((io) => runImportCommand(["--incident", "BD-2026-0042", "--map", "comment=ignore", file], io));
+    assert.equal(mapped.status, 0, mapped.stderr);
+    assert.equal(mapped.stdout, "");
+    assert.deepEqual(parseMapOptions(["E-Mail Adresse=email"]), { "E-Mail Adresse": "email" });
+    assert.throws(() => parseMapOptions(["nofield"]), AppError);
+    await assert.rejects(runImportCommand(["--incident", "BD-2026-9999", file]), /No incident has the reference BD-2026-9999/);
+    await assert.rejects(runImportCommand(["--incident", "BD-2026-0042", join(dir, "missing.csv")]), /Cannot read/);
+    const usage = await capture((io) => runImportCommand([file], io));
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /Missing --incident/);
+  });
+
+  it("runs as `node bin/breachdesk.js import`", () => {
+    const file = join(dir, "bom.csv");
+    copyFileSync(join(projectRoot, "test/fixtures/people/bom-crlf.csv"), file);
+    const run = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/breachdesk.js"), "import", "--incident", "BD-2026-0042", file, "--json"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
+        timeout: 60_000,
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).created, 3);
+    const bad = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/breachdesk.js"), "import", "--incident", "BD-2026-9999", file],
+      {
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
+      },
+    );
+    assert.equal(bad.status, 2);
+  });
+});
