@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { PersonUpsertRow } from "../../db/dialect.js";
 import { AppError } from "../../lib/errors.js";
 import type { CsvRecord } from "./csv-stream.js";
 
@@ -53,23 +54,14 @@ export const reasonMessages: Record<RejectReason, string> = {
   missing_contact: "The row has neither an email address nor a postal address.",
 };
 
-/** A valid row, normalised, ready to be written. */
-export interface PersonRow {
-  uniqueKey: string;
-  externalId: string | null;
-  givenName: string;
-  familyName: string;
-  email: string | null;
-  emailNormalized: string | null;
-  phone: string | null;
-  postalAddress: string | null;
-  country: string | null;
-  region: string | null;
-  language: string | null;
-  isAtRisk: boolean | null;
+/**
+ * A valid row, normalised, ready to be written: the columns the dialect's upsert writes, less
+ * those the import adds (ids, the import), with the unmapped columns as an object.
+ */
+export type PersonRow = Omit<PersonUpsertRow, "id" | "incidentId" | "importId" | "attributes"> & {
   /** Unmapped columns with a value, header -> value. */
   attributes: Record<string, string>;
-}
+};
 
 export type RowVerdict =
   | { ok: true; line: number; person: PersonRow }
