@@ -18,6 +18,8 @@ import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
+import { peopleRoutes } from "./modules/people/people.routes.js";
+import { peopleUploadBody, uploadDirectory } from "./modules/people/people-upload.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
@@ -110,6 +112,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   });
   // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
   app.use(timelineUploadBody());
+  app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL) }));
   app.use(csrfProtection);
 
   app.use(homeRoutes(deps));
@@ -123,6 +126,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(systemsRoutes(deps));
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));
+  app.use(peopleRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
   app.use(accountRoutes(deps));

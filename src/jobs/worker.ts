@@ -3,6 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
+import { peopleJobHandlers } from "../modules/people/people-jobs.js";
 import { createReminderJobHandlers, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
 import { JobDispatcher, type JobHandlers } from "./dispatcher.js";
 import { createHousekeepingHandlers, housekeepingJobs } from "./housekeeping.js";
@@ -43,6 +44,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger.child({ component: "worker" });
   const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), {
     ...createReminderJobHandlers({ config, mailer: options.mailer }),
+    ...peopleJobHandlers({ db, clock }),
     ...options.extraHandlers,
   });
   const workerId = newWorkerHolder();

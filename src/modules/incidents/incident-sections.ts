@@ -2,6 +2,7 @@ import { actionsSection } from "../actions/actions.section.js";
 import { assessmentSection } from "../assessments/assessments.section.js";
 import { dataSection } from "../data-categories/incident-data.section.js";
 import { deadlinesSection } from "../obligations/deadlines.section.js";
+import { peopleSection } from "../people/people.section.js";
 import { systemsSection } from "../systems/systems.section.js";
 import { timelineSection } from "../timeline/timeline.section.js";
 import type { IncidentSection } from "./incident-section.js";
@@ -13,5 +14,6 @@ export const incidentSections: IncidentSection[] = [
   systemsSection,
   dataSection,
   actionsSection,
+  peopleSection,
   assessmentSection,
 ];

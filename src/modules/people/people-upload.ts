@@ -1,0 +1,135 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, unlink } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import busboy from "busboy";
+import { type NextFunction, type Request, type Response, Router } from "express";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { currentUser, isAllowed } from "../../web/access.js";
+import type { Role } from "../users/users.schemas.js";
+
+/** The path of the people upload form's POST. */
+export const PEOPLE_UPLOAD_PATH = "/incidents/:ref/people/import";
+
+/** Default size limit of an uploaded people file: 2 GiB. */
+export const MAX_PEOPLE_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/** A file streamed to disk by the upload reader. */
+export interface StoredUpload {
+  fileName: string;
+  /** Absolute path of the file on disk; removed again when the upload was too large. */
+  path: string;
+  bytes: number;
+  isTooLarge: boolean;
+}
+
+const uploads = new WeakMap<Request, StoredUpload>();
+
+/** The file the upload reader stored for this request, if any. */
+export function storedUploadOf(req: Request): StoredUpload | undefined {
+  return uploads.get(req);
+}
+
+/** Where uploads are kept: `uploads/` next to the SQLite file, or `./data/uploads`. */
+export function uploadDirectory(databaseUrl: string): string {
+  if (databaseUrl.startsWith("file:")) {
+    const path = databaseUrl.slice("file:".length).split("?")[0] ?? "";
+    return join(dirname(resolve(path)), "uploads");
+  }
+  return resolve("data", "uploads");
+}
+
+export interface PeopleUploadOptions {
+  directory: string;
+  maxBytes?: number;
+}
+
+/**
+ * Reads the multipart body of the people CSV upload: its text fields into req.body (so the
+ * CSRF check finds _csrf there) and its one file, streamed to a new file in the upload
+ * directory and never held in memory, up to maxBytes (a larger file is deleted and flagged).
+ * It must run before the CSRF check. Only managers' uploads are read.
+ */
+export function peopleUploadBody(options: PeopleUploadOptions): Router {
+  const maxBytes = options.maxBytes ?? MAX_PEOPLE_UPLOAD_BYTES;
+  const router = Router();
+  router.post(PEOPLE_UPLOAD_PATH, (req: Request, res: Response, next: NextFunction) => {
+    const user = currentUser(res);
+    // Only managers may upload: anyone else's body goes on unread and is refused before it is stored.
+    if (!req.is("multipart/form-data") || !user || !isAllowed(user.role as Role, "manager")) return next();
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 10_000, parts: 21 },
+      });
+    } catch {
+      return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+    }
+    const fields: Record<string, string> = {};
+    let file: StoredUpload | undefined;
+    let written: Promise<void> = Promise.resolve();
+    let isDone = false;
+    const finish = async (error?: unknown) => {
+      if (isDone) return;
+      isDone = true;
+      try {
+        await written;
+      } catch (writeError) {
+        error ??= writeError;
+      }
+      if (file?.isTooLarge) await unlink(file.path).catch(() => {});
+      if (error) {
+        if (file) await unlink(file.path).catch(() => {});
+        req.unpipe(parser);
+        req.resume();
+        return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+      }
+      req.body = fields;
+      if (file) uploads.set(req, file);
+      next();
+    };
+    parser.on("field", (name, value) => {
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || file) {
+        stream.resume();
+        return;
+      }
+      const current: StoredUpload = {
+        fileName: info.filename ?? "",
+        path: join(options.directory, `${newId()}.csv`),
+        bytes: 0,
+        isTooLarge: false,
+      };
+      file = current;
+      // Listened to at once: busboy reports the limit even while the stream waits for the directory.
+      stream.on("limit", () => {
+        current.isTooLarge = true;
+      });
+      stream.pause();
+      written = (async () => {
+        await mkdir(options.directory, { recursive: true });
+        await new Promise<void>((done, fail) => {
+          const out = createWriteStream(current.path, { flags: "wx" });
+          stream.on("data", (chunk: Buffer) => {
+            current.bytes += chunk.length;
+          });
+          out.on("error", fail);
+          out.on("finish", () => {
+            if ((stream as { truncated?: boolean }).truncated) current.isTooLarge = true;
+            done();
+          });
+          stream.on("error", fail);
+          stream.pipe(out);
+        });
+      })();
+      written.catch(() => stream.resume());
+    });
+    parser.on("close", () => void finish());
+    parser.on("error", (error) => void finish(error));
+    req.pipe(parser);
+  });
+  return router;
+}

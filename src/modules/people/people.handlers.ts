@@ -1,0 +1,277 @@
+import { createReadStream } from "node:fs";
+import { stat, unlink } from "node:fs/promises";
+import type { Request, Response } from "express";
+import type { Deps } from "../../deps.js";
+import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
+import { enqueueJob } from "../../jobs/job.repository.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { actorOf, isAllowed } from "../../web/access.js";
+import { flash } from "../../web/flash.js";
+import { loadIncident } from "../incidents/incidents.service.js";
+import type { Role } from "../users/users.schemas.js";
+import { type CsvRecord, readCsvFile } from "./csv-stream.js";
+import { describeEncoding } from "./encoding.js";
+import { prepareImportFile } from "./import.service.js";
+import { findActiveImport, findEngineRun, findImportOfIncident, rememberedMapping } from "./people.repository.js";
+import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "./people-jobs.js";
+import { storedUploadOf } from "./people-upload.js";
+import { lockIncidentForImport } from "./person-import.repository.js";
+import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
+
+const IMPORT_VIEW = "people/import";
+const REFUSED_VIEW = "people/refused";
+const PREVIEW_ROWS = 10;
+
+const fieldLabels: Record<string, string> = {
+  externalId: "External id",
+  name: "Full name",
+  givenName: "Given name",
+  familyName: "Family name",
+  email: "Email",
+  phone: "Phone",
+  postalAddress: "Postal address",
+  country: "Country",
+  region: "State or region",
+  language: "Preferred language",
+  isAtRisk: "At risk",
+  attribute: "Keep as attribute",
+  ignore: "Ignore",
+};
+
+const delimiterLabels: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+
+/** The first rows of a file (the header row first), for the mapping page. */
+async function previewRows(path: string, encoding: Parameters<typeof readCsvFile>[1]["encoding"]): Promise<CsvRecord[]> {
+  const rows: CsvRecord[] = [];
+  for await (const records of readCsvFile(path, { encoding })) {
+    for (const record of records) {
+      rows.push(record);
+      if (rows.length > PREVIEW_ROWS) return rows;
+    }
+  }
+  return rows;
+}
+
+function reasonsOf(row: PersonImport): { reason: string; message: string; count: number }[] {
+  let parsed: Record<string, number> = {};
+  try {
+    parsed = JSON.parse(row.reasons) as Record<string, number>;
+  } catch {
+    parsed = {};
+  }
+  return Object.entries(parsed)
+    .map(([reason, count]) => ({ reason, message: reasonMessages[reason as RejectReason] ?? reason, count }))
+    .sort((a, b) => b.count - a.count);
+}
+
+/** The handlers of the people import routes. */
+export function createPeopleHandlers(deps: Deps) {
+  const { prisma } = deps.db;
+
+  const loadUpload = async (req: Request) => {
+    const incident = await loadIncident(prisma, String(req.params.ref));
+    const upload = await findImportOfIncident(prisma, incident.id, String(req.params.importId));
+    if (!upload) throw new AppError("not_found", "No such import of this incident.");
+    return { incident, upload };
+  };
+
+  const importPath = (incident: Incident, upload: PersonImport) =>
+    `/incidents/${encodeURIComponent(incident.reference)}/people/imports/${upload.id}`;
+
+  const renderImport = async (
+    req: Request,
+    res: Response,
+    incident: Incident,
+    upload: PersonImport,
+    error?: string,
+  ): Promise<void> => {
+    const canEdit = isAllowed(res.locals.currentUser?.role as Role | undefined, "manager");
+    const base = {
+      title: `People import ${upload.fileName} · ${incident.reference}`,
+      incident,
+      upload,
+      canEdit,
+      path: importPath(incident, upload),
+      error: error ?? "",
+      encodingLabel: upload.encoding ? describeEncoding(upload.encoding as Parameters<typeof describeEncoding>[0]) : "",
+      delimiterLabel: delimiterLabels[upload.delimiter] ?? upload.delimiter,
+    };
+    if (upload.status === "uploaded") {
+      let preview: CsvRecord[] = [];
+      let fileError = "";
+      try {
+        preview = await previewRows(upload.filePath, upload.encoding as Parameters<typeof describeEncoding>[0]);
+      } catch (readError) {
+        fileError = `The file cannot be read any more: ${(readError as Error).message}`;
+      }
+      const headers = preview[0]?.fields ?? [];
+      const remembered = await rememberedMapping(prisma, incident.id, upload.id);
+      const columns = headers.map((header, index) => {
+        const chosen = typeof req.body?.[`map_${index}`] === "string" ? String(req.body[`map_${index}`]) : undefined;
+        const fallback =
+          remembered[header] && (personFields as readonly string[]).includes(remembered[header])
+            ? remembered[header]
+            : guessField(header);
+        return { index, header, field: chosen ?? fallback };
+      });
+      res.render(IMPORT_VIEW, {
+        ...base,
+        phase: "mapping",
+        error: base.error || fileError,
+        columns,
+        rows: preview.slice(1),
+        fields: personFields,
+        fieldLabels,
+      });
+      return;
+    }
+    // Queued: the engine's live run carries the counts while it works.
+    let counts: PersonImport = upload;
+    let status = upload.status;
+    if (upload.status === "queued" || upload.status === "cancelled") {
+      const run = await findEngineRun(prisma, incident.id, upload.id, upload.filePath);
+      if (run && run.status === "running") {
+        counts = run;
+        status = upload.status === "cancelled" ? "cancelling" : "running";
+      }
+    }
+    const isActive = status === "queued" || status === "running" || status === "cancelling";
+    const fileBytes = Number(upload.fileBytes);
+    res.render(IMPORT_VIEW, {
+      ...base,
+      phase: "progress",
+      status,
+      isActive,
+      counts,
+      fileBytes,
+      reasons: isActive ? [] : reasonsOf(counts),
+      hasErrorReport: !isActive && Boolean(upload.errorReportPath),
+    });
+  };
+
+  return {
+    async upload(req: Request, res: Response) {
+      const ref = String(req.params.ref);
+      const incident = await loadIncident(prisma, ref);
+      const file = storedUploadOf(req);
+      const refuse = async (status: number, message: string) => {
+        if (file) await unlink(file.path).catch(() => {});
+        res.status(status).render(REFUSED_VIEW, { title: `People import · ${incident.reference}`, incident, message });
+      };
+      if (!file || !file.fileName) return refuse(400, "Choose a CSV file to upload.");
+      if (file.isTooLarge) {
+        return refuse(413, "The file is too large: the limit is 2 GiB. Split it into smaller files and import each one.");
+      }
+      let prepared: Awaited<ReturnType<typeof prepareImportFile>>;
+      try {
+        prepared = await prepareImportFile(file.path);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return refuse(400, error.message.replace(file.path, file.fileName));
+      }
+      const now = deps.clock.now();
+      const actor = actorOf(req, res);
+      const created = await prisma.personImport.create({
+        data: {
+          id: newId(),
+          incidentId: incident.id,
+          fileName: file.fileName.slice(0, 255),
+          filePath: prepared.path,
+          fileBytes: BigInt(prepared.bytes),
+          encoding: prepared.encoding,
+          delimiter: prepared.delimiter,
+          status: "uploaded",
+          createdById: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      res.redirect(303, importPath(incident, created));
+    },
+
+    async show(req: Request, res: Response) {
+      const { incident, upload } = await loadUpload(req);
+      await renderImport(req, res, incident, upload);
+    },
+
+    async start(req: Request, res: Response) {
+      const { incident, upload } = await loadUpload(req);
+      if (upload.status !== "uploaded") return res.redirect(303, importPath(incident, upload));
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const file = await prepareImportFile(upload.filePath).catch(() => null);
+      if (!file) return renderImport(req, res.status(400), incident, upload, "The uploaded file cannot be read any more.");
+      const mapping: Record<string, string> = {};
+      file.columns.headers.forEach((header, index) => {
+        const value = body[`map_${index}`];
+        mapping[header] =
+          typeof value === "string" && (personFields as readonly string[]).includes(value)
+            ? value
+            : (file.columns.fields[index] ?? "ignore");
+      });
+      const now = deps.clock.now();
+      try {
+        await prisma.$transaction(async (tx) => {
+          await lockIncidentForImport(tx, incident.id);
+          const active = await findActiveImport(tx, incident.id, upload.id, now);
+          if (active) {
+            throw new AppError(
+              "conflict",
+              `Another import of this incident (${active.fileName}) is queued or running; start this one when it ends.`,
+            );
+          }
+          const { count } = await tx.personImport.updateMany({
+            where: { id: upload.id, status: "uploaded" },
+            data: { status: "queued", mapping: JSON.stringify(mapping), updatedAt: now },
+          });
+          if (count !== 1) return;
+          await enqueueJob(deps.db, tx, {
+            kind: PEOPLE_IMPORT_JOB,
+            key: peopleImportJobKey(upload.id),
+            payload: { importId: upload.id },
+            runAt: now,
+            maxAttempts: 1,
+            now,
+          });
+        });
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== "conflict") throw error;
+        return renderImport(req, res.status(409), incident, upload, error.message);
+      }
+      flash(req, "success", `The import of ${upload.fileName} is queued.`);
+      res.redirect(303, importPath(incident, upload));
+    },
+
+    async cancel(req: Request, res: Response) {
+      const { incident, upload } = await loadUpload(req);
+      const now = deps.clock.now();
+      const { count } = await prisma.personImport.updateMany({
+        where: { id: upload.id, status: { in: ["uploaded", "queued"] } },
+        data: {
+          status: "cancelled",
+          message: "Cancelled.",
+          updatedAt: now,
+          ...(upload.status === "uploaded" ? { finishedAt: now } : {}),
+        },
+      });
+      flash(
+        req,
+        count ? "success" : "error",
+        count ? `The import of ${upload.fileName} is cancelled.` : "The import has already ended.",
+      );
+      res.redirect(303, importPath(incident, upload));
+    },
+
+    async errors(req: Request, res: Response) {
+      const { upload } = await loadUpload(req);
+      const path = upload.errorReportPath;
+      const info = path ? await stat(path).catch(() => null) : null;
+      if (!path || !info) throw new AppError("not_found", "This import has no error report: no row was rejected.");
+      const name = `${upload.fileName.replace(/\.(csv|txt|tsv)$/i, "").replace(/[^\w.-]+/g, "_") || "import"}-errors.csv`;
+      res.attachment(name);
+      res.type("text/csv; charset=utf-8");
+      res.setHeader("content-length", String(info.size));
+      createReadStream(path).pipe(res);
+    },
+  };
+}

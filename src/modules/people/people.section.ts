@@ -1,0 +1,30 @@
+import { isAllowed } from "../../web/access.js";
+import type { IncidentSection } from "../incidents/incident-section.js";
+import type { Role } from "../users/users.schemas.js";
+import { countPeople, listRecentImports } from "./people.repository.js";
+
+/**
+ * "People": how many affected people the incident has (with and without email, at risk, the
+ * top ten countries and regions), its recent imports with their status, and for managers the
+ * upload form. The partial reads everything from one local, peopleSection.
+ */
+export const peopleSection: IncidentSection = {
+  id: "people",
+  title: "People",
+  view: "incidents/sections/people",
+  async load(deps, incident, viewer) {
+    const [counts, imports] = await Promise.all([
+      countPeople(deps.db.prisma, incident.id),
+      listRecentImports(deps.db.prisma, incident.id),
+    ]);
+    return {
+      peopleSection: {
+        incident,
+        counts,
+        imports,
+        canEdit: isAllowed(viewer.role as Role, "manager"),
+        viewerZone: viewer.timeZone,
+      },
+    };
+  },
+};
