@@ -1,11 +1,12 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import busboy from "busboy";
+import type { Readable } from "node:stream";
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { currentUser, isAllowed } from "../../web/access.js";
+import { readMultipartForm } from "../../web/multipart.js";
 import type { Role } from "../users/users.schemas.js";
 
 /** The path of the people upload form's POST. */
@@ -53,83 +54,48 @@ export interface PeopleUploadOptions {
 export function peopleUploadBody(options: PeopleUploadOptions): Router {
   const maxBytes = options.maxBytes ?? MAX_PEOPLE_UPLOAD_BYTES;
   const router = Router();
-  router.post(PEOPLE_UPLOAD_PATH, (req: Request, res: Response, next: NextFunction) => {
+  router.post(PEOPLE_UPLOAD_PATH, async (req: Request, res: Response, next: NextFunction) => {
     const user = currentUser(res);
     // Only managers may upload: anyone else's body goes on unread and is refused before it is stored.
     if (!req.is("multipart/form-data") || !user || !isAllowed(user.role as Role, "manager")) return next();
-    let parser: busboy.Busboy;
+    let stored: StoredUpload | undefined;
     try {
-      parser = busboy({
-        headers: req.headers,
-        limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 10_000, parts: 21 },
+      const form = await readMultipartForm(req, maxBytes, (stream, fileName) => {
+        stored = { fileName, path: join(options.directory, `${newId()}.csv`), bytes: 0, isTooLarge: false };
+        return streamToDisk(stream, stored, options.directory);
       });
-    } catch {
-      return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
-    }
-    const fields: Record<string, string> = {};
-    let file: StoredUpload | undefined;
-    let written: Promise<void> = Promise.resolve();
-    let isDone = false;
-    const finish = async (error?: unknown) => {
-      if (isDone) return;
-      isDone = true;
-      try {
-        await written;
-      } catch (writeError) {
-        error ??= writeError;
-      }
-      if (file?.isTooLarge) await unlink(file.path).catch(() => {});
-      if (error) {
-        if (file) await unlink(file.path).catch(() => {});
-        req.unpipe(parser);
-        req.resume();
-        return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
-      }
-      req.body = fields;
-      if (file) uploads.set(req, file);
+      if (stored?.isTooLarge) await unlink(stored.path).catch(() => {});
+      req.body = form.fields;
+      if (form.file) uploads.set(req, form.file);
       next();
-    };
-    parser.on("field", (name, value) => {
-      if (!(name in fields)) fields[name] = value;
-    });
-    parser.on("file", (name, stream, info) => {
-      if (name !== "file" || file) {
-        stream.resume();
-        return;
-      }
-      const current: StoredUpload = {
-        fileName: info.filename ?? "",
-        path: join(options.directory, `${newId()}.csv`),
-        bytes: 0,
-        isTooLarge: false,
-      };
-      file = current;
-      // Listened to at once: busboy reports the limit even while the stream waits for the directory.
-      stream.on("limit", () => {
-        current.isTooLarge = true;
-      });
-      stream.pause();
-      written = (async () => {
-        await mkdir(options.directory, { recursive: true });
-        await new Promise<void>((done, fail) => {
-          const out = createWriteStream(current.path, { flags: "wx" });
-          stream.on("data", (chunk: Buffer) => {
-            current.bytes += chunk.length;
-          });
-          out.on("error", fail);
-          out.on("finish", () => {
-            if ((stream as { truncated?: boolean }).truncated) current.isTooLarge = true;
-            done();
-          });
-          stream.on("error", fail);
-          stream.pipe(out);
-        });
-      })();
-      written.catch(() => stream.resume());
-    });
-    parser.on("close", () => void finish());
-    parser.on("error", (error) => void finish(error));
-    req.pipe(parser);
+    } catch {
+      if (stored) await unlink(stored.path).catch(() => {});
+      next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+    }
   });
   return router;
+}
+
+/** Writes the file part to its new file, counting bytes and noting when busboy cut it at the limit. */
+async function streamToDisk(stream: Readable, file: StoredUpload, directory: string): Promise<StoredUpload> {
+  // Listened to at once: busboy reports the limit even while the stream waits for the directory.
+  stream.on("limit", () => {
+    file.isTooLarge = true;
+  });
+  stream.pause();
+  await mkdir(directory, { recursive: true });
+  await new Promise<void>((done, fail) => {
+    const out = createWriteStream(file.path, { flags: "wx" });
+    stream.on("data", (chunk: Buffer) => {
+      file.bytes += chunk.length;
+    });
+    out.on("error", fail);
+    out.on("finish", () => {
+      if ((stream as { truncated?: boolean }).truncated) file.isTooLarge = true;
+      done();
+    });
+    stream.on("error", fail);
+    stream.pipe(out);
+  });
+  return file;
 }

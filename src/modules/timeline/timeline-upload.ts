@@ -1,7 +1,8 @@
-import busboy from "busboy";
+import type { Readable } from "node:stream";
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { AppError } from "../../lib/errors.js";
 import { currentUser } from "../../web/access.js";
+import { readMultipartForm } from "../../web/multipart.js";
 import { MAX_IMPORT_BYTES, type UploadedFile } from "./timeline.service.js";
 
 /** The path of the upload form's POST. */
@@ -22,50 +23,33 @@ export function uploadedFileOf(req: Request): UploadedFile | undefined {
  */
 export function timelineUploadBody(): Router {
   const router = Router();
-  router.post(TIMELINE_UPLOAD_PATH, (req: Request, res: Response, next: NextFunction) => {
+  router.post(TIMELINE_UPLOAD_PATH, async (req: Request, res: Response, next: NextFunction) => {
     if (!req.is("multipart/form-data") || !currentUser(res)) return next();
-    let parser: busboy.Busboy;
     try {
-      parser = busboy({
-        headers: req.headers,
-        limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20, fieldSize: 10_000, parts: 21 },
-      });
-    } catch {
-      return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
-    }
-    const fields: Record<string, string> = {};
-    let file: UploadedFile | undefined;
-    let isDone = false;
-    const finish = (error?: unknown) => {
-      if (isDone) return;
-      isDone = true;
-      if (error) return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
-      req.body = fields;
-      if (file) uploads.set(req, file);
+      const form = await readMultipartForm(req, MAX_IMPORT_BYTES, receiveInMemory);
+      req.body = form.fields;
+      if (form.file) uploads.set(req, form.file);
       next();
-    };
-    parser.on("field", (name, value) => {
-      if (!(name in fields)) fields[name] = value;
-    });
-    parser.on("file", (name, stream, info) => {
-      if (name !== "file" || file) {
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      const current: UploadedFile = { fileName: info.filename ?? "", bytes: Buffer.alloc(0), isTooLarge: false };
-      file = current;
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => {
-        current.isTooLarge = true;
-      });
-      stream.on("end", () => {
-        current.bytes = Buffer.concat(chunks);
-      });
-    });
-    parser.on("close", () => finish());
-    parser.on("error", (error) => finish(error));
-    req.pipe(parser);
+    } catch {
+      next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+    }
   });
   return router;
+}
+
+/** Keeps the (small, limited) file in memory, noting when busboy cut it at the limit. */
+function receiveInMemory(stream: Readable, fileName: string): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const file: UploadedFile = { fileName, bytes: Buffer.alloc(0), isTooLarge: false };
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("limit", () => {
+      file.isTooLarge = true;
+    });
+    stream.on("end", () => {
+      file.bytes = Buffer.concat(chunks);
+      resolve(file);
+    });
+    stream.on("error", reject);
+  });
 }
