@@ -6,7 +6,7 @@ import { newId } from "../lib/ids.js";
 export type { Job };
 export type JobStatus = "queued" | "running" | "done" | "failed";
 
-const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_MAX_ATTEMPTS = 5;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60_000;
 /** Long enough for a stack-less message from any mail server or driver; bounded for the admin page. */

@@ -1,22 +1,20 @@
 import type { Database } from "../../db/client.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
+import { advanceReminders, type DueReminderRow, selectDueReminders } from "../../db/dialect.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../../jobs/job.repository.js";
+import { newId } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { effectiveClockEvents } from "../obligations/clock-events.js";
 import { dueReminderAt, isWithinReach, type ReminderSlot, reminderJobKey } from "./reminder-policy.js";
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.js";
-import {
-  advanceNextReminder,
-  CLOSED_INCIDENT_STATUSES,
-  type DueReminderRow,
-  findDueReminders,
-  findExistingJobKeys,
-} from "./reminders.repository.js";
+import { CLOSED_INCIDENT_STATUSES, findExistingJobKeys } from "./reminders.repository.js";
 
 export const REMINDERS_SEND = "reminders.send";
 /** Due rows read and handled per transaction; a sweep goes on while batches come back full. */
 export const SWEEP_BATCH = 500;
 /** At most this many batches per sweep: after long downtime the rest waits a minute, not a lock. */
 const MAX_BATCHES = 20;
+/** A reminder job is retried like any other job. */
+const REMINDER_MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
 export interface ReminderSendPayload {
   obligationId: string;
@@ -35,7 +33,7 @@ export interface SweepResult {
 }
 
 interface Step {
-  row: DueReminderRow & { nextReminderAt: Date };
+  row: DueReminderRow;
   /** The reminder to schedule now, or null (the incident is closed, the deadline out of reach). */
   send: { key: string; payload: ReminderSendPayload; passedKeys: string[] } | null;
   next: { nextReminderAt: Date | null; nextReminderSlot: string | null };
@@ -45,7 +43,7 @@ interface Step {
  * What to do with one due row: send the latest slot passed at `now` (normally the stored one;
  * after downtime a later one, the earlier being skipped), and store the first slot after now.
  */
-function stepOf(row: DueReminderRow & { nextReminderAt: Date }, now: Date): Step {
+function stepOf(row: DueReminderRow, now: Date): Step {
   const startAt = clockStartOf(row, effectiveClockEvents(row.incident, row.incident.clockEvents));
   if (!row.dueAt) return { row, send: null, next: { nextReminderAt: null, nextReminderSlot: null } };
   const window = { startAt, dueAt: row.dueAt };
@@ -77,32 +75,24 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
   let enqueued = 0;
   const passedOver: string[] = [];
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const rows = await findDueReminders(db.prisma, now, SWEEP_BATCH);
+    const rows = await selectDueReminders(db, now, SWEEP_BATCH);
     candidates += rows.length;
     if (rows.length === 0) break;
-    const steps = rows.flatMap((row) =>
-      row.nextReminderAt ? [stepOf({ ...row, nextReminderAt: row.nextReminderAt }, now)] : [],
+    const steps = rows.map((row) => stepOf(row, now));
+    const scheduled = new Set(
+      await advanceReminders(
+        db,
+        steps.map(({ row, send, next }) => ({
+          obligationId: row.id,
+          readNextReminderAt: row.nextReminderAt,
+          ...next,
+          job: send ? { id: newId(), key: send.key, payload: JSON.stringify(send.payload) } : null,
+        })),
+        { kind: REMINDERS_SEND, runAt: now, maxAttempts: REMINDER_MAX_ATTEMPTS, now },
+      ),
     );
-    const sent = await db.prisma.$transaction(
-      async (tx) => {
-        const passed: string[] = [];
-        let count = 0;
-        for (const { row, send, next } of steps) {
-          // Claim first: a sweep racing this one waits on the row, then finds it moved and skips it.
-          if (!(await advanceNextReminder(tx, { id: row.id, nextReminderAt: row.nextReminderAt }, next))) continue;
-          if (!send) continue;
-          // The key still guards a slot handled before (e.g. before dueAt was recomputed): a no-op then.
-          if (await enqueueJob(db, tx, { kind: REMINDERS_SEND, key: send.key, payload: send.payload, runAt: now, now })) {
-            count += 1;
-            passed.push(...send.passedKeys);
-          }
-        }
-        return { count, passed };
-      },
-      { timeout: 60_000 },
-    );
-    enqueued += sent.count;
-    passedOver.push(...sent.passed);
+    enqueued += scheduled.size;
+    for (const { send } of steps) if (send && scheduled.has(send.key)) passedOver.push(...send.passedKeys);
     if (rows.length < SWEEP_BATCH) break;
   }
   // Only after downtime (or a late-applied obligation) are earlier slots still unsent: they are

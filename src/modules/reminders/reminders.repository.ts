@@ -12,55 +12,6 @@ async function inChunks<T, R>(values: T[], fn: (chunk: T[]) => Promise<R[]>): Pr
   return out;
 }
 
-/**
- * Pending obligations whose stored next reminder is due at `now`, earliest first, at most
- * `limit`: the (status, next_reminder_at) index makes this read only the due rows. With each,
- * what the sweep needs to place the next slot: the copied terms (for the trigger code) and the
- * incident's status and clock events.
- */
-export function findDueReminders(db: DbOrTx, now: Date, limit: number) {
-  return db.obligation.findMany({
-    where: { status: "pending", nextReminderAt: { lte: now } },
-    select: {
-      id: true,
-      terms: true,
-      dueAt: true,
-      nextReminderAt: true,
-      nextReminderSlot: true,
-      incident: {
-        select: {
-          status: true,
-          awareAt: true,
-          detectedAt: true,
-          timeZone: true,
-          clockEvents: { select: { code: true, at: true, zone: true, note: true } },
-        },
-      },
-    },
-    orderBy: [{ nextReminderAt: "asc" }, { id: "asc" }],
-    take: limit,
-  });
-}
-
-export type DueReminderRow = Awaited<ReturnType<typeof findDueReminders>>[number];
-
-/**
- * Moves an obligation's next reminder on, only while it is still pending with the stored
- * instant the sweep read (a status-guarded claim: a concurrent sweep, or a change of dueAt or
- * status in between, makes this a no-op); true when this call moved it.
- */
-export async function advanceNextReminder(
-  db: DbOrTx,
-  claim: { id: string; nextReminderAt: Date },
-  next: { nextReminderAt: Date | null; nextReminderSlot: string | null },
-): Promise<boolean> {
-  const { count } = await db.obligation.updateMany({
-    where: { id: claim.id, status: "pending", nextReminderAt: claim.nextReminderAt },
-    data: next,
-  });
-  return count === 1;
-}
-
 /** Which of these job keys are scheduled already. */
 export async function findExistingJobKeys(db: DbOrTx, keys: string[]): Promise<Set<string>> {
   const rows = await inChunks(keys, (chunk) => db.job.findMany({ where: { key: { in: chunk } }, select: { key: true } }));
