@@ -240,4 +240,31 @@ describe("regulator deadlines on an incident", () => {
     assert.equal((await viewer.agent.get(`/incidents/${ref}/obligations/${gdpr.id}/status`)).status, 403);
     assert.equal((await verifyAuditChain(t.db)).break, null);
   });
+  it("suggests a state's rules from the imported people's addresses, with its residents' threshold", async () => {
+    const at = new Date("2016-03-30T00:00:00Z");
+    const person = (n: number, country: string, region: string) => ({
+      id: `p-${region}-${n}`,
+      incidentId: incident.id,
+      uniqueKey: `p${n}-${region}@example.org`,
+      email: `p${n}-${region}@example.org`,
+      country,
+      region,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await t.db.prisma.person.createMany({
+      data: [
+        ...Array.from({ length: 260 }, (_, n) => person(n, "US", "US-TX")),
+        ...Array.from({ length: 3 }, (_, n) => person(n, "US", "US-FL")),
+      ],
+    });
+    const html = await render(manager.user);
+    assert.match(html, /US-TX-regulator: 260 of the people imported live in US-TX\./);
+    assert.match(html, /260 of the people imported live in US-TX: the threshold is met\./);
+    assert.match(html, /id="suggest-US-TX-regulator" name="ruleIds" value="US-TX-regulator" checked/);
+    assert.match(html, /3 of the people imported live in US-FL: the threshold is not met by the people imported so far\./);
+    assert.doesNotMatch(html, /id="suggest-US-FL-regulator"[^>]*checked/);
+    await t.db.prisma.person.deleteMany({ where: { incidentId: incident.id } });
+    assert.doesNotMatch(await render(manager.user), /of the people imported live in US-TX/);
+  });
 });

@@ -9,8 +9,9 @@ import type { Role } from "../users/users.schemas.js";
 import { layoutClockAxis } from "./clock-axis.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { describeObligation, sortByUrgency } from "./deadlines-view.service.js";
-import { suggestFromPeopleAddresses, suggestObligations } from "./obligation-suggestions.js";
+import { suggestObligations } from "./obligation-suggestions.js";
 import {
+  countPeopleByPlace,
   latestDecisionRegimes,
   latestPeopleCount,
   listClockEvents,
@@ -29,11 +30,12 @@ export async function loadDeadlinesSection(deps: Deps, incident: Incident, viewe
   const db = deps.db.prisma;
   const now = deps.clock.now();
   const canEdit = isAllowed(viewer.role as Role, "manager");
-  const [recorded, obligations, regimes, peopleCount] = await Promise.all([
+  const [recorded, obligations, regimes, peopleCount, peoplePlaces] = await Promise.all([
     listClockEvents(db, incident.id),
     listObligationsOfIncident(db, incident.id),
     latestDecisionRegimes(db, incident.id),
     latestPeopleCount(db, incident.id),
+    canEdit ? countPeopleByPlace(db, incident.id) : [],
   ]);
   const events = effectiveClockEvents(incident, recorded).map((e) => ({
     ...e,
@@ -49,8 +51,9 @@ export async function loadDeadlinesSection(deps: Deps, incident: Incident, viewe
     decisionRegimes: regimes,
     peopleCount,
     appliedRuleIds: obligations.map((o) => o.ruleId),
+    peoplePlaces,
   };
-  const suggestions = canEdit ? [...suggestObligations(rulePack.rules, facts), ...suggestFromPeopleAddresses(incident.id)] : [];
+  const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
   const axis = layoutClockAxis({
     now,
     events: events.map((e) => ({ label: e.code, at: e.at, title: `${e.label} (${e.code}): ${e.inZone}` })),

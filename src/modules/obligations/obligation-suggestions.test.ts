@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rulePack } from "../deadlines/rule-pack.js";
-import { parseLocation, parseThreshold, suggestFromPeopleAddresses, suggestObligations } from "./obligation-suggestions.js";
+import { parseLocation, parseThreshold, type Suggestion, suggestObligations } from "./obligation-suggestions.js";
 
 const none = { location: "", decisionRegimes: [], peopleCount: null, appliedRuleIds: [] };
 const ids = (list: { rule: { id: string } }[]) => list.map((s) => s.rule.id);
@@ -62,8 +62,64 @@ describe("suggested obligations", () => {
     assert.equal(parseThreshold("likely to result in serious harm"), null);
   });
 
-  it("reads locations leniently and suggests nothing from people yet", () => {
+  it("reads locations leniently", () => {
     assert.deepEqual(parseLocation(" au, UK;us-ca "), ["AU", "GB", "US-CA"]);
-    assert.deepEqual(suggestFromPeopleAddresses("any"), []);
+  });
+});
+
+describe("suggested obligations from where the imported people live", () => {
+  const places = (...list: [string, number][]) => list.map(([code, count]) => ({ code, count }));
+  const find = (list: Suggestion[], id: string) => list.find((s) => s.rule.id === id);
+
+  it("brings in a state's rules for its residents, with the residents' threshold applied to them", () => {
+    const list = suggestObligations(rulePack.rules, {
+      ...none,
+      location: "AU",
+      peoplePlaces: places(["AU-NSW", 3000], ["US-CA", 600], ["US-TX", 120]),
+    });
+    const ca = find(list, "US-CA-regulator");
+    assert.deepEqual(ca?.reasons, ["US-CA-regulator: 600 of the people imported live in US-CA."]);
+    assert.ok(ca?.notes.includes("600 of the people imported live in US-CA: the threshold is met."));
+    assert.equal(ca?.isPreselected, true);
+    const tx = find(list, "US-TX-regulator");
+    assert.ok(
+      tx?.notes.includes("120 of the people imported live in US-TX: the threshold is not met by the people imported so far."),
+    );
+    assert.equal(tx?.isPreselected, false);
+    assert.equal(find(list, "US-TX-individuals")?.isPreselected, true);
+    // The organisation's own location and its residents both give a reason.
+    assert.deepEqual(find(list, "AU-NDB-assess")?.reasons, [
+      "AU-NDB-assess: the organisation is in AU.",
+      "AU-NDB-assess: 3,000 of the people imported live in AU-NSW (within AU).",
+    ]);
+    assert.equal(find(list, "US-FL-regulator"), undefined);
+  });
+
+  it("sums the places of a wide jurisdiction, and takes the largest one state for a per-State count", () => {
+    const list = suggestObligations(rulePack.rules, {
+      ...none,
+      decisionRegimes: ["US-HIPAA"],
+      peoplePlaces: places(["FR", 2], ["DE", 1], ["US-CA", 400], ["US-NY", 300]),
+    });
+    assert.ok(find(list, "EU-GDPR-34")?.reasons.includes("EU-GDPR-34: 3 of the people imported live in FR, DE (within EU)."));
+    const media = find(list, "US-HHS-media");
+    assert.ok(
+      media?.notes.includes("400 of the people imported live in US-CA: the threshold is not met by the people imported so far."),
+    );
+    assert.equal(media?.isPreselected, false);
+    // ">= 500 individuals (in total, all states)" is a head count: the imported people with no assessment.
+    const secretary = find(list, "US-HHS-secretary-500plus");
+    assert.ok(
+      secretary?.notes.some((n) =>
+        n.startsWith("703 people imported in all, no assessment counts them yet: the threshold may be met"),
+      ),
+    );
+  });
+
+  it("prefers the assessment's head count, and says one person in the singular", () => {
+    const list = suggestObligations(rulePack.rules, { ...none, peopleCount: 50, peoplePlaces: places(["NZ", 1]) });
+    assert.deepEqual(find(list, "NZ-PA2020-commissioner")?.reasons, [
+      "NZ-PA2020-commissioner: 1 of the people imported lives in NZ.",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // Which rules of the pack may apply to an incident, and why. Pure: the rules, the incident's
-// location, the decision's regimes and the latest head count in; explained suggestions out.
+// location, the decision's regimes, the latest head count and where the imported people live
+// in; explained suggestions out.
 import type { Rule } from "../deadlines/rule-pack.js";
 
 /** EU member states' codes: a location in one of them brings in the EU rules. */
@@ -24,6 +25,14 @@ export interface SuggestionFacts {
   peopleCount: number | null;
   /** Rule ids already applied to the incident: not suggested again. */
   appliedRuleIds: string[];
+  /** The imported people by where they live, each at the finest code known (AU-NSW, else AU). */
+  peoplePlaces?: PlaceCount[];
+}
+
+/** How many imported people live in one place: a country (AU) or a subdivision (AU-NSW, US-CA). */
+export interface PlaceCount {
+  code: string;
+  count: number;
 }
 
 export interface Suggestion {
@@ -92,37 +101,83 @@ function meets(threshold: Threshold, count: number): boolean {
 }
 
 /**
- * Compares the incident's head count with a rule's threshold. The count is everyone affected,
- * an upper bound of the residents of any one place, so a count below a residents' threshold
- * rules the rule out while a count above it only says it may be met.
+ * Compares a head count with a rule's threshold: the assessment's count of everyone affected
+ * (or, without one, the people imported), an upper bound of the residents of any one place, so
+ * a count below a residents' threshold rules the rule out while a count above it only says it
+ * may be met.
  */
-function applyThreshold(threshold: Threshold, peopleCount: number | null): { note: string; isRuledOut: boolean } {
-  if (peopleCount === null) return { note: "No head count is recorded yet: check the threshold.", isRuledOut: false };
-  const counted = `The latest assessment counts ${peopleCount} ${peopleCount === 1 ? "person" : "people"} in all`;
+function applyThreshold(
+  threshold: Threshold,
+  head: { count: number; source: "assessment" | "imported" } | null,
+): { note: string; isRuledOut: boolean } {
+  if (head === null) return { note: "No head count is recorded yet: check the threshold.", isRuledOut: false };
+  const people = `${head.count.toLocaleString("en")} ${head.count === 1 ? "person" : "people"}`;
+  const counted =
+    head.source === "assessment"
+      ? `The latest assessment counts ${people} in all`
+      : `${people} imported in all, no assessment counts them yet`;
+  const peopleCount = head.count;
   if (meets(threshold, peopleCount)) {
     return { note: `${counted}: the threshold may be met (count those of the place it names).`, isRuledOut: false };
   }
   return { note: `${counted}: the threshold is not met.`, isRuledOut: true };
 }
 
+interface Residents {
+  count: number;
+  /** The places counted, e.g. "US-CA" or "FR, DE". */
+  where: string;
+}
+
 /**
- * Suggestions from the addresses of the people affected. People are not imported yet (a later
- * issue adds them); until then this suggests nothing, and the caller still asks it so the
- * wiring is in place.
+ * Compares the imported residents of a rule's jurisdiction with a residents' threshold. The
+ * list may not be complete yet, so a count below the threshold is said to be "so far".
  */
-export function suggestFromPeopleAddresses(_incidentId: string): Suggestion[] {
-  return [];
+function applyResidentsThreshold(threshold: Threshold, residents: Residents): { note: string; isRuledOut: boolean } {
+  const counted = `${residents.count.toLocaleString("en")} of the people imported live in ${residents.where}`;
+  if (meets(threshold, residents.count)) return { note: `${counted}: the threshold is met.`, isRuledOut: false };
+  return { note: `${counted}: the threshold is not met by the people imported so far.`, isRuledOut: true };
+}
+
+/**
+ * The imported people living under a rule's jurisdiction. A condition counted "per State"
+ * ("More than 500 residents of a single State") takes the largest one place; others the sum.
+ */
+function residentsOf(rule: Rule, places: PlaceCount[]): Residents | null {
+  const within = places.filter((p) => p.count > 0 && locationMatch(rule.jurisdiction, [p.code]));
+  if (within.length === 0) return null;
+  if (rule.conditions && /single state|per state/i.test(rule.conditions)) {
+    const largest = within.reduce((a, b) => (b.count > a.count ? b : a));
+    return { count: largest.count, where: largest.code };
+  }
+  const sorted = [...within].sort((a, b) => b.count - a.count);
+  const names = sorted.slice(0, 5).map((p) => p.code);
+  const more = sorted.length - names.length;
+  return {
+    count: within.reduce((sum, p) => sum + p.count, 0),
+    where: names.join(", ") + (more > 0 ? ` and ${more} more places` : ""),
+  };
 }
 
 /**
  * The rules that may apply, each with its reasons (the organisation's location, the decision's
- * regimes), its conditions as text and any threshold applied to the head count; ticked when
- * something points at it and nothing known rules it out. Sector-only regimes are listed but not
- * ticked unless the decision names them.
+ * regimes, the imported people living under the rule's jurisdiction), its conditions as text
+ * and any threshold applied (a residents' threshold to the imported residents, other head
+ * counts to the assessment's count, else to the people imported); ticked when something points
+ * at it and nothing known rules it out. Sector-only regimes are listed but not ticked unless
+ * the decision names them.
  */
 export function suggestObligations(rules: readonly Rule[], facts: SuggestionFacts): Suggestion[] {
   const codes = parseLocation(facts.location);
   const applied = new Set(facts.appliedRuleIds);
+  const places = facts.peoplePlaces ?? [];
+  const imported = places.reduce((sum, p) => sum + p.count, 0);
+  const headCount =
+    facts.peopleCount !== null
+      ? { count: facts.peopleCount, source: "assessment" as const }
+      : imported > 0
+        ? { count: imported, source: "imported" as const }
+        : null;
   const suggestions: Suggestion[] = [];
   for (const rule of rules) {
     if (applied.has(rule.id)) continue;
@@ -134,6 +189,16 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
         `${rule.id}: the organisation is in ${where}${where === rule.jurisdiction ? "" : ` (within ${rule.jurisdiction})`}.`,
       );
     if (isDecided) reasons.push(`${rule.id}: the decision names ${rule.regimeCode}.`);
+    const residents = residentsOf(rule, places);
+    if (residents) {
+      const people =
+        residents.count === 1
+          ? "1 of the people imported lives"
+          : `${residents.count.toLocaleString("en")} of the people imported live`;
+      reasons.push(
+        `${rule.id}: ${people} in ${residents.where}${residents.where === rule.jurisdiction ? "" : ` (within ${rule.jurisdiction})`}.`,
+      );
+    }
     if (reasons.length === 0) continue;
     const notes: string[] = [];
     let isPreselected = true;
@@ -144,7 +209,10 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
     if (rule.conditions) notes.push(`Conditions: ${rule.conditions}`);
     const threshold = parseThreshold(rule.conditions);
     if (threshold) {
-      const outcome = applyThreshold(threshold, facts.peopleCount);
+      const outcome =
+        residents && /resident/i.test(rule.conditions ?? "")
+          ? applyResidentsThreshold(threshold, residents)
+          : applyThreshold(threshold, headCount);
       notes.push(outcome.note);
       if (outcome.isRuledOut) isPreselected = false;
     }

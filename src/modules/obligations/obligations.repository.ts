@@ -53,6 +53,21 @@ export async function latestPeopleCount(db: DbOrTx, incidentId: string): Promise
   return assessment?.peopleCount ?? null;
 }
 
+/**
+ * The incident's imported people by where they live, each at the finest code known: the
+ * region when it is an ISO 3166-2 code (AU-NSW), else the country (AU); people with neither are
+ * not counted. One grouped read through the (incident, country, region) index.
+ */
+export async function countPeopleByPlace(db: DbOrTx, incidentId: string): Promise<{ code: string; count: number }[]> {
+  const groups = await db.person.groupBy({ by: ["country", "region"], where: { incidentId }, _count: { _all: true } });
+  const byCode = new Map<string, number>();
+  for (const group of groups) {
+    const code = group.region && /^[A-Z]{2}-[A-Z0-9]{1,3}$/.test(group.region) ? group.region : group.country;
+    if (code) byCode.set(code, (byCode.get(code) ?? 0) + group._count._all);
+  }
+  return [...byCode].map(([code, count]) => ({ code, count }));
+}
+
 const incidentSummary = { select: { id: true, reference: true, title: true, timeZone: true, status: true } } as const;
 
 /**
