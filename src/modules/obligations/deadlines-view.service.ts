@@ -53,6 +53,8 @@ export function describeObligation(obligation: Obligation, events: EffectiveCloc
     extendsBecause: rule.rollForward.note ?? "a last day on a weekend or public holiday may move to the next business day",
     basis: computed?.basis ?? null,
     standard: "standard" in rule.deadline ? rule.deadline.standard : null,
+    /** How the law counts, where the pack says more (e.g. the SEC's EDGAR cut-off at 17:30 Eastern). */
+    countingNote: "countingNote" in rule.deadline ? rule.deadline.countingNote : null,
     timeLeft: isOutstanding && urgentAt ? describeTimeLeft(urgentAt, now) : null,
     isTimeLeftToTarget: computed?.dueAt == null && computed?.targetAt != null,
     isPackChanged: current !== undefined && copyTerms(current) !== obligation.terms,

@@ -1,6 +1,7 @@
 import { type ComputedDeadline, computeDeadline } from "../deadlines/compute-deadline.js";
 import type { Rule } from "../deadlines/rule-pack.js";
 import type { TriggerCode } from "../deadlines/trigger-codes.js";
+import { holidaysOfObligation } from "./obligation-zone.js";
 
 /** What an obligation's deadline is computed from: its copied terms and its zone. */
 export interface ObligationTerms {
@@ -28,5 +29,6 @@ export function deadlineOfObligation(obligation: ObligationTerms, clockEvents: {
   const events = Object.fromEntries(clockEvents.map((e) => [e.code, e.at])) as Partial<Record<TriggerCode, Date>>;
   const trigger = events[rule.trigger.code as TriggerCode];
   if (!trigger) return { isWaiting: true, waitingFor: rule.trigger.code as TriggerCode };
-  return { isWaiting: false, ...computeDeadline(rule, trigger, { zone: obligation.zone, events }) };
+  const holidays = holidaysOfObligation(rule, obligation.zone);
+  return { isWaiting: false, ...computeDeadline(rule, trigger, { zone: obligation.zone, holidays, events }) };
 }

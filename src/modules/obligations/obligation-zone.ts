@@ -2,44 +2,46 @@
 // regulator's capital), but the laws researched count days where the thing is done: an
 // Australian entity in Perth counts the OAIC's 30 days in Perth. So when the incident's own
 // zone lies in the rule's jurisdiction, the incident's zone wins.
+import type { HolidayCalendar } from "../deadlines/compute-deadline.js";
 import type { Rule } from "../deadlines/rule-pack.js";
 
-const EU_ZONES = new Set([
-  "Europe/Amsterdam",
-  "Europe/Athens",
-  "Europe/Berlin",
-  "Europe/Bratislava",
-  "Europe/Brussels",
-  "Europe/Bucharest",
-  "Europe/Budapest",
-  "Europe/Busingen",
-  "Europe/Copenhagen",
-  "Europe/Dublin",
-  "Europe/Helsinki",
-  "Europe/Lisbon",
-  "Europe/Ljubljana",
-  "Europe/Luxembourg",
-  "Europe/Madrid",
-  "Europe/Malta",
-  "Europe/Mariehamn",
-  "Europe/Nicosia",
-  "Europe/Paris",
-  "Europe/Prague",
-  "Europe/Riga",
-  "Europe/Rome",
-  "Europe/Sofia",
-  "Europe/Stockholm",
-  "Europe/Tallinn",
-  "Europe/Vienna",
-  "Europe/Vilnius",
-  "Europe/Warsaw",
-  "Europe/Zagreb",
-  "Asia/Nicosia",
-  "Atlantic/Azores",
-  "Atlantic/Canary",
-  "Atlantic/Madeira",
-  "Africa/Ceuta",
-]);
+/** EU zones and their Member State, whose public holidays apply to an entity established there. */
+const EU_COUNTRY_OF_ZONE: Record<string, string> = {
+  "Europe/Amsterdam": "NL",
+  "Europe/Athens": "GR",
+  "Europe/Berlin": "DE",
+  "Europe/Bratislava": "SK",
+  "Europe/Brussels": "BE",
+  "Europe/Bucharest": "RO",
+  "Europe/Budapest": "HU",
+  "Europe/Busingen": "DE",
+  "Europe/Copenhagen": "DK",
+  "Europe/Dublin": "IE",
+  "Europe/Helsinki": "FI",
+  "Europe/Lisbon": "PT",
+  "Europe/Ljubljana": "SI",
+  "Europe/Luxembourg": "LU",
+  "Europe/Madrid": "ES",
+  "Europe/Malta": "MT",
+  "Europe/Mariehamn": "FI",
+  "Europe/Nicosia": "CY",
+  "Europe/Paris": "FR",
+  "Europe/Prague": "CZ",
+  "Europe/Riga": "LV",
+  "Europe/Rome": "IT",
+  "Europe/Sofia": "BG",
+  "Europe/Stockholm": "SE",
+  "Europe/Tallinn": "EE",
+  "Europe/Vienna": "AT",
+  "Europe/Vilnius": "LT",
+  "Europe/Warsaw": "PL",
+  "Europe/Zagreb": "HR",
+  "Asia/Nicosia": "CY",
+  "Atlantic/Azores": "PT",
+  "Atlantic/Canary": "ES",
+  "Atlantic/Madeira": "PT",
+  "Africa/Ceuta": "ES",
+};
 const US_ZONES = new Set([
   "America/New_York",
   "America/Chicago",
@@ -78,7 +80,7 @@ const BR_ZONES =
 const ZONES_OF: Record<string, (zone: string) => boolean> = {
   AU: (z) => z.startsWith("Australia/"),
   NZ: (z) => z === "Pacific/Auckland" || z === "Pacific/Chatham",
-  EU: (z) => EU_ZONES.has(z),
+  EU: (z) => z in EU_COUNTRY_OF_ZONE,
   GB: (z) => z === "Europe/London",
   CA: (z) => CA_ZONES.has(z),
   "CA-QC": (z) => z === "America/Toronto" || z === "America/Montreal",
@@ -114,4 +116,38 @@ export function chooseObligationZone(rule: Pick<Rule, "jurisdiction" | "zone">, 
     };
   }
   return { zone: rule.zone.name, reason: `the rule's zone (the incident's zone ${incidentZone} is not in ${rule.jurisdiction})` };
+}
+
+/** Australian zones and the state whose public holidays are kept where that zone's clocks run. */
+const AU_STATE_OF_ZONE: Record<string, string> = {
+  "Australia/Sydney": "NSW",
+  "Australia/Canberra": "ACT",
+  "Australia/ACT": "ACT",
+  "Australia/Melbourne": "VIC",
+  "Australia/Brisbane": "QLD",
+  "Australia/Lindeman": "QLD",
+  "Australia/Adelaide": "SA",
+  "Australia/Broken_Hill": "NSW",
+  "Australia/Perth": "WA",
+  "Australia/Hobart": "TAS",
+  "Australia/Darwin": "NT",
+};
+
+/**
+ * The public holidays an obligation's business days and roll-forwards skip. The rule pack
+ * names its default calendar with its default zone (NSW for the OAIC, Belgium for DORA), and
+ * its notes say the holidays of the place where the thing is done govern; so an obligation
+ * counted in the incident's own zone takes that place's calendar where the zone tells it: the
+ * Australian state (Perth: WA) or the EU Member State (Berlin: DE). Elsewhere, and in the
+ * rule's own zone, the rule's calendar. Derived from the copied terms and the stored zone, so
+ * it is as stable as they are.
+ */
+export function holidaysOfObligation(rule: Pick<Rule, "jurisdiction" | "zone" | "holidays">, zone: string): HolidayCalendar {
+  const own = { country: rule.holidays.country, state: rule.holidays.state };
+  if (zone === rule.zone.name) return own;
+  const auState = AU_STATE_OF_ZONE[zone];
+  if (rule.holidays.country === "AU" && auState) return { country: "AU", state: auState };
+  const euCountry = EU_COUNTRY_OF_ZONE[zone];
+  if (rule.jurisdiction === "EU" && euCountry) return { country: euCountry, state: null };
+  return own;
 }
