@@ -270,11 +270,11 @@ export interface ReminderAdvance {
 }
 
 /**
- * Applies a sweep's steps in one transaction and returns the keys of the jobs it scheduled.
- * Each obligation's next reminder moves on only while it is pending with the instant the sweep
- * read (a guarded claim: a concurrent sweep or a change of dueAt or status in between makes it
- * a no-op), and its job is scheduled only with a claim that held, unless a job with its key
- * exists. The steps travel as one JSON parameter (see upsertPeople on why).
+ * Applies a sweep's steps and returns the keys of the jobs it scheduled. Each obligation's next
+ * reminder moves on only while it is pending with the instant the sweep read (a guarded claim:
+ * a concurrent sweep or a change of dueAt or status in between makes it a no-op), and its job
+ * is scheduled only for a row still as read, unless a job with its key exists. The steps travel
+ * as one JSON parameter (see upsertPeople on why).
  */
 export async function advanceReminders(
   db: Database,
@@ -318,26 +318,25 @@ export async function advanceReminders(
       RETURNING "key"`;
     return inserted.map((r) => r.key);
   }
-  // SQLite, under its database write lock for the whole transaction: the claims, then the jobs
-  // of the obligations that now hold the values this sweep wrote (so a claim that did not hold,
-  // because the row changed since the read, schedules nothing), skipping keys that exist.
+  // SQLite: two statements, each atomic under the database write lock, jobs first. A job is
+  // scheduled only while its obligation still holds the stored reminder the sweep read (a row
+  // changed since the read schedules nothing), skipping keys that exist; then the claims. A
+  // crash between the two leaves jobs scheduled and reminders unmoved: the next sweep reads the
+  // same rows, finds the keys taken and moves them on, so nothing is lost or sent twice.
   // WHERE true: see upsertPeople (SQLite's parser and INSERT ... SELECT ... ON CONFLICT).
-  const [, inserted] = await db.prisma.$transaction([
-    db.prisma.$executeRaw`
-      UPDATE "obligation" SET "next_reminder_at" = step."value" ->> 2, "next_reminder_slot" = step."value" ->> 3
-      FROM json_each(${rows}) AS step
-      WHERE "obligation"."id" = step."value" ->> 0 AND "obligation"."status" = 'pending'
-        AND "obligation"."next_reminder_at" = step."value" ->> 1`,
-    db.prisma.$queryRaw<{ key: string }[]>`
-      INSERT INTO "job" ("id", "kind", "key", "payload", "status", "run_at", "attempts", "max_attempts", "created_at", "updated_at")
-      SELECT step."value" ->> 4, ${job.kind}, step."value" ->> 5, step."value" ->> 6, 'queued', ${runAt}, 0, ${job.maxAttempts}, ${now}, ${now}
-      FROM json_each(${rows}) AS step
-      JOIN "obligation" o ON o."id" = step."value" ->> 0
-      WHERE step."value" ->> 5 IS NOT NULL AND o."status" = 'pending'
-        AND o."next_reminder_at" IS step."value" ->> 2 AND o."next_reminder_slot" IS step."value" ->> 3
-      ON CONFLICT ("key") DO NOTHING
-      RETURNING "key"`,
-  ]);
+  const inserted = await db.prisma.$queryRaw<{ key: string }[]>`
+    INSERT INTO "job" ("id", "kind", "key", "payload", "status", "run_at", "attempts", "max_attempts", "created_at", "updated_at")
+    SELECT step."value" ->> 4, ${job.kind}, step."value" ->> 5, step."value" ->> 6, 'queued', ${runAt}, 0, ${job.maxAttempts}, ${now}, ${now}
+    FROM json_each(${rows}) AS step
+    JOIN "obligation" o ON o."id" = step."value" ->> 0
+    WHERE step."value" ->> 5 IS NOT NULL AND o."status" = 'pending' AND o."next_reminder_at" = step."value" ->> 1
+    ON CONFLICT ("key") DO NOTHING
+    RETURNING "key"`;
+  await db.prisma.$executeRaw`
+    UPDATE "obligation" SET "next_reminder_at" = step."value" ->> 2, "next_reminder_slot" = step."value" ->> 3
+    FROM json_each(${rows}) AS step
+    WHERE "obligation"."id" = step."value" ->> 0 AND "obligation"."status" = 'pending'
+      AND "obligation"."next_reminder_at" = step."value" ->> 1`;
   return inserted.map((r) => r.key);
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from "../../lib/logger.js";
 import { effectiveClockEvents } from "../obligations/clock-events.js";
 import { dueReminderAt, isWithinReach, type ReminderSlot, reminderJobKey } from "./reminder-policy.js";
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.js";
-import { CLOSED_INCIDENT_STATUSES, findExistingJobKeys } from "./reminders.repository.js";
+import { CLOSED_INCIDENT_STATUSES } from "./reminders.repository.js";
 
 export const REMINDERS_SEND = "reminders.send";
 /** Due rows read and handled per transaction; a sweep goes on while batches come back full. */
@@ -28,7 +28,7 @@ export interface SweepResult {
   candidates: number;
   /** Reminder jobs newly scheduled by this sweep. */
   enqueued: number;
-  /** Earlier slots passed over because a later one was due too (after downtime). */
+  /** Slots passed over by this sweep, unsent, because a later one was due too (after downtime). */
   skipped: number;
 }
 
@@ -54,7 +54,10 @@ function stepOf(row: DueReminderRow, now: Date): Step {
       ? {
           key: reminderJobKey(row.id, due.latest.slot),
           payload: { obligationId: row.id, slot: due.latest.slot, slotAt: due.latest.at.toISOString() },
-          passedKeys: due.passed.map((r) => reminderJobKey(row.id, r.slot)),
+          // The slots passed since the stored one (itself included): never sent, now never will be.
+          passedKeys: due.passed
+            .filter((r) => r.at.getTime() >= row.nextReminderAt.getTime())
+            .map((r) => reminderJobKey(row.id, r.slot)),
         }
       : null;
   const next = nextReminderFor({ status: "pending", dueAt: row.dueAt }, startAt, { now, handled: due?.latest.slot });
@@ -95,12 +98,10 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
     for (const { send } of steps) if (send && scheduled.has(send.key)) passedOver.push(...send.passedKeys);
     if (rows.length < SWEEP_BATCH) break;
   }
-  // Only after downtime (or a late-applied obligation) are earlier slots still unsent: they are
+  // Only after downtime (or a late-applied obligation) are slots passed over unsent: they are
   // counted and logged here, never scheduled.
-  const sentBefore = passedOver.length > 0 ? await findExistingJobKeys(db.prisma, passedOver) : new Set<string>();
-  const skippedKeys = passedOver.filter((key) => !sentBefore.has(key));
-  if (skippedKeys.length > 0)
-    logger?.info({ skipped: skippedKeys.slice(0, 50) }, "earlier reminders passed over: a later one is due");
+  if (passedOver.length > 0)
+    logger?.info({ skipped: passedOver.slice(0, 50) }, "earlier reminders passed over: a later one is due");
   if (enqueued > 0) logger?.info({ candidates, enqueued }, "reminders scheduled");
-  return { candidates, enqueued, skipped: skippedKeys.length };
+  return { candidates, enqueued, skipped: passedOver.length };
 }

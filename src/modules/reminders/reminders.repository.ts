@@ -3,20 +3,6 @@ import type { Prisma } from "../../generated/sqlite/client.js";
 
 /** Incident statuses after which no deadline of the incident is reminded or listed. */
 export const CLOSED_INCIDENT_STATUSES = ["closed", "closed_not_notifiable"];
-/** Prisma's IN lists become bound parameters: chunks stay well under SQLite's limit of 32,766. */
-const IN_CHUNK = 1000;
-
-async function inChunks<T, R>(values: T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < values.length; i += IN_CHUNK) out.push(...(await fn(values.slice(i, i + IN_CHUNK))));
-  return out;
-}
-
-/** Which of these job keys are scheduled already. */
-export async function findExistingJobKeys(db: DbOrTx, keys: string[]): Promise<Set<string>> {
-  const rows = await inChunks(keys, (chunk) => db.job.findMany({ where: { key: { in: chunk } }, select: { key: true } }));
-  return new Set(rows.map((row) => row.key));
-}
 
 const reminderObligationSelect = {
   id: true,
