@@ -7,6 +7,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { type ImportPeopleOptions, importPeopleFile } from "../../src/modules/people/import.service.js";
+import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const fixtures = join(projectRoot, "test/fixtures/people");
@@ -363,6 +364,83 @@ describe(`people import (${testLane})`, () => {
     });
     const summary = await importFixture("bom-crlf.csv", incidentId);
     assert.equal(summary.created, 3);
+  });
+
+  /** A queued import record for a copy of a fixture, as the mapping page leaves it. */
+  async function queueFixture(name: string, incidentId: string, mapping: Record<string, string> = {}) {
+    const path = join(dir, `${incidentId}-queued-${name}`);
+    copyFileSync(join(fixtures, name), path);
+    const now = clock.now();
+    return db.prisma.personImport.create({
+      data: {
+        id: `${incidentId}-queued`,
+        incidentId,
+        fileName: name,
+        filePath: path,
+        mapping: JSON.stringify(mapping),
+        status: "queued",
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+  }
+
+  it("runs a queued import in its own record, once", async () => {
+    const incidentId = await newIncident();
+    const queued = await queueFixture("formulas.csv", incidentId, { comment: "ignore" });
+    const summary = await importPeopleFile({ db, clock }, { importId: queued.id });
+    assert.equal(summary.importId, queued.id);
+    assert.equal(summary.status, "completed");
+    assert.deepEqual(counts(summary), {
+      read: 5,
+      accepted: 1,
+      created: 1,
+      updated: 0,
+      duplicates: 0,
+      rejected: 4,
+      reasons: { invalid_email: 4 },
+    });
+    assert.equal(await db.prisma.personImport.count({ where: { incidentId } }), 1, "no record besides the queued one");
+    const record = await db.prisma.personImport.findUniqueOrThrow({ where: { id: queued.id } });
+    assert.deepEqual([record.status, record.rowsRead, record.created, record.encoding], ["completed", 5, 1, "utf-8"]);
+    assert.ok(record.startedAt && record.finishedAt);
+    const person = await db.prisma.person.findFirstOrThrow({ where: { incidentId } });
+    assert.equal(person.importId, queued.id);
+    assert.equal(person.attributes, "{}", "the stored mapping (comment ignored) was applied");
+    await assert.rejects(importPeopleFile({ db, clock }, { importId: queued.id }), {
+      code: "conflict",
+      message: /not queued any more/,
+    });
+  });
+
+  it("marks a queued import failed when it cannot run, and leaves a cancelled one alone", async () => {
+    const incidentId = await newIncident();
+    const now = clock.now();
+    await db.prisma.personImport.create({
+      data: {
+        id: `${incidentId}-cli`,
+        incidentId,
+        fileName: "other.csv",
+        filePath: "/tmp/other.csv",
+        status: "running",
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    const queued = await queueFixture("bom-crlf.csv", incidentId);
+    await runPeopleImport({ db, clock }, queued.id);
+    const failed = await db.prisma.personImport.findUniqueOrThrow({ where: { id: queued.id } });
+    assert.equal(failed.status, "failed");
+    assert.match(failed.message, /Another import of this incident \(other\.csv\) is running/);
+    assert.equal(await db.prisma.person.count({ where: { incidentId } }), 0);
+
+    const other = await newIncident();
+    const cancelled = await queueFixture("bom-crlf.csv", other);
+    await db.prisma.personImport.update({ where: { id: cancelled.id }, data: { status: "cancelled" } });
+    await runPeopleImport({ db, clock }, cancelled.id);
+    const after = await db.prisma.personImport.findUniqueOrThrow({ where: { id: cancelled.id } });
+    assert.deepEqual([after.status, after.rowsRead], ["cancelled", 0]);
+    assert.equal(await db.prisma.person.count({ where: { incidentId: other } }), 0);
   });
 
   it("refuses an unknown incident and an unreadable file", async () => {

@@ -3,7 +3,7 @@ import type { JobHandlers } from "../../jobs/dispatcher.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { importPeopleFile } from "./import.service.js";
-import { findEngineRun } from "./people.repository.js";
+import { failQueuedImport, findImport } from "./person-import.repository.js";
 
 /** The job kind that runs an uploaded people import. */
 export const PEOPLE_IMPORT_JOB = "people.import";
@@ -19,22 +19,15 @@ interface PeopleJobDeps {
 
 /**
  * Runs the import of an upload (a PersonImport queued by the mapping page) with the import
- * engine. The engine records its run under its own id; when it ends, the run's counts and
- * outcome are copied onto the upload's record, its people are credited to the upload, and
- * the run's record is removed, so the upload's page carries the whole story. While it runs,
- * cancelling the upload (status "cancelled") aborts the engine after the current batch.
- * An upload that is no longer queued (cancelled before it started, or already run) is left alone.
+ * engine, which records its progress and outcome on that record. While it runs, cancelling
+ * it (status "cancelling") stops the engine after the current batch. An import that is no
+ * longer queued (cancelled before it started, or already run) is left alone; one that cannot
+ * start (file unreadable, mapping refused, another import running) is marked failed.
  */
 export async function runPeopleImport(deps: PeopleJobDeps, importId: string, signal?: AbortSignal): Promise<void> {
   const { prisma } = deps.db;
-  const upload = await prisma.personImport.findUnique({ where: { id: importId } });
-  if (!upload || upload.status !== "queued") return;
-  let mapping: Record<string, string> = {};
-  try {
-    mapping = JSON.parse(upload.mapping) as Record<string, string>;
-  } catch {
-    mapping = {};
-  }
+  const record = await findImport(prisma, importId);
+  if (!record || record.status !== "queued") return;
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -42,10 +35,9 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, sig
   const checkCancelled = () => {
     if (isChecking || controller.signal.aborted) return;
     isChecking = true;
-    prisma.personImport
-      .findUnique({ where: { id: importId }, select: { status: true } })
+    findImport(prisma, importId)
       .then((row) => {
-        if (!row || row.status === "cancelled") controller.abort();
+        if (!row || row.status === "cancelling") controller.abort();
       })
       .catch(() => {})
       .finally(() => {
@@ -53,57 +45,14 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, sig
       });
   };
   try {
-    const summary = await importPeopleFile(deps, {
-      incidentId: upload.incidentId,
-      filePath: upload.filePath,
-      fileName: upload.fileName,
-      mapping,
-      createdById: upload.createdById,
-      signal: controller.signal,
-      onProgress: checkCancelled,
-    });
-    await prisma.$transaction(async (tx) => {
-      const run = await tx.personImport.findUnique({ where: { id: summary.importId } });
-      if (!run) return;
-      await tx.person.updateMany({ where: { importId: run.id }, data: { importId } });
-      await tx.personImport.update({
-        where: { id: importId },
-        data: {
-          status: run.status,
-          encoding: run.encoding,
-          delimiter: run.delimiter,
-          rowsRead: run.rowsRead,
-          accepted: run.accepted,
-          created: run.created,
-          updated: run.updated,
-          duplicates: run.duplicates,
-          rejected: run.rejected,
-          reasons: run.reasons,
-          stoppedAtLine: run.stoppedAtLine,
-          message: run.message,
-          errorReportPath: run.errorReportPath,
-          startedAt: run.startedAt,
-          finishedAt: run.finishedAt,
-          updatedAt: deps.clock.now(),
-        },
-      });
-      await tx.personImport.delete({ where: { id: run.id } });
-    });
+    await importPeopleFile(deps, { importId, signal: controller.signal, onProgress: checkCancelled });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    // The import could not start (file unreadable, mapping refused, another import running).
-    const now = deps.clock.now();
-    await prisma.personImport.update({
-      where: { id: importId },
-      data: { status: "failed", message: error.message, finishedAt: now, updatedAt: now },
-    });
+    await failQueuedImport(prisma, importId, error.message, deps.clock.now());
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
 }
-
-/** The live run of an upload while the engine works on it, if any. */
-export { findEngineRun };
 
 /** The worker's handlers of people jobs. */
 export function peopleJobHandlers(deps: PeopleJobDeps): JobHandlers {

@@ -13,7 +13,7 @@ import type { Role } from "../users/users.schemas.js";
 import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { describeEncoding } from "./encoding.js";
 import { prepareImportFile } from "./import.service.js";
-import { findActiveImport, findEngineRun, findImportOfIncident, rememberedMapping } from "./people.repository.js";
+import { findActiveImport, findImportOfIncident, rememberedMapping } from "./people.repository.js";
 import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "./people-jobs.js";
 import { storedUploadOf } from "./people-upload.js";
 import { lockIncidentForImport } from "./person-import.repository.js";
@@ -126,16 +126,8 @@ export function createPeopleHandlers(deps: Deps) {
       });
       return;
     }
-    // Queued: the engine's live run carries the counts while it works.
-    let counts: PersonImport = upload;
-    let status = upload.status;
-    if (upload.status === "queued" || upload.status === "cancelled") {
-      const run = await findEngineRun(prisma, incident.id, upload.id, upload.filePath);
-      if (run && run.status === "running") {
-        counts = run;
-        status = upload.status === "cancelled" ? "cancelling" : "running";
-      }
-    }
+    const counts = upload;
+    const status = upload.status;
     const isActive = status === "queued" || status === "running" || status === "cancelling";
     const fileBytes = Number(upload.fileBytes);
     res.render(IMPORT_VIEW, {
@@ -245,14 +237,14 @@ export function createPeopleHandlers(deps: Deps) {
     async cancel(req: Request, res: Response) {
       const { incident, upload } = await loadUpload(req);
       const now = deps.clock.now();
+      // Before it runs, an import is cancelled at once; a running one is cancelling until
+      // the engine stops after its current batch.
+      const isRunning = upload.status === "running";
       const { count } = await prisma.personImport.updateMany({
-        where: { id: upload.id, status: { in: ["uploaded", "queued"] } },
-        data: {
-          status: "cancelled",
-          message: "Cancelled.",
-          updatedAt: now,
-          ...(upload.status === "uploaded" ? { finishedAt: now } : {}),
-        },
+        where: { id: upload.id, status: isRunning ? "running" : { in: ["uploaded", "queued"] } },
+        data: isRunning
+          ? { status: "cancelling", updatedAt: now }
+          : { status: "cancelled", message: "Cancelled.", updatedAt: now, finishedAt: now },
       });
       flash(
         req,

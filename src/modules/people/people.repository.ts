@@ -7,17 +7,6 @@ export function findImportOfIncident(db: DbOrTx, incidentId: string, importId: s
   return db.personImport.findFirst({ where: { id: importId, incidentId } });
 }
 
-/**
- * The engine's own record of a run started for an upload: the engine records each run under
- * a new id, with the same file.
- */
-export function findEngineRun(db: DbOrTx, incidentId: string, uploadId: string, filePath: string) {
-  return db.personImport.findFirst({
-    where: { incidentId, filePath, id: { not: uploadId } },
-    orderBy: { createdAt: "desc" },
-  });
-}
-
 /** The mapping of the latest import of the incident that had one, header -> field. */
 export async function rememberedMapping(db: DbOrTx, incidentId: string, exceptId: string): Promise<Record<string, string>> {
   const latest = await db.personImport.findFirst({
@@ -44,13 +33,9 @@ export function findActiveImport(db: DbOrTx, incidentId: string, exceptId: strin
   });
 }
 
-/** The incident's recent imports, newest first, without the engine's per-run records. */
-export async function listRecentImports(db: DbOrTx, incidentId: string, take = 10) {
-  const rows = await db.personImport.findMany({ where: { incidentId }, orderBy: { createdAt: "desc" }, take: take * 2 });
-  const byFile = new Map<string, (typeof rows)[number]>();
-  // The upload record is created first (oldest); the engine's run record is the later one.
-  for (const row of [...rows].reverse()) if (!byFile.has(row.filePath)) byFile.set(row.filePath, row);
-  return [...byFile.values()].reverse().slice(0, take);
+/** The incident's recent imports, newest first. */
+export function listRecentImports(db: DbOrTx, incidentId: string, take = 10) {
+  return db.personImport.findMany({ where: { incidentId }, orderBy: { createdAt: "desc" }, take });
 }
 
 /** The counts of the people section. */

@@ -11,7 +11,6 @@ export const STALE_RUNNING_IMPORT_MS = 10 * 60_000;
 
 export type NewPersonImport = Omit<
   PersonImport,
-  | "status"
   | "rowsRead"
   | "accepted"
   | "created"
@@ -35,13 +34,29 @@ export async function lockIncidentForImport(tx: DbOrTx, incidentId: string): Pro
   return changed > 0;
 }
 
-/** The import of the incident that is running and was active since `activeSince`, if any. */
-export function findRunningImport(tx: DbOrTx, incidentId: string, activeSince: Date) {
-  return tx.personImport.findFirst({ where: { incidentId, status: "running", updatedAt: { gte: activeSince } } });
+export function findImport(db: DbOrTx, id: string) {
+  return db.personImport.findUnique({ where: { id } });
 }
 
-export function createRunningImport(tx: DbOrTx, data: NewPersonImport) {
-  return tx.personImport.create({ data: { ...data, status: "running" } });
+/** Another import of the incident that is running and was active since `activeSince`, if any. */
+export function findRunningImport(tx: DbOrTx, incidentId: string, activeSince: Date, exceptId: string) {
+  return tx.personImport.findFirst({
+    where: { incidentId, id: { not: exceptId }, status: "running", updatedAt: { gte: activeSince } },
+  });
+}
+
+export function createImport(tx: DbOrTx, data: NewPersonImport) {
+  return tx.personImport.create({ data });
+}
+
+/** Moves a queued import to running; false (changing nothing) when it is no longer queued. */
+export async function claimQueuedImport(
+  tx: DbOrTx,
+  id: string,
+  data: Pick<PersonImport, "encoding" | "delimiter" | "startedAt" | "updatedAt">,
+): Promise<boolean> {
+  const { count } = await tx.personImport.updateMany({ where: { id, status: "queued" }, data: { ...data, status: "running" } });
+  return count === 1;
 }
 
 export type ImportCounts = Pick<
@@ -50,14 +65,28 @@ export type ImportCounts = Pick<
 >;
 
 export function saveImportProgress(tx: DbOrTx, id: string, counts: ImportCounts, now: Date) {
-  return tx.personImport.update({ where: { id }, data: { ...counts, updatedAt: now } });
+  return tx.personImport.updateMany({
+    where: { id, status: { in: ["running", "cancelling"] } },
+    data: { ...counts, updatedAt: now },
+  });
 }
 
-export function finishImport(
+/** Records how a running import ended; false when it was not running (nothing changed). */
+export async function finishImport(
   tx: DbOrTx,
   id: string,
   data: ImportCounts &
     Pick<PersonImport, "status" | "stoppedAtLine" | "message" | "errorReportPath" | "finishedAt" | "updatedAt">,
-) {
-  return tx.personImport.update({ where: { id }, data });
+): Promise<boolean> {
+  const { count } = await tx.personImport.updateMany({ where: { id, status: { in: ["running", "cancelling"] } }, data });
+  return count === 1;
+}
+
+/** Marks a queued import failed before it ran (its file or mapping cannot be used, or another import runs). */
+export async function failQueuedImport(tx: DbOrTx, id: string, message: string, now: Date): Promise<boolean> {
+  const { count } = await tx.personImport.updateMany({
+    where: { id, status: "queued" },
+    data: { status: "failed", message, finishedAt: now, updatedAt: now },
+  });
+  return count === 1;
 }
