@@ -4,6 +4,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
 import { peopleJobHandlers } from "../modules/people/people-jobs.js";
+import { personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
 import { createReminderJobHandlers, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
 import { JobDispatcher, type JobHandlers } from "./dispatcher.js";
 import { createHousekeepingHandlers, housekeepingJobs } from "./housekeeping.js";
@@ -45,6 +46,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), {
     ...createReminderJobHandlers({ config, mailer: options.mailer }),
     ...peopleJobHandlers({ db, clock }),
+    ...personDeletionJobHandlers({ db, clock }),
     ...options.extraHandlers,
   });
   const workerId = newWorkerHolder();

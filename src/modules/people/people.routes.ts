@@ -2,14 +2,21 @@ import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createPeopleHandlers } from "./people.handlers.js";
+import { createPeopleListHandlers } from "./people-list.handlers.js";
 import { PEOPLE_UPLOAD_PATH } from "./people-upload.js";
+import { createPersonHandlers } from "./person.handlers.js";
 
 /**
- * Imports of affected people: upload (its multipart body is read by peopleUploadBody before
- * the CSRF check), the mapping and progress page, start, cancel and the error report.
+ * Affected people: the incident's people page (counts, search and filters, imports), a
+ * person's page and their deletion, the deletion of an import's people; and the imports:
+ * upload (its multipart body is read by peopleUploadBody before the CSRF check), the mapping
+ * and progress page, start, cancel and the error report. The import paths come first, so
+ * "imports" is never taken for a person's id.
  */
 export function peopleRoutes(deps: Deps): Router {
   const h = createPeopleHandlers(deps);
+  const list = createPeopleListHandlers(deps);
+  const person = createPersonHandlers(deps);
   const router = Router();
   const base = "/incidents/:ref/people/imports/:importId";
   mountRoutes(router, [
@@ -18,6 +25,12 @@ export function peopleRoutes(deps: Deps): Router {
     { method: "post", path: `${base}/start`, access: "manager", handler: h.start },
     { method: "post", path: `${base}/cancel`, access: "manager", handler: h.cancel },
     { method: "get", path: `${base}/errors.csv`, access: "viewer", handler: h.errors },
+    { method: "get", path: `${base}/delete`, access: "manager", handler: person.showImportDeletion },
+    { method: "post", path: `${base}/delete`, access: "manager", handler: person.deleteImportPeople },
+    { method: "get", path: "/incidents/:ref/people", access: "viewer", handler: list.list },
+    { method: "get", path: "/incidents/:ref/people/:personId", access: "viewer", handler: person.show },
+    { method: "get", path: "/incidents/:ref/people/:personId/delete", access: "manager", handler: person.confirmDelete },
+    { method: "post", path: "/incidents/:ref/people/:personId/delete", access: "manager", handler: person.delete },
   ]);
   return router;
 }

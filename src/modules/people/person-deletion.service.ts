@@ -1,0 +1,174 @@
+import type { Database } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
+import type { JobHandlers } from "../../jobs/dispatcher.js";
+import { enqueueJob } from "../../jobs/job.repository.js";
+import type { Clock } from "../../lib/clock.js";
+import { AppError } from "../../lib/errors.js";
+import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { loadIncident } from "../incidents/incidents.service.js";
+import { findImportOfIncident } from "./people.repository.js";
+import {
+  countPeopleOfImport,
+  deletePeopleBatchOfImport,
+  deletePersonRow,
+  findPersonOfIncident,
+} from "./people-browse.repository.js";
+import { DELETE_IMPORT_PEOPLE_JOB, findActiveImportDeletion } from "./person-deletion.repository.js";
+import { lockIncidentForImport } from "./person-import.repository.js";
+
+/**
+ * Deleting affected people: one person (audited with the incident and their unique key, none
+ * of their other data), or every person an import last wrote, as a background job that deletes
+ * in batches of its own transactions and audits how many it deleted.
+ */
+
+export { DELETE_IMPORT_PEOPLE_JOB };
+/** People per delete statement: each holds SQLite's write lock for about 0.3 s at a million. */
+export const DELETE_BATCH_ROWS = 2000;
+
+/** Statuses of an import whose people are still being written. */
+const WRITING_STATUSES = ["queued", "running", "cancelling"];
+
+/** Deletes one person of an incident, audited as person.delete with the incident and the person's unique key. */
+export async function deletePerson(deps: Deps, reference: string, personId: string, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const person = await findPersonOfIncident(tx, incident.id, personId);
+    if (!person || !(await deletePersonRow(tx, person.id))) {
+      throw new AppError("not_found", `${incident.reference} has no such person; they may have been deleted already.`);
+    }
+    return {
+      result: { incident, person },
+      audit: {
+        action: "person.delete",
+        entityType: "person",
+        entityId: person.id,
+        incidentId: incident.id,
+        // The key says who it was (an external id or an e-mail address); nothing else of theirs is kept.
+        before: { incident: incident.reference, uniqueKey: person.uniqueKey, importId: person.importId },
+      },
+    };
+  });
+}
+
+/** The import and incident a deletion concerns, or not_found. */
+export async function loadImportForDeletion(deps: Deps, reference: string, importId: string) {
+  const incident = await loadIncident(deps.db.prisma, reference);
+  const upload = await findImportOfIncident(deps.db.prisma, incident.id, importId);
+  if (!upload) throw new AppError("not_found", `${incident.reference} has no such import.`);
+  return { incident, upload };
+}
+
+/** Where a deletion of an import's people stands: how many are left, and whether a job is at it. */
+export async function importDeletionState(deps: Deps, upload: PersonImport) {
+  const [remaining, job] = await Promise.all([
+    countPeopleOfImport(deps.db.prisma, upload.id),
+    findActiveImportDeletion(deps.db.prisma, upload.id),
+  ]);
+  return { remaining, isDeleting: job !== null, isImportWriting: WRITING_STATUSES.includes(upload.status) };
+}
+
+export interface DeleteImportPayload {
+  incidentId: string;
+  importId: string;
+  actor: Actor;
+}
+
+/**
+ * Schedules the deletion of every person the import last wrote (people a later import wrote
+ * since are kept), audited as person_import.delete_people with how many there are. Refused
+ * while the import is still writing, while a deletion of it is under way, or when nobody is
+ * left. The incident row is locked for the check, so two requests schedule one job.
+ */
+export async function requestImportPeopleDeletion(deps: Deps, reference: string, importId: string, actor: Actor) {
+  const { incident, upload } = await loadImportForDeletion(deps, reference, importId);
+  if (WRITING_STATUSES.includes(upload.status)) {
+    throw new AppError("conflict", "This import is still running: wait for it to end, or cancel it, before deleting its people.");
+  }
+  const now = deps.clock.now();
+  const count = await deps.db.prisma.$transaction(async (tx) => {
+    await lockIncidentForImport(tx, incident.id);
+    if (await findActiveImportDeletion(tx, upload.id)) {
+      throw new AppError("conflict", "The people of this import are being deleted already.");
+    }
+    const count = await countPeopleOfImport(tx, upload.id);
+    if (count === 0) throw new AppError("conflict", "No one is left whose last import is this one: there is nothing to delete.");
+    const payload: DeleteImportPayload = { incidentId: incident.id, importId: upload.id, actor };
+    await enqueueJob(deps.db, tx, {
+      kind: DELETE_IMPORT_PEOPLE_JOB,
+      key: `${DELETE_IMPORT_PEOPLE_JOB}:${upload.id}:${now.toISOString()}`,
+      payload,
+      runAt: now,
+      now,
+    });
+    await recordAudit(deps.db, tx, actor, deletionAudit("person_import.delete_people", incident, upload, { count }), deps.clock);
+    return count;
+  });
+  return { incident, upload, count };
+}
+
+function deletionAudit(action: string, incident: Pick<Incident, "id" | "reference">, upload: PersonImport, after: object) {
+  return {
+    action,
+    entityType: "person_import",
+    entityId: upload.id,
+    incidentId: incident.id,
+    after: { incident: incident.reference, fileName: upload.fileName, ...after },
+  };
+}
+
+interface DeletionJobDeps {
+  db: Database;
+  clock: Clock;
+}
+
+/**
+ * Deletes the import's people in batches, each its own transaction, until none is left or the
+ * signal aborts; then audits person_import.people_deleted with how many this run deleted and
+ * how many are left. An aborted run throws, so the job runs again and goes on where it stopped.
+ */
+export async function runImportPeopleDeletion(
+  deps: DeletionJobDeps,
+  payload: DeleteImportPayload,
+  signal?: AbortSignal,
+  batchRows = DELETE_BATCH_ROWS,
+) {
+  const { prisma } = deps.db;
+  const upload = await prisma.personImport.findUnique({ where: { id: payload.importId } });
+  const incident = await prisma.incident.findUnique({ where: { id: payload.incidentId } });
+  if (!upload || !incident) return { deleted: 0, remaining: 0 };
+  let deleted = 0;
+  let isFinished = false;
+  while (!signal?.aborted) {
+    const count = await deletePeopleBatchOfImport(prisma, upload.id, batchRows);
+    deleted += count;
+    if (count === 0) {
+      isFinished = true;
+      break;
+    }
+  }
+  const remaining = isFinished ? 0 : await countPeopleOfImport(prisma, upload.id);
+  await prisma.$transaction((tx) =>
+    recordAudit(
+      deps.db,
+      tx,
+      payload.actor,
+      deletionAudit("person_import.people_deleted", incident, upload, { deleted, remaining }),
+      deps.clock,
+    ),
+  );
+  if (!isFinished) throw new Error(`stopped after deleting ${deleted} people; ${remaining} left for the next run`);
+  return { deleted, remaining };
+}
+
+/** The worker's handler of the deletion job. */
+export function personDeletionJobHandlers(deps: DeletionJobDeps): JobHandlers {
+  return {
+    async [DELETE_IMPORT_PEOPLE_JOB](payload, ctx) {
+      const p = payload as Partial<DeleteImportPayload> | null;
+      if (typeof p?.importId !== "string" || typeof p.incidentId !== "string" || !p.actor) return;
+      await runImportPeopleDeletion(deps, p as DeleteImportPayload, ctx.signal);
+    },
+  };
+}
