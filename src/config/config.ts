@@ -29,6 +29,8 @@ export const settingDocs = {
   SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
   SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
   MAIL_FROM: "Sender address of every message Breachdesk sends.",
+  BOUNCE_WEBHOOK_SECRET:
+    "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   RUN_WORKER: "true runs the background worker inside the web process; false when `npm run worker` runs it.",
   WORKER_POLL_MS: "Milliseconds between two polls of the job queue by an idle worker.",
   LOGIN_MAX_FAILURES: "Failed sign-ins allowed per account (and five times that per address) in LOGIN_WINDOW_MINUTES.",
@@ -61,6 +63,7 @@ const schema = z.object({
     .optional(),
   SMTP_POOL_SIZE: positiveInt(50).default(5),
   MAIL_FROM: z.string().min(3).default("Breachdesk <breachdesk@localhost>"),
+  BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   RUN_WORKER: boolean.default("true"),
   WORKER_POLL_MS: positiveInt(60_000).default(1000),
   LOGIN_MAX_FAILURES: positiveInt(100).default(5),
