@@ -428,20 +428,78 @@ function personConflictClause(kind: DatabaseKind): string {
     "import_id" = excluded."import_id", "updated_at" = excluded."updated_at"`;
 }
 
+/** Where an import stands once a batch is in: written in the batch's own transaction. */
+export interface ImportCheckpoint {
+  importId: string;
+  /** The run writing it: the write holds only while the import is running under this number. */
+  runNumber: number;
+  rowsRead: number;
+  accepted: number;
+  created: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  /** JSON object text: reason -> count */
+  reasons: string;
+  lastLine: number;
+  bytesRead: number;
+}
+
+/**
+ * Thrown when a batch's checkpoint finds the import no longer running under the writer's run
+ * (cancelled, or taken over by a later run): the batch was rolled back, nothing was written.
+ */
+export class ImportCheckpointRefused extends Error {
+  constructor(importId: string) {
+    super(`The import ${importId} is no longer running under this run; the batch was not written.`);
+    this.name = "ImportCheckpointRefused";
+  }
+}
+
+/** The guarded checkpoint UPDATE's SQL, with placeholders in the order of checkpointArgs. */
+function checkpointSql(kind: DatabaseKind): string {
+  const columns = ["rows_read", "accepted", "created", "updated", "duplicates", "rejected", "reasons", "last_line", "bytes_read"];
+  const p = (i: number) => (kind === "sqlite" ? "?" : `$${i}`);
+  // Changes one person_import row (row lock on PostgreSQL; under SQLite's write lock) only while
+  // it is running under this run number.
+  return `UPDATE "person_import" SET ${columns.map((c, i) => `"${c}" = ${p(i + 1)}`).join(", ")}, "updated_at" = ${p(10)}
+    WHERE "id" = ${p(11)} AND "run_number" = ${p(12)} AND "status" = 'running'`;
+}
+
+function checkpointArgs(c: ImportCheckpoint, at: Date | string): unknown[] {
+  const counts = [c.rowsRead, c.accepted, c.created, c.updated, c.duplicates, c.rejected, c.reasons, c.lastLine];
+  return [...counts, BigInt(c.bytesRead), at, c.importId, c.runNumber];
+}
+
+export interface UpsertPeopleOptions {
+  /**
+   * The import's checkpoint after this batch, given what the batch did: written in the same
+   * transaction, so the people and the counts that describe them commit together.
+   */
+  checkpoint?(batch: PersonUpsertCounts): ImportCheckpoint;
+}
+
 /**
  * Inserts the people of one batch, or merges each into the existing person of the incident
  * with the same unique key, in one transaction of its own (so a later failure leaves this
  * batch committed), and says how many were created, updated or repeated. Rows must have
- * distinct unique keys and one incident and import.
+ * distinct unique keys and one incident and import. With a checkpoint, the import's counts
+ * are written in the same transaction, or ImportCheckpointRefused is thrown and nothing is.
  *
  * The batch travels as ONE JSON text parameter unpacked by the database (json_each on SQLite,
  * json_to_recordset on PostgreSQL): measured in bench/import.ts, Prisma's raw queries spend
  * far more per bound parameter than the databases spend parsing JSON (multi-row VALUES with
  * 18,000 parameters ran at about 8,000 rows/s and used hundreds of MB).
  */
-export async function upsertPeople(db: Database, rows: PersonUpsertRow[], now: Date): Promise<PersonUpsertCounts> {
-  if (rows.length === 0) return { created: 0, updated: 0, repeated: 0 };
-  const { incidentId, importId } = rows[0]!;
+export async function upsertPeople(
+  db: Database,
+  rows: PersonUpsertRow[],
+  now: Date,
+  options: UpsertPeopleOptions = {},
+): Promise<PersonUpsertCounts> {
+  if (rows.length === 0 && !options.checkpoint) return { created: 0, updated: 0, repeated: 0 };
+  const incidentId = rows[0]?.incidentId;
+  const importId = rows[0]?.importId;
   const at = instantParam(db.kind, now);
   const tuples = rows.map((r) => [
     r.id,
@@ -518,7 +576,13 @@ export async function upsertPeople(db: Database, rows: PersonUpsertRow[], now: D
       }
       let repeated = 0;
       for (const row of existing) if (row.import_id === importId) repeated++;
-      return { created: rows.length - existing.length, updated: existing.length - repeated, repeated };
+      const counts = { created: rows.length - existing.length, updated: existing.length - repeated, repeated };
+      if (options.checkpoint) {
+        const checkpoint = options.checkpoint(counts);
+        const changed = await tx.$executeRawUnsafe(checkpointSql(db.kind), ...checkpointArgs(checkpoint, at));
+        if (changed !== 1) throw new ImportCheckpointRefused(checkpoint.importId);
+      }
+      return counts;
     },
     { maxWait: 10_000, timeout: 120_000 },
   );

@@ -1,6 +1,9 @@
 import type { Readable } from "node:stream";
 import busboy from "busboy";
-import type { Request } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
+import { AppError } from "../lib/errors.js";
+import type { UploadedFile } from "../lib/uploaded-file.js";
+import { currentUser } from "./access.js";
 
 export interface MultipartForm<T> {
   /** The text fields, first value of each name: what req.body becomes. */
@@ -65,4 +68,44 @@ export function readMultipartForm<T>(
     parser.on("error", (error) => void settle(error));
     req.pipe(parser);
   });
+}
+
+/** Keeps the file in memory, noting when busboy cut it at the limit. */
+function receiveInMemory(stream: Readable, fileName: string): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const file: UploadedFile = { fileName, bytes: Buffer.alloc(0), isTooLarge: false };
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("limit", () => {
+      file.isTooLarge = true;
+    });
+    stream.on("end", () => {
+      file.bytes = Buffer.concat(chunks);
+      resolve(file);
+    });
+    stream.on("error", reject);
+  });
+}
+
+/**
+ * The reader of a small-file upload form posted to `path`: its text fields into req.body (so
+ * the CSRF check, which it must run before, finds _csrf there) and its one file, up to
+ * maxBytes, in memory for the handler (fileOf). Only signed-in users' uploads are read; anyone
+ * else's request goes on unread and the CSRF check refuses it.
+ */
+export function smallUploadBody(path: string, maxBytes: number) {
+  const uploads = new WeakMap<Request, UploadedFile>();
+  const router = Router();
+  router.post(path, async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is("multipart/form-data") || !currentUser(res)) return next();
+    try {
+      const form = await readMultipartForm(req, maxBytes, receiveInMemory);
+      req.body = form.fields;
+      if (form.file) uploads.set(req, form.file);
+      next();
+    } catch {
+      next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+    }
+  });
+  return { router, fileOf: (req: Request): UploadedFile | undefined => uploads.get(req) };
 }

@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
+import type { UploadedFile } from "../../lib/uploaded-file.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import {
@@ -183,13 +184,6 @@ async function addFromForm(
 }
 
 /** A file as the upload form delivered it. */
-export interface UploadedFile {
-  fileName: string;
-  bytes: Buffer;
-  /** More than MAX_IMPORT_BYTES were sent; bytes holds only the start. */
-  isTooLarge: boolean;
-}
-
 /**
  * Stores an uploaded CSV for preview (nothing is imported yet) and audits the upload. Refuses,
  * per field, a missing, empty, oversized or non-UTF-8 file, one whose header row cannot be
