@@ -364,6 +364,13 @@ describe(`people import (${testLane})`, () => {
     });
     const summary = await importFixture("bom-crlf.csv", incidentId);
     assert.equal(summary.created, 3);
+    // The stale one's process is gone: it is marked failed, saying where it stopped.
+    const stale = await db.prisma.personImport.findUniqueOrThrow({ where: { id: `${incidentId}-running` } });
+    assert.equal(stale.status, "failed");
+    assert.match(
+      stale.message,
+      /^The import stopped before its first rows were written: it made no progress after 2026-03-02T08:\d\d:00\.000Z \(the process running it stopped\)\. The people imported up to there are kept\. Importing the file again is safe/,
+    );
   });
 
   /** A queued import record for a copy of a fixture, as the mapping page leaves it. */
@@ -409,7 +416,7 @@ describe(`people import (${testLane})`, () => {
     assert.equal(person.attributes, "{}", "the stored mapping (comment ignored) was applied");
     await assert.rejects(importPeopleFile({ db, clock }, { importId: queued.id }), {
       code: "conflict",
-      message: /not queued any more/,
+      message: /is completed, not queued/,
     });
   });
 

@@ -148,6 +148,8 @@ export interface CsvStreamOptions {
   delimiter?: CsvDelimiter;
   /** Called once, before the first records, with the delimiter in use. */
   onDelimiter?(delimiter: CsvDelimiter): void;
+  /** Called after each chunk read from the file with the bytes read so far (for progress). */
+  onBytesRead?(bytes: number): void;
 }
 
 /**
@@ -196,9 +198,16 @@ export async function* parseCsvChunks(
 }
 
 /** Decodes a file chunk by chunk in the given encoding. */
-export async function* readTextChunks(path: string, encoding: TextEncodingName): AsyncGenerator<string> {
+export async function* readTextChunks(
+  path: string,
+  encoding: TextEncodingName,
+  onBytesRead?: (bytes: number) => void,
+): AsyncGenerator<string> {
   const decoder = createChunkDecoder(encoding);
+  let total = 0;
   for await (const bytes of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
+    total += (bytes as Buffer).length;
+    onBytesRead?.(total);
     const text = decoder.write(bytes as Buffer);
     if (text) yield text;
   }
@@ -208,5 +217,5 @@ export async function* readTextChunks(path: string, encoding: TextEncodingName):
 
 /** Streams the records of a CSV file in the given encoding. */
 export function readCsvFile(path: string, options: CsvStreamOptions): AsyncGenerator<CsvRecord[]> {
-  return parseCsvChunks(readTextChunks(path, options.encoding), options);
+  return parseCsvChunks(readTextChunks(path, options.encoding, options.onBytesRead), options);
 }

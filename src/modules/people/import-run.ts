@@ -5,7 +5,7 @@ import type { Clock } from "../../lib/clock.js";
 import { newId } from "../../lib/ids.js";
 import { neutraliseCell } from "../timeline/timeline-csv.js";
 import type { CsvRecord } from "./csv-stream.js";
-import { type ImportCounts, saveImportProgress } from "./person-import.repository.js";
+import type { ImportCounts } from "./person-import.repository.js";
 import {
   type ColumnMapping,
   mergePersonRows,
@@ -26,13 +26,24 @@ export interface ImportProgress {
   elapsedMs: number;
 }
 
+/** Where an earlier run of the import stopped: its last checkpoint. */
+export interface ResumePoint extends ImportCounts {
+  lastLine: number;
+}
+
 export interface ImportRunOptions {
   importId: string;
   incidentId: string;
+  runNumber: number;
   columns: ColumnMapping;
   reportPath: string;
+  /** The bytes of the file read so far. */
+  bytesRead(): number;
+  /** Continue after an earlier run's checkpoint instead of from the first row. */
+  resumeFrom?: ResumePoint;
   batchRows?: number;
-  onProgress?(progress: ImportProgress): void;
+  /** Called after each committed batch; the run waits for a promise it returns. */
+  onProgress?(progress: ImportProgress): unknown;
 }
 
 /** Quotes a cell for the error report, neutralising what a spreadsheet would run as a formula. */
@@ -41,23 +52,36 @@ function reportCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+function parseReasons(text: string): Partial<Record<RejectReason, number>> {
+  try {
+    return JSON.parse(text) as Partial<Record<RejectReason, number>>;
+  } catch {
+    return {};
+  }
+}
+
 /**
- * The state of one running import: the batch being gathered and the counts committed so far.
- * Valid rows are merged by unique key within the batch; flush() writes the batch in one
- * transaction, then the batch's rejected rows to the error report, then the progress.
+ * The state of one run of an import: the batch being gathered and the counts committed so far.
+ * Valid rows are merged by unique key within the batch; flush() writes the batch and the
+ * import's checkpoint (counts, last line, bytes read) in one transaction, then the batch's
+ * rejected rows to the error report. A run that continues after an earlier one's checkpoint
+ * starts from its counts, and the rows up to its last line only rebuild the error report.
  */
 export class ImportRun {
   private batch = new Map<string, PersonRow>();
   private batchReport: string[] = [];
+  /** Report lines of replayed rows: already counted, so written whatever happens next. */
+  private replayReport: string[] = [];
   private batchLine: number | null = null;
-  private counts = { rowsRead: 0, accepted: 0, created: 0, updated: 0, duplicates: 0, rejected: 0 };
-  private reasons: Partial<Record<RejectReason, number>> = {};
+  private counts: Omit<ImportCounts, "reasons">;
+  private reasons: Partial<Record<RejectReason, number>>;
   private report: WriteStream | null = null;
   private readonly startedMs = Date.now();
   private readonly batchRows: number;
   /** Counts as of the last committed batch: what the database holds. */
-  committed: ImportCounts = { rowsRead: 0, accepted: 0, created: 0, updated: 0, duplicates: 0, rejected: 0, reasons: "{}" };
-  committedLine: number | null = null;
+  committed: ImportCounts;
+  /** The last line of the last committed batch (null before the first). */
+  committedLine: number | null;
   reportPath: string | null = null;
 
   constructor(
@@ -65,11 +89,38 @@ export class ImportRun {
     private readonly options: ImportRunOptions,
   ) {
     this.batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+    const { lastLine, reasons, ...counts } = options.resumeFrom ?? {
+      rowsRead: 0,
+      accepted: 0,
+      created: 0,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      reasons: "{}",
+      lastLine: null,
+    };
+    this.counts = counts;
+    this.reasons = parseReasons(reasons);
+    this.committed = { ...counts, reasons };
+    this.committedLine = lastLine;
+  }
+
+  /** True for a row an earlier run already counted and wrote (its checkpoint covers it). */
+  isDone(record: CsvRecord): boolean {
+    return this.options.resumeFrom !== undefined && record.line <= this.options.resumeFrom.lastLine;
   }
 
   isBatchFull(): boolean {
     // Rejected rows count too, so a file of nothing but bad rows still reports as it goes.
     return this.batch.size + this.batchReport.length >= this.batchRows;
+  }
+
+  /** Re-reads a row an earlier run counted: only its line in the error report is rebuilt. */
+  async replay(record: CsvRecord): Promise<void> {
+    const verdict = validateRecord(record, this.options.columns);
+    if (verdict.ok) return;
+    this.replayReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons));
+    if (this.replayReport.length >= this.batchRows) await this.writeReplayReport();
   }
 
   take(record: CsvRecord): void {
@@ -79,10 +130,7 @@ export class ImportRun {
     if (!verdict.ok) {
       this.counts.rejected++;
       for (const reason of verdict.reasons) this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
-      const explanation = verdict.reasons.map((r) => reasonMessages[r]).join(" ");
-      this.batchReport.push(
-        [String(verdict.line), verdict.raw, verdict.reasons.join(" "), explanation].map(reportCell).join(","),
-      );
+      this.batchReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons));
       return;
     }
     this.counts.accepted++;
@@ -91,28 +139,45 @@ export class ImportRun {
     this.batch.set(verdict.person.uniqueKey, earlier ? mergePersonRows(earlier, verdict.person) : verdict.person);
   }
 
-  /** Writes the gathered rows in one transaction, then the batch's rejected rows and the progress. */
+  /**
+   * Writes the gathered rows and the checkpoint in one transaction, then the batch's rejected
+   * rows to the report. Throws ImportCheckpointRefused (nothing written) when the import is no
+   * longer running under this run.
+   */
   async flush(): Promise<void> {
     const { db, clock } = this.deps;
-    const { importId, incidentId } = this.options;
-    const now = clock.now();
-    if (this.batch.size) {
-      const rows: PersonUpsertRow[] = [];
-      for (const person of this.batch.values()) {
-        rows.push({ ...person, id: newId(), incidentId, attributes: JSON.stringify(person.attributes), importId });
-      }
-      const result = await upsertPeople(db, rows, now);
-      this.counts.created += result.created;
-      this.counts.updated += result.updated;
-      this.counts.duplicates += result.repeated;
-      this.batch.clear();
+    const { importId, incidentId, runNumber } = this.options;
+    if (this.batchLine === null) return;
+    const rows: PersonUpsertRow[] = [];
+    for (const person of this.batch.values()) {
+      rows.push({ ...person, id: newId(), incidentId, attributes: JSON.stringify(person.attributes), importId });
     }
-    if (this.batchReport.length) await this.writeReport(this.batchReport);
+    const reasons = JSON.stringify(this.reasons);
+    const lastLine = this.batchLine;
+    const result = await upsertPeople(db, rows, clock.now(), {
+      checkpoint: (batch) => ({
+        importId,
+        runNumber,
+        ...this.counts,
+        created: this.counts.created + batch.created,
+        updated: this.counts.updated + batch.updated,
+        duplicates: this.counts.duplicates + batch.repeated,
+        reasons,
+        lastLine,
+        bytesRead: this.options.bytesRead(),
+      }),
+    });
+    this.counts.created += result.created;
+    this.counts.updated += result.updated;
+    this.counts.duplicates += result.repeated;
+    this.batch.clear();
+    this.batchLine = null;
+    this.committed = { ...this.counts, reasons };
+    this.committedLine = lastLine;
+    await this.writeReplayReport();
+    await this.writeReport(this.batchReport);
     this.batchReport = [];
-    this.committed = { ...this.counts, reasons: JSON.stringify(this.reasons) };
-    this.committedLine = this.batchLine;
-    await saveImportProgress(db.prisma, importId, this.committed, now);
-    this.options.onProgress?.({
+    await this.options.onProgress?.({
       importId,
       rowsRead: this.counts.rowsRead,
       accepted: this.counts.accepted,
@@ -121,7 +186,19 @@ export class ImportRun {
     });
   }
 
+  private reportLine(line: number, raw: string, reasons: RejectReason[]): string {
+    const explanation = reasons.map((r) => reasonMessages[r]).join(" ");
+    return [String(line), raw, reasons.join(" "), explanation].map(reportCell).join(",");
+  }
+
+  private async writeReplayReport(): Promise<void> {
+    await this.writeReport(this.replayReport);
+    this.replayReport = [];
+  }
+
+  /** Appends lines to the error report (created with its header at the first). */
   private async writeReport(lines: string[]): Promise<void> {
+    if (!lines.length) return;
     if (!this.report) {
       this.report = createWriteStream(this.options.reportPath, { flags: "w" });
       this.reportPath = this.options.reportPath;
@@ -133,7 +210,9 @@ export class ImportRun {
     }
   }
 
+  /** Writes the report lines of rows replayed so far and closes the report; an unwritten batch's stay out. */
   async closeReport(): Promise<void> {
+    await this.writeReplayReport();
     const report = this.report;
     if (!report) return;
     await new Promise<void>((done, fail) => report.end((error?: Error | null) => (error ? fail(error) : done())));

@@ -1,20 +1,24 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { Database } from "../../db/client.js";
+import type { Database, DbOrTx } from "../../db/client.js";
+import { ImportCheckpointRefused } from "../../db/dialect.js";
+import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { detectFileEncoding, type TextEncodingName } from "./encoding.js";
-import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.js";
+import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun, type ResumePoint } from "./import-run.js";
 import {
-  claimQueuedImport,
   createImport,
   findImport,
   findRunningImport,
-  finishImport,
+  findStaleImports,
+  finishImportRun,
   lockIncidentForImport,
+  RUNNING_STATUSES,
   STALE_RUNNING_IMPORT_MS,
+  startImportRun,
 } from "./person-import.repository.js";
 import { type RejectReason, resolveMapping } from "./person-row.js";
 
@@ -29,10 +33,15 @@ export { IMPORT_BATCH_ROWS, type ImportProgress };
 
 interface RunOptions {
   batchRows?: number;
-  /** Aborting cancels the import after the batch being written. */
+  /** Aborting cancels the import after the batch being written (it ends as cancelled). */
   signal?: AbortSignal;
-  /** Called after each committed batch. */
-  onProgress?(progress: ImportProgress): void;
+  /**
+   * Aborting interrupts the run after the batch being written, leaving the import running for
+   * a later run to continue (the worker is stopping): importPeopleFile throws ImportInterrupted.
+   */
+  interruptSignal?: AbortSignal;
+  /** Called after each committed batch; the run waits for a promise it returns. */
+  onProgress?(progress: ImportProgress): unknown;
 }
 
 /** A new import of a file, recorded by the engine (the command line). */
@@ -47,12 +56,17 @@ export interface NewImportOptions extends RunOptions {
   createdById?: string | null;
 }
 
-/** An import already recorded and queued (an upload mapped in the app): its record names the file and mapping. */
-export interface QueuedImportOptions extends RunOptions {
+/** An import already recorded (an upload mapped in the app): its record names the file and mapping. */
+export interface RecordedImportOptions extends RunOptions {
   importId: string;
+  /**
+   * Also take over the import when it is running (or cancelling): its last run stopped without
+   * finishing (the worker's job is being retried). The new run continues after the last checkpoint.
+   */
+  isTakeOver?: boolean;
 }
 
-export type ImportPeopleOptions = NewImportOptions | QueuedImportOptions;
+export type ImportPeopleOptions = NewImportOptions | RecordedImportOptions;
 
 export interface ImportSummary {
   importId: string;
@@ -70,6 +84,22 @@ export interface ImportSummary {
   stoppedAtLine: number | null;
   message: string;
   errorReportPath: string | null;
+}
+
+/** The run was interrupted (the worker is stopping); the import stays running for a later run. */
+export class ImportInterrupted extends Error {
+  constructor() {
+    super("The import was interrupted after its last batch; a later run continues it.");
+    this.name = "ImportInterrupted";
+  }
+}
+
+/** Another run took the import over (this one was thought dead); this run wrote nothing more. */
+export class ImportTakenOver extends Error {
+  constructor() {
+    super("Another run took this import over; this run stopped without writing.");
+    this.name = "ImportTakenOver";
+  }
 }
 
 interface Deps {
@@ -122,40 +152,85 @@ function conflictWith(running: { fileName: string }): AppError {
   return new AppError("conflict", `Another import of this incident (${running.fileName}) is running; try again when it ends.`);
 }
 
+/** What a failed import says about where it stopped and what to do next. */
+export function stoppedMessage(why: string, lastLine: number): string {
+  const where = lastLine > 0 ? `after line ${lastLine}` : "before its first rows were written";
+  return (
+    `The import stopped ${where}: ${why} The people imported up to there are kept. ` +
+    "Importing the file again is safe: people already imported are updated, not duplicated."
+  );
+}
+
 /**
- * Moves the import to running, or throws: not_found (no such incident or import), conflict
- * (another import of the incident is running, or this one is no longer queued), validation
- * (the file or mapping cannot be used). Creates the record first when given none.
+ * Marks the incident's other imports that are still marked running but have not moved for
+ * STALE_RUNNING_IMPORT_MS as failed, saying where they stopped: their process died (a killed
+ * command line import; a worker whose job retries ran out).
  */
-async function startRun(
-  deps: Deps,
-  options: ImportPeopleOptions,
-): Promise<{ id: string; incidentId: string; file: PreparedFile }> {
+async function failStaleImports(tx: DbOrTx, incidentId: string, exceptId: string, now: Date): Promise<void> {
+  const staleBefore = new Date(now.getTime() - STALE_RUNNING_IMPORT_MS);
+  for (const stale of await findStaleImports(tx, incidentId, staleBefore, exceptId)) {
+    const why = `it made no progress after ${stale.updatedAt.toISOString()} (the process running it stopped).`;
+    await finishImportRun(tx, stale.id, stale.runNumber, {
+      status: "failed",
+      stoppedAtLine: stale.lastLine,
+      message: stoppedMessage(why, stale.lastLine),
+      finishedAt: now,
+      updatedAt: now,
+    });
+  }
+}
+
+/** How a run starts: its record as started, the file, and the checkpoint it continues after. */
+interface StartedRun {
+  record: PersonImport;
+  file: PreparedFile;
+  resumeFrom?: ResumePoint;
+}
+
+/**
+ * Starts a run of the import, or throws: not_found (no such incident or import), conflict
+ * (another import of the incident is running, or this one cannot run now), validation (the
+ * file or mapping cannot be used). Creates the record first when given none; returns null
+ * when a taken-over import was being cancelled (it is now cancelled, with nothing to run).
+ */
+async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<StartedRun | null> {
   const { db, clock } = deps;
   const now = clock.now();
   const activeSince = new Date(now.getTime() - STALE_RUNNING_IMPORT_MS);
   if (options.importId !== undefined) {
     const record = await findImport(db.prisma, options.importId);
     if (!record) throw new AppError("not_found", "No such import.");
+    const isTakeOver = options.isTakeOver === true && RUNNING_STATUSES.includes(record.status);
+    if (record.status !== "queued" && !isTakeOver) {
+      throw new AppError("conflict", `The import of ${record.fileName} is ${record.status}, not queued.`);
+    }
+    if (record.status === "cancelling") {
+      const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: "Cancelled." };
+      await finishImportRun(db.prisma, record.id, record.runNumber, { ...done, finishedAt: now, updatedAt: now });
+      return null;
+    }
     const file = await prepareImportFile(record.filePath, storedMapping(record.mapping));
-    await db.prisma.$transaction(async (tx) => {
+    const started = await db.prisma.$transaction(async (tx) => {
       await lockIncidentForImport(tx, record.incidentId);
+      await failStaleImports(tx, record.incidentId, record.id, now);
       const running = await findRunningImport(tx, record.incidentId, activeSince, record.id);
       if (running) throw conflictWith(running);
-      const started = { encoding: file.encoding, delimiter: file.delimiter, startedAt: now, updatedAt: now };
-      if (!(await claimQueuedImport(tx, record.id, started))) {
-        throw new AppError("conflict", `The import of ${record.fileName} is not queued any more.`);
+      const found = { fileBytes: BigInt(file.bytes), encoding: file.encoding, delimiter: file.delimiter };
+      if (!(await startImportRun(tx, record, { ...found, updatedAt: now }))) {
+        throw new AppError("conflict", `The import of ${record.fileName} changed while it was starting.`);
       }
+      return (await findImport(tx, record.id))!;
     });
-    return { id: record.id, incidentId: record.incidentId, file };
+    return { record: started, file, ...(isTakeOver ? { resumeFrom: started } : {}) };
   }
   const file = await prepareImportFile(options.filePath, options.mapping);
   const id = newId();
-  await db.prisma.$transaction(async (tx) => {
+  const record = await db.prisma.$transaction(async (tx) => {
     if (!(await lockIncidentForImport(tx, options.incidentId))) throw new AppError("not_found", "No such incident.");
+    await failStaleImports(tx, options.incidentId, id, now);
     const running = await findRunningImport(tx, options.incidentId, activeSince, id);
     if (running) throw conflictWith(running);
-    await createImport(tx, {
+    return createImport(tx, {
       id,
       incidentId: options.incidentId,
       fileName: options.fileName ?? basename(file.path),
@@ -165,85 +240,115 @@ async function startRun(
       delimiter: file.delimiter,
       mapping: JSON.stringify(Object.fromEntries(file.columns.headers.map((h, i) => [h, file.columns.fields[i]]))),
       status: "running",
+      runNumber: 1,
       createdById: options.createdById ?? null,
       createdAt: now,
       startedAt: now,
       updatedAt: now,
     });
   });
-  return { id, incidentId: options.incidentId, file };
+  return { record, file };
+}
+
+/** The summary of an import as its record stands. */
+function summaryOf(record: PersonImport): ImportSummary {
+  return {
+    importId: record.id,
+    status: record.status as ImportSummary["status"],
+    encoding: record.encoding as TextEncodingName,
+    delimiter: record.delimiter,
+    read: record.rowsRead,
+    accepted: record.accepted,
+    created: record.created,
+    updated: record.updated,
+    duplicates: record.duplicates,
+    rejected: record.rejected,
+    reasons: JSON.parse(record.reasons),
+    stoppedAtLine: record.stoppedAtLine,
+    message: record.message,
+    errorReportPath: record.errorReportPath,
+  };
 }
 
 /**
  * Runs an import of a CSV file of people into an incident and returns the final counts: the
- * queued import named by importId, or a new one recorded for the file. Refuses (with a
- * conflict error) while another import of the incident is running. Each batch commits on its
- * own, so a failure or cancellation keeps the rows before it and records the line it stopped
- * at; importing the same file again creates nobody (every row counts as updated).
+ * recorded import named by importId, or a new one recorded for the file. Refuses (with a
+ * conflict error) while another import of the incident is running. Each batch commits with
+ * the import's counts in one transaction, so a failure, a cancellation or a crash keeps the
+ * rows before it and the counts that describe them; a run taking over a crashed one continues
+ * after that checkpoint, so nothing is counted twice (see docs/ARCHITECTURE.md). Importing the
+ * same file again creates nobody (every row counts as updated).
  * created + updated + duplicates = accepted; a rejected row counts under each of its reasons.
  */
 export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions): Promise<ImportSummary> {
   const { db, clock } = deps;
-  const { id: importId, incidentId, file } = await startRun(deps, options);
+  const started = await startRun(deps, options);
+  if (!started) return summaryOf((await findImport(db.prisma, options.importId!))!);
+  const { record, file, resumeFrom } = started;
+  let bytesRead = 0;
   const run = new ImportRun(deps, {
-    importId,
-    incidentId,
+    importId: record.id,
+    incidentId: record.incidentId,
+    runNumber: record.runNumber,
     columns: file.columns,
     reportPath: `${file.path.replace(/\.(csv|txt|tsv)$/i, "")}.errors.csv`,
+    bytesRead: () => bytesRead,
+    resumeFrom,
     batchRows: options.batchRows,
     onProgress: options.onProgress,
   });
-  let status: ImportSummary["status"] = "completed";
-  let message = "";
-  let stoppedAtLine: number | null = null;
+  let failure: unknown = null;
   try {
     let isHeader = true;
-    for await (const records of readCsvFile(file.path, { encoding: file.encoding })) {
-      for (const record of records) {
+    for await (const records of readCsvFile(file.path, { encoding: file.encoding, onBytesRead: (n) => (bytesRead = n) })) {
+      for (const csvRecord of records) {
         if (isHeader) {
           isHeader = false;
           continue;
         }
+        if (run.isDone(csvRecord)) {
+          await run.replay(csvRecord);
+          continue;
+        }
         if (run.isBatchFull()) await run.flush();
+        if (options.interruptSignal?.aborted) throw new ImportInterrupted();
         if (options.signal?.aborted) throw new ImportCancelled();
-        run.take(record);
+        run.take(csvRecord);
       }
     }
     await run.flush();
   } catch (error) {
-    status = error instanceof ImportCancelled ? "cancelled" : "failed";
-    message = error instanceof ImportCancelled ? "Cancelled." : `The import stopped: ${(error as Error).message}`;
-    stoppedAtLine = run.committedLine ?? file.headerLine;
+    failure = error;
   } finally {
     await run.closeReport();
   }
+  if (failure instanceof ImportInterrupted) throw failure;
+  if (failure instanceof ImportCheckpointRefused) {
+    // Refused: cancelled (this run ends it) or taken over by a later run (which ends it).
+    const current = await findImport(db.prisma, record.id);
+    if (current?.status !== "cancelling" || current.runNumber !== record.runNumber) throw new ImportTakenOver();
+  }
+  const isCancelled = failure instanceof ImportCancelled || failure instanceof ImportCheckpointRefused;
+  const status: ImportSummary["status"] = failure === null ? "completed" : isCancelled ? "cancelled" : "failed";
+  let message = resumeFrom ? `Continued after line ${resumeFrom.lastLine}, where the run before stopped without finishing.` : "";
+  if (isCancelled) message = "Cancelled.";
+  else if (failure !== null) {
+    const why = (failure as Error).message.replace(/\.?$/, ".");
+    message = stoppedMessage(why, run.committedLine ?? file.headerLine);
+  }
   const now = clock.now();
-  const counts = run.committed;
-  await finishImport(db.prisma, importId, {
-    ...counts,
+  const isFinished = await finishImportRun(db.prisma, record.id, record.runNumber, {
+    ...run.committed,
     status,
-    stoppedAtLine,
+    stoppedAtLine: status === "completed" ? null : (run.committedLine ?? file.headerLine),
     message,
     errorReportPath: run.reportPath,
+    ...(status === "completed" ? { bytesRead: BigInt(file.bytes) } : {}),
     finishedAt: now,
     updatedAt: now,
   });
-  return {
-    importId,
-    status,
-    encoding: file.encoding,
-    delimiter: file.delimiter,
-    read: counts.rowsRead,
-    accepted: counts.accepted,
-    created: counts.created,
-    updated: counts.updated,
-    duplicates: counts.duplicates,
-    rejected: counts.rejected,
-    reasons: JSON.parse(counts.reasons),
-    stoppedAtLine,
-    message,
-    errorReportPath: run.reportPath,
-  };
+  if (!isFinished) throw new ImportTakenOver();
+  return summaryOf((await findImport(db.prisma, record.id))!);
 }
 
 class ImportCancelled extends Error {}

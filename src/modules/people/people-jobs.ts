@@ -2,11 +2,19 @@ import type { Database } from "../../db/client.js";
 import type { JobHandlers } from "../../jobs/dispatcher.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
-import { importPeopleFile } from "./import.service.js";
-import { failQueuedImport, findImport } from "./person-import.repository.js";
+import { ImportTakenOver, importPeopleFile, stoppedMessage } from "./import.service.js";
+import { failUnstartedImport, findImport, finishImportRun, RUNNING_STATUSES } from "./person-import.repository.js";
 
 /** The job kind that runs an uploaded people import. */
 export const PEOPLE_IMPORT_JOB = "people.import";
+
+/**
+ * Attempts of a people.import job: the first run; a retry after a crash (the lease expired) or
+ * an interruption, which continues after the last checkpoint; and a last attempt that, when
+ * the import is still unfinished, only marks it failed with where it stopped, so an import
+ * that keeps killing its worker ends instead of staying "running".
+ */
+export const PEOPLE_IMPORT_MAX_ATTEMPTS = 3;
 
 export function peopleImportJobKey(importId: string): string {
   return `${PEOPLE_IMPORT_JOB}:${importId}`;
@@ -17,40 +25,50 @@ interface PeopleJobDeps {
   clock: Clock;
 }
 
+export interface RunPeopleImportOptions {
+  /** Aborted when the worker stops or loses the job: the run stops after its batch and the job retries. */
+  signal?: AbortSignal;
+  /** This attempt of the job (1 for the first) and how many it has. */
+  attempt?: number;
+  maxAttempts?: number;
+}
+
 /**
  * Runs the import of an upload (a PersonImport queued by the mapping page) with the import
- * engine, which records its progress and outcome on that record. While it runs, cancelling
- * it (status "cancelling") stops the engine after the current batch. An import that is no
- * longer queued (cancelled before it started, or already run) is left alone; one that cannot
- * start (file unreadable, mapping refused, another import running) is marked failed.
+ * engine, which records its progress and outcome on that record. A cancelled import stops at
+ * its next batch. An import found running is one whose earlier attempt stopped without
+ * finishing (a crash): this attempt continues it after its last checkpoint, or on the job's
+ * last attempt marks it failed with where it stopped. An import that cannot run (file
+ * unreadable, mapping refused, another import running) is marked failed; any other state
+ * (cancelled before it started, already finished) is left alone.
  */
-export async function runPeopleImport(deps: PeopleJobDeps, importId: string, signal?: AbortSignal): Promise<void> {
+export async function runPeopleImport(deps: PeopleJobDeps, importId: string, options: RunPeopleImportOptions = {}) {
   const { prisma } = deps.db;
   const record = await findImport(prisma, importId);
-  if (!record || record.status !== "queued") return;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let isChecking = false;
-  const checkCancelled = () => {
-    if (isChecking || controller.signal.aborted) return;
-    isChecking = true;
-    findImport(prisma, importId)
-      .then((row) => {
-        if (!row || row.status === "cancelling") controller.abort();
-      })
-      .catch(() => {})
-      .finally(() => {
-        isChecking = false;
-      });
-  };
+  if (!record || !(record.status === "queued" || RUNNING_STATUSES.includes(record.status))) return;
+  const now = deps.clock.now();
+  const isLastAttempt = (options.attempt ?? 1) >= (options.maxAttempts ?? PEOPLE_IMPORT_MAX_ATTEMPTS);
+  if (record.status === "running" && isLastAttempt) {
+    const why = `its worker stopped ${record.runNumber} times before it finished.`;
+    const stopped = { status: "failed", stoppedAtLine: record.lastLine, message: stoppedMessage(why, record.lastLine) };
+    await finishImportRun(prisma, record.id, record.runNumber, { ...stopped, finishedAt: now, updatedAt: now });
+    return;
+  }
   try {
-    await importPeopleFile(deps, { importId, signal: controller.signal, onProgress: checkCancelled });
+    await importPeopleFile(deps, { importId, isTakeOver: true, interruptSignal: options.signal });
   } catch (error) {
+    if (error instanceof ImportTakenOver) return;
     if (!(error instanceof AppError)) throw error;
-    await failQueuedImport(prisma, importId, error.message, deps.clock.now());
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
+    // The run could not start; a taken-over import keeps its counts and says where it stopped.
+    if (record.status === "queued") await failUnstartedImport(prisma, record, error.message, now);
+    else {
+      const stopped = {
+        status: "failed",
+        stoppedAtLine: record.lastLine,
+        message: stoppedMessage(error.message, record.lastLine),
+      };
+      await finishImportRun(prisma, record.id, record.runNumber, { ...stopped, finishedAt: now, updatedAt: now });
+    }
   }
 }
 
@@ -60,7 +78,11 @@ export function peopleJobHandlers(deps: PeopleJobDeps): JobHandlers {
     async [PEOPLE_IMPORT_JOB](payload, ctx) {
       const importId = (payload as { importId?: unknown } | null)?.importId;
       if (typeof importId !== "string") return;
-      await runPeopleImport(deps, importId, ctx.signal);
+      await runPeopleImport(deps, importId, {
+        signal: ctx.signal,
+        attempt: ctx.job.attempts,
+        maxAttempts: ctx.job.maxAttempts,
+      });
     },
   };
 }

@@ -14,7 +14,7 @@ import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { describeEncoding } from "./encoding.js";
 import { prepareImportFile } from "./import.service.js";
 import { findActiveImport, findImportOfIncident, rememberedMapping } from "./people.repository.js";
-import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "./people-jobs.js";
+import { PEOPLE_IMPORT_JOB, PEOPLE_IMPORT_MAX_ATTEMPTS, peopleImportJobKey } from "./people-jobs.js";
 import { storedUploadOf } from "./people-upload.js";
 import { lockIncidentForImport } from "./person-import.repository.js";
 import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
@@ -222,7 +222,7 @@ export function createPeopleHandlers(deps: Deps) {
             key: peopleImportJobKey(upload.id),
             payload: { importId: upload.id },
             runAt: now,
-            maxAttempts: 1,
+            maxAttempts: PEOPLE_IMPORT_MAX_ATTEMPTS,
             now,
           });
         });
