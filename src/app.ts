@@ -13,6 +13,8 @@ import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.routes.js";
+import { dsnUploadBody } from "./modules/bounces/dsn-upload.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
@@ -91,6 +93,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use("/api/v1", apiRouter(deps));
   // The calendar feed's secret is in its URL: no session, no CSRF.
   app.use(calendarFeedRoutes(deps));
+  // Bounce reports carry a shared secret: no session, no CSRF, their own body parser.
+  app.use(bounceHookRoutes(deps));
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
@@ -113,6 +117,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
   app.use(timelineUploadBody());
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL) }));
+  app.use(dsnUploadBody());
   app.use(csrfProtection);
 
   app.use(homeRoutes(deps));
@@ -135,6 +140,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(usersRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));
+  app.use(bouncesRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** Report types a webhook may send, and the kind each is recorded as. */
+export const WEBHOOK_TYPES = {
+  hard_bounce: "bounce_hard",
+  soft_bounce: "bounce_soft",
+  complaint: "complaint",
+  delayed: "delayed",
+} as const;
+
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+const reportSchema = z
+  .object({
+    type: z.enum(Object.keys(WEBHOOK_TYPES) as [keyof typeof WEBHOOK_TYPES], {
+      message: `must be one of ${Object.keys(WEBHOOK_TYPES).join(", ")}`,
+    }),
+    email: z.string().trim().email({ message: "must be an e-mail address" }).max(320).optional(),
+    messageId: optionalText(998),
+    deliveryId: optionalText(100),
+    detail: optionalText(2000),
+  })
+  .refine((r) => r.email || r.messageId || r.deliveryId, {
+    message: "needs email, messageId or deliveryId to find the notice it concerns",
+  });
+
+/** The webhook's body: {"reports": [...]}, at most 1,000 reports a request. */
+export const webhookBodySchema = z.object({
+  reports: z
+    .array(reportSchema, { message: "must be a list of reports" })
+    .min(1, { message: "must hold at least one report" })
+    .max(1000, { message: "at most 1,000 reports a request: send the rest in another" }),
+});
+
+export type WebhookBody = z.infer<typeof webhookBodySchema>;

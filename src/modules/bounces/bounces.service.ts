@@ -1,0 +1,138 @@
+import type { Deps } from "../../deps.js";
+import { newId } from "../../lib/ids.js";
+import { type Actor, recordAudit } from "../audit/audit.service.js";
+import {
+  findDeliveryById,
+  findDeliveryByMessageId,
+  findLatestDeliveryToAddress,
+  type MatchedDelivery,
+  markDeliveryBounced,
+  rememberBouncedAddress,
+} from "./bounces.repository.js";
+import type { ParsedDsn } from "./dsn.js";
+
+/**
+ * Bounce and complaint reports about notices already sent, from a mail service's webhook, an
+ * uploaded DSN or a mailbox. Each report is kept as received (delivery_event), matched to its
+ * delivery by delivery id, else Message-ID, else the latest notice sent to the address. A hard
+ * bounce marks the delivery bounced (the person then needs another channel) and remembers the
+ * address so no later campaign tries it; soft bounces, delays and complaints are recorded only
+ * (a breach notice is not marketing: a complaint does not stop the next one).
+ */
+
+export const REPORT_KINDS = ["bounce_hard", "bounce_soft", "complaint", "delayed"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export const REPORT_SOURCES = ["webhook", "dsn_upload", "mailbox"] as const;
+export type ReportSource = (typeof REPORT_SOURCES)[number];
+
+export interface BounceReport {
+  kind: ReportKind;
+  email: string | null;
+  messageId: string | null;
+  deliveryId: string | null;
+  /** The status code and the server's words, as reported. */
+  detail: string;
+}
+
+export interface BounceOutcome {
+  received: number;
+  /** Reports matched to a delivery. */
+  matched: number;
+  /** Deliveries newly marked bounced. */
+  bounced: number;
+  /** Reports kept without a delivery: no id, Message-ID or address of a notice sent. */
+  unmatched: number;
+}
+
+async function matchDelivery(deps: Deps, report: BounceReport): Promise<MatchedDelivery | null> {
+  const { prisma } = deps.db;
+  if (report.deliveryId) {
+    const found = await findDeliveryById(prisma, report.deliveryId);
+    if (found) return found;
+  }
+  if (report.messageId) {
+    const found = await findDeliveryByMessageId(prisma, report.messageId);
+    if (found) return found;
+  }
+  return report.email ? findLatestDeliveryToAddress(prisma, report.email.trim().toLowerCase()) : null;
+}
+
+/**
+ * Records a batch of reports in one transaction, with one audit entry per incident concerned
+ * (its counts, not the addresses). Matching reads happen first; a report whose delivery
+ * changed meanwhile is still kept, and the bounce only applies to a sent delivery.
+ */
+export async function recordBounceReports(
+  deps: Deps,
+  reports: BounceReport[],
+  source: ReportSource,
+  actor: Actor,
+): Promise<BounceOutcome> {
+  const matches: { report: BounceReport; delivery: MatchedDelivery | null }[] = [];
+  for (const report of reports) matches.push({ report, delivery: await matchDelivery(deps, report) });
+  const now = deps.clock.now();
+  return deps.db.prisma.$transaction(async (tx) => {
+    const outcome: BounceOutcome = { received: reports.length, matched: 0, bounced: 0, unmatched: 0 };
+    const byIncident = new Map<string, { reports: number; bounced: number; kinds: Record<string, number> }>();
+    for (const { report, delivery } of matches) {
+      await tx.deliveryEvent.create({
+        data: {
+          id: newId(),
+          deliveryId: delivery?.id ?? null,
+          kind: report.kind,
+          source,
+          email: report.email,
+          detail: report.detail.slice(0, 2000),
+          receivedAt: now,
+        },
+      });
+      if (!delivery) {
+        outcome.unmatched++;
+        continue;
+      }
+      outcome.matched++;
+      const counts = byIncident.get(delivery.incidentId) ?? { reports: 0, bounced: 0, kinds: {} };
+      counts.reports++;
+      counts.kinds[report.kind] = (counts.kinds[report.kind] ?? 0) + 1;
+      if (report.kind === "bounce_hard") {
+        if (await markDeliveryBounced(tx, delivery.id, report.detail, now)) {
+          outcome.bounced++;
+          counts.bounced++;
+        }
+        const address = delivery.emailNormalized ?? report.email?.trim().toLowerCase();
+        if (address) {
+          await rememberBouncedAddress(tx, {
+            emailNormalized: address,
+            reason: report.detail.slice(0, 1000) || "hard bounce",
+            deliveryId: delivery.id,
+            createdAt: now,
+          });
+        }
+      }
+      byIncident.set(delivery.incidentId, counts);
+    }
+    for (const [incidentId, counts] of byIncident) {
+      await recordAudit(
+        deps.db,
+        tx,
+        actor,
+        { action: "delivery.reports", entityType: "delivery_event", incidentId, after: { source, ...counts } },
+        deps.clock,
+      );
+    }
+    return outcome;
+  });
+}
+
+/** The reports a DSN makes: a permanent failure is a hard bounce, a delay or a 4.x.x failure soft. */
+export function reportsFromDsn(dsn: ParsedDsn): BounceReport[] {
+  return dsn.recipients
+    .filter((r) => r.action === "failed" || r.action === "delayed")
+    .map((r) => ({
+      kind: r.isPermanent ? "bounce_hard" : r.action === "delayed" ? "delayed" : "bounce_soft",
+      email: r.email,
+      messageId: dsn.originalMessageId,
+      deliveryId: null,
+      detail: [r.status, r.diagnostic].filter(Boolean).join(" ") || r.action,
+    }));
+}
