@@ -56,3 +56,57 @@ export const incidentListQuerySchema = z.object({
   ...pageFields,
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuerySchema>;
+
+/** Column header -> field of a people import: at most 500 columns, named in at most 200 characters. */
+const mappingSchema = z
+  .record(
+    z.string().max(200, { message: "A column name has at most 200 characters." }),
+    z.string({ message: "Give each column's field as text, e.g. email." }).max(40, { message: "That is not a field name." }),
+  )
+  .refine((m) => Object.keys(m).length <= 500, { message: "Map at most 500 columns." });
+
+/** One map=column=field query parameter, or several: a mapping, or a message saying how to write one. */
+const mapParamSchema = z
+  .union([z.string(), z.array(z.string())], { message: "Give each map as column=field, e.g. map=E-Mail%3Demail." })
+  .optional()
+  .transform((value, ctx) => {
+    const mapping: Record<string, string> = {};
+    for (const entry of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
+      const eq = entry.lastIndexOf("=");
+      if (eq <= 0 || eq === entry.length - 1 || entry.length > 250) {
+        ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 60)}" is not column=field, e.g. map=E-Mail%3Demail.` });
+        return z.NEVER;
+      }
+      mapping[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
+    }
+    return mapping;
+  });
+
+/**
+ * The query of a people upload: the file's name as people know it, whether to start the
+ * import at once (default) or only upload it to review the proposed mapping, and the mapping
+ * of columns the guesses would get wrong.
+ */
+export const peopleUploadQuerySchema = z.object({
+  fileName: z.preprocess(
+    blankAsMissing,
+    z
+      .string({ message: "Give fileName once." })
+      .trim()
+      .max(255, { message: "A file name has at most 255 characters." })
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: "A file name cannot hold control characters." })
+      .default("upload.csv"),
+  ),
+  start: z.preprocess(
+    blankAsMissing,
+    z
+      .enum(["true", "false"], { message: "Use true (upload and start, the default) or false (upload only)." })
+      .default("true")
+      .transform((v) => v === "true"),
+  ),
+  map: mapParamSchema,
+});
+
+/** The body of POST .../imports/{id}/start: an optional mapping of columns to fields. */
+export const peopleImportStartSchema = z.object({ mapping: mappingSchema.optional() });

@@ -1,4 +1,4 @@
-import type { AuditEntry, Incident, TimelineEvent } from "../generated/sqlite/client.js";
+import type { AuditEntry, Incident, Person, PersonImport, TimelineEvent } from "../generated/sqlite/client.js";
 
 /** Instants leave the API as ISO 8601 UTC strings (or null when unknown). */
 function iso(at: Date | null | undefined): string | null {
@@ -87,4 +87,81 @@ export function serializeAuditEntry(entry: AuditEntry) {
 export function pageInfo(page: { limit: number; offset: number }, total: number) {
   const next = page.offset + page.limit;
   return { limit: page.limit, offset: page.offset, total, nextOffset: next < total ? next : null };
+}
+
+/** The API path of an incident's people. */
+export function peoplePath(reference: string): string {
+  return `${incidentPath(reference)}/people`;
+}
+
+/** Parses a JSON text column, or gives the fallback when it is not JSON. */
+function jsonOr<T>(text: string | null, fallback: T): unknown {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
+
+/** An affected person as the API shows it: every field, categoryIds null meaning all the incident's. */
+export function serializePerson(reference: string, person: Person) {
+  return {
+    id: person.id,
+    uniqueKey: person.uniqueKey,
+    externalId: person.externalId,
+    givenName: person.givenName,
+    familyName: person.familyName,
+    email: person.email,
+    phone: person.phone,
+    postalAddress: person.postalAddress,
+    country: person.country,
+    region: person.region,
+    language: person.language,
+    categoryIds: jsonOr(person.categoryIds, null),
+    isAtRisk: person.isAtRisk,
+    attributes: jsonOr(person.attributes, {}),
+    notes: person.notes,
+    importId: person.importId,
+    createdAt: iso(person.createdAt),
+    updatedAt: iso(person.updatedAt),
+    links: {
+      self: `${peoplePath(reference)}/${encodeURIComponent(person.id)}`,
+      ...(person.importId ? { import: `${peoplePath(reference)}/imports/${encodeURIComponent(person.importId)}` } : {}),
+    },
+  };
+}
+
+/** An import of people as the API shows it, with its counts, reasons and where it stopped. */
+export function serializePersonImport(reference: string, row: PersonImport) {
+  const self = `${peoplePath(reference)}/imports/${encodeURIComponent(row.id)}`;
+  return {
+    id: row.id,
+    fileName: row.fileName,
+    fileBytes: Number(row.fileBytes),
+    status: row.status,
+    encoding: row.encoding,
+    delimiter: row.delimiter,
+    mapping: jsonOr(row.mapping, {}),
+    counts: {
+      read: row.rowsRead,
+      accepted: row.accepted,
+      created: row.created,
+      updated: row.updated,
+      duplicates: row.duplicates,
+      rejected: row.rejected,
+    },
+    reasons: jsonOr(row.reasons, {}),
+    stoppedAtLine: row.stoppedAtLine,
+    message: row.message,
+    createdAt: iso(row.createdAt),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    links: {
+      self,
+      ...(row.status === "uploaded" ? { start: `${self}/start` } : {}),
+      people: `${peoplePath(reference)}?import=${encodeURIComponent(row.id)}`,
+      ...(row.errorReportPath ? { errors: `${self}/errors.csv` } : {}),
+    },
+  };
 }

@@ -91,8 +91,3 @@ export type PeopleApiQuery = z.infer<typeof peopleApiQuerySchema>;
 
 /** The filters of a people list, checked for form but not yet against the incident. */
 export type PeopleFilterInput = Pick<PeoplePageQuery, keyof typeof peopleFilterFields>;
-
-/** True when a filter narrows the list (the cursor is not a filter). */
-export function hasPeopleFilter(filter: PeopleFilterInput): boolean {
-  return (Object.keys(peopleFilterFields) as (keyof PeopleFilterInput)[]).some((key) => filter[key] !== undefined);
-}

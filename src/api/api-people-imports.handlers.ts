@@ -1,0 +1,141 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Request, Response } from "express";
+import type { Deps } from "../deps.js";
+import type { Incident, PersonImport } from "../generated/sqlite/client.js";
+import { AppError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { parseInput } from "../lib/validation.js";
+import { loadIncident } from "../modules/incidents/incidents.service.js";
+import {
+  assertNoActiveImport,
+  discardUpload,
+  queuePeopleImport,
+  recordPeopleUpload,
+  resolveImportMapping,
+} from "../modules/people/import-queue.service.js";
+import { findImportOfIncident, listRecentImports } from "../modules/people/people.repository.js";
+import { MAX_PEOPLE_UPLOAD_BYTES, uploadDirectory } from "../modules/people/people-upload.js";
+import { peopleImportStartSchema, peopleUploadQuerySchema } from "./api.schemas.js";
+import { peoplePath, serializePersonImport } from "./api.serializers.js";
+import { apiActor } from "./api-auth.js";
+import { receiveUploadBody } from "./api-upload.js";
+
+export interface PeopleImportApiOptions {
+  /** The largest CSV body accepted; default MAX_PEOPLE_UPLOAD_BYTES (2 GiB), as on the site. */
+  maxUploadBytes?: number;
+}
+
+/**
+ * The people import endpoints: upload a CSV body (and start it, unless asked not to), start an
+ * uploaded one with a mapping, poll one, list the recent ones, download the error report. The
+ * import runs as the background job "people.import", as one started on the site does.
+ */
+export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportApiOptions = {}) {
+  const maxBytes = options.maxUploadBytes ?? MAX_PEOPLE_UPLOAD_BYTES;
+  const { prisma } = deps.db;
+
+  const loadImport = async (req: Request) => {
+    const incident = await loadIncident(prisma, String(req.params.ref));
+    const upload = await findImportOfIncident(prisma, incident.id, String(req.params.importId));
+    if (!upload) throw new AppError("not_found", `${incident.reference} has no import ${String(req.params.importId)}.`);
+    return { incident, upload };
+  };
+
+  /** Queues an upload with its mapping (explicit columns, then the incident's last mapping, then guesses). */
+  const start = async (
+    incident: Incident,
+    upload: PersonImport,
+    explicit: Record<string, string>,
+    req: Request,
+    res: Response,
+  ) => {
+    const mapping = await resolveImportMapping(deps, incident, upload, explicit);
+    await queuePeopleImport(deps, incident, upload, mapping, apiActor(req, res));
+    return (await findImportOfIncident(prisma, incident.id, upload.id))!;
+  };
+
+  const accepted = (res: Response, incident: Incident, row: PersonImport) =>
+    res
+      .status(202)
+      .location(serializePersonImport(incident.reference, row).links.self)
+      .json(serializePersonImport(incident.reference, row));
+
+  return {
+    async upload(req: Request, res: Response) {
+      const query = parseInput(peopleUploadQuerySchema, req.query);
+      const incident = await loadIncident(prisma, String(req.params.ref));
+      // Refused before a byte is stored: no point receiving 2 GiB that cannot start.
+      if (query.start) await assertNoActiveImport(deps, incident);
+      const path = join(uploadDirectory(deps.config.DATABASE_URL), `${newId()}.csv`);
+      await receiveUploadBody(req, res, path, maxBytes);
+      const upload = await recordPeopleUpload(deps, incident, { path, fileName: query.fileName }, apiActor(req, res));
+      try {
+        if (!query.start) {
+          const mapping = await resolveImportMapping(deps, incident, upload, query.map);
+          const body = { ...serializePersonImport(incident.reference, upload), mapping };
+          return res.status(201).location(body.links.self).json(body);
+        }
+        accepted(res, incident, await start(incident, upload, query.map, req, res));
+      } catch (error) {
+        // Nothing of a refused request is kept: the client sends it again with what was wrong put right.
+        await discardUpload(deps, upload);
+        throw renameMappingErrors(error, "map");
+      }
+    },
+
+    async start(req: Request, res: Response) {
+      const body = parseInput(peopleImportStartSchema, req.body);
+      const { incident, upload } = await loadImport(req);
+      if (upload.status !== "uploaded") {
+        throw new AppError(
+          "conflict",
+          `This import has left the uploaded state (it is ${upload.status}); upload the file again to rerun it.`,
+        );
+      }
+      accepted(
+        res,
+        incident,
+        await start(incident, upload, body.mapping ?? {}, req, res).catch((e) => {
+          throw renameMappingErrors(e, "mapping");
+        }),
+      );
+    },
+
+    async show(req: Request, res: Response) {
+      const { incident, upload } = await loadImport(req);
+      res.json(serializePersonImport(incident.reference, upload));
+    },
+
+    async list(req: Request, res: Response) {
+      const incident = await loadIncident(prisma, String(req.params.ref));
+      const rows = await listRecentImports(prisma, incident.id, 50);
+      res.json({
+        data: rows.map((row) => serializePersonImport(incident.reference, row)),
+        links: { people: peoplePath(incident.reference) },
+      });
+    },
+
+    async errors(req: Request, res: Response) {
+      const { upload } = await loadImport(req);
+      const path = upload.errorReportPath;
+      const info = path ? await stat(path).catch(() => null) : null;
+      if (!path || !info)
+        throw new AppError("not_found", "This import has no error report: no row was rejected, or it has not run yet.");
+      res.type("text/csv; charset=utf-8");
+      res.attachment(`${upload.fileName.replace(/\.(csv|txt|tsv)$/i, "").replace(/[^\w.-]+/g, "_") || "import"}-errors.csv`);
+      res.setHeader("content-length", String(info.size));
+      createReadStream(path).pipe(res);
+    },
+  };
+}
+
+/**
+ * The mapping's messages name the columns; the API reports them under the parameter that
+ * carried the mapping (map or mapping), each message naming its column.
+ */
+function renameMappingErrors(error: unknown, field: string): unknown {
+  if (!(error instanceof AppError) || error.code !== "validation" || Object.keys(error.fieldErrors).length === 0) return error;
+  return new AppError(error.code, error.message, { [field]: Object.values(error.fieldErrors).join(" ") });
+}
