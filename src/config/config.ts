@@ -31,6 +31,9 @@ export const settingDocs = {
   MAIL_FROM: "Sender address of every message Breachdesk sends.",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
+  BOUNCE_MAILBOX_URL:
+    "pop3s://user:password@host[:995] (or pop3:// on a trusted network) of the mailbox that receives bounce messages; unset reads none.",
+  BOUNCE_MAILBOX_POLL_MINUTES: "Minutes between two reads of the bounce mailbox.",
   RUN_WORKER: "true runs the background worker inside the web process; false when `npm run worker` runs it.",
   WORKER_POLL_MS: "Milliseconds between two polls of the job queue by an idle worker.",
   LOGIN_MAX_FAILURES: "Failed sign-ins allowed per account (and five times that per address) in LOGIN_WINDOW_MINUTES.",
@@ -64,6 +67,12 @@ const schema = z.object({
   SMTP_POOL_SIZE: positiveInt(50).default(5),
   MAIL_FROM: z.string().min(3).default("Breachdesk <breachdesk@localhost>"),
   BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  BOUNCE_MAILBOX_URL: z
+    .string()
+    .url({ message: "must be a URL such as pop3s://bounces:secret@mail.example.org" })
+    .refine((v) => /^pop3s?:\/\//.test(v), { message: "must start with pop3s:// or pop3:// (IMAP is not supported)" })
+    .optional(),
+  BOUNCE_MAILBOX_POLL_MINUTES: positiveInt(24 * 60).default(5),
   RUN_WORKER: boolean.default("true"),
   WORKER_POLL_MS: positiveInt(60_000).default(1000),
   LOGIN_MAX_FAILURES: positiveInt(100).default(5),

@@ -3,6 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
+import { bounceMailboxJobHandlers, bounceMailboxJobs } from "../modules/bounces/bounce-mailbox.js";
 import { peopleJobHandlers } from "../modules/people/people-jobs.js";
 import { personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
 import { createReminderJobHandlers, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
@@ -45,6 +46,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger.child({ component: "worker" });
   const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), {
     ...createReminderJobHandlers({ config, mailer: options.mailer }),
+    ...bounceMailboxJobHandlers({ config, mailer: options.mailer }),
     ...peopleJobHandlers({ db, clock }),
     ...personDeletionJobHandlers({ db, clock }),
     ...options.extraHandlers,
@@ -64,7 +66,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     db,
     logger,
     clock,
-    jobs: [...housekeepingJobs, ...reminderPeriodicJobs, ...(options.extraPeriodicJobs ?? [])],
+    jobs: [...housekeepingJobs, ...reminderPeriodicJobs, ...bounceMailboxJobs(config), ...(options.extraPeriodicJobs ?? [])],
   });
   let stopping: Promise<void> | undefined;
   const halt = () => {

@@ -1,0 +1,82 @@
+import type { Config } from "../../config/config.js";
+import type { Deps } from "../../deps.js";
+import type { JobHandlers } from "../../jobs/dispatcher.js";
+import type { PeriodicJob } from "../../jobs/scheduler.js";
+import { AppError } from "../../lib/errors.js";
+import type { Mailer } from "../../mail/mailer.js";
+import { recordBounceReports, reportsFromDsn } from "./bounces.service.js";
+import { parseDeliveryStatusNotification } from "./dsn.js";
+import { MAX_DSN_BYTES } from "./dsn-upload.js";
+import { Pop3Session } from "./pop3-client.js";
+
+/** The periodic job that reads the bounce mailbox, when one is configured. */
+export const BOUNCE_MAILBOX_POLL = "bounces.mailbox";
+/** Messages read per poll: a flood waits for the next poll instead of holding the worker. */
+const MAX_MESSAGES_PER_POLL = 200;
+
+export interface MailboxPollResult {
+  /** Messages in the mailbox when read. */
+  messages: number;
+  /** Bounce messages recorded and deleted from the mailbox. */
+  recorded: number;
+  /** Messages left in the mailbox: not bounce messages, or too large to be one. */
+  leftAlone: number;
+}
+
+/**
+ * Reads the bounce mailbox: each bounce message (RFC 3464) is recorded like an uploaded one,
+ * then deleted from the mailbox; anything else (an auto-reply, a person's answer) is left there
+ * for someone to read, as is a message too large to be a bounce. Deletions apply only when the
+ * session ends normally, after the reports are committed, so a failure mid-way re-reads them
+ * (recording a report twice keeps two events; the bounce itself applies once).
+ */
+export async function pollBounceMailbox(deps: Deps, url: string): Promise<MailboxPollResult> {
+  const session = await Pop3Session.open(new URL(url));
+  const result: MailboxPollResult = { messages: 0, recorded: 0, leftAlone: 0 };
+  try {
+    const messages = await session.list();
+    result.messages = messages.length;
+    for (const message of messages.slice(0, MAX_MESSAGES_PER_POLL)) {
+      if (message.bytes > MAX_DSN_BYTES) {
+        result.leftAlone++;
+        continue;
+      }
+      const raw = await session.retrieve(message.number);
+      let reports: ReturnType<typeof reportsFromDsn>;
+      try {
+        reports = reportsFromDsn(parseDeliveryStatusNotification(raw));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        result.leftAlone++;
+        continue;
+      }
+      if (reports.length > 0) {
+        await recordBounceReports(deps, reports, "mailbox", { userId: null, label: "bounce mailbox", ip: null });
+      }
+      await session.delete(message.number);
+      result.recorded++;
+    }
+    await session.quit();
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+  return result;
+}
+
+/** The mailbox poll as a periodic job, when BOUNCE_MAILBOX_URL is set. */
+export function bounceMailboxJobs(config: Config): PeriodicJob[] {
+  return config.BOUNCE_MAILBOX_URL ? [{ kind: BOUNCE_MAILBOX_POLL, everyMs: config.BOUNCE_MAILBOX_POLL_MINUTES * 60_000 }] : [];
+}
+
+/** The handler of the mailbox poll: a failure is logged and retried by the job's attempts. */
+export function bounceMailboxJobHandlers(settings: { config: Config; mailer: Mailer }): JobHandlers {
+  return {
+    async [BOUNCE_MAILBOX_POLL](_payload, { db, clock, logger }) {
+      const url = settings.config.BOUNCE_MAILBOX_URL;
+      if (!url) return;
+      const result = await pollBounceMailbox({ config: settings.config, mailer: settings.mailer, db, clock, logger }, url);
+      if (result.messages > 0) logger.info(result, "bounce mailbox read");
+    },
+  };
+}
