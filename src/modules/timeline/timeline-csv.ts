@@ -1,3 +1,7 @@
+import { csvCell } from "../../lib/csv-cells.js";
+
+export { neutraliseCell } from "../../lib/csv-cells.js";
+
 import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
@@ -237,16 +241,6 @@ function readRow(
 
   if (reasons.length || !instant || !kind) return { line, raw, ok: false, reasons };
   return { line, raw, ok: true, event: { occurredAt: instant.at, occurredZone: instant.zone, kind, description } };
-}
-
-/** Cells a spreadsheet would run as a formula get a leading apostrophe, so they stay text. */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function csvCell(value: string): string {
-  const safe = neutraliseCell(value);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**
