@@ -17,6 +17,14 @@ const positiveInt = (max: number) =>
     .min(1, { message: "must be at least 1" })
     .max(max, { message: `must be at most ${max}` });
 
+/** A whole number from 0 (meaning "no limit") to max. */
+const wholeOrZero = (max: number) =>
+  z.coerce
+    .number({ message: "must be a whole number (0 for no limit)" })
+    .int({ message: "must be a whole number (0 for no limit)" })
+    .min(0, { message: "must be 0 (no limit) or more" })
+    .max(max, { message: `must be at most ${max}` });
+
 export const settingDocs = {
   NODE_ENV: "development | production | test. production caches compiled page templates.",
   HOST: "Address the web server listens on (use 0.0.0.0 to accept connections from other machines).",
@@ -29,6 +37,13 @@ export const settingDocs = {
   SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
   SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
   MAIL_FROM: "Sender address of every message Breachdesk sends.",
+  MAIL_RATE_PER_SECOND: "Most campaign notices one worker sends per second (a token bucket that allows a second's burst); 0: no limit.",
+  MAIL_RATE_PER_HOUR: "Most campaign notices one worker sends per hour (a token bucket that allows an hour's burst); 0: no limit.",
+  MAIL_LEASE_SECONDS: "Seconds a worker holds the notices it claimed; those of a worker that died are sent again after this.",
+  MAIL_RETRY_HOURS: "Hours a notice refused for a passing reason (4xx, no connection) is retried, from when it was queued, before it fails.",
+  CAMPAIGN_ERROR_WINDOW: "How many of a campaign's latest answers from the mail server are watched for errors (4xx and 5xx).",
+  CAMPAIGN_PAUSE_ERROR_SHARE: "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
+  MESSAGE_ID_DOMAIN: "Domain of the notices' Message-IDs, <delivery.ID@domain> (default: the domain of MAIL_FROM).",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   BOUNCE_MAILBOX_URL:
@@ -66,6 +81,22 @@ const schema = z.object({
     .optional(),
   SMTP_POOL_SIZE: positiveInt(50).default(5),
   MAIL_FROM: z.string().min(3).default("Breachdesk <breachdesk@localhost>"),
+  MAIL_RATE_PER_SECOND: wholeOrZero(100_000).default(50),
+  MAIL_RATE_PER_HOUR: wholeOrZero(100_000_000).default(0),
+  MAIL_LEASE_SECONDS: positiveInt(3600).default(60),
+  MAIL_RETRY_HOURS: positiveInt(24 * 30).default(48),
+  CAMPAIGN_ERROR_WINDOW: positiveInt(100_000).default(100),
+  CAMPAIGN_PAUSE_ERROR_SHARE: z.coerce
+    .number({ message: "must be a number between 0.01 and 1, e.g. 0.5" })
+    .min(0.01, { message: "must be between 0.01 and 1, e.g. 0.5" })
+    .max(1, { message: "must be between 0.01 and 1, e.g. 0.5" })
+    .default(0.5),
+  MESSAGE_ID_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+      message: "must be a domain name such as breachdesk.example.org",
+    })
+    .optional(),
   BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   BOUNCE_MAILBOX_URL: z
     .string()
