@@ -37,12 +37,16 @@ export const settingDocs = {
   SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
   SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
   MAIL_FROM: "Sender address of every message Breachdesk sends.",
-  MAIL_RATE_PER_SECOND: "Most campaign notices one worker sends per second (a token bucket that allows a second's burst); 0: no limit.",
-  MAIL_RATE_PER_HOUR: "Most campaign notices one worker sends per hour (a token bucket that allows an hour's burst); 0: no limit.",
+  MAIL_RATE_PER_SECOND:
+    "Most campaign notices one worker sends per second (a token bucket that allows a second's burst); 0: no limit.",
+  MAIL_RATE_PER_HOUR:
+    "Most campaign notices one worker sends per hour (a token bucket that allows an hour's burst); 0: no limit.",
   MAIL_LEASE_SECONDS: "Seconds a worker holds the notices it claimed; those of a worker that died are sent again after this.",
-  MAIL_RETRY_HOURS: "Hours a notice refused for a passing reason (4xx, no connection) is retried, from when it was queued, before it fails.",
+  MAIL_RETRY_HOURS:
+    "Hours a notice refused for a passing reason (4xx, no connection) is retried, from when it was queued, before it fails.",
   CAMPAIGN_ERROR_WINDOW: "How many of a campaign's latest answers from the mail server are watched for errors (4xx and 5xx).",
-  CAMPAIGN_PAUSE_ERROR_SHARE: "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
+  CAMPAIGN_PAUSE_ERROR_SHARE:
+    "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
   MESSAGE_ID_DOMAIN: "Domain of the notices' Message-IDs, <delivery.ID@domain> (default: the domain of MAIL_FROM).",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
