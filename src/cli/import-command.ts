@@ -81,6 +81,7 @@ export async function runImportCommand(args: string[], io: CommandIo = process):
         incidentId: incident.id,
         filePath: positionals[0]!,
         mapping,
+        actor: { userId: null, label: "cli", ip: null },
         signal: abort.signal,
         onProgress: (p) => stderr.write(isTty ? `\r${progressLine(p)}` : `${progressLine(p)}\n`),
       },

@@ -53,6 +53,20 @@ describe("breachdesk import", () => {
     });
     assert.match(run.stderr, /5 rows read, 2 accepted, 3 rejected/);
     assert.match(run.stderr, /rejected rows and their reasons: .*semicolons\.errors\.csv/);
+    const audit = await db.prisma.auditEntry.findMany({ where: { incidentId: "inc-cli" }, orderBy: { seq: "asc" } });
+    assert.deepEqual(
+      audit.map((e) => [e.action, e.actorLabel, e.actorId]),
+      [
+        ["person_import.start", "cli", null],
+        ["person_import.finish", "cli", null],
+      ],
+    );
+    assert.deepEqual(JSON.parse(audit[0]!.after!), {
+      incident: "BD-2026-0042",
+      fileName: "semicolons.csv",
+      mapping: { "E-Mail": "email", "Full Name": "name", "Postal Address": "postalAddress", Country: "country", Language: "language" },
+    });
+    assert.equal(JSON.parse(audit[1]!.after!).status, "completed");
   });
 
   it("applies --map and refuses what cannot run", async () => {

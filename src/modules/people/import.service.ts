@@ -6,15 +6,18 @@ import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
+import { type Actor, type AuditChange, recordAudit, systemActor } from "../audit/audit.service.js";
 import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { detectFileEncoding, type TextEncodingName } from "./encoding.js";
 import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun, type ResumePoint } from "./import-run.js";
 import {
   createImport,
   findImport,
+  findIncidentForImport,
   findRunningImport,
   findStaleImports,
-  finishImportRun,
+  finishImport,
+  type ImportEnd,
   lockIncidentForImport,
   RUNNING_STATUSES,
   STALE_RUNNING_IMPORT_MS,
@@ -42,6 +45,8 @@ interface RunOptions {
   interruptSignal?: AbortSignal;
   /** Called after each committed batch; the run waits for a promise it returns. */
   onProgress?(progress: ImportProgress): unknown;
+  /** Who the audit log names for the import's start (a new import) and end; the system by default. */
+  actor?: Actor;
 }
 
 /** A new import of a file, recorded by the engine (the command line). */
@@ -166,18 +171,68 @@ export function stoppedMessage(why: string, lastLine: number): string {
  * STALE_RUNNING_IMPORT_MS as failed, saying where they stopped: their process died (a killed
  * command line import; a worker whose job retries ran out).
  */
-async function failStaleImports(tx: DbOrTx, incidentId: string, exceptId: string, now: Date): Promise<void> {
+async function failStaleImports(deps: Deps, tx: DbOrTx, incidentId: string, exceptId: string, now: Date): Promise<void> {
   const staleBefore = new Date(now.getTime() - STALE_RUNNING_IMPORT_MS);
   for (const stale of await findStaleImports(tx, incidentId, staleBefore, exceptId)) {
     const why = `it made no progress after ${stale.updatedAt.toISOString()} (the process running it stopped).`;
-    await finishImportRun(tx, stale.id, stale.runNumber, {
-      status: "failed",
-      stoppedAtLine: stale.lastLine,
-      message: stoppedMessage(why, stale.lastLine),
-      finishedAt: now,
-      updatedAt: now,
-    });
+    await endImport(deps, systemActor, stale, failedAt(why, stale.lastLine, now), { tx });
   }
+}
+
+/** The end of an import that failed after `lastLine`, saying where it stopped. */
+export function failedAt(why: string, lastLine: number, now: Date): ImportEnd {
+  return { status: "failed", stoppedAtLine: lastLine, message: stoppedMessage(why, lastLine), finishedAt: now, updatedAt: now };
+}
+
+/** The audit entry of an import's start: the file and the mapping it runs with. */
+export function importStartAudit(record: PersonImport, incidentReference: string): AuditChange {
+  return {
+    action: "person_import.start",
+    entityType: "person_import",
+    entityId: record.id,
+    incidentId: record.incidentId,
+    after: { incident: incidentReference, fileName: record.fileName, mapping: storedMapping(record.mapping) },
+  };
+}
+
+/**
+ * Ends an import as `end` says (a run's end, or, with fromStatuses ["queued"], one that could
+ * not start) and audits its status and counts (person_import.finish), in one transaction;
+ * false, changing and auditing nothing, when the import was no longer in that state.
+ */
+export async function endImport(
+  deps: Deps,
+  actor: Actor,
+  record: Pick<PersonImport, "id" | "runNumber">,
+  end: ImportEnd,
+  options: { tx?: DbOrTx; fromStatuses?: string[] } = {},
+): Promise<boolean> {
+  const write = async (tx: DbOrTx) => {
+    if (!(await finishImport(tx, record, end, options.fromStatuses))) return false;
+    const ended = (await findImport(tx, record.id))!;
+    const after = {
+      fileName: ended.fileName,
+      status: ended.status,
+      read: ended.rowsRead,
+      accepted: ended.accepted,
+      created: ended.created,
+      updated: ended.updated,
+      duplicates: ended.duplicates,
+      rejected: ended.rejected,
+      reasons: JSON.parse(ended.reasons) as Record<string, number>,
+      stoppedAtLine: ended.stoppedAtLine,
+      message: ended.message,
+    };
+    const audit = {
+      action: "person_import.finish",
+      entityType: "person_import",
+      entityId: ended.id,
+      incidentId: ended.incidentId,
+    };
+    await recordAudit(deps.db, tx, actor, { ...audit, after }, deps.clock);
+    return true;
+  };
+  return options.tx ? write(options.tx) : deps.db.prisma.$transaction(write);
 }
 
 /** How a run starts: its record as started, the file, and the checkpoint it continues after. */
@@ -206,13 +261,13 @@ async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<Start
     }
     if (record.status === "cancelling") {
       const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: "Cancelled." };
-      await finishImportRun(db.prisma, record.id, record.runNumber, { ...done, finishedAt: now, updatedAt: now });
+      await endImport(deps, options.actor ?? systemActor, record, { ...done, finishedAt: now, updatedAt: now });
       return null;
     }
     const file = await prepareImportFile(record.filePath, storedMapping(record.mapping));
     const started = await db.prisma.$transaction(async (tx) => {
       await lockIncidentForImport(tx, record.incidentId);
-      await failStaleImports(tx, record.incidentId, record.id, now);
+      await failStaleImports(deps, tx, record.incidentId, record.id, now);
       const running = await findRunningImport(tx, record.incidentId, activeSince, record.id);
       if (running) throw conflictWith(running);
       const found = { fileBytes: BigInt(file.bytes), encoding: file.encoding, delimiter: file.delimiter };
@@ -226,11 +281,12 @@ async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<Start
   const file = await prepareImportFile(options.filePath, options.mapping);
   const id = newId();
   const record = await db.prisma.$transaction(async (tx) => {
-    if (!(await lockIncidentForImport(tx, options.incidentId))) throw new AppError("not_found", "No such incident.");
-    await failStaleImports(tx, options.incidentId, id, now);
+    const incident = await findIncidentForImport(tx, options.incidentId);
+    if (!incident) throw new AppError("not_found", "No such incident.");
+    await failStaleImports(deps, tx, options.incidentId, id, now);
     const running = await findRunningImport(tx, options.incidentId, activeSince, id);
     if (running) throw conflictWith(running);
-    return createImport(tx, {
+    const created = await createImport(tx, {
       id,
       incidentId: options.incidentId,
       fileName: options.fileName ?? basename(file.path),
@@ -246,6 +302,8 @@ async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<Start
       startedAt: now,
       updatedAt: now,
     });
+    await recordAudit(db, tx, options.actor ?? systemActor, importStartAudit(created, incident.reference), clock);
+    return created;
   });
   return { record, file };
 }
@@ -337,7 +395,7 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
     message = stoppedMessage(why, run.committedLine ?? file.headerLine);
   }
   const now = clock.now();
-  const isFinished = await finishImportRun(db.prisma, record.id, record.runNumber, {
+  const isFinished = await endImport(deps, options.actor ?? systemActor, record, {
     ...run.committed,
     status,
     stoppedAtLine: status === "completed" ? null : (run.committedLine ?? file.headerLine),

@@ -1,9 +1,11 @@
-import type { Database } from "../../db/client.js";
+import type { Database, DbOrTx } from "../../db/client.js";
 import type { JobHandlers } from "../../jobs/dispatcher.js";
+import { enqueueJob } from "../../jobs/job.repository.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
-import { ImportTakenOver, importPeopleFile, stoppedMessage } from "./import.service.js";
-import { failUnstartedImport, findImport, finishImportRun, RUNNING_STATUSES } from "./person-import.repository.js";
+import { systemActor } from "../audit/audit.service.js";
+import { endImport, failedAt, ImportTakenOver, importPeopleFile } from "./import.service.js";
+import { findImport, RUNNING_STATUSES } from "./person-import.repository.js";
 
 /** The job kind that runs an uploaded people import. */
 export const PEOPLE_IMPORT_JOB = "people.import";
@@ -18,6 +20,18 @@ export const PEOPLE_IMPORT_MAX_ATTEMPTS = 3;
 
 export function peopleImportJobKey(importId: string): string {
   return `${PEOPLE_IMPORT_JOB}:${importId}`;
+}
+
+/** Schedules the job that runs a queued import, in the caller's transaction (a second time is a no-op). */
+export function enqueuePeopleImport(db: Database, tx: DbOrTx, importId: string, now: Date): Promise<boolean> {
+  return enqueueJob(db, tx, {
+    kind: PEOPLE_IMPORT_JOB,
+    key: peopleImportJobKey(importId),
+    payload: { importId },
+    runAt: now,
+    maxAttempts: PEOPLE_IMPORT_MAX_ATTEMPTS,
+    now,
+  });
 }
 
 interface PeopleJobDeps {
@@ -50,8 +64,7 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, opt
   const isLastAttempt = (options.attempt ?? 1) >= (options.maxAttempts ?? PEOPLE_IMPORT_MAX_ATTEMPTS);
   if (record.status === "running" && isLastAttempt) {
     const why = `its worker stopped ${record.runNumber} times before it finished.`;
-    const stopped = { status: "failed", stoppedAtLine: record.lastLine, message: stoppedMessage(why, record.lastLine) };
-    await finishImportRun(prisma, record.id, record.runNumber, { ...stopped, finishedAt: now, updatedAt: now });
+    await endImport(deps, systemActor, record, failedAt(why, record.lastLine, now));
     return;
   }
   try {
@@ -60,15 +73,10 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, opt
     if (error instanceof ImportTakenOver) return;
     if (!(error instanceof AppError)) throw error;
     // The run could not start; a taken-over import keeps its counts and says where it stopped.
-    if (record.status === "queued") await failUnstartedImport(prisma, record, error.message, now);
-    else {
-      const stopped = {
-        status: "failed",
-        stoppedAtLine: record.lastLine,
-        message: stoppedMessage(error.message, record.lastLine),
-      };
-      await finishImportRun(prisma, record.id, record.runNumber, { ...stopped, finishedAt: now, updatedAt: now });
-    }
+    if (record.status === "queued") {
+      const end = { status: "failed", stoppedAtLine: null, message: error.message, finishedAt: now, updatedAt: now };
+      await endImport(deps, systemActor, record, end, { fromStatuses: ["queued"] });
+    } else await endImport(deps, systemActor, record, failedAt(error.message, record.lastLine, now));
   }
 }
 

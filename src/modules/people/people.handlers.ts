@@ -3,7 +3,6 @@ import { stat, unlink } from "node:fs/promises";
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { actorOf, isAllowed } from "../../web/access.js";
@@ -13,10 +12,11 @@ import type { Role } from "../users/users.schemas.js";
 import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { describeEncoding } from "./encoding.js";
 import { prepareImportFile } from "./import.service.js";
-import { findActiveImport, findImportOfIncident, rememberedMapping } from "./people.repository.js";
-import { PEOPLE_IMPORT_JOB, PEOPLE_IMPORT_MAX_ATTEMPTS, peopleImportJobKey } from "./people-jobs.js";
+import { cancelImport, startUploadedImport } from "./import-control.service.js";
+import { describeImportProgress } from "./import-progress.js";
+import { findImportOfIncident, rememberedMapping } from "./people.repository.js";
 import { storedUploadOf } from "./people-upload.js";
-import { lockIncidentForImport } from "./person-import.repository.js";
+import { RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./person-import.repository.js";
 import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
 
 const IMPORT_VIEW = "people/import";
@@ -126,18 +126,19 @@ export function createPeopleHandlers(deps: Deps) {
       });
       return;
     }
-    const counts = upload;
+    const now = deps.clock.now();
     const status = upload.status;
-    const isActive = status === "queued" || status === "running" || status === "cancelling";
-    const fileBytes = Number(upload.fileBytes);
+    const isActive = status === "queued" || RUNNING_STATUSES.includes(status);
     res.render(IMPORT_VIEW, {
       ...base,
       phase: "progress",
       status,
       isActive,
-      counts,
-      fileBytes,
-      reasons: isActive ? [] : reasonsOf(counts),
+      counts: upload,
+      progress: describeImportProgress(upload, now),
+      // A run writes after every batch; this long without a write, its worker has probably stopped.
+      isStalled: RUNNING_STATUSES.includes(status) && now.getTime() - upload.updatedAt.getTime() > STALE_RUNNING_IMPORT_MS,
+      reasons: isActive ? [] : reasonsOf(upload),
       hasErrorReport: !isActive && Boolean(upload.errorReportPath),
     });
   };
@@ -201,31 +202,8 @@ export function createPeopleHandlers(deps: Deps) {
             ? value
             : (file.columns.fields[index] ?? "ignore");
       });
-      const now = deps.clock.now();
       try {
-        await prisma.$transaction(async (tx) => {
-          await lockIncidentForImport(tx, incident.id);
-          const active = await findActiveImport(tx, incident.id, upload.id, now);
-          if (active) {
-            throw new AppError(
-              "conflict",
-              `Another import of this incident (${active.fileName}) is queued or running; start this one when it ends.`,
-            );
-          }
-          const { count } = await tx.personImport.updateMany({
-            where: { id: upload.id, status: "uploaded" },
-            data: { status: "queued", mapping: JSON.stringify(mapping), updatedAt: now },
-          });
-          if (count !== 1) return;
-          await enqueueJob(deps.db, tx, {
-            kind: PEOPLE_IMPORT_JOB,
-            key: peopleImportJobKey(upload.id),
-            payload: { importId: upload.id },
-            runAt: now,
-            maxAttempts: PEOPLE_IMPORT_MAX_ATTEMPTS,
-            now,
-          });
-        });
+        await startUploadedImport(deps, incident, upload, mapping, actorOf(req, res));
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== "conflict") throw error;
         return renderImport(req, res.status(409), incident, upload, error.message);
@@ -236,20 +214,11 @@ export function createPeopleHandlers(deps: Deps) {
 
     async cancel(req: Request, res: Response) {
       const { incident, upload } = await loadUpload(req);
-      const now = deps.clock.now();
-      // Before it runs, an import is cancelled at once; a running one is cancelling until
-      // the engine stops after its current batch.
-      const isRunning = upload.status === "running";
-      const { count } = await prisma.personImport.updateMany({
-        where: { id: upload.id, status: isRunning ? "running" : { in: ["uploaded", "queued"] } },
-        data: isRunning
-          ? { status: "cancelling", updatedAt: now }
-          : { status: "cancelled", message: "Cancelled.", updatedAt: now, finishedAt: now },
-      });
+      const isCancelled = await cancelImport(deps, incident, upload, actorOf(req, res));
       flash(
         req,
-        count ? "success" : "error",
-        count ? `The import of ${upload.fileName} is cancelled.` : "The import has already ended.",
+        isCancelled ? "success" : "error",
+        isCancelled ? `The import of ${upload.fileName} is cancelled.` : "The import has already ended.",
       );
       res.redirect(303, importPath(incident, upload));
     },

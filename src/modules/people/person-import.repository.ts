@@ -45,6 +45,12 @@ export async function lockIncidentForImport(tx: DbOrTx, incidentId: string): Pro
   return changed > 0;
 }
 
+/** Locks the incident's row (as lockIncidentForImport) and returns its id and reference, or null when there is none. */
+export async function findIncidentForImport(tx: DbOrTx, incidentId: string) {
+  if (!(await lockIncidentForImport(tx, incidentId))) return null;
+  return tx.incident.findUnique({ where: { id: incidentId }, select: { id: true, reference: true } });
+}
+
 export function findImport(db: DbOrTx, id: string) {
   return db.personImport.findUnique({ where: { id } });
 }
@@ -88,29 +94,64 @@ export type ImportCounts = Pick<
   "rowsRead" | "accepted" | "created" | "updated" | "duplicates" | "rejected" | "reasons"
 >;
 
-/** Records how a run ended; false (nothing changed) when the import is no longer this run's. */
-export async function finishImportRun(
+export type ImportEnd = Partial<ImportCounts> &
+  Pick<PersonImport, "status" | "stoppedAtLine" | "message" | "finishedAt" | "updatedAt"> &
+  Partial<Pick<PersonImport, "errorReportPath" | "bytesRead">>;
+
+/**
+ * Records how an import ended: a run's end (from running or cancelling), or one that could not
+ * start (from queued). False, changing nothing, when it is no longer in that state under that
+ * run number (another run took it over, or it ended already).
+ */
+export async function finishImport(
   tx: DbOrTx,
-  id: string,
-  runNumber: number,
-  data: Partial<ImportCounts> &
-    Pick<PersonImport, "status" | "stoppedAtLine" | "message" | "finishedAt" | "updatedAt"> &
-    Partial<Pick<PersonImport, "errorReportPath" | "bytesRead" | "lastLine">>,
+  record: Pick<PersonImport, "id" | "runNumber">,
+  data: ImportEnd,
+  fromStatuses: string[] = RUNNING_STATUSES,
 ): Promise<boolean> {
-  const { count } = await tx.personImport.updateMany({ where: { id, runNumber, status: { in: RUNNING_STATUSES } }, data });
+  const { count } = await tx.personImport.updateMany({
+    where: { id: record.id, runNumber: record.runNumber, status: { in: fromStatuses } },
+    data,
+  });
   return count === 1;
 }
 
-/** Marks an import failed before a run began (its file or mapping cannot be used, or another import runs). */
-export async function failUnstartedImport(
-  tx: DbOrTx,
-  record: Pick<PersonImport, "id" | "status" | "runNumber">,
-  message: string,
-  now: Date,
-): Promise<boolean> {
+/**
+ * Moves an import that has not ended to cancelled (not yet running: it ends now) or cancelling
+ * (running: its run ends it after its batch); the status it moved to, or null when it has ended.
+ */
+export async function cancelImportRecord(tx: DbOrTx, id: string, now: Date): Promise<"cancelled" | "cancelling" | null> {
+  const before = await tx.personImport.updateMany({
+    where: { id, status: { in: ["uploaded", "queued"] } },
+    data: { status: "cancelled", message: "Cancelled.", updatedAt: now, finishedAt: now },
+  });
+  if (before.count === 1) return "cancelled";
+  const running = await tx.personImport.updateMany({
+    where: { id, status: "running" },
+    data: { status: "cancelling", updatedAt: now },
+  });
+  return running.count === 1 ? "cancelling" : null;
+}
+
+/** Queues an uploaded import with its mapping; false when it is no longer an upload. */
+export async function queueUploadedImport(tx: DbOrTx, id: string, mapping: string, now: Date): Promise<boolean> {
   const { count } = await tx.personImport.updateMany({
-    where: { id: record.id, status: record.status, runNumber: record.runNumber },
-    data: { status: "failed", message, finishedAt: now, updatedAt: now },
+    where: { id, status: "uploaded" },
+    data: { status: "queued", mapping, updatedAt: now },
   });
   return count === 1;
+}
+
+/** Another import of the incident that is queued, or running and not stale: a new one must wait. */
+export function findActiveImportOf(tx: DbOrTx, incidentId: string, exceptId: string, now: Date) {
+  return tx.personImport.findFirst({
+    where: {
+      incidentId,
+      id: { not: exceptId },
+      OR: [
+        { status: "queued" },
+        { status: { in: RUNNING_STATUSES }, updatedAt: { gte: new Date(now.getTime() - STALE_RUNNING_IMPORT_MS) } },
+      ],
+    },
+  });
 }
