@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import type { Locator, Page } from "playwright-core";
+import { andWaitForPage, type E2eSession, PHONE, pathOf, startSession, textOf } from "./helpers.js";
+
+// Affected people in a real Chromium against the real server and its worker: a manager uploads
+// a small CSV with bad rows, maps its columns, starts the import and watches it finish, checks
+// the counts and the error report, then finds, opens and deletes a person on the people page.
+
+const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
+const MANAGER = { name: "Mei Manager", email: "mei@example.org", password: "people pages in chromium" };
+
+/** Six members: three good, one bad e-mail, one without any contact, one with an unknown country. */
+const CSV = [
+  "Member,Email,First name,Surname,Country,State,Shoe size",
+  "M-001,ada.l@example.org,Ada,Lovelace,AU,NSW,38",
+  "M-002,not-an-email,Bad,Address,AU,VIC,40",
+  "M-003,grace@example.org,Grace,Hopper,US,CA,39",
+  "M-004,,No,Contact,NZ,,41",
+  "M-005,linus@example.org,Linus,Torvalds,FI,,44",
+  'M-006,margaret@example.org,Margaret,"Hamilton, M.",XX,,37',
+].join("\r\n");
+
+describe("importing and managing affected people in Chromium", { timeout: 180_000 }, () => {
+  let session: E2eSession;
+  let page: Page;
+  let reference = "";
+  let peoplePath = "";
+
+  before(async () => {
+    session = await startSession();
+    page = session.page;
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  const flash = () => textOf(page.getByRole("status").first());
+
+  /** The text shown on screen, whitespace collapsed (a term and its definition apart). */
+  async function shownText(locator: Locator): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, wanted for what is rendered.
+    return (await locator.innerText()).replace(/\s+/g, " ").trim();
+  }
+
+  it("signs in as a manager, added by the first administrator", async () => {
+    await page.goto("/");
+    await page.getByLabel("Your name", { exact: true }).fill(ADMIN.name);
+    await page.getByLabel("E-mail address", { exact: true }).fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Password again", { exact: true }).fill(ADMIN.password);
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Create administrator" }).click());
+    await page.goto("/admin/users");
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Add a user" }).click());
+    await page.getByLabel("Name", { exact: true }).fill(MANAGER.name);
+    await page.getByLabel("E-mail address", { exact: true }).fill(MANAGER.email);
+    await page
+      .getByRole("group", { name: "Role" })
+      .getByRole("radio", { name: /^Incident manager/ })
+      .check();
+    await page.getByRole("radio", { name: /^Set it now/ }).check();
+    await page.getByLabel("Their password, when you set it now").fill(MANAGER.password);
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Add user" }).click());
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign out" }).click());
+
+    await page.getByLabel("E-mail address", { exact: true }).fill(MANAGER.email);
+    await page.getByLabel("Password", { exact: true }).fill(MANAGER.password);
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
+    assert.match(await textOf(page.getByRole("banner")), /Mei Manager manager/);
+  });
+
+  it("records an incident", async () => {
+    await page.goto("/incidents/new");
+    await page.getByLabel("Title", { exact: true }).fill("Membership database copied");
+    await page.getByLabel("Severity", { exact: true }).selectOption({ label: "High" });
+    await page.getByLabel("The organisation's time zone").selectOption("Australia/Sydney");
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Record the incident" }).click());
+    reference = pathOf(page).replace(/^\/incidents\//, "");
+    assert.match(reference, /^BD-\d{4}-0001$/);
+    peoplePath = `/incidents/${reference}/people`;
+  });
+
+  it("uploads a CSV and maps its columns on the preview", async () => {
+    const people = page.getByRole("region", { name: "People", exact: true });
+    await people.locator("summary").filter({ hasText: "Import people from a CSV file" }).click();
+    await people
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "members.csv", mimeType: "text/csv", buffer: Buffer.from(CSV, "utf8") });
+    await andWaitForPage(page, () => people.getByRole("button", { name: "Upload" }).click());
+    assert.match(pathOf(page), new RegExp(`^${peoplePath}/imports/[\\w-]+$`));
+    await page.getByRole("heading", { level: 1, name: "Import of members.csv" }).waitFor();
+    const cells = (member: string) => page.getByRole("row").filter({ hasText: member }).getByRole("cell").allTextContents();
+    assert.deepEqual(await cells("M-001"), ["M-001", "ada.l@example.org", "Ada", "Lovelace", "AU", "NSW", "38"]);
+    assert.deepEqual(
+      await cells("M-006"),
+      ["M-006", "margaret@example.org", "Margaret", "Hamilton, M.", "XX", "", "37"],
+      "a quoted field with a comma is one cell",
+    );
+
+    // Guessed from the headers; the member number is the external id, which no header says.
+    assert.equal(await page.getByLabel("Field of column Email").inputValue(), "email");
+    assert.equal(await page.getByLabel("Field of column Surname").inputValue(), "familyName");
+    assert.equal(await page.getByLabel("Field of column Shoe size").inputValue(), "attribute");
+    await page.getByLabel("Field of column Member").selectOption({ label: "External id" });
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Start the import" }).click());
+  });
+
+  it("watches the progress bar finish and shows the counts", async () => {
+    // The page refreshes itself every 2 seconds while the worker imports.
+    await page.getByText("Completed", { exact: true }).waitFor({ timeout: 30_000 });
+    const bar = page.getByRole("progressbar");
+    assert.equal(await bar.getAttribute("value"), await bar.getAttribute("max"), "the bar is full");
+    const counts = {
+      read: await textOf(page.locator('[data-count="read"]')),
+      accepted: await textOf(page.locator('[data-count="accepted"]')),
+      rejected: await textOf(page.locator('[data-count="rejected"]')),
+      created: await textOf(page.locator('[data-count="created"]')),
+    };
+    assert.deepEqual(counts, { read: "6", accepted: "3", rejected: "3", created: "3" });
+    const reasons = await textOf(page.getByRole("table").nth(1));
+    assert.match(reasons, /invalid_email/);
+    assert.match(reasons, /missing_contact/);
+    assert.match(reasons, /unknown_country/);
+    await session.screenshot("people-import-finished");
+  });
+
+  it("downloads the error report with each rejected row's line and reason", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download the error report (CSV)" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "members-errors.csv");
+    const text = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
+    const lines = text.trim().split(/\r\n/);
+    assert.equal(lines[0], "line,row,reason,explanation");
+    assert.equal(lines.length, 4, text);
+    assert.match(lines[1]!, /^3,.*not-an-email.*,invalid_email,/);
+    assert.match(lines[2]!, /^5,.*M-004.*,missing_contact,/);
+    assert.match(lines[3]!, /^7,.*Hamilton, M\..*,unknown_country,/);
+  });
+
+  it("opens the people page from the incident and reads the counts", async () => {
+    await page.goto(`/incidents/${reference}`);
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Search and filter the people" }).click());
+    assert.equal(pathOf(page), peoplePath);
+    await page.getByRole("heading", { level: 2, name: "3 affected people" }).waitFor();
+    assert.equal(await textOf(page.locator('[data-count="with-email"]')), "3");
+    assert.equal(await textOf(page.locator('[data-count="country-AU"]')), "1");
+    assert.equal(await textOf(page.locator('[data-count="place-US-US-CA"]')), "1");
+    const rows = page.getByRole("table", { name: "Affected people" }).getByRole("row");
+    assert.equal(await rows.count(), 4, "a header row and three people");
+  });
+
+  it("filters by country and searches by name", async () => {
+    await page.getByLabel("Country", { exact: true }).selectOption("AU");
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
+    assert.match(pathOf(page), /country=AU/);
+    assert.equal(await textOf(page.locator("#people-matching")), "1 person matches.");
+    const table = page.getByRole("table", { name: "Affected people" });
+    assert.match(await textOf(table), /Ada Lovelace #M-001 ada\.l@example\.org AU AU-NSW Not assessed/);
+
+    await page.getByLabel("Country", { exact: true }).selectOption("");
+    await page.getByLabel("Search", { exact: true }).fill("HOPPER");
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
+    assert.equal(await textOf(page.locator("#people-matching")), "1 person matches.");
+    assert.match(await textOf(table), /Grace Hopper/);
+
+    await page.getByLabel("Search", { exact: true }).fill("nobody like this");
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
+    assert.match(await textOf(page.locator(".empty")), /No one matches/);
+  });
+
+  it("reads well on a phone: nothing wider than the screen, each person a card of labelled lines", async () => {
+    const phone = await session.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    await phone.addCookies(await session.desktop.cookies());
+    const phonePage = await phone.newPage();
+    for (const path of [peoplePath, `${peoplePath}?country=AU`]) {
+      await phonePage.goto(new URL(path, page.url()).toString());
+      const widths = await phonePage.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+      assert.ok(widths.page <= widths.screen, `${path}: ${widths.page}px wide on a ${widths.screen}px screen`);
+      // The cells of a person's row stand one under the other, each with its column's name.
+      const cells = phonePage.getByRole("table", { name: "Affected people" }).locator("tbody tr").first().locator("th, td");
+      const boxes = await Promise.all((await cells.all()).map((cell) => cell.boundingBox()));
+      for (let i = 1; i < boxes.length; i++) {
+        assert.ok(boxes[i]!.y >= boxes[i - 1]!.y + boxes[i - 1]!.height - 1, `${path}: cell ${i + 1} is below cell ${i}`);
+      }
+      const label = await cells
+        .nth(1)
+        .evaluate((cell) => [cell.getAttribute("data-label"), getComputedStyle(cell, "::before").content]);
+      assert.equal(label[0], "Email");
+      assert.ok(!["none", "normal"].includes(label[1]!), `the column's name is shown before the value: ${label[1]}`);
+    }
+    await phone.close();
+    await page.goto(peoplePath);
+    await session.screenshot("people-page");
+  });
+
+  it("opens a person with all their data and deletes them after confirming", async () => {
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Ada Lovelace" }).click());
+    await page.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();
+    const details = await shownText(page.getByRole("region", { name: "Details" }));
+    assert.match(details, /External id M-001/);
+    assert.match(details, /Email address ada\.l@example\.org/);
+    assert.match(details, /State or region AU-NSW/);
+    assert.match(details, /Last written by members\.csv/);
+    const attributes = page.getByRole("region", { name: "Other data" }).getByRole("row", { name: /Shoe size/ });
+    assert.equal(await shownText(attributes), "Shoe size 38");
+    await session.screenshot("person-page");
+
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Delete this person…" }).click());
+    await page.getByRole("heading", { level: 1, name: "Delete Ada Lovelace?" }).waitFor();
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Delete Ada Lovelace" }).click());
+    assert.equal(pathOf(page), peoplePath);
+    assert.equal(await flash(), `Ada Lovelace is deleted from ${reference}.`);
+    await page.getByRole("heading", { level: 2, name: "2 affected people" }).waitFor();
+    assert.equal(await page.getByRole("link", { name: "Ada Lovelace" }).count(), 0);
+  });
+
+  it("shows no console error, uncaught exception or CSP violation on any page visited", () => {
+    assert.ok(session.visited.size >= 8, `pages visited: ${[...session.visited].join(", ")}`);
+    assert.deepEqual(session.problems, []);
+  });
+});
