@@ -18,6 +18,7 @@ import { dsnUploadBody } from "./modules/bounces/dsn-upload.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
+import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
@@ -141,6 +142,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));
   app.use(bouncesRoutes(deps));
+  app.use(ledgerRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

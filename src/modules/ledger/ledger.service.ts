@@ -1,0 +1,252 @@
+import type { DbOrTx } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Incident } from "../../generated/sqlite/client.js";
+import { csvLine } from "../../lib/csv-cells.js";
+import { AppError } from "../../lib/errors.js";
+import { parseInstant } from "../../lib/instants.js";
+import { parseInput } from "../../lib/validation.js";
+import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import {
+  countByPlace,
+  countByStatus,
+  type LedgerCursor,
+  type LedgerFilter,
+  type LedgerRow,
+  listCampaignsOfIncident,
+  listLedgerPage,
+  recordToldOtherwise,
+  sentSpan,
+} from "./ledger.repository.js";
+import { ledgerQuerySchema, OTHER_CHANNELS, toldOtherwiseSchema } from "./ledger.schemas.js";
+
+/** Rows on one page of the ledger. */
+export const LEDGER_PAGE_SIZE = 100;
+/** Rows read per query while writing the CSV export (the response streams; memory stays flat). */
+const EXPORT_BATCH = 2000;
+
+export async function loadLedgerIncident(db: DbOrTx, reference: string): Promise<Incident> {
+  const incident = await findIncidentByReference(db, reference);
+  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
+  return incident;
+}
+
+function encodeCursor(row: LedgerRow): string {
+  return Buffer.from(JSON.stringify([row.queuedAt.toISOString(), row.id])).toString("base64url");
+}
+
+function decodeCursor(text: string | undefined): LedgerCursor | null {
+  if (!text) return null;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as [string, string];
+    const queuedAt = new Date(at);
+    if (typeof id !== "string" || Number.isNaN(queuedAt.getTime())) throw new Error("bad cursor");
+    return { queuedAt, id };
+  } catch {
+    throw new AppError("validation", "That page link is broken: go back to the first page of the ledger.");
+  }
+}
+
+/** The ledger's filters from a query string, or a validation error naming the bad one. */
+export function ledgerFilterOf(incident: Incident, query: unknown): { filter: LedgerFilter; cursor: LedgerCursor | null } {
+  const parsed = ledgerQuerySchema.safeParse(query ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError("validation", `The filter ${String(issue?.path[0] ?? "")} ${issue?.message ?? "is not valid"}.`);
+  }
+  const q = parsed.data;
+  return {
+    filter: { incidentId: incident.id, campaignId: q.campaign, status: q.status, channel: q.channel, q: q.q },
+    cursor: decodeCursor(q.after),
+  };
+}
+
+/** One page of the ledger with the counts of the filtered deliveries by status. */
+export async function loadLedgerPage(deps: Deps, incident: Incident, query: unknown) {
+  const { prisma } = deps.db;
+  const { filter, cursor } = ledgerFilterOf(incident, query);
+  const [rows, counts, campaigns] = await Promise.all([
+    listLedgerPage(prisma, filter, cursor, LEDGER_PAGE_SIZE + 1),
+    countByStatus(prisma, filter),
+    listCampaignsOfIncident(prisma, incident.id),
+  ]);
+  const hasMore = rows.length > LEDGER_PAGE_SIZE;
+  const page = rows.slice(0, LEDGER_PAGE_SIZE);
+  return {
+    filter,
+    rows: page,
+    counts,
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    campaigns,
+    nextCursor: hasMore && page.length > 0 ? encodeCursor(page[page.length - 1]!) : null,
+    isFirstPage: cursor === null,
+  };
+}
+
+/** Statuses that count a person as told: the notice was sent (and did not bounce), or another way. */
+const REACHED = ["sent", "told_otherwise"];
+const NOT_REACHED = ["failed", "bounced", "excluded"];
+const PENDING = ["queued", "sending"];
+
+const sumOf = (counts: Record<string, number>, statuses: string[]) => statuses.reduce((n, s) => n + (counts[s] ?? 0), 0);
+
+/**
+ * The one-page summary for a regulator: counts by status and by place, first and last sent,
+ * and coverage (people reached by e-mail or another way, of all addressed but cancelled).
+ */
+export async function loadLedgerSummary(deps: Deps, incident: Incident, campaignId?: string) {
+  const { prisma } = deps.db;
+  const filter: LedgerFilter = { incidentId: incident.id, campaignId };
+  const [counts, places, span, campaigns] = await Promise.all([
+    countByStatus(prisma, filter),
+    countByPlace(prisma, filter),
+    sentSpan(prisma, filter),
+    listCampaignsOfIncident(prisma, incident.id),
+  ]);
+  const addressed = Object.values(counts).reduce((a, b) => a + b, 0) - (counts.cancelled ?? 0);
+  const reached = sumOf(counts, REACHED);
+  const byPlace = new Map<string, { country: string; region: string; counts: Record<string, number> }>();
+  for (const p of places) {
+    const key = `${p.country}|${p.region}`;
+    const row = byPlace.get(key) ?? { country: p.country, region: p.region, counts: {} };
+    row.counts[p.status] = (row.counts[p.status] ?? 0) + p.count;
+    byPlace.set(key, row);
+  }
+  const jurisdictions = [...byPlace.values()]
+    .map((row) => ({
+      country: row.country,
+      region: row.region,
+      total: Object.values(row.counts).reduce((a, b) => a + b, 0) - (row.counts.cancelled ?? 0),
+      sent: row.counts.sent ?? 0,
+      toldOtherwise: row.counts.told_otherwise ?? 0,
+      notReached: sumOf(row.counts, NOT_REACHED),
+      pending: sumOf(row.counts, PENDING),
+    }))
+    .sort((a, b) => b.total - a.total || a.country.localeCompare(b.country) || a.region.localeCompare(b.region));
+  return {
+    generatedAt: deps.clock.now(),
+    campaign: campaignId ? (campaigns.find((c) => c.id === campaignId) ?? null) : null,
+    campaigns,
+    counts,
+    addressed,
+    reached,
+    notReached: sumOf(counts, NOT_REACHED),
+    pending: sumOf(counts, PENDING),
+    coverage: addressed > 0 ? reached / addressed : null,
+    jurisdictions,
+    ...span,
+  };
+}
+
+/** The ledger export's columns, in order. */
+const EXPORT_HEADER = [
+  "delivery_id",
+  "campaign",
+  "person_id",
+  "name",
+  "email",
+  "country",
+  "region",
+  "language",
+  "template_version_id",
+  "channel",
+  "status",
+  "attempts",
+  "queued_at",
+  "sent_at",
+  "failed_at",
+  "told_at",
+  "smtp_code",
+  "smtp_answer",
+  "message_id",
+  "exclusion_reason",
+  "told_note",
+];
+
+const iso = (at: Date | null) => (at ? at.toISOString() : "");
+
+/**
+ * The filtered ledger as CSV, a batch of rows at a time (so a million rows stream through flat
+ * memory): formula cells neutralised, instants in UTC ISO 8601, a byte order mark first.
+ */
+export async function* ledgerCsv(deps: Deps, incident: Incident, query: unknown): AsyncGenerator<string> {
+  const { filter } = ledgerFilterOf(incident, query);
+  const names = new Map((await listCampaignsOfIncident(deps.db.prisma, incident.id)).map((c) => [c.id, c.name]));
+  yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
+  let cursor: LedgerCursor | null = null;
+  for (;;) {
+    const rows = await listLedgerPage(deps.db.prisma, filter, cursor, EXPORT_BATCH);
+    if (rows.length === 0) return;
+    yield rows
+      .map((r) =>
+        csvLine([
+          r.id,
+          names.get(r.campaignId) ?? r.campaignId,
+          r.personId,
+          r.fullName,
+          r.email,
+          r.country,
+          r.region,
+          r.language,
+          r.templateVersionId,
+          r.channel,
+          r.status,
+          r.attempts,
+          iso(r.queuedAt),
+          iso(r.sentAt),
+          iso(r.failedAt),
+          iso(r.toldAt),
+          r.smtpCode,
+          r.smtpResponse,
+          r.messageId,
+          r.exclusionReason,
+          r.toldNote,
+        ]),
+      )
+      .join("");
+    const last = rows[rows.length - 1]!;
+    cursor = { queuedAt: last.queuedAt, id: last.id };
+  }
+}
+
+/**
+ * Records how people whose notice could not be e-mailed were finally told (letter, phone,
+ * public statement), which counts them as reached. Only deliveries still needing another
+ * channel change; audited with the channel, the count and the note.
+ */
+export async function recordTold(deps: Deps, incident: Incident, input: unknown, actor: Actor): Promise<number> {
+  const form = parseInput(toldOtherwiseSchema, input);
+  const told = parseInstant(form.toldAt, form.toldAtZone, "toldAt");
+  if (told.at.getTime() > deps.clock.now().getTime()) {
+    throw new AppError("validation", "Some fields need correcting.", {
+      toldAt: "That is in the future: enter when they were told.",
+    });
+  }
+  return deps.db.prisma.$transaction(async (tx) => {
+    const changed = await recordToldOtherwise(tx, incident.id, form.deliveryIds, {
+      channel: form.channel,
+      toldAt: told.at,
+      note: form.note,
+      at: deps.clock.now(),
+    });
+    if (changed === 0) {
+      throw new AppError(
+        "conflict",
+        "None of the people ticked still needs another channel: the list may have changed. Reload it.",
+      );
+    }
+    await recordAudit(
+      deps.db,
+      tx,
+      actor,
+      {
+        action: "delivery.told_otherwise",
+        entityType: "delivery",
+        incidentId: incident.id,
+        after: { channel: OTHER_CHANNELS[form.channel], count: changed, toldAt: told.at.toISOString(), note: form.note },
+      },
+      deps.clock,
+    );
+    return changed;
+  });
+}

@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Incident } from "../../src/generated/sqlite/client.js";
+import { newId } from "../../src/lib/ids.js";
+import { verifyAuditChain } from "../../src/modules/audit/audit.service.js";
+import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
+import { addIncident } from "../helpers/incidents.js";
+
+type Client = Awaited<ReturnType<typeof signedIn>>;
+
+/**
+ * The delivery ledger of an incident: its pages, CSV export and regulator summary, and
+ * recording how people who could not be e-mailed were told. Deliveries are written straight
+ * to the table as a campaign leaves them, so these tests do not depend on sending.
+ */
+describe("the notification ledger", () => {
+  let t: TestApp;
+  let manager: Client;
+  let viewer: Client;
+  let incident: Incident;
+  let other: Incident;
+  const campaignId = newId();
+  let base: string;
+
+  before(async () => {
+    t = await createTestApp();
+    manager = await signedIn(t, "manager");
+    viewer = await signedIn(t, "viewer");
+    incident = await addIncident(t, { title: "Linux Australia conference server breach" });
+    other = await addIncident(t, { title: "Another breach" });
+    base = `/incidents/${incident.reference}/ledger`;
+    const at = new Date("2026-03-02T08:00:00Z");
+    await t.db.prisma.campaign.create({
+      data: {
+        id: campaignId,
+        incidentId: incident.id,
+        name: "First notice to attendees",
+        templateId: "template-1",
+        status: "completed",
+        startedAt: at,
+        createdAt: at,
+        updatedAt: at,
+      },
+    });
+    const delivery = (n: number, fields: Record<string, unknown>) => ({
+      id: `d-${String(n).padStart(3, "0")}`,
+      campaignId,
+      incidentId: incident.id,
+      personId: `p-${n}`,
+      fullName: `Person ${n}`,
+      messageId: `<delivery.d-${n}@breachdesk.example.org>`,
+      queuedAt: new Date(at.getTime() + n * 1000),
+      updatedAt: at,
+      ...fields,
+    });
+    await t.db.prisma.delivery.createMany({
+      data: [
+        ...Array.from({ length: 120 }, (_, n) =>
+          delivery(n, {
+            email: `p${n}@example.org`,
+            emailNormalized: `p${n}@example.org`,
+            country: "AU",
+            region: n % 2 ? "AU-NSW" : "AU-VIC",
+            status: "sent",
+            attempts: 1,
+            smtpCode: 250,
+            smtpResponse: "250 2.0.0 Ok: queued",
+            sentAt: new Date(at.getTime() + 60_000 + n * 1000),
+          }),
+        ),
+        delivery(200, {
+          email: "=cmd|' /C calc'!A0@example.org",
+          emailNormalized: "=cmd|' /c calc'!a0@example.org",
+          fullName: '=HYPERLINK("http://x")',
+          country: "NZ",
+          status: "failed",
+          attempts: 1,
+          smtpCode: 550,
+          smtpResponse: "550 5.1.1 User unknown",
+          failedAt: at,
+        }),
+        delivery(201, { country: "NZ", status: "excluded", exclusionReason: "no_email" }),
+        delivery(202, {
+          email: "b@example.org",
+          emailNormalized: "b@example.org",
+          country: "AU",
+          region: "AU-NSW",
+          status: "bounced",
+          exclusionReason: "hard bounce: 550 5.1.1",
+          sentAt: at,
+        }),
+        { ...delivery(203, { status: "excluded", exclusionReason: "no_email" }), incidentId: other.id, id: "d-other" },
+      ],
+    });
+  });
+  after(() => t.close());
+
+  it("lists the notices a page at a time, filters them, and refuses an unknown filter by name", async () => {
+    const first = await viewer.agent.get(base);
+    assert.equal(first.status, 200);
+    assert.match(first.text, /123 notices: 120 sent, 1 failed, 1 bounced, 1 not e-mailed\./);
+    assert.match(first.text, /&lt;delivery\.d-0@breachdesk\.example\.org&gt;/);
+    assert.doesNotMatch(first.text, /d-other/);
+    const next = /href="([^"]*after=[^"]+)"/.exec(first.text)?.[1];
+    assert.ok(next, "a next page link");
+    const second = await viewer.agent.get(next.replace(/&amp;/g, "&"));
+    assert.match(second.text, /Person 100/);
+    assert.doesNotMatch(second.text, /Person 99</);
+    const filtered = await viewer.agent.get(`${base}?status=needs_other_channel`);
+    assert.match(filtered.text, /3 notices: 1 failed, 1 bounced, 1 not e-mailed\./);
+    const searched = await viewer.agent.get(`${base}?q=P11`);
+    assert.match(searched.text, /11 notices/);
+    const bad = await viewer.agent.get(`${base}?status=delivered`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /The filter status is not a delivery status/);
+    assert.equal((await viewer.agent.get(`${base}?after=garbage`)).status, 400);
+  });
+
+  it("exports the filtered ledger as CSV with formula cells neutralised", async () => {
+    const res = await viewer.agent.get(`${base}.csv?status=needs_other_channel`).buffer(true);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers["content-disposition"]), /attachment; filename="BD-\d{4}-\d{4}-ledger\.csv"/);
+    const text = res.text;
+    assert.ok(text.startsWith("\uFEFFdelivery_id,campaign,person_id,name,email,"));
+    const lines = text.trimEnd().split("\r\n");
+    assert.equal(lines.length, 4);
+    assert.ok(
+      lines[1]!.startsWith(
+        `d-200,First notice to attendees,p-200,"'=HYPERLINK(""http://x"")",'=cmd|' /C calc'!A0@example.org,NZ,`,
+      ),
+    );
+    assert.match(lines[1]!, /,failed,1,2026-03-02T08:03:20\.000Z,,2026-03-02T08:00:00\.000Z,,550,550 5\.1\.1 User unknown,/);
+    const all = await viewer.agent.get(`${base}.csv`).buffer(true);
+    assert.equal(all.text.trimEnd().split("\r\n").length, 124);
+  });
+
+  it("sums the ledger up for a regulator: coverage, by status and by jurisdiction, first and last sent", async () => {
+    const res = await viewer.agent.get(`${base}/summary?campaign=${campaignId}`);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Campaign: First notice to attendees/);
+    assert.match(res.text, /<dt>People addressed<\/dt><dd>123<\/dd>/);
+    assert.match(res.text, /<dd>120 \(coverage 97\.6%\)<\/dd>/);
+    assert.match(res.text, /<dd>3 could not be e-mailed; 0 still being sent<\/dd>/);
+    assert.match(res.text, /First notice sent<\/dt><dd><time datetime="2026-03-02T08:00:00\.000Z"/);
+    assert.match(res.text, /Last notice sent<\/dt><dd><time datetime="2026-03-02T08:02:59\.000Z"/);
+    // AU-NSW: 60 sent and one bounced.
+    assert.match(
+      res.text,
+      /data-label="State or region">AU-NSW<\/td>\s*<td data-label="Addressed">61<\/td>\s*<td data-label="E-mail sent">60<\/td>/,
+    );
+    assert.equal((await viewer.agent.get(`${base}/summary?campaign=nope`)).status, 404);
+  });
+
+  it("records how people were told another way, audited, and counts them as reached", async () => {
+    const page = await manager.agent.get(`${base}/other-channels`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /3 people to tell\./);
+    const post = (form: Record<string, string | string[]>) =>
+      manager.agent
+        .post(`${base}/told`)
+        .type("form")
+        .send({ _csrf: csrfFrom(page.text), ...form });
+    const missing = await post({ channel: "", toldAt: "", toldAtZone: "Australia/Sydney", note: "" });
+    assert.equal(missing.status, 400);
+    assert.match(missing.text, /Tick at least one person\./);
+    assert.match(missing.text, /Choose how they were told\./);
+    const future = await post({
+      deliveryIds: ["d-201"],
+      channel: "letter",
+      toldAt: "2026-04-01 10:00",
+      toldAtZone: "Australia/Sydney",
+      note: "x",
+    });
+    assert.equal(future.status, 400);
+    assert.match(future.text, /That is in the future/);
+    assert.match(future.text, /value="d-201" id="d-d-201" checked/);
+    const done = await post({
+      deliveryIds: ["d-201", "d-202", "d-other", "d-001"],
+      channel: "letter",
+      toldAt: "2026-03-02 15:00",
+      toldAtZone: "Australia/Sydney",
+      note: "Registered letter RL-2016-0042",
+    });
+    assert.equal(done.status, 303);
+    const told = await t.db.prisma.delivery.findMany({ where: { status: "told_otherwise" }, orderBy: { id: "asc" } });
+    assert.deepEqual(
+      told.map((d) => [d.id, d.channel, d.toldAt?.toISOString(), d.toldNote]),
+      [
+        ["d-201", "letter", "2026-03-02T04:00:00.000Z", "Registered letter RL-2016-0042"],
+        ["d-202", "letter", "2026-03-02T04:00:00.000Z", "Registered letter RL-2016-0042"],
+      ],
+    );
+    const audit = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "delivery.told_otherwise" } });
+    assert.equal(audit.incidentId, incident.id);
+    assert.deepEqual(JSON.parse(audit.after ?? "{}").count, 2);
+    assert.equal((await verifyAuditChain(t.db)).break, null);
+    const summary = await viewer.agent.get(`${base}/summary`);
+    assert.match(summary.text, /<dd>122 \(coverage 99\.2%\)<\/dd>/);
+    const again = await post({
+      deliveryIds: ["d-201"],
+      channel: "phone",
+      toldAt: "2026-03-02 15:00",
+      toldAtZone: "Australia/Sydney",
+      note: "y",
+    });
+    assert.equal(again.status, 409);
+  });
+
+  it("lets a viewer read the list but not record", async () => {
+    const page = await viewer.agent.get(`${base}/other-channels`);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.text, /name="deliveryIds"/);
+    const res = await viewer.agent
+      .post(`${base}/told`)
+      .type("form")
+      .send({
+        _csrf: csrfFrom(page.text),
+        deliveryIds: "d-200",
+        channel: "phone",
+        toldAt: "2026-03-02 10:00",
+        toldAtZone: "UTC",
+        note: "n",
+      });
+    assert.equal(res.status, 403);
+  });
+});
