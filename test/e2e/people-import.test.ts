@@ -217,6 +217,18 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     assert.equal(await page.getByRole("link", { name: "Ada Lovelace" }).count(), 0);
   });
 
+  it("deletes the rest of the import's people in the background after a confirmation that counts them", async () => {
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Delete its people…" }).click());
+    await page.getByRole("heading", { level: 1, name: "Delete the people of members.csv" }).waitFor();
+    assert.equal(await textOf(page.locator('[data-count="remaining"]')), "2");
+    await page.getByRole("checkbox", { name: "Yes, delete these 2 people" }).check();
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Delete 2 people" }).click());
+    // The worker runs the job; the page refreshes itself until no one is left.
+    await page.getByText("No one is left whose last import is this one.").waitFor({ timeout: 30_000 });
+    await page.goto(peoplePath);
+    await page.getByRole("heading", { level: 2, name: "0 affected people" }).waitFor();
+  });
+
   it("shows no console error, uncaught exception or CSP violation on any page visited", () => {
     assert.ok(session.visited.size >= 8, `pages visited: ${[...session.visited].join(", ")}`);
     assert.deepEqual(session.problems, []);
