@@ -14,8 +14,10 @@ export const importUsage = `  breachdesk import --incident REF FILE [--map colum
       Fields: externalId name givenName familyName email phone postalAddress country region
       language isAtRisk attribute ignore. Progress goes to standard error; --json prints one
       JSON object with the final counts on standard output. Rejected rows are written to
-      FILE.errors.csv with the reason. Exit status 0 when the import ran (even with rejected
-      rows), 1 when it stopped part-way, 2 when it could not run.`;
+      FILE.errors.csv with the reason. Exit status 0 when the import ran, even with rejected
+      rows or when it stopped part-way (standard error then says where; the counts are what
+      was imported); 2 when it could not run at all (bad arguments, no such incident, a file
+      or mapping that cannot be used, another import of the incident running).`;
 
 /** Parses repeated --map column=field options; throws a validation error on a malformed one. */
 export function parseMapOptions(values: string[]): Record<string, string> {
@@ -49,8 +51,9 @@ export interface CommandIo {
 
 /**
  * `breachdesk import`: imports a CSV of people into an incident, progress on standard error and
- * (with --json) the counts as one JSON object on standard output. Returns the exit status;
- * throws AppError (status 2 in runCli) when the import cannot run at all.
+ * (with --json) the counts as one JSON object on standard output. Returns 0 whenever the import
+ * ran, completed or stopped part-way (standard error says where); throws AppError (status 2
+ * in runCli) when it cannot run at all.
  */
 export async function runImportCommand(args: string[], io: CommandIo = process): Promise<number> {
   const { stdout, stderr } = io;
@@ -94,11 +97,13 @@ export async function runImportCommand(args: string[], io: CommandIo = process):
         `  read ${summary.read}, accepted ${summary.accepted} (created ${summary.created}, updated ${summary.updated}, duplicates merged ${summary.duplicates}), rejected ${summary.rejected}`,
         ...(reasons.length ? [`  reasons: ${reasons.join(", ")}`] : []),
         ...(summary.errorReportPath ? [`  rejected rows and their reasons: ${summary.errorReportPath}`] : []),
-        ...(summary.message ? [`  ${summary.message} Rows up to line ${summary.stoppedAtLine} are in.`] : []),
+        ...(summary.status !== "completed" ? [`Stopped early (${summary.status}): ${summary.message}`] : []),
+        ...(summary.status === "completed" && summary.message ? [`  ${summary.message}`] : []),
       ].join("\n") + "\n",
     );
     if (values.json) stdout.write(`${summaryJson(summary)}\n`);
-    return summary.status === "completed" ? 0 : 1;
+    // The contract: non-zero only when the import could not run at all (those throw, above).
+    return 0;
   } finally {
     process.off("SIGINT", onSignal);
     await db.close();

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type CommandIo, parseMapOptions, runImportCommand } from "../../src/cli/import-command.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
+import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 /** Runs the command function with its standard output and error collected. */
 async function capture(run: (io: CommandIo) => Promise<number>) {
@@ -64,7 +64,13 @@ describe("breachdesk import", () => {
     assert.deepEqual(JSON.parse(audit[0]!.after!), {
       incident: "BD-2026-0042",
       fileName: "semicolons.csv",
-      mapping: { "E-Mail": "email", "Full Name": "name", "Postal Address": "postalAddress", Country: "country", Language: "language" },
+      mapping: {
+        "E-Mail": "email",
+        "Full Name": "name",
+        "Postal Address": "postalAddress",
+        Country: "country",
+        Language: "language",
+      },
     });
     assert.equal(JSON.parse(audit[1]!.after!).status, "completed");
   });
@@ -82,6 +88,45 @@ describe("breachdesk import", () => {
     const usage = await capture((io) => runImportCommand([file], io));
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /Missing --incident/);
+  });
+
+  it("exits 0 when the import ran but stopped part-way, saying where on standard error", async () => {
+    const rows = ["email,name,country"];
+    for (let i = 1; i <= 6000; i++) rows.push(`${i === 5500 ? "boom" : `p${i}`}@example.org,P ${i},AU`);
+    const file = join(dir, "stops.csv");
+    writeFileSync(file, `${rows.join("\n")}\n`);
+    // A trigger refusing one row stands in for any database failure halfway through.
+    if (testLane === "sqlite") {
+      await db.prisma.$executeRawUnsafe(
+        `CREATE TRIGGER "boom" BEFORE INSERT ON "person" WHEN NEW."email" = 'boom@example.org' BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
+      );
+    } else {
+      await db.prisma.$executeRawUnsafe(
+        `CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.email = 'boom@example.org' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await db.prisma.$executeRawUnsafe(`CREATE TRIGGER boom BEFORE INSERT ON "person" FOR EACH ROW EXECUTE FUNCTION boom()`);
+    }
+    try {
+      const run = await capture((io) => runImportCommand(["--incident", "BD-2026-0042", file, "--json"], io));
+      assert.equal(run.status, 0, run.stderr);
+      const counts = JSON.parse(run.stdout);
+      assert.deepEqual(Object.keys(counts), ["read", "accepted", "created", "updated", "duplicates", "rejected", "reasons"]);
+      assert.deepEqual(counts, {
+        read: 5000,
+        accepted: 5000,
+        created: 5000,
+        updated: 0,
+        duplicates: 0,
+        rejected: 0,
+        reasons: {},
+      });
+      assert.match(
+        run.stderr,
+        /\nStopped early \(failed\): The import stopped after line 5001: .*boom refused.* The people imported up to there are kept\. Importing the file again is safe/,
+      );
+    } finally {
+      await db.prisma.$executeRawUnsafe(`DROP TRIGGER "boom"${testLane === "postgresql" ? ` ON "person"` : ""}`);
+    }
   });
 
   it("runs as `node bin/breachdesk.js import`", () => {

@@ -312,7 +312,7 @@ describe(`people import runs: crash, interruption, take-over, cancel (${testLane
       },
     );
     assert.equal(summary.status, "cancelled");
-    assert.equal(summary.message, "Cancelled.");
+    assert.equal(summary.message, "Cancelled after line 501: the people imported up to there are kept.");
     assert.equal(summary.read, 500);
     assert.equal(summary.stoppedAtLine, 501);
     assert.equal(await db.prisma.person.count({ where: { importId: queued.id } }), summary.created + summary.updated);

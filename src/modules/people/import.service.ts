@@ -167,6 +167,22 @@ export function stoppedMessage(why: string, lastLine: number): string {
 }
 
 /**
+ * A one-line reason for a failure: Prisma prefixes driver errors with "Invalid `prisma.x()`
+ * invocation:" and blank lines, which say nothing to the person reading the import's page.
+ */
+function describeFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return `${text.replace(/Invalid `[^`]*` invocation:/, "").replace(/\s+/g, " ").trim().replace(/\.$/, "")}.`;
+}
+
+/** What a cancelled run says: where it stopped, and that what came before stays. */
+export function cancelledMessage(lastLine: number): string {
+  return lastLine > 1
+    ? `Cancelled after line ${lastLine}: the people imported up to there are kept.`
+    : "Cancelled before any rows were written.";
+}
+
+/**
  * Marks the incident's other imports that are still marked running but have not moved for
  * STALE_RUNNING_IMPORT_MS as failed, saying where they stopped: their process died (a killed
  * command line import; a worker whose job retries ran out).
@@ -260,7 +276,7 @@ async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<Start
       throw new AppError("conflict", `The import of ${record.fileName} is ${record.status}, not queued.`);
     }
     if (record.status === "cancelling") {
-      const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: "Cancelled." };
+      const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: cancelledMessage(record.lastLine) };
       await endImport(deps, options.actor ?? systemActor, record, { ...done, finishedAt: now, updatedAt: now });
       return null;
     }
@@ -389,9 +405,9 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   const isCancelled = failure instanceof ImportCancelled || failure instanceof ImportCheckpointRefused;
   const status: ImportSummary["status"] = failure === null ? "completed" : isCancelled ? "cancelled" : "failed";
   let message = resumeFrom ? `Continued after line ${resumeFrom.lastLine}, where the run before stopped without finishing.` : "";
-  if (isCancelled) message = "Cancelled.";
+  if (isCancelled) message = cancelledMessage(run.committedLine ?? file.headerLine);
   else if (failure !== null) {
-    const why = (failure as Error).message.replace(/\.?$/, ".");
+    const why = describeFailure(failure);
     message = stoppedMessage(why, run.committedLine ?? file.headerLine);
   }
   const now = clock.now();
