@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Incident } from "../../src/generated/sqlite/client.js";
+import type { Incident, Prisma } from "../../src/generated/sqlite/client.js";
 import { newId } from "../../src/lib/ids.js";
 import { verifyAuditChain } from "../../src/modules/audit/audit.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
@@ -30,19 +30,53 @@ describe("the notification ledger", () => {
     other = await addIncident(t, { title: "Another breach" });
     base = `/incidents/${incident.reference}/ledger`;
     const at = new Date("2026-03-02T08:00:00Z");
+    await t.db.prisma.noticeTemplate.create({
+      data: { id: "template-1", incidentId: incident.id, name: "Notice to attendees", createdAt: at, updatedAt: at },
+    });
+    await t.db.prisma.noticeTemplateVersion.create({
+      data: {
+        id: "version-en-1",
+        templateId: "template-1",
+        incidentId: incident.id,
+        language: "en",
+        version: 1,
+        subject: "About your conference registration, {{first_name}}",
+        sections: JSON.stringify({
+          whoWeAre: "Linux Australia runs the conference.",
+          whatHappened: "A server holding registrations was accessed without authority.",
+          details: { organisation: "Linux Australia", contactEmail: "privacy@linux.org.au", contactPhone: "" },
+        }),
+        createdAt: at,
+      },
+    });
+    await t.db.prisma.person.create({
+      data: {
+        id: "p-201",
+        incidentId: incident.id,
+        uniqueKey: "ext-201",
+        externalId: "201",
+        givenName: "Aroha",
+        familyName: "Ngata",
+        postalAddress: "12 Example Street\nWellington 6011",
+        country: "NZ",
+        createdAt: at,
+        updatedAt: at,
+      },
+    });
     await t.db.prisma.campaign.create({
       data: {
         id: campaignId,
         incidentId: incident.id,
         name: "First notice to attendees",
         templateId: "template-1",
+        versionIds: JSON.stringify({ en: "version-en-1" }),
         status: "completed",
         startedAt: at,
         createdAt: at,
         updatedAt: at,
       },
     });
-    const delivery = (n: number, fields: Record<string, unknown>) => ({
+    const delivery = (n: number, fields: Partial<Prisma.DeliveryCreateManyInput> & { status: string }) => ({
       id: `d-${String(n).padStart(3, "0")}`,
       campaignId,
       incidentId: incident.id,
@@ -149,6 +183,26 @@ describe("the notification ledger", () => {
       /data-label="State or region">AU-NSW<\/td>\s*<td data-label="Addressed">61<\/td>\s*<td data-label="E-mail sent">60<\/td>/,
     );
     assert.equal((await viewer.agent.get(`${base}/summary?campaign=nope`)).status, 404);
+  });
+
+  it("exports the people to tell another way with their notice as text, for letters", async () => {
+    const res = await viewer.agent.get(`${base}/letters.csv`).buffer(true);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers["content-disposition"]), /-letters\.csv"/);
+    const text = res.text;
+    assert.ok(
+      text.startsWith(
+        "\uFEFFdelivery_id,campaign,name,postal_address,country,region,language,why_not_email,subject,letter_text\r\n",
+      ),
+    );
+    // Aroha (no e-mail address) with her postal address and her own notice.
+    assert.match(
+      text,
+      /d-201,First notice to attendees,Person 201,"12 Example Street\nWellington 6011",NZ,,,no_email,"About your conference registration, Aroha","/,
+    );
+    assert.match(text, /A server holding registrations was accessed without authority\./);
+    // A person no longer in the incident keeps their row, without an address.
+    assert.match(text, /d-200,First notice to attendees,"'=HYPERLINK\(""http:\/\/x""\)",\(person deleted since\),NZ/);
   });
 
   it("records how people were told another way, audited, and counts them as reached", async () => {

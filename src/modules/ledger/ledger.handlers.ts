@@ -5,12 +5,27 @@ import { listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { channelLabel, DELIVERY_STATUS_LABELS, OTHER_CHANNELS } from "./ledger.schemas.js";
-import { ledgerCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
+import { ledgerCsv, lettersCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
 
 const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, otherChannels: OTHER_CHANNELS };
 
 /** A file name safe in a Content-Disposition header. */
 const fileNameOf = (text: string) => text.replace(/[^\w.-]+/g, "_");
+
+/**
+ * Streams CSV chunks as a download. The first chunk is read before any header is sent, so a
+ * bad filter still gets its error page; later chunks wait for the client to drain.
+ */
+async function streamCsv(res: Response, chunks: AsyncGenerator<string>, fileName: string): Promise<void> {
+  const first = await chunks.next();
+  res.setHeader("content-type", "text/csv; charset=utf-8");
+  res.setHeader("content-disposition", `attachment; filename="${fileName}"`);
+  if (!first.done) res.write(first.value);
+  for await (const chunk of chunks) {
+    if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+  }
+  res.end();
+}
 
 export function createLedgerHandlers(deps: Deps) {
   const ref = (req: Request) => String(req.params.ref);
@@ -53,15 +68,13 @@ export function createLedgerHandlers(deps: Deps) {
     /** The filtered ledger as a CSV download, streamed. */
     async exportCsv(req: Request, res: Response) {
       const incident = await loadLedgerIncident(deps.db.prisma, ref(req));
-      const chunks = ledgerCsv(deps, incident, req.query);
-      const first = await chunks.next(); // a bad filter throws here, before any header is sent
-      res.setHeader("content-type", "text/csv; charset=utf-8");
-      res.setHeader("content-disposition", `attachment; filename="${fileNameOf(incident.reference)}-ledger.csv"`);
-      if (!first.done) res.write(first.value);
-      for await (const chunk of chunks) {
-        if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
-      }
-      res.end();
+      await streamCsv(res, ledgerCsv(deps, incident, req.query), `${fileNameOf(incident.reference)}-ledger.csv`);
+    },
+
+    /** The people to tell another way with their notice as text, for letters (CSV, streamed). */
+    async lettersCsv(req: Request, res: Response) {
+      const incident = await loadLedgerIncident(deps.db.prisma, ref(req));
+      await streamCsv(res, lettersCsv(deps, incident), `${fileNameOf(incident.reference)}-letters.csv`);
     },
 
     /** The one-page summary for a regulator, for the incident or one campaign. */

@@ -1,5 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
+import { noticePersonSelect } from "../notices/notice-renderer.js";
 
 /**
  * The queries of the delivery ledger: the record, person by person, of every notice of an
@@ -125,22 +126,7 @@ export async function recordToldOtherwise(
   return count;
 }
 
-/** The people behind deliveries, for their postal addresses (a deleted person is absent). */
+/** The people behind deliveries, as the renderer reads them and with their postal addresses (a deleted person is absent). */
 export function findPeopleByIds(db: DbOrTx, ids: string[]) {
-  return db.person.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      givenName: true,
-      familyName: true,
-      email: true,
-      externalId: true,
-      language: true,
-      country: true,
-      region: true,
-      postalAddress: true,
-      categoryIds: true,
-      attributes: true,
-    },
-  });
+  return db.person.findMany({ where: { id: { in: ids } }, select: { ...noticePersonSelect, postalAddress: true } });
 }

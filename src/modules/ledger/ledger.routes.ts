@@ -13,6 +13,7 @@ export function ledgerRoutes(deps: Deps): Router {
     { method: "get", path: `${base}.csv`, access: "viewer", handler: h.exportCsv },
     { method: "get", path: `${base}/summary`, access: "viewer", handler: h.summary },
     { method: "get", path: `${base}/other-channels`, access: "viewer", handler: h.otherChannels },
+    { method: "get", path: `${base}/letters.csv`, access: "viewer", handler: h.lettersCsv },
     { method: "post", path: `${base}/told`, access: "manager", handler: h.recordTold },
   ]);
   return router;
