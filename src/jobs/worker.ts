@@ -4,6 +4,8 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
 import { bounceMailboxJobHandlers, bounceMailboxJobs } from "../modules/bounces/bounce-mailbox.js";
+import { createCampaignJobHandlers, createCampaignSender } from "../modules/campaigns/campaign-jobs.js";
+import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
 import { peopleJobHandlers } from "../modules/people/people-jobs.js";
 import { personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
 import { createReminderJobHandlers, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
@@ -47,6 +49,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const handlers = mergeHandlers(createHousekeepingHandlers({ loginWindowMinutes: config.LOGIN_WINDOW_MINUTES }), {
     ...createReminderJobHandlers({ config, mailer: options.mailer }),
     ...bounceMailboxJobHandlers({ config, mailer: options.mailer }),
+    ...createCampaignJobHandlers({ config, mailer: options.mailer }),
     ...peopleJobHandlers({ db, clock }),
     ...personDeletionJobHandlers({ db, clock }),
     ...options.extraHandlers,
@@ -68,10 +71,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     clock,
     jobs: [...housekeepingJobs, ...reminderPeriodicJobs, ...bounceMailboxJobs(config), ...(options.extraPeriodicJobs ?? [])],
   });
+  // Campaign notices are claimed from their own table (delivery), not as jobs: see modules/campaigns.
+  const sender = createCampaignSender({
+    config,
+    db,
+    mailer: options.mailer,
+    clock,
+    logger,
+    workerId,
+    rendering: noticeRendering,
+  });
   let stopping: Promise<void> | undefined;
   const halt = () => {
     stopping ??= (async () => {
       await scheduler.stop();
+      await sender.stop();
       await dispatcher.stop();
     })();
     return stopping;
@@ -90,6 +104,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
   dispatcher.start();
   scheduler.start();
+  sender.start();
   logger.info({ workerId, databaseKind: db.kind }, "worker started");
 
   return {

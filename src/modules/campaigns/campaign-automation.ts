@@ -1,0 +1,105 @@
+import type { Database, DbOrTx } from "../../db/client.js";
+import { cancelStrandedDeliveries } from "../../db/dialect.js";
+import { enqueueJob } from "../../jobs/job.repository.js";
+import type { Clock } from "../../lib/clock.js";
+import { AppError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import { systemActor } from "../audit/audit.service.js";
+import { findIncidentById } from "../incidents/incidents.repository.js";
+import { applyCampaignTransition } from "./campaign-transitions.js";
+import {
+  countDeliveriesByStatus,
+  hasUnfinishedDeliveries,
+  listActiveManagers,
+  listCampaignsWithStatus,
+} from "./campaigns.repository.js";
+
+/** The job that tells one manager why a campaign paused itself. */
+export const CAMPAIGN_PAUSED_NOTICE = "campaigns.paused-notice";
+
+export interface PausedNoticePayload {
+  campaignId: string;
+  userId: string;
+  reason: string;
+}
+
+interface AutomationDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Raised inside a transaction to leave it without writing: the campaign still has notices to send. */
+const STILL_SENDING = "The campaign still has notices to send.";
+
+/**
+ * Who hears that a campaign paused itself: the incident's owner, the campaign's creator and
+ * its approver (those still active managers or admins); when none is, every active manager
+ * and admin, so the news always reaches someone who can act.
+ */
+async function pauseNoticeRecipients(
+  tx: DbOrTx,
+  campaign: { incidentId: string; createdById: string | null; approvedById: string | null },
+) {
+  const incident = await findIncidentById(tx, campaign.incidentId);
+  const ids = [incident?.ownerId, campaign.createdById, campaign.approvedById].filter((id): id is string => !!id);
+  const named = ids.length ? await listActiveManagers(tx, [...new Set(ids)]) : [];
+  return named.length ? named : listActiveManagers(tx);
+}
+
+/**
+ * Pauses a sending campaign whose error share crossed the threshold, saying why, and enqueues
+ * one e-mail per manager to tell (keyed by campaign, instant and user) in the same transaction,
+ * audited as the system's. False when it was no longer sending (paused or cancelled meanwhile).
+ */
+export async function pauseCampaignForErrors(deps: AutomationDeps, campaignId: string, reason: string): Promise<boolean> {
+  try {
+    await applyCampaignTransition(deps, campaignId, { action: "auto_pause", actorId: null, reason }, systemActor, {
+      apply: async (tx, campaign, _plan, now) => {
+        const recipients = await pauseNoticeRecipients(tx, campaign);
+        for (const user of recipients) {
+          const payload: PausedNoticePayload = { campaignId, userId: user.id, reason };
+          const key = `${CAMPAIGN_PAUSED_NOTICE}:${campaignId}:${now.toISOString()}:${user.id}`;
+          await enqueueJob(deps.db, tx, { kind: CAMPAIGN_PAUSED_NOTICE, key, payload, runAt: now, now });
+        }
+        return { managersTold: recipients.map((u) => u.email) };
+      },
+    });
+    deps.logger.warn({ campaignId, reason }, "campaign paused itself");
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "conflict") return false;
+    throw error;
+  }
+}
+
+/**
+ * Completes each sending campaign that has no queued or in-flight notice left (checked again
+ * under the campaign's lock, so a retry queued meanwhile keeps it sending), audited with its
+ * counts; and cancels notices stranded in flight by a dead worker in cancelled campaigns.
+ * Returns how many campaigns completed.
+ */
+export async function completeDrainedCampaigns(deps: AutomationDeps, now: Date): Promise<number> {
+  await cancelStrandedDeliveries(deps.db, now);
+  let completed = 0;
+  for (const { id } of await listCampaignsWithStatus(deps.db.prisma, "sending")) {
+    if (await hasUnfinishedDeliveries(deps.db.prisma, id)) continue;
+    try {
+      await applyCampaignTransition(deps, id, { action: "complete", actorId: null }, systemActor, {
+        prepare: async (tx) => {
+          if (await hasUnfinishedDeliveries(tx, id)) throw new AppError("conflict", STILL_SENDING);
+          return {};
+        },
+        apply: async (tx) => {
+          const { queued: _queued, sending: _sending, ...counts } = await countDeliveriesByStatus(tx, id);
+          return { counts };
+        },
+      });
+      completed += 1;
+      deps.logger.info({ campaignId: id }, "campaign completed");
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "conflict")) throw error;
+    }
+  }
+  return completed;
+}

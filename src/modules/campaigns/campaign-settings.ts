@@ -1,0 +1,47 @@
+import type { Config } from "../../config/config.js";
+import type { SendRateLimits } from "./token-bucket.js";
+
+/** How the delivery sender works, from the settings (see config.ts for each key's meaning). */
+export interface SenderSettings {
+  rate: SendRateLimits;
+  leaseMs: number;
+  retryWindowMs: number;
+  errorWindow: number;
+  pauseErrorShare: number;
+  messageIdDomain: string;
+  /** Deliveries claimed at once. */
+  batchSize: number;
+  /** Messages in flight at once (the SMTP pool queues beyond its connections). */
+  concurrency: number;
+  /** Idle wait between two claims that found nothing. */
+  pollMs: number;
+}
+
+/**
+ * Claimed at once: large enough that claiming costs little per message (measured in
+ * bench/send.ts), small enough that a crash re-sends at most this many (only those in flight
+ * are, as results are recorded every few messages).
+ */
+const BATCH_SIZE = 200;
+
+/** The domain of the Message-IDs: MESSAGE_ID_DOMAIN, else the domain of MAIL_FROM's address. */
+export function messageIdDomainOf(config: Pick<Config, "MESSAGE_ID_DOMAIN" | "MAIL_FROM">): string {
+  if (config.MESSAGE_ID_DOMAIN) return config.MESSAGE_ID_DOMAIN;
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.MAIL_FROM)?.[1];
+  return domain ?? "breachdesk.invalid";
+}
+
+/** The sender's settings from the configuration. */
+export function senderSettingsOf(config: Config): SenderSettings {
+  return {
+    rate: { perSecond: config.MAIL_RATE_PER_SECOND, perHour: config.MAIL_RATE_PER_HOUR },
+    leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+    retryWindowMs: config.MAIL_RETRY_HOURS * 3_600_000,
+    errorWindow: config.CAMPAIGN_ERROR_WINDOW,
+    pauseErrorShare: config.CAMPAIGN_PAUSE_ERROR_SHARE,
+    messageIdDomain: messageIdDomainOf(config),
+    batchSize: BATCH_SIZE,
+    concurrency: Math.max(4, config.SMTP_POOL_SIZE * 4),
+    pollMs: config.WORKER_POLL_MS,
+  };
+}

@@ -1,0 +1,80 @@
+import type { Database, DbOrTx } from "../../db/client.js";
+import { lockCampaignRow } from "../../db/dialect.js";
+import type { Clock } from "../../lib/clock.js";
+import { AppError } from "../../lib/errors.js";
+import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type PlannedTransition, planCampaignTransition, type TransitionRequest } from "./campaign-lifecycle.js";
+import { type Campaign, findCampaignById, updateCampaignIfStatus } from "./campaigns.repository.js";
+
+export interface TransitionDeps {
+  db: Database;
+  clock: Clock;
+}
+
+/** The request of a transition, without the instant (taken from the clock inside the transaction). */
+export type CampaignRequest = Omit<TransitionRequest, "now">;
+
+export interface TransitionWork {
+  /** Reads what the request needs from the locked campaign (e.g. how many failed notices can be retried). */
+  prepare?(tx: DbOrTx, campaign: Campaign): Promise<Partial<CampaignRequest>>;
+  /** The changes that go with the status change (fan-out, cancelling deliveries...); returns what the audit entry adds. */
+  apply?(tx: DbOrTx, campaign: Campaign, plan: PlannedTransition, now: Date): Promise<Record<string, unknown>>;
+}
+
+/** A fan-out of a large audience runs in the start's transaction: allow it minutes, not Prisma's default 5 s. */
+const LONG_TRANSACTION = { maxWait: 10_000, timeout: 10 * 60_000 };
+
+/**
+ * Takes an action on a campaign in one transaction: locks the campaign, asks the lifecycle
+ * whether the action is allowed now, writes the new status and fields only while the status is
+ * still the one read, does the work that goes with it, and appends the audit entry
+ * (`campaign.<action>`, with the incident's id) in the same transaction, so all of it commits
+ * or none. Throws AppError "conflict" when the action is not allowed or the campaign changed.
+ */
+export async function applyCampaignTransition(
+  deps: TransitionDeps,
+  campaignId: string,
+  request: CampaignRequest,
+  actor: Actor,
+  work: TransitionWork = {},
+): Promise<{ campaign: Campaign; details: Record<string, unknown> }> {
+  const { db, clock } = deps;
+  return db.prisma.$transaction(async (tx) => {
+    await lockCampaignRow(db.kind, tx, campaignId);
+    const campaign = await findCampaignById(tx, campaignId);
+    if (!campaign) throw new AppError("not_found", "There is no such campaign.");
+    const now = clock.now();
+    const extra = work.prepare ? await work.prepare(tx, campaign) : {};
+    const plan = planCampaignTransition(campaign, { ...request, ...extra, now });
+    const isChanged = await updateCampaignIfStatus(tx, campaign.id, plan.from, {
+      status: plan.to,
+      ...plan.changes,
+      updatedAt: now,
+    });
+    if (!isChanged)
+      throw new AppError("conflict", "The campaign changed while you were looking at it: reload the page and try again.");
+    const details = work.apply ? await work.apply(tx, campaign, plan, now) : {};
+    const updated = { ...campaign, ...plan.changes, status: plan.to, updatedAt: now };
+    await recordAudit(
+      db,
+      tx,
+      actor,
+      {
+        action: `campaign.${request.action}`,
+        entityType: "campaign",
+        entityId: campaign.id,
+        incidentId: campaign.incidentId,
+        before: { name: campaign.name, status: campaign.status },
+        after: { name: campaign.name, status: plan.to, ...auditFields(plan), ...details },
+      },
+      clock,
+    );
+    return { campaign: updated, details };
+  }, LONG_TRANSACTION);
+}
+
+function auditFields(plan: PlannedTransition): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(plan.changes)) out[key] = value instanceof Date ? value.toISOString() : value;
+  return out;
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { audienceFormSchema } from "./campaign-audience.js";
+import { deliveryStatuses } from "./campaigns.repository.js";
+
+const checked = z
+  .string()
+  .optional()
+  .transform((v) => v === "on" || v === "yes" || v === "true");
+
+/**
+ * The new-campaign form (and the API's body): a name, the template, the audience, when to send
+ * ("now" on start, or "later" at an instant typed in the incident's zone or with an offset) and
+ * whether a second manager must approve. The instant is parsed by the service, which knows the zone.
+ */
+export const campaignInputSchema = z
+  .object({
+    name: z
+      .string({ message: "Give the campaign a name." })
+      .trim()
+      .min(1, { message: "Give the campaign a name." })
+      .max(200, { message: "A name has at most 200 characters." }),
+    templateId: z.string({ message: "Choose the notice to send." }).trim().min(1, { message: "Choose the notice to send." }),
+    when: z.enum(["now", "later"], { message: "Choose to send when you start it, or at a set time." }).default("now"),
+    scheduledAt: z.string().trim().max(40, { message: "Use the form 2026-03-22 09:30." }).optional().default(""),
+    isApprovalRequired: checked,
+  })
+  .merge(audienceFormSchema)
+  .superRefine((input, ctx) => {
+    if (input.when === "later" && input.scheduledAt === "")
+      ctx.addIssue({ code: "custom", path: ["scheduledAt"], message: "Say when to start, e.g. 2026-03-22 09:30." });
+  });
+export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+/** The start form: send now, or schedule for the instant given (prefilled with the campaign's). */
+export const startSchema = z.object({
+  when: z.enum(["now", "later"], { message: "Choose to send now or at a set time." }).default("now"),
+  scheduledAt: z.string().trim().max(40, { message: "Use the form 2026-03-22 09:30." }).optional().default(""),
+});
+
+/** A reason given with a pause. */
+export const pauseSchema = z.object({
+  reason: z.string().trim().max(500, { message: "A reason has at most 500 characters." }).optional().default(""),
+});
+
+/** The ledger's search: text in the name, address or Message-ID, a status, and the page's cursor. */
+export const ledgerQuerySchema = z.object({
+  q: z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional().default(""),
+  status: z
+    .enum(["", ...deliveryStatuses], { message: `Choose a status: ${deliveryStatuses.join(", ")}.` })
+    .optional()
+    .default(""),
+  after: z.string().trim().max(100).optional().default(""),
+});
+export type LedgerQuery = z.infer<typeof ledgerQuerySchema>;

@@ -1,0 +1,159 @@
+import { requeueFailedDeliveries } from "../../db/dialect.js";
+import type { Deps } from "../../deps.js";
+import type { Incident } from "../../generated/sqlite/client.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { parseInstant } from "../../lib/instants.js";
+import { type Actor, withAudit } from "../audit/audit.service.js";
+import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { type Audience, describeAudience } from "./campaign-audience.js";
+import { messageIdDomainOf } from "./campaign-settings.js";
+import { startCampaign } from "./campaign-start.service.js";
+import { applyCampaignTransition } from "./campaign-transitions.js";
+import {
+  type Campaign,
+  cancelIdleDeliveries,
+  countRetryableDeliveries,
+  findCampaign,
+  findTemplateOfIncident,
+  insertCampaign,
+} from "./campaigns.repository.js";
+import type { CampaignInput } from "./campaigns.schemas.js";
+import type { NoticeRendering } from "./notice-rendering.js";
+
+export type CampaignDeps = Pick<Deps, "db" | "clock" | "config"> & { rendering: NoticeRendering };
+
+export async function requireIncident(deps: Pick<Deps, "db">, reference: string): Promise<Incident> {
+  const incident = await findIncidentByReference(deps.db.prisma, reference);
+  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
+  return incident;
+}
+
+/** The incident and one of its campaigns; not found for a campaign of another incident. */
+export async function requireCampaign(deps: Pick<Deps, "db">, reference: string, campaignId: string) {
+  const incident = await requireIncident(deps, reference);
+  const campaign = await findCampaign(deps.db.prisma, incident.id, campaignId);
+  if (!campaign) throw new AppError("not_found", `${incident.reference} has no such campaign.`);
+  return { incident, campaign };
+}
+
+function audienceOf(input: CampaignInput): Audience {
+  return {
+    atRiskOnly: input.atRiskOnly,
+    places: input.places,
+    notYetNotified: input.notYetNotified,
+    failedBefore: input.failedBefore,
+  };
+}
+
+/** Creates a draft campaign of the incident (audited); a start instant is kept for the schedule step. */
+export async function createCampaign(deps: CampaignDeps, reference: string, input: CampaignInput, actor: Actor) {
+  const incident = await requireIncident(deps, reference);
+  const now = deps.clock.now();
+  const scheduledAt = input.when === "later" ? parseInstant(input.scheduledAt, incident.timeZone, "scheduledAt").at : null;
+  if (scheduledAt && scheduledAt.getTime() <= now.getTime())
+    throw new AppError("validation", "Some fields need correcting.", { scheduledAt: "Choose a time in the future." });
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const template = await findTemplateOfIncident(tx, incident.id, input.templateId);
+    if (!template)
+      throw new AppError("validation", "Some fields need correcting.", { templateId: "Choose one of this incident's notices." });
+    const audience = audienceOf(input);
+    const campaign = await insertCampaign(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      name: input.name,
+      templateId: template.id,
+      versionIds: "{}",
+      audience: JSON.stringify(audience),
+      status: "draft",
+      scheduledAt,
+      isApprovalRequired: input.isApprovalRequired,
+      approvedById: null,
+      approvedAt: null,
+      pauseReason: "",
+      startedAt: null,
+      finishedAt: null,
+      createdById: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return {
+      result: { incident, campaign },
+      audit: {
+        action: "campaign.create",
+        entityType: "campaign",
+        entityId: campaign.id,
+        incidentId: incident.id,
+        after: {
+          name: campaign.name,
+          template: template.name,
+          audience: describeAudience(audience),
+          scheduledAt: scheduledAt?.toISOString() ?? null,
+          isApprovalRequired: campaign.isApprovalRequired,
+        },
+      },
+    };
+  });
+}
+
+/** Records a second manager's approval (audited); refused for the campaign's creator. */
+export async function approveCampaign(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return applyCampaignTransition(deps, campaign.id, { action: "approve", actorId: actor.userId }, actor);
+}
+
+/** Starts sending now: see startCampaign. */
+export async function sendCampaignNow(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign.id, actor);
+}
+
+/** Schedules a draft to start at an instant typed in the incident's zone (the worker starts it then). */
+export async function scheduleCampaign(deps: CampaignDeps, reference: string, campaignId: string, at: string, actor: Actor) {
+  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
+  const instant = parseInstant(at, incident.timeZone, "scheduledAt").at;
+  return applyCampaignTransition(deps, campaign.id, { action: "schedule", actorId: actor.userId, at: instant }, actor);
+}
+
+/** A scheduled campaign goes back to draft; nothing was sent. */
+export async function unscheduleCampaign(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return applyCampaignTransition(deps, campaign.id, { action: "unschedule", actorId: actor.userId }, actor);
+}
+
+/** Pauses a sending campaign: workers stop claiming its notices and hand back those not yet tried. */
+export async function pauseCampaign(deps: CampaignDeps, reference: string, campaignId: string, reason: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  const why = `Paused by ${actor.label}${reason ? `: ${reason}` : "."}`;
+  return applyCampaignTransition(deps, campaign.id, { action: "pause", actorId: actor.userId, reason: why }, actor);
+}
+
+export async function resumeCampaign(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return applyCampaignTransition(deps, campaign.id, { action: "resume", actorId: actor.userId }, actor);
+}
+
+/**
+ * Cancels a campaign: its queued notices are cancelled in the same transaction (audited with
+ * how many); notices in flight finish and are recorded as they end. What was sent stays sent.
+ */
+export async function cancelCampaign(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return applyCampaignTransition(deps, campaign.id, { action: "cancel", actorId: actor.userId }, actor, {
+    apply: async (tx, _campaign, _plan, now) => ({ cancelledDeliveries: await cancelIdleDeliveries(tx, campaign.id, now) }),
+  });
+}
+
+/**
+ * "Retry the failed ones": queues the campaign's failed notices again, except those whose
+ * address has bounced hard (audited with how many); a completed campaign sends again.
+ */
+export async function retryFailedDeliveries(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+  const { campaign } = await requireCampaign(deps, reference, campaignId);
+  return applyCampaignTransition(deps, campaign.id, { action: "retry_failed", actorId: actor.userId }, actor, {
+    prepare: async (tx, current) => ({ retryableCount: await countRetryableDeliveries(tx, current.id) }),
+    apply: async (tx, current, _plan, now) => ({ requeued: await requeueFailedDeliveries(deps.db.kind, tx, current.id, now) }),
+  });
+}
+
+export type { Campaign };

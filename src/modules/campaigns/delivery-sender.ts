@@ -1,0 +1,271 @@
+import type { Database } from "../../db/client.js";
+import { type ClaimedDelivery, claimDueDeliveries, type DeliveryResultRow, recordDeliveryResults } from "../../db/dialect.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../mail/mailer.js";
+import type { SenderSettings } from "./campaign-settings.js";
+import { listCampaignsForSending, listPeopleByIds } from "./campaigns.repository.js";
+import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.js";
+import { ErrorWindow } from "./error-window.js";
+import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.js";
+import { transportPauseMs } from "./send-backoff.js";
+import { TokenBucket } from "./token-bucket.js";
+
+/** Results are recorded every this many, so a crash leaves few sent messages unrecorded. */
+const RECORD_EVERY = 25;
+/** How often a batch re-reads its campaigns' statuses while sending (pause and cancel take effect within this). */
+const STATUS_REFRESH_MS = 250;
+/** A campaign's loaded renderer is reused this long (its pinned versions never change). */
+const RENDERER_TTL_MS = 60_000;
+
+export interface DeliverySenderOptions {
+  db: Database;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  /** Recorded as claimed_by; unique per process. */
+  workerId: string;
+  rendering: NoticeRendering;
+  settings: SenderSettings;
+  /** Work between claims: start due scheduled campaigns, complete drained ones. */
+  maintain(now: Date): Promise<void>;
+  /** Pauses a campaign whose errors crossed the threshold (and tells its managers); true when it did. */
+  pauseForErrors(campaignId: string, reason: string): Promise<boolean>;
+  /** Monotonic milliseconds and a sleep, for pacing only (tests may replace them). */
+  readMs?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface CampaignView {
+  status: string;
+  incidentId: string;
+  versionIds: string;
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The worker's sender of campaign notices (docs/decisions/0005): claims due deliveries with a
+ * lease, renders each notice, takes a token from the transport's bucket, sends it and records
+ * the answer, a few at a time. Between claims and every STATUS_REFRESH_MS within a batch it
+ * re-reads its campaigns' statuses: notices of a paused campaign are handed back untried, those
+ * of a cancelled one are cancelled. A campaign whose error share crosses the threshold is
+ * paused; a connection error stops the batch and the sender waits (growing) before claiming
+ * again. Anything claimed and not recorded (a crash) is claimed again when its lease expires.
+ */
+export class DeliverySender {
+  private readonly options: Required<DeliverySenderOptions>;
+  private readonly bucket: TokenBucket;
+  private readonly windows = new Map<string, ErrorWindow>();
+  private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
+  private readonly halt = new AbortController();
+  private connectionErrors = 0;
+  private wasLastClaimFull = false;
+  private lastMaintenanceMs = Number.NEGATIVE_INFINITY;
+  private isRunning = false;
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<number> | undefined;
+
+  constructor(options: DeliverySenderOptions) {
+    this.options = { readMs: () => performance.now(), sleep: defaultSleep, ...options };
+    this.bucket = new TokenBucket(options.settings.rate, this.options.readMs);
+  }
+
+  start(): void {
+    if (this.isRunning) return;
+    this.isRunning = true;
+    this.timer = setTimeout(() => void this.poll(), 0);
+  }
+
+  /** Stops claiming, hands back what was claimed and not started, and waits for messages in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.isRunning = false;
+    clearTimeout(this.timer);
+    this.halt.abort(new Error("the worker is stopping"));
+    await this.current?.catch(() => undefined);
+  }
+
+  /** One claim and its sending: resolves to how many deliveries were claimed (0 when none was due). */
+  async runOnce(): Promise<number> {
+    const { db, clock, settings, workerId, readMs } = this.options;
+    const now = clock.now();
+    if (!this.wasLastClaimFull || readMs() - this.lastMaintenanceMs >= settings.pollMs) {
+      await this.options.maintain(now);
+      this.lastMaintenanceMs = readMs();
+    }
+    const claimed = await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now });
+    this.wasLastClaimFull = claimed.length === settings.batchSize;
+    if (claimed.length > 0) await this.sendBatch(claimed);
+    return claimed.length;
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = undefined;
+    if (!this.isRunning) return;
+    let claimed = 0;
+    try {
+      this.current = this.runOnce();
+      claimed = await this.current;
+    } catch (error) {
+      this.options.logger.error({ err: error }, "sending campaign notices failed; trying again after the poll interval");
+    } finally {
+      this.current = undefined;
+    }
+    if (!this.isRunning) return;
+    const pause = transportPauseMs(this.connectionErrors);
+    this.timer = setTimeout(() => void this.poll(), pause > 0 ? pause : claimed > 0 ? 0 : this.options.settings.pollMs);
+  }
+
+  private async sendBatch(claimed: ClaimedDelivery[]): Promise<void> {
+    const { db, readMs, clock, settings } = this.options;
+    const campaignIds = [...new Set(claimed.map((d) => d.campaignId))];
+    let campaigns = await this.readCampaigns(campaignIds);
+    let readAtMs = readMs();
+    const people = new Map(
+      (await listPeopleByIds(db.prisma, [...new Set(claimed.map((d) => d.personId))])).map((p) => [p.id, p]),
+    );
+    const results: DeliveryResultRow[] = [];
+    let recording = Promise.resolve();
+    const record = () => {
+      const rows = results.splice(0);
+      if (rows.length) recording = recording.then(() => this.record(rows));
+      return recording;
+    };
+    const queue = claimed.slice();
+    let isHalted = false;
+    const pausing: Promise<unknown>[] = [];
+
+    const sendNext = async (): Promise<void> => {
+      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
+        if (readMs() - readAtMs >= STATUS_REFRESH_MS) {
+          readAtMs = readMs();
+          campaigns = await this.readCampaigns(campaignIds, campaigns);
+        }
+        const campaign = campaigns.get(delivery.campaignId);
+        if (campaign?.status === "cancelled") results.push({ id: delivery.id, status: "cancelled", at: clock.now() });
+        else if (!campaign || campaign.status !== "sending" || isHalted || this.halt.signal.aborted)
+          results.push({ id: delivery.id, status: "released", at: clock.now() });
+        else {
+          const outcome = await this.trySend(delivery, campaign, people.get(delivery.personId));
+          results.push(outcome.result);
+          if (outcome.kind === "connection_error") isHalted = true;
+          const reason = this.observe(delivery.campaignId, outcome);
+          if (reason) {
+            campaigns.set(delivery.campaignId, { ...campaign, status: "paused" });
+            pausing.push(this.options.pauseForErrors(delivery.campaignId, reason));
+          }
+        }
+        if (results.length >= RECORD_EVERY) void record();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, claimed.length) }, sendNext));
+    await record();
+    await Promise.all(pausing);
+  }
+
+  /** Renders, paces and sends one notice; never throws. */
+  private async trySend(delivery: ClaimedDelivery, campaign: CampaignView, person: RecipientRow | undefined): Promise<Outcome> {
+    const { clock, mailer, settings } = this.options;
+    let renderer: CampaignRenderer;
+    try {
+      renderer = await this.rendererFor(delivery.campaignId, campaign);
+    } catch (error) {
+      // The database or the template could not be read: a passing trouble, tried again later.
+      const message = `Could not load the notice's template: ${error instanceof Error ? error.message : String(error)}`;
+      return failedOutcome(delivery, new Error(message), clock.now(), settings.retryWindowMs);
+    }
+    let notice: { subject: string; html: string; text: string };
+    try {
+      if (!delivery.email || !delivery.templateVersionId) throw new Error("the delivery has no address or no template version");
+      notice = renderer.render(recipientOf(person, delivery), delivery.templateVersionId);
+    } catch (error) {
+      const message = `Could not render the notice: ${error instanceof Error ? error.message : String(error)}`;
+      return failedOutcome(
+        delivery,
+        Object.assign(new Error(message), { code: "EMESSAGE" }),
+        clock.now(),
+        settings.retryWindowMs,
+      );
+    }
+    try {
+      await this.bucket.take(this.options.sleep, this.halt.signal);
+    } catch {
+      return { kind: "refused", result: { id: delivery.id, status: "released", at: clock.now() } };
+    }
+    try {
+      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId });
+      return sentOutcome(delivery, sent, clock.now());
+    } catch (error) {
+      return failedOutcome(delivery, error, clock.now(), settings.retryWindowMs);
+    }
+  }
+
+  /** Counts an answer in the campaign's window; returns why to pause it when the window crosses the threshold. */
+  private observe(campaignId: string, outcome: Outcome): string | null {
+    if (outcome.kind === "connection_error") {
+      this.connectionErrors += 1;
+      return null;
+    }
+    if (outcome.kind === "refused") return null;
+    this.connectionErrors = 0;
+    const { errorWindow, pauseErrorShare } = this.options.settings;
+    const window = this.windows.get(campaignId) ?? new ErrorWindow(errorWindow);
+    this.windows.set(campaignId, window);
+    const result = outcome.result;
+    window.record(outcome.kind === "answer_error", "smtpResponse" in result ? result.smtpResponse : "");
+    if (!window.isOver(pauseErrorShare)) return null;
+    this.windows.delete(campaignId);
+    return (
+      `Paused automatically: ${window.describe()} from the mail server were errors; the latest: ${window.lastError}. ` +
+      "Check the answers in the ledger, fix the cause with the mail server's operator, then resume."
+    );
+  }
+
+  private async record(rows: DeliveryResultRow[]): Promise<void> {
+    try {
+      const changed = await recordDeliveryResults(this.options.db, this.options.workerId, rows);
+      if (changed < rows.length)
+        this.options.logger.warn(
+          { unrecorded: rows.length - changed },
+          "some results were not recorded: their claims had expired and another worker took them",
+        );
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, unrecorded: rows.length },
+        "could not record results; those notices are claimed again when their lease expires",
+      );
+    }
+  }
+
+  /** The batch's campaigns; a campaign no longer sending forgets its error window (a resume starts afresh). */
+  private async readCampaigns(ids: string[], previous?: Map<string, CampaignView>): Promise<Map<string, CampaignView>> {
+    try {
+      const rows = await listCampaignsForSending(this.options.db.prisma, ids);
+      for (const row of rows) if (row.status !== "sending") this.windows.delete(row.id);
+      return new Map(rows.map((r) => [r.id, r]));
+    } catch (error) {
+      if (!previous) throw error;
+      this.options.logger.warn({ err: error }, "could not re-read the campaigns' statuses; keeping the last ones read");
+      return previous;
+    }
+  }
+
+  /** The campaign's renderer, loaded once per RENDERER_TTL_MS and shared by the batch's concurrent sends; a failed load is not kept. */
+  private rendererFor(campaignId: string, campaign: CampaignView): Promise<CampaignRenderer> {
+    const { readMs, rendering, db } = this.options;
+    const cached = this.renderers.get(campaignId);
+    if (cached && readMs() - cached.loadedAtMs < RENDERER_TTL_MS) return cached.renderer;
+    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds));
+    this.renderers.set(campaignId, { renderer, loadedAtMs: readMs() });
+    renderer.catch(() => this.renderers.delete(campaignId));
+    return renderer;
+  }
+}

@@ -1,0 +1,106 @@
+import type { DbOrTx } from "../../db/client.js";
+import { latestVersionIds, loadNoticeRenderer } from "../notices/notice-renderer.js";
+
+/**
+ * What campaigns need from the notices module (modules/notices/notice-renderer.ts), as a port:
+ * the sender and the start take it as a dependency, so a test can count or break renders.
+ */
+export interface CampaignRecipient {
+  personId: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  externalId: string | null;
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  categoryIds: string[] | null;
+  attributes: Record<string, string>;
+}
+
+export interface CampaignNotice {
+  subject: string;
+  html: string;
+  text: string;
+  problems: string[];
+}
+
+export interface CampaignRenderer {
+  versionFor(language: string | null): { id: string; language: string };
+  render(recipient: CampaignRecipient, versionId: string): CampaignNotice;
+}
+
+export interface NoticeRendering {
+  /** The latest version of each language of a template: pinned when a campaign starts. */
+  latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>>;
+  loadNoticeRenderer(db: DbOrTx, incidentId: string, versionIds: Record<string, string>): Promise<CampaignRenderer>;
+}
+
+/** The notices module's renderer: what the app and the worker use. */
+export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRenderer };
+
+/** The person columns a notice is rendered from, as campaigns read them. */
+export interface RecipientRow {
+  id: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  externalId: string | null;
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  categoryIds: string | null;
+  attributes: string;
+}
+
+/** What the delivery copied at fan-out, for a person deleted since. */
+export interface DeliveredTo {
+  personId: string;
+  email: string | null;
+  fullName: string;
+  language: string;
+}
+
+/**
+ * The recipient of a delivery: the person as they are now, with the address the delivery
+ * copied (the notice goes where the ledger says it went); a person deleted since is rendered
+ * from the copied name, address and language, with all of the incident's categories.
+ */
+export function recipientOf(person: RecipientRow | undefined, delivery: DeliveredTo): CampaignRecipient {
+  if (!person) {
+    return {
+      personId: delivery.personId,
+      givenName: delivery.fullName,
+      familyName: "",
+      email: delivery.email,
+      externalId: null,
+      language: delivery.language || null,
+      country: null,
+      region: null,
+      categoryIds: null,
+      attributes: {},
+    };
+  }
+  return {
+    personId: person.id,
+    givenName: person.givenName,
+    familyName: person.familyName,
+    email: delivery.email,
+    externalId: person.externalId,
+    language: person.language,
+    country: person.country,
+    region: person.region,
+    categoryIds: readJson(person.categoryIds, (v): v is string[] => Array.isArray(v), null),
+    attributes: readJson(person.attributes, (v): v is Record<string, string> => typeof v === "object" && v !== null, {}),
+  };
+}
+
+function readJson<T>(text: string | null, isShape: (value: unknown) => value is T, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isShape(value) ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
