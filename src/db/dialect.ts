@@ -1,4 +1,3 @@
-import BetterSqlite3 from "better-sqlite3";
 import type { DatabaseKind } from "../config/config.js";
 import { type Job, Prisma } from "../generated/sqlite/client.js";
 import type { Database, DbOrTx } from "./client.js";
@@ -481,160 +480,18 @@ export interface UpsertPeopleOptions {
 }
 
 /**
- * Writes batches of people into an incident, or merges each into the existing person with the
- * same unique key; one writer serves a whole import (its prepared statements are reused).
- */
-export interface PeopleWriter {
-  /**
-   * Writes one batch in one transaction of its own (so a later failure leaves this batch
-   * committed) and says how many people were created, updated or repeated. Rows must have
-   * distinct unique keys and one incident and import. With a checkpoint, the import's counts
-   * are written in the same transaction, or ImportCheckpointRefused is thrown and nothing is.
-   */
-  upsert(rows: PersonUpsertRow[], now: Date, options?: UpsertPeopleOptions): Promise<PersonUpsertCounts>;
-  close(): void;
-}
-
-/**
- * A writer of people for the database. SQLite: a second better-sqlite3 connection to the same
- * file with prepared statements, each batch run synchronously inside a Prisma transaction (see
- * SqlitePeopleWriter). PostgreSQL: batches as JSON parameters through Prisma.
- */
-export async function openPeopleWriter(db: Database): Promise<PeopleWriter> {
-  if (db.kind === "sqlite") return SqlitePeopleWriter.open(db);
-  return { upsert: (rows, now, options) => upsertPeopleAsJson(db, rows, now, options), close() {} };
-}
-
-/** Writes one batch of people (see PeopleWriter.upsert) with a writer of its own. */
-export async function upsertPeople(
-  db: Database,
-  rows: PersonUpsertRow[],
-  now: Date,
-  options: UpsertPeopleOptions = {},
-): Promise<PersonUpsertCounts> {
-  const writer = await openPeopleWriter(db);
-  try {
-    return await writer.upsert(rows, now, options);
-  } finally {
-    writer.close();
-  }
-}
-
-/**
- * The SQLite writer. Measured in bench/import.ts: Prisma's raw queries cost far more per row
- * than SQLite spends, and Prisma 6.19 keeps its last 100 queries with their parameters (the
- * debug history of @prisma/debug), so batches through Prisma were both slow and heavy. This
- * writer binds each row to prepared statements on its own connection instead.
+ * Inserts the people of one batch, or merges each into the existing person of the incident
+ * with the same unique key, in one transaction of its own (so a later failure leaves this
+ * batch committed), and says how many were created, updated or repeated. Rows must have
+ * distinct unique keys and one incident and import. With a checkpoint, the import's counts
+ * are written in the same transaction, or ImportCheckpointRefused is thrown and nothing is.
  *
- * Two connections to one SQLite file can deadlock in one process: better-sqlite3 is
- * synchronous, so if this connection waited (busy_timeout) for a write lock that Prisma's
- * connection holds inside an open interactive transaction, the event loop that would finish
- * that transaction is the one blocked. And a Prisma transaction that read before this one
- * committed would fail its own write (SQLITE_BUSY_SNAPSHOT). So each batch runs inside a Prisma
- * interactive transaction, which takes the adapter's transaction mutex (no other Prisma
- * transaction of this process is open meanwhile; Prisma's BEGIN is deferred, so it takes no
- * lock), and the batch itself runs synchronously, start to commit, with nothing in between.
- * Another process's writer makes this one wait up to the busy timeout, as Prisma's would.
+ * The batch travels as ONE JSON text parameter unpacked by the database (json_each on SQLite,
+ * json_to_recordset on PostgreSQL): measured in bench/import.ts, Prisma's raw queries spend
+ * far more per bound parameter than the databases spend parsing JSON (multi-row VALUES with
+ * 18,000 parameters ran at about 8,000 rows/s and used hundreds of MB).
  */
-class SqlitePeopleWriter implements PeopleWriter {
-  private readonly selectImportOf: BetterSqlite3.Statement<[string, string], string | null>;
-  private readonly upsertRow: BetterSqlite3.Statement<unknown[]>;
-  private readonly checkpointImport: BetterSqlite3.Statement<unknown[]>;
-
-  private constructor(
-    private readonly db: Database,
-    private readonly connection: BetterSqlite3.Database,
-  ) {
-    this.selectImportOf = connection
-      .prepare<[string, string], string | null>(`SELECT "import_id" FROM "person" WHERE "incident_id" = ? AND "unique_key" = ?`)
-      .pluck();
-    const columns = [...PERSON_COLUMNS.map(([c]) => `"${c}"`), `"created_at"`, `"updated_at"`];
-    this.upsertRow = connection.prepare(
-      `INSERT INTO "person" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${personConflictClause("sqlite")}`,
-    );
-    this.checkpointImport = connection.prepare(checkpointSql("sqlite"));
-  }
-
-  static async open(db: Database): Promise<SqlitePeopleWriter> {
-    const files = await db.prisma.$queryRawUnsafe<{ file: string }[]>(
-      `SELECT "file" FROM pragma_database_list WHERE "name" = 'main'`,
-    );
-    const connection = new BetterSqlite3(files[0]!.file, { timeout: 5000 });
-    // The file is in WAL mode already (client.ts); these are per connection.
-    connection.pragma("foreign_keys = ON");
-    connection.pragma("synchronous = NORMAL");
-    return new SqlitePeopleWriter(db, connection);
-  }
-
-  async upsert(rows: PersonUpsertRow[], now: Date, options: UpsertPeopleOptions = {}): Promise<PersonUpsertCounts> {
-    const at = sqliteInstant(now);
-    return this.db.prisma.$transaction(async () => this.writeBatch(rows, at, options), { maxWait: 10_000, timeout: 120_000 });
-  }
-
-  /**
-   * One batch, synchronously: BEGIN IMMEDIATE takes SQLite's write lock until COMMIT; each row's
-   * existing import is read, then the row inserted or merged (ON CONFLICT); then the checkpoint.
-   * The reads need no lock of their own: imports of one incident do not run at once, and this
-   * transaction holds the write lock.
-   */
-  private writeBatch(rows: PersonUpsertRow[], at: string, options: UpsertPeopleOptions): PersonUpsertCounts {
-    const counts = { created: 0, updated: 0, repeated: 0 };
-    this.connection.exec("BEGIN IMMEDIATE");
-    try {
-      for (const r of rows) {
-        const previous = this.selectImportOf.get(r.incidentId, r.uniqueKey);
-        if (previous === undefined) counts.created++;
-        else if (previous === r.importId) counts.repeated++;
-        else counts.updated++;
-        // Inserts the person, or merges into the existing one with the same key (under the write lock).
-        this.upsertRow.run(
-          r.id,
-          r.incidentId,
-          r.uniqueKey,
-          r.externalId,
-          r.givenName,
-          r.familyName,
-          r.email,
-          r.emailNormalized,
-          r.phone,
-          r.postalAddress,
-          r.country,
-          r.region,
-          r.language,
-          r.isAtRisk === null ? null : r.isAtRisk ? 1 : 0,
-          r.attributes,
-          r.importId,
-          at,
-          at,
-        );
-      }
-      if (options.checkpoint) {
-        const checkpoint = options.checkpoint(counts);
-        if (this.checkpointImport.run(...checkpointArgs(checkpoint, at)).changes !== 1) {
-          throw new ImportCheckpointRefused(checkpoint.importId);
-        }
-      }
-      this.connection.exec("COMMIT");
-      return counts;
-    } catch (error) {
-      if (this.connection.inTransaction) this.connection.exec("ROLLBACK");
-      throw error;
-    }
-  }
-
-  close(): void {
-    this.connection.close();
-  }
-}
-
-/**
- * The PostgreSQL writer's batch: ONE JSON text parameter per statement, unpacked by the
- * database (json_each on SQLite, json_array_elements on PostgreSQL): measured in
- * bench/import.ts, Prisma's raw queries spend far more per bound parameter than the databases
- * spend parsing JSON (multi-row VALUES with 18,000 parameters ran at about 8,000 rows/s and
- * used hundreds of MB).
- */
-async function upsertPeopleAsJson(
+export async function upsertPeople(
   db: Database,
   rows: PersonUpsertRow[],
   now: Date,
