@@ -98,6 +98,7 @@ export function listObligationTerms(db: DbOrTx, incidentId: string) {
 /** The columns of a person a notice needs. */
 export const noticePersonSelect = {
   id: true,
+  uniqueKey: true,
   givenName: true,
   familyName: true,
   email: true,
@@ -112,23 +113,37 @@ export const noticePersonSelect = {
 export type NoticePersonRow = Prisma.PersonGetPayload<{ select: typeof noticePersonSelect }>;
 
 /**
- * One keyset page of the incident's people matching `where`, in id order after `afterId`:
- * the cost of a page does not grow with how far into the audience it is.
+ * One keyset page of the incident's people matching `where`, in unique-key order after
+ * `afterKey`: read along the (incident_id, unique_key) index, so the cost of a page does not
+ * grow with how far into the audience it is.
  */
 export function listNoticePeoplePage(
   db: DbOrTx,
   incidentId: string,
   where: Prisma.PersonWhereInput | undefined,
-  afterId: string | undefined,
+  afterKey: string | undefined,
   take: number,
 ): Promise<NoticePersonRow[]> {
   const conditions: Prisma.PersonWhereInput[] = [{ incidentId }];
   if (where) conditions.push(where);
-  if (afterId !== undefined) conditions.push({ id: { gt: afterId } });
-  return db.person.findMany({ where: { AND: conditions }, select: noticePersonSelect, orderBy: { id: "asc" }, take });
+  if (afterKey !== undefined) conditions.push({ uniqueKey: { gt: afterKey } });
+  return db.person.findMany({ where: { AND: conditions }, select: noticePersonSelect, orderBy: { uniqueKey: "asc" }, take });
 }
 
 /** A person of the incident with the columns a notice needs, or null. */
 export function findNoticePerson(db: DbOrTx, incidentId: string, personId: string) {
   return db.person.findFirst({ where: { id: personId, incidentId }, select: noticePersonSelect });
+}
+
+/** The names of these users by id, for "saved by". */
+export async function listUserNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const users = await db.user.findMany({ where: { id: { in: unique } }, select: { id: true, name: true } });
+  return new Map(users.map((u) => [u.id, u.name]));
+}
+
+/** The first person of the incident in unique-key order, or null: the preview's default. */
+export function findFirstNoticePerson(db: DbOrTx, incidentId: string) {
+  return db.person.findFirst({ where: { incidentId }, select: noticePersonSelect, orderBy: { uniqueKey: "asc" } });
 }

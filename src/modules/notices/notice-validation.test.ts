@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.js";
+import { placeholderProblem, validateNoticeWords } from "./notice-validation.js";
+
+function content(
+  sections: Partial<NoticeContent["sections"]> = {},
+  details: Partial<NoticeContent["details"]> = {},
+): NoticeContent {
+  return {
+    sections: { ...Object.fromEntries(sectionKeys.map((k) => [k, ""])), ...sections } as NoticeContent["sections"],
+    headings: defaultHeadings(),
+    details: { organisation: "", contactEmail: "", contactPhone: "", ...details },
+    checkedItems: [],
+  };
+}
+
+describe("placeholder checks", () => {
+  it("accepts the fixed placeholders, in any case, and attributes by name", () => {
+    assert.equal(placeholderProblem("Dear {{first_name}} {{ LAST_NAME }}, {{attribute:Member no}} {{categories}}"), "");
+  });
+
+  it("names an unknown placeholder and suggests the one it looks like", () => {
+    const message = placeholderProblem("Dear {{frist_name}},");
+    assert.match(message, /^\{\{frist_name\}\} is not a placeholder Breachdesk knows\./);
+    assert.match(message, /Did you mean \{\{first_name\}\} for \{\{frist_name\}\}\?/);
+  });
+
+  it("names each unknown placeholder once, and suggests nothing for what looks like nothing known", () => {
+    const message = placeholderProblem("{{<script>}} {{ssn}} {{ssn}} {{attributes.member}}");
+    assert.match(message, /^\{\{<script>\}\}, \{\{ssn\}\} and \{\{attributes\.member\}\} are not placeholders/);
+    assert.match(message, /\{\{attribute:NAME\}\} for \{\{attributes\.member\}\}/);
+    assert.doesNotMatch(message, /for \{\{ssn\}\}/);
+  });
+
+  it("refuses an unfinished placeholder, saying where", () => {
+    assert.match(placeholderProblem("Dear {{first_name}, hello"), /not finished near "\{\{first_name\}, hello"/);
+    assert.match(placeholderProblem("Dear first_name}}"), /not finished/);
+    assert.match(placeholderProblem("{{attribute:}}"), /is not a placeholder/);
+  });
+});
+
+describe("validateNoticeWords", () => {
+  it("keys each problem by the editor's field", () => {
+    const errors = validateNoticeWords("Hi {{nme}}", content({ whatHappened: "{{x}}", learnMore: "fine" }));
+    assert.deepEqual(Object.keys(errors).sort(), ["section_whatHappened", "subject"]);
+  });
+
+  it("asks for the contact detail a contact placeholder needs", () => {
+    const errors = validateNoticeWords(
+      "Notice",
+      content({ whoWeAre: "Call {{contact_phone}} or write to {{contact_email}}." }, { contactEmail: "a@b.org" }),
+    );
+    assert.deepEqual(Object.keys(errors), ["contactPhone"]);
+    assert.match(errors.contactPhone!, /\{\{contact_phone\}\} is used in the notice: fill in the contact phone number/);
+  });
+
+  it("refuses placeholders in headings", () => {
+    const c = content();
+    c.headings.when = "When, {{first_name}}";
+    assert.match(validateNoticeWords("Notice", c).heading_when ?? "", /cannot hold placeholders/);
+  });
+
+  it("passes clean words", () => {
+    assert.deepEqual(
+      validateNoticeWords(
+        "Notice {{incident_reference}}",
+        content({ whoWeAre: "We are {{organisation}}." }, { organisation: "X" }),
+      ),
+      {},
+    );
+  });
+});

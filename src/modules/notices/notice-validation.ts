@@ -1,0 +1,104 @@
+/**
+ * The checks a version's words must pass to be saved: every {{...}} is one of the fixed
+ * placeholders (an unknown one is named, with the nearest known one when it looks like a typo),
+ * no placeholder is left unfinished, and a contact placeholder has its detail filled in.
+ * Pure; the messages are keyed by the editor's field names.
+ */
+import {
+  findPlaceholders,
+  type NoticeContent,
+  PLACEHOLDER_PATTERN,
+  placeholders,
+  sectionKeys,
+  sectionLabels,
+} from "./notice-content.js";
+
+const KNOWN = placeholders.map((p) => p.name).filter((n) => n !== "attribute:NAME");
+
+/** Edit distance, for "did you mean": short strings only. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggestionFor(written: string): string | undefined {
+  const inside = written
+    .slice(2, -2)
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  if (/^attributes?\b/.test(inside)) return "{{attribute:NAME}}";
+  let best: { name: string; d: number } | undefined;
+  for (const name of KNOWN) {
+    const d = distance(inside, name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= 3 ? `{{${best.name}}}` : undefined;
+}
+
+function quoteList(items: string[]): string {
+  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** The message for one text's placeholder mistakes, or "" when it has none. */
+export function placeholderProblem(text: string): string {
+  const { unknown } = findPlaceholders(text);
+  if (unknown.length) {
+    const distinct = [...new Set(unknown)];
+    const hints = distinct.map((u) => [u, suggestionFor(u)] as const).filter(([, s]) => s);
+    const hint = hints.length ? ` Did you mean ${quoteList(hints.map(([u, s]) => `${s} for ${u}`))}?` : "";
+    const verb = distinct.length === 1 ? "is not a placeholder" : "are not placeholders";
+    return `${quoteList(distinct)} ${verb} Breachdesk knows.${hint} Use only the placeholders listed beside the editor.`;
+  }
+  const rest = text.replace(PLACEHOLDER_PATTERN, "");
+  const open = rest.indexOf("{{");
+  const close = rest.indexOf("}}");
+  if (open !== -1 || close !== -1) {
+    const at = open !== -1 ? open : Math.max(0, close - 20);
+    return `A placeholder is not finished near "${rest.slice(at, at + 30).trim()}": write it as {{name}}, e.g. {{first_name}}.`;
+  }
+  return "";
+}
+
+const CONTACT_DETAILS = [
+  { name: "organisation", field: "organisation", what: "the organisation's name" },
+  { name: "contact_email", field: "contactEmail", what: "the contact e-mail address" },
+  { name: "contact_phone", field: "contactPhone", what: "the contact phone number" },
+] as const;
+
+/**
+ * Field errors of a version's subject and words: unknown or unfinished placeholders (per
+ * section), placeholders in headings, and contact placeholders whose detail is empty.
+ */
+export function validateNoticeWords(subject: string, content: NoticeContent): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const texts: [string, string][] = [
+    ["subject", subject],
+    ...sectionKeys.map((key): [string, string] => [`section_${key}`, content.sections[key]]),
+  ];
+  for (const [field, text] of texts) {
+    const problem = placeholderProblem(text);
+    if (problem) errors[field] = problem;
+  }
+  for (const key of sectionKeys) {
+    if (/\{\{|\}\}/.test(content.headings[key])) {
+      errors[`heading_${key}`] = `The heading of "${sectionLabels[key]}" cannot hold placeholders: write it as plain words.`;
+    }
+  }
+  const used = new Set(texts.flatMap(([, text]) => findPlaceholders(text).known.map((ref) => ref.name)));
+  for (const detail of CONTACT_DETAILS) {
+    if (used.has(detail.name) && content.details[detail.field].trim() === "" && !errors[detail.field]) {
+      errors[detail.field] = `{{${detail.name}}} is used in the notice: fill in ${detail.what}, or take the placeholder out.`;
+    }
+  }
+  return errors;
+}
