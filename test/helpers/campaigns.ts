@@ -2,7 +2,15 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { SMTPServer } from "smtp-server";
 import type { Database } from "../../src/db/client.js";
 import { newId } from "../../src/lib/ids.js";
+import type { Mailer } from "../../src/mail/mailer.js";
+import { createCampaignSender } from "../../src/modules/campaigns/campaign-jobs.js";
+import type { SenderSettings } from "../../src/modules/campaigns/campaign-settings.js";
+import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
+import type { DeliverySender } from "../../src/modules/campaigns/delivery-sender.js";
+import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
 import { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "../../src/modules/notices/notice-content.js";
+import type { TestApp } from "./app.js";
+import { addIncident } from "./incidents.js";
 
 /** The words of a notice version in tests: every section says something, the subject greets the person. */
 export function noticeSections(language: string) {
@@ -259,4 +267,69 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A manager acting in tests. */
+export const testManager = { userId: null, label: "test", ip: null };
+
+/**
+ * An incident with `count` people and an English notice, and a campaign to all of them started
+ * now (deliveries written); returns the incident and the started campaign.
+ */
+export async function startTestCampaign(t: TestApp, count: number, shape?: (i: number) => TestPerson) {
+  const incident = await addIncident(t);
+  const template = await addNoticeTemplate(t.db, incident.id);
+  await addPeople(t.db, incident.id, count, shape);
+  const deps = { ...t.deps, rendering: noticeRendering };
+  const { campaign } = await createCampaign(
+    deps,
+    incident.reference,
+    {
+      name: "Notice",
+      templateId: template.templateId,
+      when: "now",
+      scheduledAt: "",
+      isApprovalRequired: false,
+      atRiskOnly: false,
+      places: [],
+      notYetNotified: false,
+      failedBefore: false,
+    },
+    testManager,
+  );
+  await sendCampaignNow(deps, incident.reference, campaign.id, testManager);
+  return { incident, campaign, deps };
+}
+
+/** A campaign sender of the test app sending through `mailer`, with no rate limit unless settings say. */
+export function testSender(t: TestApp, mailer: Mailer, settings: Partial<SenderSettings> = {}, workerId = "test-worker") {
+  return createCampaignSender({
+    config: t.deps.config,
+    db: t.db,
+    mailer,
+    clock: t.clock,
+    logger: t.deps.logger,
+    workerId,
+    rendering: noticeRendering,
+    settings: { rate: { perSecond: 0, perHour: 0 }, ...settings },
+  });
+}
+
+/**
+ * Runs the sender until the campaign is no longer sending: claim after claim, and when nothing
+ * is due, moves the test clock to the next retry of a queued notice. Returns the rounds run.
+ */
+export async function runUntilSettled(t: TestApp, sender: DeliverySender, campaignId: string, maxRounds = 500): Promise<number> {
+  for (let round = 1; round <= maxRounds; round++) {
+    if ((await sender.runOnce()) > 0) continue;
+    const campaign = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    if (campaign.status !== "sending") return round;
+    const next = await t.db.prisma.delivery.aggregate({
+      where: { campaignId, status: "queued" },
+      _min: { nextAttemptAt: true },
+    });
+    const at = next._min.nextAttemptAt;
+    if (at && at.getTime() > t.clock.now().getTime()) t.clock.set(at);
+  }
+  throw new Error(`the campaign ${campaignId} was still sending after ${maxRounds} rounds`);
 }

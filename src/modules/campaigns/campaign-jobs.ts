@@ -33,6 +33,9 @@ export interface CampaignWorkerDeps {
   rendering: NoticeRendering;
   /** Overrides of the settings read from config (tests, the benchmark). */
   settings?: Partial<SenderSettings>;
+  /** Pacing time and sleep (tests). */
+  readMs?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -57,6 +60,8 @@ export function createCampaignSender(deps: CampaignWorkerDeps): DeliverySender {
       await completeDrainedCampaigns(automation, now);
     },
     pauseForErrors: (campaignId, reason) => pauseCampaignForErrors(automation, campaignId, reason),
+    ...(deps.readMs ? { readMs: deps.readMs } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
 }
 
