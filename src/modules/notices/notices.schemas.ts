@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { normaliseLanguage } from "../people/person-row.js";
+import { type SectionKey, sectionKeys, sectionLabels } from "./notice-content.js";
+
+export const MAX_SECTION_CHARS = 10_000;
+export const MAX_SUBJECT_CHARS = 200;
+
+/** A BCP 47 tag as typed (fr-CA, fr_ca, French), with conventional case; a message when it is not one. */
+export const languageField = (what: string) =>
+  z
+    .string({ message: `Give ${what} as a language tag, e.g. en or fr-CA.` })
+    .trim()
+    .min(1, { message: `Give ${what} as a language tag, e.g. en or fr-CA.` })
+    .transform((value, ctx) => {
+      const tag = normaliseLanguage(value);
+      if (!tag) {
+        ctx.addIssue({ code: "custom", message: `"${value.slice(0, 40)}" is not a language tag: use one like en, de or fr-CA.` });
+        return z.NEVER;
+      }
+      return tag;
+    });
+
+/** A new template, or a template's name and fallback language changed. */
+export const templateSchema = z.object({
+  name: z
+    .string({ message: "Name the notice, e.g. Notice to members." })
+    .trim()
+    .min(1, { message: "Name the notice, e.g. Notice to members." })
+    .max(120, { message: "A name has at most 120 characters." }),
+  fallbackLanguage: languageField("the fallback language").default("en"),
+});
+
+export type TemplateInput = z.infer<typeof templateSchema>;
+
+const sectionText = (key: SectionKey) =>
+  z
+    .string()
+    .max(MAX_SECTION_CHARS, { message: `"${sectionLabels[key]}" has at most ${MAX_SECTION_CHARS} characters.` })
+    .default("");
+
+const headingText = (key: SectionKey) =>
+  z
+    .string()
+    .trim()
+    .max(120, { message: `The heading of "${sectionLabels[key]}" has at most 120 characters.` })
+    .transform((v) => v.replace(/\s+/g, " "))
+    .default("");
+
+/** Deliberately simple, like the people import's: one @, no spaces, a dot in the domain. */
+const EMAIL = /^[^\s@<>()"]+@[^\s@<>()".]+(\.[^\s@<>()".]+)+$/;
+const PHONE = /^\+?[0-9 ()./-]+((ext\.?|x)\s*[0-9]+)?$/i;
+
+/** A version as the editor sends it: section_<key>, heading_<key>, the details and the ticked items. */
+export const versionSchema = z.object({
+  language: languageField("the language"),
+  subject: z
+    .string({ message: "Write a subject." })
+    .transform((v) => v.replace(/\s+/g, " ").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, { message: "Write a subject: it is the first line people see." })
+        .max(MAX_SUBJECT_CHARS, { message: `A subject has at most ${MAX_SUBJECT_CHARS} characters.` }),
+    ),
+  ...Object.fromEntries(sectionKeys.map((key) => [`section_${key}`, sectionText(key)])),
+  ...Object.fromEntries(sectionKeys.map((key) => [`heading_${key}`, headingText(key)])),
+  organisation: z.string().trim().max(200, { message: "The organisation's name has at most 200 characters." }).default(""),
+  contactEmail: z
+    .string()
+    .trim()
+    .max(254, { message: "An e-mail address has at most 254 characters." })
+    .refine((v) => v === "" || EMAIL.test(v), { message: "Enter the contact e-mail address like privacy@example.org." })
+    .default(""),
+  contactPhone: z
+    .string()
+    .trim()
+    .max(40, { message: "A phone number has at most 40 characters." })
+    .refine((v) => v === "" || (PHONE.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 5), {
+      message: "Enter the contact phone with digits, e.g. +61 2 9876 5432.",
+    })
+    .default(""),
+  checked: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+}) as z.ZodType<VersionInput, z.ZodTypeDef, unknown>;
+
+export interface VersionInput {
+  language: string;
+  subject: string;
+  organisation: string;
+  contactEmail: string;
+  contactPhone: string;
+  checked: string[];
+  [field: `section_${string}`]: string;
+  [field: `heading_${string}`]: string;
+}
+
+/** The preview's query: a version (default: the person's language among the latest), a person (default: the first), a search. */
+export const previewQuerySchema = z.object({
+  version: z.string().trim().max(64).optional().catch(undefined),
+  person: z.string().trim().max(64).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+});
+
+export type PreviewQuery = z.infer<typeof previewQuerySchema>;

@@ -1,0 +1,203 @@
+import { createHash } from "node:crypto";
+import type { DbOrTx } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Incident } from "../../generated/sqlite/client.js";
+import { AppError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { type Actor, withAudit } from "../audit/audit.service.js";
+import { isUniqueViolation } from "../data-categories/data-categories.service.js";
+import { loadIncident } from "../incidents/incidents.service.js";
+import { byHandKeys } from "./content-check.js";
+import { defaultHeadings, type NoticeContent, sectionKeys, serializeContent } from "./notice-content.js";
+import { validateNoticeWords } from "./notice-validation.js";
+import {
+  countVersionsByTemplate,
+  findLatestVersion,
+  findTemplate,
+  insertTemplate,
+  insertVersion,
+  listObligationTerms,
+  listTemplatesOfIncident,
+  type NoticeTemplate,
+  type NoticeTemplateVersion,
+  updateTemplate,
+} from "./notices.repository.js";
+import type { TemplateInput, VersionInput } from "./notices.schemas.js";
+
+/** The incident and one of its templates, or a not_found error. */
+export async function requireTemplate(db: DbOrTx, reference: string, templateId: string) {
+  const incident = await loadIncident(db, reference);
+  const template = await findTemplate(db, incident.id, templateId);
+  if (!template) throw new AppError("not_found", `${incident.reference} has no such notice template.`);
+  return { incident, template };
+}
+
+/** An incident's templates, each with its number of versions and its languages. */
+export async function listTemplates(deps: Deps, incident: Incident) {
+  const templates = await listTemplatesOfIncident(deps.db.prisma, incident.id);
+  const counts = await countVersionsByTemplate(
+    deps.db.prisma,
+    templates.map((t) => t.id),
+  );
+  return templates.map((t) => {
+    const c = counts.get(t.id);
+    return { ...t, versionCount: c?.versions ?? 0, languages: (c?.languages ?? []).sort() };
+  });
+}
+
+const templateAudit = (incident: Incident, t: NoticeTemplate) => ({
+  incident: incident.reference,
+  name: t.name,
+  fallbackLanguage: t.fallbackLanguage,
+});
+
+/** Creates a template (no words yet: its first version is saved from the editor). */
+export async function createTemplate(deps: Deps, reference: string, input: TemplateInput, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const now = deps.clock.now();
+    const template = await insertTemplate(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      name: input.name,
+      fallbackLanguage: input.fallbackLanguage,
+      createdById: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return {
+      result: { incident, template },
+      audit: {
+        action: "notice_template.create",
+        entityType: "notice_template",
+        entityId: template.id,
+        incidentId: incident.id,
+        after: templateAudit(incident, template),
+      },
+    };
+  });
+}
+
+/** Renames a template or changes its fallback language (audited before and after). */
+export async function changeTemplate(deps: Deps, reference: string, templateId: string, input: TemplateInput, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const { incident, template } = await requireTemplate(tx, reference, templateId);
+    const updated = await updateTemplate(tx, template.id, {
+      name: input.name,
+      fallbackLanguage: input.fallbackLanguage,
+      updatedAt: deps.clock.now(),
+    });
+    return {
+      result: { incident, template: updated },
+      audit: {
+        action: "notice_template.update",
+        entityType: "notice_template",
+        entityId: template.id,
+        incidentId: incident.id,
+        before: templateAudit(incident, template),
+        after: templateAudit(incident, updated),
+      },
+    };
+  });
+}
+
+/** The words of the editor's form as a version's content (ticks not yet filtered). */
+export function contentFromInput(input: VersionInput): NoticeContent {
+  const sections = {} as NoticeContent["sections"];
+  const headings = defaultHeadings();
+  for (const key of sectionKeys) {
+    sections[key] = (input[`section_${key}`] ?? "").replace(/\r\n?/g, "\n").replace(/\s+$/, "");
+    const heading = input[`heading_${key}`] ?? "";
+    if (heading !== "") headings[key] = heading;
+  }
+  return {
+    sections,
+    headings,
+    details: { organisation: input.organisation, contactEmail: input.contactEmail, contactPhone: input.contactPhone },
+    checkedItems: [...new Set(input.checked)],
+  };
+}
+
+export interface SavedVersion {
+  incident: Incident;
+  template: NoticeTemplate;
+  version: NoticeTemplateVersion;
+  /** True when the words equal the latest version's: nothing was saved. */
+  isUnchanged: boolean;
+}
+
+/**
+ * Saves the editor's words as the next version of the template in their language (1, 2, 3...),
+ * after refusing unknown or unfinished placeholders with a message naming each. Ticks of
+ * "check by hand" items are kept only for items of regimes that apply. Words equal to the latest
+ * version's save nothing. Audited with a digest of the words (the version row keeps them).
+ */
+export async function saveVersion(
+  deps: Deps,
+  reference: string,
+  templateId: string,
+  input: VersionInput,
+  actor: Actor,
+): Promise<SavedVersion> {
+  const content = contentFromInput(input);
+  const fieldErrors = validateNoticeWords(input.subject, content);
+  if (Object.keys(fieldErrors).length) throw new AppError("validation", "Some fields need correcting.", fieldErrors);
+
+  const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
+  const allowed = byHandKeys(await listObligationTerms(deps.db.prisma, incident.id));
+  content.checkedItems = content.checkedItems.filter((key) => allowed.has(key));
+  const sections = serializeContent(content);
+  const latest = await findLatestVersion(deps.db.prisma, template.id, input.language);
+  if (latest && latest.subject === input.subject && latest.sections === sections) {
+    return { incident, template, version: latest, isUnchanged: true };
+  }
+  try {
+    return await withAudit(deps.db, actor, deps.clock, async (tx) => {
+      const last = await findLatestVersion(tx, template.id, input.language);
+      const now = deps.clock.now();
+      const version = await insertVersion(tx, {
+        id: newId(),
+        templateId: template.id,
+        incidentId: incident.id,
+        language: input.language,
+        version: (last?.version ?? 0) + 1,
+        subject: input.subject,
+        sections,
+        createdById: actor.userId,
+        createdAt: now,
+      });
+      const saved = await updateTemplate(tx, template.id, {
+        name: template.name,
+        fallbackLanguage: template.fallbackLanguage,
+        updatedAt: now,
+      });
+      return {
+        result: { incident, template: saved, version, isUnchanged: false },
+        audit: {
+          action: "notice_template_version.create",
+          entityType: "notice_template_version",
+          entityId: version.id,
+          incidentId: incident.id,
+          after: {
+            incident: incident.reference,
+            template: template.name,
+            templateId: template.id,
+            language: version.language,
+            version: version.version,
+            subject: version.subject,
+            sectionsSha256: createHash("sha256").update(sections).digest("hex"),
+          },
+        },
+      };
+    });
+  } catch (error) {
+    // Two managers saving the same language at once: the unique (template, language, version) refuses the second.
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        "conflict",
+        "Someone saved this language at the same moment. Your words are below: save again to make them the next version.",
+      );
+    }
+    throw error;
+  }
+}
