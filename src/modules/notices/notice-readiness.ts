@@ -142,7 +142,8 @@ export async function checkNoticeReadiness(db: DbOrTx, options: ReadinessOptions
   }
   const problemCounts = [...counts]
     .map(([problem, count]) => ({ problem, count }))
-    .sort((a, b) => b.count - a.count || a.problem.localeCompare(b.problem));
+    // Code-point order for ties, so the order does not depend on the server's locale.
+    .sort((a, b) => b.count - a.count || (a.problem < b.problem ? -1 : a.problem > b.problem ? 1 : 0));
   return {
     isReady: contentGaps.length === 0 && broken === 0,
     contentGaps,
