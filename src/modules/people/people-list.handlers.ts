@@ -5,7 +5,7 @@ import { parseInput } from "../../lib/validation.js";
 import { currentUser, isAllowed } from "../../web/access.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import type { Role } from "../users/users.schemas.js";
-import { type PeopleFilterInput, peopleFilterFields, peoplePageQuerySchema } from "./people-browse.schemas.js";
+import { peopleFilterFields, peoplePageQuerySchema } from "./people-browse.schemas.js";
 import {
   listImportsWithPeople,
   listPeople,
@@ -26,11 +26,6 @@ function typedFilter(query: Request["query"]): Record<string, string> {
     if (typeof first === "string") values[key] = first.slice(0, 200);
   }
   return values;
-}
-
-/** The filters of a page as query parameters, for the links to other pages of the same list. */
-function filterParams(filter: PeopleFilterInput): Record<string, string | undefined> {
-  return { ...filter };
 }
 
 /** The handlers of the incident's people page. */
@@ -70,7 +65,8 @@ export function createPeopleListHandlers(deps: Deps) {
           page,
           isFiltered,
           isFirstPage: !after && !before,
-          filterParams: filterParams(filterInput),
+          // The filters as query parameters, for the links to the other pages of the same list.
+          filterParams: filterInput,
           error: "",
           fieldErrors: {},
         });
