@@ -123,12 +123,17 @@ function createLanguageChooser(versions: CompiledVersion[], fallbackLanguage: st
   };
 }
 
+/** An attribute as text: callers may hand over parsed JSON, whose values are not always strings. */
+function attributeText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
 /** An attribute by its exact name, else by its name ignoring case and surrounding spaces. */
 function attributeValue(attributes: Record<string, string>, name: string): string {
-  const exact = attributes[name];
-  if (exact !== undefined) return exact;
+  if (Object.hasOwn(attributes, name)) return attributeText(attributes[name]);
   const wanted = name.trim().toLowerCase();
-  for (const [key, value] of Object.entries(attributes)) if (key.trim().toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(attributes)) if (key.trim().toLowerCase() === wanted) return attributeText(value);
   return "";
 }
 

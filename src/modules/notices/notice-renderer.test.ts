@@ -155,6 +155,17 @@ describe("notice renderer", () => {
     assert.deepEqual(renderer.problemsOf(person({ email: null, externalId: null }), "v-fr"), []);
   });
 
+  it("reads an attribute by name ignoring case, and one that is not text as its JSON", () => {
+    const loose = { "  member NO ": 1815, toString: "x" } as unknown as Record<string, string>;
+    assert.match(renderer.render(person({ attributes: loose }), "v-en").text, /member 1815:/);
+    const nested = { "Member no": { branch: "Sydney" } } as unknown as Record<string, string>;
+    assert.match(renderer.render(person({ attributes: nested }), "v-en").text, /member \{"branch":"Sydney"\}/i);
+    assert.deepEqual(
+      renderer.problemsOf(person({ attributes: { "Member no": null } as unknown as Record<string, string> }), "v-en"),
+      ['no "Member no" value for {{attribute:Member no}}'],
+    );
+  });
+
   it("shows only the sections with words, plus contact details and the data list", () => {
     const { text, html } = renderer.render(person({ language: "fr" }), "v-fr");
     assert.match(
