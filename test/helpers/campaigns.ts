@@ -28,10 +28,16 @@ export function noticeSections(language: string) {
 
 /**
  * A notice template of the incident with one saved version per language (straight into the
- * tables, as the notices module saves them); returns the template's and the versions' ids.
+ * tables, as the notices module saves them), and e-mail addresses recorded as the incident's
+ * data (a notice lists the person's categories); returns the template's and the versions' ids.
  */
 export async function addNoticeTemplate(db: Database, incidentId: string, languages: string[] = ["en"], fallback = "en") {
   const now = new Date("2026-03-01T00:00:00Z");
+  await db.prisma.incidentDataCategory.upsert({
+    where: { incidentId_categoryId: { incidentId, categoryId: "email_address" } },
+    create: { incidentId, categoryId: "email_address", details: "", createdAt: now, updatedAt: now },
+    update: {},
+  });
   const templateId = newId();
   await db.prisma.noticeTemplate.create({
     data: {
@@ -247,6 +253,8 @@ export async function startNoticeSink(
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
+  // A client killed mid-message resets its connection: that is what some tests do.
+  server.on("error", () => undefined);
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,

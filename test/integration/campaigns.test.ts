@@ -223,6 +223,43 @@ describe(`campaigns (${testLane})`, () => {
     );
   });
 
+  it("refuses a start while the notice is not ready, naming why, or when a new version was saved after the check", async () => {
+    const { incident, template } = await incidentWithPeople(3);
+    await t.db.prisma.incidentDataCategory.deleteMany({ where: { incidentId: incident.id } });
+    const { campaign } = await createCampaign(deps, incident.reference, input(template.templateId), alice);
+    await assert.rejects(
+      sendCampaignNow(deps, incident.reference, campaign.id, alice),
+      refused("conflict", /^The notice is not ready to send: 3 people's notices would be broken \(no data categories: 3\)/),
+    );
+    await t.db.prisma.incidentDataCategory.create({
+      data: { incidentId: incident.id, categoryId: "email_address", createdAt: t.clock.now(), updatedAt: t.clock.now() },
+    });
+    // A manager saves a new English version while the check runs.
+    const racing: CampaignDeps = {
+      ...deps,
+      rendering: {
+        ...noticeRendering,
+        async checkNoticeReadiness(db, options) {
+          const result = await noticeRendering.checkNoticeReadiness(db, options);
+          const first = await t.db.prisma.noticeTemplateVersion.findFirstOrThrow({ where: { id: template.versionIds.en } });
+          await t.db.prisma.noticeTemplateVersion.create({ data: { ...first, id: `${first.id}-2`, version: 2 } });
+          return result;
+        },
+      },
+    };
+    await assert.rejects(
+      sendCampaignNow(racing, incident.reference, campaign.id, alice),
+      refused("conflict", /new version of the notice was saved/),
+    );
+    assert.equal(await t.db.prisma.delivery.count({ where: { campaignId: campaign.id } }), 0);
+    const started = await sendCampaignNow(deps, incident.reference, campaign.id, alice);
+    assert.equal(
+      JSON.parse((await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).versionIds).en,
+      `${template.versionIds.en}-2`,
+    );
+    assert.equal(started.details.queued, 3);
+  });
+
   it("starts a scheduled campaign when its instant comes, and sends back to draft one that cannot start", async () => {
     const { incident, template } = await incidentWithPeople(3);
     const { campaign } = await createCampaign(deps, incident.reference, input(template.templateId), alice);

@@ -81,6 +81,26 @@ function joinOr(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
+/**
+ * The audience as a Prisma filter on Person, for the notices module's render check. The filters
+ * on earlier deliveries cannot be said this way (a delivery is not a relation of Person), so for
+ * them this selects more people than the campaign will: the check errs on the side of checking.
+ */
+export function audiencePersonWhere(audience: Audience): Prisma.PersonWhereInput {
+  const where: Prisma.PersonWhereInput[] = [];
+  if (audience.atRiskOnly) where.push({ isAtRisk: true });
+  const countries = audience.places.filter((p) => p.length === 2);
+  const regions = audience.places.filter((p) => p.length > 2);
+  if (audience.places.length)
+    where.push({
+      OR: [
+        ...(countries.length ? [{ country: { in: countries } }] : []),
+        ...(regions.length ? [{ region: { in: regions } }] : []),
+      ],
+    });
+  return where.length ? { AND: where } : {};
+}
+
 /** Deliveries that count as told: sent by e-mail, or told another way (letter, phone...). */
 const TOLD = Prisma.sql`'sent', 'told_otherwise'`;
 

@@ -4,18 +4,20 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
-import { audienceCondition, parseAudience } from "./campaign-audience.js";
+import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.js";
+import { planCampaignTransition } from "./campaign-lifecycle.js";
 import { applyCampaignTransition } from "./campaign-transitions.js";
 import {
   type Campaign,
   countAudience,
   countDeliveriesByStatus,
+  findCampaignById,
   isCampaignInStatus,
   listAudienceLanguages,
   listDueScheduledCampaigns,
   updateCampaignIfStatus,
 } from "./campaigns.repository.js";
-import type { NoticeRendering } from "./notice-rendering.js";
+import type { CampaignReadiness, NoticeRendering } from "./notice-rendering.js";
 
 export interface StartDeps {
   db: Database;
@@ -24,15 +26,54 @@ export interface StartDeps {
   messageIdDomain: string;
 }
 
+/** A one-paragraph account of why a notice is not ready to send, for the refusal. */
+export function describeReadiness(readiness: CampaignReadiness): string {
+  const parts: string[] = [];
+  const gaps = readiness.contentGaps;
+  if (gaps.length) {
+    const named = gaps.slice(0, 3).map((g) => `${g.regimeCode}: ${g.item} (${g.language})`);
+    parts.push(
+      `${gaps.length} item${gaps.length === 1 ? "" : "s"} a law requires ${gaps.length === 1 ? "is" : "are"} missing or not yet ticked (${named.join("; ")}${gaps.length > 3 ? "; …" : ""})`,
+    );
+  }
+  const { broken, problemCounts } = readiness.renderProblems;
+  if (broken) {
+    const named = problemCounts.slice(0, 3).map((p) => `${p.problem}: ${p.count}`);
+    parts.push(`${broken} ${broken === 1 ? "person's notice" : "people's notices"} would be broken (${named.join("; ")})`);
+  }
+  return `The notice is not ready to send: ${parts.join("; and ")}. Open the notice's check, fix the words or the people's data, and start again.`;
+}
+
 /**
- * Pins the template's latest version of each language and writes the deliveries, inside the
- * start's transaction: the version each recipient gets is the renderer's choice for their
- * language, decided once per language present in the audience and applied by the fan-out.
+ * Reads the versions a start would pin and checks them (content check and render check over the
+ * audience) before any transaction: refused, naming what is wrong, when the template has no
+ * version or the notice is not ready.
  */
-async function pinAndFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, now: Date) {
-  const versionIds = await deps.rendering.latestVersionIds(tx, campaign.templateId);
+export async function checkBeforeStart(deps: StartDeps, campaign: Campaign) {
+  const versionIds = await deps.rendering.latestVersionIds(deps.db.prisma, campaign.templateId);
   if (Object.keys(versionIds).length === 0)
     throw new AppError("conflict", "The campaign's template has no saved version yet: write and save the notice first.");
+  const readiness = await deps.rendering.checkNoticeReadiness(deps.db.prisma, {
+    incidentId: campaign.incidentId,
+    versionIds,
+    audienceWhere: audiencePersonWhere(parseAudience(campaign.audience)),
+  });
+  return { versionIds, readiness };
+}
+
+function isSameVersions(a: Record<string, string>, b: Record<string, string>): boolean {
+  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+}
+
+/**
+ * Pins the checked versions and writes the deliveries, inside the start's transaction: the
+ * version each recipient gets is the renderer's choice for their language, decided once per
+ * language present in the audience and applied by the fan-out.
+ */
+async function pinAndFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, checked: Record<string, string>, now: Date) {
+  const versionIds = await deps.rendering.latestVersionIds(tx, campaign.templateId);
+  if (!isSameVersions(versionIds, checked))
+    throw new AppError("conflict", "A new version of the notice was saved meanwhile: check it, then start again.");
   const condition = audienceCondition(campaign.incidentId, parseAudience(campaign.audience));
   const audience = await countAudience(tx, condition);
   if (audience.total === 0) throw new AppError("conflict", "No one is in this campaign's audience: there is nobody to notify.");
@@ -55,14 +96,21 @@ async function pinAndFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, now
 }
 
 /**
- * Starts a campaign now (from draft, or early from scheduled): in one transaction it moves to
- * sending, pins the template versions, writes one delivery per recipient and is audited with
- * the counts. Refused (nothing written) when approval is missing, the template has no version
- * or the audience is empty.
+ * Starts a campaign now (from draft, or early from scheduled): once its notice passes the
+ * checks, in one transaction it moves to sending, pins the checked template versions, writes
+ * one delivery per recipient and is audited with the counts. Refused (nothing written) when
+ * approval is missing, the template has no version, the notice is not ready, a new version was
+ * saved since the check, or the audience is empty.
  */
-export function startCampaign(deps: StartDeps, campaignId: string, actor: Actor) {
+export async function startCampaign(deps: StartDeps, campaignId: string, actor: Actor) {
+  const campaign = await findCampaignById(deps.db.prisma, campaignId);
+  if (!campaign) throw new AppError("not_found", "There is no such campaign.");
+  // The lifecycle's refusals (wrong status, no approval) come before the checks' cost.
+  planCampaignTransition(campaign, { action: "start", actorId: actor.userId, now: deps.clock.now() });
+  const { versionIds, readiness } = await checkBeforeStart(deps, campaign);
+  if (!readiness.isReady) throw new AppError("conflict", describeReadiness(readiness));
   return applyCampaignTransition(deps, campaignId, { action: "start", actorId: actor.userId }, actor, {
-    apply: (tx, campaign, _plan, now) => pinAndFanOut(deps, tx, campaign, now),
+    apply: (tx, current, _plan, now) => pinAndFanOut(deps, tx, current, versionIds, now),
   });
 }
 

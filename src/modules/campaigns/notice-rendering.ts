@@ -1,4 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
+import { checkNoticeReadiness } from "../notices/notice-readiness.js";
 import { latestVersionIds, loadNoticeRenderer } from "../notices/notice-renderer.js";
 
 /**
@@ -30,14 +32,26 @@ export interface CampaignRenderer {
   render(recipient: CampaignRecipient, versionId: string): CampaignNotice;
 }
 
+/** What the content and render checks found (modules/notices/notice-readiness.ts). */
+export interface CampaignReadiness {
+  isReady: boolean;
+  contentGaps: { language: string; regimeCode: string; item: string }[];
+  renderProblems: { checked: number; broken: number; problemCounts: { problem: string; count: number }[] };
+}
+
 export interface NoticeRendering {
   /** The latest version of each language of a template: pinned when a campaign starts. */
   latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>>;
   loadNoticeRenderer(db: DbOrTx, incidentId: string, versionIds: Record<string, string>): Promise<CampaignRenderer>;
+  /** The content check of the versions and the render check over the people `audienceWhere` selects. */
+  checkNoticeReadiness(
+    db: DbOrTx,
+    options: { incidentId: string; versionIds: Record<string, string>; audienceWhere?: Prisma.PersonWhereInput },
+  ): Promise<CampaignReadiness>;
 }
 
 /** The notices module's renderer: what the app and the worker use. */
-export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRenderer };
+export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRenderer, checkNoticeReadiness };
 
 /** The person columns a notice is rendered from, as campaigns read them. */
 export interface RecipientRow {
