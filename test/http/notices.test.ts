@@ -250,10 +250,18 @@ describe("notice pages", () => {
       manager,
       `${base}/edit?language=fr-CA`,
       `${base}/versions`,
-      goodForm({ language: "fr-CA", subject: "Avis pour {{first_name}}" }),
+      goodForm({
+        language: "fr-CA",
+        subject: "Avis pour {{first_name}}",
+        heading_whoWeAre: "  Qui   sommes-nous ",
+        heading_when: "",
+      }),
     );
     assert.equal(saved.status, 303);
-    assert.equal(await t.db.prisma.noticeTemplateVersion.count({ where: { language: "fr-CA", version: 1 } }), 1);
+    const frVersion = await t.db.prisma.noticeTemplateVersion.findFirstOrThrow({ where: { language: "fr-CA", version: 1 } });
+    const headings = JSON.parse(frVersion.sections).headings;
+    assert.equal(headings.whoWeAre, "Qui sommes-nous");
+    assert.equal(headings.when, "When it happened", "an empty heading is the English one");
 
     const bad = await manager.agent.get(`${base}/edit?language=${encodeURIComponent("<script>")}`);
     assert.equal(bad.status, 400);
@@ -358,6 +366,9 @@ describe("notice pages", () => {
 
   it("refuses managers' actions to a viewer, and any post without the CSRF token", async () => {
     assert.equal((await viewer.agent.get(`${base}/edit`)).status, 403);
+    const incidentPage = await viewer.agent.get(`/incidents/${ref}`);
+    assert.match(incidentPage.text, /Notice to members<\/a>/);
+    assert.doesNotMatch(incidentPage.text, /Write a new notice/);
     const list = await viewer.agent.get(`/incidents/${ref}/notices`);
     assert.equal(list.status, 200);
     assert.doesNotMatch(list.text, /Write a new notice/);
