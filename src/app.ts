@@ -20,6 +20,7 @@ import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
+import { noticesRoutes } from "./modules/notices/notices.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { peopleUploadBody, uploadDirectory } from "./modules/people/people-upload.js";
@@ -96,7 +97,9 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(calendarFeedRoutes(deps));
   // Bounce reports carry a shared secret: no session, no CSRF, their own body parser.
   app.use(bounceHookRoutes(deps));
-  app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 200 }));
+  // 1 MB: a notice's seven sections in a non-Latin script take up to 3 bytes a character, and
+  // percent-encoding triples that again.
+  app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
   app.use(loadCurrentUser(deps));
@@ -133,6 +136,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));
   app.use(peopleRoutes(deps));
+  app.use(noticesRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
   app.use(accountRoutes(deps));

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/lib/ids.js";
 import { addIncidentData } from "../../src/modules/data-categories/incident-data.service.js";
-import { incidentSections } from "../../src/modules/incidents/incident-sections.js";
-import { noticesRoutes } from "../../src/modules/notices/notices.routes.js";
-import { noticesSection } from "../../src/modules/notices/notices.section.js";
 import { applyObligations } from "../../src/modules/obligations/obligations.service.js";
-import { routeTable } from "../../src/web/access.js";
-import { notFound } from "../../src/web/errors.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 
@@ -18,19 +13,6 @@ const system = { userId: null, label: "test", ip: null };
  * Until src/app.ts mounts noticesRoutes and incident-sections.ts lists noticesSection, this puts
  * them where the app would (the router before the 404 handler); once they are wired it does nothing.
  */
-function wireNoticesIfMissing(t: TestApp): void {
-  if (!routeTable.some((r) => r.path.startsWith("/incidents/:ref/notices"))) {
-    t.app.use(noticesRoutes(t.deps));
-    const stack = (t.app as unknown as { router: { stack: { handle: unknown }[] } }).router.stack;
-    const layer = stack.pop()!;
-    stack.splice(
-      stack.findIndex((l) => l.handle === notFound),
-      0,
-      layer,
-    );
-  }
-  if (!incidentSections.includes(noticesSection)) incidentSections.push(noticesSection);
-}
 
 async function postOn(client: Client, pagePath: string, path: string, form: Record<string, string | string[]>) {
   const page = await client.agent.get(pagePath);
@@ -69,7 +51,6 @@ describe("notice pages", () => {
 
   before(async () => {
     t = await createTestApp();
-    wireNoticesIfMissing(t);
     manager = await signedIn(t, "manager");
     viewer = await signedIn(t, "viewer");
     const incident = await addIncident(t);

@@ -1,6 +1,7 @@
 import { actionsSection } from "../actions/actions.section.js";
 import { assessmentSection } from "../assessments/assessments.section.js";
 import { dataSection } from "../data-categories/incident-data.section.js";
+import { noticesSection } from "../notices/notices.section.js";
 import { deadlinesSection } from "../obligations/deadlines.section.js";
 import { peopleSection } from "../people/people.section.js";
 import { systemsSection } from "../systems/systems.section.js";
@@ -15,5 +16,6 @@ export const incidentSections: IncidentSection[] = [
   dataSection,
   actionsSection,
   peopleSection,
+  noticesSection,
   assessmentSection,
 ];
