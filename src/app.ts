@@ -34,6 +34,7 @@ import { isAllowed } from "./web/access.js";
 import { csrfProtection } from "./web/csrf.js";
 import { errorHandler, notFound } from "./web/errors.js";
 import { takeFlash } from "./web/flash.js";
+import { redactUrlForLog } from "./web/log-redaction.js";
 import { resolveSessionSecret, sessionMiddleware } from "./web/session.js";
 import { viewHelpers } from "./web/view-helpers.js";
 
@@ -66,7 +67,12 @@ export async function createApp(deps: Deps): Promise<Express> {
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/static/") === true },
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)), remoteAddress: req.remoteAddress }),
+        req: (req) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrlForLog(String(req.url)),
+          remoteAddress: req.remoteAddress,
+        }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -151,13 +157,6 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
-}
-
-/** One-time links carry their secret in the path: logs keep only that there was one. */
-function redactUrl(url: string): string {
-  return url
-    .replace(/^\/password\/set\/[^/?#]+/, "/password/set/[token]")
-    .replace(/^\/calendar\/[^/?#]+/, "/calendar/[token].ics");
 }
 
 /** Puts the signed-in user on res.locals; a session of a deactivated or deleted user is ended. */
