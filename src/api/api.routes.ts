@@ -2,6 +2,7 @@ import express, { type RequestHandler, Router } from "express";
 import type { Deps } from "../deps.js";
 import type { Role } from "../modules/users/users.schemas.js";
 import { bearerAuth, requireRole } from "./api-auth.js";
+import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { apiErrorHandler, apiNotFound, ensureRequestId, requireJsonObject } from "./api-errors.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { createApiIncidentHandlers } from "./api-incidents.handlers.js";
@@ -14,8 +15,11 @@ export interface ApiEndpoint {
   method: "get" | "post" | "delete";
   path: string;
   role: Role;
-  /** What a POST's body is: a JSON object (the default), or a CSV file streamed to disk by the handler. */
-  body?: "json" | "csv";
+  /**
+   * What a POST's body is: a JSON object (the default), a CSV file streamed to disk by the
+   * handler, or nothing (an action such as approve: any body is ignored).
+   */
+  body?: "json" | "csv" | "none";
   handler: RequestHandler;
 }
 
@@ -29,7 +33,9 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
   const events = createApiEventHandlers(deps);
   const people = createApiPeopleHandlers(deps);
   const imports = createApiPeopleImportHandlers(deps, options);
+  const campaigns = createApiCampaignHandlers(deps);
   const personImport = "/incidents/:ref/people/imports/:importId";
+  const campaign = "/incidents/:ref/campaigns/:campaignId";
   const endpoints: ApiEndpoint[] = [
     { method: "post", path: "/incidents", role: "manager", handler: incidents.create },
     { method: "get", path: "/incidents", role: "viewer", handler: incidents.list },
@@ -47,6 +53,16 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
     { method: "get", path: "/incidents/:ref/people/summary", role: "viewer", handler: people.summary },
     { method: "get", path: "/incidents/:ref/people/:personId", role: "viewer", handler: people.show },
     { method: "delete", path: "/incidents/:ref/people/:personId", role: "manager", handler: people.remove },
+    { method: "post", path: "/incidents/:ref/campaigns", role: "manager", handler: campaigns.create },
+    { method: "get", path: "/incidents/:ref/campaigns", role: "viewer", handler: campaigns.list },
+    { method: "get", path: campaign, role: "viewer", handler: campaigns.show },
+    { method: "post", path: `${campaign}/approve`, role: "manager", body: "none", handler: campaigns.approve },
+    { method: "post", path: `${campaign}/start`, role: "manager", handler: campaigns.start },
+    { method: "post", path: `${campaign}/pause`, role: "manager", handler: campaigns.pause },
+    { method: "post", path: `${campaign}/resume`, role: "manager", body: "none", handler: campaigns.resume },
+    { method: "post", path: `${campaign}/cancel`, role: "manager", body: "none", handler: campaigns.cancel },
+    { method: "post", path: `${campaign}/retry-failed`, role: "manager", body: "none", handler: campaigns.retryFailed },
+    { method: "get", path: `${campaign}/deliveries`, role: "viewer", handler: campaigns.deliveries },
   ];
 
   const router = Router();
@@ -55,7 +71,12 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
   router.use(bearerAuth(deps));
   router.use(express.json({ limit: "1mb", type: ["application/json", "application/*+json"] }));
   for (const endpoint of endpoints) {
-    const bodyGuard = endpoint.method !== "post" ? [] : endpoint.body === "csv" ? [requireCsvBody] : [requireJsonObject];
+    const bodyGuard =
+      endpoint.method !== "post" || endpoint.body === "none"
+        ? []
+        : endpoint.body === "csv"
+          ? [requireCsvBody]
+          : [requireJsonObject];
     const guards = [requireRole(endpoint.role), ...bodyGuard];
     router[endpoint.method](endpoint.path, ...guards, endpoint.handler);
   }

@@ -1,0 +1,195 @@
+import type { Request, Response } from "express";
+import { z } from "zod";
+import type { Deps } from "../deps.js";
+import type { Campaign } from "../generated/sqlite/client.js";
+import { parseInput } from "../lib/validation.js";
+import { describeAudience, parseAudience } from "../modules/campaigns/campaign-audience.js";
+import { countDeliveriesByStatus, listCampaignsOfIncident } from "../modules/campaigns/campaigns.repository.js";
+import { campaignInputSchema, pauseSchema } from "../modules/campaigns/campaigns.schemas.js";
+import {
+  approveCampaign,
+  type CampaignDeps,
+  cancelCampaign,
+  createCampaign,
+  pauseCampaign,
+  requireCampaign,
+  requireIncident,
+  resumeCampaign,
+  retryFailedDeliveries,
+  scheduleCampaign,
+  sendCampaignNow,
+} from "../modules/campaigns/campaigns.service.js";
+import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
+import { loadLedgerPage } from "../modules/ledger/ledger.service.js";
+import { incidentPath } from "./api.serializers.js";
+import { apiActor } from "./api-auth.js";
+
+/**
+ * The campaign's JSON body: the web form's fields as JSON types. It is translated to the form's
+ * shape and validated by the same schema, so the API and the page refuse the same things with
+ * the same words.
+ */
+const campaignBodySchema = z.object({
+  name: z.string({ message: "Give the campaign a name." }),
+  templateId: z.string({ message: "Choose the notice to send." }),
+  scheduledAt: z.string().optional(),
+  isApprovalRequired: z.boolean({ message: "must be true or false" }).optional(),
+  audience: z
+    .object({
+      atRiskOnly: z.boolean({ message: "must be true or false" }).optional(),
+      notYetNotified: z.boolean({ message: "must be true or false" }).optional(),
+      failedBefore: z.boolean({ message: "must be true or false" }).optional(),
+      places: z.array(z.string(), { message: "must be a list of codes such as AU-NSW" }).max(500).optional(),
+    })
+    .optional(),
+});
+
+const startBodySchema = z.object({ scheduledAt: z.string().optional() });
+
+const iso = (at: Date | null | undefined) => (at ? at.toISOString() : null);
+
+function campaignPath(reference: string, id: string): string {
+  return `${incidentPath(reference)}/campaigns/${encodeURIComponent(id)}`;
+}
+
+async function serializeCampaign(deps: Deps, reference: string, campaign: Campaign) {
+  const audience = parseAudience(campaign.audience);
+  const self = campaignPath(reference, campaign.id);
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    templateId: campaign.templateId,
+    versionIds: JSON.parse(campaign.versionIds || "{}") as Record<string, string>,
+    audience: { ...audience, description: describeAudience(audience) },
+    scheduledAt: iso(campaign.scheduledAt),
+    isApprovalRequired: campaign.isApprovalRequired,
+    approvedById: campaign.approvedById,
+    approvedAt: iso(campaign.approvedAt),
+    pauseReason: campaign.pauseReason || null,
+    startedAt: iso(campaign.startedAt),
+    finishedAt: iso(campaign.finishedAt),
+    createdAt: iso(campaign.createdAt),
+    counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id),
+    links: { self, deliveries: `${self}/deliveries`, incident: incidentPath(reference) },
+  };
+}
+
+/**
+ * The campaign endpoints: create, list, read with counts, the moves of its lifecycle (approve,
+ * start now or at an instant, pause, resume, cancel, retry the failed ones) and its deliveries
+ * page by page. Every move goes through the same service, and so the same checks and audit, as
+ * the pages.
+ */
+export function createApiCampaignHandlers(deps: Deps) {
+  const campaignDeps: CampaignDeps = { ...deps, rendering: noticeRendering };
+  const ref = (req: Request) => String(req.params.ref);
+  const id = (req: Request) => String(req.params.campaignId);
+
+  /** Answers with the campaign as it is after a move. */
+  async function reply(req: Request, res: Response, status = 200) {
+    const { incident, campaign } = await requireCampaign(deps, ref(req), id(req));
+    res.status(status).json(await serializeCampaign(deps, incident.reference, campaign));
+  }
+
+  return {
+    async create(req: Request, res: Response) {
+      const body = parseInput(campaignBodySchema, req.body);
+      const input = parseInput(campaignInputSchema, {
+        name: body.name,
+        templateId: body.templateId,
+        when: body.scheduledAt ? "later" : "now",
+        scheduledAt: body.scheduledAt ?? "",
+        isApprovalRequired: body.isApprovalRequired ? "on" : undefined,
+        atRiskOnly: body.audience?.atRiskOnly ? "on" : undefined,
+        notYetNotified: body.audience?.notYetNotified ? "on" : undefined,
+        failedBefore: body.audience?.failedBefore ? "on" : undefined,
+        places: (body.audience?.places ?? []).join(","),
+      });
+      const { incident, campaign } = await createCampaign(campaignDeps, ref(req), input, apiActor(req, res));
+      res
+        .status(201)
+        .location(campaignPath(incident.reference, campaign.id))
+        .json(await serializeCampaign(deps, incident.reference, campaign));
+    },
+
+    async list(req: Request, res: Response) {
+      const incident = await requireIncident(deps, ref(req));
+      const campaigns = await listCampaignsOfIncident(deps.db.prisma, incident.id);
+      res.json({ data: await Promise.all(campaigns.map((c) => serializeCampaign(deps, incident.reference, c))) });
+    },
+
+    async show(req: Request, res: Response) {
+      await reply(req, res);
+    },
+
+    async approve(req: Request, res: Response) {
+      await approveCampaign(campaignDeps, ref(req), id(req), apiActor(req, res));
+      await reply(req, res);
+    },
+
+    /** Starts sending now, or with {"scheduledAt": INSTANT} schedules the start. */
+    async start(req: Request, res: Response) {
+      const body = parseInput(startBodySchema, req.body);
+      if (body.scheduledAt) await scheduleCampaign(campaignDeps, ref(req), id(req), body.scheduledAt, apiActor(req, res));
+      else await sendCampaignNow(campaignDeps, ref(req), id(req), apiActor(req, res));
+      await reply(req, res);
+    },
+
+    async pause(req: Request, res: Response) {
+      const body = parseInput(pauseSchema, req.body);
+      await pauseCampaign(campaignDeps, ref(req), id(req), body.reason, apiActor(req, res));
+      await reply(req, res);
+    },
+
+    async resume(req: Request, res: Response) {
+      await resumeCampaign(campaignDeps, ref(req), id(req), apiActor(req, res));
+      await reply(req, res);
+    },
+
+    async cancel(req: Request, res: Response) {
+      await cancelCampaign(campaignDeps, ref(req), id(req), apiActor(req, res));
+      await reply(req, res);
+    },
+
+    async retryFailed(req: Request, res: Response) {
+      await retryFailedDeliveries(campaignDeps, ref(req), id(req), apiActor(req, res));
+      await reply(req, res);
+    },
+
+    /** The campaign's deliveries in the order queued, ?status=&q=&after=<cursor> as on the ledger page. */
+    async deliveries(req: Request, res: Response) {
+      const { incident, campaign } = await requireCampaign(deps, ref(req), id(req));
+      const page = await loadLedgerPage(deps, incident, { ...req.query, campaign: campaign.id });
+      const path = `${campaignPath(incident.reference, campaign.id)}/deliveries`;
+      const next = new URLSearchParams();
+      for (const key of ["status", "q"] as const) if (typeof req.query[key] === "string") next.set(key, req.query[key] as string);
+      if (page.nextCursor) next.set("after", page.nextCursor);
+      res.json({
+        data: page.rows.map((r) => ({
+          id: r.id,
+          personId: r.personId,
+          name: r.fullName,
+          email: r.email,
+          country: r.country,
+          region: r.region,
+          language: r.language,
+          templateVersionId: r.templateVersionId,
+          channel: r.channel,
+          status: r.status,
+          attempts: r.attempts,
+          messageId: r.messageId,
+          smtpCode: r.smtpCode,
+          smtpResponse: r.smtpResponse || null,
+          exclusionReason: r.exclusionReason || null,
+          queuedAt: iso(r.queuedAt),
+          sentAt: iso(r.sentAt),
+          failedAt: iso(r.failedAt),
+          toldAt: iso(r.toldAt),
+          toldNote: r.toldNote || null,
+        })),
+        page: { total: page.total, counts: page.counts, next: page.nextCursor ? `${path}?${next}` : null },
+      });
+    },
+  };
+}
