@@ -5,7 +5,8 @@ import { listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { channelLabel, DELIVERY_STATUS_LABELS, OTHER_CHANNELS } from "./ledger.schemas.js";
-import { ledgerCsv, lettersCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
+import { ledgerCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
+import { lettersCsv } from "./ledger-letters.js";
 
 const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, otherChannels: OTHER_CHANNELS };
 
