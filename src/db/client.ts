@@ -17,6 +17,8 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   kind: DatabaseKind;
+  /** The DATABASE_URL it was opened with: for a bulk path straight through the driver (dialect.ts). */
+  url: string;
   prisma: Db;
   close(): Promise<void>;
 }
@@ -43,7 +45,7 @@ export async function openDatabase(url: string, options: { connect?: boolean } =
       adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }),
     });
     if (options.connect !== false) await prisma.$connect();
-    return { kind, prisma: prisma as unknown as Db, close: () => prisma.$disconnect() };
+    return { kind, url, prisma: prisma as unknown as Db, close: () => prisma.$disconnect() };
   }
   const file = sqlitePathOf(url);
   mkdirSync(dirname(file), { recursive: true });
@@ -55,5 +57,5 @@ export async function openDatabase(url: string, options: { connect?: boolean } =
   await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-  return { kind, prisma, close: () => prisma.$disconnect() };
+  return { kind, url, prisma, close: () => prisma.$disconnect() };
 }

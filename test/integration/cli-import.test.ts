@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { type CommandIo, parseMapOptions, runImportCommand } from "../../src/cli/import-command.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
+import { IMPORT_BATCH_ROWS } from "../../src/modules/people/import-run.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 /** Runs the command function with its standard output and error collected. */
@@ -92,7 +93,9 @@ describe("breachdesk import", () => {
 
   it("exits 0 when the import ran but stopped part-way, saying where on standard error", async () => {
     const rows = ["email,name,country"];
-    for (let i = 1; i <= 6000; i++) rows.push(`${i === 5500 ? "boom" : `p${i}`}@example.org,P ${i},AU`);
+    // The bad row is in the third batch: two are in before it.
+    const batch = IMPORT_BATCH_ROWS;
+    for (let i = 1; i <= 3 * batch; i++) rows.push(`${i === 2.5 * batch ? "boom" : `p${i}`}@example.org,P ${i},AU`);
     const file = join(dir, "stops.csv");
     writeFileSync(file, `${rows.join("\n")}\n`);
     // A trigger refusing one row stands in for any database failure halfway through.
@@ -111,19 +114,18 @@ describe("breachdesk import", () => {
       assert.equal(run.status, 0, run.stderr);
       const counts = JSON.parse(run.stdout);
       assert.deepEqual(Object.keys(counts), ["read", "accepted", "created", "updated", "duplicates", "rejected", "reasons"]);
+      const written = 2 * batch;
       assert.deepEqual(counts, {
-        read: 5000,
-        accepted: 5000,
-        created: 5000,
+        read: written,
+        accepted: written,
+        created: written,
         updated: 0,
         duplicates: 0,
         rejected: 0,
         reasons: {},
       });
-      assert.match(
-        run.stderr,
-        /\nStopped early \(failed\): The import stopped after line 5001: .*boom refused.* The people imported up to there are kept\. Importing the file again is safe/,
-      );
+      const stopped = `The import stopped after line ${written + 1}: .*boom refused.* The people imported up to there are kept\\. Importing the file again is safe`;
+      assert.match(run.stderr, new RegExp(`\\nStopped early \\(failed\\): ${stopped}`));
     } finally {
       await db.prisma.$executeRawUnsafe(`DROP TRIGGER "boom"${testLane === "postgresql" ? ` ON "person"` : ""}`);
     }

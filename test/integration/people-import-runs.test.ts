@@ -295,6 +295,34 @@ describe(`people import runs: crash, interruption, take-over, cancel (${testLane
     assert.equal(await db.prisma.person.count({ where: { importId: queued.id } }), record.created + record.updated);
   });
 
+  it("writes its batches while the app's own transactions run, neither blocking nor failing the other", async () => {
+    const incidentId = await newIncident();
+    const queued = await queueFile(incidentId, peopleCsv(6000));
+    let isImporting = true;
+    const importing = importPeopleFile({ db, clock }, { importId: queued.id, batchRows: 200 }).finally(() => {
+      isImporting = false;
+    });
+    // What a request does meanwhile: a transaction that reads, yields, then writes.
+    let transactions = 0;
+    while (isImporting || transactions < 20) {
+      await db.prisma.$transaction(async (tx) => {
+        const incident = await tx.incident.findUniqueOrThrow({ where: { id: incidentId } });
+        await new Promise((done) => setImmediate(done));
+        await tx.incident.update({
+          where: { id: incidentId },
+          data: { title: `${incident.title.split(" #")[0]} #${transactions}` },
+        });
+      });
+      transactions++;
+    }
+    const summary = await importing;
+    assert.equal(summary.status, "completed");
+    assert.equal(summary.read, 6000);
+    assert.ok(transactions >= 20);
+    const incident = await db.prisma.incident.findUniqueOrThrow({ where: { id: incidentId } });
+    assert.match(incident.title, new RegExp(`#${transactions - 1}$`));
+  });
+
   it("ends a running import that is cancelled at its next batch, keeping what was written before", async () => {
     const incidentId = await newIncident();
     const queued = await queueFile(incidentId, peopleCsv(2000));

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Database, DbOrTx } from "../../db/client.js";
-import { ImportCheckpointRefused } from "../../db/dialect.js";
+import { ImportCheckpointRefused, openPeopleWriter } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
@@ -172,7 +172,11 @@ export function stoppedMessage(why: string, lastLine: number): string {
  */
 function describeFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return `${text.replace(/Invalid `[^`]*` invocation:/, "").replace(/\s+/g, " ").trim().replace(/\.$/, "")}.`;
+  return `${text
+    .replace(/Invalid `[^`]*` invocation:/, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\.$/, "")}.`;
 }
 
 /** What a cancelled run says: where it stopped, and that what came before stays. */
@@ -360,10 +364,12 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   if (!started) return summaryOf((await findImport(db.prisma, options.importId!))!);
   const { record, file, resumeFrom } = started;
   let bytesRead = 0;
+  const writer = await openPeopleWriter(db);
   const run = new ImportRun(deps, {
     importId: record.id,
     incidentId: record.incidentId,
     runNumber: record.runNumber,
+    writer,
     columns: file.columns,
     reportPath: `${file.path.replace(/\.(csv|txt|tsv)$/i, "")}.errors.csv`,
     bytesRead: () => bytesRead,
@@ -394,6 +400,7 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   } catch (error) {
     failure = error;
   } finally {
+    await writer.close();
     await run.closeReport();
   }
   if (failure instanceof ImportInterrupted) throw failure;
