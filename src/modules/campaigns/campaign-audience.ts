@@ -67,14 +67,14 @@ export function parseAudience(json: string): Audience {
   }
 }
 
-/** The audience as people read it, e.g. "People at risk, in AU-NSW or NZ, not yet notified". */
+/** The audience as people read it, e.g. "People at risk of serious harm in AU-NSW or NZ, not yet notified". */
 export function describeAudience(audience: Audience): string {
   const parts: string[] = [];
   if (audience.places.length) parts.push(`in ${joinOr(audience.places)}`);
   if (audience.notYetNotified) parts.push("not yet notified");
   if (audience.failedBefore) parts.push("whose earlier notice failed or bounced");
   const who = audience.atRiskOnly ? "People at risk of serious harm" : parts.length ? "People" : "Everyone affected";
-  return [who, ...parts].join(", ");
+  return parts.length ? `${who} ${parts.join(", ")}` : who;
 }
 
 function joinOr(items: string[]): string {

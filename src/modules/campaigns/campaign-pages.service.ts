@@ -1,0 +1,161 @@
+import type { Deps } from "../../deps.js";
+import type { User } from "../../generated/sqlite/client.js";
+import { AppError } from "../../lib/errors.js";
+import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.js";
+import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.js";
+import { computeProgress, individualsDeadlineOf } from "./campaign-progress.js";
+import { messageIdDomainOf } from "./campaign-settings.js";
+import { checkBeforeStart } from "./campaign-start.service.js";
+import {
+  type Campaign,
+  countAudience,
+  countDeliveriesByStatus,
+  countPeopleOfIncident,
+  countRetryableDeliveries,
+  countSentSince,
+  findTemplateOfIncident,
+  listCampaignsOfIncident,
+  listLedgerPage,
+  listPendingObligations,
+  listTemplateChoices,
+  listVersionLabels,
+  userNamesOf,
+} from "./campaigns.repository.js";
+import type { LedgerQuery } from "./campaigns.schemas.js";
+import { type CampaignDeps, requireCampaign, requireIncident } from "./campaigns.service.js";
+
+/** The rate on the campaign page is the notices sent in the last minute. */
+const RATE_WINDOW_MS = 60_000;
+export const LEDGER_PAGE_SIZE = 50;
+
+function statusLabel(status: string): string {
+  return campaignStatusLabels[status as CampaignStatus] ?? status;
+}
+
+/** The incident's campaigns, latest first, each with its counts. */
+export async function loadCampaignList(deps: Pick<Deps, "db">, reference: string) {
+  const incident = await requireIncident(deps, reference);
+  const campaigns = await listCampaignsOfIncident(deps.db.prisma, incident.id);
+  const rows = await Promise.all(
+    campaigns.map(async (campaign) => ({
+      campaign,
+      statusLabel: statusLabel(campaign.status),
+      audience: describeAudience(parseAudience(campaign.audience)),
+      counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id),
+    })),
+  );
+  return { incident, campaigns: rows };
+}
+
+/** What the new-campaign form offers: the incident's notices and how many people it has. */
+export async function loadNewCampaignForm(deps: Pick<Deps, "db">, reference: string) {
+  const incident = await requireIncident(deps, reference);
+  const [templates, people] = await Promise.all([
+    listTemplateChoices(deps.db.prisma, incident.id),
+    countPeopleOfIncident(deps.db.prisma, incident.id),
+  ]);
+  return { incident, templates, people };
+}
+
+/** The campaign page: its settings, counts, progress against the deadline, and what the viewer may do. */
+export async function loadCampaignPage(deps: CampaignDeps, reference: string, campaignId: string, viewer: User) {
+  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
+  const db = deps.db.prisma;
+  const now = deps.clock.now();
+  const audience = parseAudience(campaign.audience);
+  const hasStarted = campaign.startedAt !== null;
+  const [counts, template, names, pinned, sentInWindow, obligations, audienceSize, retryable] = await Promise.all([
+    countDeliveriesByStatus(db, campaign.id),
+    findTemplateOfIncident(db, incident.id, campaign.templateId),
+    userNamesOf(db, [campaign.createdById, campaign.approvedById]),
+    listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
+    campaign.status === "sending" ? countSentSince(db, campaign.id, new Date(now.getTime() - RATE_WINDOW_MS)) : 0,
+    listPendingObligations(db, incident.id),
+    hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
+    countRetryableDeliveries(db, campaign.id),
+  ]);
+  const progress = computeProgress({
+    counts,
+    sentInWindow,
+    windowMs: RATE_WINDOW_MS,
+    now,
+    isSending: campaign.status === "sending",
+    deadline: individualsDeadlineOf(obligations),
+  });
+  const actions = viewer.role === "viewer" ? [] : availableActions(campaign, viewer.id, now);
+  return {
+    incident,
+    campaign,
+    statusLabel: statusLabel(campaign.status),
+    template,
+    audienceText: describeAudience(audience),
+    audienceSize,
+    counts,
+    progress,
+    pinned: pinned.sort((a, b) => a.language.localeCompare(b.language)),
+    createdBy: campaign.createdById ? (names.get(campaign.createdById) ?? "a former user") : "the system",
+    approvedBy: campaign.approvedById ? (names.get(campaign.approvedById) ?? "a former user") : null,
+    actions,
+    canRetry: viewer.role !== "viewer" && retryable > 0 && ["sending", "paused", "completed"].includes(campaign.status),
+    retryable,
+    isLive: campaign.status === "sending" || campaign.status === "scheduled",
+    messageIdDomain: messageIdDomainOf(deps.config),
+  };
+}
+
+/**
+ * The start's confirmation page: who would be sent what, and whether the notice passes its
+ * checks (run now over the audience), so the manager sees a refusal's reasons before trying.
+ */
+export async function loadStartPage(deps: CampaignDeps, reference: string, campaignId: string) {
+  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
+  const audience = await countAudience(deps.db.prisma, audienceCondition(incident.id, parseAudience(campaign.audience)));
+  let check: Awaited<ReturnType<typeof checkBeforeStart>> | null = null;
+  let problem: string | null = null;
+  try {
+    check = await checkBeforeStart({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    problem = error.message;
+  }
+  const versions = check ? await listVersionLabels(deps.db.prisma, Object.values(check.versionIds)) : [];
+  return {
+    incident,
+    campaign,
+    audienceText: describeAudience(parseAudience(campaign.audience)),
+    audience,
+    readiness: check?.readiness ?? null,
+    versions: versions.sort((a, b) => a.language.localeCompare(b.language)),
+    problem,
+  };
+}
+
+/** The cancel confirmation: what would be cancelled and what stays. */
+export async function loadCancelPage(deps: Pick<Deps, "db">, reference: string, campaignId: string) {
+  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
+  return { incident, campaign, counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id) };
+}
+
+/** One page of the campaign's per-recipient ledger, with the counts the filter links show. */
+export async function loadLedgerPage(deps: Pick<Deps, "db">, reference: string, campaignId: string, query: LedgerQuery) {
+  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
+  const filter = { q: query.q, status: query.status };
+  const [rows, counts] = await Promise.all([
+    listLedgerPage(deps.db.prisma, campaign.id, filter, query.after || null, LEDGER_PAGE_SIZE + 1),
+    countDeliveriesByStatus(deps.db.prisma, campaign.id),
+  ]);
+  const deliveries = rows.slice(0, LEDGER_PAGE_SIZE);
+  const versions = await listVersionLabels(deps.db.prisma, [
+    ...new Set(deliveries.map((d) => d.templateVersionId).filter((id): id is string => !!id)),
+  ]);
+  return {
+    incident,
+    campaign,
+    deliveries,
+    counts,
+    versions: new Map(versions.map((v) => [v.id, v])),
+    nextAfter: rows.length > LEDGER_PAGE_SIZE ? (deliveries[deliveries.length - 1]?.personId ?? null) : null,
+  };
+}
+
+export type { Campaign };
