@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
-import { importStartAudit } from "./import.service.js";
+import { importStartAudit } from "./import-outcome.js";
 import { enqueuePeopleImport } from "./people-jobs.js";
 import {
   cancelImportRecord,

@@ -1,29 +1,15 @@
-import { stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
-import type { Database, DbOrTx } from "../../db/client.js";
+import type { Database } from "../../db/client.js";
 import { ImportCheckpointRefused, openPeopleWriter } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
-import { AppError } from "../../lib/errors.js";
-import { newId } from "../../lib/ids.js";
-import { type Actor, type AuditChange, recordAudit, systemActor } from "../audit/audit.service.js";
-import { type CsvRecord, readCsvFile } from "./csv-stream.js";
-import { detectFileEncoding, type TextEncodingName } from "./encoding.js";
-import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun, type ResumePoint } from "./import-run.js";
-import {
-  createImport,
-  findImport,
-  findIncidentForImport,
-  findRunningImport,
-  findStaleImports,
-  finishImport,
-  type ImportEnd,
-  lockIncidentForImport,
-  RUNNING_STATUSES,
-  STALE_RUNNING_IMPORT_MS,
-  startImportRun,
-} from "./person-import.repository.js";
-import { type RejectReason, resolveMapping } from "./person-row.js";
+import { type Actor, systemActor } from "../audit/audit.service.js";
+import { readCsvFile } from "./csv-stream.js";
+import type { TextEncodingName } from "./encoding.js";
+import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.js";
+import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.js";
+import { prepareImportFile, startRun } from "./import-start.js";
+import { findImport } from "./person-import.repository.js";
+import type { RejectReason } from "./person-row.js";
 
 /**
  * Importing a CSV of affected people into an incident: the file is streamed, every row gets a
@@ -32,7 +18,7 @@ import { type RejectReason, resolveMapping } from "./person-row.js";
  * carries the counts. Lifecycle: queued -> running -> completed | failed | cancelled.
  */
 
-export { IMPORT_BATCH_ROWS, type ImportProgress };
+export { IMPORT_BATCH_ROWS, type ImportProgress, prepareImportFile };
 
 interface RunOptions {
   batchRows?: number;
@@ -110,222 +96,6 @@ export class ImportTakenOver extends Error {
 interface Deps {
   db: Database;
   clock: Clock;
-}
-
-type PreparedFile = Awaited<ReturnType<typeof prepareImportFile>>;
-
-/**
- * Reads the file's encoding and header row and resolves the column mapping. Throws a
- * validation error when the file cannot be read, is empty, or the mapping names an unknown
- * column or field: the import cannot start.
- */
-export async function prepareImportFile(filePath: string, mapping?: Record<string, string>) {
-  const path = resolve(filePath);
-  let bytes: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error("not a file");
-    bytes = info.size;
-    const encoding = await detectFileEncoding(path);
-    let delimiter = ",";
-    let header: CsvRecord | undefined;
-    for await (const records of readCsvFile(path, { encoding, onDelimiter: (d) => (delimiter = d) })) {
-      header = records[0];
-      break;
-    }
-    if (!header) throw new AppError("validation", `The file ${basename(path)} is empty: it has no header row.`);
-    if (header.error)
-      throw new AppError("validation", `The header row of ${basename(path)} cannot be read: a quote mark is out of place.`);
-    return { path, bytes, encoding, delimiter, headerLine: header.line, columns: resolveMapping(header.fields, mapping) };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError("validation", `Cannot read ${filePath}: ${(error as Error).message}`);
-  }
-}
-
-/** The mapping stored on an import record (header -> field); an unreadable one is no mapping. */
-export function storedMapping(text: string): Record<string, string> {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function conflictWith(running: { fileName: string }): AppError {
-  return new AppError("conflict", `Another import of this incident (${running.fileName}) is running; try again when it ends.`);
-}
-
-/** What a failed import says about where it stopped and what to do next. */
-export function stoppedMessage(why: string, lastLine: number): string {
-  const where = lastLine > 0 ? `after line ${lastLine}` : "before its first rows were written";
-  return (
-    `The import stopped ${where}: ${why} The people imported up to there are kept. ` +
-    "Importing the file again is safe: people already imported are updated, not duplicated."
-  );
-}
-
-/**
- * A one-line reason for a failure: Prisma prefixes driver errors with "Invalid `prisma.x()`
- * invocation:" and blank lines, which say nothing to the person reading the import's page.
- */
-function describeFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return `${text
-    .replace(/Invalid `[^`]*` invocation:/, "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/\.$/, "")}.`;
-}
-
-/** What a cancelled run says: where it stopped, and that what came before stays. */
-export function cancelledMessage(lastLine: number): string {
-  return lastLine > 1
-    ? `Cancelled after line ${lastLine}: the people imported up to there are kept.`
-    : "Cancelled before any rows were written.";
-}
-
-/**
- * Marks the incident's other imports that are still marked running but have not moved for
- * STALE_RUNNING_IMPORT_MS as failed, saying where they stopped: their process died (a killed
- * command line import; a worker whose job retries ran out).
- */
-async function failStaleImports(deps: Deps, tx: DbOrTx, incidentId: string, exceptId: string, now: Date): Promise<void> {
-  const staleBefore = new Date(now.getTime() - STALE_RUNNING_IMPORT_MS);
-  for (const stale of await findStaleImports(tx, incidentId, staleBefore, exceptId)) {
-    const why = `it made no progress after ${stale.updatedAt.toISOString()} (the process running it stopped).`;
-    await endImport(deps, systemActor, stale, failedAt(why, stale.lastLine, now), { tx });
-  }
-}
-
-/** The end of an import that failed after `lastLine`, saying where it stopped. */
-export function failedAt(why: string, lastLine: number, now: Date): ImportEnd {
-  return { status: "failed", stoppedAtLine: lastLine, message: stoppedMessage(why, lastLine), finishedAt: now, updatedAt: now };
-}
-
-/** The audit entry of an import's start: the file and the mapping it runs with. */
-export function importStartAudit(record: PersonImport, incidentReference: string): AuditChange {
-  return {
-    action: "person_import.start",
-    entityType: "person_import",
-    entityId: record.id,
-    incidentId: record.incidentId,
-    after: { incident: incidentReference, fileName: record.fileName, mapping: storedMapping(record.mapping) },
-  };
-}
-
-/**
- * Ends an import as `end` says (a run's end, or, with fromStatuses ["queued"], one that could
- * not start) and audits its status and counts (person_import.finish), in one transaction;
- * false, changing and auditing nothing, when the import was no longer in that state.
- */
-export async function endImport(
-  deps: Deps,
-  actor: Actor,
-  record: Pick<PersonImport, "id" | "runNumber">,
-  end: ImportEnd,
-  options: { tx?: DbOrTx; fromStatuses?: string[] } = {},
-): Promise<boolean> {
-  const write = async (tx: DbOrTx) => {
-    if (!(await finishImport(tx, record, end, options.fromStatuses))) return false;
-    const ended = (await findImport(tx, record.id))!;
-    const after = {
-      fileName: ended.fileName,
-      status: ended.status,
-      read: ended.rowsRead,
-      accepted: ended.accepted,
-      created: ended.created,
-      updated: ended.updated,
-      duplicates: ended.duplicates,
-      rejected: ended.rejected,
-      reasons: JSON.parse(ended.reasons) as Record<string, number>,
-      stoppedAtLine: ended.stoppedAtLine,
-      message: ended.message,
-    };
-    const audit = {
-      action: "person_import.finish",
-      entityType: "person_import",
-      entityId: ended.id,
-      incidentId: ended.incidentId,
-    };
-    await recordAudit(deps.db, tx, actor, { ...audit, after }, deps.clock);
-    return true;
-  };
-  return options.tx ? write(options.tx) : deps.db.prisma.$transaction(write);
-}
-
-/** How a run starts: its record as started, the file, and the checkpoint it continues after. */
-interface StartedRun {
-  record: PersonImport;
-  file: PreparedFile;
-  resumeFrom?: ResumePoint;
-}
-
-/**
- * Starts a run of the import, or throws: not_found (no such incident or import), conflict
- * (another import of the incident is running, or this one cannot run now), validation (the
- * file or mapping cannot be used). Creates the record first when given none; returns null
- * when a taken-over import was being cancelled (it is now cancelled, with nothing to run).
- */
-async function startRun(deps: Deps, options: ImportPeopleOptions): Promise<StartedRun | null> {
-  const { db, clock } = deps;
-  const now = clock.now();
-  const activeSince = new Date(now.getTime() - STALE_RUNNING_IMPORT_MS);
-  if (options.importId !== undefined) {
-    const record = await findImport(db.prisma, options.importId);
-    if (!record) throw new AppError("not_found", "No such import.");
-    const isTakeOver = options.isTakeOver === true && RUNNING_STATUSES.includes(record.status);
-    if (record.status !== "queued" && !isTakeOver) {
-      throw new AppError("conflict", `The import of ${record.fileName} is ${record.status}, not queued.`);
-    }
-    if (record.status === "cancelling") {
-      const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: cancelledMessage(record.lastLine) };
-      await endImport(deps, options.actor ?? systemActor, record, { ...done, finishedAt: now, updatedAt: now });
-      return null;
-    }
-    const file = await prepareImportFile(record.filePath, storedMapping(record.mapping));
-    const started = await db.prisma.$transaction(async (tx) => {
-      await lockIncidentForImport(tx, record.incidentId);
-      await failStaleImports(deps, tx, record.incidentId, record.id, now);
-      const running = await findRunningImport(tx, record.incidentId, activeSince, record.id);
-      if (running) throw conflictWith(running);
-      const found = { fileBytes: BigInt(file.bytes), encoding: file.encoding, delimiter: file.delimiter };
-      if (!(await startImportRun(tx, record, { ...found, updatedAt: now }))) {
-        throw new AppError("conflict", `The import of ${record.fileName} changed while it was starting.`);
-      }
-      return (await findImport(tx, record.id))!;
-    });
-    return { record: started, file, ...(isTakeOver ? { resumeFrom: started } : {}) };
-  }
-  const file = await prepareImportFile(options.filePath, options.mapping);
-  const id = newId();
-  const record = await db.prisma.$transaction(async (tx) => {
-    const incident = await findIncidentForImport(tx, options.incidentId);
-    if (!incident) throw new AppError("not_found", "No such incident.");
-    await failStaleImports(deps, tx, options.incidentId, id, now);
-    const running = await findRunningImport(tx, options.incidentId, activeSince, id);
-    if (running) throw conflictWith(running);
-    const created = await createImport(tx, {
-      id,
-      incidentId: options.incidentId,
-      fileName: options.fileName ?? basename(file.path),
-      filePath: file.path,
-      fileBytes: BigInt(file.bytes),
-      encoding: file.encoding,
-      delimiter: file.delimiter,
-      mapping: JSON.stringify(Object.fromEntries(file.columns.headers.map((h, i) => [h, file.columns.fields[i]]))),
-      status: "running",
-      runNumber: 1,
-      createdById: options.createdById ?? null,
-      createdAt: now,
-      startedAt: now,
-      updatedAt: now,
-    });
-    await recordAudit(db, tx, options.actor ?? systemActor, importStartAudit(created, incident.reference), clock);
-    return created;
-  });
-  return { record, file };
 }
 
 /** The summary of an import as its record stands. */

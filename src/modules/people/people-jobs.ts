@@ -4,7 +4,8 @@ import { enqueueJob } from "../../jobs/job.repository.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { systemActor } from "../audit/audit.service.js";
-import { endImport, failedAt, ImportTakenOver, importPeopleFile } from "./import.service.js";
+import { ImportTakenOver, importPeopleFile } from "./import.service.js";
+import { endImport, failureEnd } from "./import-outcome.js";
 import { findImport, RUNNING_STATUSES } from "./person-import.repository.js";
 
 /** The job kind that runs an uploaded people import. */
@@ -64,7 +65,7 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, opt
   const isLastAttempt = (options.attempt ?? 1) >= (options.maxAttempts ?? PEOPLE_IMPORT_MAX_ATTEMPTS);
   if (record.status === "running" && isLastAttempt) {
     const why = `its worker stopped ${record.runNumber} times before it finished.`;
-    await endImport(deps, systemActor, record, failedAt(why, record.lastLine, now));
+    await endImport(deps, systemActor, record, failureEnd(why, record.lastLine, now));
     return;
   }
   try {
@@ -76,7 +77,7 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, opt
     if (record.status === "queued") {
       const end = { status: "failed", stoppedAtLine: null, message: error.message, finishedAt: now, updatedAt: now };
       await endImport(deps, systemActor, record, end, { fromStatuses: ["queued"] });
-    } else await endImport(deps, systemActor, record, failedAt(error.message, record.lastLine, now));
+    } else await endImport(deps, systemActor, record, failureEnd(error.message, record.lastLine, now));
   }
 }
 

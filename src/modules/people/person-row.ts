@@ -155,6 +155,16 @@ export function resolveMapping(headers: string[], explicit: Record<string, strin
   return { headers: trimmed, fields };
 }
 
+/** The mapping stored on an import record (header -> field); an unreadable one is no mapping. */
+export function parseStoredMapping(text: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 const COUNTRY_CODES = new Set(
   (
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
