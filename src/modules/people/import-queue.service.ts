@@ -2,14 +2,13 @@ import { unlink } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import type { Actor } from "../audit/audit.service.js";
 import { prepareImportFile } from "./import.service.js";
-import { findActiveImport, rememberedMapping } from "./people.repository.js";
-import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "./people-jobs.js";
-import { lockIncidentForImport } from "./person-import.repository.js";
+import { startUploadedImport } from "./import-control.service.js";
+import { rememberedMapping } from "./people.repository.js";
+import { findActiveImportOf } from "./person-import.repository.js";
 import { personFields } from "./person-row.js";
 
 /**
@@ -59,7 +58,7 @@ export async function recordPeopleUpload(
 
 /** Refuses (conflict) while another import of the incident is queued or running. */
 export async function assertNoActiveImport(deps: Deps, incident: Incident, exceptId = "") {
-  const active = await findActiveImport(deps.db.prisma, incident.id, exceptId, deps.clock.now());
+  const active = await findActiveImportOf(deps.db.prisma, incident.id, exceptId, deps.clock.now());
   if (active) {
     throw new AppError(
       "conflict",
@@ -96,9 +95,9 @@ export async function resolveImportMapping(
 }
 
 /**
- * Queues an uploaded import with its mapping (audited as person_import.start), unless another
- * import of the incident is queued or running (conflict) or this one has left "uploaded".
- * The incident row is locked for the check, so two starts at once queue one import.
+ * Queues an uploaded import with its mapping: startUploadedImport, the same path as the site's
+ * start button (audited, its job retried after a crash), refusing with a conflict when this
+ * import has left "uploaded".
  */
 export async function queuePeopleImport(
   deps: Deps,
@@ -107,43 +106,9 @@ export async function queuePeopleImport(
   mapping: Record<string, string>,
   actor: Actor,
 ): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db.prisma.$transaction(async (tx) => {
-    await lockIncidentForImport(tx, incident.id);
-    const active = await findActiveImport(tx, incident.id, upload.id, now);
-    if (active) {
-      throw new AppError(
-        "conflict",
-        `Another import of this incident (${active.fileName}) is queued or running; start this one when it ends.`,
-      );
-    }
-    const { count } = await tx.personImport.updateMany({
-      where: { id: upload.id, status: "uploaded" },
-      data: { status: "queued", mapping: JSON.stringify(mapping), updatedAt: now },
-    });
-    if (count !== 1) throw new AppError("conflict", "This import has been started or discarded already.");
-    await enqueueJob(deps.db, tx, {
-      kind: PEOPLE_IMPORT_JOB,
-      key: peopleImportJobKey(upload.id),
-      payload: { importId: upload.id },
-      runAt: now,
-      maxAttempts: 1,
-      now,
-    });
-    await recordAudit(
-      deps.db,
-      tx,
-      actor,
-      {
-        action: "person_import.start",
-        entityType: "person_import",
-        entityId: upload.id,
-        incidentId: incident.id,
-        after: { incident: incident.reference, fileName: upload.fileName, mapping },
-      },
-      deps.clock,
-    );
-  });
+  if (!(await startUploadedImport(deps, incident, upload, mapping, actor))) {
+    throw new AppError("conflict", "This import has been started or discarded already.");
+  }
 }
 
 /** Removes an upload that was never started, and its file: what a refused API upload leaves behind. */

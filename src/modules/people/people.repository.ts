@@ -1,5 +1,4 @@
 import type { DbOrTx } from "../../db/client.js";
-import { STALE_RUNNING_IMPORT_MS } from "./person-import.repository.js";
 
 /** The queries of the people pages and section. */
 
@@ -20,17 +19,6 @@ export async function rememberedMapping(db: DbOrTx, incidentId: string, exceptId
   } catch {
     return {};
   }
-}
-
-/** Another import of the incident that is queued, or running and not stale. */
-export function findActiveImport(db: DbOrTx, incidentId: string, exceptId: string, now: Date) {
-  return db.personImport.findFirst({
-    where: {
-      incidentId,
-      id: { not: exceptId },
-      OR: [{ status: "queued" }, { status: "running", updatedAt: { gte: new Date(now.getTime() - STALE_RUNNING_IMPORT_MS) } }],
-    },
-  });
 }
 
 /** The incident's recent imports, newest first. */
