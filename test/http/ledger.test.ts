@@ -209,6 +209,10 @@ describe("the notification ledger", () => {
     const page = await manager.agent.get(`${base}/other-channels`);
     assert.equal(page.status, 200);
     assert.match(page.text, /3 people to tell\./);
+    // Why not by e-mail, in words: the start's code is not shown; a bounce keeps its own words.
+    assert.match(page.text, /Not e-mailed: no e-mail address/);
+    assert.match(page.text, /Bounced: hard bounce: 550 5\.1\.1/);
+    assert.doesNotMatch(page.text, /no_email/);
     const post = (form: Record<string, string | string[]>) =>
       manager.agent
         .post(`${base}/told`)

@@ -4,11 +4,11 @@ import { AppError } from "../../lib/errors.js";
 import { listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { channelLabel, DELIVERY_STATUS_LABELS, OTHER_CHANNELS } from "./ledger.schemas.js";
+import { channelLabel, DELIVERY_STATUS_LABELS, exclusionLabel, OTHER_CHANNELS } from "./ledger.schemas.js";
 import { ledgerCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
 import { lettersCsv } from "./ledger-letters.js";
 
-const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, otherChannels: OTHER_CHANNELS };
+const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, exclusionLabel, otherChannels: OTHER_CHANNELS };
 
 /** A file name safe in a Content-Disposition header. */
 const fileNameOf = (text: string) => text.replace(/[^\w.-]+/g, "_");

@@ -23,6 +23,13 @@ export const OTHER_CHANNELS: Record<string, string> = {
 const CHANNEL_LABELS: Record<string, string> = { email: "E-mail", ...OTHER_CHANNELS };
 export const channelLabel = (channel: string) => CHANNEL_LABELS[channel] ?? channel;
 
+/** Why a notice was not e-mailed, in words: the codes a campaign's start writes; a bounce's own words pass through. */
+const EXCLUSION_LABELS: Record<string, string> = {
+  no_email: "no e-mail address",
+  bounced_address: "the address bounced before",
+};
+export const exclusionLabel = (reason: string) => EXCLUSION_LABELS[reason] ?? reason;
+
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
