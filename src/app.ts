@@ -98,7 +98,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use("/static", express.static(join(projectRoot, "public"), { maxAge: isProduction ? "1h" : 0, index: false }));
   app.use(healthRoutes(deps));
   // The API authenticates bearer tokens, not cookies: no session, no CSRF, its own body parser.
-  app.use("/api/v1", apiRouter(deps));
+  const peopleUploadMaxBytes = deps.config.PEOPLE_UPLOAD_MAX_MIB * 1024 * 1024;
+  app.use("/api/v1", apiRouter(deps, { maxUploadBytes: peopleUploadMaxBytes }));
   // The calendar feed's secret is in its URL: no session, no CSRF.
   app.use(calendarFeedRoutes(deps));
   // Bounce reports carry a shared secret: no session, no CSRF, their own body parser.
@@ -126,7 +127,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   });
   // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
   app.use(timelineUploadBody());
-  app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL) }));
+  app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));
   app.use(dsnUploadBody());
   app.use(csrfProtection);
 

@@ -48,6 +48,7 @@ export const settingDocs = {
   CAMPAIGN_PAUSE_ERROR_SHARE:
     "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
   MESSAGE_ID_DOMAIN: "Domain of the notices' Message-IDs, <delivery.ID@domain> (default: the domain of MAIL_FROM).",
+  PEOPLE_UPLOAD_MAX_MIB: "Largest file of affected people accepted, on the site and through the API, in MiB (2048 = 2 GiB).",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   BOUNCE_MAILBOX_URL:
@@ -101,6 +102,7 @@ const schema = z.object({
       message: "must be a domain name such as breachdesk.example.org",
     })
     .optional(),
+  PEOPLE_UPLOAD_MAX_MIB: positiveInt(1024 * 1024).default(2048),
   BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   BOUNCE_MAILBOX_URL: z
     .string()

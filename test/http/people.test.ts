@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import express from "express";
 import supertest from "supertest";
+import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
 import { peopleImportJobKey, runPeopleImport } from "../../src/modules/people/people-jobs.js";
 import { peopleUploadBody, storedUploadOf } from "../../src/modules/people/people-upload.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
@@ -228,5 +229,39 @@ describe("people upload reader", () => {
     assert.equal(res.body.file.isTooLarge, true);
     assert.equal(res.body.onDisk, null);
     assert.equal(readdirSync(directory).length, before);
+  });
+});
+
+describe("the people upload limit setting", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ PEOPLE_UPLOAD_MAX_MIB: "1" });
+  });
+  after(() => t.close());
+
+  it("refuses a file over PEOPLE_UPLOAD_MAX_MIB on the site and through the API, naming the limit", async () => {
+    const manager = await signedIn(t, "manager");
+    const incident = await addIncident(t);
+    const page = await manager.agent.get(`/incidents/${incident.reference}`);
+    assert.match(page.text, /with a header row; up to 1 MiB\./);
+    const big = `email\n${"someone.with.a.long.address@example.org\n".repeat(30_000)}`;
+    assert.ok(big.length > 1024 * 1024);
+    const site = await upload(manager, incident.reference, big);
+    assert.equal(site.status, 413);
+    assert.match(site.text, /The file is too large: the limit is 1 MiB\./);
+    const { token } = await createApiToken(
+      t.deps,
+      manager.user.id,
+      { name: "script" },
+      { userId: null, label: "test", ip: null },
+    );
+    const api = await supertest(t.app)
+      .post(`/api/v1/incidents/${incident.reference}/people/imports`)
+      .set("Authorization", `Bearer ${token}`)
+      .set("Content-Type", "text/csv")
+      .send(big);
+    assert.equal(api.status, 413);
+    assert.match(api.body.error.message, /1048576 bytes|1 MiB/);
+    assert.equal(await t.db.prisma.personImport.count(), 0);
   });
 });

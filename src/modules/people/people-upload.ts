@@ -12,8 +12,13 @@ import type { Role } from "../users/users.schemas.js";
 /** The path of the people upload form's POST. */
 export const PEOPLE_UPLOAD_PATH = "/incidents/:ref/people/import";
 
-/** Default size limit of an uploaded people file: 2 GiB. */
+/** Default size limit of an uploaded people file: 2 GiB (the setting PEOPLE_UPLOAD_MAX_MIB). */
 export const MAX_PEOPLE_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/** The upload limit as people read it: "2 GiB", "500 MiB". */
+export function describeUploadLimit(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
+}
 
 /** A file streamed to disk by the upload reader. */
 export interface StoredUpload {

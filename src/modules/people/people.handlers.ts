@@ -15,7 +15,7 @@ import { prepareImportFile } from "./import.service.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";
 import { describeImportProgress } from "./import-progress.js";
 import { findImportOfIncident, rememberedMapping } from "./people.repository.js";
-import { storedUploadOf } from "./people-upload.js";
+import { describeUploadLimit, storedUploadOf } from "./people-upload.js";
 import { RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./person-import.repository.js";
 import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
 
@@ -154,7 +154,8 @@ export function createPeopleHandlers(deps: Deps) {
       };
       if (!file || !file.fileName) return refuse(400, "Choose a CSV file to upload.");
       if (file.isTooLarge) {
-        return refuse(413, "The file is too large: the limit is 2 GiB. Split it into smaller files and import each one.");
+        const limit = describeUploadLimit(deps.config.PEOPLE_UPLOAD_MAX_MIB);
+        return refuse(413, `The file is too large: the limit is ${limit}. Split it into smaller files and import each one.`);
       }
       let prepared: Awaited<ReturnType<typeof prepareImportFile>>;
       try {

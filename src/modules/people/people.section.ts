@@ -2,6 +2,7 @@ import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
 import type { Role } from "../users/users.schemas.js";
 import { countPeople, listRecentImports } from "./people.repository.js";
+import { describeUploadLimit } from "./people-upload.js";
 
 /**
  * "People": how many affected people the incident has (with and without email, at risk, the
@@ -24,6 +25,7 @@ export const peopleSection: IncidentSection = {
         imports,
         canEdit: isAllowed(viewer.role as Role, "manager"),
         viewerZone: viewer.timeZone,
+        uploadLimit: describeUploadLimit(deps.config.PEOPLE_UPLOAD_MAX_MIB),
       },
     };
   },
