@@ -15,6 +15,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.routes.js";
 import { dsnUploadBody } from "./modules/bounces/dsn-upload.js";
+import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
@@ -144,6 +145,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(actionsRoutes(deps));
   app.use(peopleRoutes(deps));
   app.use(noticesRoutes(deps));
+  app.use(campaignsRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
   app.use(accountRoutes(deps));

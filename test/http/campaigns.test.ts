@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { campaignsRoutes } from "../../src/modules/campaigns/campaigns.routes.js";
-import { campaignsSection } from "../../src/modules/campaigns/campaigns.section.js";
-import { incidentSections } from "../../src/modules/incidents/incident-sections.js";
-import { routeTable } from "../../src/web/access.js";
-import { notFound } from "../../src/web/errors.js";
 import { agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";
@@ -13,19 +8,6 @@ import { addIncident } from "../helpers/incidents.js";
  * Until src/app.ts mounts campaignsRoutes and incident-sections.ts lists campaignsSection, this
  * puts them where the app would (the router before the 404 handler); once wired it does nothing.
  */
-function wireCampaignsIfMissing(t: TestApp): void {
-  if (!routeTable.some((r) => r.path.startsWith("/incidents/:ref/campaigns"))) {
-    t.app.use(campaignsRoutes(t.deps));
-    const stack = (t.app as unknown as { router: { stack: { handle: unknown }[] } }).router.stack;
-    const layer = stack.pop()!;
-    stack.splice(
-      stack.findIndex((l) => l.handle === notFound),
-      0,
-      layer,
-    );
-  }
-  if (!incidentSections.includes(campaignsSection)) incidentSections.push(campaignsSection);
-}
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
 
@@ -47,7 +29,6 @@ describe("campaign pages", () => {
   let templateId: string;
   before(async () => {
     t = await createTestApp();
-    wireCampaignsIfMissing(t);
     alice = await signedIn(t, "manager");
     bob = await signedIn(t, "manager");
     viewer = await signedIn(t, "viewer");

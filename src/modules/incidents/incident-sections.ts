@@ -1,5 +1,6 @@
 import { actionsSection } from "../actions/actions.section.js";
 import { assessmentSection } from "../assessments/assessments.section.js";
+import { campaignsSection } from "../campaigns/campaigns.section.js";
 import { dataSection } from "../data-categories/incident-data.section.js";
 import { noticesSection } from "../notices/notices.section.js";
 import { deadlinesSection } from "../obligations/deadlines.section.js";
@@ -17,5 +18,6 @@ export const incidentSections: IncidentSection[] = [
   actionsSection,
   peopleSection,
   noticesSection,
+  campaignsSection,
   assessmentSection,
 ];
