@@ -43,7 +43,7 @@ export async function* lettersCsv(deps: Deps, incident: Incident): AsyncGenerato
   yield `\uFEFF${csvLine(["delivery_id", "campaign", "name", "postal_address", "country", "region", "language", "why_not_email", "subject", "letter_text"])}`;
   let cursor: LedgerCursor | null = null;
   for (;;) {
-    const rows = await listLedgerPage(deps.db.prisma, filter, cursor, LETTERS_BATCH);
+    const rows = await listLedgerPage(deps.db, filter, cursor, LETTERS_BATCH);
     if (rows.length === 0) return;
     const people = new Map(
       (

@@ -1,5 +1,7 @@
-import type { DbOrTx } from "../../db/client.js";
-import type { Prisma } from "../../generated/sqlite/client.js";
+import type { Database, DbOrTx } from "../../db/client.js";
+import { sqliteInstant } from "../../db/dialect.js";
+import { Prisma } from "../../generated/sqlite/client.js";
+import { containsPattern } from "../../lib/like-pattern.js";
 import { noticePersonSelect } from "../notices/notice-renderer.js";
 
 /**
@@ -26,17 +28,34 @@ export interface LedgerCursor {
   id: string;
 }
 
+/** The filter without its text search, for Prisma's grouped reads (the summary never searches). */
 function whereOf(filter: LedgerFilter): Prisma.DeliveryWhereInput {
   const and: Prisma.DeliveryWhereInput[] = [{ incidentId: filter.incidentId }];
   if (filter.campaignId) and.push({ campaignId: filter.campaignId });
   if (filter.status === "needs_other_channel") and.push({ status: { in: NEEDS_OTHER_CHANNEL } });
   else if (filter.status) and.push({ status: filter.status });
   if (filter.channel) and.push({ channel: filter.channel });
+  return { AND: and };
+}
+
+/**
+ * The whole filter as SQL, the search included: an address prefix, a Message-ID, or part of a
+ * name ignoring case on both databases (LOWER on both sides; Prisma's `contains` is
+ * case-sensitive on PostgreSQL).
+ */
+function whereSqlOf(filter: LedgerFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`"incident_id" = ${filter.incidentId}`];
+  if (filter.campaignId) parts.push(Prisma.sql`"campaign_id" = ${filter.campaignId}`);
+  if (filter.status === "needs_other_channel") parts.push(Prisma.sql`"status" IN (${Prisma.join(NEEDS_OTHER_CHANNEL)})`);
+  else if (filter.status) parts.push(Prisma.sql`"status" = ${filter.status}`);
+  if (filter.channel) parts.push(Prisma.sql`"channel" = ${filter.channel}`);
   if (filter.q) {
     const q = filter.q.trim();
-    and.push({ OR: [{ emailNormalized: { startsWith: q.toLowerCase() } }, { fullName: { contains: q } }, { messageId: q }] });
+    const prefix = `${containsPattern(q.toLowerCase()).slice(1)}`;
+    parts.push(Prisma.sql`("email_normalized" LIKE ${prefix} ESCAPE '\\'
+      OR LOWER("full_name") LIKE ${containsPattern(q.toLowerCase())} ESCAPE '\\' OR "message_id" = ${q})`);
   }
-  return { AND: and };
+  return Prisma.join(parts, " AND ");
 }
 
 export const ledgerRowSelect = {
@@ -65,23 +84,35 @@ export const ledgerRowSelect = {
 
 export type LedgerRow = Prisma.DeliveryGetPayload<{ select: typeof ledgerRowSelect }>;
 
-/** One page of the ledger in the order notices were queued, after the cursor. */
-export function listLedgerPage(db: DbOrTx, filter: LedgerFilter, cursor: LedgerCursor | null, take: number) {
-  const after: Prisma.DeliveryWhereInput = cursor
-    ? { OR: [{ queuedAt: { gt: cursor.queuedAt } }, { queuedAt: cursor.queuedAt, id: { gt: cursor.id } }] }
-    : {};
-  return db.delivery.findMany({
-    where: { AND: [whereOf(filter), after] },
-    select: ledgerRowSelect,
-    orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
-    take,
-  });
+/**
+ * One page of the ledger in the order notices were queued, after the cursor: the ids by one
+ * raw read (the filter as SQL), then the rows through Prisma, typed, for at most `take` ids.
+ */
+export async function listLedgerPage(
+  database: Database,
+  filter: LedgerFilter,
+  cursor: LedgerCursor | null,
+  take: number,
+): Promise<LedgerRow[]> {
+  const db = database.prisma;
+  // A raw comparison with a stored instant needs the stored shape (SQLite keeps text).
+  const at = cursor ? (database.kind === "sqlite" ? sqliteInstant(cursor.queuedAt) : cursor.queuedAt) : null;
+  const after = cursor ? Prisma.sql` AND ("queued_at" > ${at} OR ("queued_at" = ${at} AND "id" > ${cursor.id}))` : Prisma.empty;
+  const ids = await db.$queryRaw<{ id: string }[]>(
+    Prisma.sql`SELECT "id" FROM "delivery" WHERE ${whereSqlOf(filter)}${after} ORDER BY "queued_at", "id" LIMIT ${take}`,
+  );
+  if (ids.length === 0) return [];
+  const rows = await db.delivery.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: ledgerRowSelect });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((r) => byId.get(r.id)).filter((r): r is LedgerRow => r !== undefined);
 }
 
-/** Deliveries of the incident by status (one grouped read). */
+/** Deliveries matching the filter by status (one grouped read). */
 export async function countByStatus(db: DbOrTx, filter: LedgerFilter): Promise<Record<string, number>> {
-  const groups = await db.delivery.groupBy({ by: ["status"], where: whereOf(filter), _count: { _all: true } });
-  return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+  const groups = await db.$queryRaw<{ status: string; count: bigint | number }[]>(
+    Prisma.sql`SELECT "status", COUNT(*) AS "count" FROM "delivery" WHERE ${whereSqlOf(filter)} GROUP BY "status"`,
+  );
+  return Object.fromEntries(groups.map((g) => [g.status, Number(g.count)]));
 }
 
 /** Deliveries by country, region and status, for the summary's table by jurisdiction. */

@@ -66,7 +66,7 @@ export async function loadLedgerPage(deps: Deps, incident: Incident, query: unkn
   const { prisma } = deps.db;
   const { filter, cursor } = ledgerFilterOf(incident, query);
   const [rows, counts, campaigns] = await Promise.all([
-    listLedgerPage(prisma, filter, cursor, LEDGER_PAGE_SIZE + 1),
+    listLedgerPage(deps.db, filter, cursor, LEDGER_PAGE_SIZE + 1),
     countByStatus(prisma, filter),
     listCampaignsOfIncident(prisma, incident.id),
   ]);
@@ -175,7 +175,7 @@ export async function* ledgerCsv(deps: Deps, incident: Incident, query: unknown)
   yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
   let cursor: LedgerCursor | null = null;
   for (;;) {
-    const rows = await listLedgerPage(deps.db.prisma, filter, cursor, EXPORT_BATCH);
+    const rows = await listLedgerPage(deps.db, filter, cursor, EXPORT_BATCH);
     if (rows.length === 0) return;
     yield rows
       .map((r) =>
