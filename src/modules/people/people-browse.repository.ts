@@ -1,5 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import { type Person, Prisma } from "../../generated/sqlite/client.js";
+import { containsPattern } from "../../lib/like-pattern.js";
 
 /**
  * The queries of the people pages and the API's people list, written for an incident of a
@@ -26,11 +27,6 @@ export interface PeopleFilter {
   atRisk?: "yes" | "no" | "unknown";
   hasEmail?: "yes" | "no";
   importId?: string;
-}
-
-/** A LIKE pattern that finds the text anywhere, its wildcards taken literally (ESCAPE '\'). */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The WHERE clause of a people query of one incident. */
