@@ -342,6 +342,17 @@ export async function advanceReminders(
   return inserted.map((r) => r.key);
 }
 
+/**
+ * Brings the query planner's statistics of a table up to date after a bulk change. SQLite:
+ * PRAGMA optimize, which analyses only what changed enough (and does nothing otherwise);
+ * PostgreSQL: ANALYZE of the table (a sample, not a scan; autovacuum would get there later).
+ * Reads only; takes no lock that blocks writers.
+ */
+export async function refreshPlannerStatistics(db: Database, table: "person" | "delivery"): Promise<void> {
+  if (db.kind === "sqlite") await db.prisma.$executeRawUnsafe("PRAGMA optimize");
+  else await db.prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
+}
+
 /** One person to insert or merge, with every column the import writes. */
 export interface PersonUpsertRow {
   id: string;

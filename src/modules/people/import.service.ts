@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { ImportCheckpointRefused, openPeopleWriter } from "../../db/dialect.js";
+import { ImportCheckpointRefused, openPeopleWriter, refreshPlannerStatistics } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
@@ -187,6 +187,9 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
     const why = describeFailure(failure);
     message = stoppedMessage(why, run.committedLine ?? file.headerLine);
   }
+  // Many rows changed: the query planner's statistics of the people table are out of date (SQLite
+  // then picks the wrong index for the people page's counts). Cheap next to the import itself.
+  if (run.committed.created > 0) await refreshPlannerStatistics(db, "person");
   const now = clock.now();
   const isFinished = await endImport(deps, options.actor ?? systemActor, record, {
     ...run.committed,
