@@ -86,7 +86,10 @@ describe("regulator deadlines on an incident", () => {
     const html = await render(manager.user);
     assert.match(html, /2016-04-23 23:59 GMT\+10/);
     assert.match(html, /May move to/);
-    assert.match(html, /<dt>How it is counted<\/dt><dd>&#39;within 30 days after&#39; awareness: Acts Interpretation Act 1901 s 36/);
+    assert.match(
+      html,
+      /<dt>How it is counted<\/dt><dd>&#39;within 30 days after&#39; awareness: Acts Interpretation Act 1901 s 36/,
+    );
     assert.match(html, /\(from the incident's details\)/);
     assert.match(html, /OVERDUE by/);
     assert.match(html, /href="https:\/\/www.oaic.gov.au\//);
