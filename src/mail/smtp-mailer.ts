@@ -34,7 +34,10 @@ export function openNoDelaySocket(
   options: { host?: string; port?: number; secure?: boolean },
   callback: (error: Error | null, socket?: { connection: Socket } | false) => void,
 ): void {
-  if (options.secure) return callback(null, false);
+  if (options.secure) {
+    callback(null, false);
+    return;
+  }
   const socket = new Socket();
   socket.setNoDelay(true);
   socket.setKeepAlive(true);
