@@ -941,12 +941,15 @@ export async function recordDeliveryResults(db: Database, workerId: string, resu
             FROM json_array_elements(${rows}::json) AS e) AS j
       WHERE "delivery"."id" = j."id" AND "delivery"."status" = 'sending' AND "delivery"."claimed_by" = ${workerId}`);
   }
+  // The unary + keeps SQLite's planner off the (status, next_attempt_at) index: it would loop
+  // over every row in flight and scan the results for each (measured: 53 ms for 25 results
+  // with 2,000 rows in flight), instead of finding each result's row by its id.
   return db.prisma.$executeRaw(Prisma.sql`
     UPDATE "delivery" SET ${set}
     FROM (SELECT e."value" ->> 0 AS "id", e."value" ->> 1 AS "s", e."value" ->> 2 AS "at", e."value" ->> 3 AS "next_at",
                  e."value" ->> 4 AS "code", e."value" ->> 5 AS "response"
           FROM json_each(${rows}) AS e) AS j
-    WHERE "delivery"."id" = j."id" AND "delivery"."status" = 'sending' AND "delivery"."claimed_by" = ${workerId}`);
+    WHERE "delivery"."id" = j."id" AND +"delivery"."status" = 'sending' AND +"delivery"."claimed_by" = ${workerId}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.js";
 import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.js";
-import { computeProgress, individualsDeadlineOf } from "./campaign-progress.js";
+import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.js";
 import { messageIdDomainOf } from "./campaign-settings.js";
 import { checkBeforeStart } from "./campaign-start.service.js";
 import {
@@ -12,7 +12,6 @@ import {
   countDeliveriesByStatus,
   countPeopleOfIncident,
   countRetryableDeliveries,
-  countSentSince,
   findTemplateOfIncident,
   listCampaignsOfIncident,
   listLedgerPage,
@@ -24,9 +23,22 @@ import {
 import type { LedgerQuery } from "./campaigns.schemas.js";
 import { type CampaignDeps, requireCampaign, requireIncident } from "./campaigns.service.js";
 
-/** The rate on the campaign page is the notices sent in the last minute. */
-const RATE_WINDOW_MS = 60_000;
 export const LEDGER_PAGE_SIZE = 50;
+
+/** This process's readings of sent counts, for the rate on the campaign page. */
+const sentSamples = new SentSamples();
+
+/**
+ * Notices a minute: from the page's own earlier readings (the page refreshes itself every few
+ * seconds), else the average since the start; null unless sending.
+ */
+function rateOf(campaign: Campaign, sent: number, now: Date): { perMinute: number | null; isRecent: boolean } {
+  if (campaign.status !== "sending") return { perMinute: null, isRecent: false };
+  const recent = sentSamples.rateOf(campaign.id, now.getTime(), sent);
+  if (recent !== null) return { perMinute: recent, isRecent: true };
+  const elapsedMs = campaign.startedAt ? now.getTime() - campaign.startedAt.getTime() : 0;
+  return { perMinute: elapsedMs >= 10_000 ? (sent * 60_000) / elapsedMs : null, isRecent: false };
+}
 
 function statusLabel(status: string): string {
   return campaignStatusLabels[status as CampaignStatus] ?? status;
@@ -64,20 +76,19 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
   const now = deps.clock.now();
   const audience = parseAudience(campaign.audience);
   const hasStarted = campaign.startedAt !== null;
-  const [counts, template, names, pinned, sentInWindow, obligations, audienceSize, retryable] = await Promise.all([
+  const [counts, template, names, pinned, obligations, audienceSize, retryable] = await Promise.all([
     countDeliveriesByStatus(db, campaign.id),
     findTemplateOfIncident(db, incident.id, campaign.templateId),
     userNamesOf(db, [campaign.createdById, campaign.approvedById]),
     listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
-    campaign.status === "sending" ? countSentSince(db, campaign.id, new Date(now.getTime() - RATE_WINDOW_MS)) : 0,
     listPendingObligations(db, incident.id),
     hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
     countRetryableDeliveries(db, campaign.id),
   ]);
+  const rate = rateOf(campaign, counts.sent, now);
   const progress = computeProgress({
     counts,
-    sentInWindow,
-    windowMs: RATE_WINDOW_MS,
+    perMinute: rate.perMinute,
     now,
     isSending: campaign.status === "sending",
     deadline: individualsDeadlineOf(obligations),
@@ -92,6 +103,7 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     audienceSize,
     counts,
     progress,
+    isRecentRate: rate.isRecent,
     pinned: pinned.sort((a, b) => a.language.localeCompare(b.language)),
     createdBy: campaign.createdById ? (names.get(campaign.createdById) ?? "a former user") : "the system",
     approvedBy: campaign.approvedById ? (names.get(campaign.approvedById) ?? "a former user") : null,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { describeAudience, parseAudience } from "./campaign-audience.js";
-import { computeProgress, individualsDeadlineOf } from "./campaign-progress.js";
+import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.js";
 import type { DeliveryCounts } from "./campaigns.repository.js";
 
 const now = new Date("2026-03-02T09:00:00Z");
@@ -22,8 +22,7 @@ describe("computeProgress", () => {
   it("gives the rate over the window, the time left at that rate and the margin to the deadline", () => {
     const progress = computeProgress({
       counts: counts({ queued: 5900, sending: 100, sent: 3500, failed: 400, excluded: 100 }),
-      sentInWindow: 1000,
-      windowMs: 60_000,
+      perMinute: 1000,
       now,
       isSending: true,
       deadline,
@@ -39,8 +38,7 @@ describe("computeProgress", () => {
   it("says it would finish late with a negative margin", () => {
     const progress = computeProgress({
       counts: counts({ queued: 60_000 }),
-      sentInWindow: 100,
-      windowMs: 60_000,
+      perMinute: 100,
       now,
       isSending: true,
       deadline,
@@ -49,11 +47,10 @@ describe("computeProgress", () => {
     assert.ok((progress.deadline?.marginMs ?? 0) < 0);
   });
 
-  it("has no rate or estimate while nothing was sent in the window, or when not sending", () => {
+  it("has no rate or estimate while nothing is being sent, or when not sending", () => {
     const idle = computeProgress({
       counts: counts({ queued: 10 }),
-      sentInWindow: 0,
-      windowMs: 60_000,
+      perMinute: 0,
       now,
       isSending: true,
       deadline: null,
@@ -61,18 +58,33 @@ describe("computeProgress", () => {
     assert.deepEqual([idle.perMinute, idle.timeLeftMs, idle.finishAt, idle.deadline], [null, null, null, null]);
     const paused = computeProgress({
       counts: counts({ queued: 10, sent: 5 }),
-      sentInWindow: 5,
-      windowMs: 60_000,
+      perMinute: 5,
       now,
       isSending: false,
       deadline,
     });
     assert.deepEqual([paused.perMinute, paused.timeLeftMs, paused.deadline?.marginMs], [5, null, null]);
-    assert.equal(
-      computeProgress({ counts: counts({}), sentInWindow: 0, windowMs: 60_000, now, isSending: false, deadline: null })
-        .percentSettled,
-      0,
-    );
+    assert.equal(computeProgress({ counts: counts({}), perMinute: 0, now, isSending: false, deadline: null }).percentSettled, 0);
+  });
+});
+
+describe("SentSamples", () => {
+  it("tells the rate against the oldest reading between 15 s and 2 minutes old", () => {
+    const samples = new SentSamples();
+    assert.equal(samples.rateOf("c", 0, 0), null, "a first reading has nothing to compare with");
+    assert.equal(samples.rateOf("c", 10_000, 100), null, "10 s is too short a span");
+    assert.equal(samples.rateOf("c", 30_000, 600), 1200, "600 in 30 s");
+    assert.equal(samples.rateOf("c", 150_000, 1800), 600, "the readings older than 2 minutes are dropped: 1,200 in 120 s");
+    assert.equal(samples.rateOf("other", 150_000, 5), null, "each campaign has its own readings");
+  });
+
+  it("starts afresh when the count goes back (a retry of failed ones) and keeps a bounded number of campaigns", () => {
+    const samples = new SentSamples(15_000, 120_000, 2);
+    samples.rateOf("c", 0, 500);
+    assert.equal(samples.rateOf("c", 20_000, 100), null);
+    samples.rateOf("a", 0, 0);
+    samples.rateOf("b", 0, 0);
+    assert.equal(samples.rateOf("c", 40_000, 140), null, "c was forgotten for a and b");
   });
 });
 

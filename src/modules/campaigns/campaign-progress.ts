@@ -37,9 +37,8 @@ export function individualsDeadlineOf(
 
 export interface ProgressInput {
   counts: DeliveryCounts;
-  /** Notices sent in the last `windowMs`, for the current rate. */
-  sentInWindow: number;
-  windowMs: number;
+  /** Notices sent a minute lately (SentSamples, or the average since the start); null when unknown. */
+  perMinute: number | null;
   now: Date;
   /** Only a sending campaign has a rate and a finish estimate. */
   isSending: boolean;
@@ -53,7 +52,7 @@ export interface Progress {
   settled: number;
   /** Whole percent of deliveries settled. */
   percentSettled: number;
-  /** Notices a minute over the window; null when none was sent in it. */
+  /** Notices a minute, as given; null when unknown or none is being sent. */
   perMinute: number | null;
   timeLeftMs: number | null;
   finishAt: Date | null;
@@ -61,15 +60,15 @@ export interface Progress {
 }
 
 /**
- * Where a campaign stands: what is left, the rate over the last window, the time left at that
- * rate and the finish it gives, against the deadline (margin positive: that long before it).
- * Pure, for the campaign page and its test.
+ * Where a campaign stands: what is left, the time left at the rate given and the finish it gives,
+ * against the deadline (margin positive: that long before it). Pure, for the campaign page and
+ * its test.
  */
 export function computeProgress(input: ProgressInput): Progress {
   const { counts, now } = input;
   const toSend = counts.queued + counts.sending;
   const settled = counts.total - toSend;
-  const perMinute = input.sentInWindow > 0 ? (input.sentInWindow * 60_000) / input.windowMs : null;
+  const perMinute = input.perMinute && input.perMinute > 0 ? input.perMinute : null;
   const timeLeftMs = input.isSending && perMinute ? Math.ceil((toSend / perMinute) * 60_000) : null;
   const finishAt = timeLeftMs === null ? null : new Date(now.getTime() + timeLeftMs);
   const deadline = input.deadline
@@ -88,4 +87,31 @@ export function computeProgress(input: ProgressInput): Progress {
     finishAt,
     deadline,
   };
+}
+
+/**
+ * Sent counts the campaign page has read, per campaign, to tell the current rate without
+ * scanning the sent rows (measured: at 100,000 deliveries a count of those sent in the last
+ * minute took most of the page's time on SQLite). The rate is taken against the oldest reading
+ * between minSpanMs and maxSpanMs ago; each web process keeps its own readings, bounded.
+ */
+export class SentSamples {
+  private readonly samples = new Map<string, { atMs: number; sent: number }[]>();
+
+  constructor(
+    private readonly minSpanMs = 15_000,
+    private readonly maxSpanMs = 120_000,
+    private readonly maxCampaigns = 500,
+  ) {}
+
+  /** Records a reading and returns the notices a minute since the reading it is measured against, or null. */
+  rateOf(campaignId: string, atMs: number, sent: number): number | null {
+    const kept = (this.samples.get(campaignId) ?? []).filter((s) => atMs - s.atMs <= this.maxSpanMs && s.sent <= sent);
+    const base = kept.find((s) => atMs - s.atMs >= this.minSpanMs);
+    if (kept.length === 0 || atMs - kept[kept.length - 1]!.atMs >= 1000) kept.push({ atMs, sent });
+    this.samples.delete(campaignId);
+    this.samples.set(campaignId, kept);
+    if (this.samples.size > this.maxCampaigns) this.samples.delete(this.samples.keys().next().value!);
+    return base ? ((sent - base.sent) * 60_000) / (atMs - base.atMs) : null;
+  }
 }

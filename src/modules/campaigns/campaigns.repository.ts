@@ -86,11 +86,6 @@ export async function hasUnfinishedDeliveries(db: DbOrTx, campaignId: string): P
   return first !== null;
 }
 
-/** Deliveries sent since an instant, for the rate (reads the campaign's sent rows by index, then their sent_at). */
-export function countSentSince(db: DbOrTx, campaignId: string, since: Date) {
-  return db.delivery.count({ where: { campaignId, status: "sent", sentAt: { gte: since } } });
-}
-
 /** The first and last instant a campaign's notices were sent. */
 export async function sentSpan(db: DbOrTx, campaignId: string) {
   const span = await db.delivery.aggregate({

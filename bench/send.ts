@@ -1,0 +1,330 @@
+// Benchmark (not a test): a campaign sent through the whole pipeline (fan-out, claims, render,
+// token bucket, SMTP pool, recorded results) against a bare nodemailer pool sending the same
+// number of pre-rendered messages, both to one local SMTP sink (bench/send-sink.ts, a process of
+// its own) in the same run; and the campaign page's response time while the campaign sends.
+// Run: npm run bench:send (BENCH_RECIPIENTS=20000 for a quicker run); SQLite always, PostgreSQL
+// too when TEST_DATABASE_URL is set. Targets: pipeline >= 0.8 of the bare rate; p95 of the
+// campaign page < 100 ms during the send.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface, type Interface } from "node:readline";
+import nodemailer from "nodemailer";
+import pg from "pg";
+import { loadConfig } from "../src/config/config.js";
+import { type Database, openDatabase } from "../src/db/client.js";
+import { migrateDatabase } from "../src/db/migrate.js";
+import type { Deps } from "../src/deps.js";
+import { systemClock } from "../src/lib/clock.js";
+import { newId } from "../src/lib/ids.js";
+import { createLogger } from "../src/lib/logger.js";
+import { projectRoot } from "../src/lib/paths.js";
+import { createSmtpMailer, openNoDelaySocket } from "../src/mail/smtp-mailer.js";
+import { createCampaignSender } from "../src/modules/campaigns/campaign-jobs.js";
+import { createCampaign, sendCampaignNow } from "../src/modules/campaigns/campaigns.service.js";
+import { noticeRendering } from "../src/modules/campaigns/notice-rendering.js";
+import { ensureBuiltInCategories } from "../src/modules/data-categories/data-categories.service.js";
+import { createIncident } from "../src/modules/incidents/incidents.service.js";
+import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/notice-content.js";
+import { startCampaignPageServer } from "./send-page.js";
+
+const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
+const POOL_SIZE = 5;
+/** Messages the bare baseline keeps in flight: what the pipeline's sender does with a pool of 5. */
+const BARE_WINDOW = POOL_SIZE * 4;
+const FROM = "Example Org <privacy@example.org>";
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const actor = { userId: null, label: "bench", ip: null };
+
+interface Sink {
+  port: number;
+  count(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startSink(): Promise<Sink> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "bench/send-sink.ts")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines: Interface = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on("line", (line) => waiting.shift()?.(line));
+  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
+  const port = Number(await next());
+  return {
+    port,
+    async count() {
+      const answer = next();
+      child.stdin!.write("count\n");
+      return Number(await answer);
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.stdin!.end();
+      }),
+  };
+}
+
+async function freshDatabase(kind: "sqlite" | "postgresql") {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "bench-send-"));
+    return { url: `file:${join(dir, "bench.db")}`, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const server = process.env.TEST_DATABASE_URL!;
+  const name = `bd_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async remove() {
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** An incident, a notice in English and French, and RECIPIENTS people (one in 50 without an address). */
+async function seed(deps: Deps) {
+  const incident = await createIncident(
+    deps,
+    {
+      title: "Conference registration server compromised",
+      summary: "",
+      severity: "high",
+      timeZone: "Australia/Sydney",
+      ownerId: null,
+      team: "",
+      occurredFrom: "",
+      occurredTo: "",
+      detectedAt: "2016-03-22 09:00",
+      awareAt: "2016-03-24 10:00",
+    },
+    actor,
+  );
+  const now = new Date();
+  await deps.db.prisma.incidentDataCategory.create({
+    data: { incidentId: incident.id, categoryId: "email_address", details: "", createdAt: now, updatedAt: now },
+  });
+  const templateId = newId();
+  await deps.db.prisma.noticeTemplate.create({
+    data: { id: templateId, incidentId: incident.id, name: "Notice", createdAt: now, updatedAt: now },
+  });
+  for (const language of ["en", "fr"]) {
+    const sections = Object.fromEntries(
+      sectionKeys.map((key) => [key, `Dear {{first_name}},\n\nAbout {{incident_reference}} (${key}): ${"words ".repeat(60)}`]),
+    ) as Record<(typeof sectionKeys)[number], string>;
+    await deps.db.prisma.noticeTemplateVersion.create({
+      data: {
+        id: newId(),
+        templateId,
+        incidentId: incident.id,
+        language,
+        version: 1,
+        subject: "About {{incident_reference}}, {{first_name}}",
+        sections: serializeContent({
+          sections,
+          headings: defaultHeadings(),
+          details: { organisation: "Example Org", contactEmail: "privacy@example.org", contactPhone: "+61 2 5550 0000" },
+          checkedItems: [],
+        }),
+        createdAt: now,
+      },
+    });
+  }
+  for (let from = 0; from < RECIPIENTS; from += 5000) {
+    const rows = [];
+    for (let i = from; i < Math.min(RECIPIENTS, from + 5000); i++) {
+      const email = i % 50 === 49 ? null : `person${i}@example${i % 97}.org`;
+      rows.push({
+        id: newId(),
+        incidentId: incident.id,
+        uniqueKey: `k${i}`,
+        givenName: `Given${i}`,
+        familyName: "Family",
+        email,
+        emailNormalized: email,
+        language: i % 5 === 0 ? "fr" : "en",
+        country: "AU",
+        region: "AU-NSW",
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    await deps.db.prisma.person.createMany({ data: rows });
+  }
+  return { incident, templateId };
+}
+
+/** The bare baseline: pre-rendered messages through a nodemailer pool, BARE_WINDOW in flight. */
+async function sendBare(port: number, total: number, sample: { subject: string; html: string; text: string }) {
+  // The same socket set-up as the app's SMTP pool (TCP_NODELAY: see smtp-mailer.ts), so the two
+  // differ only by what the pipeline adds.
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: "127.0.0.1",
+    port,
+    secure: false,
+    maxConnections: POOL_SIZE,
+    ignoreTLS: true,
+    getSocket: openNoDelaySocket,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < total; i = next++) {
+      await transport.sendMail({ from: FROM, to: `person${i}@example.org`, messageId: `<bare.${i}@example.org>`, ...sample });
+    }
+  };
+  await Promise.all(Array.from({ length: BARE_WINDOW }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return seconds;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function run(kind: "sqlite" | "postgresql") {
+  say(`\n${kind}: ${RECIPIENTS.toLocaleString("en")} recipients`);
+  const target = await freshDatabase(kind);
+  await migrateDatabase(target.url);
+  const db: Database = await openDatabase(target.url);
+  const sink = await startSink();
+  // production: compiled page templates are cached, as in a deployment.
+  const config = loadConfig({
+    NODE_ENV: "production",
+    DATABASE_URL: target.url,
+    SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    SMTP_POOL_SIZE: String(POOL_SIZE),
+    LOG_LEVEL: "silent",
+  });
+  const mailer = createSmtpMailer({ url: config.SMTP_URL!, poolSize: POOL_SIZE, from: FROM });
+  const deps: Deps = { config, db, mailer, clock: systemClock, logger: createLogger("silent") };
+  let page: Awaited<ReturnType<typeof startCampaignPageServer>> | undefined;
+  try {
+    await ensureBuiltInCategories(db);
+    let at = performance.now();
+    const { incident, templateId } = await seed(deps);
+    say(`  seeded in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+
+    const campaignDeps = { ...deps, rendering: noticeRendering };
+    const { campaign } = await createCampaign(
+      campaignDeps,
+      incident.reference,
+      {
+        name: "Bench",
+        templateId,
+        when: "now",
+        scheduledAt: "",
+        isApprovalRequired: false,
+        atRiskOnly: false,
+        places: [],
+        notYetNotified: false,
+        failedBefore: false,
+      },
+      actor,
+    );
+    at = performance.now();
+    const started = await sendCampaignNow(campaignDeps, incident.reference, campaign.id, actor);
+    const fanOutSeconds = (performance.now() - at) / 1000;
+    const queued = Number(started.details.queued);
+    say(
+      `  start (pin versions, fan out ${Number(started.details.recipients).toLocaleString("en")} deliveries): ${fanOutSeconds.toFixed(2)} s`,
+    );
+
+    // The baseline sends as many messages as the campaign has to send, each a rendered notice.
+    const renderer = await noticeRendering.loadNoticeRenderer(
+      db.prisma,
+      incident.id,
+      JSON.parse((await db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).versionIds),
+    );
+    const sample = renderer.render(
+      {
+        personId: "p",
+        givenName: "Given1",
+        familyName: "Family",
+        email: "person1@example.org",
+        externalId: null,
+        language: "en",
+        country: "AU",
+        region: "AU-NSW",
+        categoryIds: null,
+        attributes: {},
+      },
+      renderer.versionFor("en").id,
+    );
+    const bareSeconds = await sendBare(sink.port, queued, sample);
+    const bareRate = queued / bareSeconds;
+    say(
+      `  bare nodemailer pool: ${queued.toLocaleString("en")} messages in ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate)} messages/s`,
+    );
+
+    page = await startCampaignPageServer(deps, incident.reference, campaign.id);
+    const sender = createCampaignSender({
+      config,
+      db,
+      mailer,
+      clock: systemClock,
+      logger: deps.logger,
+      workerId: "bench",
+      rendering: noticeRendering,
+      settings: { rate: { perSecond: 0, perHour: 0 } },
+    });
+    const before = await sink.count();
+    const latencies: number[] = [];
+    let isSending = true;
+    const probe = (async () => {
+      while (isSending) {
+        const t0 = performance.now();
+        const res = await page!.get(page!.url);
+        await res.text();
+        if (res.status !== 200) throw new Error(`the campaign page answered ${res.status}`);
+        latencies.push(performance.now() - t0);
+        // Two page loads a second: a few people watching (the page itself refreshes every 5 s).
+        await sleep(500);
+      }
+    })();
+    at = performance.now();
+    sender.start();
+    for (;;) {
+      const { status } = await db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { status: true } });
+      if (status === "completed") break;
+      await sleep(50);
+    }
+    const pipelineSeconds = (performance.now() - at) / 1000;
+    isSending = false;
+    await probe;
+    await sender.stop();
+    const delivered = (await sink.count()) - before;
+    const pipelineRate = queued / pipelineSeconds;
+    say(
+      `  pipeline: ${queued.toLocaleString("en")} notices in ${pipelineSeconds.toFixed(1)} s = ${Math.round(pipelineRate)} notices/s (sink received ${delivered.toLocaleString("en")})`,
+    );
+    say(`  ratio pipeline / bare: ${(pipelineRate / bareRate).toFixed(2)} (target >= 0.8)`);
+    say(
+      `  campaign page during the send: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (target < 100 ms)`,
+    );
+  } finally {
+    page?.server.close();
+    await mailer.close();
+    await sink.stop();
+    await db.close();
+    await target.remove();
+  }
+}
+
+await run("sqlite");
+if (process.env.TEST_DATABASE_URL) await run("postgresql");
+else say("\npostgresql: skipped (set TEST_DATABASE_URL=postgresql://... to run it)");
