@@ -41,11 +41,11 @@ describe("health check and error pages", () => {
     assert.doesNotMatch(res.text, /at .*\.js:\d+/);
   });
 
-  it("answers 413 to a body over the limit", async () => {
+  it("answers 413 to a form body over the limit (1 MB)", async () => {
     const res = await supertest(t.app)
       .post("/login")
       .type("form")
-      .send({ email: "x".repeat(300_000) });
+      .send({ email: "x".repeat(1_100_000) });
     assert.equal(res.status, 413);
   });
 
