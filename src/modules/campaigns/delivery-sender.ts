@@ -121,12 +121,18 @@ export class DeliverySender {
     try {
       claimed = await new Promise<number>((resolve, reject) => {
         const run = this.runOnce(resolve);
-        const settled: Promise<number> = run.catch(() => 0).finally(() => this.running.delete(settled));
+        const settled: Promise<number> = run
+          .catch((error) => {
+            // Logged here, whether it failed before the loop moved on to the next batch or after.
+            this.options.logger.error({ err: error }, "sending a batch of campaign notices failed");
+            return 0;
+          })
+          .finally(() => this.running.delete(settled));
         this.running.add(settled);
         run.then(resolve, reject);
       });
-    } catch (error) {
-      this.options.logger.error({ err: error }, "sending campaign notices failed; trying again after the poll interval");
+    } catch {
+      // Logged above; the next poll comes after the poll interval.
     }
     // At most two batches at once: wait for the older one's tail before claiming a third.
     while (this.running.size > 1) await Promise.race([...this.running]);
