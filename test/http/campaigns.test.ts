@@ -97,6 +97,7 @@ describe("campaign pages", () => {
     assert.match(page.text, /<meta http-equiv="refresh" content="5">/);
     assert.match(page.text, /<span class="count" data-count="queued">6<\/span>/);
     assert.match(page.text, /Pause sending/);
+    assert.match(page.text, /href="\/incidents\/[^"]+\/ledger\/summary\?campaign=[^"]+">Summary for the regulator</);
 
     const ledger = await viewer.agent.get(`${path}/deliveries`);
     assert.equal(ledger.status, 200);
