@@ -72,8 +72,7 @@ export class DeliverySender {
   private lastMaintenanceMs = Number.NEGATIVE_INFINITY;
   private isRunning = false;
   private timer: NodeJS.Timeout | undefined;
-  /** The batches being sent: at most two, the tail of one while the next is claimed and started. */
-  private readonly running = new Set<Promise<number>>();
+  private current: Promise<number> | undefined;
 
   constructor(options: DeliverySenderOptions) {
     this.options = { readMs: () => performance.now(), sleep: defaultSleep, ...options };
@@ -91,16 +90,11 @@ export class DeliverySender {
     this.isRunning = false;
     clearTimeout(this.timer);
     this.halt.abort(new Error("the worker is stopping"));
-    await Promise.all([...this.running]);
+    await this.current?.catch(() => undefined);
   }
 
-  /**
-   * One claim and its sending: resolves to how many deliveries were claimed (0 when none was
-   * due) once each is recorded. `onStarted` hears that number as soon as every claimed notice has
-   * started: the worker's loop claims the next batch then, so the pool does not idle through a
-   * batch's tail and the next claim.
-   */
-  async runOnce(onStarted?: (claimed: number) => void): Promise<number> {
+  /** One claim and its sending: resolves to how many deliveries were claimed (0 when none was due). */
+  async runOnce(): Promise<number> {
     const { db, clock, settings, workerId, readMs } = this.options;
     const now = clock.now();
     if (!this.wasLastClaimFull || readMs() - this.lastMaintenanceMs >= settings.pollMs) {
@@ -109,8 +103,7 @@ export class DeliverySender {
     }
     const claimed = await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now });
     this.wasLastClaimFull = claimed.length === settings.batchSize;
-    if (claimed.length > 0) await this.sendBatch(claimed, () => onStarted?.(claimed.length));
-    else onStarted?.(0);
+    if (claimed.length > 0) await this.sendBatch(claimed);
     return claimed.length;
   }
 
@@ -119,29 +112,19 @@ export class DeliverySender {
     if (!this.isRunning) return;
     let claimed = 0;
     try {
-      claimed = await new Promise<number>((resolve, reject) => {
-        const run = this.runOnce(resolve);
-        const settled: Promise<number> = run
-          .catch((error) => {
-            // Logged here, whether it failed before the loop moved on to the next batch or after.
-            this.options.logger.error({ err: error }, "sending a batch of campaign notices failed");
-            return 0;
-          })
-          .finally(() => this.running.delete(settled));
-        this.running.add(settled);
-        run.then(resolve, reject);
-      });
-    } catch {
-      // Logged above; the next poll comes after the poll interval.
+      this.current = this.runOnce();
+      claimed = await this.current;
+    } catch (error) {
+      this.options.logger.error({ err: error }, "sending campaign notices failed; trying again after the poll interval");
+    } finally {
+      this.current = undefined;
     }
-    // At most two batches at once: wait for the older one's tail before claiming a third.
-    while (this.running.size > 1) await Promise.race([...this.running]);
     if (!this.isRunning) return;
     const pause = transportPauseMs(this.connectionErrors);
     this.timer = setTimeout(() => void this.poll(), pause > 0 ? pause : claimed > 0 ? 0 : this.options.settings.pollMs);
   }
 
-  private async sendBatch(claimed: ClaimedDelivery[], onStarted: () => void): Promise<void> {
+  private async sendBatch(claimed: ClaimedDelivery[]): Promise<void> {
     const { db, readMs, clock, settings } = this.options;
     const campaignIds = [...new Set(claimed.map((d) => d.campaignId))];
     let campaigns = await this.readCampaigns(campaignIds);
@@ -160,13 +143,8 @@ export class DeliverySender {
     let isHalted = false;
     const pausing: Promise<unknown>[] = [];
 
-    let isStarted = false;
     const sendNext = async (): Promise<void> => {
       for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
-        if (queue.length === 0 && !isStarted) {
-          isStarted = true;
-          onStarted();
-        }
         if (readMs() - readAtMs >= STATUS_REFRESH_MS) {
           readAtMs = readMs();
           campaigns = await this.readCampaigns(campaignIds, campaigns);
