@@ -852,7 +852,7 @@ const CLAIMED_COLUMNS = [
 
 /**
  * Claims up to `limit` deliveries of campaigns that are sending, in two atomic statements:
- * first those still "sending" under an expired lease (a crashed worker's messages in flight),
+ * first those still "sending" under another worker's expired lease (a crashed worker's messages in flight),
  * then queued ones that are due, earliest first. Each claimed row is sending, leased to
  * workerId until now + leaseMs, with the try counted; no row goes to two concurrent claimers.
  */
@@ -862,8 +862,9 @@ export async function claimDueDeliveries(db: Database, options: ClaimDeliveriesO
   const until = instantParam(db.kind, new Date(now.getTime() + leaseMs));
   const claimed: ClaimedDelivery[] = [];
   const sending = Prisma.sql`EXISTS (SELECT 1 FROM "campaign" c WHERE c."id" = d."campaign_id" AND c."status" = 'sending')`;
+  // Never this worker's own rows: a live worker whose lease ran out is still sending them.
   const due = [
-    Prisma.sql`d."status" = 'sending' AND d."lease_until" < ${at}`,
+    Prisma.sql`d."status" = 'sending' AND d."lease_until" < ${at} AND d."claimed_by" <> ${workerId}`,
     Prisma.sql`d."status" = 'queued' AND d."next_attempt_at" <= ${at}`,
   ];
   for (const condition of due) {
@@ -894,6 +895,17 @@ export async function claimDueDeliveries(db: Database, options: ClaimDeliveriesO
     claimed.push(...rows.map(toClaimedDelivery));
   }
   return claimed;
+}
+
+/**
+ * Pushes the lease of every delivery this worker is sending to `until`, so that a batch slower
+ * than the lease is not taken over by another worker while it is still being sent; returns how
+ * many rows. Changes only this worker's in-flight rows (read through the status index: few).
+ */
+export async function extendDeliveryLeases(db: Database, workerId: string, until: Date, now: Date): Promise<number> {
+  return db.prisma.$executeRaw`
+    UPDATE "delivery" SET "lease_until" = ${instantParam(db.kind, until)}, "updated_at" = ${instantParam(db.kind, now)}
+    WHERE "status" = 'sending' AND "claimed_by" = ${workerId}`;
 }
 
 /** One claimed delivery's result, as modules/campaigns/delivery-outcome.ts makes it. */
@@ -987,4 +999,47 @@ export async function cancelStrandedDeliveries(db: Database, now: Date): Promise
     UPDATE "delivery" SET "status" = 'cancelled', "claimed_by" = NULL, "lease_until" = NULL, "updated_at" = ${at}
     WHERE "status" = 'sending' AND "lease_until" < ${at}
       AND "campaign_id" IN (SELECT "id" FROM "campaign" WHERE "status" = 'cancelled')`;
+}
+
+/** The person columns a notice is rendered from. */
+export interface NoticePersonColumns {
+  id: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  externalId: string | null;
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  categoryIds: string | null;
+  attributes: string;
+}
+
+/**
+ * The people of a batch of deliveries (deleted people are missing), with the ids as ONE JSON
+ * parameter: measured in bench/send.ts, a Prisma `id IN (...)` of 200 bound ids cost about
+ * 15 ms on SQLite, a tenth of a millisecond for every notice sent. Reads only.
+ */
+export async function selectNoticePeople(db: Database, ids: string[]): Promise<NoticePersonColumns[]> {
+  if (ids.length === 0) return [];
+  const list = JSON.stringify(ids);
+  const idsTable =
+    db.kind === "postgresql"
+      ? Prisma.sql`SELECT json_array_elements_text(${list}::json)`
+      : Prisma.sql`SELECT "value" FROM json_each(${list})`;
+  const rows = await db.prisma.$queryRaw<Record<string, unknown>[]>(Prisma.sql`
+    SELECT "id", "given_name", "family_name", "email", "external_id", "language", "country", "region", "category_ids", "attributes"
+    FROM "person" WHERE "id" IN (${idsTable})`);
+  return rows.map((r) => ({
+    id: String(r.id),
+    givenName: String(r.given_name ?? ""),
+    familyName: String(r.family_name ?? ""),
+    email: toStringOrNull(r.email),
+    externalId: toStringOrNull(r.external_id),
+    language: toStringOrNull(r.language),
+    country: toStringOrNull(r.country),
+    region: toStringOrNull(r.region),
+    categoryIds: toStringOrNull(r.category_ids),
+    attributes: String(r.attributes ?? "{}"),
+  }));
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sqliteInstant } from "../../src/db/dialect.js";
 import { agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";
@@ -146,6 +147,35 @@ describe("campaign pages", () => {
     }
     assert.equal(seen.size, 132, "12 people (one excluded) and the 120 rows added");
     assert.equal(pages, 3);
+  });
+
+  it("shows a large sending campaign's counts as last read, reading them again in the background", async () => {
+    const path = await createDraft(alice);
+    await postFrom(alice, `${path}/start`, `${path}/start`, { when: "now" });
+    const campaignId = path.split("/").pop()!;
+    const incident = await t.db.prisma.incident.findUniqueOrThrow({ where: { reference: ref } });
+    // 10,000 queued rows in one statement (Prisma's createMany takes seconds for this many).
+    const at = t.db.kind === "sqlite" ? sqliteInstant(t.clock.now()) : t.clock.now().toISOString();
+    // 10,000 rows are needed: smaller campaigns are counted on every load.
+    const isSqlite = t.db.kind === "sqlite";
+    const p = (i: number) => (isSqlite ? "?" : `$${i}`);
+    const bulk = (count: number, from: number, status: string) =>
+      t.db.prisma.$executeRawUnsafe(
+        `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${from + count - 1})
+         INSERT INTO "delivery" ("id", "campaign_id", "incident_id", "person_id", "status", "message_id", "queued_at", "updated_at")
+         SELECT 'bulk-' || i, ${p(1)}, ${p(2)}, 'bulk-person-' || i, ${p(3)}, '<delivery.bulk-' || i || '@localhost>',
+           ${isSqlite ? "?, ?" : "$4::timestamp(3), $4::timestamp(3)"} FROM n`,
+        ...(isSqlite ? [campaignId, incident.id, status, at, at] : [campaignId, incident.id, status, at]),
+      );
+    await bulk(10_000, 0, "queued");
+    const first = await viewer.agent.get(path);
+    assert.match(first.text, /<span class="count" data-count="queued">10,011<\/span>/);
+    await bulk(5, 10_000, "sent");
+    const second = await viewer.agent.get(path);
+    assert.match(second.text, /<span class="count" data-count="sent">0<\/span>/, "the counts read a moment ago");
+    await postFrom(alice, path, `${path}/pause`);
+    const paused = await viewer.agent.get(path);
+    assert.match(paused.text, /<span class="count" data-count="sent">5<\/span>/, "counted afresh once it no longer sends");
   });
 
   it("needs a second manager's approval: the creator cannot give it, another manager can", async () => {

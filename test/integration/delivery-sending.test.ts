@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { claimDueDeliveries, recordDeliveryResults } from "../../src/db/dialect.js";
+import { claimDueDeliveries, extendDeliveryLeases, recordDeliveryResults } from "../../src/db/dialect.js";
 import { createLogger } from "../../src/lib/logger.js";
 import type { Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
@@ -293,6 +293,28 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
       "the dead worker's try counts",
     );
     assert.equal(sink.messages.length, 10);
+  });
+
+  it("never gives a live worker back its own notices whose lease ran out, and renews the lease of those it sends", async () => {
+    const { campaign } = await startTestCampaign(t, 6);
+    const leaseMs = 60_000;
+    const mine = await claimDueDeliveries(t.db, { workerId: "slow-worker", limit: 3, leaseMs, now: t.clock.now() });
+    t.clock.advance(leaseMs + 1);
+    const again = await claimDueDeliveries(t.db, { workerId: "slow-worker", limit: 10, leaseMs, now: t.clock.now() });
+    assert.deepEqual(
+      again.map((d) => d.id).filter((id) => mine.some((m) => m.id === id)),
+      [],
+      "it is still sending them",
+    );
+    assert.equal(again.length, 3, "only the queued ones");
+    const renewed = await extendDeliveryLeases(t.db, "slow-worker", new Date(t.clock.now().getTime() + leaseMs), t.clock.now());
+    assert.equal(renewed, 6);
+    t.clock.advance(leaseMs - 1);
+    assert.equal((await claimDueDeliveries(t.db, { workerId: "other", limit: 10, leaseMs, now: t.clock.now() })).length, 0);
+    t.clock.advance(2);
+    const taken = await claimDueDeliveries(t.db, { workerId: "other", limit: 10, leaseMs, now: t.clock.now() });
+    assert.equal(taken.length, 6, "another worker takes them over once the renewed lease has run out");
+    assert.ok(taken.every((d) => d.campaignId === campaign.id));
   });
 
   it("paces sends with the token bucket: 12 notices at 4 a second take 2 seconds after the first second's burst", async () => {

@@ -170,25 +170,6 @@ export function listActiveManagers(db: DbOrTx, ids?: string[]) {
   });
 }
 
-/** The people a batch of deliveries is for (deleted people are missing), with what a notice needs. */
-export function listPeopleByIds(db: DbOrTx, ids: string[]) {
-  return db.person.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      givenName: true,
-      familyName: true,
-      email: true,
-      externalId: true,
-      language: true,
-      country: true,
-      region: true,
-      categoryIds: true,
-      attributes: true,
-    },
-  });
-}
-
 /** What the sender needs of each of these campaigns: status, incident and pinned versions. */
 export function listCampaignsForSending(db: DbOrTx, ids: string[]) {
   return db.campaign.findMany({
