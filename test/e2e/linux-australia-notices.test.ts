@@ -501,6 +501,31 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
     assert.ok(!text.includes("{{"), "every placeholder is filled");
   });
 
+  it("opens the campaign's recipients on the incident's ledger from the campaign page's links", async () => {
+    await page.goto(campaignPath);
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Open the ledger" }).click());
+    const campaignId = campaignPath.split("/").pop()!;
+    assert.equal(pathOf(page), `${ledgerPath}?campaign=${campaignId}`);
+    assert.match(
+      await shownText(page.getByRole("main")),
+      new RegExp(`Showing the campaign ${CAMPAIGN} only\\. Show every campaign`),
+    );
+    const rows = page.getByRole("table", { name: "Notices" }).locator("tbody tr");
+    assert.equal(await rows.count(), 30);
+    const reader = await shownText(rows.filter({ hasText: READER.email }));
+    assert.match(reader, /^\S+ \S+ \S+ Sent \d{4}-\d\d-\d\d \d\d:\d\d .+ sent \d{4}-\d\d-\d\d \d\d:\d\d .+ 1 2\d\d /, reader);
+    assert.ok(reader.includes(readerMessageId), `the row has the Message-ID the mail catcher caught: ${reader}`);
+    assert.ok(reader.endsWith(" en version 2"), `the row names the version sent: ${reader}`);
+
+    await page.goto(campaignPath);
+    await andWaitForPage(page, () => page.locator('[data-count="excluded"]').click());
+    assert.equal(pathOf(page), `${ledgerPath}?campaign=${campaignId}&status=excluded`);
+    assert.equal(await rows.count(), NO_EMAIL.length);
+    await andWaitForPage(page, () => page.getByRole("link", { name: "Show every campaign" }).click());
+    assert.equal(pathOf(page), `${ledgerPath}?status=excluded`, "the other filters stay");
+    assert.equal(await page.getByText("Showing the campaign").count(), 0);
+  });
+
   it("searches the ledger by name, status and Message-ID", async () => {
     await page.goto(ledgerPath);
     await page.getByRole("heading", { level: 1, name: "Notification ledger" }).waitFor();
@@ -619,7 +644,8 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   });
 
   it("reads on a phone without scrolling sideways: the campaign, the ledger, the summary, the people to tell", async () => {
-    for (const path of [campaignPath, ledgerPath, `${ledgerPath}/summary`, `${ledgerPath}/other-channels`]) {
+    const ofCampaign = `${ledgerPath}?campaign=${campaignPath.split("/").pop()}`;
+    for (const path of [campaignPath, ledgerPath, ofCampaign, `${ledgerPath}/summary`, `${ledgerPath}/other-channels`]) {
       await assertFitsPhone(path);
     }
     await phone?.close();

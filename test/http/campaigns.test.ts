@@ -12,6 +12,12 @@ import { addIncident } from "../helpers/incidents.js";
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
 
+const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The rows of a ledger page's table, each as its HTML. */
+const rowsOf = (html: string) => [...html.matchAll(/<tr>\s*<th scope="row"[\s\S]*?<\/tr>/g)].map((m) => m[0]);
+/** The addresses of a ledger page's rows, in order. */
+const emailsOf = (html: string) => rowsOf(html).map((row) => /<br><span class="muted">([^<]*)<\/span>/.exec(row)?.[1] ?? "");
+
 /** Posts a form as a browser would from the page it is on (that page's CSRF token). */
 async function postFrom(client: Client, pagePath: string, path: string, form: Record<string, string> = {}) {
   const page = await client.agent.get(pagePath);
@@ -100,25 +106,92 @@ describe("campaign pages", () => {
     assert.match(page.text, /Pause sending/);
     assert.match(page.text, /href="\/incidents\/[^"]+\/ledger\/summary\?campaign=[^"]+">Summary for the regulator</);
 
-    const ledger = await viewer.agent.get(`${path}/deliveries`);
+    // The campaign's recipients are on the incident's ledger, filtered on the campaign.
+    const campaignId = path.split("/").pop()!;
+    const ledgerPath = `/incidents/${ref}/ledger`;
+    const ledgerOf = `${ledgerPath}?campaign=${campaignId}`;
+    assert.match(
+      page.text,
+      new RegExp(`href="${escapeRe(ledgerOf)}&amp;status=queued"><span class="count" data-count="queued">`),
+    );
+    assert.match(page.text, new RegExp(`href="${escapeRe(ledgerOf)}">Open the ledger</a>`));
+    assert.doesNotMatch(page.text, /\/deliveries/);
+
+    // What a worker would have recorded (the server's whole reply, its code read from it): one
+    // sent on its second try, one to try again later.
+    const [first, second] = await t.db.prisma.delivery.findMany({ where: { campaignId }, orderBy: { id: "asc" }, take: 2 });
+    const sentAt = new Date(t.clock.now().getTime() + 60_000);
+    const retryAt = new Date(t.clock.now().getTime() + 300_000);
+    await t.db.prisma.delivery.update({
+      where: { id: first!.id },
+      data: { status: "sent", attempts: 2, smtpCode: 250, smtpResponse: "250 2.0.0 Ok: queued as 4F2K9", sentAt },
+    });
+    await t.db.prisma.delivery.update({
+      where: { id: second!.id },
+      data: { attempts: 1, smtpCode: 421, smtpResponse: "421 4.7.0 Try again later", nextAttemptAt: retryAt },
+    });
+
+    const ledger = await viewer.agent.get(ledgerOf);
     assert.equal(ledger.status, 200);
-    assert.equal((ledger.text.match(/<tr>\s*<th scope="row"/g) ?? []).length, 6);
-    const found = await viewer.agent.get(`${path}/deliveries?q=PERSON3%40`);
-    assert.equal((found.text.match(/<tr>\s*<th scope="row"/g) ?? []).length, 1);
-    assert.match(found.text, /person3@example\.org/);
-    const byStatus = await viewer.agent.get(`${path}/deliveries?status=sent`);
-    assert.match(byStatus.text, /No recipient matches/);
-    const bad = await viewer.agent.get(`${path}/deliveries?status=delivered`);
+    assert.match(ledger.text, /<title>Notification ledger of First notice: /);
+    assert.match(
+      ledger.text,
+      new RegExp(
+        `Showing the campaign <a href="${escapeRe(path)}">First notice</a> only\\. <a href="${escapeRe(ledgerPath)}">Show every campaign</a>`,
+      ),
+    );
+    assert.equal(rowsOf(ledger.text).length, 6);
+    assert.match(ledger.text, /6 notices: 5 queued, 1 sent\./);
+    const rowOf = (id: string) => rowsOf(ledger.text).find((r) => r.includes(`&lt;delivery.${id}@`)) ?? "";
+    const sentRow = rowOf(first!.id);
+    assert.match(sentRow, /<span class="status status--sent">Sent<\/span>/);
+    assert.match(sentRow, new RegExp(`<td data-label="Outcome">sent <time datetime="${escapeRe(sentAt.toISOString())}">`));
+    assert.match(sentRow, /<td data-label="Attempts">2<\/td>/);
+    assert.match(sentRow, /<td data-label="Server's answer">250 2\.0\.0 Ok: queued as 4F2K9<\/td>/);
+    assert.match(
+      sentRow,
+      /<td data-label="Notice"><a href="\/incidents\/[^"]+\/notices\/[^"]+\/preview\?version=[^"&]+&amp;person=[^"]+">en version 1<\/a><\/td>/,
+    );
+    const retryRow = rowOf(second!.id);
+    assert.match(retryRow, /<span class="status status--queued">Queued<\/span>/);
+    assert.match(retryRow, new RegExp(`<td data-label="Outcome">next try <time datetime="${escapeRe(retryAt.toISOString())}">`));
+    assert.match(retryRow, /<td data-label="Server's answer">421 4\.7\.0 Try again later<\/td>/);
+    assert.match(ledger.text, /Times in [A-Za-z_/]+\./);
+
+    // The old address answers with the incident's ledger, keeping the search and status only.
+    const moved = await viewer.agent.get(
+      `${path}/deliveries?status=sent&q=${encodeURIComponent("Given3 & co")}&after=x&sort=name`,
+    );
+    assert.equal(moved.status, 302);
+    assert.equal(moved.headers.location, `${ledgerOf}&status=sent&q=Given3+%26+co`);
+    assert.equal((await viewer.agent.get(`${path}/deliveries`)).headers.location, ledgerOf);
+    const unknown = await viewer.agent.get(`${campaignsPath()}/no-such-campaign/deliveries?status=sent`);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.text, /has no such campaign\./);
+    assert.equal((await viewer.agent.get(`${ledgerPath}?campaign=no-such-campaign`)).status, 404);
+
+    // Search: an address prefix or a name, in any letter case.
+    const found = await viewer.agent.get(`${ledgerOf}&q=PERSON3%40`);
+    assert.deepEqual(emailsOf(found.text), ["person3@example.org"]);
+    const byName = await viewer.agent.get(`${ledgerOf}&q=${encodeURIComponent("given3 FAMILY3")}`);
+    assert.deepEqual(emailsOf(byName.text), ["person3@example.org"]);
+    const byStatus = await viewer.agent.get(`${ledgerOf}&status=sent`);
+    assert.equal(rowsOf(byStatus.text).length, 1);
+    assert.match(byStatus.text, /1 notice: 1 sent\./);
+    const none = await viewer.agent.get(`${ledgerOf}&status=failed`);
+    assert.match(none.text, /No notice matches\./);
+    const bad = await viewer.agent.get(`${ledgerOf}&status=delivered`);
     assert.equal(bad.status, 400);
-    assert.match(bad.text, /Choose a status: queued, sending, sent/);
+    assert.match(bad.text, /The filter status is not a delivery status: choose one from the list\./);
   });
 
-  it("pages through the ledger without repeating anyone", async () => {
+  it("pages through a campaign's ledger without repeating anyone, and shows no other campaign's notices", async () => {
     const path = await createDraft(alice);
     await postFrom(alice, `${path}/start`, `${path}/start`, { when: "now" });
     const incident = await t.db.prisma.incident.findUniqueOrThrow({ where: { reference: ref } });
     const campaignId = path.split("/").pop()!;
     // 120 more people would make the test slow through the start; the ledger reads delivery rows only.
+    // They are queued at the start's instant, as a fan-out queues everyone: pages break the tie by id.
     const rows = Array.from({ length: 120 }, (_, i) => ({
       id: `extra-${i}`,
       campaignId,
@@ -132,21 +205,31 @@ describe("campaign pages", () => {
       updatedAt: t.clock.now(),
     }));
     await t.db.prisma.delivery.createMany({ data: rows });
+    const others = await t.db.prisma.delivery.count({ where: { incidentId: incident.id, campaignId: { not: campaignId } } });
+    assert.ok(others > 0, "another campaign of the incident has notices");
     const seen = new Set<string>();
-    let next: string | null = `${path}/deliveries`;
+    let next: string | null = `/incidents/${ref}/ledger?campaign=${campaignId}`;
     let pages = 0;
     while (next) {
       const res = await viewer.agent.get(next);
+      assert.equal(res.status, 200, next);
       pages += 1;
+      assert.match(res.text, /132 notices: 11 queued, 120 sent, 1 not e-mailed\./);
       for (const match of res.text.matchAll(/<code>(&lt;delivery\.[^<]+)<\/code>/g)) {
         assert.ok(!seen.has(match[1]!), `repeated ${match[1]}`);
         seen.add(match[1]!);
       }
       const link = /<a href="([^"]+)" rel="next">/.exec(res.text)?.[1];
       next = link ? link.replace(/&amp;/g, "&") : null;
+      if (next) assert.match(next, new RegExp(`[?&]campaign=${campaignId}(&|$)`), "the next page keeps the campaign");
     }
-    assert.equal(seen.size, 132, "12 people (one excluded) and the 120 rows added");
-    assert.equal(pages, 3);
+    const ids = await t.db.prisma.delivery.findMany({ where: { campaignId }, select: { messageId: true } });
+    assert.deepEqual(
+      [...seen].sort(),
+      ids.map((d) => d.messageId.replace(/</g, "&lt;").replace(/>/g, "&gt;")).sort(),
+      "exactly this campaign's 132 notices: 12 people (one not e-mailed) and the 120 rows added",
+    );
+    assert.equal(pages, 2, "100 a page");
   });
 
   it("shows a large sending campaign's counts as last read, reading them again in the background", async () => {
@@ -247,8 +330,9 @@ describe("campaign pages", () => {
 
   it("lets viewers read and refuses them every action; sends strangers to sign in; refuses a form without its token", async () => {
     const path = await createDraft(alice);
-    for (const page of [campaignsPath(), path, `${path}/deliveries`])
-      assert.equal((await viewer.agent.get(page)).status, 200, page);
+    const ledgerOf = `/incidents/${ref}/ledger?campaign=${path.split("/").pop()}`;
+    for (const page of [campaignsPath(), path, ledgerOf]) assert.equal((await viewer.agent.get(page)).status, 200, page);
+    assert.equal((await viewer.agent.get(`${path}/deliveries`)).status, 302);
     for (const page of [`${campaignsPath()}/new`, `${path}/start`, `${path}/cancel`])
       assert.equal((await viewer.agent.get(page)).status, 403, page);
     for (const action of ["approve", "start", "unschedule", "pause", "resume", "cancel", "retry-failed"]) {

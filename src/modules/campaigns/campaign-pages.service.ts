@@ -15,16 +15,12 @@ import {
   type DeliveryCounts,
   findTemplateOfIncident,
   listCampaignsOfIncident,
-  listLedgerPage,
   listPendingObligations,
   listTemplateChoices,
   listVersionLabels,
   userNamesOf,
 } from "./campaigns.repository.js";
-import type { LedgerQuery } from "./campaigns.schemas.js";
 import { type CampaignDeps, requireCampaign, requireIncident } from "./campaigns.service.js";
-
-export const LEDGER_PAGE_SIZE = 50;
 
 /** This process's readings of sent counts, for the rate on the campaign page. */
 const sentSamples = new SentSamples();
@@ -186,28 +182,6 @@ export async function loadStartPage(deps: CampaignDeps, reference: string, campa
 export async function loadCancelPage(deps: Pick<Deps, "db">, reference: string, campaignId: string) {
   const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
   return { incident, campaign, counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id) };
-}
-
-/** One page of the campaign's per-recipient ledger, with the counts the filter links show. */
-export async function loadLedgerPage(deps: Pick<Deps, "db">, reference: string, campaignId: string, query: LedgerQuery) {
-  const { incident, campaign } = await requireCampaign(deps, reference, campaignId);
-  const filter = { q: query.q, status: query.status };
-  const [rows, counts] = await Promise.all([
-    listLedgerPage(deps.db.prisma, campaign.id, filter, query.after || null, LEDGER_PAGE_SIZE + 1),
-    countDeliveriesByStatus(deps.db.prisma, campaign.id),
-  ]);
-  const deliveries = rows.slice(0, LEDGER_PAGE_SIZE);
-  const versions = await listVersionLabels(deps.db.prisma, [
-    ...new Set(deliveries.map((d) => d.templateVersionId).filter((id): id is string => !!id)),
-  ]);
-  return {
-    incident,
-    campaign,
-    deliveries,
-    counts,
-    versions: new Map(versions.map((v) => [v.id, v])),
-    nextAfter: rows.length > LEDGER_PAGE_SIZE ? (deliveries[deliveries.length - 1]?.personId ?? null) : null,
-  };
 }
 
 export type { Campaign };

@@ -9,22 +9,20 @@ import { formValues, renderRefusal } from "../../web/forms.js";
 import { describeSpan } from "../reminders/reminder-mail.js";
 import { campaignStatusLabels } from "./campaign-lifecycle.js";
 import {
-  LEDGER_PAGE_SIZE,
   loadCampaignList,
   loadCampaignPage,
   loadCancelPage,
-  loadLedgerPage,
   loadNewCampaignForm,
   loadStartPage,
 } from "./campaign-pages.service.js";
-import { deliveryStatuses } from "./campaigns.repository.js";
-import { campaignInputSchema, ledgerQuerySchema, pauseSchema, startSchema } from "./campaigns.schemas.js";
+import { campaignInputSchema, pauseSchema, startSchema } from "./campaigns.schemas.js";
 import {
   approveCampaign,
   type CampaignDeps,
   cancelCampaign,
   createCampaign,
   pauseCampaign,
+  requireCampaign,
   resumeCampaign,
   retryFailedDeliveries,
   scheduleCampaign,
@@ -95,22 +93,18 @@ export function createCampaignsHandlers(deps: Deps) {
       });
     },
 
-    async ledger(req: Request, res: Response) {
-      const query = ledgerQuerySchema.safeParse(req.query);
-      const fieldErrors = query.success ? {} : Object.fromEntries(query.error.issues.map((i) => [String(i.path[0]), i.message]));
-      const parsed = query.success ? query.data : { q: "", status: "" as const, after: "" };
-      const page = await loadLedgerPage(deps, params(req).ref, params(req).id, parsed);
-      res.status(query.success ? 200 : 400).render("campaigns/ledger", {
-        ...page,
-        title: `Ledger of ${page.campaign.name} · ${page.incident.reference}`,
-        query: parsed,
-        values: { q: String(req.query.q ?? ""), status: String(req.query.status ?? "") },
-        statuses: deliveryStatuses,
-        pageSize: LEDGER_PAGE_SIZE,
-        error: query.success ? null : "The search needs correcting.",
-        fieldErrors,
-        viewerZone: currentUser(res)!.timeZone,
-      });
+    /**
+     * The campaign's old ledger address: the incident's ledger filtered on the campaign, keeping
+     * the search and status (the old page cursor means nothing there, so paging starts again).
+     */
+    async redirectToLedger(req: Request, res: Response) {
+      const { incident, campaign } = await requireCampaign(deps, params(req).ref, params(req).id);
+      const query = new URLSearchParams({ campaign: campaign.id });
+      for (const key of ["status", "q"] as const) {
+        const value = req.query[key];
+        if (typeof value === "string" && value !== "") query.set(key, value);
+      }
+      res.redirect(302, `/incidents/${encodeURIComponent(incident.reference)}/ledger?${query}`);
     },
 
     approve: act(async (req, res) => {

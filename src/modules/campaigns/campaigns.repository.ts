@@ -1,7 +1,7 @@
 import type { DbOrTx } from "../../db/client.js";
-import { type Campaign, type Delivery, Prisma } from "../../generated/sqlite/client.js";
+import { type Campaign, Prisma } from "../../generated/sqlite/client.js";
 
-export type { Campaign, Delivery };
+export type { Campaign };
 
 /** Delivery statuses, in the order the pages show them. */
 export const deliveryStatuses = [
@@ -184,46 +184,6 @@ export function listPendingObligations(db: DbOrTx, incidentId: string) {
     where: { incidentId, status: "pending" },
     select: { id: true, ruleId: true, terms: true, dueAt: true, zone: true },
   });
-}
-
-/** The ledger's filters: text in the name, address or Message-ID, and a status. */
-export interface LedgerFilter {
-  q?: string;
-  status?: string;
-}
-
-/** A LIKE pattern that finds the text anywhere, its wildcards taken literally (ESCAPE '\'). */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * One page of a campaign's deliveries in person order after `afterPersonId`, read as a keyset
- * page on the (campaign_id, person_id) index: a page costs the same however deep it is. The
- * search reads the campaign's rows (LOWER on both sides: the same on both databases).
- */
-export async function listLedgerPage(
-  db: DbOrTx,
-  campaignId: string,
-  filter: LedgerFilter,
-  afterPersonId: string | null,
-  take: number,
-) {
-  const parts: Prisma.Sql[] = [Prisma.sql`"campaign_id" = ${campaignId}`];
-  if (filter.status) parts.push(Prisma.sql`"status" = ${filter.status}`);
-  if (afterPersonId) parts.push(Prisma.sql`"person_id" > ${afterPersonId}`);
-  if (filter.q) {
-    const pattern = containsPattern(filter.q.toLowerCase());
-    parts.push(Prisma.sql`(COALESCE("email_normalized", '') LIKE ${pattern} ESCAPE '\\' OR LOWER("full_name") LIKE ${pattern} ESCAPE '\\'
-      OR LOWER("message_id") LIKE ${pattern} ESCAPE '\\')`);
-  }
-  // Reads ids only; the rows come through Prisma below, typed, for at most `take` ids.
-  const rows = await db.$queryRaw<{ id: string }[]>(
-    Prisma.sql`SELECT "id" FROM "delivery" WHERE ${Prisma.join(parts, " AND ")} ORDER BY "person_id" LIMIT ${take}`,
-  );
-  if (rows.length === 0) return [];
-  const byId = new Map((await db.delivery.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((d) => [d.id, d]));
-  return rows.map((r) => byId.get(r.id)).filter((d): d is Delivery => d !== undefined);
 }
 
 /** Names of users by id (creator, approver), for the campaign page. */

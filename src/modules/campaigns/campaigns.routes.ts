@@ -4,10 +4,11 @@ import { mountRoutes } from "../../web/access.js";
 import { createCampaignsHandlers } from "./campaigns.handlers.js";
 
 /**
- * An incident's campaigns: the list, a new one, a campaign's page (progress, actions) and its
- * per-recipient ledger; approve, start or schedule (after a confirmation page that runs the
- * notice's checks), back to draft, pause, resume, cancel (after a confirmation page) and retry
- * the failed ones. Viewers read; managers act. "new" comes before ":campaignId".
+ * An incident's campaigns: the list, a new one, a campaign's page (progress, actions); approve,
+ * start or schedule (after a confirmation page that runs the notice's checks), back to draft,
+ * pause, resume, cancel (after a confirmation page) and retry the failed ones. Its recipients
+ * are on the incident's ledger (modules/ledger); `deliveries`, their old address, redirects
+ * there. Viewers read; managers act. "new" comes before ":campaignId".
  */
 export function campaignsRoutes(deps: Deps): Router {
   const h = createCampaignsHandlers(deps);
@@ -19,7 +20,7 @@ export function campaignsRoutes(deps: Deps): Router {
     { method: "get", path: `${base}/new`, access: "manager", handler: h.showNew },
     { method: "post", path: base, access: "manager", handler: h.create },
     { method: "get", path: one, access: "viewer", handler: h.show },
-    { method: "get", path: `${one}/deliveries`, access: "viewer", handler: h.ledger },
+    { method: "get", path: `${one}/deliveries`, access: "viewer", handler: h.redirectToLedger },
     { method: "post", path: `${one}/approve`, access: "manager", handler: h.approve },
     { method: "get", path: `${one}/start`, access: "manager", handler: h.showStart },
     { method: "post", path: `${one}/start`, access: "manager", handler: h.start },

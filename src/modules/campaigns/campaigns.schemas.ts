@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { audienceFormSchema } from "./campaign-audience.js";
-import { deliveryStatuses } from "./campaigns.repository.js";
 
 const checked = z
   .string()
@@ -41,14 +40,3 @@ export const startSchema = z.object({
 export const pauseSchema = z.object({
   reason: z.string().trim().max(500, { message: "A reason has at most 500 characters." }).optional().default(""),
 });
-
-/** The ledger's search: text in the name, address or Message-ID, a status, and the page's cursor. */
-export const ledgerQuerySchema = z.object({
-  q: z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional().default(""),
-  status: z
-    .enum(["", ...deliveryStatuses], { message: `Choose a status: ${deliveryStatuses.join(", ")}.` })
-    .optional()
-    .default(""),
-  after: z.string().trim().max(100).optional().default(""),
-});
-export type LedgerQuery = z.infer<typeof ledgerQuerySchema>;

@@ -52,12 +52,13 @@ export function createLedgerHandlers(deps: Deps) {
   }
 
   return {
-    /** The ledger: every notice of the incident, person by person, filtered and paged. */
+    /** The ledger: every notice of the incident (or of one campaign), person by person, filtered and paged. */
     async index(req: Request, res: Response) {
       const incident = await loadLedgerIncident(deps.db.prisma, ref(req));
       const page = await loadLedgerPage(deps, incident, req.query);
+      const of = page.campaign ? ` of ${page.campaign.name}` : "";
       res.render("ledger/index", {
-        title: `Notification ledger: ${incident.reference}`,
+        title: `Notification ledger${of}: ${incident.reference}`,
         incident,
         page,
         query: req.query,

@@ -76,6 +76,7 @@ export const ledgerRowSelect = {
   smtpResponse: true,
   exclusionReason: true,
   queuedAt: true,
+  nextAttemptAt: true,
   sentAt: true,
   failedAt: true,
   toldAt: true,
@@ -135,7 +136,16 @@ export async function sentSpan(db: DbOrTx, filter: LedgerFilter) {
 export function listCampaignsOfIncident(db: DbOrTx, incidentId: string) {
   return db.campaign.findMany({
     where: { incidentId },
-    select: { id: true, name: true, status: true, startedAt: true, finishedAt: true, versionIds: true, approvedAt: true },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      templateId: true,
+      startedAt: true,
+      finishedAt: true,
+      versionIds: true,
+      approvedAt: true,
+    },
     orderBy: { createdAt: "asc" },
   });
 }

@@ -6,6 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { listVersionLabels } from "../campaigns/campaigns.repository.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import {
   countByPlace,
@@ -61,7 +62,11 @@ export function ledgerFilterOf(incident: Incident, query: unknown): { filter: Le
   };
 }
 
-/** One page of the ledger with the counts of the filtered deliveries by status. */
+/**
+ * One page of the ledger with the counts of the filtered deliveries by status, the campaign it
+ * is filtered on (a campaign not of this incident is not found) and the template versions its
+ * rows were sent with.
+ */
 export async function loadLedgerPage(deps: Deps, incident: Incident, query: unknown) {
   const { prisma } = deps.db;
   const { filter, cursor } = ledgerFilterOf(incident, query);
@@ -70,14 +75,21 @@ export async function loadLedgerPage(deps: Deps, incident: Incident, query: unkn
     countByStatus(prisma, filter),
     listCampaignsOfIncident(prisma, incident.id),
   ]);
+  const campaign = filter.campaignId ? (campaigns.find((c) => c.id === filter.campaignId) ?? null) : null;
+  if (filter.campaignId && !campaign) throw new AppError("not_found", `${incident.reference} has no such campaign.`);
   const hasMore = rows.length > LEDGER_PAGE_SIZE;
   const page = rows.slice(0, LEDGER_PAGE_SIZE);
+  const versionIds = [...new Set(page.map((r) => r.templateVersionId).filter((id): id is string => !!id))];
+  const versions = versionIds.length ? await listVersionLabels(prisma, versionIds) : [];
   return {
     filter,
     rows: page,
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     campaigns,
+    campaign,
+    templateIdOf: new Map(campaigns.map((c) => [c.id, c.templateId])),
+    versions: new Map(versions.map((v) => [v.id, v])),
     nextCursor: hasMore && page.length > 0 ? encodeCursor(page[page.length - 1]!) : null,
     isFirstPage: cursor === null,
   };
