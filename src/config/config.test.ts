@@ -56,6 +56,21 @@ describe("configuration", () => {
     );
   });
 
+  it("reads the bounce mailbox over POP3 or IMAP, and refuses any other kind of URL", () => {
+    for (const url of [
+      "pop3s://b:s@mail.example.org",
+      "pop3://b:s@mail:110",
+      "imaps://b:s@mail.example.org/Bounces",
+      "imap://b:s@mail:143",
+    ]) {
+      assert.equal(loadConfig({ BOUNCE_MAILBOX_URL: url }).BOUNCE_MAILBOX_URL, url);
+    }
+    assert.throws(
+      () => loadConfig({ BOUNCE_MAILBOX_URL: "https://mail.example.org" }),
+      /BOUNCE_MAILBOX_URL="https:\/\/mail\.example\.org": must start with pop3s:\/\/, pop3:\/\/, imaps:\/\/ or imap:\/\//,
+    );
+  });
+
   it("documents every setting in .env.example, and nothing else", () => {
     const example = readFileSync(join(projectRoot, ".env.example"), "utf8");
     const keys = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);

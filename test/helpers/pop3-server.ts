@@ -10,11 +10,13 @@ export interface Pop3TestServer {
   messages: Buffer[];
   /** Sessions that signed in. */
   signIns: number;
+  /** When it answers true for a command line, the server hangs up instead of answering. */
+  dropWhen: ((command: string) => boolean) | null;
   close(): Promise<void>;
 }
 
 export async function startPop3Server(options: { user: string; password: string; messages: Buffer[] }): Promise<Pop3TestServer> {
-  const state: Pop3TestServer = { port: 0, messages: [...options.messages], signIns: 0, close: async () => {} };
+  const state: Pop3TestServer = { port: 0, messages: [...options.messages], signIns: 0, dropWhen: null, close: async () => {} };
   const server = net.createServer((socket) => {
     let user: string | null = null;
     let isSignedIn = false;
@@ -28,6 +30,10 @@ export async function startPop3Server(options: { user: string; password: string;
       while (end !== -1) {
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        if (state.dropWhen?.(line)) {
+          socket.destroy();
+          return;
+        }
         const [verb = "", arg = ""] = line.split(" ", 2);
         const number = Number(arg);
         const message = state.messages[number - 1];

@@ -11,104 +11,200 @@ import { projectRoot } from "../../src/lib/paths.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { pollBounceMailbox } from "../../src/modules/bounces/bounce-mailbox.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
-import { type Pop3TestServer, startPop3Server } from "../helpers/pop3-server.js";
+import { startImapServer } from "../helpers/imap-server.js";
+import { startPop3Server } from "../helpers/pop3-server.js";
 
 const fixture = (name: string) => readFileSync(join(projectRoot, "test", "fixtures", "dsn", name));
 
-/** Bounce messages read from a POP3 mailbox (a real POP3 server on 127.0.0.1), on both databases. */
-describe(`the bounce mailbox (${testLane})`, () => {
-  let db: TestDatabase;
-  let server: Pop3TestServer;
-  let deps: Deps;
+/** What the scenario needs of a test mail server: the POP3 and the IMAP one both have it. */
+interface TestMailServer {
+  port: number;
+  readonly messages: Buffer[];
+  /** IMAP only: what EXPUNGE removed. */
+  expunged?: Buffer[];
+  dropWhen: ((command: string) => boolean) | null;
+  close(): Promise<void>;
+}
 
-  before(async () => {
-    db = await createTestDatabase();
-    const clock = fixedClock(new Date("2026-03-02T09:00:00Z"));
-    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url });
-    deps = {
-      config,
-      db,
-      clock,
-      logger: createLogger("silent"),
-      mailer: createCatcherMailer({ db, from: config.MAIL_FROM, clock }),
-    };
-    server = await startPop3Server({
-      user: "bounces",
-      password: "p@ss word",
-      messages: [
-        fixture("postfix-user-unknown.eml"),
-        Buffer.from("From: jo@example.org\r\nSubject: Out of office\r\n\r\nAway until Monday.\r\n.. a dotted line\r\n"),
-        fixture("delayed-and-failed-base64.eml"),
-      ],
+interface MailboxProtocol {
+  scheme: "pop3" | "imap";
+  /** The right password: IMAP's has characters that must travel as a literal. */
+  password: string;
+  /** The refusal of a wrong password, in the test server's words. */
+  refusal: RegExp;
+  start(options: { user: string; password: string; messages: Buffer[]; mailbox?: string }): Promise<TestMailServer>;
+  /** The command that fetches the n-th message of the mailbox. */
+  isFetchOf(command: string, n: number): boolean;
+  /** The command that applies the deletions. */
+  isFinish(command: string): boolean;
+}
+
+const protocols: MailboxProtocol[] = [
+  {
+    scheme: "pop3",
+    password: "p@ss word",
+    refusal: /The mailbox refused the sign-in: \[AUTH\] invalid user name or password/,
+    start: startPop3Server,
+    isFetchOf: (command, n) => command === `RETR ${n}`,
+    isFinish: (command) => command === "QUIT",
+  },
+  {
+    scheme: "imap",
+    password: 'p@ss "wörd"\\',
+    refusal: /The mailbox refused the sign-in: \[AUTHENTICATIONFAILED\] Invalid credentials \(Failure\)/,
+    start: startImapServer,
+    isFetchOf: (command, n) => new RegExp(`^\\S+ UID FETCH ${n} BODY\\.PEEK\\[\\]$`, "i").test(command),
+    isFinish: (command) => /^\S+ EXPUNGE$/i.test(command),
+  },
+];
+
+/** Too large to be a bounce (MAX_DSN_BYTES is 1 MiB), so it is never fetched. */
+const largeMessage = Buffer.from(
+  `From: jo@example.org\r\nSubject: The whole archive\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(13_500)}`,
+);
+const outOfOffice = Buffer.from(
+  "From: jo@example.org\r\nSubject: Out of office\r\n\r\nAway until Monday.\r\n.. a dotted line\r\n",
+);
+
+for (const protocol of protocols) {
+  /** Bounce messages read from a mailbox (a real POP3 or IMAP server on 127.0.0.1), on both databases. */
+  describe(`the bounce mailbox over ${protocol.scheme} (${testLane})`, () => {
+    let db: TestDatabase;
+    let server: TestMailServer;
+    let deps: Deps;
+    const urlOf = (port: number, password = protocol.password, path = "") =>
+      `${protocol.scheme}://bounces:${encodeURIComponent(password)}@127.0.0.1:${port}${path}`;
+
+    before(async () => {
+      db = await createTestDatabase();
+      const clock = fixedClock(new Date("2026-03-02T09:00:00Z"));
+      const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url });
+      deps = {
+        config,
+        db,
+        clock,
+        logger: createLogger("silent"),
+        mailer: createCatcherMailer({ db, from: config.MAIL_FROM, clock }),
+      };
+      server = await protocol.start({
+        user: "bounces",
+        password: protocol.password,
+        messages: [fixture("postfix-user-unknown.eml"), outOfOffice, fixture("delayed-and-failed-base64.eml"), largeMessage],
+      });
     });
-  });
-  after(async () => {
-    await server.close();
-    await db.destroy();
-  });
-
-  async function addSentDelivery(email: string, messageId: string) {
-    const at = new Date("2026-03-02T08:00:00Z");
-    return db.prisma.delivery.create({
-      data: {
-        id: newId(),
-        campaignId: "campaign-1",
-        incidentId: "incident-1",
-        personId: newId(),
-        email,
-        emailNormalized: email,
-        status: "sent",
-        messageId,
-        queuedAt: at,
-        sentAt: at,
-        updatedAt: at,
-      },
+    after(async () => {
+      await server.close();
+      await db.destroy();
     });
-  }
 
-  it("refuses a wrong password, and says so", async () => {
-    await assert.rejects(
-      pollBounceMailbox(deps, `pop3://bounces:wrong@127.0.0.1:${server.port}`),
-      /The mailbox refused the sign-in: \[AUTH\] invalid user name or password/,
-    );
-    assert.equal(server.messages.length, 3);
-  });
+    async function addSentDelivery(email: string, messageId: string) {
+      const at = new Date("2026-03-02T08:00:00Z");
+      return db.prisma.delivery.create({
+        data: {
+          id: newId(),
+          campaignId: "campaign-1",
+          incidentId: "incident-1",
+          personId: newId(),
+          email,
+          emailNormalized: email,
+          status: "sent",
+          messageId,
+          queuedAt: at,
+          sentAt: at,
+          updatedAt: at,
+        },
+      });
+    }
 
-  it("records the bounce messages, deletes them, and leaves anything else in the mailbox", async () => {
-    const zoe = await addSentDelivery("zoe.muller@example.net", "<delivery.0f6c2a8e1b3d4c5e@breachdesk.example.org>");
-    const soren = await addSentDelivery("soren@example.com", "<delivery.other@breachdesk.example.org>");
-    const result = await pollBounceMailbox(deps, `pop3://bounces:${encodeURIComponent("p@ss word")}@127.0.0.1:${server.port}`);
-    assert.deepEqual(result, { messages: 3, recorded: 2, leftAlone: 1 });
-    assert.equal(server.messages.length, 1);
-    assert.match(server.messages[0]!.toString(), /Out of office/);
-    assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: zoe.id } })).status, "bounced");
-    // The second message names a notice we have no record of, so its permanent failure (5.2.2)
-    // is matched by address to the latest notice sent to soren@; jose@ was only delayed.
-    assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: soren.id } })).status, "bounced");
-    const events = await db.prisma.deliveryEvent.findMany({ orderBy: { email: "asc" } });
-    assert.deepEqual(
-      events.map((e) => [e.email, e.kind, e.source]),
-      [
-        ["jose@example.com", "delayed", "mailbox"],
-        ["soren@example.com", "bounce_hard", "mailbox"],
-        ["zoe.muller@example.net", "bounce_hard", "mailbox"],
-      ],
-    );
-    // Read again: only the message that is not a bounce remains, and it stays.
-    assert.deepEqual(
-      await pollBounceMailbox(deps, `pop3://bounces:${encodeURIComponent("p@ss word")}@127.0.0.1:${server.port}`),
-      {
-        messages: 1,
-        recorded: 0,
-        leftAlone: 1,
-      },
-    );
-  });
+    it("refuses a wrong password, and says so", async () => {
+      await assert.rejects(pollBounceMailbox(deps, urlOf(server.port, "wrong")), protocol.refusal);
+      assert.equal(server.messages.length, 4);
+      assert.equal(await db.prisma.deliveryEvent.count(), 0);
+    });
 
-  it("says when the mailbox cannot be reached", async () => {
-    const closed = await startPop3Server({ user: "x", password: "y", messages: [] });
-    const port = closed.port;
-    await closed.close();
-    await assert.rejects(pollBounceMailbox(deps, `pop3://x:y@127.0.0.1:${port}`), /Cannot reach the mailbox at 127\.0\.0\.1:\d+/);
+    it("records the bounce messages, deletes them, and leaves anything else in the mailbox", async () => {
+      const zoe = await addSentDelivery("zoe.muller@example.net", "<delivery.0f6c2a8e1b3d4c5e@breachdesk.example.org>");
+      const soren = await addSentDelivery("soren@example.com", "<delivery.other@breachdesk.example.org>");
+      const result = await pollBounceMailbox(deps, urlOf(server.port));
+      assert.deepEqual(result, { messages: 4, recorded: 2, leftAlone: 2 });
+      assert.deepEqual(
+        server.messages.map((m) => /^Subject: (.*)$/m.exec(m.toString())?.[1]?.trim()),
+        ["Out of office", "The whole archive"],
+      );
+      assert.match(server.messages[0]!.toString(), /\r\n\.\. a dotted line\r\n$/);
+      assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: zoe.id } })).status, "bounced");
+      // The second message names a notice we have no record of, so its permanent failure (5.2.2)
+      // is matched by address to the latest notice sent to soren@; jose@ was only delayed.
+      assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: soren.id } })).status, "bounced");
+      const events = await db.prisma.deliveryEvent.findMany({ orderBy: { email: "asc" } });
+      assert.deepEqual(
+        events.map((e) => [e.email, e.kind, e.source]),
+        [
+          ["jose@example.com", "delayed", "mailbox"],
+          ["soren@example.com", "bounce_hard", "mailbox"],
+          ["zoe.muller@example.net", "bounce_hard", "mailbox"],
+        ],
+      );
+      // Read again: only the messages that are not bounces remain, and they stay.
+      assert.deepEqual(await pollBounceMailbox(deps, urlOf(server.port)), { messages: 2, recorded: 0, leftAlone: 2 });
+      assert.equal(server.messages.length, 2);
+    });
+
+    it("deletes nothing when the connection drops mid-session, and reads the same messages next time", async () => {
+      const bounces = [fixture("postfix-user-unknown.eml"), fixture("delayed-and-failed-base64.eml")];
+      const dropping = await protocol.start({ user: "bounces", password: protocol.password, messages: bounces });
+      try {
+        const eventsBefore = await db.prisma.deliveryEvent.count();
+        dropping.dropWhen = (command) => protocol.isFetchOf(command, 2);
+        await assert.rejects(pollBounceMailbox(deps, urlOf(dropping.port)), /The mailbox server closed the connection/);
+        assert.equal(dropping.messages.length, 2);
+        // The first bounce was recorded before the drop: its reports are committed, its message stays.
+        assert.equal(await db.prisma.deliveryEvent.count(), eventsBefore + 1);
+
+        // Every report committed and every message marked, but the deletions never applied.
+        dropping.dropWhen = protocol.isFinish;
+        await assert.rejects(pollBounceMailbox(deps, urlOf(dropping.port)), /The mailbox server closed the connection/);
+        assert.equal(dropping.messages.length, 2);
+        if (dropping.expunged) assert.deepEqual(dropping.expunged, []);
+
+        dropping.dropWhen = null;
+        assert.deepEqual(await pollBounceMailbox(deps, urlOf(dropping.port)), { messages: 2, recorded: 2, leftAlone: 0 });
+        assert.equal(dropping.messages.length, 0);
+        if (dropping.expunged) assert.equal(dropping.expunged.length, 2);
+      } finally {
+        await dropping.close();
+      }
+    });
+
+    it("says when the mailbox cannot be reached", async () => {
+      const closed = await protocol.start({ user: "x", password: "y", messages: [] });
+      const port = closed.port;
+      await closed.close();
+      await assert.rejects(pollBounceMailbox(deps, urlOf(port)), /Cannot reach the mailbox at 127\.0\.0\.1:\d+/);
+    });
+
+    if (protocol.scheme === "imap") {
+      it("opens the mailbox the URL names, INBOX when it names none", async () => {
+        const named = await protocol.start({
+          user: "bounces",
+          password: protocol.password,
+          messages: [outOfOffice],
+          mailbox: "Bounces",
+        });
+        try {
+          await assert.rejects(
+            pollBounceMailbox(deps, urlOf(named.port)),
+            /The mailbox server cannot open "INBOX": \[NONEXISTENT\] Mailbox doesn't exist: INBOX/,
+          );
+          assert.deepEqual(await pollBounceMailbox(deps, urlOf(named.port, protocol.password, "/Bounces")), {
+            messages: 1,
+            recorded: 0,
+            leftAlone: 1,
+          });
+        } finally {
+          await named.close();
+        }
+      });
+    }
   });
-});
+}

@@ -7,7 +7,7 @@ import type { Mailer } from "../../mail/mailer.js";
 import { recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES } from "./dsn-upload.js";
-import { Pop3Session } from "./pop3-client.js";
+import { openBounceMailbox } from "./mailbox-session.js";
 
 /** The periodic job that reads the bounce mailbox, when one is configured. */
 export const BOUNCE_MAILBOX_POLL = "bounces.mailbox";
@@ -24,14 +24,15 @@ export interface MailboxPollResult {
 }
 
 /**
- * Reads the bounce mailbox: each bounce message (RFC 3464) is recorded like an uploaded one,
- * then deleted from the mailbox; anything else (an auto-reply, a person's answer) is left there
- * for someone to read, as is a message too large to be a bounce. Deletions apply only when the
- * session ends normally, after the reports are committed, so a failure mid-way re-reads them
- * (recording a report twice keeps two events; the bounce itself applies once).
+ * Reads the bounce mailbox, POP3 or IMAP: each bounce message (RFC 3464) is recorded like an
+ * uploaded one, then deleted from the mailbox; anything else (an auto-reply, a person's answer)
+ * is left there for someone to read, as is a message too large to be a bounce. Deletions apply
+ * only when the session ends normally (POP3's QUIT, IMAP's EXPUNGE), after the reports are
+ * committed, so a failure mid-way re-reads them (recording a report twice keeps two events; the
+ * bounce itself applies once).
  */
 export async function pollBounceMailbox(deps: Deps, url: string): Promise<MailboxPollResult> {
-  const session = await Pop3Session.open(new URL(url));
+  const session = await openBounceMailbox(url);
   const result: MailboxPollResult = { messages: 0, recorded: 0, leftAlone: 0 };
   try {
     const messages = await session.list();
@@ -41,7 +42,7 @@ export async function pollBounceMailbox(deps: Deps, url: string): Promise<Mailbo
         result.leftAlone++;
         continue;
       }
-      const raw = await session.retrieve(message.number);
+      const raw = await session.retrieve(message.id);
       let reports: ReturnType<typeof reportsFromDsn>;
       try {
         reports = reportsFromDsn(parseDeliveryStatusNotification(raw));
@@ -53,10 +54,10 @@ export async function pollBounceMailbox(deps: Deps, url: string): Promise<Mailbo
       if (reports.length > 0) {
         await recordBounceReports(deps, reports, "mailbox", { userId: null, label: "bounce mailbox", ip: null });
       }
-      await session.delete(message.number);
+      await session.delete(message.id);
       result.recorded++;
     }
-    await session.quit();
+    await session.finish();
   } catch (error) {
     session.close();
     throw error;

@@ -2,6 +2,7 @@
 // delete, quit. Over TLS for pop3s:// (port 995 by default), plain TCP for pop3:// (110).
 import net from "node:net";
 import tls from "node:tls";
+import type { BounceMailbox, MailboxMessage } from "./mailbox-session.js";
 
 /** How long any one answer may take before the session gives up. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -19,7 +20,7 @@ interface Waiter {
 }
 
 /** One signed-in POP3 session; its commands run one at a time, in order. */
-export class Pop3Session {
+export class Pop3Session implements BounceMailbox {
   private buffer = Buffer.alloc(0);
   private waiter: Waiter | null = null;
   private status: string | null = null;
@@ -60,12 +61,12 @@ export class Pop3Session {
     }
   }
 
-  /** The messages in the mailbox: number and size in bytes. */
-  async list(): Promise<{ number: number; bytes: number }[]> {
+  /** The messages in the mailbox: number (the id) and size in bytes. */
+  async list(): Promise<MailboxMessage[]> {
     const { lines } = await this.command("LIST", true);
     return lines.flatMap((line) => {
       const [n, size] = line.toString("latin1").trim().split(/\s+/);
-      return n && size ? [{ number: Number(n), bytes: Number(size) }] : [];
+      return n && size ? [{ id: Number(n), bytes: Number(size) }] : [];
     });
   }
 
@@ -80,8 +81,8 @@ export class Pop3Session {
     await this.command(`DELE ${number}`);
   }
 
-  /** Ends the session, applying the deletions, and closes the connection. */
-  async quit(): Promise<void> {
+  /** Ends the session with QUIT, applying the deletions, and closes the connection. */
+  async finish(): Promise<void> {
     try {
       await this.command("QUIT");
     } finally {
