@@ -50,7 +50,21 @@ describe("configuration", () => {
         assert.match(text, /DATABASE_URL="mysql:\/\/x": must start with file: \(SQLite\) or postgresql:\/\//);
         assert.match(text, /SMTP_URL="http:\/\/relay": must start with smtp:\/\/ or smtps:\/\//);
         assert.match(text, /RUN_WORKER="maybe": must be true or false/);
-        assert.match(text, /SESSION_SECRET="short": must be at least 32 characters/);
+        assert.match(text, /SESSION_SECRET="\[hidden\]": must be at least 32 characters/);
+        assert.doesNotMatch(text, /short/);
+        return true;
+      },
+    );
+  });
+
+  it("never shows a password of a bad URL in its error", () => {
+    assert.throws(
+      () => loadConfig({ BOUNCE_MAILBOX_URL: "https://bounces:Sw0rdfish@mail.example.org", SMTP_URL: "http://u:p4ss@relay" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /BOUNCE_MAILBOX_URL="https:\/\/bounces:\*\*\*@mail\.example\.org"/);
+        assert.match(error.message, /SMTP_URL="http:\/\/u:\*\*\*@relay"/);
+        assert.doesNotMatch(error.message, /Sw0rdfish|p4ss/);
         return true;
       },
     );

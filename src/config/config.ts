@@ -137,6 +137,15 @@ export function loadDotEnv(path = ".env"): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
+/**
+ * A bad value as its error may show it (errors reach the terminal and logs): a secret is
+ * hidden, and a URL's password (SMTP_URL, BOUNCE_MAILBOX_URL, DATABASE_URL) is masked.
+ */
+function shownValue(key: string, value: string): string {
+  if (key.endsWith("_SECRET")) return value === "" ? "" : "[hidden]";
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, "$1***@");
+}
+
 /** Reads and validates the settings; empty strings count as unset. Throws ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string> = {};
@@ -149,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        return `${key}=${JSON.stringify(input[key] ?? "")}: ${issue.message}`;
+        return `${key}=${JSON.stringify(shownValue(key, input[key] ?? ""))}: ${issue.message}`;
       }),
     );
   }
