@@ -161,9 +161,14 @@ export class DeliverySender {
     }
     // At most two batches at once: wait for the older one's tail before claiming a third.
     while (this.running.size > 1) await Promise.race([...this.running]);
+    // Nothing more was due while a batch's tail was in flight: once it is recorded, look again at
+    // once (its campaign may now be drained and complete) rather than after the poll interval.
+    const isTailDone = claimed === 0 && this.running.size > 0;
+    if (isTailDone) await Promise.all([...this.running]);
     if (!this.isRunning) return;
     const pause = transportPauseMs(this.connectionErrors);
-    this.timer = setTimeout(() => void this.poll(), pause > 0 ? pause : claimed > 0 ? 0 : this.options.settings.pollMs);
+    const next = pause > 0 ? pause : claimed > 0 || isTailDone ? 0 : this.options.settings.pollMs;
+    this.timer = setTimeout(() => void this.poll(), next);
   }
 
   private async sendBatch(claimed: ClaimedDelivery[], onStarted: () => void): Promise<void> {
