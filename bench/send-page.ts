@@ -4,38 +4,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../src/app.js";
 import type { Deps } from "../src/deps.js";
-import { campaignsRoutes } from "../src/modules/campaigns/campaigns.routes.js";
 import { createUser } from "../src/modules/users/users.service.js";
-import { notFound } from "../src/web/errors.js";
 
 const PASSWORD = "correct horse battery staple";
-
-type App = Awaited<ReturnType<typeof createApp>>;
-interface Layer {
-  handle: unknown;
-  route?: { path: string };
-}
-
-/** Whether the app routes the campaign pages (src/app.ts mounts campaignsRoutes): the API's campaign routes have no "new" page. */
-function hasCampaignRoutes(app: App): boolean {
-  const layers = (app as unknown as { router: { stack: Layer[] } }).router.stack;
-  return layers.some((layer) =>
-    ((layer.handle as { stack?: Layer[] }).stack ?? []).some((inner) => inner.route?.path === "/incidents/:ref/campaigns/new"),
-  );
-}
-
-/** Until src/app.ts mounts the campaign routes, this puts them before the app's 404 handler. */
-function mountCampaignsIfMissing(app: App, deps: Deps): void {
-  if (hasCampaignRoutes(app)) return;
-  app.use(campaignsRoutes(deps));
-  const stack = (app as unknown as { router: { stack: { handle: unknown }[] } }).router.stack;
-  const layer = stack.pop()!;
-  stack.splice(
-    stack.findIndex((l) => l.handle === notFound),
-    0,
-    layer,
-  );
-}
 
 function cookiesOf(res: Response): string {
   return res.headers
@@ -47,7 +18,6 @@ function cookiesOf(res: Response): string {
 /** Starts the app, signs a manager in, and returns the campaign page's URL and a fetch that carries the session. */
 export async function startCampaignPageServer(deps: Deps, reference: string, campaignId: string) {
   const app = await createApp(deps);
-  mountCampaignsIfMissing(app, deps);
   await createUser(
     deps,
     { method: "password", email: "bench@example.org", name: "Bench", role: "manager", password: PASSWORD },

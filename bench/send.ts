@@ -41,7 +41,8 @@ const actor = { userId: null, label: "bench", ip: null };
 
 interface Sink {
   port: number;
-  count(): Promise<number>;
+  /** Messages received so far, and their bytes. */
+  count(): Promise<{ messages: number; bytes: number }>;
   stop(): Promise<void>;
 }
 
@@ -59,7 +60,8 @@ async function startSink(): Promise<Sink> {
     async count() {
       const answer = next();
       child.stdin!.write("count\n");
-      return Number(await answer);
+      const [messages, bytes] = (await answer).split(" ").map(Number);
+      return { messages: messages!, bytes: bytes! };
     },
     stop: () =>
       new Promise((resolve) => {
@@ -92,6 +94,11 @@ async function freshDatabase(kind: "sqlite" | "postgresql") {
     },
   };
 }
+
+/** The i-th seeded person's address: one in 50 has none. */
+const emailOf = (i: number) => (i % 50 === 49 ? null : `person${i}@example${i % 97}.org`);
+/** The i-th seeded person's language: one in five reads French. */
+const languageOf = (i: number) => (i % 5 === 0 ? "fr" : "en");
 
 /** An incident, a notice in English and French, and RECIPIENTS people (one in 50 without an address). */
 async function seed(deps: Deps) {
@@ -144,7 +151,7 @@ async function seed(deps: Deps) {
   for (let from = 0; from < RECIPIENTS; from += 5000) {
     const rows = [];
     for (let i = from; i < Math.min(RECIPIENTS, from + 5000); i++) {
-      const email = i % 50 === 49 ? null : `person${i}@example${i % 97}.org`;
+      const email = emailOf(i);
       rows.push({
         id: newId(),
         incidentId: incident.id,
@@ -153,7 +160,7 @@ async function seed(deps: Deps) {
         familyName: "Family",
         email,
         emailNormalized: email,
-        language: i % 5 === 0 ? "fr" : "en",
+        language: languageOf(i),
         country: "AU",
         region: "AU-NSW",
         createdAt: now,
@@ -165,8 +172,12 @@ async function seed(deps: Deps) {
   return { incident, templateId };
 }
 
-/** The bare baseline: pre-rendered messages through a nodemailer pool, BARE_WINDOW in flight. */
-async function sendBare(port: number, total: number, sample: { subject: string; html: string; text: string }) {
+/**
+ * The bare baseline: pre-rendered messages through a nodemailer pool, BARE_WINDOW in flight, one
+ * to each seeded person with an address, in their language (the pipeline's mix of notices).
+ */
+async function sendBare(port: number, samples: Record<string, { subject: string; html: string; text: string }>) {
+  const people = Array.from({ length: RECIPIENTS }, (_, i) => i).filter((i) => emailOf(i) !== null);
   // The same socket set-up as the app's SMTP pool (TCP_NODELAY: see smtp-mailer.ts), so the two
   // differ only by what the pipeline adds.
   const transport = nodemailer.createTransport({
@@ -179,16 +190,26 @@ async function sendBare(port: number, total: number, sample: { subject: string; 
     getSocket: openNoDelaySocket,
   } as Parameters<typeof nodemailer.createTransport>[0]);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < total; i = next++) {
-      await transport.sendMail({ from: FROM, to: `person${i}@example.org`, messageId: `<bare.${i}@example.org>`, ...sample });
+    for (let n = next++; n < people.length; n = next++) {
+      const i = people[n]!;
+      const sample = samples[languageOf(i)]!;
+      await transport.sendMail({ from: FROM, to: emailOf(i)!, messageId: `<bare.${i}@example.org>`, ...sample });
     }
   };
   await Promise.all(Array.from({ length: BARE_WINDOW }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = cpuMsSince(cpuBefore);
   transport.close();
-  return seconds;
+  return { seconds, cpuMs };
+}
+
+/** CPU time this process spent since `before` (user and system), in milliseconds. */
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
 }
 
 function percentile(values: number[], p: number): number {
@@ -244,31 +265,35 @@ async function run(kind: "sqlite" | "postgresql") {
       `  start (pin versions, fan out ${Number(started.details.recipients).toLocaleString("en")} deliveries): ${fanOutSeconds.toFixed(2)} s`,
     );
 
-    // The baseline sends as many messages as the campaign has to send, each a rendered notice.
+    // The baseline sends as many messages as the campaign has to send, each a notice rendered
+    // beforehand in the recipient's language (the pipeline renders each one as it sends).
     const renderer = await noticeRendering.loadNoticeRenderer(
       db.prisma,
       incident.id,
       JSON.parse((await db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).versionIds),
     );
-    const sample = renderer.render(
-      {
-        personId: "p",
-        givenName: "Given1",
-        familyName: "Family",
-        email: "person1@example.org",
-        externalId: null,
-        language: "en",
-        country: "AU",
-        region: "AU-NSW",
-        categoryIds: null,
-        attributes: {},
-      },
-      renderer.versionFor("en").id,
-    );
-    const bareSeconds = await sendBare(sink.port, queued, sample);
+    const sampleIn = (language: string) =>
+      renderer.render(
+        {
+          personId: "p",
+          givenName: "Given1",
+          familyName: "Family",
+          email: "person1@example.org",
+          externalId: null,
+          language,
+          country: "AU",
+          region: "AU-NSW",
+          categoryIds: null,
+          attributes: {},
+        },
+        renderer.versionFor(language).id,
+      );
+    const bare = await sendBare(sink.port, { en: sampleIn("en"), fr: sampleIn("fr") });
+    const bareSeconds = bare.seconds;
     const bareRate = queued / bareSeconds;
+    const afterBare = await sink.count();
     say(
-      `  bare nodemailer pool: ${queued.toLocaleString("en")} messages in ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate)} messages/s`,
+      `  bare nodemailer pool: ${queued.toLocaleString("en")} messages in ${bareSeconds.toFixed(1)} s = ${Math.round(bareRate)} messages/s, ${Math.round(afterBare.bytes / afterBare.messages)} bytes each, ${(bare.cpuMs / queued).toFixed(2)} ms of CPU each`,
     );
 
     page = await startCampaignPageServer(deps, incident.reference, campaign.id);
@@ -297,25 +322,49 @@ async function run(kind: "sqlite" | "postgresql") {
       }
     })();
     at = performance.now();
+    const cpuBefore = process.cpuUsage();
     sender.start();
     for (;;) {
       const { status } = await db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { status: true } });
       if (status === "completed") break;
-      await sleep(50);
+      // Often enough to time the end within a tenth of a second; rarely enough not to load the process measured.
+      await sleep(100);
     }
     const pipelineSeconds = (performance.now() - at) / 1000;
+    const pipelineCpuMs = cpuMsSince(cpuBefore);
     isSending = false;
     await probe;
     await sender.stop();
-    const delivered = (await sink.count()) - before;
+    const after = await sink.count();
+    const delivered = after.messages - before.messages;
     const pipelineRate = queued / pipelineSeconds;
     say(
-      `  pipeline: ${queued.toLocaleString("en")} notices in ${pipelineSeconds.toFixed(1)} s = ${Math.round(pipelineRate)} notices/s (sink received ${delivered.toLocaleString("en")})`,
+      `  pipeline: ${queued.toLocaleString("en")} notices in ${pipelineSeconds.toFixed(1)} s = ${Math.round(pipelineRate)} notices/s (sink received ${delivered.toLocaleString("en")}, ${Math.round((after.bytes - before.bytes) / delivered)} bytes each), ${(pipelineCpuMs / queued).toFixed(2)} ms of CPU each (with the page's)`,
     );
     say(`  ratio pipeline / bare: ${(pipelineRate / bareRate).toFixed(2)} (target >= 0.8)`);
     say(
       `  campaign page during the send: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (target < 100 ms)`,
     );
+    // The ledger once everything is sent: its first page, the campaign's, a page deep in it, a search.
+    const ledger = page.url.replace(/\/campaigns\/.*$/, "/ledger");
+    const firstPage = await (await page.get(`${ledger}?campaign=${campaign.id}`)).text();
+    const deeper = /href="([^"]*after=[^"]*)"/.exec(firstPage)?.[1]?.replaceAll("&amp;", "&");
+    for (const [label, url] of [
+      ["first page", ledger],
+      ["the campaign's first page", `${ledger}?campaign=${campaign.id}`],
+      ["the next page", deeper ? new URL(deeper, ledger).toString() : ledger],
+      ["a search by address", `${ledger}?q=person4242`],
+    ] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        const res = await page.get(url);
+        await res.text();
+        if (res.status !== 200) throw new Error(`the ledger answered ${res.status} for ${url}`);
+        times.push(performance.now() - t0);
+      }
+      say(`  ledger, ${label}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
+    }
   } finally {
     page?.server.close();
     await mailer.close();
