@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
+import type { NoticePersonColumns } from "../../db/dialect.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
 import { checkNoticeReadiness } from "../notices/notice-readiness.js";
 import { latestVersionIds, loadNoticeRenderer } from "../notices/notice-renderer.js";
@@ -53,19 +54,8 @@ export interface NoticeRendering {
 /** The notices module's renderer: what the app and the worker use. */
 export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRenderer, checkNoticeReadiness };
 
-/** The person columns a notice is rendered from, as campaigns read them. */
-export interface RecipientRow {
-  id: string;
-  givenName: string;
-  familyName: string;
-  email: string | null;
-  externalId: string | null;
-  language: string | null;
-  country: string | null;
-  region: string | null;
-  categoryIds: string | null;
-  attributes: string;
-}
+/** The person columns a notice is rendered from, as the sender reads them (dialect.selectNoticePeople). */
+export type RecipientRow = NoticePersonColumns;
 
 /** What the delivery copied at fan-out, for a person deleted since. */
 export interface DeliveredTo {
