@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/lib/ids.js";
+import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
+import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
 import { addIncidentData } from "../../src/modules/data-categories/incident-data.service.js";
 import { applyObligations } from "../../src/modules/obligations/obligations.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
+import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
@@ -334,6 +337,99 @@ describe("notice pages", () => {
     );
   });
 
+  it("names the data categories in a version's language: limits refused by name, hostile words escaped, the rest in English", async () => {
+    const english = await manager.agent.get(`${base}/edit?language=en`);
+    assert.match(english.text, /<legend>How this version names the data categories<\/legend>/);
+    assert.match(
+      english.text,
+      /This version is in English: an empty box uses the catalogue&#39;s words|This version is in English: an empty box uses the catalogue's words/,
+    );
+
+    const fr = await manager.agent.get(`${base}/edit?language=fr-CA`);
+    assert.match(
+      fr.text,
+      /Give them in French: an empty box uses the catalogue&#39;s English|Give them in French: an empty box uses the catalogue's English/,
+    );
+    // The incident's two categories, most sensitive first, empty with the catalogue's English as placeholder and under the box.
+    assert.ok(fr.text.indexOf('id="categoryName_password_hashes"') < fr.text.indexOf('id="categoryName_email_address"'));
+    assert.match(
+      fr.text,
+      /<input id="categoryName_password_hashes" name="categoryName_password_hashes" type="text" value="" placeholder="Password hashes"/,
+    );
+    assert.match(
+      fr.text,
+      /<textarea id="categoryAdvice_email_address" name="categoryAdvice_email_address" rows="3" placeholder="Be wary of e-mails about this incident[^"]*"[^>]*><\/textarea>/,
+    );
+    assert.match(fr.text, /In English: Be wary of e-mails about this incident/);
+    assert.doesNotMatch(fr.text, /categoryName_identity/, "only the incident's categories");
+
+    const french = {
+      language: "fr-CA",
+      subject: "Avis pour {{first_name}}",
+      categoryName_email_address: `<script>alert(1)</script> Adresses courriel`,
+      categoryAdvice_email_address: "Méfiez-vous des courriels\r\nqui parlent de cet incident.",
+    };
+    const before = await t.db.prisma.noticeTemplateVersion.findMany({ orderBy: [{ language: "asc" }, { version: "asc" }] });
+    const tooLong = await postOn(
+      manager,
+      `${base}/edit?language=fr-CA`,
+      `${base}/versions`,
+      goodForm({
+        ...french,
+        categoryName_password_hashes: "Empreintes de mots de passe",
+        categoryAdvice_password_hashes: "é".repeat(1001),
+      }),
+    );
+    assert.equal(tooLong.status, 400);
+    assert.match(
+      tooLong.text,
+      /The advice given for &#34;Password hashes&#34; has at most 1,000 characters \(it has 1,001\)\.|The advice given for &quot;Password hashes&quot; has at most 1,000 characters \(it has 1,001\)\./,
+    );
+    assert.match(tooLong.text, /<a href="#categoryAdvice_password_hashes">/, "the summary links to the box");
+    // Everything typed is on the form again, the hostile name as text.
+    assert.match(tooLong.text, /value="Empreintes de mots de passe"/);
+    assert.match(tooLong.text, /value="&lt;script&gt;alert\(1\)&lt;\/script&gt; Adresses courriel"/);
+    assert.ok(tooLong.text.includes(`${"é".repeat(1001)}</textarea>`));
+    assert.doesNotMatch(tooLong.text, /<script>alert\(1\)/);
+    const unchanged = await t.db.prisma.noticeTemplateVersion.findMany({ orderBy: [{ language: "asc" }, { version: "asc" }] });
+    assert.deepEqual(unchanged, before, "nothing saved is changed, nothing new is saved");
+
+    const saved = await postOn(manager, `${base}/edit?language=fr-CA`, `${base}/versions`, goodForm(french));
+    assert.equal(saved.status, 303, saved.text.slice(0, 400));
+    const v2 = await t.db.prisma.noticeTemplateVersion.findFirstOrThrow({ where: { language: "fr-CA", version: 2 } });
+    assert.deepEqual(JSON.parse(v2.sections).categoryWords, {
+      email_address: {
+        name: "<script>alert(1)</script> Adresses courriel",
+        advice: "Méfiez-vous des courriels qui parlent de cet incident.",
+      },
+    });
+    const v1 = await t.db.prisma.noticeTemplateVersion.findFirstOrThrow({ where: { language: "fr-CA", version: 1 } });
+    assert.equal(JSON.parse(v1.sections).categoryWords, undefined, "version 1 keeps its words");
+
+    // Editing starts from the latest version's words.
+    const again = await manager.agent.get(`${base}/edit?language=fr-CA`);
+    assert.match(again.text, /value="&lt;script&gt;alert\(1\)&lt;\/script&gt; Adresses courriel"/);
+    assert.match(again.text, /Méfiez-vous des courriels qui parlent de cet incident\.<\/textarea>/);
+    assert.match(again.text, /<input id="categoryName_password_hashes" name="categoryName_password_hashes" type="text" value=""/);
+
+    const zoe = await t.db.prisma.person.findFirstOrThrow({ where: { incidentId, uniqueKey: "ext:a" } });
+    const html = await viewer.agent.get(`${base}/preview/html?person=${zoe.id}`);
+    assert.ok(
+      html.text.includes(
+        "<strong>&lt;script&gt;alert(1)&lt;/script&gt; Adresses courriel</strong><br>Méfiez-vous des courriels qui parlent de cet incident.",
+      ),
+    );
+    assert.match(
+      html.text,
+      /<strong>Password hashes<\/strong><br>Change your password/,
+      "a category without French words is in English",
+    );
+    assert.doesNotMatch(html.text, /<script>alert\(1\)/);
+    const page = await viewer.agent.get(`${base}/versions/${v2.id}`);
+    assert.match(page.text, /How this version names the data categories/);
+    assert.match(page.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt; Adresses courriel/);
+  });
+
   it("checks every person's notice and the content of the latest versions", async () => {
     const page = await viewer.agent.get(`${base}/check`);
     assert.equal(page.status, 200);
@@ -343,6 +439,49 @@ describe("notice pages", () => {
     // The NZ items were not ticked on version 2.
     assert.match(page.text, /data-gap="NZ-PA2020-individuals"/);
     assert.match(page.text, /Not ready yet/);
+    // fr-CA names one of the incident's categories in French only: a warning, apart from the gaps.
+    assert.match(
+      page.text,
+      /<li data-warning="english_categories" data-language="fr-CA">The fr-CA version names 1 data category in English: Password hashes; give its French wording in the editor\. <a href="[^"]*\/edit\?language=fr-CA#category-words">/,
+    );
+    assert.doesNotMatch(page.text, /data-language="en"/, "an English version has no such warning");
+  });
+
+  it("warns of categories in English without making the notice unready, and a campaign starts", async () => {
+    const incident = await addIncident(t);
+    const template = await addNoticeTemplate(t.db, incident.id, ["en", "fr"]);
+    await addPeople(t.db, incident.id, 2, (i) => ({ language: i === 0 ? "fr" : "en" }));
+    const page = await viewer.agent.get(`/incidents/${incident.reference}/notices/${template.templateId}/check`);
+    assert.equal(page.status, 200);
+    assert.match(
+      page.text,
+      /Ready: nothing the law requires is missing, and every person&#39;s notice renders\.|Ready: nothing the law requires is missing, and every person's notice renders\./,
+    );
+    assert.match(
+      page.text,
+      /The fr version names 1 data category in English: E-mail addresses; give its French wording in the editor\./,
+    );
+    const deps = { ...t.deps, rendering: noticeRendering };
+    const { campaign } = await createCampaign(
+      deps,
+      incident.reference,
+      {
+        name: "Notice",
+        templateId: template.templateId,
+        when: "now",
+        scheduledAt: "",
+        isApprovalRequired: false,
+        atRiskOnly: false,
+        places: [],
+        notYetNotified: false,
+        failedBefore: false,
+      },
+      system,
+    );
+    await sendCampaignNow(deps, incident.reference, campaign.id, system);
+    const started = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    assert.equal(started.status, "sending");
+    assert.equal(await t.db.prisma.delivery.count({ where: { campaignId: campaign.id } }), 2);
   });
 
   it("refuses managers' actions to a viewer, and any post without the CSRF token", async () => {

@@ -1,10 +1,11 @@
 /**
  * Builds a NoticeRenderer from loaded facts (notice-renderer.ts loads them): compiles each
- * version's words once (notice-format.ts), resolves each distinct list of data categories once,
+ * version's words once (notice-format.ts), resolves each distinct list of data categories once
+ * per version (named in the version's words, else the catalogue's: notice-category-words.ts),
  * runs the EJS layout once per version and list of categories (notice-layout.ts), and leaves
  * render() only the person's values to fill in. Pure: no database, no clock.
  */
-import { type Sensitivity, sensitivityRank } from "../data-categories/catalogue.js";
+import { type CatalogueFact, createCategoryResolver, type ResolvedCategories } from "./notice-category-words.js";
 import { type NoticeContent, placeholderKey, type SectionKey, sectionKeys } from "./notice-content.js";
 import { cleanLine, compileHtml, compileLine, compileText, escapeHtml, type Piece, type Slot, slotsOf } from "./notice-format.js";
 import { joinShape, type LayoutShape, renderLayoutShape } from "./notice-layout.js";
@@ -24,7 +25,7 @@ export interface RendererFacts {
   fallbackLanguage: string;
   versions: RendererVersion[];
   /** The whole catalogue: a person may name a category the incident does not record. */
-  catalogue: { id: string; name: string; advice: string; sensitivity: string; sortOrder: number }[];
+  catalogue: CatalogueFact[];
   incidentCategoryIds: string[];
 }
 
@@ -47,22 +48,15 @@ interface CompiledVersion {
   slots: Slot[];
   /** The layout cut at its markers, per resolved list of categories. */
   shapes: Map<ResolvedCategories, { shape: LayoutShape; shown: CompiledSection[] }>;
-}
-
-/** A person's categories as shown, worked out once per distinct list. */
-interface ResolvedCategories {
-  list: { id: string; name: string; advice: string }[];
-  unknown: string[];
-  inline: string;
-  htmlList: string;
-  textList: string;
+  /** A person's categories named in this version's words (the catalogue's where it gives none). */
+  categoriesOf: (r: NoticeRecipient) => ResolvedCategories;
 }
 
 const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb"]);
 /** Bounds the per-list caches when nearly every person names a different list of categories. */
 const CACHE_LIMIT = 10_000;
 
-function compileVersion(version: RendererVersion): CompiledVersion {
+function compileVersion(version: RendererVersion, categoriesOf: (r: NoticeRecipient) => ResolvedCategories): CompiledVersion {
   const { content } = version;
   const sections = sectionKeys.map((key) => {
     const heading = cleanLine(content.headings[key]).trim();
@@ -94,6 +88,7 @@ function compileVersion(version: RendererVersion): CompiledVersion {
     },
     slots: [...seen.values()],
     shapes: new Map(),
+    categoriesOf,
   };
 }
 
@@ -213,44 +208,6 @@ function fillPieces(
   return out;
 }
 
-/** Sorts and names category ids as the catalogue lists them: most sensitive first. */
-function createCategoryResolver(facts: RendererFacts) {
-  const rank = (s: string) => sensitivityRank[s as Sensitivity] ?? 0;
-  const catalogue = [...facts.catalogue].sort(
-    (a, b) => rank(b.sensitivity) - rank(a.sensitivity) || a.sortOrder - b.sortOrder || a.name.localeCompare(b.name),
-  );
-  const order = new Map(catalogue.map((c, i) => [c.id, i]));
-  const byId = new Map(catalogue.map((c) => [c.id, { id: c.id, name: cleanLine(c.name).trim(), advice: c.advice.trim() }]));
-  const resolve = (ids: string[]): ResolvedCategories => {
-    const unique = [...new Set(ids)];
-    const list = unique
-      .filter((id) => byId.has(id))
-      .sort((a, b) => order.get(a)! - order.get(b)!)
-      .map((id) => byId.get(id)!);
-    const names = list.map((c) => c.name);
-    const items = names.map((n) => `<li style="margin:0 0 6px 0">${escapeHtml(n)}</li>\n`).join("");
-    return {
-      list,
-      unknown: unique.filter((id) => !byId.has(id)),
-      inline: names.join(", "),
-      htmlList: names.length ? `<ul style="margin:0 0 16px 0;padding:0 0 0 24px">\n${items}</ul>\n` : "",
-      textList: names.map((n) => `- ${n}`).join("\n"),
-    };
-  };
-  const ofIncident = resolve(facts.incidentCategoryIds);
-  const cache = new Map<string, ResolvedCategories>();
-  return (r: NoticeRecipient): ResolvedCategories => {
-    if (r.categoryIds === null) return ofIncident;
-    const key = r.categoryIds.join("\u0001");
-    let resolved = cache.get(key);
-    if (!resolved) {
-      resolved = resolve(r.categoryIds);
-      if (cache.size < CACHE_LIMIT) cache.set(key, resolved);
-    }
-    return resolved;
-  };
-}
-
 /** The layout of a version for a list of categories, run once and kept (see notice-layout.ts). */
 function shapeOf(version: CompiledVersion, categories: ResolvedCategories, reference: string) {
   const cached = version.shapes.get(categories);
@@ -279,9 +236,9 @@ function shapeOf(version: CompiledVersion, categories: ResolvedCategories, refer
 /** Builds a renderer from loaded facts: everything per version and per category list is prepared here or on first use. */
 export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
   if (facts.versions.length === 0) throw new Error("createNoticeRenderer: no template version given");
-  const versions = new Map(facts.versions.map((v) => [v.id, compileVersion(v)]));
+  const resolverFor = createCategoryResolver(facts.catalogue, facts.incidentCategoryIds);
+  const versions = new Map(facts.versions.map((v) => [v.id, compileVersion(v, resolverFor(v.content.categoryWords))]));
   const versionFor = createLanguageChooser([...versions.values()], facts.fallbackLanguage);
-  const categoriesOf = createCategoryResolver(facts);
 
   const requireVersion = (versionId: string) => {
     const version = versions.get(versionId);
@@ -305,12 +262,13 @@ export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
     versionFor,
 
     problemsOf(recipient, versionId) {
-      return problemsWith(recipient, requireVersion(versionId), categoriesOf(recipient));
+      const version = requireVersion(versionId);
+      return problemsWith(recipient, version, version.categoriesOf(recipient));
     },
 
     render(recipient, versionId) {
       const version = requireVersion(versionId);
-      const categories = categoriesOf(recipient);
+      const categories = version.categoriesOf(recipient);
       const { shape, shown } = shapeOf(version, categories, facts.reference);
       const subject = fillPieces(version.subject, recipient, version, facts.reference, categories).trim();
       const htmlParts: string[] = [];

@@ -8,7 +8,11 @@
  * - `details`: the organisation's name and the contact e-mail and phone, shown under "Who we
  *   are" and substituted for {{organisation}}, {{contact_email}} and {{contact_phone}};
  * - `checkedItems`: the content items of other regimes the manager confirmed by hand
- *   (content-check.ts), so the confirmation belongs to the exact words it was given for.
+ *   (content-check.ts), so the confirmation belongs to the exact words it was given for;
+ * - `categoryWords` (absent when none is given, so older versions read the same): the name and
+ *   advice of data categories in the version's language, by category id; an empty name or advice
+ *   is the catalogue's (English) one. Text only, like the headings: escaped, never formatted,
+ *   no placeholder.
  */
 import { z } from "zod";
 
@@ -40,11 +44,25 @@ export const sectionHints: Record<SectionKey, string> = {
   whatHappened: "The nature of the breach, in plain words.",
   when: "When it happened and when you found out.",
   whatInformation:
-    "What it means for the person. Below your words, each person's notice lists their own data categories with the catalogue's advice.",
+    "What it means for the person. Below your words, each person's notice lists their own data categories with their advice, in the words given under “How this version names the data categories” (else the catalogue's).",
   whatWeHaveDone: "What you did to contain it and protect people, and what you will do.",
   whatYouShouldDo: "The steps you recommend.",
   learnMore: "Where to find updates and help.",
 };
+
+/** A data category's words in a version's language; "" means the catalogue's. */
+export interface CategoryWords {
+  name: string;
+  advice: string;
+}
+
+export const MAX_CATEGORY_NAME_CHARS = 120;
+export const MAX_CATEGORY_ADVICE_CHARS = 1000;
+/**
+ * A data category's id as the catalogue makes them (data-categories.service.ts slugFromName:
+ * no leading underscore, so never "__proto__").
+ */
+export const CATEGORY_ID_PATTERN = /^[a-z0-9][a-z0-9_]{0,63}$/;
 
 export interface NoticeDetails {
   organisation: string;
@@ -58,6 +76,8 @@ export interface NoticeContent {
   headings: Record<SectionKey, string>;
   details: NoticeDetails;
   checkedItems: string[];
+  /** By data-category id; only categories with a name or advice given. Optional: read as none. */
+  categoryWords?: Record<string, CategoryWords>;
 }
 
 /** A version's words with its subject and language: what the renderer and the checks read. */
@@ -132,6 +152,7 @@ const storedContentSchema = z.object({
   headings: z.record(z.string()).catch({}),
   details: z.object({ organisation: text, contactEmail: text, contactPhone: text }).partial().catch({}),
   checkedItems: z.array(z.string()).catch([]),
+  categoryWords: z.record(z.object({ name: text, advice: text }).partial().catch({})).catch({}),
 });
 
 /** The default headings, for a new template or a stored version that has none. */
@@ -151,7 +172,12 @@ export function parseContent(json: string): NoticeContent {
   } catch {
     // an unreadable row reads as an empty version
   }
-  const stored = storedContentSchema.parse({ headings: raw.headings, details: raw.details, checkedItems: raw.checkedItems });
+  const stored = storedContentSchema.parse({
+    headings: raw.headings,
+    details: raw.details,
+    checkedItems: raw.checkedItems,
+    categoryWords: raw.categoryWords ?? {},
+  });
   const sections = {} as Record<SectionKey, string>;
   const headings = {} as Record<SectionKey, string>;
   for (const key of sectionKeys) {
@@ -168,7 +194,24 @@ export function parseContent(json: string): NoticeContent {
       contactPhone: stored.details.contactPhone ?? "",
     },
     checkedItems: stored.checkedItems,
+    categoryWords: givenCategoryWords(
+      Object.fromEntries(
+        Object.entries(stored.categoryWords).map(([id, w]) => [id, { name: w.name ?? "", advice: w.advice ?? "" }]),
+      ),
+    ),
   };
+}
+
+/** The entries with a name or advice given (trimmed), in id order: what a version keeps. */
+export function givenCategoryWords(words: Record<string, CategoryWords> | undefined): Record<string, CategoryWords> {
+  const out: Record<string, CategoryWords> = {};
+  for (const [id, given] of Object.entries(words ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!CATEGORY_ID_PATTERN.test(id)) continue;
+    const name = given.name.trim();
+    const advice = given.advice.trim();
+    if (name !== "" || advice !== "") out[id] = { name, advice };
+  }
+  return out;
 }
 
 /** The `sections` JSON of a version, keys in a fixed order so equal content gives equal text. */
@@ -182,5 +225,8 @@ export function serializeContent(content: NoticeContent): string {
     contactPhone: content.details.contactPhone,
   };
   out.checkedItems = [...content.checkedItems].sort();
+  // Left out when empty, so a version saved before category words existed compares equal.
+  const categoryWords = givenCategoryWords(content.categoryWords);
+  if (Object.keys(categoryWords).length) out.categoryWords = categoryWords;
   return JSON.stringify(out);
 }

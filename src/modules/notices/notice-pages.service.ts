@@ -6,7 +6,10 @@ import type { Deps } from "../../deps.js";
 import type { NoticeTemplate } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { checkNoticeContent, type ObligationForCheck, type RegimeContentCheck } from "./content-check.js";
+import { incidentCategories, isEnglish, languageName } from "./notice-category-words.js";
 import {
+  CATEGORY_ID_PATTERN,
+  type CategoryWords,
   defaultHeadings,
   type NoticeContent,
   type NoticeWords,
@@ -38,6 +41,10 @@ export interface EditorValues {
 /** What every notice page's form describes: the sections with labels and hints, the placeholders. */
 export const editorVocabulary = { sectionKeys, sectionLabels, sectionHints, placeholders };
 
+/** The editor's fields of a data category's words in the version's language. */
+export const categoryNameField = (id: string) => `categoryName_${id}`;
+export const categoryAdviceField = (id: string) => `categoryAdvice_${id}`;
+
 /** A version's words as editor values. */
 export function valuesOfContent(subject: string, language: string, content: NoticeContent): EditorValues {
   const fields: Record<string, string> = {
@@ -51,7 +58,26 @@ export function valuesOfContent(subject: string, language: string, content: Noti
     fields[`section_${key}`] = content.sections[key];
     fields[`heading_${key}`] = content.headings[key];
   }
+  for (const [id, words] of Object.entries(content.categoryWords ?? {})) {
+    fields[categoryNameField(id)] = words.name;
+    fields[categoryAdviceField(id)] = words.advice;
+  }
   return { fields, checked: content.checkedItems };
+}
+
+/** The category words the editor's fields hold, by id (as typed: unvalidated). */
+function categoryWordsOfValues(values: EditorValues): Record<string, CategoryWords> {
+  // A Map, not an object: an id like "constructor" must not find an inherited property.
+  const words = new Map<string, CategoryWords>();
+  for (const [field, value] of Object.entries(values.fields)) {
+    const match = /^category(Name|Advice)_(.+)$/.exec(field);
+    if (!match || !CATEGORY_ID_PATTERN.test(match[2]!)) continue;
+    const entry = words.get(match[2]!) ?? { name: "", advice: "" };
+    words.set(match[2]!, entry);
+    if (match[1] === "Name") entry.name = value;
+    else entry.advice = value;
+  }
+  return Object.fromEntries(words);
 }
 
 /** Editor values as the words the content check reads (unvalidated: the check shows what the form holds). */
@@ -70,6 +96,7 @@ export function wordsOfValues(values: EditorValues): NoticeWords {
     headings,
     details: { organisation: f.organisation ?? "", contactEmail: f.contactEmail ?? "", contactPhone: f.contactPhone ?? "" },
     checkedItems: values.checked,
+    categoryWords: categoryWordsOfValues(values),
   };
 }
 
@@ -83,11 +110,15 @@ export function valuesOfBody(body: unknown): EditorValues {
   return { fields, checked };
 }
 
-async function contentCheckOf(deps: Deps, incidentId: string, words: NoticeWords, obligations?: ObligationForCheck[]) {
-  const [terms, categories] = await Promise.all([
-    obligations ? Promise.resolve(obligations) : listObligationTerms(deps.db.prisma, incidentId),
-    loadCategoryFacts(deps.db.prisma, incidentId),
-  ]);
+async function contentCheckOf(
+  deps: Deps,
+  incidentId: string,
+  words: NoticeWords,
+  loaded?: { obligations: ObligationForCheck[]; categories: Awaited<ReturnType<typeof loadCategoryFacts>> },
+) {
+  const [terms, categories] = loaded
+    ? [loaded.obligations, loaded.categories]
+    : await Promise.all([listObligationTerms(deps.db.prisma, incidentId), loadCategoryFacts(deps.db.prisma, incidentId)]);
   return checkNoticeContent(words, terms, { incidentCategoryCount: categories.incidentCategoryIds.length });
 }
 
@@ -116,7 +147,10 @@ export async function loadTemplatePage(deps: Deps, reference: string, templateId
   return { incident, template, languages, contentChecks: content?.contentChecks ?? [], contentGaps: content?.contentGaps ?? [] };
 }
 
-/** One saved version with its words, who saved it, and its content check as of today's obligations. */
+/**
+ * One saved version with its words (its category words beside the catalogue's names), who saved
+ * it, and its content check as of today's obligations.
+ */
 export async function loadVersionPage(deps: Deps, reference: string, templateId: string, versionId: string) {
   const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
   const version = await findVersion(deps.db.prisma, template.id, versionId);
@@ -126,8 +160,15 @@ export async function loadVersionPage(deps: Deps, reference: string, templateId:
   const savedBy = version.createdById
     ? ((await listUserNames(deps.db.prisma, [version.createdById])).get(version.createdById) ?? "")
     : "";
-  const checks = await contentCheckOf(deps, incident.id, { ...content, subject: version.subject, language: version.language });
-  return { incident, template, version, content, savedBy, isLatest: latest?.id === version.id, checks };
+  const [obligations, categories] = await Promise.all([
+    listObligationTerms(deps.db.prisma, incident.id),
+    loadCategoryFacts(deps.db.prisma, incident.id),
+  ]);
+  const words = { ...content, subject: version.subject, language: version.language };
+  const checks = await contentCheckOf(deps, incident.id, words, { obligations, categories });
+  const names = new Map(categories.catalogue.map((c) => [c.id, c.name]));
+  const categoryWords = Object.entries(content.categoryWords ?? {}).map(([id, w]) => ({ ...w, english: names.get(id) ?? id }));
+  return { incident, template, version, content, categoryWords, savedBy, isLatest: latest?.id === version.id, checks };
 }
 
 /** Where the editor's starting words come from when its language has no version yet. */
@@ -156,22 +197,24 @@ export async function loadEditor(
 ) {
   const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
   const chosen = language ?? template.fallbackLanguage;
-  const [latest, base, fallback, obligations] = await Promise.all([
+  const [latest, base, fallback, obligations, categoryFacts] = await Promise.all([
     latestVersionIds(deps.db.prisma, template.id),
     findLatestVersion(deps.db.prisma, template.id, chosen),
     findLatestVersion(deps.db.prisma, template.id, template.fallbackLanguage),
     listObligationTerms(deps.db.prisma, incident.id),
+    loadCategoryFacts(deps.db.prisma, incident.id),
   ]);
   const start = startingPoint(template, chosen, base, fallback);
-  const values =
-    submitted ??
-    (start.version
-      ? valuesOfContent(start.version.subject, chosen, parseContent(start.version.sections))
-      : valuesOfContent("", chosen, { ...parseContent("{}"), headings: defaultHeadings() }));
+  const startContent = start.version
+    ? parseContent(start.version.sections)
+    : { ...parseContent("{}"), headings: defaultHeadings() };
+  // Another language's category words are not this one's: a new language starts from the catalogue's.
+  if (start.kind === "copy") startContent.categoryWords = {};
+  const values = submitted ?? valuesOfContent(start.version?.subject ?? "", chosen, startContent);
   values.fields.language = submitted?.fields.language ?? chosen;
   // Ticks vouch for the words they were given with, not for a translation started from them.
   if (!submitted && start.kind === "copy") values.checked = [];
-  const checks = await contentCheckOf(deps, incident.id, wordsOfValues(values), obligations);
+  const checks = await contentCheckOf(deps, incident.id, wordsOfValues(values), { obligations, categories: categoryFacts });
   return {
     incident,
     template,
@@ -180,6 +223,16 @@ export async function loadEditor(
     start,
     values,
     checks,
+    /** The incident's data categories in notice order, with the catalogue's (English) words. */
+    categories: incidentCategories(categoryFacts.catalogue, categoryFacts.incidentCategoryIds).map((c) => ({
+      id: c.id,
+      name: c.name,
+      advice: c.advice,
+      nameField: categoryNameField(c.id),
+      adviceField: categoryAdviceField(c.id),
+    })),
+    isEnglish: isEnglish(chosen),
+    languageName: languageName(chosen),
     ...editorVocabulary,
   };
 }

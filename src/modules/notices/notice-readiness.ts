@@ -7,10 +7,15 @@
  * people whose notice would be broken. A person without an e-mail address is not broken (they
  * are told through another channel); a placeholder with no value for them, or no data
  * categories, is.
+ *
+ * Warnings are said but do not make a notice unready (nor refuse a campaign's start): a version
+ * in another language than English that names some of the incident's data categories in the
+ * catalogue's English still tells people what they need to know.
  */
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
 import { checkNoticeContent, type RegimeContentCheck } from "./content-check.js";
+import { categoriesInEnglish, categoryWordsWarning, incidentCategories } from "./notice-category-words.js";
 import { parseContent } from "./notice-content.js";
 import { loadNoticeRenderer, toNoticeRecipient } from "./notice-renderer.js";
 import { listNoticePeoplePage, listObligationTerms, listVersionsByIds, loadCategoryFacts } from "./notices.repository.js";
@@ -27,6 +32,17 @@ export interface ContentGap {
   kind: "automatic" | "by_hand";
   /** What to do about it. */
   fix: string;
+}
+
+/** Something to look at in a version that does not stop it being sent. */
+export interface ReadinessWarning {
+  versionId: string;
+  language: string;
+  /** english_categories: data categories named and advised in the catalogue's English. */
+  kind: "english_categories";
+  /** The catalogue's names of what it is about. */
+  items: string[];
+  message: string;
 }
 
 /** One person whose notice would be broken. */
@@ -51,9 +67,11 @@ export interface RenderCheck {
 }
 
 export interface NoticeReadiness {
-  /** True when there is no content gap and no broken notice. */
+  /** True when there is no content gap and no broken notice; warnings do not count. */
   isReady: boolean;
   contentGaps: ContentGap[];
+  /** What to look at that does not block sending, per version. */
+  warnings: ReadinessWarning[];
   renderProblems: RenderCheck;
   /** The full content check per version, for pages that show what is present too. */
   contentChecks: { versionId: string; language: string; checks: RegimeContentCheck[] }[];
@@ -72,7 +90,7 @@ export interface ReadinessOptions {
 export const FIRST_BROKEN_LIMIT = 100;
 const PAGE_SIZE = 2000;
 
-/** The content check of each pinned version, with the gaps flattened. */
+/** The content check of each pinned version, with the gaps flattened, and the versions' warnings. */
 export async function checkVersionsContent(db: DbOrTx, incidentId: string, versionIds: Record<string, string>) {
   const ids = [...new Set(Object.values(versionIds))];
   const [versions, obligations, categories] = await Promise.all([
@@ -81,13 +99,28 @@ export async function checkVersionsContent(db: DbOrTx, incidentId: string, versi
     loadCategoryFacts(db, incidentId),
   ]);
   const facts = { incidentCategoryCount: categories.incidentCategoryIds.length };
+  const involved = incidentCategories(categories.catalogue, categories.incidentCategoryIds);
+  const warnings: ReadinessWarning[] = [];
   const contentChecks = versions
     .sort((a, b) => a.language.localeCompare(b.language))
-    .map((v) => ({
-      versionId: v.id,
-      language: v.language,
-      checks: checkNoticeContent({ ...parseContent(v.sections), subject: v.subject, language: v.language }, obligations, facts),
-    }));
+    .map((v) => {
+      const content = parseContent(v.sections);
+      const english = categoriesInEnglish(v.language, involved, content.categoryWords);
+      if (english.length) {
+        warnings.push({
+          versionId: v.id,
+          language: v.language,
+          kind: "english_categories",
+          items: english.map((c) => c.name),
+          message: categoryWordsWarning(v.language, english),
+        });
+      }
+      return {
+        versionId: v.id,
+        language: v.language,
+        checks: checkNoticeContent({ ...content, subject: v.subject, language: v.language }, obligations, facts),
+      };
+    });
   const contentGaps: ContentGap[] = contentChecks.flatMap(({ versionId, language, checks }) =>
     checks.flatMap((c) =>
       c.items
@@ -103,7 +136,7 @@ export async function checkVersionsContent(db: DbOrTx, incidentId: string, versi
         })),
     ),
   );
-  return { contentChecks, contentGaps };
+  return { contentChecks, contentGaps, warnings };
 }
 
 /**
@@ -113,7 +146,7 @@ export async function checkVersionsContent(db: DbOrTx, incidentId: string, versi
 export async function checkNoticeReadiness(db: DbOrTx, options: ReadinessOptions): Promise<NoticeReadiness> {
   const { incidentId, versionIds, audienceWhere } = options;
   const pageSize = options.pageSize ?? PAGE_SIZE;
-  const [{ contentChecks, contentGaps }, renderer] = await Promise.all([
+  const [{ contentChecks, contentGaps, warnings }, renderer] = await Promise.all([
     checkVersionsContent(db, incidentId, versionIds),
     loadNoticeRenderer(db, incidentId, versionIds),
   ]);
@@ -147,6 +180,7 @@ export async function checkNoticeReadiness(db: DbOrTx, options: ReadinessOptions
   return {
     isReady: contentGaps.length === 0 && broken === 0,
     contentGaps,
+    warnings,
     renderProblems: { checked, broken, problemCounts, firstBroken },
     contentChecks,
   };

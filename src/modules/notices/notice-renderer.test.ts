@@ -60,6 +60,19 @@ const french: RendererVersion = {
       whatHappened: "Ce qui s'est passé",
       whatInformation: "Vos données",
     },
+    // Two of the incident's three categories in French; "contact_details" keeps the catalogue's English.
+    categoryWords: {
+      password_hashes: {
+        name: "Empreintes de mots de passe",
+        advice:
+          "Changez votre mot de passe, ici et sur tout autre site où vous utilisiez le même. Un gestionnaire de mots de passe vous en donne un différent pour chaque site.",
+      },
+      email_address: {
+        name: "Adresses courriel",
+        advice:
+          "Méfiez-vous des courriels au sujet de cet incident qui vous demandent de cliquer sur un lien, d'ouvrir un fichier ou de vous connecter : allez plutôt vous-même sur le site.",
+      },
+    },
   },
 };
 
@@ -107,7 +120,7 @@ describe("notice renderer", () => {
     assert.deepEqual(notice.problems, []);
   });
 
-  it("renders the golden copy of a French version with its own headings and the categories named inline", () => {
+  it("renders the golden copy of a French version with its own headings, its own words for two categories and the categories named inline", () => {
     const notice = renderer.render(person({ givenName: "Émilie", familyName: "Côté-Łukasiewicz", language: "fr-CA" }), "v-fr");
     assertGolden("emails/notice-fr-ca.html", notice.html);
     assertGolden("emails/notice-fr-ca.txt", `Subject: ${notice.subject}\n\n${notice.text}`);
@@ -140,6 +153,58 @@ describe("notice renderer", () => {
     assert.doesNotMatch(own, /Contact details/);
     const all = renderer.render(person(), "v-en").text;
     for (const name of ["Contact details", "E-mail addresses", "Password hashes"]) assert.ok(all.includes(`- ${name}: `), name);
+  });
+
+  it("names the categories in the version's words where given, else the catalogue's, in the list and in {{categories}}", () => {
+    const { text, html } = renderer.render(person({ language: "fr-CA" }), "v-fr");
+    assert.match(text, /Ces données vous concernent : Empreintes de mots de passe, Contact details, Adresses courriel\./);
+    assert.match(text, /^- Empreintes de mots de passe: Changez votre mot de passe, ici et sur tout autre site/m);
+    assert.match(text, /^- Adresses courriel: Méfiez-vous des courriels/m);
+    assert.match(
+      text,
+      /^- Contact details: Expect more unsolicited messages/m,
+      "a category without French words falls back to the catalogue",
+    );
+    assert.doesNotMatch(text, /Password hashes|E-mail addresses/);
+    assert.match(
+      html,
+      /<strong>Adresses courriel<\/strong><br>Méfiez-vous des courriels au sujet de cet incident qui vous demandent de cliquer sur un lien, d&#39;ouvrir un fichier/,
+    );
+    // Another version's words are its own: the English version still names them in English.
+    const english = renderer.render(person(), "v-en").text;
+    assert.match(english, /^- Password hashes: Change your password/m);
+    assert.doesNotMatch(english, /Empreintes|courriel/);
+  });
+
+  it("takes a category's name and advice from the version each on its own, and escapes them as text", () => {
+    const r = createNoticeRenderer({
+      ...facts,
+      versions: [
+        {
+          ...french,
+          content: {
+            ...french.content,
+            categoryWords: {
+              password_hashes: { name: "", advice: "Changez-le." },
+              email_address: { name: `<script>alert("x")</script> Courriel {{first_name}}`, advice: "  " },
+            },
+          },
+        },
+      ],
+    });
+    const { text, html } = r.render(person({ categoryIds: ["password_hashes", "email_address"] }), "v-fr");
+    assert.match(text, /^- Password hashes: Changez-le\.$/m, "the catalogue's name with the version's advice");
+    assert.match(
+      text,
+      /^- <script>alert\("x"\)<\/script> Courriel \{\{first_name\}\}: Be wary of e-mails/m,
+      "no placeholder is filled in",
+    );
+    assert.ok(html.includes("<strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Courriel {{first_name}}</strong>"));
+    assert.ok(
+      html.includes("concernent : Password hashes, &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Courriel {{first_name}}."),
+      "{{categories}} names it, escaped, too",
+    );
+    assert.doesNotMatch(html, /<script/);
   });
 
   it("reports what would break a person's notice, and not a missing e-mail address", () => {

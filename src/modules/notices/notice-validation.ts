@@ -1,11 +1,15 @@
 /**
  * The checks a version's words must pass to be saved: every {{...}} is one of the fixed
  * placeholders (an unknown one is named, with the nearest known one when it looks like a typo),
- * no placeholder is left unfinished, and a contact placeholder has its detail filled in.
+ * no placeholder is left unfinished, and a contact placeholder has its detail filled in; the
+ * words of the data categories keep to their limits and hold no placeholder.
  * Pure; the messages are keyed by the editor's field names.
  */
 import {
+  type CategoryWords,
   findPlaceholders,
+  MAX_CATEGORY_ADVICE_CHARS,
+  MAX_CATEGORY_NAME_CHARS,
   type NoticeContent,
   PLACEHOLDER_PATTERN,
   placeholders,
@@ -98,6 +102,36 @@ export function validateNoticeWords(subject: string, content: NoticeContent): Re
   for (const detail of CONTACT_DETAILS) {
     if (used.has(detail.name) && content.details[detail.field].trim() === "" && !errors[detail.field]) {
       errors[detail.field] = `{{${detail.name}}} is used in the notice: fill in ${detail.what}, or take the placeholder out.`;
+    }
+  }
+  return errors;
+}
+
+const count = (n: number) => n.toLocaleString("en");
+
+/**
+ * Field errors of a version's category words (keyed categoryName_<id>, categoryAdvice_<id>),
+ * each naming the category by its catalogue name: a name longer than 120 characters, an advice
+ * longer than 1,000, or a placeholder in either (they are plain words: nothing is filled in).
+ */
+export function validateCategoryWords(
+  words: Record<string, CategoryWords>,
+  catalogueNames: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [id, { name, advice }] of Object.entries(words)) {
+    const category = `"${catalogueNames.get(id) ?? id}"`;
+    if (name.length > MAX_CATEGORY_NAME_CHARS) {
+      errors[`categoryName_${id}`] =
+        `The name given for ${category} has at most ${count(MAX_CATEGORY_NAME_CHARS)} characters (it has ${count(name.length)}).`;
+    } else if (/\{\{|\}\}/.test(name)) {
+      errors[`categoryName_${id}`] = `The name given for ${category} cannot hold placeholders: write it as plain words.`;
+    }
+    if (advice.length > MAX_CATEGORY_ADVICE_CHARS) {
+      errors[`categoryAdvice_${id}`] =
+        `The advice given for ${category} has at most ${count(MAX_CATEGORY_ADVICE_CHARS)} characters (it has ${count(advice.length)}).`;
+    } else if (/\{\{|\}\}/.test(advice)) {
+      errors[`categoryAdvice_${id}`] = `The advice given for ${category} cannot hold placeholders: write it as plain words.`;
     }
   }
   return errors;

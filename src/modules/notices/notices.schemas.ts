@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normaliseLanguage } from "../people/person-row.js";
-import { type SectionKey, sectionKeys, sectionLabels } from "./notice-content.js";
+import { CATEGORY_ID_PATTERN, type CategoryWords, type SectionKey, sectionKeys, sectionLabels } from "./notice-content.js";
 
 export const MAX_SECTION_CHARS = 10_000;
 export const MAX_SUBJECT_CHARS = 200;
@@ -50,40 +50,72 @@ const headingText = (key: SectionKey) =>
 const EMAIL = /^[^\s@<>()"]+@[^\s@<>()".]+(\.[^\s@<>()".]+)+$/;
 const PHONE = /^\+?[0-9 ()./-]+((ext\.?|x)\s*[0-9]+)?$/i;
 
-/** A version as the editor sends it: section_<key>, heading_<key>, the details and the ticked items. */
-export const versionSchema = z.object({
-  language: languageField("the language"),
-  subject: z
-    .string({ message: "Write a subject." })
-    .transform((v) => v.replace(/\s+/g, " ").trim())
-    .pipe(
-      z
-        .string()
-        .min(1, { message: "Write a subject: it is the first line people see." })
-        .max(MAX_SUBJECT_CHARS, { message: `A subject has at most ${MAX_SUBJECT_CHARS} characters.` }),
-    ),
-  ...Object.fromEntries(sectionKeys.map((key) => [`section_${key}`, sectionText(key)])),
-  ...Object.fromEntries(sectionKeys.map((key) => [`heading_${key}`, headingText(key)])),
-  organisation: z.string().trim().max(200, { message: "The organisation's name has at most 200 characters." }).default(""),
-  contactEmail: z
-    .string()
-    .trim()
-    .max(254, { message: "An e-mail address has at most 254 characters." })
-    .refine((v) => v === "" || EMAIL.test(v), { message: "Enter the contact e-mail address like privacy@example.org." })
-    .default(""),
-  contactPhone: z
-    .string()
-    .trim()
-    .max(40, { message: "A phone number has at most 40 characters." })
-    .refine((v) => v === "" || (PHONE.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 5), {
-      message: "Enter the contact phone with digits, e.g. +61 2 9876 5432.",
-    })
-    .default(""),
-  checked: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
-}) as z.ZodType<VersionInput, z.ZodTypeDef, unknown>;
+const CATEGORY_FIELD = /^category(Name|Advice)_(.+)$/;
+
+/**
+ * The categoryName_<id> and categoryAdvice_<id> fields of a form, by id, each as one line
+ * (whitespace runs, line breaks included, are one space). Their limits and placeholders are
+ * checked by the service, whose messages name the category (notice-validation.ts).
+ */
+function categoryWordsOfBody(body: Record<string, unknown>): Record<string, CategoryWords> {
+  // A Map, not an object: an id like "constructor" must not find an inherited property.
+  const words = new Map<string, CategoryWords>();
+  for (const [field, value] of Object.entries(body)) {
+    const match = CATEGORY_FIELD.exec(field);
+    if (!match || !CATEGORY_ID_PATTERN.test(match[2]!) || typeof value !== "string") continue;
+    const entry = words.get(match[2]!) ?? { name: "", advice: "" };
+    words.set(match[2]!, entry);
+    const line = value.replace(/\s+/g, " ").trim();
+    if (match[1] === "Name") entry.name = line;
+    else entry.advice = line;
+  }
+  return Object.fromEntries(words);
+}
+
+/**
+ * A version as the editor sends it: section_<key>, heading_<key>, the details, the ticked items
+ * and the words of the data categories (categoryName_<id>, categoryAdvice_<id>, as categoryWords).
+ */
+export const versionSchema = z.preprocess(
+  (body) =>
+    body && typeof body === "object" && !Array.isArray(body)
+      ? { ...body, categoryWords: categoryWordsOfBody(body as Record<string, unknown>) }
+      : body,
+  z.object({
+    language: languageField("the language"),
+    subject: z
+      .string({ message: "Write a subject." })
+      .transform((v) => v.replace(/\s+/g, " ").trim())
+      .pipe(
+        z
+          .string()
+          .min(1, { message: "Write a subject: it is the first line people see." })
+          .max(MAX_SUBJECT_CHARS, { message: `A subject has at most ${MAX_SUBJECT_CHARS} characters.` }),
+      ),
+    ...Object.fromEntries(sectionKeys.map((key) => [`section_${key}`, sectionText(key)])),
+    ...Object.fromEntries(sectionKeys.map((key) => [`heading_${key}`, headingText(key)])),
+    organisation: z.string().trim().max(200, { message: "The organisation's name has at most 200 characters." }).default(""),
+    contactEmail: z
+      .string()
+      .trim()
+      .max(254, { message: "An e-mail address has at most 254 characters." })
+      .refine((v) => v === "" || EMAIL.test(v), { message: "Enter the contact e-mail address like privacy@example.org." })
+      .default(""),
+    contactPhone: z
+      .string()
+      .trim()
+      .max(40, { message: "A phone number has at most 40 characters." })
+      .refine((v) => v === "" || (PHONE.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 5), {
+        message: "Enter the contact phone with digits, e.g. +61 2 9876 5432.",
+      })
+      .default(""),
+    checked: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    categoryWords: z.record(z.object({ name: z.string(), advice: z.string() })),
+  }),
+) as z.ZodType<VersionInput, z.ZodTypeDef, unknown>;
 
 export interface VersionInput {
   language: string;
@@ -92,6 +124,8 @@ export interface VersionInput {
   contactEmail: string;
   contactPhone: string;
   checked: string[];
+  /** By data-category id, as typed (one line each; "" when left empty); none when absent. */
+  categoryWords?: Record<string, CategoryWords>;
   [field: `section_${string}`]: string;
   [field: `heading_${string}`]: string;
 }

@@ -8,8 +8,16 @@ import { type Actor, withAudit } from "../audit/audit.service.js";
 import { isUniqueViolation } from "../data-categories/data-categories.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { byHandKeys } from "./content-check.js";
-import { defaultHeadings, type NoticeContent, sectionKeys, serializeContent } from "./notice-content.js";
-import { validateNoticeWords } from "./notice-validation.js";
+import {
+  type CategoryWords,
+  defaultHeadings,
+  givenCategoryWords,
+  type NoticeContent,
+  parseContent,
+  sectionKeys,
+  serializeContent,
+} from "./notice-content.js";
+import { validateCategoryWords, validateNoticeWords } from "./notice-validation.js";
 import {
   countVersionsByTemplate,
   findLatestVersion,
@@ -18,6 +26,7 @@ import {
   insertVersion,
   listObligationTerms,
   listTemplatesOfIncident,
+  loadCategoryFacts,
   type NoticeTemplate,
   type NoticeTemplateVersion,
   updateTemplate,
@@ -115,7 +124,27 @@ export function contentFromInput(input: VersionInput): NoticeContent {
     headings,
     details: { organisation: input.organisation, contactEmail: input.contactEmail, contactPhone: input.contactPhone },
     checkedItems: [...new Set(input.checked)],
+    categoryWords: input.categoryWords ?? {},
   };
+}
+
+/**
+ * The category words a new version keeps: those the form gave for the incident's categories
+ * (the ones it shows), and the latest version's words for any other category (one the
+ * incident no longer records), so no saved words are lost by a save that could not show them.
+ * Input without category words (not from the editor) keeps the latest version's.
+ */
+function keptCategoryWords(
+  submitted: Record<string, CategoryWords> | undefined,
+  incidentCategoryIds: string[],
+  latest: Record<string, CategoryWords> | undefined,
+): Record<string, CategoryWords> {
+  if (submitted === undefined) return givenCategoryWords(latest);
+  const shown = new Set(incidentCategoryIds);
+  const kept: Record<string, CategoryWords> = {};
+  for (const [id, words] of Object.entries(latest ?? {})) if (!shown.has(id)) kept[id] = words;
+  for (const [id, words] of Object.entries(submitted)) if (shown.has(id)) kept[id] = words;
+  return givenCategoryWords(kept);
 }
 
 export interface SavedVersion {
@@ -128,7 +157,8 @@ export interface SavedVersion {
 
 /**
  * Saves the editor's words as the next version of the template in their language (1, 2, 3...),
- * after refusing unknown or unfinished placeholders with a message naming each. Ticks of
+ * after refusing unknown or unfinished placeholders with a message naming each, and category
+ * words over their limits with a message naming the category. Ticks of
  * "check by hand" items are kept only for items of regimes that apply. Words equal to the latest
  * version's save nothing. Audited with a digest of the words (the version row keeps them).
  */
@@ -139,15 +169,28 @@ export async function saveVersion(
   input: VersionInput,
   actor: Actor,
 ): Promise<SavedVersion> {
+  const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
+  const [obligations, categories, latest] = await Promise.all([
+    listObligationTerms(deps.db.prisma, incident.id),
+    loadCategoryFacts(deps.db.prisma, incident.id),
+    findLatestVersion(deps.db.prisma, template.id, input.language),
+  ]);
   const content = contentFromInput(input);
-  const fieldErrors = validateNoticeWords(input.subject, content);
+  content.categoryWords = keptCategoryWords(
+    input.categoryWords,
+    categories.incidentCategoryIds,
+    latest ? parseContent(latest.sections).categoryWords : undefined,
+  );
+  const catalogueNames = new Map(categories.catalogue.map((c) => [c.id, c.name]));
+  const fieldErrors = {
+    ...validateNoticeWords(input.subject, content),
+    ...validateCategoryWords(content.categoryWords, catalogueNames),
+  };
   if (Object.keys(fieldErrors).length) throw new AppError("validation", "Some fields need correcting.", fieldErrors);
 
-  const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
-  const allowed = byHandKeys(await listObligationTerms(deps.db.prisma, incident.id));
+  const allowed = byHandKeys(obligations);
   content.checkedItems = content.checkedItems.filter((key) => allowed.has(key));
   const sections = serializeContent(content);
-  const latest = await findLatestVersion(deps.db.prisma, template.id, input.language);
   if (latest && latest.subject === input.subject && latest.sections === sections) {
     return { incident, template, version: latest, isUnchanged: true };
   }
