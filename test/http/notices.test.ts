@@ -478,6 +478,15 @@ describe("notice pages", () => {
       },
       system,
     );
+    // The start page says the same, beside the confirmation it still offers.
+    const confirm = await manager.agent.get(`/incidents/${incident.reference}/campaigns/${campaign.id}/start`);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.text, /data-ready/);
+    assert.match(
+      confirm.text,
+      /<li data-warning="english_categories">The fr version names 1 data category in English: E-mail addresses; give its French wording in the editor\. <a href="[^"]*\/edit\?language=fr#category-words">/,
+    );
+    assert.match(confirm.text, /<button type="submit" class="button">Confirm<\/button>/);
     await sendCampaignNow(deps, incident.reference, campaign.id, system);
     const started = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     assert.equal(started.status, "sending");
