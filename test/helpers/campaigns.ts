@@ -280,21 +280,15 @@ export function seededRandom(seed: number): () => number {
 /** A manager acting in tests. */
 export const testManager = { userId: null, label: "test", ip: null };
 
-/**
- * An incident with `count` people and an English notice, and a campaign to all of them started
- * now (deliveries written); returns the incident and the started campaign.
- */
-export async function startTestCampaign(t: TestApp, count: number, shape?: (i: number) => TestPerson) {
-  const incident = await addIncident(t);
-  const template = await addNoticeTemplate(t.db, incident.id);
-  await addPeople(t.db, incident.id, count, shape);
+/** A draft campaign to all of the incident's people with the template's latest versions, sent now when started. */
+export async function createTestCampaign(t: TestApp, reference: string, templateId: string) {
   const deps = { ...t.deps, rendering: noticeRendering };
   const { campaign } = await createCampaign(
     deps,
-    incident.reference,
+    reference,
     {
       name: "Notice",
-      templateId: template.templateId,
+      templateId,
       when: "now",
       scheduledAt: "",
       isApprovalRequired: false,
@@ -305,6 +299,18 @@ export async function startTestCampaign(t: TestApp, count: number, shape?: (i: n
     },
     testManager,
   );
+  return { campaign, deps };
+}
+
+/**
+ * An incident with `count` people and an English notice, and a campaign to all of them started
+ * now (deliveries written); returns the incident and the started campaign.
+ */
+export async function startTestCampaign(t: TestApp, count: number, shape?: (i: number) => TestPerson) {
+  const incident = await addIncident(t);
+  const template = await addNoticeTemplate(t.db, incident.id);
+  await addPeople(t.db, incident.id, count, shape);
+  const { campaign, deps } = await createTestCampaign(t, incident.reference, template.templateId);
   await sendCampaignNow(deps, incident.reference, campaign.id, testManager);
   return { incident, campaign, deps };
 }

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/lib/ids.js";
-import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
+import { sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
 import { addIncidentData } from "../../src/modules/data-categories/incident-data.service.js";
 import { applyObligations } from "../../src/modules/obligations/obligations.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
-import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
+import { addNoticeTemplate, addPeople, createTestCampaign } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
@@ -461,23 +460,7 @@ describe("notice pages", () => {
       page.text,
       /The fr version names 1 data category in English: E-mail addresses; give its French wording in the editor\./,
     );
-    const deps = { ...t.deps, rendering: noticeRendering };
-    const { campaign } = await createCampaign(
-      deps,
-      incident.reference,
-      {
-        name: "Notice",
-        templateId: template.templateId,
-        when: "now",
-        scheduledAt: "",
-        isApprovalRequired: false,
-        atRiskOnly: false,
-        places: [],
-        notYetNotified: false,
-        failedBefore: false,
-      },
-      system,
-    );
+    const { campaign, deps } = await createTestCampaign(t, incident.reference, template.templateId);
     // The start page says the same, beside the confirmation it still offers.
     const confirm = await manager.agent.get(`/incidents/${incident.reference}/campaigns/${campaign.id}/start`);
     assert.equal(confirm.status, 200);
