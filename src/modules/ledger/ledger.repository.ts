@@ -98,7 +98,8 @@ export async function listLedgerPage(
   const db = database.prisma;
   // A raw comparison with a stored instant needs the stored shape (SQLite keeps text).
   const at = cursor ? (database.kind === "sqlite" ? sqliteInstant(cursor.queuedAt) : cursor.queuedAt) : null;
-  const after = cursor ? Prisma.sql` AND ("queued_at" > ${at} OR ("queued_at" = ${at} AND "id" > ${cursor.id}))` : Prisma.empty;
+  // A row-value comparison, which both databases read as one range of the (incident_id, queued_at, id) index.
+  const after = cursor ? Prisma.sql` AND ("queued_at", "id") > (${at}, ${cursor.id})` : Prisma.empty;
   const ids = await db.$queryRaw<{ id: string }[]>(
     Prisma.sql`SELECT "id" FROM "delivery" WHERE ${whereSqlOf(filter)}${after} ORDER BY "queued_at", "id" LIMIT ${take}`,
   );
