@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import net, { type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/config.js";
@@ -10,6 +11,7 @@ import { createLogger } from "../../src/lib/logger.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { pollBounceMailbox } from "../../src/modules/bounces/bounce-mailbox.js";
+import { connectToMailbox, mailboxAddressOf } from "../../src/modules/bounces/mailbox-socket.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 import { startImapServer } from "../helpers/imap-server.js";
 import { startPop3Server } from "../helpers/pop3-server.js";
@@ -208,3 +210,36 @@ for (const protocol of protocols) {
     }
   });
 }
+
+describe("the bounce mailbox's connection", () => {
+  it("gives up on a host that accepts the connection and never answers the TLS handshake", async () => {
+    // A TCP listener that never speaks: the handshake of imaps:// or pop3s:// waits on it forever.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const startedAt = performance.now();
+      await assert.rejects(
+        connectToMailbox({ host: "127.0.0.1", port, isTls: true }, (message) => new Error(message), 300),
+        /Cannot reach the mailbox at 127\.0\.0\.1:\d+: no answer within 300 ms\./,
+      );
+      assert.ok(performance.now() - startedAt < 5_000, "gave up after its timeout, not the system's");
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("takes the scheme's default port and TLS from the URL", () => {
+    const ports = { tls: 993, plain: 143 };
+    assert.deepEqual(mailboxAddressOf(new URL("imaps://u:p@mail.example.org"), ports), {
+      host: "mail.example.org",
+      port: 993,
+      isTls: true,
+    });
+    assert.deepEqual(mailboxAddressOf(new URL("imap://u:p@mail:1143/Bounces"), ports), {
+      host: "mail",
+      port: 1143,
+      isTls: false,
+    });
+  });
+});

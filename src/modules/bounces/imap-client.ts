@@ -1,8 +1,7 @@
 // A small IMAP4rev1 client (RFC 3501) for the bounce mailbox: sign in with LOGIN, select the
 // mailbox, list by UID, fetch, flag \Deleted, expunge, log out. Over TLS for imaps:// (port 993
 // by default), plain TCP for imap:// (143); no STARTTLS.
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
 import {
   type CommandPart,
   encodeMailboxName,
@@ -13,6 +12,7 @@ import {
   readFetch,
 } from "./imap-protocol.js";
 import type { BounceMailbox, MailboxMessage } from "./mailbox-session.js";
+import { connectToMailbox, mailboxAddressOf } from "./mailbox-socket.js";
 
 export { ImapError } from "./imap-protocol.js";
 
@@ -64,14 +64,7 @@ export class ImapSession implements BounceMailbox {
 
   /** Connects to imap://user:pass@host[:port][/mailbox] or imaps://..., signs in and selects the mailbox (INBOX by default). */
   static async open(url: URL): Promise<ImapSession> {
-    const isTls = url.protocol === "imaps:";
-    const port = Number(url.port || (isTls ? 993 : 143));
-    const host = url.hostname;
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = isTls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
-      s.once(isTls ? "secureConnect" : "connect", () => resolve(s));
-      s.once("error", (error) => reject(new ImapError(`Cannot reach the mailbox at ${host}:${port}: ${error.message}`)));
-    });
+    const socket = await connectToMailbox(mailboxAddressOf(url, { tls: 993, plain: 143 }), (message) => new ImapError(message));
     const session = new ImapSession(socket);
     try {
       const greeting = await session.greeting();

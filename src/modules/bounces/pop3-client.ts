@@ -1,8 +1,8 @@
 // A small POP3 client (RFC 1939) for the bounce mailbox: sign in with USER/PASS, list, fetch,
 // delete, quit. Over TLS for pop3s:// (port 995 by default), plain TCP for pop3:// (110).
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
 import type { BounceMailbox, MailboxMessage } from "./mailbox-session.js";
+import { connectToMailbox, mailboxAddressOf } from "./mailbox-socket.js";
 
 /** How long any one answer may take before the session gives up. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -39,14 +39,7 @@ export class Pop3Session implements BounceMailbox {
 
   /** Connects to pop3://user:pass@host[:port] or pop3s://..., and signs in. */
   static async open(url: URL): Promise<Pop3Session> {
-    const isTls = url.protocol === "pop3s:";
-    const port = Number(url.port || (isTls ? 995 : 110));
-    const host = url.hostname;
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = isTls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
-      s.once(isTls ? "secureConnect" : "connect", () => resolve(s));
-      s.once("error", (error) => reject(new Pop3Error(`Cannot reach the mailbox at ${host}:${port}: ${error.message}`)));
-    });
+    const socket = await connectToMailbox(mailboxAddressOf(url, { tls: 995, plain: 110 }), (message) => new Pop3Error(message));
     const session = new Pop3Session(socket);
     try {
       await session.answer(false);
