@@ -25,6 +25,7 @@ import { migrateDatabase } from "../src/db/migrate.js";
 import { systemClock } from "../src/lib/clock.js";
 import { importPeopleFile } from "../src/modules/people/import.service.js";
 import { newPersonId } from "../src/modules/people/import-run.js";
+import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 type Kind = "sqlite" | "postgresql";
 
@@ -211,24 +212,9 @@ async function freshDatabase(kind: Kind, dir: string) {
     await migrateDatabase(url);
     return { url, remove: async () => {} };
   }
-  const server = process.env.TEST_DATABASE_URL!;
-  const name = `bd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  return {
-    url: url.toString(),
-    remove: async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchPostgresDatabase(process.env.TEST_DATABASE_URL!, "bd_bench");
+  await migrateDatabase(scratch.url);
+  return scratch;
 }
 
 interface ImportMeasure {

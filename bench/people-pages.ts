@@ -4,7 +4,7 @@
 // the job's batches. Another incident of 10% the size shares the table, as in real use.
 // Run: npx tsx bench/people-pages.ts (BENCH_ROWS=200000 for a quicker run); SQLite always,
 // PostgreSQL too when TEST_DATABASE_URL is set. Seeding goes through dialect.upsertPeople.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,7 @@ import {
   summarizePeople,
 } from "../src/modules/people/people-browse.repository.js";
 import { DELETE_BATCH_ROWS } from "../src/modules/people/person-deletion.service.js";
+import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -242,24 +243,9 @@ async function freshDatabase(kind: "sqlite" | "postgresql", dir: string) {
     await migrateDatabase(url);
     return { url, remove: async () => {} };
   }
-  const server = process.env.TEST_DATABASE_URL!;
-  const name = `bd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  return {
-    url: url.toString(),
-    remove: async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchPostgresDatabase(process.env.TEST_DATABASE_URL!, "bd_bench");
+  await migrateDatabase(scratch.url);
+  return scratch;
 }
 
 const dir = mkdtempSync(join(tmpdir(), "breachdesk-bench-people-"));

@@ -5,7 +5,6 @@
 // the real sweep, which schedules the due slots and moves each row's next reminder on.
 // Run: npx tsx bench/reminder-sweep.ts; SQLite always, PostgreSQL too when TEST_DATABASE_URL
 // is set. Aim: sweep < 3x raw, and the whole run under a minute per database.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { findRule } from "../src/modules/deadlines/rule-pack.js";
 import { SWEEP_BATCH, sweepReminders } from "../src/modules/reminders/reminder.sweep.js";
 import { dueReminderAt, reminderJobKey } from "../src/modules/reminders/reminder-policy.js";
 import { nextReminderFor } from "../src/modules/reminders/reminder-schedule.js";
+import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 const INCIDENTS = 10_000;
 const PER_INCIDENT = 5;
@@ -302,19 +302,8 @@ async function main() {
     say("postgresql: skipped (set TEST_DATABASE_URL to run it)");
     return;
   }
-  const name = `bd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  await runLane(postgresLane(url.toString()), async () => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
-  });
+  const scratch = await createScratchPostgresDatabase(server, "bd_bench");
+  await runLane(postgresLane(scratch.url), scratch.remove);
 }
 
 main().catch((error) => {

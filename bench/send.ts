@@ -6,13 +6,11 @@
 // too when TEST_DATABASE_URL is set. Targets: pipeline >= 0.8 of the bare rate; p95 of the
 // campaign page < 100 ms during the send.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import nodemailer from "nodemailer";
-import pg from "pg";
 import { loadConfig } from "../src/config/config.js";
 import { type Database, openDatabase } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";
@@ -28,6 +26,9 @@ import { noticeRendering } from "../src/modules/campaigns/notice-rendering.js";
 import { ensureBuiltInCategories } from "../src/modules/data-categories/data-categories.service.js";
 import { createIncident } from "../src/modules/incidents/incidents.service.js";
 import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/notice-content.js";
+import { campaignInput } from "../test/helpers/campaigns.js";
+import { incidentInput } from "../test/helpers/incidents.js";
+import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 import { startCampaignPageServer } from "./send-page.js";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
@@ -76,23 +77,8 @@ async function freshDatabase(kind: "sqlite" | "postgresql") {
     const dir = mkdtempSync(join(tmpdir(), "bench-send-"));
     return { url: `file:${join(dir, "bench.db")}`, remove: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const server = process.env.TEST_DATABASE_URL!;
-  const name = `bd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async remove() {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const scratch = await createScratchPostgresDatabase(process.env.TEST_DATABASE_URL!, "bd_bench");
+  return scratch;
 }
 
 /** The i-th seeded person's address: one in 50 has none. */
@@ -102,22 +88,7 @@ const languageOf = (i: number) => (i % 5 === 0 ? "fr" : "en");
 
 /** An incident, a notice in English and French, and RECIPIENTS people (one in 50 without an address). */
 async function seed(deps: Deps) {
-  const incident = await createIncident(
-    deps,
-    {
-      title: "Conference registration server compromised",
-      summary: "",
-      severity: "high",
-      timeZone: "Australia/Sydney",
-      ownerId: null,
-      team: "",
-      occurredFrom: "",
-      occurredTo: "",
-      detectedAt: "2016-03-22 09:00",
-      awareAt: "2016-03-24 10:00",
-    },
-    actor,
-  );
+  const incident = await createIncident(deps, incidentInput(), actor);
   const now = new Date();
   await deps.db.prisma.incidentDataCategory.create({
     data: { incidentId: incident.id, categoryId: "email_address", details: "", createdAt: now, updatedAt: now },
@@ -244,17 +215,7 @@ async function run(kind: "sqlite" | "postgresql") {
     const { campaign } = await createCampaign(
       campaignDeps,
       incident.reference,
-      {
-        name: "Bench",
-        templateId,
-        when: "now",
-        scheduledAt: "",
-        isApprovalRequired: false,
-        atRiskOnly: false,
-        places: [],
-        notYetNotified: false,
-        failedBefore: false,
-      },
+      campaignInput(templateId, { name: "Bench" }),
       actor,
     );
     at = performance.now();

@@ -5,6 +5,7 @@ import { newId } from "../../src/lib/ids.js";
 import type { Mailer } from "../../src/mail/mailer.js";
 import { createCampaignSender } from "../../src/modules/campaigns/campaign-jobs.js";
 import type { SenderSettings } from "../../src/modules/campaigns/campaign-settings.js";
+import type { CampaignInput } from "../../src/modules/campaigns/campaigns.schemas.js";
 import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
 import type { DeliverySender } from "../../src/modules/campaigns/delivery-sender.js";
 import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
@@ -280,25 +281,26 @@ export function seededRandom(seed: number): () => number {
 /** A manager acting in tests. */
 export const testManager = { userId: null, label: "test", ip: null };
 
+/** The new-campaign form as a manager fills it for all of the incident's people, sent now, changed by `fields`. */
+export function campaignInput(templateId: string, fields: Partial<CampaignInput> = {}): CampaignInput {
+  return {
+    name: "Notice",
+    templateId,
+    when: "now",
+    scheduledAt: "",
+    isApprovalRequired: false,
+    atRiskOnly: false,
+    places: [],
+    notYetNotified: false,
+    failedBefore: false,
+    ...fields,
+  };
+}
+
 /** A draft campaign to all of the incident's people with the template's latest versions, sent now when started. */
 export async function createTestCampaign(t: TestApp, reference: string, templateId: string) {
   const deps = { ...t.deps, rendering: noticeRendering };
-  const { campaign } = await createCampaign(
-    deps,
-    reference,
-    {
-      name: "Notice",
-      templateId,
-      when: "now",
-      scheduledAt: "",
-      isApprovalRequired: false,
-      atRiskOnly: false,
-      places: [],
-      notYetNotified: false,
-      failedBefore: false,
-    },
-    testManager,
-  );
+  const { campaign } = await createCampaign(deps, reference, campaignInput(templateId), testManager);
   return { campaign, deps };
 }
 

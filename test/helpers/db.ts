@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { type Database, openDatabase } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
+import { createScratchPostgresDatabase } from "./scratch-database.js";
 
 /**
  * The database lane of this test run: TEST_DB=postgresql runs the integration suite against
@@ -42,20 +41,6 @@ async function createPostgresDatabase() {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl)
     throw new Error("TEST_DB=postgresql needs TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres");
-  const name = `bd_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    value: url.toString(),
-    async remove() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const scratch = await createScratchPostgresDatabase(serverUrl, "bd_test");
+  return { value: scratch.url, remove: scratch.remove };
 }

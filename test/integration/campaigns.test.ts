@@ -21,25 +21,14 @@ import {
 } from "../../src/modules/campaigns/campaigns.service.js";
 import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
-import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
+import { addNoticeTemplate, addPeople, campaignInput } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 import { addIncident } from "../helpers/incidents.js";
 
 const actorOf = (user: { id: string; email: string }): Actor => ({ userId: user.id, label: user.email, ip: "127.0.0.1" });
 
 function input(templateId: string, fields: Partial<CampaignInput> = {}): CampaignInput {
-  return {
-    name: "First notice",
-    templateId,
-    when: "now",
-    scheduledAt: "",
-    isApprovalRequired: false,
-    atRiskOnly: false,
-    places: [],
-    notYetNotified: false,
-    failedBefore: false,
-    ...fields,
-  };
+  return campaignInput(templateId, { name: "First notice", ...fields });
 }
 
 function refused(code: string, pattern: RegExp) {
