@@ -203,3 +203,47 @@ export async function startSession(): Promise<E2eSession> {
 
   return { server, browser, desktop, page, problems, visited, screenshot, close };
 }
+
+/** The text shown on screen (closed panels left out), whitespace collapsed. */
+export async function shownText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, wanted for what is rendered.
+  return (await locator.innerText()).replace(/\s+/g, " ").trim();
+}
+
+/** Opens a disclosure panel ("Add a system", ...) of a section by its summary: the whole text, or a pattern. */
+export async function openPanel(scope: Locator, summary: string | RegExp): Promise<void> {
+  const text = typeof summary === "string" ? new RegExp(`^\\s*${summary}\\s*$`) : summary;
+  await scope.locator("summary").filter({ hasText: text }).click();
+}
+
+/** Signs in on the login page; the header then names the user (`banner`, by default their name). */
+export async function signIn(
+  page: Page,
+  user: { email: string; password: string; name: string },
+  banner = new RegExp(user.name),
+): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
+  assert.equal(pathOf(page), "/");
+  assert.match(await textOf(page.getByRole("banner")), banner);
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await andWaitForPage(page, () => page.getByRole("button", { name: "Sign out" }).click());
+  assert.equal(new URL(page.url()).pathname, "/login");
+}
+
+/** Adds a user with the role whose label matches `role` and a password set now, as an administrator does. */
+export async function addUser(page: Page, user: { email: string; password: string; name: string }, role: RegExp): Promise<void> {
+  await page.goto("/admin/users");
+  await andWaitForPage(page, () => page.getByRole("link", { name: "Add a user" }).click());
+  await page.getByLabel("Name", { exact: true }).fill(user.name);
+  await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
+  await page.getByRole("group", { name: "Role" }).getByRole("radio", { name: role }).check();
+  await page.getByRole("radio", { name: /^Set it now/ }).check();
+  await page.getByLabel("Their password, when you set it now").fill(user.password);
+  await andWaitForPage(page, () => page.getByRole("button", { name: "Add user" }).click());
+  assert.match(await textOf(page.getByRole("status").first()), new RegExp(`${user.name} can now sign in`));
+}

@@ -3,7 +3,19 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { builtInCategories } from "../../src/modules/data-categories/catalogue.js";
-import { andWaitForPage, type E2eSession, PHONE, pathOf, startSession, textOf } from "./helpers.js";
+import {
+  addUser,
+  andWaitForPage,
+  type E2eSession,
+  openPanel,
+  PHONE,
+  pathOf,
+  shownText,
+  signIn,
+  signOut,
+  startSession,
+  textOf,
+} from "./helpers.js";
 
 // Issue 6's scenario in a real Chromium against the real server and its worker: the Linux
 // Australia breach recorded with its Australian obligations, thirty past attendees imported (four
@@ -190,46 +202,6 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   const region = (name: string) => page.getByRole("region", { name, exact: true });
   const flash = () => textOf(page.getByRole("status").first());
 
-  /** The text shown on screen (closed panels left out), whitespace collapsed. */
-  async function shownText(locator: Locator): Promise<string> {
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, wanted for what is rendered.
-    return (await locator.innerText()).replace(/\s+/g, " ").trim();
-  }
-
-  async function openPanel(scope: Locator, summary: string | RegExp) {
-    const text = typeof summary === "string" ? new RegExp(`^\\s*${summary}\\s*$`) : summary;
-    await scope.locator("summary").filter({ hasText: text }).click();
-  }
-
-  async function signIn(user: { email: string; password: string; name: string }) {
-    await page.goto("/login");
-    await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
-    await page.getByLabel("Password", { exact: true }).fill(user.password);
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
-    assert.equal(pathOf(page), "/");
-    assert.match(await textOf(page.getByRole("banner")), new RegExp(`${user.name} manager`));
-  }
-
-  async function signOut() {
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign out" }).click());
-    assert.equal(new URL(page.url()).pathname, "/login");
-  }
-
-  async function addManager(user: typeof MEI) {
-    await page.goto("/admin/users");
-    await andWaitForPage(page, () => page.getByRole("link", { name: "Add a user" }).click());
-    await page.getByLabel("Name", { exact: true }).fill(user.name);
-    await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
-    await page
-      .getByRole("group", { name: "Role" })
-      .getByRole("radio", { name: /^Incident manager/ })
-      .check();
-    await page.getByRole("radio", { name: /^Set it now/ }).check();
-    await page.getByLabel("Their password, when you set it now").fill(user.password);
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Add user" }).click());
-    assert.match(await flash(), new RegExp(`${user.name} can now sign in`));
-  }
-
   async function download(link: Locator): Promise<{ name: string; text: string }> {
     const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
     const path = await file.path();
@@ -262,13 +234,13 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
     await page.getByLabel("Password again", { exact: true }).fill(ADMIN.password);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Create administrator" }).click());
-    await addManager(MEI);
-    await addManager(MAX);
-    await signOut();
+    await addUser(page, MEI, /^Incident manager/);
+    await addUser(page, MAX, /^Incident manager/);
+    await signOut(page);
   });
 
   it("records the incident in Sydney's zone, with the data involved", async () => {
-    await signIn(MEI);
+    await signIn(page, MEI, new RegExp(`${MEI.name} manager`));
     await page.goto("/incidents/new");
     await page.getByLabel("Title", { exact: true }).fill(TITLE);
     await page
@@ -422,12 +394,12 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
       /waits for the approval of a manager other than the one who created it/,
     );
     assert.match(await shownText(page.getByRole("region", { name: "Settings" })), /Approval required, not yet given/);
-    await signOut();
+    await signOut(page);
   });
 
   it("is approved by a second manager, who starts it after its checks pass", async () => {
     assert.ok(campaignPath, "the campaign was not saved: see the step above");
-    await signIn(MAX);
+    await signIn(page, MAX, new RegExp(`${MAX.name} manager`));
     await page.goto(`/incidents/${reference}`);
     await andWaitForPage(page, () => region("Campaigns").getByRole("link", { name: CAMPAIGN }).click());
     assert.equal(pathOf(page), campaignPath);

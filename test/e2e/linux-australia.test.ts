@@ -1,8 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { builtInCategories } from "../../src/modules/data-categories/catalogue.js";
-import { andWaitForPage, type E2eSession, pathOf, startSession, textOf } from "./helpers.js";
+import {
+  addUser,
+  andWaitForPage,
+  type E2eSession,
+  openPanel,
+  pathOf,
+  shownText,
+  signIn,
+  signOut,
+  startSession,
+  textOf,
+} from "./helpers.js";
 
 // The Linux Australia breach of March 2016 (the Zookeepr conference server), recorded from its
 // story in a real Chromium as an incident manager would, then read back by a viewer. Only the
@@ -93,48 +104,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
 
   const region = (name: string) => page.getByRole("region", { name, exact: true });
 
-  /** Opens a disclosure panel ("Add a system", ...) of a section by its summary. */
-  async function openPanel(scope: Locator, summary: string) {
-    await scope
-      .locator("summary")
-      .filter({ hasText: new RegExp(`^\\s*${summary}\\s*$`) })
-      .click();
-  }
-
-  /** The text shown on screen (closed panels left out), whitespace collapsed. */
-  async function shownText(locator: Locator): Promise<string> {
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, wanted for what is rendered.
-    return (await locator.innerText()).replace(/\s+/g, " ").trim();
-  }
-
   async function flash(): Promise<string> {
     return textOf(page.getByRole("status"));
-  }
-
-  async function signIn(user: { email: string; password: string; name: string }) {
-    await page.goto("/login");
-    await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
-    await page.getByLabel("Password", { exact: true }).fill(user.password);
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
-    assert.equal(pathOf(page), "/");
-    assert.match(await textOf(page.getByRole("banner")), new RegExp(user.name));
-  }
-
-  async function signOut() {
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Sign out" }).click());
-    assert.equal(new URL(page.url()).pathname, "/login");
-  }
-
-  async function addUser(user: typeof MANAGER, role: RegExp) {
-    await page.goto("/admin/users");
-    await andWaitForPage(page, () => page.getByRole("link", { name: "Add a user" }).click());
-    await page.getByLabel("Name", { exact: true }).fill(user.name);
-    await page.getByLabel("E-mail address", { exact: true }).fill(user.email);
-    await page.getByRole("group", { name: "Role" }).getByRole("radio", { name: role }).check();
-    await page.getByRole("radio", { name: /^Set it now/ }).check();
-    await page.getByLabel("Their password, when you set it now").fill(user.password);
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Add user" }).click());
-    assert.match(await flash(), new RegExp(`${user.name} can now sign in`));
   }
 
   /** Sets the signed-in user's own zone on their account page, reached from their name in the header. */
@@ -156,13 +127,13 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     await andWaitForPage(page, () => page.getByRole("button", { name: "Create administrator" }).click());
     assert.equal(pathOf(page), "/");
 
-    await addUser(MANAGER, /^Incident manager/);
-    await addUser(VIEWER, /^Viewer/);
-    await signOut();
+    await addUser(page, MANAGER, /^Incident manager/);
+    await addUser(page, VIEWER, /^Viewer/);
+    await signOut(page);
   });
 
   it("signs the manager in, reading times in Australia/Sydney", async () => {
-    await signIn(MANAGER);
+    await signIn(page, MANAGER);
     await setOwnZone(MANAGER, ZONE);
   });
 
@@ -423,8 +394,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
   });
 
   it("shows a viewer the same page, in their own zone, with no form", async () => {
-    await signOut();
-    await signIn(VIEWER);
+    await signOut(page);
+    await signIn(page, VIEWER);
     await page.goto(`/incidents/${reference}`);
     await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
 

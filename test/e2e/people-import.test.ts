@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import type { Locator, Page } from "playwright-core";
-import { andWaitForPage, type E2eSession, PHONE, pathOf, startSession, textOf } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { andWaitForPage, type E2eSession, PHONE, pathOf, shownText, startSession, textOf } from "./helpers.js";
 
 // Affected people in a real Chromium against the real server and its worker: a manager uploads
 // a small CSV with bad rows, maps its columns, starts the import and watches it finish, checks
@@ -37,12 +37,6 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
   });
 
   const flash = () => textOf(page.getByRole("status").first());
-
-  /** The text shown on screen, whitespace collapsed (a term and its definition apart). */
-  async function shownText(locator: Locator): Promise<string> {
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, wanted for what is rendered.
-    return (await locator.innerText()).replace(/\s+/g, " ").trim();
-  }
 
   it("signs in as a manager, added by the first administrator", async () => {
     await page.goto("/");
