@@ -124,6 +124,48 @@ export async function extendJobLease(db: DbOrTx, jobId: string, options: ExtendL
   return count === 1;
 }
 
+export interface ReleaseJobsOptions {
+  now: Date;
+  /** Kept as the jobs' lastError, so the jobs page says why they went back to the queue. */
+  reason: string;
+}
+
+/**
+ * Puts the running jobs claimed by workers known to be gone back in the queue, due at once,
+ * instead of leaving them until their lease runs out. `claimedBy: { in }` names the gone
+ * workers; `{ notIn }` names the only live ones (the SQLite worker that holds the lease).
+ * attempts is left as it is: the next claim counts one, as a claim after an expired lease does,
+ * so a job that keeps killing its worker still reaches maxAttempts. Returns how many.
+ */
+export async function releaseJobsOfGoneWorkers(
+  db: DbOrTx,
+  claimedBy: { in: string[] } | { notIn: string[] },
+  options: ReleaseJobsOptions,
+): Promise<number> {
+  if ("in" in claimedBy && claimedBy.in.length === 0) return 0;
+  const { count } = await db.job.updateMany({
+    where: { status: "running", claimedBy: { ...claimedBy, not: null } },
+    data: {
+      status: "queued",
+      claimedBy: null,
+      leaseUntil: null,
+      lastError: errorText(options.reason),
+      updatedAt: options.now,
+    },
+  });
+  return count;
+}
+
+/** The workers that hold running jobs, other than `except`. */
+export async function listJobHolders(db: DbOrTx, except: string): Promise<string[]> {
+  const rows = await db.job.findMany({
+    where: { status: "running", claimedBy: { not: except } },
+    distinct: ["claimedBy"],
+    select: { claimedBy: true },
+  });
+  return rows.flatMap((row) => (row.claimedBy ? [row.claimedBy] : []));
+}
+
 /** The job scheduled under a key, or null. */
 export async function getJobByKey(db: DbOrTx, key: string): Promise<Job | null> {
   return db.job.findUnique({ where: { key } });

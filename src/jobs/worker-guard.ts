@@ -5,11 +5,12 @@ import { takeProcessLease } from "../db/dialect.js";
 import type { Clock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import { listJobHolders, releaseJobsOfGoneWorkers } from "./job.repository.js";
 
 /** The ProcessLease row that only the one SQLite worker may hold. */
 const LEASE_NAME = "worker";
 
-/** Holders this process has taken and not released: a same-pid holder outside it is a dead predecessor. */
+/** Workers this process has started and not stopped: a same-pid holder outside it is a dead predecessor. */
 const heldHere = new Set<string>();
 
 /** A holder id for this process, `<pid>@<host>/<random>`: it names the process in a refusal. */
@@ -65,11 +66,23 @@ export interface AcquireWorkerLeaseOptions {
 }
 
 /**
- * Takes the SQLite single-worker lease when it is free, expired, or held by a dead process of
- * this host, in one conditional write (two starters cannot both win), and renews it every
- * ttl/3. Throws AppError "conflict" naming the live holder otherwise.
+ * Admits a starting worker and frees at once the jobs of the workers it proves gone, so that an
+ * import a crashed worker was running continues now rather than when its 5-minute job lease
+ * runs out. On SQLite: takes the single-worker lease when it is free, expired, or held by a
+ * dead process of this host, in one conditional write (two starters cannot both win), renews it
+ * every ttl/3, and throws AppError "conflict" naming the live holder otherwise; once it is held,
+ * no other worker may run, so every running job claimed by another holder is released. On
+ * PostgreSQL several workers run and no lease is written: only the jobs of workers of this host
+ * whose process no longer exists are released. A released import job continues after its last
+ * checkpoint, and a run thought dead that still writes is refused by the import's run number.
  */
 export async function acquireWorkerLease(db: Database, options: AcquireWorkerLeaseOptions): Promise<WorkerLease> {
+  if (db.kind === "postgresql") {
+    heldHere.add(options.holder);
+    const holders = (await listJobHolders(db.prisma, options.holder)).filter(isHolderDead);
+    await releaseJobsOf(db, { in: holders }, options);
+    return new UnleasedWorker(options.holder);
+  }
   const { holder, ttlMs, clock } = options;
   const take = (replaceHolder: string | null) => {
     const now = clock.now();
@@ -87,7 +100,41 @@ export async function acquireWorkerLease(db: Database, options: AcquireWorkerLea
       options.logger?.warn({ previousHolder: deadHolder }, "took over the worker lease of a process that no longer exists");
   }
   heldHere.add(holder);
-  return new HeldWorkerLease(db, options);
+  const lease = new HeldWorkerLease(db, options);
+  // The lease is ours: whoever claimed a job still running stopped, or stalled past its lease and
+  // stops when it next renews (onLost), so its jobs would only wait for their own leases.
+  await releaseJobsOf(db, { notIn: [holder] }, options);
+  return lease;
+}
+
+async function releaseJobsOf(
+  db: Database,
+  claimedBy: { in: string[] } | { notIn: string[] },
+  options: AcquireWorkerLeaseOptions,
+): Promise<void> {
+  try {
+    const released = await releaseJobsOfGoneWorkers(db.prisma, claimedBy, {
+      now: options.clock.now(),
+      reason: `Its worker stopped; released when worker ${describeHolder(options.holder)} started.`,
+    });
+    if (released > 0) options.logger?.warn({ released }, "released the running jobs of workers that are gone");
+  } catch (error) {
+    // Not fatal: those jobs are taken over anyway once their own leases run out.
+    options.logger?.warn({ err: error }, "could not release the running jobs of workers that are gone");
+  }
+}
+
+/** PostgreSQL's admission: no lease to renew; it only marks this holder as alive in this process. */
+class UnleasedWorker implements WorkerLease {
+  constructor(readonly holder: string) {}
+
+  async renew(): Promise<boolean> {
+    return true;
+  }
+
+  async release(): Promise<void> {
+    heldHere.delete(this.holder);
+  }
 }
 
 function refusal(current: { holder: string; updatedAt: Date } | null, now: Date): AppError {

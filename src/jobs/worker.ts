@@ -91,17 +91,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     return stopping;
   };
 
-  // On PostgreSQL several workers may run: claims skip each other's locked rows.
-  let lease: WorkerLease | undefined;
-  if (db.kind === "sqlite") {
-    lease = await acquireWorkerLease(db, {
-      holder: workerId,
-      ttlMs: WORKER_LEASE_TTL_MS,
-      clock,
-      logger,
-      onLost: () => void halt(),
-    });
-  }
+  // On PostgreSQL several workers may run (claims skip each other's locked rows) and no lease is
+  // taken; on both, the jobs of workers proven gone are released before the first claim.
+  const lease: WorkerLease = await acquireWorkerLease(db, {
+    holder: workerId,
+    ttlMs: WORKER_LEASE_TTL_MS,
+    clock,
+    logger,
+    onLost: () => void halt(),
+  });
   dispatcher.start();
   scheduler.start();
   sender.start();
@@ -111,7 +109,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     workerId,
     async stop() {
       await halt();
-      await lease?.release();
+      await lease.release();
       logger.info({ workerId }, "worker stopped");
     },
   };

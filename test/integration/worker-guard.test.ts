@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/config.js";
 import { openDatabase } from "../../src/db/client.js";
-import { takeProcessLease } from "../../src/db/dialect.js";
+import { claimDueJobs, takeProcessLease } from "../../src/db/dialect.js";
 import { startWorker } from "../../src/jobs/worker.js";
 import { acquireWorkerLease, describeHolder, newWorkerHolder, type WorkerLease } from "../../src/jobs/worker-guard.js";
 import { fixedClock } from "../../src/lib/clock.js";
@@ -135,6 +135,116 @@ describe(`takeProcessLease (${testLane})`, () => {
       assert.equal(row?.holder, "c");
       assert.deepEqual(row?.updatedAt, expiredAt);
       assert.deepEqual(row?.leaseUntil, new Date(expiredAt.getTime() + TTL_MS));
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe(`a starting worker and the jobs of gone workers (${testLane})`, () => {
+  const JOB_LEASE_MS = 5 * 60_000;
+
+  it("puts the running jobs of a worker proven gone back in the queue at once, not when their lease ends", async () => {
+    const db = await createTestDatabase();
+    const leases: WorkerLease[] = [];
+    try {
+      const clock = fixedClock(T0);
+      const deadPid = spawnSync(process.execPath, ["-e", ""]).pid;
+      assert.ok(deadPid);
+      // What a worker killed while running an import leaves: its job running under its id, leased for minutes more.
+      const plantJob = (id: string, claimedBy: string) =>
+        db.prisma.job.create({
+          data: {
+            id,
+            kind: "people.import",
+            key: `people.import:${id}`,
+            payload: JSON.stringify({ importId: id }),
+            status: "running",
+            runAt: new Date(T0.getTime() - 60_000),
+            attempts: 1,
+            maxAttempts: 3,
+            claimedBy,
+            leaseUntil: new Date(T0.getTime() + JOB_LEASE_MS - 60_000),
+            createdAt: new Date(T0.getTime() - 60_000),
+            updatedAt: new Date(T0.getTime() - 60_000),
+          },
+        });
+      const crashed = `${deadPid}@${hostname()}/crashed`;
+      await plantJob("job-of-dead-worker", crashed);
+      const kept: string[] = [];
+      if (testLane === "sqlite") {
+        await db.prisma.processLease.create({
+          data: { name: "worker", holder: crashed, leaseUntil: new Date(T0.getTime() + TTL_MS), updatedAt: T0 },
+        });
+      } else {
+        // Alive, or not provably dead: another worker of this process, this test's parent, another host.
+        const sibling = await acquireWorkerLease(db, { holder: newWorkerHolder(), ttlMs: TTL_MS, clock });
+        leases.push(sibling);
+        for (const [id, holder] of [
+          ["job-of-sibling", sibling.holder],
+          ["job-of-live-process", `${process.ppid}@${hostname()}/live`],
+          ["job-of-other-host", `${deadPid}@another-host/remote`],
+        ] as const) {
+          await plantJob(id, holder);
+          kept.push(id);
+        }
+      }
+
+      const lease = await acquireWorkerLease(db, { holder: newWorkerHolder(), ttlMs: TTL_MS, clock });
+      leases.push(lease);
+      const released = await db.prisma.job.findUniqueOrThrow({ where: { id: "job-of-dead-worker" } });
+      assert.equal(released.status, "queued");
+      assert.equal(released.claimedBy, null);
+      assert.equal(released.leaseUntil, null);
+      assert.equal(released.attempts, 1, "the release itself counts no attempt");
+      assert.match(released.lastError ?? "", /^Its worker stopped; released when worker pid \d+ on host .+ started\.$/);
+      // Claimable now, with the clock unmoved: the import continues at the next poll.
+      const claimed = await claimDueJobs(db, { workerId: lease.holder, limit: 10, leaseMs: JOB_LEASE_MS, now: clock.now() });
+      assert.deepEqual(
+        claimed.map((job) => [job.id, job.attempts]),
+        [["job-of-dead-worker", 2]],
+      );
+      for (const id of kept) {
+        const job = await db.prisma.job.findUniqueOrThrow({ where: { id } });
+        assert.equal(job.status, "running", id);
+      }
+    } finally {
+      for (const lease of leases) await lease.release();
+      await db.destroy();
+    }
+  });
+
+  it("on SQLite, releases the jobs of a worker whose lease expired when its lease is taken over", { skip }, async () => {
+    const db = await createTestDatabase();
+    try {
+      const clock = fixedClock(T0);
+      const stalled = "4242@another-host/stalled";
+      await db.prisma.processLease.create({
+        data: { name: "worker", holder: stalled, leaseUntil: new Date(T0.getTime() - 1), updatedAt: T0 },
+      });
+      await db.prisma.job.create({
+        data: {
+          id: "job-of-stalled-worker",
+          kind: "people.import",
+          key: "people.import:stalled",
+          payload: "{}",
+          status: "running",
+          runAt: T0,
+          attempts: 1,
+          claimedBy: stalled,
+          leaseUntil: new Date(T0.getTime() + 60_000),
+          createdAt: T0,
+          updatedAt: T0,
+        },
+      });
+      const lease = await acquireWorkerLease(db, { holder: newWorkerHolder(), ttlMs: TTL_MS, clock });
+      try {
+        const job = await db.prisma.job.findUniqueOrThrow({ where: { id: "job-of-stalled-worker" } });
+        assert.equal(job.status, "queued");
+        assert.equal(job.claimedBy, null);
+      } finally {
+        await lease.release();
+      }
     } finally {
       await db.destroy();
     }
