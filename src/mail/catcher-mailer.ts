@@ -2,7 +2,14 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { Database } from "../db/client.js";
 import { type Clock, systemClock } from "../lib/clock.js";
 import { newId } from "../lib/ids.js";
-import { type Mailer, MailRejectedError, normalizeMessageId, type OutgoingMail, type SentMail } from "./mailer.js";
+import {
+  type Mailer,
+  MailRejectedError,
+  normalizeMessageId,
+  type OutgoingMail,
+  SECRET_FOR_HEADER,
+  type SentMail,
+} from "./mailer.js";
 
 export interface CatcherMailerOptions {
   db: Database;
@@ -32,7 +39,7 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
         text: mail.text,
         ...(mail.html !== undefined ? { html: mail.html } : {}),
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
-        ...(mail.headers ? { headers: mail.headers } : {}),
+        headers: headersWithSecretMark(mail),
         date: now,
       }).compile();
       const envelope = node.getEnvelope();
@@ -64,6 +71,18 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
       isClosed = true;
     },
   };
+}
+
+/**
+ * The caller's headers without any claiming the secret mark, and the mark itself when the
+ * message carries a secret: the catcher's pages hide marked messages from those who may not
+ * read them (src/modules/mail-catcher), so only our own code may set it.
+ */
+function headersWithSecretMark(mail: OutgoingMail): Record<string, string> {
+  const mark = SECRET_FOR_HEADER.toLowerCase();
+  const headers = Object.fromEntries(Object.entries(mail.headers ?? {}).filter(([key]) => key.trim().toLowerCase() !== mark));
+  if (mail.secretFor !== undefined) headers[SECRET_FOR_HEADER] = mail.secretFor;
+  return headers;
 }
 
 /**

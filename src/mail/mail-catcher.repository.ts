@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.js";
 import { type CaughtMail, Prisma } from "../generated/sqlite/client.js";
+import { SECRET_FOR_HEADER } from "./mailer.js";
 
 export type { CaughtMail };
 
@@ -10,39 +11,64 @@ export interface CaughtMailPage {
   total: number;
 }
 
+/**
+ * Which messages carrying a secret (marked with SECRET_FOR_HEADER by the catcher) a reader may
+ * see: none of them, or all but those whose secret opens one of the listed accounts.
+ */
+export type SecretVisibility = { kind: "none" } | { kind: "allExcept"; userIds: string[] };
+
 export interface ListCaughtMailOptions {
   limit: number;
   offset: number;
   /** Found anywhere in the subject or the recipients, ignoring (ASCII) case; taken literally. */
   search?: string | undefined;
+  /** Default: no message carrying a secret. */
+  secrets?: SecretVisibility;
+}
+
+const NO_SECRETS: SecretVisibility = { kind: "none" };
+
+/** A LIKE pattern matching `text` literally anywhere, with \ as the escape character. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
- * Returns one page of caught messages, newest first (ties broken by id so pages never
- * overlap), with the count of all messages matching the search.
+ * The condition a message must meet to be shown. It reads the headers as stored: JSON text in
+ * which the mark is `"X-Breachdesk-Secret-For":"<user id>"`. Content cannot fake it: JSON
+ * escapes every quote inside a value, and the catcher drops a caller's header of that name.
+ */
+function visibleCondition(secrets: SecretVisibility): Prisma.Sql {
+  const mark = `"${SECRET_FOR_HEADER}":`;
+  if (secrets.kind === "none") return Prisma.sql`LOWER(headers) NOT LIKE ${containsPattern(mark)} ESCAPE '\\'`;
+  if (secrets.userIds.length === 0) return Prisma.sql`1 = 1`;
+  const hidden = secrets.userIds.map(
+    (id) => Prisma.sql`LOWER(headers) LIKE ${containsPattern(`${mark}${JSON.stringify(id)}`)} ESCAPE '\\'`,
+  );
+  return Prisma.sql`NOT (${Prisma.join(hidden, " OR ")})`;
+}
+
+/**
+ * Returns one page of the caught messages the reader may see, newest first (ties broken by id
+ * so pages never overlap), with the count of all such messages matching the search.
  */
 export async function listCaughtMail(db: Database, options: ListCaughtMailOptions): Promise<CaughtMailPage> {
   const limit = Math.max(0, Math.floor(options.limit));
   const offset = Math.max(0, Math.floor(options.offset));
   const search = options.search?.trim();
-  if (!search) {
-    const [rows, total] = await Promise.all([
-      db.prisma.caughtMail.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, skip: offset }),
-      db.prisma.caughtMail.count(),
-    ]);
-    return { rows, total };
-  }
-
   // Prisma's `contains` passes % and _ through as LIKE wildcards on SQLite and is case-sensitive
-  // on PostgreSQL; this statement reads the same on both and matches the text literally.
-  // Read-only: locks nothing beyond the statement's snapshot.
-  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const matches = Prisma.sql`LOWER(subject) LIKE ${pattern} ESCAPE '\\' OR LOWER(to_address) LIKE ${pattern} ESCAPE '\\'`;
+  // on PostgreSQL; these statements read the same on both and match the text literally.
+  // Read-only: they lock nothing beyond the statement's snapshot.
+  const pattern = search ? containsPattern(search) : null;
+  const matches = pattern
+    ? Prisma.sql`(LOWER(subject) LIKE ${pattern} ESCAPE '\\' OR LOWER(to_address) LIKE ${pattern} ESCAPE '\\')`
+    : Prisma.sql`1 = 1`;
+  const where = Prisma.sql`${matches} AND ${visibleCondition(options.secrets ?? NO_SECRETS)}`;
   const [idRows, countRows] = await Promise.all([
     db.prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM caught_mail WHERE ${matches}
+      SELECT id FROM caught_mail WHERE ${where}
       ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
-    db.prisma.$queryRaw<{ total: number | bigint }[]>`SELECT COUNT(*) AS total FROM caught_mail WHERE ${matches}`,
+    db.prisma.$queryRaw<{ total: number | bigint }[]>`SELECT COUNT(*) AS total FROM caught_mail WHERE ${where}`,
   ]);
   const ids = idRows.map((r) => r.id);
   const found = ids.length ? await db.prisma.caughtMail.findMany({ where: { id: { in: ids } } }) : [];
@@ -53,7 +79,12 @@ export async function listCaughtMail(db: Database, options: ListCaughtMailOption
   };
 }
 
-/** Returns one caught message with its bodies and headers (JSON object text), or null. */
-export async function getCaughtMail(db: Database, id: string): Promise<CaughtMail | null> {
-  return db.prisma.caughtMail.findUnique({ where: { id } });
+/**
+ * Returns one caught message with its bodies and headers (JSON object text), or null when
+ * there is none the reader may see (by default, none carrying a secret).
+ */
+export async function getCaughtMail(db: Database, id: string, secrets = NO_SECRETS): Promise<CaughtMail | null> {
+  const rows = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT id FROM caught_mail WHERE id = ${id} AND ${visibleCondition(secrets)}`;
+  return rows.length ? db.prisma.caughtMail.findUnique({ where: { id } }) : null;
 }

@@ -15,7 +15,19 @@ export interface OutgoingMail {
   messageId?: string;
   /** Extra headers; they cannot override From, To, Subject, Message-ID or Date. */
   headers?: Record<string, string>;
+  /**
+   * The id of the user whose account this message's one-time link or token opens (a password
+   * reset, an invitation). The mail catcher marks the message with SECRET_FOR_HEADER so its
+   * pages show it only to those allowed to see that secret; the SMTP mailer sends nothing of it.
+   */
+  secretFor?: string;
 }
+
+/**
+ * The header the mail catcher writes from OutgoingMail.secretFor, and only from it: a header of
+ * this name given in `headers` is dropped, so no caller's content can add or change the mark.
+ */
+export const SECRET_FOR_HEADER = "X-Breachdesk-Secret-For";
 
 export interface SentMail {
   messageId: string;

@@ -1,22 +1,16 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../lib/errors.js";
-import { getCaughtMail, listCaughtMail } from "../../mail/mail-catcher.repository.js";
+import { currentUser } from "../../web/access.js";
+import { findMailFor, listMailFor } from "./mail-catcher.service.js";
 
 const PAGE_SIZE = 50;
 
 export function createMailCatcherHandlers(deps: Deps) {
-  async function find(req: Request) {
-    const mail = await getCaughtMail(deps.db, String(req.params.id));
-    if (!mail) throw new AppError("not_found", "No such message in the mail catcher.");
-    return mail;
-  }
-
   return {
     async list(req: Request, res: Response) {
       const page = Math.max(1, Number.parseInt(String(req.query.page ?? "1"), 10) || 1);
       const search = typeof req.query.q === "string" ? req.query.q.trim().slice(0, 200) : "";
-      const { rows, total } = await listCaughtMail(deps.db, {
+      const { rows, total } = await listMailFor(deps, currentUser(res)!, {
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
         search: search || undefined,
@@ -33,7 +27,7 @@ export function createMailCatcherHandlers(deps: Deps) {
     },
 
     async show(req: Request, res: Response) {
-      const mail = await find(req);
+      const mail = await findMailFor(deps, currentUser(res)!, String(req.params.id));
       const headers = JSON.parse(mail.headers) as Record<string, string>;
       res.render("mail/show", { title: mail.subject || "(no subject)", mail, headers });
     },
@@ -43,7 +37,7 @@ export function createMailCatcherHandlers(deps: Deps) {
      * script, load nothing from elsewhere, and submit no form, whatever the HTML contains.
      */
     async html(req: Request, res: Response) {
-      const mail = await find(req);
+      const mail = await findMailFor(deps, currentUser(res)!, String(req.params.id));
       res.set(
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'",

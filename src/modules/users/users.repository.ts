@@ -23,14 +23,25 @@ export function countActiveAdmins(db: DbOrTx) {
   return db.user.count({ where: { role: "admin", status: "active" } });
 }
 
-export function insertUser(db: DbOrTx, data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash">) {
+/** The ids of every user with the administrator role, whatever their status. */
+export async function listAdminIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.user.findMany({ where: { role: "admin" }, select: { id: true } });
+  return rows.map((row) => row.id);
+}
+
+export function insertUser(
+  db: DbOrTx,
+  data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash" | "passwordChangedAt">,
+) {
   return db.user.create({ data });
 }
 
 export function updateUser(
   db: DbOrTx,
   id: string,
-  data: Partial<Pick<User, "name" | "role" | "status" | "passwordHash" | "lastLoginAt" | "deactivatedAt" | "timeZone">>,
+  data: Partial<
+    Pick<User, "name" | "role" | "status" | "passwordHash" | "passwordChangedAt" | "lastLoginAt" | "deactivatedAt" | "timeZone">
+  >,
 ) {
   return db.user.update({ where: { id }, data });
 }

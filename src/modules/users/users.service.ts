@@ -1,9 +1,10 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
-import { renderSystemEmail } from "../../mail/render.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { clearLoginLocks } from "../auth/login-throttle.service.js";
 import { hashPassword } from "../auth/passwords.js";
+import { sendTokenMail, storeToken } from "./one-time-links.service.js";
 import {
   consumeUserToken,
   countActiveAdmins,
@@ -13,15 +14,11 @@ import {
   findUserById,
   findUserToken,
   insertUser,
-  insertUserToken,
   retireUserTokens,
   type User,
   updateUser,
 } from "./users.repository.js";
 import type { CreateUserInput, Role, SetupInput } from "./users.schemas.js";
-
-const INVITE_TTL_MS = 7 * 24 * 3600_000;
-const RESET_TTL_MS = 3600_000;
 
 /** What the audit log keeps of a user: never the password hash. */
 function auditView(user: User) {
@@ -43,6 +40,7 @@ export async function createFirstAdmin(deps: Deps, input: SetupInput, ip: string
       role: "admin",
       status: "active",
       passwordHash,
+      passwordChangedAt: deps.clock.now(),
     });
     // The new administrator is the author of their own creation: no one else was there.
     const actor: Actor = { userId: user.id, label: user.email, ip };
@@ -78,6 +76,7 @@ export async function createUser(deps: Deps, input: CreateUserInput, actor: Acto
       role: input.role,
       status: input.method === "invite" ? "invited" : "active",
       passwordHash,
+      passwordChangedAt: passwordHash ? deps.clock.now() : null,
     });
     if (input.method === "invite") await storeToken(deps, tx, created.id, "invite", token);
     return {
@@ -108,45 +107,6 @@ export async function resendInvitation(deps: Deps, userId: string, actor: Actor)
     return { result: found, audit: { action: "user.invite", entityType: "user", entityId: found.id } };
   });
   return sendTokenMail(deps, user, "invite", token, actor);
-}
-
-async function storeToken(
-  deps: Deps,
-  tx: Parameters<typeof insertUserToken>[0],
-  userId: string,
-  purpose: "invite" | "reset",
-  token: string,
-) {
-  const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
-  await insertUserToken(tx, {
-    id: newId(),
-    userId,
-    purpose,
-    tokenHash: sha256(token),
-    expiresAt: new Date(deps.clock.now().getTime() + ttl),
-  });
-}
-
-async function sendTokenMail(deps: Deps, user: User, purpose: "invite" | "reset", token: string, actor: Actor): Promise<string> {
-  const link = `${deps.config.publicUrl}/password/set/${token}`;
-  const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
-  const expiresAt = new Date(deps.clock.now().getTime() + ttl);
-  const content = await renderSystemEmail(purpose === "invite" ? "invite" : "password-reset", {
-    name: user.name,
-    invitedBy: actor.label,
-    link,
-    expiresAt: expiresAt.toUTCString(),
-  });
-  try {
-    await deps.mailer.send({ to: user.email, ...content });
-  } catch (error) {
-    deps.logger.error({ err: error, userId: user.id }, "could not send the %s e-mail", purpose);
-    throw new AppError(
-      "unavailable",
-      `The ${purpose === "invite" ? "invitation" : "reset"} e-mail could not be sent (${(error as Error).message}). Check the mail settings and try again.`,
-    );
-  }
-  return link;
 }
 
 /**
@@ -184,13 +144,14 @@ export async function setPasswordWithToken(deps: Deps, token: string, password: 
   if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
   const passwordHash = await hashPassword(password);
   const actor: Actor = { userId: found.userId, label: found.user.email, ip };
-  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+  const updated = await withAudit(deps.db, actor, deps.clock, async (tx) => {
     if (!(await consumeUserToken(tx, found.id, deps.clock.now()))) {
       throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
     }
     await deleteSessionsOfUser(tx, found.userId);
     const user = await updateUser(tx, found.userId, {
       passwordHash,
+      passwordChangedAt: deps.clock.now(),
       status: found.user.status === "invited" ? "active" : found.user.status,
     });
     return {
@@ -202,6 +163,9 @@ export async function setPasswordWithToken(deps: Deps, token: string, password: 
       },
     };
   });
+  // Holding the link proves the mailbox: wrong guesses piled up by someone else no longer apply.
+  await clearLoginLocks(deps, updated.email);
+  return updated;
 }
 
 /** Refuses a change that would leave no active administrator. */
