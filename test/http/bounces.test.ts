@@ -90,7 +90,7 @@ describe("bounce and complaint reports", () => {
     const res = await hook({
       reports: [
         { type: "hard_bounce", messageId: "delivery.abc123@breachdesk.example.org", detail: "550 5.1.1 User unknown" },
-        { type: "complaint", email: "JOSE@example.com", detail: "abuse report" },
+        { type: "complaint", messageId: complained.messageId, email: "JOSE@example.com", detail: "abuse report" },
         { type: "soft_bounce", email: "nobody-we-wrote-to@example.org" },
       ],
     });
@@ -100,15 +100,17 @@ describe("bounce and complaint reports", () => {
     assert.equal(after.status, "bounced");
     assert.match(after.exclusionReason, /550 5\.1\.1 User unknown/);
     assert.equal((await t.db.prisma.delivery.findUniqueOrThrow({ where: { id: complained.id } })).status, "sent");
-    const address = await t.db.prisma.bouncedAddress.findUniqueOrThrow({ where: { emailNormalized: "zoe@example.net" } });
+    const address = await t.db.prisma.bouncedAddress.findUniqueOrThrow({
+      where: { incidentId_emailNormalized: { incidentId: incident.id, emailNormalized: "zoe@example.net" } },
+    });
     assert.equal(address.deliveryId, bounced.id);
     const events = await t.db.prisma.deliveryEvent.findMany({ orderBy: { kind: "asc" } });
     assert.deepEqual(
-      events.map((e) => [e.kind, e.source, e.deliveryId]),
+      events.map((e) => [e.kind, e.source, e.deliveryId, e.incidentId, e.messageId]),
       [
-        ["bounce_hard", "webhook", bounced.id],
-        ["bounce_soft", "webhook", null],
-        ["complaint", "webhook", complained.id],
+        ["bounce_hard", "webhook", bounced.id, incident.id, "delivery.abc123@breachdesk.example.org"],
+        ["bounce_soft", "webhook", null, null, null],
+        ["complaint", "webhook", complained.id, incident.id, complained.messageId],
       ],
     );
     const audit = await t.db.prisma.auditEntry.findFirstOrThrow({
@@ -125,6 +127,99 @@ describe("bounce and complaint reports", () => {
     assert.equal((await verifyAuditChain(t.db)).break, null);
     // The same report again changes nothing more: the delivery is bounced already.
     assert.equal((await hook({ reports: [{ type: "hard_bounce", deliveryId: bounced.id }] })).body.bounced, 0);
+  });
+
+  it("ignores a forged bounce that names only the victim's address: no delivery changes, nobody is suppressed, it waits for review", async () => {
+    const victim = await addSentDelivery("victim@example.org");
+    const res = await hook({
+      reports: [
+        { type: "hard_bounce", email: "victim@example.org", detail: "550 5.1.1 forged" },
+        { type: "hard_bounce", email: "victim@example.org", messageId: "<forged@attacker.example>", detail: "550 forged too" },
+        { type: "hard_bounce", email: "victim@example.org", messageId: "delivery.guessed@breachdesk.example.org" },
+        { type: "hard_bounce", email: "victim@example.org", deliveryId: "no-such-delivery" },
+      ],
+    });
+    assert.deepEqual(res.body, { received: 4, matched: 0, bounced: 0, unmatched: 4 });
+    // The same through an uploaded bounce message that lacks our Message-ID.
+    const forgedDsn = dsnFixture("postfix-user-unknown.eml")
+      .toString("utf8")
+      .replace(/^Message-ID: <delivery\.[^>]+>\r?\n/m, "")
+      .replaceAll("zoe.muller@example.net", "victim@example.org")
+      .replaceAll("Zoe.Muller@example.net", "victim@example.org");
+    const page = await manager.agent.get("/bounces");
+    const upload = await manager.agent
+      .post("/bounces/dsn")
+      .field("_csrf", csrfFrom(page.text))
+      .attach("file", Buffer.from(forgedDsn), "forged.eml");
+    assert.equal(upload.status, 303);
+
+    assert.equal((await t.db.prisma.delivery.findUniqueOrThrow({ where: { id: victim.id } })).status, "sent");
+    assert.equal(await t.db.prisma.bouncedAddress.count({ where: { emailNormalized: "victim@example.org" } }), 0);
+    const kept = await t.db.prisma.deliveryEvent.findMany({ where: { email: "victim@example.org" } });
+    assert.equal(kept.length, 5);
+    assert.ok(kept.every((e) => e.deliveryId === null && e.incidentId === null && e.reviewedAt === null));
+    assert.deepEqual(kept.map((e) => e.messageId).sort(), [
+      "<forged@attacker.example>",
+      "delivery.guessed@breachdesk.example.org",
+      null,
+      null,
+      null,
+    ]);
+
+    const listed = await manager.agent.get("/bounces");
+    assert.match(listed.text, /forged\.eml: 1 report recorded, 0 notices marked bounced\. 1 named no notice of ours/);
+    const toReview = listed.text.slice(listed.text.indexOf("Unmatched reports to review"), listed.text.indexOf("Latest reports"));
+    assert.match(toReview, /550 5\.1\.1 forged/);
+    assert.match(toReview, /&lt;forged@attacker\.example&gt;/);
+    const audit = await t.db.prisma.auditEntry.findFirstOrThrow({
+      where: { action: "delivery.reports_unmatched" },
+      orderBy: { seq: "desc" },
+    });
+    assert.deepEqual(JSON.parse(audit.after ?? "{}"), { source: "dsn_upload", reports: 1 });
+  });
+
+  it("lets a manager mark an unmatched report reviewed, with a note, audited; a viewer may not", async () => {
+    await hook({ reports: [{ type: "hard_bounce", email: "someone@example.org", detail: "550 review me" }] });
+    const event = await t.db.prisma.deliveryEvent.findFirstOrThrow({ where: { detail: "550 review me" } });
+    const viewerPage = await viewer.agent.get("/bounces");
+    assert.doesNotMatch(viewerPage.text, /Mark reviewed/);
+    const refused = await viewer.agent
+      .post(`/bounces/reports/${event.id}/review`)
+      .type("form")
+      .send({ _csrf: csrfFrom(viewerPage.text), note: "x" });
+    assert.equal(refused.status, 403);
+    const noToken = await manager.agent.post(`/bounces/reports/${event.id}/review`).type("form").send({ note: "x" });
+    assert.equal(noToken.status, 403);
+
+    const page = await manager.agent.get("/bounces");
+    assert.match(page.text, new RegExp(`/bounces/reports/${event.id}/review`));
+    const res = await manager.agent
+      .post(`/bounces/reports/${event.id}/review`)
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), note: "Not one of our notices: a test by the mail team" });
+    assert.equal(res.status, 303);
+    const reviewed = await t.db.prisma.deliveryEvent.findUniqueOrThrow({ where: { id: event.id } });
+    assert.equal(reviewed.reviewedBy, manager.user.email);
+    assert.equal(reviewed.reviewNote, "Not one of our notices: a test by the mail team");
+    assert.equal(reviewed.reviewedAt?.toISOString(), t.clock.now().toISOString());
+    const after = await manager.agent.get("/bounces");
+    assert.doesNotMatch(after.text, new RegExp(`/bounces/reports/${event.id}/review`));
+    assert.match(after.text, /reviewed by [^<]+ on <time[^>]*>[^<]+<\/time>: Not one of our notices/);
+    const entry = await t.db.prisma.auditEntry.findFirstOrThrow({
+      where: { action: "delivery_event.review", entityId: event.id },
+    });
+    assert.equal(entry.actorLabel, manager.user.email);
+    assert.deepEqual(JSON.parse(entry.after ?? "{}"), {
+      reviewedAt: t.clock.now().toISOString(),
+      note: "Not one of our notices: a test by the mail team",
+    });
+    // Once only; a matched report has nothing to review.
+    const again = await manager.agent
+      .post(`/bounces/reports/${event.id}/review`)
+      .type("form")
+      .send({ _csrf: csrfFrom(after.text) });
+    assert.equal(again.status, 409);
+    assert.equal((await verifyAuditChain(t.db)).break, null);
   });
 
   it("records an uploaded bounce message for a manager, and explains a file that is not one", async () => {

@@ -135,16 +135,21 @@ for (const protocol of protocols) {
       );
       assert.match(server.messages[0]!.toString(), /\r\n\.\. a dotted line\r\n$/);
       assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: zoe.id } })).status, "bounced");
-      // The second message names a notice we have no record of, so its permanent failure (5.2.2)
-      // is matched by address to the latest notice sent to soren@; jose@ was only delayed.
-      assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: soren.id } })).status, "bounced");
+      // The second message names a notice we have no record of (<delivery.9a9a@...>): its
+      // permanent failure (5.2.2) for soren@ changes nothing, though we did write to soren@,
+      // and is kept unmatched for review; jose@ was only delayed.
+      assert.equal((await db.prisma.delivery.findUniqueOrThrow({ where: { id: soren.id } })).status, "sent");
+      assert.deepEqual(
+        (await db.prisma.bouncedAddress.findMany()).map((b) => [b.incidentId, b.emailNormalized]),
+        [["incident-1", "zoe.muller@example.net"]],
+      );
       const events = await db.prisma.deliveryEvent.findMany({ orderBy: { email: "asc" } });
       assert.deepEqual(
-        events.map((e) => [e.email, e.kind, e.source]),
+        events.map((e) => [e.email, e.kind, e.source, e.deliveryId, e.messageId]),
         [
-          ["jose@example.com", "delayed", "mailbox"],
-          ["soren@example.com", "bounce_hard", "mailbox"],
-          ["zoe.muller@example.net", "bounce_hard", "mailbox"],
+          ["jose@example.com", "delayed", "mailbox", null, "<delivery.9a9a@breachdesk.example.org>"],
+          ["soren@example.com", "bounce_hard", "mailbox", null, "<delivery.9a9a@breachdesk.example.org>"],
+          ["zoe.muller@example.net", "bounce_hard", "mailbox", zoe.id, "<delivery.0f6c2a8e1b3d4c5e@breachdesk.example.org>"],
         ],
       );
       // Read again: only the messages that are not bounces remain, and they stay.

@@ -62,7 +62,17 @@ describe(`campaigns (${testLane})`, () => {
       givenName: i === 0 ? "Zoë" : undefined,
     }));
     await t.db.prisma.bouncedAddress.create({
-      data: { emailNormalized: "bounced@example.org", reason: "550 5.1.1 no such user", createdAt: t.clock.now() },
+      data: {
+        incidentId: incident.id,
+        emailNormalized: "bounced@example.org",
+        reason: "550 5.1.1 no such user",
+        createdAt: t.clock.now(),
+      },
+    });
+    // Suppressed in another incident only: this incident's campaign still e-mails person0.
+    const other = await addIncident(t);
+    await t.db.prisma.bouncedAddress.create({
+      data: { incidentId: other.id, emailNormalized: "person0@example.org", reason: "550 elsewhere", createdAt: t.clock.now() },
     });
     const { campaign } = await createCampaign(deps, incident.reference, input(template.templateId), alice);
     assert.equal(campaign.status, "draft");
@@ -327,7 +337,16 @@ describe(`campaigns (${testLane})`, () => {
     });
     await t.db.prisma.delivery.update({ where: { id: rows[3]!.id }, data: { status: "sent" } });
     await t.db.prisma.bouncedAddress.create({
-      data: { emailNormalized: rows[0]!.emailNormalized!, reason: "550", createdAt: t.clock.now() },
+      data: { incidentId: incident.id, emailNormalized: rows[0]!.emailNormalized!, reason: "550", createdAt: t.clock.now() },
+    });
+    // A suppression of rows[1]'s address in another incident does not stop this incident's retry.
+    await t.db.prisma.bouncedAddress.create({
+      data: {
+        incidentId: (await addIncident(t)).id,
+        emailNormalized: rows[1]!.emailNormalized!,
+        reason: "550",
+        createdAt: t.clock.now(),
+      },
     });
     const logger = createLogger("silent");
     await completeDrainedCampaigns({ db: t.db, clock: t.clock, logger }, t.clock.now());

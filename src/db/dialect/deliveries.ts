@@ -27,8 +27,9 @@ const SQLITE_UUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-
  * Writes one delivery row per person of the audience in the caller's transaction (the one that
  * moves the campaign to sending), in ONE INSERT ... SELECT: the person's address, name, place
  * and language are copied, the version chosen for their language is pinned, and the Message-ID
- * is derived from the new row's id. People without an e-mail address, or whose address has
- * bounced hard, are written as excluded with the reason. A person already in the campaign is
+ * is derived from the new row's id. People without an e-mail address, or whose address is
+ * suppressed in this incident (it bounced hard on one of its notices), are written as excluded
+ * with the reason. A person already in the campaign is
  * skipped (unique campaign and person), so a second run adds nothing. Returns the rows written.
  */
 export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: DeliveryFanOut): Promise<number> {
@@ -62,7 +63,7 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
       CASE WHEN x."email_normalized" IS NULL THEN 'no_email' WHEN b."email_normalized" IS NOT NULL THEN 'bounced_address' ELSE '' END,
       ${stamp}, ${stamp}
     FROM picked x
-    LEFT JOIN "bounced_address" b ON b."email_normalized" = x."email_normalized"
+    LEFT JOIN "bounced_address" b ON b."incident_id" = x."incident_id" AND b."email_normalized" = x."email_normalized"
     LEFT JOIN ${versionsTable} v ON v."key" = COALESCE(x."language", '')
     WHERE true
     ON CONFLICT ("campaign_id", "person_id") DO NOTHING`);
@@ -237,7 +238,7 @@ export async function recordDeliveryResults(db: Database, workerId: string, resu
 
 /**
  * Queues a campaign's failed deliveries again (due now, queued now, so their retry window
- * starts afresh), except those whose address has bounced hard since; returns how many.
+ * starts afresh), except those whose address was suppressed in the incident since; returns how many.
  */
 export async function requeueFailedDeliveries(kind: DatabaseKind, tx: DbOrTx, campaignId: string, now: Date): Promise<number> {
   const at = instantParam(kind, now);
@@ -245,7 +246,8 @@ export async function requeueFailedDeliveries(kind: DatabaseKind, tx: DbOrTx, ca
   return tx.$executeRaw(Prisma.sql`
     UPDATE "delivery" SET "status" = 'queued', "next_attempt_at" = ${at}, "queued_at" = ${at}, "failed_at" = NULL, "updated_at" = ${at}
     WHERE "campaign_id" = ${campaignId} AND "status" = 'failed'
-      AND NOT EXISTS (SELECT 1 FROM "bounced_address" b WHERE b."email_normalized" = "delivery"."email_normalized")`);
+      AND NOT EXISTS (SELECT 1 FROM "bounced_address" b
+                      WHERE b."incident_id" = "delivery"."incident_id" AND b."email_normalized" = "delivery"."email_normalized")`);
 }
 
 /**

@@ -4,11 +4,12 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { listRecentDeliveryEvents } from "./bounces.repository.js";
+import { listRecentDeliveryEvents, listUnreviewedReports } from "./bounces.repository.js";
 import { WEBHOOK_TYPES, webhookBodySchema } from "./bounces.schemas.js";
 import { type BounceReport, recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES, uploadedDsnOf } from "./dsn-upload.js";
+import { liftSuppression, loadSuppressionOfDelivery, reviewReport } from "./suppressions.service.js";
 
 /** The secret a webhook call carries: Authorization: Bearer <secret>, or X-Breachdesk-Secret. */
 function presentedSecret(req: Request): string {
@@ -24,6 +25,16 @@ function isSameSecret(given: string, expected: string): boolean {
 }
 
 export function createBouncesHandlers(deps: Deps) {
+  const renderLift = async (req: Request, res: Response, error = "") => {
+    const found = await loadSuppressionOfDelivery(deps, String(req.params.ref), String(req.params.deliveryId));
+    res.status(error ? 400 : 200).render("bounces/lift", {
+      title: `Lift the suppression of ${found.delivery.email ?? "an address"} · ${found.incident.reference}`,
+      ...found,
+      error,
+      note: typeof req.body?.note === "string" ? req.body.note : "",
+    });
+  };
+
   return {
     /** POST /hooks/bounces: a mail service's bounce and complaint reports, as JSON. */
     async webhook(req: Request, res: Response) {
@@ -59,10 +70,47 @@ export function createBouncesHandlers(deps: Deps) {
       res.json(outcome);
     },
 
-    /** The reports received lately, and the form to upload a bounce message. */
+    /** The unmatched reports to review first, then the reports received lately, and the form to upload a bounce message. */
     async index(_req: Request, res: Response) {
-      const events = await listRecentDeliveryEvents(deps.db.prisma);
-      res.render("bounces/index", { title: "Bounce reports", events, maxKiB: MAX_DSN_BYTES / 1024 });
+      const [toReview, events] = await Promise.all([
+        listUnreviewedReports(deps.db.prisma),
+        listRecentDeliveryEvents(deps.db.prisma),
+      ]);
+      res.render("bounces/index", { title: "Bounce reports", toReview, events, maxKiB: MAX_DSN_BYTES / 1024 });
+    },
+
+    /** POST /bounces/reports/:id/review: an unmatched report looked at, with an optional note. */
+    async review(req: Request, res: Response) {
+      await reviewReport(deps, String(req.params.id), req.body, actorOf(req, res));
+      flash(req, "success", "The report is marked reviewed. It changed nothing.");
+      res.redirect(303, "/bounces");
+    },
+
+    /** GET /incidents/:ref/suppressions/:deliveryId: what lifting the suppression of this person's address means. */
+    async confirmLift(req: Request, res: Response) {
+      await renderLift(req, res);
+    },
+
+    /** POST .../lift: lifts the suppression once confirmed; the incident's next campaign includes the person again. */
+    async lift(req: Request, res: Response) {
+      try {
+        const { incident, delivery } = await liftSuppression(
+          deps,
+          String(req.params.ref),
+          String(req.params.deliveryId),
+          req.body,
+          actorOf(req, res),
+        );
+        flash(
+          req,
+          "success",
+          `${delivery.email ?? "The address"} may be e-mailed again by ${incident.reference}'s next campaign.`,
+        );
+        res.redirect(303, `/incidents/${encodeURIComponent(incident.reference)}/ledger/other-channels`);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== "validation") throw error;
+        await renderLift(req, res, Object.values(error.fieldErrors)[0] ?? error.message);
+      }
     },
 
     /** POST /bounces/dsn: one bounce message (.eml) as a mail server sent it. */
@@ -82,7 +130,9 @@ export function createBouncesHandlers(deps: Deps) {
         return res.redirect(303, "/bounces");
       }
       const outcome = await recordBounceReports(deps, reports, "dsn_upload", actorOf(req, res));
-      const unmatched = outcome.unmatched ? ` ${outcome.unmatched} matched no notice sent by Breachdesk.` : "";
+      const unmatched = outcome.unmatched
+        ? ` ${outcome.unmatched} named no notice of ours (no Message-ID of Breachdesk's): kept for review below, changing nothing.`
+        : "";
       flash(
         req,
         "success",

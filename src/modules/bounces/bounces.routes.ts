@@ -15,13 +15,19 @@ export function bounceHookRoutes(deps: Deps): Router {
   return router;
 }
 
-/** The bounce reports page and the upload of a bounce message (.eml). */
+/**
+ * The bounce reports page, the upload of a bounce message (.eml), the review of unmatched
+ * reports, and the lifting of an address's suppression in an incident.
+ */
 export function bouncesRoutes(deps: Deps): Router {
   const h = createBouncesHandlers(deps);
   const router = Router();
   mountRoutes(router, [
     { method: "get", path: "/bounces", access: "viewer", handler: h.index },
     { method: "post", path: DSN_UPLOAD_PATH, access: "manager", handler: h.uploadDsn },
+    { method: "post", path: "/bounces/reports/:id/review", access: "manager", handler: h.review },
+    { method: "get", path: "/incidents/:ref/suppressions/:deliveryId", access: "manager", handler: h.confirmLift },
+    { method: "post", path: "/incidents/:ref/suppressions/:deliveryId/lift", access: "manager", handler: h.lift },
   ]);
   return router;
 }

@@ -4,7 +4,6 @@ import { type Actor, recordAudit } from "../audit/audit.service.js";
 import {
   findDeliveryById,
   findDeliveryByMessageId,
-  findLatestDeliveryToAddress,
   type MatchedDelivery,
   markDeliveryBounced,
   rememberBouncedAddress,
@@ -13,11 +12,14 @@ import type { ParsedDsn } from "./dsn.js";
 
 /**
  * Bounce and complaint reports about notices already sent, from a mail service's webhook, an
- * uploaded DSN or a mailbox. Each report is kept as received (delivery_event), matched to its
- * delivery by delivery id, else Message-ID, else the latest notice sent to the address. A hard
- * bounce marks the delivery bounced (the person then needs another channel) and remembers the
- * address so no later campaign tries it; soft bounces, delays and complaints are recorded only
- * (a breach notice is not marketing: a complaint does not stop the next one).
+ * uploaded DSN or a mailbox. Each report is kept as received (delivery_event), and counts only
+ * when it names one of our deliveries: by the delivery id (webhook body) or by our Message-ID
+ * (`<delivery.ID@domain>`, compared exactly). Never by address alone: anyone who can mail the
+ * bounce mailbox could then silence a person by naming them. An unmatched report changes
+ * nothing and waits for a person to review it. A hard bounce marks the delivery bounced (the
+ * person then needs another channel) and suppresses the address in that delivery's incident
+ * only; soft bounces, delays and complaints are recorded only (a breach notice is not
+ * marketing: a complaint does not stop the next one).
  */
 
 export const REPORT_KINDS = ["bounce_hard", "bounce_soft", "complaint", "delayed"] as const;
@@ -40,7 +42,7 @@ export interface BounceOutcome {
   matched: number;
   /** Deliveries newly marked bounced. */
   bounced: number;
-  /** Reports kept without a delivery: no id, Message-ID or address of a notice sent. */
+  /** Reports kept without a delivery (no delivery id or Message-ID of ours): they change nothing and wait for review. */
   unmatched: number;
 }
 
@@ -50,17 +52,14 @@ async function matchDelivery(deps: Deps, report: BounceReport): Promise<MatchedD
     const found = await findDeliveryById(prisma, report.deliveryId);
     if (found) return found;
   }
-  if (report.messageId) {
-    const found = await findDeliveryByMessageId(prisma, report.messageId);
-    if (found) return found;
-  }
-  return report.email ? findLatestDeliveryToAddress(prisma, report.email.trim().toLowerCase()) : null;
+  return report.messageId ? findDeliveryByMessageId(prisma, report.messageId) : null;
 }
 
 /**
  * Records a batch of reports in one transaction, with one audit entry per incident concerned
- * (its counts, not the addresses). Matching reads happen first; a report whose delivery
- * changed meanwhile is still kept, and the bounce only applies to a sent delivery.
+ * (its counts, not the addresses) and one for the unmatched ones. Matching reads happen first;
+ * a report whose delivery changed meanwhile is still kept, and the bounce only applies to a
+ * sent delivery.
  */
 export async function recordBounceReports(
   deps: Deps,
@@ -79,6 +78,8 @@ export async function recordBounceReports(
         data: {
           id: newId(),
           deliveryId: delivery?.id ?? null,
+          incidentId: delivery?.incidentId ?? null,
+          messageId: report.messageId?.trim().slice(0, 998) || null,
           kind: report.kind,
           source,
           email: report.email,
@@ -99,10 +100,11 @@ export async function recordBounceReports(
           outcome.bounced++;
           counts.bounced++;
         }
-        const address = delivery.emailNormalized ?? report.email?.trim().toLowerCase();
-        if (address) {
+        // The delivery's own address, never the report's: the report only proves which notice bounced.
+        if (delivery.emailNormalized) {
           await rememberBouncedAddress(tx, {
-            emailNormalized: address,
+            incidentId: delivery.incidentId,
+            emailNormalized: delivery.emailNormalized,
             reason: report.detail.slice(0, 1000) || "hard bounce",
             deliveryId: delivery.id,
             createdAt: now,
@@ -117,6 +119,20 @@ export async function recordBounceReports(
         tx,
         actor,
         { action: "delivery.reports", entityType: "delivery_event", incidentId, after: { source, ...counts } },
+        deps.clock,
+      );
+    }
+    if (outcome.unmatched > 0) {
+      await recordAudit(
+        deps.db,
+        tx,
+        actor,
+        {
+          action: "delivery.reports_unmatched",
+          entityType: "delivery_event",
+          incidentId: null,
+          after: { source, reports: outcome.unmatched },
+        },
         deps.clock,
       );
     }

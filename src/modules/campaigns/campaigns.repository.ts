@@ -96,12 +96,13 @@ export async function sentSpan(db: DbOrTx, campaignId: string) {
   return { firstSentAt: span._min.sentAt, lastSentAt: span._max.sentAt };
 }
 
-/** A campaign's failed deliveries that "retry the failed ones" would queue again (their address has not bounced hard). */
+/** A campaign's failed deliveries that "retry the failed ones" would queue again (their address is not suppressed in the incident). */
 export async function countRetryableDeliveries(db: DbOrTx, campaignId: string): Promise<number> {
   const rows = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`
     SELECT COUNT(*) AS "n" FROM "delivery" d
     WHERE d."campaign_id" = ${campaignId} AND d."status" = 'failed'
-      AND NOT EXISTS (SELECT 1 FROM "bounced_address" b WHERE b."email_normalized" = d."email_normalized")`);
+      AND NOT EXISTS (SELECT 1 FROM "bounced_address" b
+                      WHERE b."incident_id" = d."incident_id" AND b."email_normalized" = d."email_normalized")`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -123,7 +124,8 @@ export async function countAudience(db: DbOrTx, condition: Prisma.Sql) {
   const rows = await db.$queryRaw<{ total: number | bigint; reachable: number | bigint | null }[]>(Prisma.sql`
     SELECT COUNT(*) AS "total",
            SUM(CASE WHEN p."email_normalized" IS NOT NULL
-                     AND NOT EXISTS (SELECT 1 FROM "bounced_address" b WHERE b."email_normalized" = p."email_normalized")
+                     AND NOT EXISTS (SELECT 1 FROM "bounced_address" b
+                                     WHERE b."incident_id" = p."incident_id" AND b."email_normalized" = p."email_normalized")
                     THEN 1 ELSE 0 END) AS "reachable"
     FROM "person" p WHERE ${condition}`);
   return { total: Number(rows[0]?.total ?? 0), reachable: Number(rows[0]?.reachable ?? 0) };

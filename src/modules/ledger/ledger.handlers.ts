@@ -5,7 +5,14 @@ import { listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { channelLabel, DELIVERY_STATUS_LABELS, exclusionLabel, OTHER_CHANNELS } from "./ledger.schemas.js";
-import { ledgerCsv, loadLedgerIncident, loadLedgerPage, loadLedgerSummary, recordTold } from "./ledger.service.js";
+import {
+  ledgerCsv,
+  loadLedgerIncident,
+  loadLedgerPage,
+  loadLedgerSummary,
+  loadOtherChannelsPage,
+  recordTold,
+} from "./ledger.service.js";
 import { lettersCsv } from "./ledger-letters.js";
 
 const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, exclusionLabel, otherChannels: OTHER_CHANNELS };
@@ -37,7 +44,7 @@ export function createLedgerHandlers(deps: Deps) {
     form: { values?: Record<string, unknown>; fieldErrors?: Record<string, string> } = {},
   ) {
     const incident = await loadLedgerIncident(deps.db.prisma, ref(req));
-    const page = await loadLedgerPage(deps, incident, { ...req.query, status: "needs_other_channel" });
+    const page = await loadOtherChannelsPage(deps, incident, req.query);
     const viewer = currentUser(res)!;
     res.status(form.fieldErrors ? 400 : 200).render("ledger/other-channels", {
       title: `People to tell another way: ${incident.reference}`,

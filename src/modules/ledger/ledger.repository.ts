@@ -63,6 +63,7 @@ export const ledgerRowSelect = {
   campaignId: true,
   personId: true,
   email: true,
+  emailNormalized: true,
   fullName: true,
   country: true,
   region: true,

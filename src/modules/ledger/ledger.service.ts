@@ -6,6 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { suppressionsByAddress } from "../bounces/suppressions.service.js";
 import { listVersionLabels } from "../campaigns/campaigns.repository.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import {
@@ -93,6 +94,20 @@ export async function loadLedgerPage(deps: Deps, incident: Incident, query: unkn
     nextCursor: hasMore && page.length > 0 ? encodeCursor(page[page.length - 1]!) : null,
     isFirstPage: cursor === null,
   };
+}
+
+/**
+ * A page of the people to tell another way, with the suppression each one's address has in
+ * the incident (by address), so the page says why each person is there.
+ */
+export async function loadOtherChannelsPage(deps: Deps, incident: Incident, query: unknown) {
+  const page = await loadLedgerPage(deps, incident, { ...(query as object), status: "needs_other_channel" });
+  const suppressions = await suppressionsByAddress(
+    deps.db.prisma,
+    incident.id,
+    page.rows.map((r) => r.emailNormalized),
+  );
+  return { ...page, suppressions };
 }
 
 /** Statuses that count a person as told: the notice was sent (and did not bounce), or another way. */
