@@ -80,9 +80,18 @@ export async function pauseCampaignForErrors(deps: AutomationDeps, campaignId: s
  * Returns how many campaigns completed.
  */
 export async function completeDrainedCampaigns(deps: AutomationDeps, now: Date): Promise<number> {
+  return (await settleSendingCampaigns(deps, now)).completed;
+}
+
+/**
+ * completeDrainedCampaigns, also saying how many campaigns were sending and did not complete:
+ * when none, the sender has nothing to claim and skips its claim (an idle worker's queries).
+ */
+export async function settleSendingCampaigns(deps: AutomationDeps, now: Date): Promise<{ completed: number; sending: number }> {
   await cancelStrandedDeliveries(deps.db, now);
   let completed = 0;
-  for (const { id } of await listCampaignsWithStatus(deps.db.prisma, "sending")) {
+  const sending = await listCampaignsWithStatus(deps.db.prisma, "sending");
+  for (const { id } of sending) {
     if (await hasUnfinishedDeliveries(deps.db.prisma, id)) continue;
     try {
       await applyCampaignTransition(deps, id, { action: "complete", actorId: null }, systemActor, {
@@ -101,5 +110,5 @@ export async function completeDrainedCampaigns(deps: AutomationDeps, now: Date):
       if (!(error instanceof AppError && error.code === "conflict")) throw error;
     }
   }
-  return completed;
+  return { completed, sending: sending.length - completed };
 }

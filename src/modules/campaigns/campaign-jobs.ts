@@ -13,9 +13,9 @@ import { findIncidentById } from "../incidents/incidents.repository.js";
 import { findUserById } from "../users/users.repository.js";
 import {
   CAMPAIGN_PAUSED_NOTICE,
-  completeDrainedCampaigns,
   type PausedNoticePayload,
   pauseCampaignForErrors,
+  settleSendingCampaigns,
 } from "./campaign-automation.js";
 import { messageIdDomainOf, type SenderSettings, senderSettingsOf } from "./campaign-settings.js";
 import { startDueCampaigns } from "./campaign-start.service.js";
@@ -57,7 +57,7 @@ export function createCampaignSender(deps: CampaignWorkerDeps): DeliverySender {
     settings,
     async maintain(now) {
       await startDueCampaigns(starting, now);
-      await completeDrainedCampaigns(automation, now);
+      return (await settleSendingCampaigns(automation, now)).sending > 0;
     },
     pauseForErrors: (campaignId, reason) => pauseCampaignForErrors(automation, campaignId, reason),
     ...(deps.readMs ? { readMs: deps.readMs } : {}),

@@ -37,8 +37,12 @@ export interface DeliverySenderOptions {
   workerId: string;
   rendering: NoticeRendering;
   settings: SenderSettings;
-  /** Work between claims: start due scheduled campaigns, complete drained ones. */
-  maintain(now: Date): Promise<void>;
+  /**
+   * Work between claims: start due scheduled campaigns, complete drained ones. Resolves to
+   * whether a campaign is still sending: when none is, nothing can be claimed and the claim is
+   * skipped (its two statements, each taking SQLite's write lock, every poll of an idle worker).
+   */
+  maintain(now: Date): Promise<boolean>;
   /** Pauses a campaign whose errors crossed the threshold (and tells its managers); true when it did. */
   pauseForErrors(campaignId: string, reason: string): Promise<boolean>;
   /** Monotonic milliseconds and a sleep, for pacing only (tests may replace them). */
@@ -102,6 +106,8 @@ export class DeliverySender {
 
   private async renewLeases(): Promise<void> {
     const { db, clock, settings, workerId, logger } = this.options;
+    // Only the batches being sent hold leases: an idle worker has none to renew.
+    if (this.running.size === 0) return;
     try {
       const now = clock.now();
       await extendDeliveryLeases(db, workerId, new Date(now.getTime() + settings.leaseMs), now);
@@ -128,11 +134,14 @@ export class DeliverySender {
   async runOnce(onStarted?: (claimed: number) => void): Promise<number> {
     const { db, clock, settings, workerId, readMs } = this.options;
     const now = clock.now();
+    let isAnySending = true;
     if (!this.wasLastClaimFull || readMs() - this.lastMaintenanceMs >= settings.pollMs) {
-      await this.options.maintain(now);
+      isAnySending = await this.options.maintain(now);
       this.lastMaintenanceMs = readMs();
     }
-    const claimed = await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now });
+    const claimed = isAnySending
+      ? await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now })
+      : [];
     this.wasLastClaimFull = claimed.length === settings.batchSize;
     if (claimed.length > 0) await this.sendBatch(claimed, () => onStarted?.(claimed.length));
     else onStarted?.(0);
@@ -143,17 +152,19 @@ export class DeliverySender {
     this.timer = undefined;
     if (!this.isRunning) return;
     let claimed = 0;
+    let settled: Promise<number> | undefined;
     try {
       claimed = await new Promise<number>((resolve, reject) => {
         const run = this.runOnce(resolve);
-        const settled: Promise<number> = run
+        const batch: Promise<number> = run
           .catch((error) => {
             // Logged here, whether it failed before the loop moved on to the next batch or after.
             this.options.logger.error({ err: error }, "sending a batch of campaign notices failed");
             return 0;
           })
-          .finally(() => this.running.delete(settled));
-        this.running.add(settled);
+          .finally(() => this.running.delete(batch));
+        settled = batch;
+        this.running.add(batch);
         run.then(resolve, reject);
       });
     } catch {
@@ -161,10 +172,14 @@ export class DeliverySender {
     }
     // At most two batches at once: wait for the older one's tail before claiming a third.
     while (this.running.size > 1) await Promise.race([...this.running]);
-    // Nothing more was due while a batch's tail was in flight: once it is recorded, look again at
-    // once (its campaign may now be drained and complete) rather than after the poll interval.
-    const isTailDone = claimed === 0 && this.running.size > 0;
-    if (isTailDone) await Promise.all([...this.running]);
+    // Nothing more was due while an OLDER batch's tail was in flight: once it is recorded, look
+    // again at once (its campaign may now be drained and complete) rather than after the poll
+    // interval. This claim's own empty run is still in `running` here (its cleanup comes a few
+    // microtasks after it resolved), so it must not count as a tail: it did, and an idle worker
+    // claimed again at once, forever (issue 11: a core busy and ~1,000 queries a second).
+    const tails = [...this.running].filter((batch) => batch !== settled);
+    const isTailDone = claimed === 0 && tails.length > 0;
+    if (isTailDone) await Promise.all(tails);
     if (!this.isRunning) return;
     const pause = transportPauseMs(this.connectionErrors);
     const next = pause > 0 ? pause : claimed > 0 || isTailDone ? 0 : this.options.settings.pollMs;
