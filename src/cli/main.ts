@@ -12,12 +12,14 @@ import { createUser } from "../modules/users/users.service.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
 import { readPassword } from "./read-password.js";
+import { setPasswordUsage, usersSetPassword } from "./set-password-command.js";
 import { tokensCreate, tokensUsage } from "./tokens-command.js";
 
 const usage = `Usage:
   breachdesk users create --email E --name N --role admin|manager|viewer
       Creates an active user. The password is read from standard input
       (typed at a prompt, or piped: echo "$PASSWORD" | breachdesk users create ...).
+${setPasswordUsage}
 ${tokensUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
@@ -69,6 +71,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   try {
     if (group === "users" && command === "create") return await usersCreate(rest);
+    if (group === "users" && command === "set-password") return await usersSetPassword(rest);
     if (group === "db" && command === "migrate") return await dbMigrate();
     if (group === "tokens" && command === "create") return await tokensCreate(rest);
     if (group === "import") return await runImportCommand(argv.slice(1));

@@ -70,6 +70,43 @@ describe("breachdesk command line", () => {
     assert.match(unknown.stderr, /Unknown command: frobnicate/);
   });
 
+  it("sets a forgotten password from standard input, ending sessions and sign-in locks, audited as cli", async () => {
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "root@example.org" } });
+    await db.prisma.session.create({
+      data: { id: "cli-session", userId: user.id, data: "{}", expiresAt: new Date(Date.now() + 3600_000) },
+    });
+    const lockedUntil = new Date(Date.now() + 3600_000);
+    await db.prisma.loginThrottle.create({
+      data: { key: "account:root@example.org", failures: 99, windowStart: new Date(), lockedUntil },
+    });
+    const before = new Date();
+    const run = breachdesk(db, ["users", "set-password", "--email", "ROOT@example.org"], "another long password\n");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /The password of root@example\.org \(admin\) is set/);
+    const changed = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    assert.ok(await verifyPassword(changed.passwordHash ?? "", "another long password"));
+    assert.ok(changed.passwordChangedAt && changed.passwordChangedAt >= new Date(before.getTime() - 1000));
+    assert.equal(await db.prisma.session.count({ where: { userId: user.id } }), 0, "their sessions ended");
+    assert.equal(await db.prisma.loginThrottle.count({ where: { key: { startsWith: "account:root@example.org" } } }), 0);
+    const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { entityId: user.id, action: "user.password_set" } });
+    assert.equal(audit.actorLabel, "cli");
+    assert.ok(!(audit.after ?? "").includes("another long password"));
+  });
+
+  it("refuses to set a password for an unknown account or a weak one, with exit status 2", async () => {
+    const unknown = breachdesk(db, ["users", "set-password", "--email", "nobody@example.org"], "another long password\n");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /There is no user with the e-mail address nobody@example\.org\./);
+    const weak = breachdesk(db, ["users", "set-password", "--email", "root@example.org"], "short\n");
+    assert.equal(weak.status, 2);
+    assert.match(weak.stderr, /password: Use at least 12 characters\./);
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "root@example.org" } });
+    assert.ok(await verifyPassword(user.passwordHash ?? "", "another long password"), "unchanged");
+    const missing = breachdesk(db, ["users", "set-password"]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /Missing --email/);
+  });
+
   it("reports a bad setting by name", () => {
     const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), "db", "migrate"], {
       encoding: "utf8",

@@ -7,6 +7,7 @@ import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderFormError } from "../../web/forms.js";
 import { zoneField } from "../incidents/incidents.schemas.js";
+import { listCredentialsIssuedSincePasswordChange } from "../users/user-credentials.service.js";
 import { nameField } from "../users/users.schemas.js";
 import { updateOwnAccount } from "../users/users.service.js";
 
@@ -20,13 +21,14 @@ export function accountRoutes(deps: Deps): Router {
       method: "get",
       path: "/account",
       access: "viewer",
-      handler: (_req: Request, res: Response) => {
-        const user = currentUser(res);
+      handler: async (_req: Request, res: Response) => {
+        const user = currentUser(res)!;
         res.render("account/index", {
           title: "Your account",
           zones: listZones(),
-          values: { name: user?.name, timeZone: user?.timeZone },
+          values: { name: user.name, timeZone: user.timeZone },
           fieldErrors: {},
+          issued: await listCredentialsIssuedSincePasswordChange(deps, user.id),
         });
       },
     },
@@ -41,7 +43,12 @@ export function accountRoutes(deps: Deps): Router {
           flash(req, "success", "Your settings are saved.");
           res.redirect(303, "/account");
         } catch (error) {
-          renderFormError(res, "account/index", error, { title: "Your account", zones: listZones(), values: req.body ?? {} });
+          renderFormError(res, "account/index", error, {
+            title: "Your account",
+            zones: listZones(),
+            values: req.body ?? {},
+            issued: await listCredentialsIssuedSincePasswordChange(deps, currentUser(res)!.id),
+          });
         }
       },
     },

@@ -42,6 +42,26 @@ export function listApiTokensOfUser(db: DbOrTx, userId: string) {
   });
 }
 
+/** A user's tokens created at or after an instant (all of them when it is null), newest first. */
+export function listApiTokensOfUserSince(db: DbOrTx, userId: string, since: Date | null) {
+  return db.apiToken.findMany({
+    where: { userId, ...(since ? { createdAt: { gte: since } } : {}) },
+    select: viewFields,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+/** How many of a user's tokens still work. */
+export function countLiveApiTokensOfUser(db: DbOrTx, userId: string) {
+  return db.apiToken.count({ where: { userId, revokedAt: null } });
+}
+
+/** Revokes every token of a user that still works; returns how many it revoked. */
+export async function revokeLiveApiTokensOfUser(db: DbOrTx, userId: string, at: Date): Promise<number> {
+  const { count } = await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } });
+  return count;
+}
+
 /** Revokes a token unless it is revoked already; returns false when it was. */
 export async function markApiTokenRevoked(db: DbOrTx, id: string, at: Date): Promise<boolean> {
   const { count } = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });

@@ -52,7 +52,7 @@ export async function createCalendarFeed(
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const user = await activeUser(tx, userId);
     const isRotation = user.calendarTokenHash !== null;
-    await setCalendarTokenHash(tx, userId, sha256(token));
+    await setCalendarTokenHash(tx, userId, sha256(token), deps.clock.now());
     return {
       result: { token, isRotation },
       audit: {
@@ -69,7 +69,7 @@ export async function revokeCalendarFeed(deps: Deps, userId: string, actor: Acto
   await withAudit(deps.db, actor, deps.clock, async (tx) => {
     const user = await activeUser(tx, userId);
     if (user.calendarTokenHash === null) throw new AppError("conflict", "You have no calendar feed to revoke.");
-    await setCalendarTokenHash(tx, userId, null);
+    await setCalendarTokenHash(tx, userId, null, deps.clock.now());
     return { result: undefined, audit: { action: "user.calendar_feed_revoke", entityType: "user", entityId: userId } };
   });
 }

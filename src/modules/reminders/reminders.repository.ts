@@ -88,9 +88,16 @@ export function updateReminderSettings(
   return db.user.update({ where: { id: userId }, data, select: recipientSelect });
 }
 
-/** Sets (or clears, with null) the hash of a user's calendar feed secret. */
-export function setCalendarTokenHash(db: DbOrTx, userId: string, calendarTokenHash: string | null) {
-  return db.user.update({ where: { id: userId }, data: { calendarTokenHash }, select: { id: true } });
+/**
+ * Sets (or clears, with null) the hash of a user's calendar feed secret, with when it was
+ * issued: the account page shows a feed issued since the last password change.
+ */
+export function setCalendarTokenHash(db: DbOrTx, userId: string, calendarTokenHash: string | null, at: Date) {
+  return db.user.update({
+    where: { id: userId },
+    data: { calendarTokenHash, calendarTokenCreatedAt: calendarTokenHash === null ? null : at },
+    select: { id: true },
+  });
 }
 
 /** The user whose calendar feed secret has this hash, or null. */

@@ -5,6 +5,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
+import { countLiveCredentials, revokeAllCredentials } from "./user-credentials.service.js";
 import { findUserById, listUsers } from "./users.repository.js";
 import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
 import { changeRole, createUser, deactivateUser, reactivateUser, resendInvitation } from "./users.service.js";
@@ -52,7 +53,8 @@ export function createUsersHandlers(deps: Deps) {
     async show(req: Request, res: Response) {
       const user = await findUserById(deps.db.prisma, String(req.params.id));
       if (!user) throw new AppError("not_found", "No such user.");
-      res.render("users/show", { title: user.name, user, roles, roleLabels });
+      const credentials = await countLiveCredentials(deps, user);
+      res.render("users/show", { title: user.name, user, roles, roleLabels, credentials });
     },
 
     async changeRole(req: Request, res: Response) {
@@ -80,6 +82,21 @@ export function createUsersHandlers(deps: Deps) {
       await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
         const user = await reactivateUser(deps, id, actorOf(req, res));
         return `${user.name} is ${user.status === "active" ? "active again" : "back to invited: send a new invitation"}.`;
+      });
+    },
+
+    async revokeCredentials(req: Request, res: Response) {
+      const id = String(req.params.id);
+      await withFlashOnRefusal(req, res, `/admin/users/${id}`, async () => {
+        if ((req.body as Record<string, unknown>)?.confirm !== "yes") {
+          throw new AppError(
+            "validation",
+            "Tick the box to confirm that their API tokens and calendar feed should stop working.",
+          );
+        }
+        const { user, apiTokensRevoked, calendarFeedRevoked } = await revokeAllCredentials(deps, id, actorOf(req, res));
+        const tokens = `${apiTokensRevoked} API ${apiTokensRevoked === 1 ? "token" : "tokens"}`;
+        return `Revoked ${tokens}${calendarFeedRevoked ? " and the calendar feed" : ""} of ${user.name}: they are refused from now on.`;
       });
     },
 

@@ -16,6 +16,7 @@ export function usersRoutes(deps: Deps): Router {
     { method: "post", path: "/admin/users/:id/deactivate", access: "admin", handler: h.deactivate },
     { method: "post", path: "/admin/users/:id/reactivate", access: "admin", handler: h.reactivate },
     { method: "post", path: "/admin/users/:id/invite", access: "admin", handler: h.reinvite },
+    { method: "post", path: "/admin/users/:id/credentials/revoke", access: "admin", handler: h.revokeCredentials },
   ]);
   return router;
 }
