@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { findUnsafeCharacter } from "../lib/text-safety.js";
+import { safeText } from "../lib/validation.js";
 import { incidentStatuses } from "../modules/incidents/incident-lifecycle.js";
 import { listSorts, severities } from "../modules/incidents/incidents.schemas.js";
 
@@ -39,7 +41,12 @@ export const incidentListQuerySchema = z.object({
   severity: z.preprocess(blankAsMissing, z.enum(severities, { message: `Use one of ${severities.join(", ")}.` }).optional()),
   q: z.preprocess(
     blankAsMissing,
-    z.string({ message: "Give q once." }).trim().max(200, { message: "Search with at most 200 characters." }).optional(),
+    z
+      .string({ message: "Give q once." })
+      .trim()
+      .max(200, { message: "Search with at most 200 characters." })
+      .superRefine(safeText("The search", "line"))
+      .optional(),
   ),
   owner: z.preprocess(
     blankAsMissing,
@@ -94,8 +101,9 @@ export const peopleUploadQuerySchema = z.object({
       .string({ message: "Give fileName once." })
       .trim()
       .max(255, { message: "A file name has at most 255 characters." })
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: "A file name cannot hold control characters." })
+      .refine((v) => !findUnsafeCharacter(v, "line"), {
+        message: "A file name cannot hold control characters or invisible formatting characters.",
+      })
       .default("upload.csv"),
   ),
   start: z.preprocess(

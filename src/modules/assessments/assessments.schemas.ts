@@ -1,11 +1,14 @@
 import { z } from "zod";
+import type { TextKind } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 
 const answer = (message: string) => z.enum(["yes", "no", "partly", "unknown"], { message });
-const text = (max: number) =>
+const text = (max: number, label: string, kind: TextKind = "long") =>
   z
     .string()
     .trim()
     .max(max, { message: `At most ${max} characters.` })
+    .superRefine(safeText(label, kind))
     .optional()
     .transform((v) => v ?? "");
 
@@ -25,14 +28,14 @@ export const assessmentSchema = z.object({
     .transform((v) => (v ? v.replace(/[\s,_]/g, "") : ""))
     .refine((v) => v === "" || /^\d{1,10}$/.test(v), { message: "Enter a whole number, or leave it empty when unknown." })
     .transform((v) => (v === "" ? null : Number(v))),
-  peopleCountNote: text(500),
+  peopleCountNote: text(500, "The note on the count"),
   dataProtected: answer("Say whether the data was encrypted or otherwise protected."),
-  protectionNote: text(2000),
-  whoMayHold: text(2000),
-  remedialSummary: text(5000),
+  protectionNote: text(2000, "The note on protection"),
+  whoMayHold: text(2000, "Who may hold the data"),
+  remedialSummary: text(5000, "The remedial summary"),
   harmPrevented: answer("Say whether the remedial action prevents serious harm."),
   seriousHarmLikely: z.enum(["likely", "unlikely", "unknown"], { message: "Say whether serious harm is likely." }),
-  rationale: text(20_000),
+  rationale: text(20_000, "The rationale"),
 });
 export type AssessmentInput = z.infer<typeof assessmentSchema>;
 
@@ -59,7 +62,8 @@ export const decisionSchema = z.object({
     .string({ message: "Give the rationale." })
     .trim()
     .min(1, { message: "Give the rationale: a regulator will ask for it." })
-    .max(20_000),
-  decidedAt: text(40),
+    .max(20_000)
+    .superRefine(safeText("The rationale", "long")),
+  decidedAt: text(40, "The time", "line"),
 });
 export type DecisionInput = z.infer<typeof decisionSchema>;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { TextKind } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 
 /** Report types a webhook may send, and the kind each is recorded as. */
 export const WEBHOOK_TYPES = {
@@ -8,7 +10,8 @@ export const WEBHOOK_TYPES = {
   delayed: "delayed",
 } as const;
 
-const optionalText = (max: number) => z.string().trim().max(max).optional();
+const optionalText = (max: number, label: string, kind: TextKind = "line") =>
+  z.string().trim().max(max).superRefine(safeText(label, kind)).optional();
 
 const reportSchema = z
   .object({
@@ -16,9 +19,9 @@ const reportSchema = z
       message: `must be one of ${Object.keys(WEBHOOK_TYPES).join(", ")}`,
     }),
     email: z.string().trim().email({ message: "must be an e-mail address" }).max(320).optional(),
-    messageId: optionalText(998),
-    deliveryId: optionalText(100),
-    detail: optionalText(2000),
+    messageId: optionalText(998, "The messageId"),
+    deliveryId: optionalText(100, "The deliveryId"),
+    detail: optionalText(2000, "The detail", "long"),
   })
   .refine((r) => r.email || r.messageId || r.deliveryId, {
     message: "needs email, messageId or deliveryId to find the notice it concerns",

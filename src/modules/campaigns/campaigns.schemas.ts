@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../../lib/validation.js";
 import { audienceFormSchema } from "./campaign-audience.js";
 
 const checked = z
@@ -17,10 +18,17 @@ export const campaignInputSchema = z
       .string({ message: "Give the campaign a name." })
       .trim()
       .min(1, { message: "Give the campaign a name." })
-      .max(200, { message: "A name has at most 200 characters." }),
+      .max(200, { message: "A name has at most 200 characters." })
+      .superRefine(safeText("The campaign's name", "line")),
     templateId: z.string({ message: "Choose the notice to send." }).trim().min(1, { message: "Choose the notice to send." }),
     when: z.enum(["now", "later"], { message: "Choose to send when you start it, or at a set time." }).default("now"),
-    scheduledAt: z.string().trim().max(40, { message: "Use the form 2026-03-22 09:30." }).optional().default(""),
+    scheduledAt: z
+      .string()
+      .trim()
+      .max(40, { message: "Use the form 2026-03-22 09:30." })
+      .superRefine(safeText("The time", "line"))
+      .optional()
+      .default(""),
     isApprovalRequired: checked,
   })
   .merge(audienceFormSchema)
@@ -33,10 +41,22 @@ export type CampaignInput = z.infer<typeof campaignInputSchema>;
 /** The start form: send now, or schedule for the instant given (prefilled with the campaign's). */
 export const startSchema = z.object({
   when: z.enum(["now", "later"], { message: "Choose to send now or at a set time." }).default("now"),
-  scheduledAt: z.string().trim().max(40, { message: "Use the form 2026-03-22 09:30." }).optional().default(""),
+  scheduledAt: z
+    .string()
+    .trim()
+    .max(40, { message: "Use the form 2026-03-22 09:30." })
+    .superRefine(safeText("The time", "line"))
+    .optional()
+    .default(""),
 });
 
 /** A reason given with a pause. */
 export const pauseSchema = z.object({
-  reason: z.string().trim().max(500, { message: "A reason has at most 500 characters." }).optional().default(""),
+  reason: z
+    .string()
+    .trim()
+    .max(500, { message: "A reason has at most 500 characters." })
+    .superRefine(safeText("The reason", "long"))
+    .optional()
+    .default(""),
 });

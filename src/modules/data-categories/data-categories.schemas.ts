@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { TextKind } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 import { sensitivities } from "./catalogue.js";
 
 export const encryptionStates = ["yes", "no", "partly", "unknown"] as const;
@@ -16,21 +18,23 @@ const text = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, { message: `${label} has at most ${max} characters.` })
+    .superRefine(safeText(label, "long"))
     .default("");
 
-const requiredText = (max: number, missing: string, label: string) =>
+const requiredText = (max: number, missing: string, label: string, kind: TextKind) =>
   z
     .string({ message: missing })
     .trim()
     .min(1, { message: missing })
-    .max(max, { message: `${label} has at most ${max} characters.` });
+    .max(max, { message: `${label} has at most ${max} characters.` })
+    .superRefine(safeText(label, kind));
 
 /** An administrator's new category for the catalogue. */
 export const createCategorySchema = z.object({
-  name: requiredText(80, "Enter a name for the category.", "A name"),
+  name: requiredText(80, "Enter a name for the category.", "A name", "line"),
   sensitivity: z.enum(sensitivities, { message: "Choose low, medium, high or special." }),
-  harm: requiredText(600, "Describe the harm this data can cause.", "The harm note"),
-  advice: requiredText(600, "Give the usual advice to the people affected.", "The advice"),
+  harm: requiredText(600, "Describe the harm this data can cause.", "The harm note", "long"),
+  advice: requiredText(600, "Give the usual advice to the people affected.", "The advice", "long"),
 });
 
 const encryptedField = z.enum(encryptionStates, { message: "Choose yes, no, partly or not known." });

@@ -1,16 +1,19 @@
 import { z } from "zod";
 import { isValidZone } from "../../lib/instants.js";
+import type { TextKind } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 import { incidentStatuses } from "./incident-lifecycle.js";
 
 export const severities = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof severities)[number];
 export const severityLabels: Record<Severity, string> = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
 
-const optionalText = (max: number, what: string) =>
+const optionalText = (max: number, what: string, kind: TextKind = "line") =>
   z
     .string()
     .trim()
     .max(max, { message: `${what} has at most ${max} characters.` })
+    .superRefine(safeText(what, kind))
     .optional()
     .transform((v) => v ?? "");
 
@@ -28,8 +31,9 @@ export const incidentInputSchema = z.object({
     .string({ message: "Enter a title." })
     .trim()
     .min(1, { message: "Enter a title." })
-    .max(200, { message: "A title has at most 200 characters." }),
-  summary: optionalText(20_000, "The summary"),
+    .max(200, { message: "A title has at most 200 characters." })
+    .superRefine(safeText("The title", "line")),
+  summary: optionalText(20_000, "The summary", "long"),
   severity: z.enum(severities, { message: "Choose low, medium, high or critical." }),
   timeZone: zoneField,
   ownerId: z
@@ -48,14 +52,14 @@ export type IncidentInput = z.infer<typeof incidentInputSchema>;
 export const transitionSchema = z.object({
   to: z.enum(incidentStatuses, { message: "Choose where the incident moves." }),
   containedAt: optionalText(40, "The time"),
-  reason: optionalText(5000, "The reason"),
+  reason: optionalText(5000, "The reason", "long"),
 });
 export type TransitionInput = z.infer<typeof transitionSchema>;
 
 export const listSorts = ["updated", "reference", "severity", "status", "detected"] as const;
 
 export const incidentFilterSchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).superRefine(safeText("The search", "line")).optional(),
   status: z
     .enum([...incidentStatuses, "open", "all"])
     .optional()

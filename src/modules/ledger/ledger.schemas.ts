@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { findUnsafeCharacter } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 
 /** Every delivery status, in the order a notice moves through them, with its words on pages. */
 export const DELIVERY_STATUS_LABELS: Record<string, string> = {
@@ -44,7 +46,15 @@ export const ledgerQuerySchema = z.object({
   channel: optional(
     z.enum(Object.keys(CHANNEL_LABELS) as [string, ...string[]], { message: "is not a channel: choose one from the list" }),
   ),
-  q: optional(z.string().trim().max(200, { message: "is longer than 200 characters" })),
+  q: optional(
+    z
+      .string()
+      .trim()
+      .max(200, { message: "is longer than 200 characters" })
+      .refine((v) => !findUnsafeCharacter(v, "line"), {
+        message: "holds a control or invisible formatting character: remove it",
+      }),
+  ),
   after: optional(z.string().max(200)),
 });
 
@@ -58,5 +68,10 @@ export const toldOtherwiseSchema = z.object({
   channel: z.enum(Object.keys(OTHER_CHANNELS) as [string, ...string[]], { message: "Choose how they were told." }),
   toldAt: z.string().trim().min(1, { message: "Enter when they were told." }),
   toldAtZone: z.string().trim().min(1),
-  note: z.string().trim().min(1, { message: "Say how: the letter's reference, who phoned, where it was published." }).max(2000),
+  note: z
+    .string()
+    .trim()
+    .min(1, { message: "Say how: the letter's reference, who phoned, where it was published." })
+    .max(2000)
+    .superRefine(safeText("The note", "long")),
 });

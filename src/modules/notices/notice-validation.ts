@@ -5,6 +5,7 @@
  * words of the data categories keep to their limits and hold no placeholder.
  * Pure; the messages are keyed by the editor's field names.
  */
+import { findUnsafeCharacter, unsafeCharacterMessage } from "../../lib/text-safety.js";
 import {
   type CategoryWords,
   findPlaceholders,
@@ -112,7 +113,8 @@ const count = (n: number) => n.toLocaleString("en");
 /**
  * Field errors of a version's category words (keyed categoryName_<id>, categoryAdvice_<id>),
  * each naming the category by its catalogue name: a name longer than 120 characters, an advice
- * longer than 1,000, or a placeholder in either (they are plain words: nothing is filled in).
+ * longer than 1,000, a placeholder in either (they are plain words: nothing is filled in), or
+ * a hidden character (lib/text-safety.ts; both were made one line by the form's reader).
  */
 export function validateCategoryWords(
   words: Record<string, CategoryWords>,
@@ -121,17 +123,23 @@ export function validateCategoryWords(
   const errors: Record<string, string> = {};
   for (const [id, { name, advice }] of Object.entries(words)) {
     const category = `"${catalogueNames.get(id) ?? id}"`;
+    const hiddenInName = findUnsafeCharacter(name, "line");
+    const hiddenInAdvice = findUnsafeCharacter(advice, "line");
     if (name.length > MAX_CATEGORY_NAME_CHARS) {
       errors[`categoryName_${id}`] =
         `The name given for ${category} has at most ${count(MAX_CATEGORY_NAME_CHARS)} characters (it has ${count(name.length)}).`;
     } else if (/\{\{|\}\}/.test(name)) {
       errors[`categoryName_${id}`] = `The name given for ${category} cannot hold placeholders: write it as plain words.`;
+    } else if (hiddenInName) {
+      errors[`categoryName_${id}`] = unsafeCharacterMessage(`The name given for ${category}`, hiddenInName);
     }
     if (advice.length > MAX_CATEGORY_ADVICE_CHARS) {
       errors[`categoryAdvice_${id}`] =
         `The advice given for ${category} has at most ${count(MAX_CATEGORY_ADVICE_CHARS)} characters (it has ${count(advice.length)}).`;
     } else if (/\{\{|\}\}/.test(advice)) {
       errors[`categoryAdvice_${id}`] = `The advice given for ${category} cannot hold placeholders: write it as plain words.`;
+    } else if (hiddenInAdvice) {
+      errors[`categoryAdvice_${id}`] = unsafeCharacterMessage(`The advice given for ${category}`, hiddenInAdvice);
     }
   }
   return errors;

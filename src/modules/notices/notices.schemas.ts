@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../../lib/validation.js";
 import { normaliseLanguage } from "../people/person-row.js";
 import { CATEGORY_ID_PATTERN, type CategoryWords, type SectionKey, sectionKeys, sectionLabels } from "./notice-content.js";
 
@@ -26,7 +27,8 @@ export const templateSchema = z.object({
     .string({ message: "Name the notice, e.g. Notice to members." })
     .trim()
     .min(1, { message: "Name the notice, e.g. Notice to members." })
-    .max(120, { message: "A name has at most 120 characters." }),
+    .max(120, { message: "A name has at most 120 characters." })
+    .superRefine(safeText("The name", "line")),
   fallbackLanguage: languageField("the fallback language").default("en"),
 });
 
@@ -36,6 +38,7 @@ const sectionText = (key: SectionKey) =>
   z
     .string()
     .max(MAX_SECTION_CHARS, { message: `"${sectionLabels[key]}" has at most ${MAX_SECTION_CHARS} characters.` })
+    .superRefine(safeText(`"${sectionLabels[key]}"`, "long"))
     .default("");
 
 const headingText = (key: SectionKey) =>
@@ -44,6 +47,7 @@ const headingText = (key: SectionKey) =>
     .trim()
     .max(120, { message: `The heading of "${sectionLabels[key]}" has at most 120 characters.` })
     .transform((v) => v.replace(/\s+/g, " "))
+    .superRefine(safeText(`The heading of "${sectionLabels[key]}"`, "line"))
     .default("");
 
 /** Deliberately simple, like the people import's: one @, no spaces, a dot in the domain. */
@@ -90,16 +94,23 @@ export const versionSchema = z.preprocess(
         z
           .string()
           .min(1, { message: "Write a subject: it is the first line people see." })
-          .max(MAX_SUBJECT_CHARS, { message: `A subject has at most ${MAX_SUBJECT_CHARS} characters.` }),
+          .max(MAX_SUBJECT_CHARS, { message: `A subject has at most ${MAX_SUBJECT_CHARS} characters.` })
+          .superRefine(safeText("The subject", "line")),
       ),
     ...Object.fromEntries(sectionKeys.map((key) => [`section_${key}`, sectionText(key)])),
     ...Object.fromEntries(sectionKeys.map((key) => [`heading_${key}`, headingText(key)])),
-    organisation: z.string().trim().max(200, { message: "The organisation's name has at most 200 characters." }).default(""),
+    organisation: z
+      .string()
+      .trim()
+      .max(200, { message: "The organisation's name has at most 200 characters." })
+      .superRefine(safeText("The organisation's name", "line"))
+      .default(""),
     contactEmail: z
       .string()
       .trim()
       .max(254, { message: "An e-mail address has at most 254 characters." })
       .refine((v) => v === "" || EMAIL.test(v), { message: "Enter the contact e-mail address like privacy@example.org." })
+      .superRefine(safeText("The contact e-mail address", "line"))
       .default(""),
     contactPhone: z
       .string()
@@ -134,7 +145,7 @@ export interface VersionInput {
 export const previewQuerySchema = z.object({
   version: z.string().trim().max(64).optional().catch(undefined),
   person: z.string().trim().max(64).optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: z.string().trim().max(200).superRefine(safeText("The search", "line")).optional().catch(undefined),
 });
 
 export type PreviewQuery = z.infer<typeof previewQuerySchema>;

@@ -1,12 +1,15 @@
 import { z } from "zod";
+import type { TextKind } from "../../lib/text-safety.js";
+import { safeText } from "../../lib/validation.js";
 import { isTriggerCode } from "../deadlines/trigger-codes.js";
 import { OBLIGATION_STATUSES } from "./obligation-urgency.js";
 
-const text = (max: number, what: string) =>
+const text = (max: number, what: string, kind: TextKind = "line") =>
   z
     .string()
     .trim()
     .max(max, { message: `${what} has at most ${max} characters.` })
+    .superRefine(safeText(what, kind))
     .default("");
 
 /** A clock event as the deadlines section's form sends it; the instant is parsed by the service. */
@@ -14,7 +17,7 @@ export const clockEventSchema = z.object({
   code: z.string({ message: "Choose the event." }).trim().refine(isTriggerCode, { message: "Choose the event from the list." }),
   at: z.string({ message: "Enter a date and time." }).default(""),
   atZone: z.string().trim().default("UTC"),
-  note: text(1000, "The note"),
+  note: text(1000, "The note", "long"),
 });
 export type ClockEventInput = z.infer<typeof clockEventSchema>;
 
@@ -41,9 +44,9 @@ export const statusSchema = z.object({
   metAtZone: z.string().trim().default("UTC"),
   metHow: text(500, "How it was met"),
   metReference: text(200, "The reference"),
-  evidenceNote: text(2000, "The evidence note"),
-  notRequiredReason: text(2000, "The reason"),
-  lateReasons: text(4000, "The reasons for the delay"),
+  evidenceNote: text(2000, "The evidence note", "long"),
+  notRequiredReason: text(2000, "The reason", "long"),
+  lateReasons: text(4000, "The reasons for the delay", "long"),
 });
 export type StatusInput = z.infer<typeof statusSchema>;
 

@@ -14,6 +14,9 @@ import {
   validateRecord,
 } from "./person-row.js";
 
+/** A rejected row's own words for some of its reasons (which column, which character). */
+type RowNotes = Partial<Record<RejectReason, string>>;
+
 /**
  * Rows per batch, each written in one transaction with the import's checkpoint. Measured in
  * bench/import.ts (time-ordered ids): 1,000 to 10,000 ran at the same speed, but a batch's rows
@@ -146,7 +149,7 @@ export class ImportRun {
   async replay(record: CsvRecord): Promise<void> {
     const verdict = validateRecord(record, this.options.columns);
     if (verdict.ok) return;
-    this.replayReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons));
+    this.replayReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons, verdict.notes));
     if (this.replayReport.length >= this.batchRows) await this.writeReplayReport();
   }
 
@@ -157,7 +160,7 @@ export class ImportRun {
     if (!verdict.ok) {
       this.counts.rejected++;
       for (const reason of verdict.reasons) this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
-      this.batchReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons));
+      this.batchReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons, verdict.notes));
       return;
     }
     this.counts.accepted++;
@@ -213,8 +216,8 @@ export class ImportRun {
     });
   }
 
-  private reportLine(line: number, raw: string, reasons: RejectReason[]): string {
-    const explanation = reasons.map((r) => reasonMessages[r]).join(" ");
+  private reportLine(line: number, raw: string, reasons: RejectReason[], notes: RowNotes = {}): string {
+    const explanation = reasons.map((r) => notes[r] ?? reasonMessages[r]).join(" ");
     return [String(line), raw, reasons.join(" "), explanation].map(reportCell).join(",");
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findUnsafeCharacter } from "../../lib/text-safety.js";
 
 /**
  * The filters of the people page and of the API's people list: the same names and values in
@@ -6,14 +7,13 @@ import { z } from "zod";
  * never silently widens (or empties) the list.
  */
 
-/** Control characters are refused: PostgreSQL rejects NUL in text, and nobody types the others. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
 /** Empty query values mean "not given", as in a form left blank. */
 const blankAsMissing = (value: unknown) => (value === "" ? undefined : value);
 
-/** An optional text parameter given at most once, trimmed, without control characters. */
+/**
+ * An optional text parameter given at most once, trimmed, without control characters
+ * (PostgreSQL rejects NUL in text, and nobody types the others) or hidden formatting (lib/text-safety.ts).
+ */
 function optionalText(name: string, max: number, message: string) {
   return z.preprocess(
     blankAsMissing,
@@ -21,7 +21,9 @@ function optionalText(name: string, max: number, message: string) {
       .string({ message: `Give ${name} once.` })
       .trim()
       .max(max, { message })
-      .refine((v) => !CONTROL_CHARACTERS.test(v), { message: `${message} Leave out control characters.` })
+      .refine((v) => !findUnsafeCharacter(v, "line"), {
+        message: `${message} Leave out control and invisible formatting characters.`,
+      })
       .optional(),
   );
 }

@@ -98,6 +98,25 @@ describe("person rows", () => {
     assert.deepEqual(quote.ok ? [] : quote.reasons, ["unclosed_quote"]);
   });
 
+  it("rejects a control character anywhere and hidden formatting in a name, naming the column, and keeps what languages need", () => {
+    const m = resolveMapping(["email", "given name", "family name", "address", "note"]);
+    const controlled = validateRecord(record(["a@example.org", "Eve\u0000", "Lee", "", "bell\u0007"]), m);
+    assert.deepEqual(controlled.ok ? {} : { reasons: controlled.reasons, notes: controlled.notes }, {
+      reasons: ["control_character"],
+      notes: { control_character: "The given name column contains a control character (U+0000) at position 4; remove it." },
+    });
+    const disguised = validateRecord(record(["a@example.org", "Mallory", "Smith\u202Enosaj", "", ""]), m);
+    assert.deepEqual(disguised.ok ? [] : disguised.reasons, ["hidden_character"]);
+    const both = validateRecord(record(["nope", "Eve\u001b", "\u200bLee", "", ""]), m);
+    assert.deepEqual(both.ok ? [] : both.reasons, ["control_character", "hidden_character", "invalid_email"]);
+    // An address keeps its line breaks, a Persian surname its non-joiner.
+    const fine = validateRecord(
+      record(["a@example.org", "Ali", "\u062d\u0633\u06cc\u0646\u200c\u0632\u0627\u062f\u0647", "1 St\r\nPerth", ""]),
+      m,
+    );
+    assert.ok(fine.ok);
+  });
+
   it("derives the country from a subdivision code and leaves free-text regions alone", () => {
     const m = resolveMapping(["email", "region"]);
     const coded = validateRecord(record(["a@example.org", "us-ca"]), m);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { PersonUpsertRow } from "../../db/dialect.js";
 import { AppError } from "../../lib/errors.js";
 import type { CsvRecord } from "./csv-stream.js";
+import { hiddenCharacterOf } from "./person-row-text.js";
 
 /**
  * One CSV row to one affected person: column mapping, validation with a stable reason code
@@ -38,7 +39,9 @@ export type RejectReason =
   | "unknown_country"
   | "invalid_language"
   | "invalid_at_risk"
-  | "missing_contact";
+  | "missing_contact"
+  | "control_character"
+  | "hidden_character";
 
 /** What each reason means, for the error report. */
 export const reasonMessages: Record<RejectReason, string> = {
@@ -52,6 +55,9 @@ export const reasonMessages: Record<RejectReason, string> = {
   invalid_language: "The language is not a language tag such as en or fr-CA.",
   invalid_at_risk: "At risk must be yes or no.",
   missing_contact: "The row has neither an email address nor a postal address.",
+  control_character: "A value holds a control character (such as NUL or ESC); remove it.",
+  hidden_character:
+    "A value holds an invisible formatting character (such as a right-to-left override) that disguises text; remove it.",
 };
 
 /**
@@ -65,7 +71,14 @@ export type PersonRow = Omit<PersonUpsertRow, "id" | "incidentId" | "importId" |
 
 export type RowVerdict =
   | { ok: true; line: number; person: PersonRow }
-  | { ok: false; line: number; raw: string; reasons: RejectReason[] };
+  | {
+      ok: false;
+      line: number;
+      raw: string;
+      reasons: RejectReason[];
+      /** Words for the report in place of a reason's general message: which column, which character. */
+      notes?: Partial<Record<RejectReason, string>>;
+    };
 
 /** Column index -> field, resolved once from the header row. */
 export interface ColumnMapping {
@@ -325,14 +338,18 @@ export function validateRecord(record: CsvRecord, mapping: ColumnMapping): RowVe
   if (fields.length !== mapping.fields.length) return reject(["wrong_field_count"]);
   const values: Partial<Record<PersonField, string>> = {};
   const attributes: Record<string, string> = {};
+  const notes: Partial<Record<RejectReason, string>> = {};
   for (let i = 0; i < fields.length; i++) {
     const value = fields[i]!.trim();
     const field = mapping.fields[i]!;
     if (value === "" || field === "ignore") continue;
-    if (field === "attribute") attributes[mapping.headers[i] || `column ${i + 1}`] = value;
+    const header = mapping.headers[i] || `column ${i + 1}`;
+    const hidden = hiddenCharacterOf(value, field, header);
+    if (hidden) notes[hidden.reason] ??= hidden.note;
+    if (field === "attribute") attributes[header] = value;
     else values[field] ??= value;
   }
-  const reasons: RejectReason[] = [];
+  const reasons = Object.keys(notes) as RejectReason[];
   const email = values.email ?? null;
   const emailNormalized = email === null ? null : normaliseEmail(email);
   if (emailNormalized !== null && !isEmailValid(emailNormalized)) reasons.push("invalid_email");
@@ -362,7 +379,7 @@ export function validateRecord(record: CsvRecord, mapping: ColumnMapping): RowVe
   }
   const postalAddress = values.postalAddress ?? null;
   if (email === null && postalAddress === null) reasons.push("missing_contact");
-  if (reasons.length) return reject(reasons);
+  if (reasons.length) return { ok: false, line, raw, reasons, ...(Object.keys(notes).length ? { notes } : {}) };
   const names =
     values.givenName !== undefined || values.familyName !== undefined
       ? { givenName: values.givenName ?? "", familyName: values.familyName ?? "" }

@@ -167,6 +167,21 @@ describe("readTimelineCsv", () => {
     assert.match(reasonsOf(result.rows[1]), /never closed/);
   });
 
+  it("refuses a description with a control character or a right-to-left override, keeping line breaks and Persian's joiner", () => {
+    const result = readTimelineCsv(
+      [
+        "timestamp,kind,description",
+        "2026-03-01 10:00,note,Bell\u0007",
+        "2026-03-01 10:00,note,Invoice\u202Efdp.exe",
+        '2026-03-01 10:00,note,"Two\r\nlines, \u0646\u0645\u06cc\u200c\u062f\u0627\u0646\u0645"',
+      ].join("\n"),
+      "UTC",
+    );
+    assert.equal(reasonsOf(result.rows[0]), "The description contains a control character (U+0007) at position 5; remove it.");
+    assert.match(reasonsOf(result.rows[1]), /^The description contains a right-to-left override \(U\+202E\) at position 8/);
+    assert.ok(result.rows[2]!.ok);
+  });
+
   it("refuses a file without the three columns, saying what is missing or unknown", () => {
     assert.equal(readTimelineCsv("", "UTC").fileError, "The file is empty.");
     assert.match(readTimelineCsv("\n\n", "UTC").fileError ?? "", /empty/);

@@ -4,6 +4,7 @@ export { neutraliseCell } from "../../lib/csv-cells.js";
 
 import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
+import { findUnsafeCharacter, unsafeCharacterMessage } from "../../lib/text-safety.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
 
 /**
@@ -234,10 +235,11 @@ function readRow(
   const kind = kindFromText(kindText);
   if (!kindText) reasons.push(`The kind is empty. Use one of: ${timelineKindIds.join(", ")}.`);
   else if (!kind) reasons.push(`Unknown kind "${kindText}". Use one of: ${timelineKindIds.join(", ")}.`);
+  const hidden = findUnsafeCharacter(description, "long");
   if (!description) reasons.push("The description is empty.");
   else if (description.length > MAX_DESCRIPTION_LENGTH)
     reasons.push(`The description has ${description.length} characters; at most ${MAX_DESCRIPTION_LENGTH} are allowed.`);
-  else if (description.includes("\u0000")) reasons.push("The description contains a NUL character.");
+  else if (hidden) reasons.push(unsafeCharacterMessage("The description", hidden));
 
   if (reasons.length || !instant || !kind) return { line, raw, ok: false, reasons };
   return { line, raw, ok: true, event: { occurredAt: instant.at, occurredZone: instant.zone, kind, description } };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../lib/errors.js";
 import { isValidZone, type ParsedInstant, parseInstant } from "../../lib/instants.js";
+import { safeText } from "../../lib/validation.js";
 import { MAX_DESCRIPTION_LENGTH } from "./timeline-csv.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
 
@@ -70,7 +71,7 @@ export const eventFormSchema = z.object({
     .trim()
     .min(1, { message: "Describe what happened." })
     .max(MAX_DESCRIPTION_LENGTH, { message: `Use at most ${MAX_DESCRIPTION_LENGTH.toLocaleString("en")} characters.` })
-    .refine((v) => !v.includes("\u0000"), { message: "The description contains a NUL character." }),
+    .superRefine(safeText("The description", "long")),
   occurredAt: z.string({ message: "Enter when it happened." }).max(64, { message: "Enter a date and time." }),
   occurredAtZone: z.string().trim().max(64).optional(),
   visibility: z.enum(visibilities, { message: "Choose internal or public." }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../../lib/validation.js";
 
 export const roles = ["admin", "manager", "viewer"] as const;
 export type Role = (typeof roles)[number];
@@ -27,7 +28,8 @@ export const nameField = z
   .string({ message: "Enter a name." })
   .trim()
   .min(1, { message: "Enter a name." })
-  .max(120, { message: "A name has at most 120 characters." });
+  .max(120, { message: "A name has at most 120 characters." })
+  .superRefine(safeText("The name", "line"));
 
 export const roleField = z.enum(roles, { message: "Choose admin, manager or viewer." });
 
@@ -54,7 +56,13 @@ export const createUserSchema = z.discriminatedUnion("method", [
 ]);
 
 export const loginSchema = z.object({
-  email: z.string().trim().min(1, { message: "Enter your e-mail address." }).max(254).transform(normaliseEmail),
+  email: z
+    .string()
+    .trim()
+    .min(1, { message: "Enter your e-mail address." })
+    .max(254)
+    .superRefine(safeText("The e-mail address", "line"))
+    .transform(normaliseEmail),
   password: z.string().min(1, { message: "Enter your password." }).max(256),
 });
 
