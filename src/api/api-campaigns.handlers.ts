@@ -178,6 +178,7 @@ export function createApiCampaignHandlers(deps: Deps) {
           channel: r.channel,
           status: r.status,
           attempts: r.attempts,
+          possibleRepeats: r.reclaims,
           messageId: r.messageId,
           smtpCode: r.smtpCode,
           smtpResponse: r.smtpResponse || null,

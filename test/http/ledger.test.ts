@@ -168,7 +168,7 @@ describe("the notification ledger", () => {
         `d-200,First notice to attendees,p-200,"'=HYPERLINK(""http://x"")",'=cmd|' /C calc'!A0@example.org,NZ,`,
       ),
     );
-    assert.match(lines[1]!, /,failed,1,2026-03-02T08:03:20\.000Z,,2026-03-02T08:00:00\.000Z,,550,550 5\.1\.1 User unknown,/);
+    assert.match(lines[1]!, /,failed,1,0,2026-03-02T08:03:20\.000Z,,2026-03-02T08:00:00\.000Z,,550,550 5\.1\.1 User unknown,/);
     const all = await viewer.agent.get(`${base}.csv`).buffer(true);
     assert.equal(all.text.trimEnd().split("\r\n").length, 124);
   });

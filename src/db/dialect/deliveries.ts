@@ -82,6 +82,8 @@ export interface ClaimedDelivery {
   messageId: string;
   /** Tries so far, this claim included. */
   attempts: number;
+  /** Times it was taken back from a worker that stopped while holding it, this claim included. */
+  reclaims: number;
   queuedAt: Date;
 }
 
@@ -97,6 +99,7 @@ function toClaimedDelivery(row: Record<string, unknown>): ClaimedDelivery {
     templateVersionId: toStringOrNull(row.template_version_id),
     messageId: String(row.message_id),
     attempts: Number(row.attempts),
+    reclaims: Number(row.reclaims),
     queuedAt: toDate(row.queued_at),
   };
 }
@@ -119,6 +122,7 @@ const CLAIMED_COLUMNS = [
   "template_version_id",
   "message_id",
   "attempts",
+  "reclaims",
   "queued_at",
 ];
 
@@ -127,6 +131,8 @@ const CLAIMED_COLUMNS = [
  * first those still "sending" under another worker's expired lease (a crashed worker's messages in flight),
  * then queued ones that are due, earliest first. Each claimed row is sending, leased to
  * workerId until now + leaseMs, with the try counted; no row goes to two concurrent claimers.
+ * A row taken back from a stopped worker also counts a reclaim: that worker may have handed it
+ * to the mail server before it died, so its person may receive the notice twice (the ledger says so).
  */
 export async function claimDueDeliveries(db: Database, options: ClaimDeliveriesOptions): Promise<ClaimedDelivery[]> {
   const { workerId, leaseMs, now } = options;
@@ -139,11 +145,12 @@ export async function claimDueDeliveries(db: Database, options: ClaimDeliveriesO
     Prisma.sql`d."status" = 'sending' AND d."lease_until" < ${at} AND d."claimed_by" <> ${workerId}`,
     Prisma.sql`d."status" = 'queued' AND d."next_attempt_at" <= ${at}`,
   ];
-  for (const condition of due) {
+  for (const [index, condition] of due.entries()) {
     const limit = options.limit - claimed.length;
     if (limit < 1) break;
+    const reclaim = index === 0 ? Prisma.sql`, "reclaims" = "reclaims" + 1` : Prisma.empty;
     const set = Prisma.sql`"status" = 'sending', "claimed_by" = ${workerId}, "lease_until" = ${until},
-      "attempts" = "attempts" + 1, "updated_at" = ${at}`;
+      "attempts" = "attempts" + 1, "updated_at" = ${at}${reclaim}`;
     const rows =
       db.kind === "postgresql"
         ? // Locks up to `limit` due rows (FOR UPDATE, skipping rows another worker holds, so

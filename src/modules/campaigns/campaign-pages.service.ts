@@ -4,13 +4,14 @@ import { AppError } from "../../lib/errors.js";
 import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.js";
 import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.js";
 import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.js";
-import { messageIdDomainOf } from "./campaign-settings.js";
+import { messageIdDomainOf, senderSettingsOf } from "./campaign-settings.js";
 import { checkBeforeStart } from "./campaign-start.service.js";
 import {
   type Campaign,
   countAudience,
   countDeliveriesByStatus,
   countPeopleOfIncident,
+  countPossibleRepeats,
   countRetryableDeliveries,
   type DeliveryCounts,
   findTemplateOfIncident,
@@ -41,18 +42,30 @@ function rateOf(campaign: Campaign, sent: number, now: Date): { perMinute: numbe
 const BACKGROUND_COUNT_MIN = 10_000;
 const COUNTS_FRESH_MS = 2_000;
 const COUNTS_KEPT_MS = 30_000;
-const countsKept = new Map<string, { counts: DeliveryCounts; readAt: Date; readAtMs: number; isRefreshing: boolean }>();
+interface CountsRead {
+  counts: DeliveryCounts;
+  /** Notices taken back from a worker that stopped while holding them (countPossibleRepeats). */
+  possibleRepeats: number;
+  readAt: Date;
+}
+const countsKept = new Map<string, CountsRead & { readAtMs: number; isRefreshing: boolean }>();
 
 /**
- * A campaign's counts by status, with the instant they were read. Counting a large campaign's
+ * A campaign's counts by status and of its possible repeats, with the instant they were read. Counting a large campaign's
  * deliveries reads all of them (measured at 100,000 while sending: 50 to 200 ms on PostgreSQL,
  * about 15 ms on SQLite), so while a campaign of BACKGROUND_COUNT_MIN or more sends, the page
  * shows the counts read up to COUNTS_KEPT_MS ago by this process and reads them again in the
  * background when they are older than COUNTS_FRESH_MS: the page stays quick however many watch
  * it, and says how old its counts are. Other campaigns are counted on every load.
  */
-async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<{ counts: DeliveryCounts; readAt: Date }> {
-  const read = async () => ({ counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id), readAt: deps.clock.now() });
+async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<CountsRead> {
+  const read = async (): Promise<CountsRead> => {
+    const [counts, possibleRepeats] = await Promise.all([
+      countDeliveriesByStatus(deps.db.prisma, campaign.id),
+      countPossibleRepeats(deps.db.prisma, campaign.id),
+    ]);
+    return { counts, possibleRepeats, readAt: deps.clock.now() };
+  };
   const kept = countsKept.get(campaign.id);
   const ageMs = kept ? performance.now() - kept.readAtMs : Number.POSITIVE_INFINITY;
   if (campaign.status !== "sending" || !kept || ageMs >= COUNTS_KEPT_MS) {
@@ -72,7 +85,7 @@ async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<{ 
         kept.isRefreshing = false;
       });
   }
-  return { counts: kept.counts, readAt: kept.readAt };
+  return { counts: kept.counts, possibleRepeats: kept.possibleRepeats, readAt: kept.readAt };
 }
 
 function statusLabel(status: string): string {
@@ -111,15 +124,16 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
   const now = deps.clock.now();
   const audience = parseAudience(campaign.audience);
   const hasStarted = campaign.startedAt !== null;
-  const [{ counts, readAt: countedAt }, template, names, pinned, obligations, audienceSize, retryable] = await Promise.all([
-    sendingCounts(deps, campaign),
-    findTemplateOfIncident(db, incident.id, campaign.templateId),
-    userNamesOf(db, [campaign.createdById, campaign.approvedById]),
-    listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
-    listPendingObligations(db, incident.id),
-    hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
-    countRetryableDeliveries(db, campaign.id),
-  ]);
+  const [{ counts, possibleRepeats, readAt: countedAt }, template, names, pinned, obligations, audienceSize, retryable] =
+    await Promise.all([
+      sendingCounts(deps, campaign),
+      findTemplateOfIncident(db, incident.id, campaign.templateId),
+      userNamesOf(db, [campaign.createdById, campaign.approvedById]),
+      listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
+      listPendingObligations(db, incident.id),
+      hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
+      countRetryableDeliveries(db, campaign.id),
+    ]);
   const rate = rateOf(campaign, counts.sent, countedAt);
   const progress = computeProgress({
     counts,
@@ -148,6 +162,9 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     retryable,
     isLive: campaign.status === "sending" || campaign.status === "scheduled",
     messageIdDomain: messageIdDomainOf(deps.config),
+    possibleRepeats,
+    // What a crash may send twice: the notices one worker claims at once.
+    batchSize: senderSettingsOf(deps.config).batchSize,
   };
 }
 

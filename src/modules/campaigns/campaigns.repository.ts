@@ -77,6 +77,15 @@ export async function countDeliveriesByStatus(db: DbOrTx, campaignId: string): P
   return counts;
 }
 
+/**
+ * How many of a campaign's notices were taken back from a worker that stopped while holding
+ * them (reclaims above 0): their people may have received the notice twice. Reads the
+ * campaign's rows through the (campaign_id, status) index.
+ */
+export async function countPossibleRepeats(db: DbOrTx, campaignId: string): Promise<number> {
+  return db.delivery.count({ where: { campaignId, reclaims: { gt: 0 } } });
+}
+
 /** True while a campaign has deliveries waiting or in flight. */
 export async function hasUnfinishedDeliveries(db: DbOrTx, campaignId: string): Promise<boolean> {
   const first = await db.delivery.findFirst({

@@ -72,6 +72,7 @@ export const ledgerRowSelect = {
   channel: true,
   status: true,
   attempts: true,
+  reclaims: true,
   messageId: true,
   smtpCode: true,
   smtpResponse: true,
