@@ -93,7 +93,8 @@ export async function createApp(deps: Deps): Promise<Express> {
           "upgrade-insecure-requests": null,
         },
       },
-      strictTransportSecurity: deps.config.TRUST_PROXY,
+      // Behind a trusted proxy, which terminates HTTPS; served directly, the app may be plain HTTP.
+      strictTransportSecurity: deps.config.TRUST_PROXY !== false,
     }),
   );
   app.use("/static", express.static(join(projectRoot, "public"), { maxAge: isProduction ? "1h" : 0, index: false }));

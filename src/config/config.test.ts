@@ -85,6 +85,49 @@ describe("configuration", () => {
     );
   });
 
+  it("takes TRUST_PROXY in Express's forms: a number of proxies, their addresses, or false", () => {
+    assert.equal(loadConfig({}).TRUST_PROXY, false);
+    assert.equal(loadConfig({ TRUST_PROXY: "false" }).TRUST_PROXY, false);
+    assert.equal(loadConfig({ TRUST_PROXY: "0" }).TRUST_PROXY, false);
+    assert.equal(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: "2" }).TRUST_PROXY, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: "10.0.0.5, 10.1.0.0/16,loopback, fd00::/8, uniquelocal" }).TRUST_PROXY, [
+      "10.0.0.5",
+      "10.1.0.0/16",
+      "loopback",
+      "fd00::/8",
+      "uniquelocal",
+    ]);
+  });
+
+  it("refuses TRUST_PROXY=true, which would believe any X-Forwarded-For, and says what to write", () => {
+    for (const value of ["true", "yes", "TRUE"]) {
+      assert.throws(
+        () => loadConfig({ TRUST_PROXY: value }),
+        new RegExp(
+          `TRUST_PROXY="${value}": must be the number of proxies in front of Breachdesk \\(e\\.g\\. 1\\) or their addresses \\(e\\.g\\. 10\\.0\\.0\\.5 or loopback\\), since true believes any X-Forwarded-For`,
+        ),
+      );
+    }
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: "10.0.0.5, proxy.example.org, 10.0.0.0/33" }),
+      /TRUST_PROXY="10\.0\.0\.5, proxy\.example\.org, 10\.0\.0\.0\/33": must be false, the number of proxies .*"proxy\.example\.org", "10\.0\.0\.0\/33" are none of these/,
+    );
+  });
+
+  it("hides an audit key that is too short, like a secret, and reads one of 32 bytes", () => {
+    assert.throws(
+      () => loadConfig({ AUDIT_KEY: "tooshort-but-private" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /AUDIT_KEY="\[hidden\]": must be at least 32 bytes/);
+        assert.doesNotMatch(error.message, /tooshort/);
+        return true;
+      },
+    );
+    assert.equal(loadConfig({ AUDIT_KEY: "k".repeat(32) }).AUDIT_KEY, "k".repeat(32));
+  });
+
   it("documents every setting in .env.example, and nothing else", () => {
     const example = readFileSync(join(projectRoot, ".env.example"), "utf8");
     const keys = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);

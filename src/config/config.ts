@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { trustProxy } from "./trust-proxy.js";
 
 /**
  * Every setting Breachdesk reads, with its default and the line that documents it.
@@ -33,7 +34,8 @@ export const settingDocs = {
   DATABASE_URL: "file:<path> for SQLite (created on first start), or postgresql://user:pass@host:5432/db.",
   SESSION_SECRET: "Secret that signs session cookies; generated and kept in the database when unset.",
   SESSION_TTL_HOURS: "Hours of inactivity after which a session ends.",
-  TRUST_PROXY: "true when behind a reverse proxy that sets X-Forwarded-For/Proto (then cookies are Secure over HTTPS).",
+  TRUST_PROXY:
+    "Behind reverse proxies that set X-Forwarded-For/Proto: their number (e.g. 1) or their addresses (e.g. 10.0.0.5, 10.1.0.0/16, loopback); false: none. Not true, which would believe any client.",
   SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
   SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
   MAIL_FROM: "Sender address of every message Breachdesk sends.",
@@ -79,7 +81,7 @@ const schema = z.object({
     }),
   SESSION_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   SESSION_TTL_HOURS: positiveInt(24 * 30).default(12),
-  TRUST_PROXY: boolean.default("false"),
+  TRUST_PROXY: trustProxy.default("false"),
   SMTP_URL: z
     .string()
     .refine((v) => /^smtps?:\/\//.test(v), { message: "must start with smtp:// or smtps://" })

@@ -152,7 +152,7 @@ describe("sign-in and sign-out", () => {
 describe("cookies behind an HTTPS proxy", () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp({ TRUST_PROXY: "true" });
+    t = await createTestApp({ TRUST_PROXY: "1" });
   });
   after(() => t.close());
 
@@ -162,5 +162,16 @@ describe("cookies behind an HTTPS proxy", () => {
     assert.match(String(overHttps.headers["set-cookie"]), /breachdesk\.sid=.*; Secure/);
     const overHttp = await supertest(t.app).get("/login");
     assert.doesNotMatch(String(overHttp.headers["set-cookie"]), /Secure/);
+  });
+
+  it("asks browsers for HTTPS only behind a trusted proxy", async () => {
+    assert.match(String((await supertest(t.app).get("/login")).headers["strict-transport-security"]), /max-age=/);
+    const direct = await createTestApp();
+    try {
+      await addUser(direct, "viewer");
+      assert.equal((await supertest(direct.app).get("/login")).headers["strict-transport-security"], undefined);
+    } finally {
+      await direct.close();
+    }
   });
 });
