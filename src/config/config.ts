@@ -58,8 +58,9 @@ export const settingDocs = {
   BOUNCE_MAILBOX_POLL_MINUTES: "Minutes between two reads of the bounce mailbox.",
   RUN_WORKER: "true runs the background worker inside the web process; false when `npm run worker` runs it.",
   WORKER_POLL_MS: "Milliseconds between two polls of the job queue by an idle worker.",
-  LOGIN_MAX_FAILURES: "Failed sign-ins allowed per account (and five times that per address) in LOGIN_WINDOW_MINUTES.",
-  LOGIN_WINDOW_MINUTES: "Minutes a sign-in lock lasts, and the window in which failures are counted.",
+  LOGIN_MAX_FAILURES:
+    "Failed sign-ins to an account from one address before that address waits, 5 seconds and doubling; five times that over all accounts from one address, or to one account from all addresses (then a wait of at most a minute).",
+  LOGIN_WINDOW_MINUTES: "Longest wait after failed sign-ins, in minutes; failures are forgotten after this much quiet.",
   LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
 } as const;
 

@@ -116,25 +116,36 @@ describe("sign-in and sign-out", () => {
     assert.match(wrong.text, new RegExp(`value="${user.email}"`));
   });
 
-  it("locks an account after too many failures, with a message that says for how long", async () => {
+  it("makes a client that keeps failing wait, 5 seconds and doubling, and says for how long", async () => {
     const user = await addUser(t, "manager");
     for (let i = 0; i < 3; i++) await agentFor(t).post("/login", { email: user.email, password: "not the password" });
-    const locked = await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD });
-    assert.equal(locked.status, 429);
-    assert.match(locked.text, /Too many failed sign-ins for this account\. Try again in 15 minutes/);
-    t.clock.advance(16 * 60_000);
-    const later = await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD });
-    assert.equal(later.status, 303);
+    const waiting = await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD });
+    assert.equal(waiting.status, 429);
+    assert.match(
+      waiting.text,
+      /Too many failed sign-ins to this account from your network address\. Wait 5 seconds and try again, or reset your password\./,
+    );
+    t.clock.advance(5_000);
+    assert.equal((await agentFor(t).post("/login", { email: user.email, password: "still not it" })).status, 401);
+    const longer = await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD });
+    assert.equal(longer.status, 429);
+    assert.match(longer.text, /Wait 10 seconds/);
+    t.clock.advance(10_000);
+    assert.equal((await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD })).status, 303);
+    // A success cleared this address's count on the account: three more failures before a wait.
+    for (let i = 0; i < 2; i++) await agentFor(t).post("/login", { email: user.email, password: "not the password" });
+    assert.equal((await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD })).status, 303);
+    t.clock.advance(31 * 60_000);
   });
 
-  it("locks an address that tries many accounts", async () => {
+  it("makes an address that tries many accounts wait", async () => {
     // The address limit is five times the account limit: 15 failures over different accounts.
     for (let i = 0; i < 15; i++) await agentFor(t).post("/login", { email: `guess${i}@example.org`, password: "nope nope nope" });
     const user = await addUser(t, "viewer");
     const res = await agentFor(t).post("/login", { email: user.email, password: TEST_PASSWORD });
     assert.equal(res.status, 429);
-    assert.match(res.text, /for your network address/);
-    t.clock.advance(16 * 60_000);
+    assert.match(res.text, /Too many failed sign-ins from your network address\. Wait 5 seconds and try again\./);
+    t.clock.advance(31 * 60_000);
   });
 
   it("refuses a deactivated user and ends their open session", async () => {
