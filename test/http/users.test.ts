@@ -3,9 +3,19 @@ import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import { agentFor, createTestApp, csrfFrom, signedIn, TEST_PASSWORD, type TestApp } from "../helpers/app.js";
 
-/** The one-time link in the newest caught message to an address. */
+/**
+ * The one-time link in the newest caught message to an address. A reset link is mailed just
+ * after the answer to its request, so this waits for the message (up to 10 s).
+ */
 async function linkMailedTo(t: TestApp, email: string): Promise<string> {
-  const mail = await t.db.prisma.caughtMail.findFirstOrThrow({ where: { to: email }, orderBy: { createdAt: "desc" } });
+  const find = () => t.db.prisma.caughtMail.findFirst({ where: { to: email }, orderBy: { createdAt: "desc" } });
+  const giveUpAt = Date.now() + 10_000;
+  let mail = await find();
+  while (!mail && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    mail = await find();
+  }
+  assert.ok(mail, `no message to ${email}`);
   const match = mail.text?.match(/http:\/\/localhost:\d+(\/password\/set\/[\w-]+)/);
   assert.ok(match?.[1], `no link in: ${mail.text}`);
   return match[1];

@@ -82,7 +82,15 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     async forgot(req: Request, res: Response) {
       try {
         const { email } = parseInput(forgotPasswordSchema, req.body);
-        await requestPasswordReset(deps, email, actorOf(req, res));
+        const actor = actorOf(req, res);
+        // The link is made and mailed only once the answer has gone ("close" also follows a
+        // client that hung up), so neither the answer nor its timing tells whether the address
+        // has an account. A failure is logged for the operator; the asker learns nothing of it.
+        res.once("close", () => {
+          requestPasswordReset(deps, email, actor).catch((error: unknown) =>
+            deps.logger.error({ err: error }, "could not handle a password-reset request"),
+          );
+        });
         res.render("auth/forgot", { title: "Reset your password", values: {}, fieldErrors: {}, sent: true });
       } catch (error) {
         renderFormError(res, "auth/forgot", error, { title: "Reset your password", values: formValues(req), sent: false });
