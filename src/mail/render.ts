@@ -10,6 +10,9 @@ const subjects = {
 
 export type SystemEmailName = keyof typeof subjects;
 
+/** The subjects of the app's own emails, each of which carries a one-time link. */
+export const systemEmailSubjects: readonly string[] = Object.values(subjects);
+
 export interface RenderedEmail {
   subject: string;
   text: string;

@@ -115,6 +115,34 @@ describe("mail catcher: messages carrying a secret", () => {
     assert.equal((await admin.agent.get(`/mail/${viewerReset.mailId}`)).status, 404);
   });
 
+  it("treats a reset or invitation kept before the mark existed as a secret for its recipient", async () => {
+    const admin = await signedIn(t, "admin");
+    const otherAdmin = await signedIn(t, "admin");
+    const manager = await signedIn(t, "manager");
+    const legacy = async (to: string, subject: string) => {
+      const row = await t.db.prisma.caughtMail.create({
+        data: {
+          id: `legacy-${Math.random().toString(36).slice(2)}`,
+          messageId: "<legacy@breachdesk>",
+          from: "breachdesk@localhost",
+          to,
+          subject,
+          text: "http://localhost:3000/password/set/legacy-token",
+          headers: JSON.stringify({ Subject: subject, To: to }),
+          createdAt: t.clock.now(),
+        },
+      });
+      return row.id;
+    };
+    const adminReset = await legacy(otherAdmin.user.email, "Reset your Breachdesk password");
+    const invitation = await legacy("newcomer@example.org", "You are invited to Breachdesk");
+    for (const id of [adminReset, invitation]) assert.equal((await manager.agent.get(`/mail/${id}`)).status, 404);
+    assert.ok(!(await manager.agent.get("/mail")).text.includes("legacy-"));
+    assert.equal((await admin.agent.get(`/mail/${adminReset}`)).status, 404);
+    assert.equal((await admin.agent.get(`/mail/${invitation}`)).status, 200);
+    assert.equal((await otherAdmin.agent.get(`/mail/${adminReset}`)).status, 200);
+  });
+
   it("keeps the mark only from our own code: a caller's header of that name is dropped", async () => {
     const manager = await signedIn(t, "manager");
     const sent = await t.deps.mailer.send({

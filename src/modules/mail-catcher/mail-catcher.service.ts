@@ -8,7 +8,7 @@ import {
   listCaughtMail,
   type SecretVisibility,
 } from "../../mail/mail-catcher.repository.js";
-import { listAdminIds } from "../users/users.repository.js";
+import { listAdminAccounts } from "../users/users.repository.js";
 
 /**
  * Which messages carrying a secret (a password reset, an invitation) a reader may see. Only
@@ -18,8 +18,8 @@ import { listAdminIds } from "../users/users.repository.js";
  */
 export async function secretVisibilityFor(deps: Deps, reader: User): Promise<SecretVisibility> {
   if (reader.role !== "admin") return { kind: "none" };
-  const adminIds = await listAdminIds(deps.db.prisma);
-  return { kind: "allExcept", userIds: adminIds.filter((id) => id !== reader.id) };
+  const others = (await listAdminAccounts(deps.db.prisma)).filter((admin) => admin.id !== reader.id);
+  return { kind: "allExcept", userIds: others.map((a) => a.id), addresses: others.map((a) => a.email) };
 }
 
 /** One page of the caught messages this reader may see, newest first, and how many there are. */

@@ -23,10 +23,9 @@ export function countActiveAdmins(db: DbOrTx) {
   return db.user.count({ where: { role: "admin", status: "active" } });
 }
 
-/** The ids of every user with the administrator role, whatever their status. */
-export async function listAdminIds(db: DbOrTx): Promise<string[]> {
-  const rows = await db.user.findMany({ where: { role: "admin" }, select: { id: true } });
-  return rows.map((row) => row.id);
+/** The id and address of every user with the administrator role, whatever their status. */
+export function listAdminAccounts(db: DbOrTx) {
+  return db.user.findMany({ where: { role: "admin" }, select: { id: true, email: true } });
 }
 
 export function insertUser(
