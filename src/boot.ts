@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { applyAuditKey, attachAuditKey, loadOrCreateAuditKey } from "./modules/audit/audit-key.js";
 import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
 
 /** Prints one boot step as a plain line, so a person starting the app sees where it stopped. */
@@ -26,7 +27,7 @@ export function describeDatabase(config: Config): string {
 
 /**
  * The boot steps shared by the web server and the worker: read the configuration, apply
- * pending migrations, connect. Each step prints a line; a failure stops the process naming it.
+ * pending migrations, connect, load the audit key. Each step prints a line; a failure stops the process naming it.
  */
 export async function bootCore(): Promise<{ config: Config; db: Database; logger: Logger; clock: typeof systemClock }> {
   let config: Config;
@@ -56,6 +57,7 @@ export async function bootCore(): Promise<{ config: Config; db: Database; logger
     failBoot("database connection", error);
   }
   printStep("✓ database connected");
+  await bootAuditKey(config, db);
   try {
     // The built-in catalogue of data categories: one read when it is up to date.
     await ensureBuiltInCategories(db);
@@ -63,4 +65,21 @@ export async function bootCore(): Promise<{ config: Config; db: Database; logger
     failBoot("data categories catalogue", error);
   }
   return { config, db, logger, clock: systemClock };
+}
+
+/**
+ * Loads the audit key (AUDIT_KEY, or the key file beside the database, created on first start)
+ * and applies it to the chain; a key that is not the chain's stops the start (decision 0006).
+ */
+async function bootAuditKey(config: Config, db: Database): Promise<void> {
+  try {
+    const key = loadOrCreateAuditKey(config);
+    const { fromSeq, isNew } = await applyAuditKey(db, key);
+    attachAuditKey(db, key);
+    const where = key.createdAt ? `generated into ${key.createdAt}: back it up apart from the database` : `from ${key.source}`;
+    printStep(`✓ audit key ${where}; entries ${isNew ? "are now" : "are"} keyed from #${fromSeq}`);
+    if (key.warning) printStep(`! ${key.warning}`);
+  } catch (error) {
+    failBoot("audit key", error);
+  }
 }

@@ -9,6 +9,7 @@ import { parseInput } from "../lib/validation.js";
 import { createMailer } from "../mail/create-mailer.js";
 import { createUserSchema } from "../modules/users/users.schemas.js";
 import { createUser } from "../modules/users/users.service.js";
+import { auditUsage, runAuditCommand } from "./audit-command.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
 import { readPassword } from "./read-password.js";
@@ -25,6 +26,7 @@ ${tokensUsage}
       Applies pending database migrations (the app also does this when it starts).
 ${deadlinesUsage}
 ${importUsage}
+${auditUsage}
 
 Settings come from the environment (DATABASE_URL, ...): see .env.example.`;
 
@@ -75,6 +77,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "db" && command === "migrate") return await dbMigrate();
     if (group === "tokens" && command === "create") return await tokensCreate(rest);
     if (group === "import") return await runImportCommand(argv.slice(1));
+    if (group === "audit") return await runAuditCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
     say(

@@ -62,6 +62,10 @@ export const settingDocs = {
     "Failed sign-ins to an account from one address before that address waits, 5 seconds and doubling; five times that over all accounts from one address, or to one account from all addresses (then a wait of at most a minute).",
   LOGIN_WINDOW_MINUTES: "Longest wait after failed sign-ins, in minutes; failures are forgotten after this much quiet.",
   LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
+  AUDIT_KEY:
+    "Secret (32 bytes or more) that keys the audit log's hashes; unset: generated on first start into <database>.audit-key beside the database (mode 0600). Back it up apart from the database.",
+  AUDIT_ANCHOR_PATH:
+    "Append-only file where the worker writes the audit chain's latest entry and hash every minute it moved (default: <database>.audit-anchor beside the database).",
 } as const;
 
 const schema = z.object({
@@ -118,6 +122,11 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: positiveInt(100).default(5),
   LOGIN_WINDOW_MINUTES: positiveInt(24 * 60).default(15),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AUDIT_KEY: z
+    .string()
+    .refine((v) => Buffer.byteLength(v) >= 32, { message: "must be at least 32 bytes, e.g. from openssl rand -base64 32" })
+    .optional(),
+  AUDIT_ANCHOR_PATH: z.string().min(1).optional(),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -141,11 +150,12 @@ export function loadDotEnv(path = ".env"): void {
 }
 
 /**
- * A bad value as its error may show it (errors reach the terminal and logs): a secret is
- * hidden, and a URL's password (SMTP_URL, BOUNCE_MAILBOX_URL, DATABASE_URL) is masked.
+ * A bad value as its error may show it (errors reach the terminal and logs): a secret
+ * (*_SECRET, *_KEY) is hidden, and a URL's password (SMTP_URL, BOUNCE_MAILBOX_URL,
+ * DATABASE_URL) is masked.
  */
 function shownValue(key: string, value: string): string {
-  if (key.endsWith("_SECRET")) return value === "" ? "" : "[hidden]";
+  if (key.endsWith("_SECRET") || key.endsWith("_KEY")) return value === "" ? "" : "[hidden]";
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, "$1***@");
 }
 

@@ -3,6 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
+import { auditAnchorJobHandlers, auditAnchorJobs, writeAuditAnchor } from "../modules/audit/audit-anchor.job.js";
 import { bounceMailboxJobHandlers, bounceMailboxJobs } from "../modules/bounces/bounce-mailbox.js";
 import { createCampaignJobHandlers, createCampaignSender } from "../modules/campaigns/campaign-jobs.js";
 import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
@@ -52,6 +53,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...createCampaignJobHandlers({ config, mailer: options.mailer }),
     ...peopleJobHandlers({ db, clock }),
     ...personDeletionJobHandlers({ db, clock }),
+    ...auditAnchorJobHandlers({ config }),
     ...options.extraHandlers,
   });
   const workerId = newWorkerHolder();
@@ -69,7 +71,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     db,
     logger,
     clock,
-    jobs: [...housekeepingJobs, ...reminderPeriodicJobs, ...bounceMailboxJobs(config), ...(options.extraPeriodicJobs ?? [])],
+    jobs: [
+      ...housekeepingJobs,
+      ...reminderPeriodicJobs,
+      ...bounceMailboxJobs(config),
+      ...auditAnchorJobs,
+      ...(options.extraPeriodicJobs ?? []),
+    ],
   });
   // Campaign notices are claimed from their own table (delivery), not as jobs: see modules/campaigns.
   const sender = createCampaignSender({
@@ -109,6 +117,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     workerId,
     async stop() {
       await halt();
+      // A last anchor, so entries of the final minute are covered too; failing it must not stop the stop.
+      await writeAuditAnchor({ config, db, clock, logger }).catch((error) =>
+        logger.error({ err: error }, "could not write the audit anchor at stop"),
+      );
       await lease.release();
       logger.info({ workerId }, "worker stopped");
     },

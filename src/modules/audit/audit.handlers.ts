@@ -1,8 +1,10 @@
 import type { Request, Response } from "express";
 import { DateTime } from "luxon";
 import type { Deps } from "../../deps.js";
+import { AppError } from "../../lib/errors.js";
 import { type AuditFilter, listAuditEntries, listAuditFacets } from "./audit.repository.js";
 import { verifyAuditChain } from "./audit.service.js";
+import { auditAnchorPath } from "./audit-key.js";
 
 const PAGE_SIZE = 50;
 
@@ -49,8 +51,15 @@ export function createAuditHandlers(deps: Deps) {
     },
 
     async verify(_req: Request, res: Response) {
-      const result = await verifyAuditChain(deps.db);
-      res.status(result.break ? 409 : 200).render("audit/verify", { title: "Audit chain verification", result });
+      const title = "Audit chain verification";
+      try {
+        const result = await verifyAuditChain(deps.db, { anchorPath: auditAnchorPath(deps.config) });
+        res.status(result.break ? 409 : 200).render("audit/verify", { title, result, unavailable: null });
+      } catch (error) {
+        // No key, a wrong key, an unreadable file: the chain cannot be checked, which is neither verdict.
+        if (!(error instanceof AppError) || error.code !== "unavailable") throw error;
+        res.status(503).render("audit/verify", { title, result: null, unavailable: error.message });
+      }
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import { lockAuditChain } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
-import { findLastAuditEntry, insertAuditEntry, listAuditEntriesAfter } from "./audit.repository.js";
-import { type ChainBreak, GENESIS_HASH, hashAuditEntry, verifyChainSegment } from "./audit-chain.js";
+import { findLastAuditEntry, insertAuditEntry, readAuditSettings } from "./audit.repository.js";
+import { GENESIS_HASH, hashAuditEntry } from "./audit-chain.js";
+import { auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.js";
 
 /** Who made a change, as the audit log records it. */
 export interface Actor {
@@ -47,11 +48,16 @@ function toJson(value: unknown): string | null {
 
 /**
  * Appends one entry to the audit chain inside the caller's transaction, so the change and its
- * record commit or roll back together. Secrets (password hashes, tokens) are redacted.
+ * record commit or roll back together. Secrets (password hashes, tokens) are redacted. Once
+ * the chain is keyed (decision 0006) the hash is keyed; without the key this throws AppError
+ * "unavailable", so the change is not made.
  */
 export async function recordAudit(db: Database, tx: DbOrTx, actor: Actor, change: AuditChange, clock: Clock) {
   await lockAuditChain(db.kind, tx);
   const last = await findLastAuditEntry(tx);
+  // Read under the lock, as applyAuditKey writes it: every entry from the keyed-from one on is keyed.
+  const recorded = recordedKeying(await readAuditSettings(tx));
+  const key = recorded ? chainKeyingFor(recorded, auditKeyOf(db), db.url).key : null;
   const fields = {
     at: clock.now(),
     actorId: actor.userId,
@@ -65,7 +71,7 @@ export async function recordAudit(db: Database, tx: DbOrTx, actor: Actor, change
     after: toJson(change.after),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return insertAuditEntry(tx, { ...fields, hash: hashAuditEntry(fields) });
+  return insertAuditEntry(tx, { ...fields, hash: hashAuditEntry(fields, key) });
 }
 
 /** Runs fn in a transaction and appends its audit entry in the same transaction. */
@@ -82,25 +88,5 @@ export async function withAudit<T>(
   });
 }
 
-export interface ChainVerification {
-  checked: number;
-  break: ChainBreak | null;
-}
-
-const VERIFY_BATCH = 2000;
-
-/** Walks the whole chain oldest first and reports the first entry that breaks it. */
-export async function verifyAuditChain(db: Database): Promise<ChainVerification> {
-  let afterSeq = 0;
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
-  for (;;) {
-    const batch = await listAuditEntriesAfter(db.prisma, afterSeq, VERIFY_BATCH);
-    if (batch.length === 0) return { checked, break: null };
-    const result = verifyChainSegment(batch, prevHash);
-    if (result.break) return { checked: checked + batch.findIndex((e) => e.seq === result.break?.seq), break: result.break };
-    checked += batch.length;
-    prevHash = result.lastHash;
-    afterSeq = batch[batch.length - 1]!.seq;
-  }
-}
+// The verifier has its own file; callers keep importing it from here.
+export { type AuditVerification, verifyAuditChain } from "./audit-verify.service.js";
