@@ -8,6 +8,7 @@ import { AppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/incidents.service.js";
+import { missingErrorReportMessage } from "../modules/people/import-files.service.js";
 import {
   assertNoActiveImport,
   discardUpload,
@@ -121,8 +122,7 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
       const { upload } = await loadImport(req);
       const path = upload.errorReportPath;
       const info = path ? await stat(path).catch(() => null) : null;
-      if (!path || !info)
-        throw new AppError("not_found", "This import has no error report: no row was rejected, or it has not run yet.");
+      if (!path || !info) throw new AppError("not_found", await missingErrorReportMessage(prisma, upload));
       res.type("text/csv; charset=utf-8");
       res.attachment(`${upload.fileName.replace(/\.(csv|txt|tsv)$/i, "").replace(/[^\w.-]+/g, "_") || "import"}-errors.csv`);
       res.setHeader("content-length", String(info.size));

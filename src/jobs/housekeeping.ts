@@ -1,18 +1,21 @@
 import type { DbOrTx } from "../db/client.js";
+import { deleteUnreferencedUploads } from "../modules/people/import-files.service.js";
 import type { JobHandlers } from "./dispatcher.js";
 import type { PeriodicJob } from "./scheduler.js";
 
 export const SESSION_CLEANUP = "session.cleanup";
 export const THROTTLE_CLEANUP = "throttle.cleanup";
+export const UPLOAD_CLEANUP = "upload.cleanup";
 
 const HOUR_MS = 60 * 60_000;
 /** Used and expired one-time links stay a week, so "this link was already used" can still be told apart from "no such link". */
 const TOKEN_KEEP_MS = 7 * 24 * HOUR_MS;
 
-/** The periodic jobs that keep the foundation's tables small. */
+/** The periodic jobs that keep the foundation's tables small, and the uploads folder free of orphans. */
 export const housekeepingJobs: PeriodicJob[] = [
   { kind: SESSION_CLEANUP, everyMs: HOUR_MS },
   { kind: THROTTLE_CLEANUP, everyMs: 15 * 60_000 },
+  { kind: UPLOAD_CLEANUP, everyMs: HOUR_MS },
 ];
 
 export interface SessionCleanupResult {
@@ -57,6 +60,10 @@ export function createHousekeepingHandlers(settings: { loginWindowMinutes: numbe
     async [THROTTLE_CLEANUP](_payload, { db, clock, logger }) {
       const deleted = await deleteEndedLoginThrottles(db.prisma, clock.now(), settings.loginWindowMinutes * 60_000);
       logger.info({ deleted }, "ended sign-in throttles deleted");
+    },
+    async [UPLOAD_CLEANUP](_payload, { db, clock, logger }) {
+      const swept = await deleteUnreferencedUploads(db, clock.now(), logger);
+      logger.info(swept, "upload files no import refers to, older than a day, deleted");
     },
   };
 }

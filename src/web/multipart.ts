@@ -17,8 +17,8 @@ export interface MultipartForm<T> {
  * handed to receiveFile with the size limit already applied by busboy (the stream emits
  * "limit" and ends early past maxBytes); any other file part is drained unread. Resolves once
  * the body is read and receiveFile has settled; rejects when the body cannot be parsed or the
- * file cannot be received. Upload routes read their body with it before the CSRF check, which
- * looks for _csrf among the fields.
+ * file cannot be received, or the client went away before the end of the body. Upload routes
+ * read their body with it before the CSRF check, which looks for _csrf among the fields.
  */
 export function readMultipartForm<T>(
   req: Request,
@@ -66,6 +66,12 @@ export function readMultipartForm<T>(
     });
     parser.on("close", () => void settle());
     parser.on("error", (error) => void settle(error));
+    // A client that goes away mid-upload ends nothing: without this, busboy would wait for the
+    // rest for ever and the part already stored would never be deleted. Destroying the parser
+    // errors the file stream, so receiveFile fails and its caller removes what it wrote.
+    req.once("close", () => {
+      if (!req.complete) parser.destroy(new Error("The upload was cut off before its end."));
+    });
     req.pipe(parser);
   });
 }

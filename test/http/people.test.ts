@@ -197,8 +197,10 @@ describe("people upload reader", () => {
   const directory = mkdtempSync(join(tmpdir(), "people-upload-"));
   after(() => rmSync(directory, { recursive: true, force: true }));
   const app = express();
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.locals.currentUser = { role: "manager" };
+    // The session the app's middleware would load, with the form's token.
+    (req as { session?: object }).session = { csrfToken: "token" };
     next();
   });
   app.use(peopleUploadBody({ directory, maxBytes: 64 }));
@@ -219,8 +221,23 @@ describe("people upload reader", () => {
     assert.equal(res.body.onDisk, "email\na@example.org\n");
   });
 
+  it("deletes the file of a form whose CSRF token is wrong before the refusal goes out", async () => {
+    // Compared by name: the previous request's file may be going away meanwhile (it was not kept).
+    const before = new Set(readdirSync(directory));
+    const res = await supertest(app)
+      .post("/incidents/BD-1/people/import")
+      .field("_csrf", "forged")
+      .attach("file", Buffer.from("email\na@example.org\n"), "forged.csv");
+    assert.equal(res.status, 403);
+    assert.deepEqual(
+      readdirSync(directory).filter((name) => !before.has(name)),
+      [],
+    );
+  });
+
   it("flags a file over the limit and removes what was written", async () => {
-    const before = readdirSync(directory).length;
+    // Compared by name: the previous request's file may be going away meanwhile (it was not kept).
+    const before = new Set(readdirSync(directory));
     const res = await supertest(app)
       .post("/incidents/BD-1/people/import")
       .field("_csrf", "token")
@@ -228,7 +245,10 @@ describe("people upload reader", () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.file.isTooLarge, true);
     assert.equal(res.body.onDisk, null);
-    assert.equal(readdirSync(directory).length, before);
+    assert.deepEqual(
+      readdirSync(directory).filter((name) => !before.has(name)),
+      [],
+    );
   });
 });
 

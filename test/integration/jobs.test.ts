@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { claimDueJobs } from "../../src/db/dialect.js";
 import { JobDispatcher, type JobHandler } from "../../src/jobs/dispatcher.js";
@@ -9,6 +12,7 @@ import {
   housekeepingJobs,
   SESSION_CLEANUP,
   THROTTLE_CLEANUP,
+  UPLOAD_CLEANUP,
 } from "../../src/jobs/housekeeping.js";
 import {
   completeJob,
@@ -22,6 +26,8 @@ import {
 import { JobScheduler, periodicJobKey } from "../../src/jobs/scheduler.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { deleteUnreferencedUploads } from "../../src/modules/people/import-files.service.js";
+import { uploadDirectory } from "../../src/modules/people/people-upload.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const T0 = new Date("2026-03-02T09:00:00.000Z");
@@ -411,9 +417,9 @@ describe(`jobs (${testLane})`, () => {
       });
       await db.prisma.loginThrottle.create({ data: { key: "ended", failures: 2, windowStart: at(-20 * MINUTE) } });
       await scheduler.tick();
-      assert.equal(await dispatcher.runOnce(), 2);
+      assert.equal(await dispatcher.runOnce(), 3);
       const jobs = await db.prisma.job.findMany();
-      assert.deepEqual(jobs.map((j) => j.kind).sort(), [SESSION_CLEANUP, THROTTLE_CLEANUP]);
+      assert.deepEqual(jobs.map((j) => j.kind).sort(), [SESSION_CLEANUP, THROTTLE_CLEANUP, UPLOAD_CLEANUP]);
       assert.ok(
         jobs.every((j) => j.status === "done"),
         JSON.stringify(jobs),
@@ -450,6 +456,59 @@ describe(`jobs (${testLane})`, () => {
         ["expired-yesterday", "live", "used-6-days-ago"],
       );
       assert.deepEqual(await deleteExpiredSessions(db.prisma, T0), { sessions: 0, tokens: 0 });
+    });
+
+    it("deletes the upload files no import refers to once they are a day old, nothing else", async () => {
+      const directory = uploadDirectory(db.url);
+      mkdirSync(directory, { recursive: true });
+      const now = new Date();
+      const file = (name: string, ageMs: number) => {
+        const path = join(directory, name);
+        writeFileSync(path, "Email\nperson@example.org\n");
+        const at = new Date(now.getTime() - ageMs);
+        utimesSync(path, at, at);
+        return path;
+      };
+      const unique = randomUUID();
+      const orphan = file(`${unique}-orphan.csv`, DAY + MINUTE);
+      const young = file(`${unique}-young.csv`, DAY - MINUTE);
+      const upload = file(`${unique}-upload.csv`, 3 * DAY);
+      const report = file(`${unique}-done.errors.csv`, 3 * DAY);
+      const beingWritten = file(`${unique}-running.errors.csv`, 2 * DAY);
+      const incident = await db.prisma.incident.create({
+        data: {
+          id: "inc-1",
+          reference: "BD-2026-0001",
+          year: 2026,
+          number: 1,
+          title: "Uploads",
+          severity: "low",
+          timeZone: "UTC",
+        },
+      });
+      const record = (id: string, filePath: string, errorReportPath: string | null, status: string) =>
+        db.prisma.personImport.create({
+          data: {
+            id,
+            incidentId: incident.id,
+            fileName: `${id}.csv`,
+            filePath,
+            errorReportPath,
+            status,
+            createdAt: now,
+            updatedAt: now,
+          },
+        });
+      await record("imp-upload", upload, null, "uploaded");
+      await record("imp-done", join(directory, `${unique}-done.csv`), report, "completed");
+      // A running import's report is on disk before its record names it.
+      await record("imp-running", join(directory, `${unique}-running.csv`), null, "running");
+
+      const result = await deleteUnreferencedUploads(db, now, logger);
+      assert.ok(result.deleted >= 1, JSON.stringify(result));
+      assert.equal(existsSync(orphan), false, "the day-old orphan is deleted");
+      for (const kept of [young, upload, report, beingWritten]) assert.equal(existsSync(kept), true, kept);
+      for (const path of [young, upload, report, beingWritten]) rmSync(path, { force: true });
     });
 
     it("deletes sign-in throttles whose window ended and lock passed, nothing else", async () => {

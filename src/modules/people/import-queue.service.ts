@@ -17,16 +17,19 @@ import { personFields } from "./person-row.js";
  * background job "people.import", the same job the page's Start button queues.
  */
 
-/** Reads the stored file's encoding and header, and records it as an upload of the incident. */
+/**
+ * Reads the stored file's encoding and header, and records it as an upload of the incident;
+ * when it cannot (an unreadable file, any failure), the stored file is deleted before the error
+ * goes on, so nothing of a refused upload stays.
+ */
 export async function recordPeopleUpload(
   deps: Deps,
   incident: Incident,
   file: { path: string; fileName: string },
   actor: Actor,
 ): Promise<PersonImport> {
-  let prepared: Awaited<ReturnType<typeof prepareImportFile>>;
   try {
-    prepared = await prepareImportFile(file.path);
+    return await createUploadRecord(deps, incident, await prepareImportFile(file.path), file.fileName, actor);
   } catch (error) {
     await unlink(file.path).catch(() => {});
     // The message names the stored file; the caller knows it by its own name.
@@ -38,12 +41,21 @@ export async function recordPeopleUpload(
     }
     throw error;
   }
+}
+
+function createUploadRecord(
+  deps: Deps,
+  incident: Incident,
+  prepared: Awaited<ReturnType<typeof prepareImportFile>>,
+  fileName: string,
+  actor: Actor,
+): Promise<PersonImport> {
   const now = deps.clock.now();
   return deps.db.prisma.personImport.create({
     data: {
       id: newId(),
       incidentId: incident.id,
-      fileName: file.fileName.slice(0, 255),
+      fileName: fileName.slice(0, 255),
       filePath: prepared.path,
       fileBytes: BigInt(prepared.bytes),
       encoding: prepared.encoding,

@@ -6,6 +6,7 @@ import { type NextFunction, type Request, type Response, Router } from "express"
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { currentUser, isAllowed } from "../../web/access.js";
+import { csrfProtection } from "../../web/csrf.js";
 import { readMultipartForm } from "../../web/multipart.js";
 import type { Role } from "../users/users.schemas.js";
 
@@ -30,10 +31,29 @@ export interface StoredUpload {
 }
 
 const uploads = new WeakMap<Request, StoredUpload>();
+/** Uploads an import record now refers to: the only ones that outlive their request. */
+const keptUploads = new WeakSet<StoredUpload>();
 
 /** The file the upload reader stored for this request, if any. */
 export function storedUploadOf(req: Request): StoredUpload | undefined {
   return uploads.get(req);
+}
+
+/** Marks the request's stored file as recorded by an import: it stays once the request ends. */
+export function keepStoredUpload(req: Request): void {
+  const file = uploads.get(req);
+  if (file) keptUploads.add(file);
+}
+
+/**
+ * Deletes the request's stored file unless an import keeps it: what a refused upload (CSRF,
+ * validation, any error) must do before its answer goes out. Safe to call more than once.
+ */
+export async function discardStoredUpload(req: Request): Promise<void> {
+  const file = uploads.get(req);
+  if (!file || keptUploads.has(file)) return;
+  uploads.delete(req);
+  await unlink(file.path).catch(() => {});
 }
 
 /** Where uploads are kept: `uploads/` next to the SQLite file, or `./data/uploads`. */
@@ -54,7 +74,9 @@ export interface PeopleUploadOptions {
  * Reads the multipart body of the people CSV upload: its text fields into req.body (so the
  * CSRF check finds _csrf there) and its one file, streamed to a new file in the upload
  * directory and never held in memory, up to maxBytes (a larger file is deleted and flagged).
- * It must run before the CSRF check. Only managers' uploads are read.
+ * It must run before the CSRF check, and runs that check itself so that a refused upload is
+ * deleted before the refusal is sent; any file no import has kept (keepStoredUpload) is deleted
+ * when the response ends at the latest. Only managers' uploads are read.
  */
 export function peopleUploadBody(options: PeopleUploadOptions): Router {
   const maxBytes = options.maxBytes ?? MAX_PEOPLE_UPLOAD_BYTES;
@@ -72,11 +94,16 @@ export function peopleUploadBody(options: PeopleUploadOptions): Router {
       if (stored?.isTooLarge) await unlink(stored.path).catch(() => {});
       req.body = form.fields;
       if (form.file) uploads.set(req, form.file);
-      next();
     } catch {
       if (stored) await unlink(stored.path).catch(() => {});
-      next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
+      return next(new AppError("validation", "The upload could not be read. Reload the page and try again."));
     }
+    // The last resort for a refusal raised after this point (an unknown incident, a failure).
+    res.once("close", () => void discardStoredUpload(req));
+    csrfProtection(req, res, (error?: unknown) => {
+      if (!error) return next();
+      void discardStoredUpload(req).then(() => next(error));
+    });
   });
   return router;
 }
@@ -99,7 +126,11 @@ async function streamToDisk(stream: Readable, file: StoredUpload, directory: str
       if ((stream as { truncated?: boolean }).truncated) file.isTooLarge = true;
       done();
     });
-    stream.on("error", fail);
+    stream.on("error", (error) => {
+      // A cut-off upload: close the file, which the reader then deletes.
+      out.destroy();
+      fail(error);
+    });
     stream.pipe(out);
   });
   return file;

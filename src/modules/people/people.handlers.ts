@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
-import { stat, unlink } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { newId } from "../../lib/ids.js";
 import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
@@ -13,9 +12,11 @@ import { type CsvRecord, readCsvFile } from "./csv-stream.js";
 import { describeEncoding } from "./encoding.js";
 import { prepareImportFile } from "./import.service.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";
+import { describeFilesDeletion, missingErrorReportMessage } from "./import-files.service.js";
 import { describeImportProgress } from "./import-progress.js";
+import { recordPeopleUpload } from "./import-queue.service.js";
 import { findImportOfIncident, rememberedMapping } from "./people.repository.js";
-import { describeUploadLimit, storedUploadOf } from "./people-upload.js";
+import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.js";
 import { RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./person-import.repository.js";
 import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
 
@@ -140,48 +141,43 @@ export function createPeopleHandlers(deps: Deps) {
       isStalled: RUNNING_STATUSES.includes(status) && now.getTime() - upload.updatedAt.getTime() > STALE_RUNNING_IMPORT_MS,
       reasons: isActive ? [] : reasonsOf(upload),
       hasErrorReport: !isActive && Boolean(upload.errorReportPath),
+      filesDeletion: await describeFilesDeletion(prisma, upload),
     });
+  };
+
+  /** Records the stored upload as an import (status uploaded) and shows its mapping page, or refuses it. */
+  const recordUpload = async (req: Request, res: Response) => {
+    const incident = await loadIncident(prisma, String(req.params.ref));
+    const file = storedUploadOf(req);
+    const refuse = async (status: number, message: string) => {
+      await discardStoredUpload(req);
+      res.status(status).render(REFUSED_VIEW, { title: `People import · ${incident.reference}`, incident, message });
+    };
+    if (!file || !file.fileName) return refuse(400, "Choose a CSV file to upload.");
+    if (file.isTooLarge) {
+      const limit = describeUploadLimit(deps.config.PEOPLE_UPLOAD_MAX_MIB);
+      return refuse(413, `The file is too large: the limit is ${limit}. Split it into smaller files and import each one.`);
+    }
+    let created: PersonImport;
+    try {
+      created = await recordPeopleUpload(deps, incident, { path: file.path, fileName: file.fileName }, actorOf(req, res));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return refuse(400, error.message);
+    }
+    keepStoredUpload(req);
+    res.redirect(303, importPath(incident, created));
   };
 
   return {
     async upload(req: Request, res: Response) {
-      const ref = String(req.params.ref);
-      const incident = await loadIncident(prisma, ref);
-      const file = storedUploadOf(req);
-      const refuse = async (status: number, message: string) => {
-        if (file) await unlink(file.path).catch(() => {});
-        res.status(status).render(REFUSED_VIEW, { title: `People import · ${incident.reference}`, incident, message });
-      };
-      if (!file || !file.fileName) return refuse(400, "Choose a CSV file to upload.");
-      if (file.isTooLarge) {
-        const limit = describeUploadLimit(deps.config.PEOPLE_UPLOAD_MAX_MIB);
-        return refuse(413, `The file is too large: the limit is ${limit}. Split it into smaller files and import each one.`);
-      }
-      let prepared: Awaited<ReturnType<typeof prepareImportFile>>;
       try {
-        prepared = await prepareImportFile(file.path);
+        await recordUpload(req, res);
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        return refuse(400, error.message.replace(file.path, file.fileName));
+        // Nothing of a refused upload stays on disk, whatever refused it.
+        await discardStoredUpload(req);
+        throw error;
       }
-      const now = deps.clock.now();
-      const actor = actorOf(req, res);
-      const created = await prisma.personImport.create({
-        data: {
-          id: newId(),
-          incidentId: incident.id,
-          fileName: file.fileName.slice(0, 255),
-          filePath: prepared.path,
-          fileBytes: BigInt(prepared.bytes),
-          encoding: prepared.encoding,
-          delimiter: prepared.delimiter,
-          status: "uploaded",
-          createdById: actor.userId,
-          createdAt: now,
-          updatedAt: now,
-        },
-      });
-      res.redirect(303, importPath(incident, created));
     },
 
     async show(req: Request, res: Response) {
@@ -228,7 +224,7 @@ export function createPeopleHandlers(deps: Deps) {
       const { upload } = await loadUpload(req);
       const path = upload.errorReportPath;
       const info = path ? await stat(path).catch(() => null) : null;
-      if (!path || !info) throw new AppError("not_found", "This import has no error report: no row was rejected.");
+      if (!path || !info) throw new AppError("not_found", await missingErrorReportMessage(prisma, upload));
       const name = `${upload.fileName.replace(/\.(csv|txt|tsv)$/i, "").replace(/[^\w.-]+/g, "_") || "import"}-errors.csv`;
       res.attachment(name);
       res.type("text/csv; charset=utf-8");

@@ -5,8 +5,10 @@ import type { JobHandlers } from "../../jobs/dispatcher.js";
 import { enqueueJob } from "../../jobs/job.repository.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
+import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
 import { findImportOfIncident } from "./people.repository.js";
 import {
   countPeopleOfImport,
@@ -15,12 +17,13 @@ import {
   findPersonOfIncident,
 } from "./people-browse.repository.js";
 import { DELETE_IMPORT_PEOPLE_JOB, findActiveImportDeletion } from "./person-deletion.repository.js";
-import { lockIncidentForImport } from "./person-import.repository.js";
+import { findActiveImportOf, lockIncidentForImport } from "./person-import.repository.js";
 
 /**
  * Deleting affected people: one person (audited with the incident and their unique key, none
  * of their other data), or every person an import last wrote, as a background job that deletes
- * in batches of its own transactions and audits how many it deleted.
+ * in batches of its own transactions and audits how many it deleted. Either deletes the files
+ * of the incident's finished imports too (import-files.service.ts).
  */
 
 export { DELETE_IMPORT_PEOPLE_JOB };
@@ -30,16 +33,32 @@ export const DELETE_BATCH_ROWS = 2000;
 /** Statuses of an import whose people are still being written. */
 const WRITING_STATUSES = ["queued", "running", "cancelling"];
 
-/** Deletes one person of an incident, audited as person.delete with the incident and the person's unique key. */
+/**
+ * Deletes one person of an incident, audited as person.delete with the incident and the
+ * person's unique key, and with them the files of the incident's finished imports, any of which
+ * may hold their row (import-files.service.ts); refused while an import of the incident is
+ * queued or running, as its file may hold them and it may write them again.
+ */
 export async function deletePerson(deps: Deps, reference: string, personId: string, actor: Actor) {
-  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+  const { db, clock } = deps;
+  const { files, ...deleted } = await withAudit(db, actor, clock, async (tx) => {
     const incident = await loadIncident(tx, reference);
     const person = await findPersonOfIncident(tx, incident.id, personId);
-    if (!person || !(await deletePersonRow(tx, person.id))) {
+    if (!person) throw new AppError("not_found", `${incident.reference} has no such person; they may have been deleted already.`);
+    const active = await findActiveImportOf(tx, incident.id, "", clock.now());
+    if (active) {
+      throw new AppError(
+        "conflict",
+        `An import of ${incident.reference} (${active.fileName}) is queued or running, and its file may hold this person: delete them once it has ended.`,
+      );
+    }
+    if (!(await deletePersonRow(tx, person.id))) {
       throw new AppError("not_found", `${incident.reference} has no such person; they may have been deleted already.`);
     }
+    const why = `a person of ${incident.reference} was deleted, and any of its imports' files may hold their row`;
+    const files = await forgetImportFilesOfIncident(db, tx, incident, why, actor, clock);
     return {
-      result: { incident, person },
+      result: { incident, person, files },
       audit: {
         action: "person.delete",
         entityType: "person",
@@ -50,6 +69,8 @@ export async function deletePerson(deps: Deps, reference: string, personId: stri
       },
     };
   });
+  await removeImportFiles(files, deps.logger);
+  return deleted;
 }
 
 /** The import and incident a deletion concerns, or not_found. */
@@ -121,6 +142,7 @@ function deletionAudit(action: string, incident: Pick<Incident, "id" | "referenc
 interface DeletionJobDeps {
   db: Database;
   clock: Clock;
+  logger?: Logger;
 }
 
 /**
@@ -149,15 +171,14 @@ export async function runImportPeopleDeletion(
     }
   }
   const remaining = isFinished ? 0 : await countPeopleOfImport(prisma, upload.id);
-  await prisma.$transaction((tx) =>
-    recordAudit(
-      deps.db,
-      tx,
-      payload.actor,
-      deletionAudit("person_import.people_deleted", incident, upload, { deleted, remaining }),
-      deps.clock,
-    ),
-  );
+  const files = await prisma.$transaction(async (tx) => {
+    const audit = deletionAudit("person_import.people_deleted", incident, upload, { deleted, remaining });
+    await recordAudit(deps.db, tx, payload.actor, audit, deps.clock);
+    if (!isFinished) return [];
+    const why = `the people of the import ${upload.fileName} were deleted, and any of the incident's imports' files may hold their rows`;
+    return forgetImportFilesOfIncident(deps.db, tx, incident, why, payload.actor, deps.clock);
+  });
+  await removeImportFiles(files, deps.logger);
   if (!isFinished) throw new Error(`stopped after deleting ${deleted} people; ${remaining} left for the next run`);
   return { deleted, remaining };
 }
@@ -168,7 +189,7 @@ export function personDeletionJobHandlers(deps: DeletionJobDeps): JobHandlers {
     async [DELETE_IMPORT_PEOPLE_JOB](payload, ctx) {
       const p = payload as Partial<DeleteImportPayload> | null;
       if (typeof p?.importId !== "string" || typeof p.incidentId !== "string" || !p.actor) return;
-      await runImportPeopleDeletion(deps, p as DeleteImportPayload, ctx.signal);
+      await runImportPeopleDeletion({ ...deps, logger: ctx.logger }, p as DeleteImportPayload, ctx.signal);
     },
   };
 }

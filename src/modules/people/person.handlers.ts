@@ -5,6 +5,7 @@ import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import type { Role } from "../users/users.schemas.js";
+import { listImportFilesToDelete } from "./import-files.service.js";
 import { loadPerson } from "./people-browse.service.js";
 import {
   importDeletionState,
@@ -35,6 +36,7 @@ export function createPersonHandlers(deps: Deps) {
       incident,
       upload,
       ...state,
+      filesToDelete: await listImportFilesToDelete(deps.db, incident.id),
       error,
       peoplePath: peoplePath(incident.reference),
     });
@@ -59,6 +61,7 @@ export function createPersonHandlers(deps: Deps) {
         title: `Delete ${personLabel(person)} · ${incident.reference}`,
         incident,
         person,
+        filesToDelete: await listImportFilesToDelete(deps.db, incident.id),
         label: personLabel(person),
         peoplePath: peoplePath(incident.reference),
       });
