@@ -23,6 +23,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** How long a SQLite statement waits for another connection's lock, and a transaction for its turn. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /** Kind of database a DATABASE_URL names. */
 export function databaseKindOf(url: string): DatabaseKind {
   return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
@@ -50,12 +53,17 @@ export async function openDatabase(url: string, options: { connect?: boolean } =
   const file = sqlitePathOf(url);
   mkdirSync(dirname(file), { recursive: true });
   const prisma = new SqliteClient({
-    adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }),
+    adapter: new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS }),
+    // The process's transactions take turns on its one connection (the adapter's mutex), each
+    // held across its awaits; under load the queue easily passes Prisma's default 2 s wait and a
+    // write was refused. A transaction now waits its turn as long as a statement waits for
+    // another process's lock (busy_timeout).
+    transactionOptions: { maxWait: BUSY_TIMEOUT_MS },
   });
   await prisma.$connect();
   await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-  await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return { kind, url, prisma, close: () => prisma.$disconnect() };
 }
