@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -207,6 +210,43 @@ describe("people upload reader", () => {
   app.post("/incidents/:ref/people/import", (req, res) => {
     const file = storedUploadOf(req);
     res.json({ body: req.body, file, onDisk: file && existsSync(file.path) ? readFileSync(file.path, "utf8") : null });
+  });
+  const refusals: ((error: unknown) => void)[] = [];
+  app.use((error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    for (const notify of refusals.splice(0)) notify(error);
+    next(error);
+  });
+
+  it("deletes what it stored of an upload whose client went away before the end", { timeout: 10_000 }, async () => {
+    const before = new Set(readdirSync(directory));
+    const refused = new Promise<unknown>((resolve) => refusals.push(resolve));
+    const server = app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const { port } = server.address() as AddressInfo;
+      const boundary = "----cutoff";
+      const request = httpRequest({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/incidents/BD-1/people/import",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": "100000" },
+      });
+      request.on("error", () => {});
+      request.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\ntoken\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.csv"\r\nContent-Type: text/csv\r\n\r\nemail\na@example.org\n`,
+      );
+      // Once the part is on disk, the client goes away.
+      const stored = async () => readdirSync(directory).filter((name) => !before.has(name));
+      for (let i = 0; i < 200 && (await stored()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal((await stored()).length, 1, "the part reached the disk");
+      request.destroy();
+      assert.match(String(await refused), /cut off|could not be read/);
+      assert.deepEqual(await stored(), []);
+    } finally {
+      server.close();
+    }
   });
 
   it("streams the file to disk within the limit", async () => {
