@@ -141,3 +141,22 @@ describe("sign-in throttle behind one proxy: X-Forwarded-For cannot be forged pa
     assert.match(res.text, /to this account from your network address/);
   });
 });
+
+describe("sign-in throttle: a burst sent at once gets no more guesses than one after another", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ TRUST_PROXY: "1", LOGIN_MAX_FAILURES: "3", LOGIN_WINDOW_MINUTES: "15" });
+  });
+  after(() => t.close());
+
+  it("checks at most LOGIN_MAX_FAILURES passwords of twelve sent together", async () => {
+    const user = await addUser(t, "admin");
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => signInFrom(t, "203.0.113.44", user.email, `burst guess ${i}`)),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429, 429, 429, 429, 429, 429, 429]);
+    const checked = await t.db.prisma.auditEntry.count({ where: { action: "auth.login_failed", entityId: user.id } });
+    assert.equal(checked, 3, "only three passwords were checked");
+  });
+});

@@ -2,15 +2,46 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { findUserByEmail, type User, updateUser } from "../users/users.repository.js";
+import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";
 import { timingDecoyHash, verifyPassword } from "./passwords.js";
+
+/**
+ * Sign-in attempts from one client address take turns: each is checked against the throttle
+ * only once the one before it has counted its failure. Without turns, a burst of attempts sent
+ * at once all passed the check before the first failure was recorded, and got that many
+ * guesses. Turns are per web process (several processes on PostgreSQL each take one attempt of
+ * a client at a time); a client with more than MAX_WAITING attempts waiting is refused outright.
+ */
+const turns = new Map<string, { tail: Promise<unknown>; waiting: number }>();
+const MAX_WAITING = 20;
+
+async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const queue = turns.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
+  if (queue.waiting >= MAX_WAITING) {
+    throw new AppError("rate_limited", "Too many sign-ins at once from your network address. Wait a minute and try again.");
+  }
+  queue.waiting++;
+  turns.set(key, queue);
+  const run = queue.tail.then(fn);
+  queue.tail = run.catch(() => undefined);
+  try {
+    return await run;
+  } finally {
+    if (--queue.waiting === 0) turns.delete(key);
+  }
+}
 
 /**
  * Checks an e-mail and password. Fails with one message whatever was wrong (no such account,
  * wrong password, deactivated), makes a client that failed too often wait (see
  * login-throttle.policy.ts), and records both outcomes in the audit log.
  */
-export async function authenticate(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
+export function authenticate(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
+  return inTurn(addressKey(ip), () => checkSignIn(deps, email, password, ip));
+}
+
+async function checkSignIn(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
   await assertMaySignIn(deps, email, ip);
   const user = await findUserByEmail(deps.db.prisma, email);
   const isValid = await verifyPassword(user?.passwordHash ?? (await timingDecoyHash), password);
