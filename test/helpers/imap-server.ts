@@ -1,4 +1,5 @@
 import net from "node:net";
+import { pump } from "./hostile-stream.js";
 
 /**
  * An IMAP server on 127.0.0.1 for tests (RFC 3501's LOGIN with quoted strings or literals,
@@ -17,6 +18,14 @@ export interface ImapTestServer {
   signIns: number;
   /** When it answers true for a command line, the server hangs up instead of answering. */
   dropWhen: ((command: string) => boolean) | null;
+  /**
+   * A server that lies: when it gives a literal (its announced size and its bytes, made as they
+   * are sent) for a UID's BODY.PEEK[], that is sent instead of the message, whatever
+   * RFC822.SIZE said.
+   */
+  bodyLiteral: ((uid: number) => { size: number; bytes: AsyncIterable<string> } | null) | null;
+  /** Bytes of such literals sent, and how many of them the client cut off by hanging up. */
+  streamed: { bytes: number; cutOff: number };
   close(): Promise<void>;
 }
 
@@ -50,6 +59,8 @@ export async function startImapServer(options: {
     expunged: [],
     signIns: 0,
     dropWhen: null,
+    bodyLiteral: null,
+    streamed: { bytes: 0, cutOff: 0 },
     close: async () => {},
   };
   const server = net.createServer((socket) => {
@@ -101,16 +112,27 @@ export async function startImapServer(options: {
       } else if (verb === "UID FETCH") {
         const [set = "", ...items] = rest.split(" ");
         const wanted = items.join(" ").toUpperCase();
+        let hasHostileAnswer = false;
         mailbox.forEach((m, i) => {
           if (!isInSet(m.uid, set)) return;
           if (wanted === "(RFC822.SIZE)") send(`* ${i + 1} FETCH (UID ${m.uid} RFC822.SIZE ${m.body.length})`);
-          else if (wanted === "BODY.PEEK[]") {
+          else if (wanted === "BODY.PEEK[]" && state.bodyLiteral?.(m.uid)) {
+            const literal = state.bodyLiteral(m.uid)!;
+            send(`* ${i + 1} FETCH (UID ${m.uid} BODY[] {${literal.size}}`);
+            void pump(socket, literal.bytes, state.streamed).then((isWhole) => {
+              if (!isWhole) return;
+              send(")");
+              send(`${tag} OK FETCH completed`);
+            });
+            hasHostileAnswer = true;
+          } else if (wanted === "BODY.PEEK[]") {
             // Flags first and the UID last, as some servers do: the client must not rely on the order.
             send(Buffer.from(`* ${i + 1} FETCH (FLAGS (${[...m.flags].join(" ")}) BODY[] {${m.body.length}}\r\n`));
             send(m.body);
             send(` UID ${m.uid})`);
           }
         });
+        if (hasHostileAnswer) return;
         send(wanted === "(RFC822.SIZE)" || wanted === "BODY.PEEK[]" ? `${tag} OK FETCH completed` : `${tag} BAD unknown items`);
       } else if (verb === "UID STORE") {
         const match = /^(\S+) \+FLAGS(\.SILENT)? \(([^)]*)\)$/i.exec(rest);

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { pump } from "./hostile-stream.js";
 
 /**
  * A POP3 server on 127.0.0.1 for tests (RFC 1939's USER/PASS, STAT, LIST, RETR, DELE, NOOP,
@@ -12,11 +13,26 @@ export interface Pop3TestServer {
   signIns: number;
   /** When it answers true for a command line, the server hangs up instead of answering. */
   dropWhen: ((command: string) => boolean) | null;
+  /**
+   * A server that lies: when it gives lines (CRLF-ended text, made as they are sent) for RETR
+   * n, they are sent after +OK instead of the message, whatever LIST said its size was.
+   */
+  retrLines: ((n: number) => AsyncIterable<string> | null) | null;
+  /** Bytes of such lines sent, and how many of them the client cut off by hanging up. */
+  streamed: { bytes: number; cutOff: number };
   close(): Promise<void>;
 }
 
 export async function startPop3Server(options: { user: string; password: string; messages: Buffer[] }): Promise<Pop3TestServer> {
-  const state: Pop3TestServer = { port: 0, messages: [...options.messages], signIns: 0, dropWhen: null, close: async () => {} };
+  const state: Pop3TestServer = {
+    port: 0,
+    messages: [...options.messages],
+    signIns: 0,
+    dropWhen: null,
+    retrLines: null,
+    streamed: { bytes: 0, cutOff: 0 },
+    close: async () => {},
+  };
   const server = net.createServer((socket) => {
     let user: string | null = null;
     let isSignedIn = false;
@@ -66,6 +82,11 @@ export async function startPop3Server(options: { user: string; password: string;
                 if (!deleted.has(i + 1)) send(`${i + 1} ${m.length}`);
               });
               send(".");
+            } else if (verb === "RETR" && exists && state.retrLines?.(number)) {
+              send("+OK");
+              void pump(socket, state.retrLines(number)!, state.streamed).then((isWhole) => {
+                if (isWhole) send(".");
+              });
             } else if (verb === "RETR" && exists) {
               send("+OK");
               const text = message.toString("latin1").replace(/\r?\n/g, "\r\n").replace(/\r\n$/, "");

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import net, { type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pino } from "pino";
 import { loadConfig } from "../../src/config/config.js";
 import type { Deps } from "../../src/deps.js";
 import { fixedClock } from "../../src/lib/clock.js";
@@ -13,8 +15,9 @@ import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { pollBounceMailbox } from "../../src/modules/bounces/bounce-mailbox.js";
 import { connectToMailbox, mailboxAddressOf } from "../../src/modules/bounces/mailbox-socket.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
-import { startImapServer } from "../helpers/imap-server.js";
-import { startPop3Server } from "../helpers/pop3-server.js";
+import { fillerLines } from "../helpers/hostile-stream.js";
+import { type ImapTestServer, startImapServer } from "../helpers/imap-server.js";
+import { type Pop3TestServer, startPop3Server } from "../helpers/pop3-server.js";
 
 const fixture = (name: string) => readFileSync(join(projectRoot, "test", "fixtures", "dsn", name));
 
@@ -25,6 +28,8 @@ interface TestMailServer {
   /** IMAP only: what EXPUNGE removed. */
   expunged?: Buffer[];
   dropWhen: ((command: string) => boolean) | null;
+  /** Bytes a lying server streamed, and how many of its streams the reader cut off. */
+  streamed: { bytes: number; cutOff: number };
   close(): Promise<void>;
 }
 
@@ -39,7 +44,14 @@ interface MailboxProtocol {
   isFetchOf(command: string, n: number): boolean;
   /** The command that applies the deletions. */
   isFinish(command: string): boolean;
+  /** Makes the server send `bytes` of filler (Infinity: without end, slowly) as the n-th message, whatever size it announced. */
+  lie(server: TestMailServer, n: number, bytes: number): void;
 }
+
+const MiB = 1024 * 1024;
+/** The limits of a session as the module sets them; each test lowers the one it tries. */
+const limits = { maxMessageBytes: 10 * MiB, maxSessionBytes: 100 * MiB, sessionDeadlineMs: 5 * 60_000 };
+const endless = (bytes: number) => (bytes === Number.POSITIVE_INFINITY ? fillerLines(bytes, 20) : fillerLines(bytes));
 
 const protocols: MailboxProtocol[] = [
   {
@@ -49,6 +61,9 @@ const protocols: MailboxProtocol[] = [
     start: startPop3Server,
     isFetchOf: (command, n) => command === `RETR ${n}`,
     isFinish: (command) => command === "QUIT",
+    lie: (server, n, bytes) => {
+      (server as Pop3TestServer).retrLines = (k) => (k === n ? endless(bytes) : null);
+    },
   },
   {
     scheme: "imap",
@@ -57,6 +72,10 @@ const protocols: MailboxProtocol[] = [
     start: startImapServer,
     isFetchOf: (command, n) => new RegExp(`^\\S+ UID FETCH ${n} BODY\\.PEEK\\[\\]$`, "i").test(command),
     isFinish: (command) => /^\S+ EXPUNGE$/i.test(command),
+    lie: (server, n, bytes) => {
+      (server as ImapTestServer).bodyLiteral = (uid) =>
+        uid === n ? { size: Number.isFinite(bytes) ? bytes : 1e12, bytes: endless(bytes) } : null;
+    },
   },
 ];
 
@@ -64,6 +83,8 @@ const protocols: MailboxProtocol[] = [
 const largeMessage = Buffer.from(
   `From: jo@example.org\r\nSubject: The whole archive\r\n\r\n${`${"x".repeat(78)}\r\n`.repeat(13_500)}`,
 );
+/** 100 bytes, as LIST and RFC822.SIZE announce it; a lying server sends far more. */
+const tiny = Buffer.from(`Subject: A bounce, it says\r\n\r\n${"y".repeat(68)}\r\n`);
 const outOfOffice = Buffer.from(
   "From: jo@example.org\r\nSubject: Out of office\r\n\r\nAway until Monday.\r\n.. a dotted line\r\n",
 );
@@ -180,6 +201,71 @@ for (const protocol of protocols) {
         if (dropping.expunged) assert.equal(dropping.expunged.length, 2);
       } finally {
         await dropping.close();
+      }
+    });
+
+    /** Waits until the lying server noticed the reader hang up on it. */
+    async function untilCutOff(server: TestMailServer) {
+      for (let k = 0; k < 200 && server.streamed.cutOff === 0; k++) await sleep(10);
+      assert.equal(server.streamed.cutOff, 1, "the reader hung up");
+    }
+
+    it("stops a server that announces 100 bytes and sends 20 MiB: the session ends at its byte limit, naming it", async () => {
+      const liar = await protocol.start({ user: "bounces", password: protocol.password, messages: [tiny] });
+      try {
+        assert.equal(tiny.length, 100);
+        protocol.lie(liar, 1, 20 * MiB);
+        const lowered = { ...limits, maxMessageBytes: 1 * MiB, maxSessionBytes: 5 * MiB };
+        await assert.rejects(
+          pollBounceMailbox(deps, urlOf(liar.port), lowered),
+          /The mailbox server sent more than 5 MiB in one session \(the limit per session\): stopped reading\./,
+        );
+        await untilCutOff(liar);
+        assert.ok(liar.streamed.bytes < 20 * MiB, `the reader stopped (${liar.streamed.bytes} bytes sent)`);
+        assert.equal(liar.messages.length, 1, "the message stays in the mailbox");
+      } finally {
+        await liar.close();
+      }
+    });
+
+    it("skips a message past the message cap, whatever size was announced, logs it, leaves it, and reads the rest", async () => {
+      const server = await protocol.start({
+        user: "bounces",
+        password: protocol.password,
+        messages: [tiny, fixture("postfix-user-unknown.eml")],
+      });
+      try {
+        protocol.lie(server, 1, 3 * MiB);
+        const logged: string[] = [];
+        const logger = pino({ level: "warn" }, { write: (line: string) => logged.push(line) });
+        const result = await pollBounceMailbox({ ...deps, logger }, urlOf(server.port), { ...limits, maxMessageBytes: 1 * MiB });
+        assert.deepEqual(result, { messages: 2, recorded: 1, leftAlone: 1 });
+        assert.deepEqual(server.messages, [tiny]);
+        assert.equal(server.streamed.cutOff, 0, "read to its end, the session went on");
+        assert.equal(logged.length, 1);
+        assert.match(
+          JSON.parse(logged[0]!).msg,
+          /^Message 1 of the mailbox is larger than 1 MiB \(the limit per message\): left in the mailbox, unread\.$/,
+        );
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("stops a session that never ends at its deadline, naming it", { timeout: 15_000 }, async () => {
+      const endlessServer = await protocol.start({ user: "bounces", password: protocol.password, messages: [tiny] });
+      try {
+        protocol.lie(endlessServer, 1, Number.POSITIVE_INFINITY);
+        const startedAt = performance.now();
+        await assert.rejects(
+          pollBounceMailbox(deps, urlOf(endlessServer.port), { ...limits, sessionDeadlineMs: 500 }),
+          /The mailbox session took longer than 500 ms \(the limit per session\) and was stopped\./,
+        );
+        assert.ok(performance.now() - startedAt < 5_000, "stopped at its deadline");
+        await untilCutOff(endlessServer);
+        assert.equal(endlessServer.messages.length, 1);
+      } finally {
+        await endlessServer.close();
       }
     });
 

@@ -4,6 +4,7 @@ import type { JobHandlers } from "../../jobs/dispatcher.js";
 import type { PeriodicJob } from "../../jobs/scheduler.js";
 import { AppError } from "../../lib/errors.js";
 import type { Mailer } from "../../mail/mailer.js";
+import { MAILBOX_LIMITS, type MailboxLimits, MailboxMessageTooLarge } from "./mailbox-socket.js";
 import { recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES } from "./dsn-upload.js";
@@ -19,7 +20,7 @@ export interface MailboxPollResult {
   messages: number;
   /** Bounce messages recorded and deleted from the mailbox. */
   recorded: number;
-  /** Messages left in the mailbox: not bounce messages, or too large to be one. */
+  /** Messages left in the mailbox: not bounce messages, or too large to be one (by their announced size or past the cap). */
   leftAlone: number;
 }
 
@@ -29,10 +30,15 @@ export interface MailboxPollResult {
  * is left there for someone to read, as is a message too large to be a bounce. Deletions apply
  * only when the session ends normally (POP3's QUIT, IMAP's EXPUNGE), after the reports are
  * committed, so a failure mid-way re-reads them (recording a report twice keeps two events; the
- * bounce itself applies once).
+ * bounce itself applies once). A message larger than its announced size and the cap is skipped
+ * and logged; a session past its total bytes or deadline fails naming the limit (`limits`).
  */
-export async function pollBounceMailbox(deps: Deps, url: string): Promise<MailboxPollResult> {
-  const session = await openBounceMailbox(url);
+export async function pollBounceMailbox(
+  deps: Deps,
+  url: string,
+  limits: MailboxLimits = MAILBOX_LIMITS,
+): Promise<MailboxPollResult> {
+  const session = await openBounceMailbox(url, limits);
   const result: MailboxPollResult = { messages: 0, recorded: 0, leftAlone: 0 };
   try {
     const messages = await session.list();
@@ -42,7 +48,15 @@ export async function pollBounceMailbox(deps: Deps, url: string): Promise<Mailbo
         result.leftAlone++;
         continue;
       }
-      const raw = await session.retrieve(message.id);
+      let raw: Buffer;
+      try {
+        raw = await session.retrieve(message.id);
+      } catch (error) {
+        if (!(error instanceof MailboxMessageTooLarge)) throw error;
+        deps.logger.warn({ message: message.id, announcedBytes: message.bytes, limitBytes: error.limitBytes }, error.message);
+        result.leftAlone++;
+        continue;
+      }
       let reports: ReturnType<typeof reportsFromDsn>;
       try {
         reports = reportsFromDsn(parseDeliveryStatusNotification(raw));

@@ -9,10 +9,19 @@ import {
   type ImapResponse,
   ImapResponseReader,
   imapString,
+  MAX_LINE_BYTES,
   readFetch,
+  uidSet,
 } from "./imap-protocol.js";
 import type { BounceMailbox, MailboxMessage } from "./mailbox-session.js";
-import { connectToMailbox, mailboxAddressOf } from "./mailbox-socket.js";
+import {
+  connectToMailbox,
+  limitMessages,
+  MAILBOX_LIMITS,
+  type MailboxLimits,
+  MailboxMessageTooLarge,
+  mailboxAddressOf,
+} from "./mailbox-socket.js";
 
 export { ImapError } from "./imap-protocol.js";
 
@@ -43,29 +52,41 @@ interface Pending {
 
 /** One signed-in IMAP session on a selected mailbox; its commands run one at a time, in order. */
 export class ImapSession implements BounceMailbox {
-  private readonly reader = new ImapResponseReader();
+  private readonly reader: ImapResponseReader;
   private pending: Pending | null = null;
   private failure: Error | null = null;
   private nextTag = 1;
   private byeText: string | null = null;
   private hasDeletions = false;
+  private receivedBytes = 0;
+  private readonly deadline: NodeJS.Timeout;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly limits: MailboxLimits,
+  ) {
+    this.reader = new ImapResponseReader({ maxLineBytes: MAX_LINE_BYTES, maxLiteralBytes: limits.maxMessageBytes });
+    this.deadline = setTimeout(() => this.abort(new ImapError(limitMessages.deadline(limits))), limits.sessionDeadlineMs);
+    this.deadline.unref();
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
     socket.on("error", (error) => this.fail(new ImapError(`The mailbox connection failed: ${error.message}`)));
-    socket.on("close", () =>
-      this.fail(new ImapError(`The mailbox server closed the connection${this.byeText ? `: ${this.byeText}` : "."}`)),
-    );
+    socket.on("close", () => {
+      clearTimeout(this.deadline);
+      this.fail(new ImapError(`The mailbox server closed the connection${this.byeText ? `: ${this.byeText}` : "."}`));
+    });
     socket.setTimeout(ANSWER_TIMEOUT_MS, () => {
       this.fail(new ImapError("The mailbox server did not answer in time."));
       socket.destroy();
     });
   }
 
-  /** Connects to imap://user:pass@host[:port][/mailbox] or imaps://..., signs in and selects the mailbox (INBOX by default). */
-  static async open(url: URL): Promise<ImapSession> {
+  /**
+   * Connects to imap://user:pass@host[:port][/mailbox] or imaps://..., signs in and selects the
+   * mailbox (INBOX by default); the session stops at its limits.
+   */
+  static async open(url: URL, limits: MailboxLimits = MAILBOX_LIMITS): Promise<ImapSession> {
     const socket = await connectToMailbox(mailboxAddressOf(url, { tls: 993, plain: 143 }), (message) => new ImapError(message));
-    const session = new ImapSession(socket);
+    const session = new ImapSession(socket, limits);
     try {
       const greeting = await session.greeting();
       if (/^BYE\b/i.test(greeting)) throw new ImapError(`The mailbox server turned the connection away: ${greeting.slice(4)}`);
@@ -114,20 +135,28 @@ export class ImapSession implements BounceMailbox {
     return uids.flatMap((uid) => (sizes.has(uid) ? [{ id: uid, bytes: sizes.get(uid)! }] : []));
   }
 
-  /** The whole message, as its bytes; BODY.PEEK leaves it unread for whoever looks at the mailbox. */
+  /**
+   * The whole message, as its bytes; BODY.PEEK leaves it unread for whoever looks at the mailbox.
+   * One larger than the message cap, whatever its RFC822.SIZE said, is read without being kept
+   * and rejects with MailboxMessageTooLarge.
+   */
   async retrieve(uid: number): Promise<Buffer> {
     const { untagged } = await this.command("UID FETCH", ["UID", "FETCH", String(uid), "BODY.PEEK[]"]);
     // A server may split one message's items over several FETCH responses: match them by sequence number.
     const seqOfUid = new Set<number>();
-    const bodies = new Map<number, Buffer>();
+    const bodies = new Map<number, Buffer | null>();
     for (const response of untagged) {
       const fetch = readFetch(response);
       if (!fetch) continue;
       if (Number(fetch.items.get("UID")) === uid) seqOfUid.add(fetch.seq);
       const body = fetch.items.get("BODY[]");
-      if (Buffer.isBuffer(body)) bodies.set(fetch.seq, body);
+      if (Buffer.isBuffer(body)) bodies.set(fetch.seq, response.droppedLiteralBytes ? null : body);
     }
-    for (const [seq, body] of bodies) if (seqOfUid.has(seq)) return body;
+    for (const [seq, body] of bodies) {
+      if (!seqOfUid.has(seq)) continue;
+      if (body === null) throw new MailboxMessageTooLarge(uid, this.limits.maxMessageBytes);
+      return body;
+    }
     throw new ImapError(`The mailbox no longer holds the message with UID ${uid}.`);
   }
 
@@ -152,6 +181,7 @@ export class ImapSession implements BounceMailbox {
 
   /** Closes the connection without expunging. */
   close(): void {
+    clearTimeout(this.deadline);
     this.socket.destroy();
   }
 
@@ -205,12 +235,16 @@ export class ImapSession implements BounceMailbox {
   }
 
   private receive(chunk: Buffer): void {
+    this.receivedBytes += chunk.length;
+    if (this.receivedBytes > this.limits.maxSessionBytes) {
+      this.abort(new ImapError(limitMessages.sessionBytes(this.limits)));
+      return;
+    }
     let responses: ImapResponse[];
     try {
       responses = this.reader.push(chunk);
     } catch (error) {
-      this.fail(error as Error);
-      this.socket.destroy();
+      this.abort(error as Error);
       return;
     }
     for (const response of responses) this.handle(response);
@@ -248,7 +282,7 @@ export class ImapSession implements BounceMailbox {
 
   private abort(error: Error): void {
     this.fail(error);
-    this.socket.destroy();
+    this.close();
   }
 
   private fail(error: Error): void {
@@ -257,15 +291,4 @@ export class ImapSession implements BounceMailbox {
     this.pending = null;
     pending?.reject(error);
   }
-}
-
-/** A UID set with runs of consecutive UIDs as ranges: 1,2,3,7 is "1:3,7". */
-function uidSet(sortedUids: number[]): string {
-  const ranges: string[] = [];
-  for (let k = 0; k < sortedUids.length; k++) {
-    const first = sortedUids[k]!;
-    while (sortedUids[k + 1] === sortedUids[k]! + 1) k++;
-    ranges.push(first === sortedUids[k] ? String(first) : `${first}:${sortedUids[k]}`);
-  }
-  return ranges.join(",");
 }

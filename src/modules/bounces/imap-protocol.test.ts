@@ -59,11 +59,23 @@ describe("IMAP responses (RFC 3501)", () => {
     assert.throws(() => parseImapValues("1 FETCH (X", []), /cannot read/);
   });
 
-  it("stops at a line or a literal larger than its limits", () => {
+  it("stops at a line longer than its limit, and reads but drops a literal larger than its cap", () => {
     const reader = new ImapResponseReader({ maxLineBytes: 32, maxLiteralBytes: 100 });
     assert.throws(() => reader.push(Buffer.from("* OK ".padEnd(40, "x"))), /line too long/);
     const again = new ImapResponseReader({ maxLineBytes: 32, maxLiteralBytes: 100 });
-    assert.throws(() => again.push(Buffer.from("* 1 FETCH (BODY[] {101}\r\n")), /sent 101 bytes at once/);
+    const big = Buffer.alloc(101, "x");
+    const responses = [
+      ...again.push(Buffer.from("* 1 FETCH (BODY[] {101}\r\n")),
+      ...again.push(big.subarray(0, 60)),
+      ...again.push(Buffer.concat([big.subarray(60), Buffer.from(" UID 3)\r\n* 2 FETCH (BODY[] {3}\r\nabc UID 4)\r\n")])),
+    ];
+    assert.deepEqual(
+      responses.map((r) => [r.droppedLiteralBytes, readFetch(r)?.items.get("BODY[]"), readFetch(r)?.items.get("UID")]),
+      [
+        [101, Buffer.alloc(0), "3"],
+        [undefined, Buffer.from("abc"), "4"],
+      ],
+    );
   });
 });
 

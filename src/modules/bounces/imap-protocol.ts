@@ -5,10 +5,12 @@
 /** A line longer than this is not IMAP: the session stops rather than buffer without end. */
 export const MAX_LINE_BYTES = 64 * 1024;
 /**
- * A literal larger than this is refused. A bounce is far smaller (MAX_DSN_BYTES), and larger
+ * The literals of one response are kept up to this many bytes in all; a literal past it is read
+ * and dropped (the response says so). A bounce is far smaller (MAX_DSN_BYTES), and larger
  * messages are never fetched; the cap stops a server that misreports sizes from filling memory.
+ * The session passes its own message cap (MailboxLimits).
  */
-export const MAX_LITERAL_BYTES = 16 * 1024 * 1024;
+export const MAX_LITERAL_BYTES = 10 * 1024 * 1024;
 
 export class ImapError extends Error {
   override name = "ImapError";
@@ -23,6 +25,8 @@ export interface ImapResponse {
   tag: string;
   text: string;
   literals: Buffer[];
+  /** The announced size of the largest literal dropped for passing the cap (read, not kept), if any. */
+  droppedLiteralBytes?: number;
 }
 
 /** Cuts the server's byte stream into responses, however TCP splits it into chunks. */
@@ -30,12 +34,13 @@ export class ImapResponseReader {
   private buffer: Buffer = Buffer.alloc(0);
   private text = "";
   private literals: Buffer[] = [];
-  /** While a literal is being read: its chunks so far and the bytes still to come. */
-  private literal: { chunks: Buffer[]; missing: number } | null = null;
+  /** While a literal is being read: its chunks so far (none kept when it is dropped) and the bytes still to come. */
+  private literal: { chunks: Buffer[]; missing: number; isDropped: boolean } | null = null;
+  private droppedLiteralBytes = 0;
 
   constructor(private readonly limits = { maxLineBytes: MAX_LINE_BYTES, maxLiteralBytes: MAX_LITERAL_BYTES }) {}
 
-  /** Takes the next chunk and returns the responses it completes; throws ImapError past the limits. */
+  /** Takes the next chunk and returns the responses it completes; throws ImapError past the line limit. */
   push(chunk: Buffer): ImapResponse[] {
     const done: ImapResponse[] = [];
     let rest: Buffer = chunk;
@@ -43,7 +48,7 @@ export class ImapResponseReader {
       if (this.literal) {
         // A literal's bytes are taken as they come, never re-concatenated with the line buffer.
         const taken = rest.subarray(0, this.literal.missing);
-        this.literal.chunks.push(taken);
+        if (!this.literal.isDropped) this.literal.chunks.push(taken);
         this.literal.missing -= taken.length;
         rest = rest.subarray(taken.length);
         if (this.literal.missing > 0) return done;
@@ -69,19 +74,20 @@ export class ImapResponseReader {
       if (marker) {
         const size = Number(marker[1]);
         const held = this.literals.reduce((sum, literal) => sum + literal.length, 0);
-        if (held + size > this.limits.maxLiteralBytes) {
-          throw new ImapError(
-            `The mailbox server sent ${size} bytes at once, more than this client reads (${this.limits.maxLiteralBytes}).`,
-          );
-        }
-        this.literal = { chunks: [], missing: size };
+        // Too large to keep: its bytes are still read (the stream stays in step) but dropped.
+        const isDropped = held + size > this.limits.maxLiteralBytes;
+        if (isDropped) this.droppedLiteralBytes = Math.max(this.droppedLiteralBytes, size);
+        this.literal = { chunks: [], missing: size, isDropped };
         continue;
       }
       const space = this.text.indexOf(" ");
       const tag = space === -1 ? this.text : this.text.slice(0, space);
-      done.push({ tag, text: space === -1 ? "" : this.text.slice(space + 1), literals: this.literals });
+      const response: ImapResponse = { tag, text: space === -1 ? "" : this.text.slice(space + 1), literals: this.literals };
+      if (this.droppedLiteralBytes > 0) response.droppedLiteralBytes = this.droppedLiteralBytes;
+      done.push(response);
       this.text = "";
       this.literals = [];
+      this.droppedLiteralBytes = 0;
     }
   }
 }
@@ -173,4 +179,15 @@ export function encodeMailboxName(name: string): string {
     for (let k = 0; k < run.length; k++) utf16.writeUInt16BE(run.charCodeAt(k), k * 2);
     return `&${utf16.toString("base64").replace(/=+$/, "").replace(/\//g, ",")}-`;
   });
+}
+
+/** A UID set with runs of consecutive UIDs as ranges: 1,2,3,7 is "1:3,7". */
+export function uidSet(sortedUids: number[]): string {
+  const ranges: string[] = [];
+  for (let k = 0; k < sortedUids.length; k++) {
+    const first = sortedUids[k]!;
+    while (sortedUids[k + 1] === sortedUids[k]! + 1) k++;
+    ranges.push(first === sortedUids[k] ? String(first) : `${first}:${sortedUids[k]}`);
+  }
+  return ranges.join(",");
 }

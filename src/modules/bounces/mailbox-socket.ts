@@ -7,6 +7,62 @@ import tls from "node:tls";
 /** How long connecting, the TLS handshake included, may take. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
+/**
+ * What one session may take from the server. A bounce is far smaller than a message's cap
+ * (MAX_DSN_BYTES, and larger ones are never fetched), so the caps only stop a server that
+ * misreports sizes or never stops sending: one that announced 100 bytes and sent 301 MB grew
+ * the worker by 724 MB before these existed.
+ */
+export interface MailboxLimits {
+  /** Most bytes of one message kept in memory; a larger one is skipped and left in the mailbox. */
+  maxMessageBytes: number;
+  /** Most bytes read from the server in one session, all answers together. */
+  maxSessionBytes: number;
+  /** How long one session may last once connected, however steadily the server sends. */
+  sessionDeadlineMs: number;
+}
+
+export const MAILBOX_LIMITS: MailboxLimits = {
+  maxMessageBytes: 10 * 1024 * 1024,
+  maxSessionBytes: 100 * 1024 * 1024,
+  sessionDeadlineMs: 5 * 60_000,
+};
+
+/** A message larger than the cap: it was not kept, and stays in the mailbox. */
+export class MailboxMessageTooLarge extends Error {
+  override name = "MailboxMessageTooLarge";
+  constructor(
+    readonly id: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `Message ${id} of the mailbox is larger than ${bytesInWords(limitBytes)} (the limit per message): left in the mailbox, unread.`,
+    );
+  }
+}
+
+/** 10485760 -> "10 MiB", 1536 -> "1.5 KiB", 100 -> "100 bytes". */
+export function bytesInWords(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** 300000 -> "5 minutes", 1000 -> "1 second", 250 -> "250 ms". */
+export function durationInWords(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? "" : "s"}`;
+  if (ms >= 1000) return `${+(ms / 1000).toFixed(1)} second${ms === 1000 ? "" : "s"}`;
+  return `${ms} ms`;
+}
+
+/** Why a session was stopped by its limits, in words that name the limit. */
+export const limitMessages = {
+  sessionBytes: (limits: MailboxLimits) =>
+    `The mailbox server sent more than ${bytesInWords(limits.maxSessionBytes)} in one session (the limit per session): stopped reading. Messages are left in the mailbox.`,
+  deadline: (limits: MailboxLimits) =>
+    `The mailbox session took longer than ${durationInWords(limits.sessionDeadlineMs)} (the limit per session) and was stopped. Messages are left in the mailbox.`,
+};
+
 export interface MailboxAddress {
   host: string;
   port: number;

@@ -2,7 +2,14 @@
 // delete, quit. Over TLS for pop3s:// (port 995 by default), plain TCP for pop3:// (110).
 import type net from "node:net";
 import type { BounceMailbox, MailboxMessage } from "./mailbox-session.js";
-import { connectToMailbox, mailboxAddressOf } from "./mailbox-socket.js";
+import {
+  connectToMailbox,
+  limitMessages,
+  MAILBOX_LIMITS,
+  type MailboxLimits,
+  MailboxMessageTooLarge,
+  mailboxAddressOf,
+} from "./mailbox-socket.js";
 
 /** How long any one answer may take before the session gives up. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -13,8 +20,13 @@ export class Pop3Error extends Error {
   override name = "Pop3Error";
 }
 
+/** The answer passed its cap: retrieve() turns it into MailboxMessageTooLarge. */
+const OVER_CAP = new Pop3Error("The answer was larger than its cap.");
+
 interface Waiter {
   isMultiline: boolean;
+  /** A multiline answer longer than this is read to its end but not kept (RETR: the message cap). */
+  maxBytes: number;
   resolve(value: { status: string; lines: Buffer[] }): void;
   reject(error: Error): void;
 }
@@ -25,22 +37,35 @@ export class Pop3Session implements BounceMailbox {
   private waiter: Waiter | null = null;
   private status: string | null = null;
   private lines: Buffer[] = [];
+  /** Bytes of the multiline answer being read, and whether it passed its waiter's cap. */
+  private answerBytes = 0;
+  private isOverCap = false;
+  private receivedBytes = 0;
   private failure: Error | null = null;
+  private readonly deadline: NodeJS.Timeout;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly limits: MailboxLimits,
+  ) {
+    this.deadline = setTimeout(() => this.abort(new Pop3Error(limitMessages.deadline(limits))), limits.sessionDeadlineMs);
+    this.deadline.unref();
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
     socket.on("error", (error) => this.fail(new Pop3Error(`The mailbox connection failed: ${error.message}`)));
-    socket.on("close", () => this.fail(new Pop3Error("The mailbox server closed the connection.")));
+    socket.on("close", () => {
+      clearTimeout(this.deadline);
+      this.fail(new Pop3Error("The mailbox server closed the connection."));
+    });
     socket.setTimeout(ANSWER_TIMEOUT_MS, () => {
       this.fail(new Pop3Error("The mailbox server did not answer in time."));
       socket.destroy();
     });
   }
 
-  /** Connects to pop3://user:pass@host[:port] or pop3s://..., and signs in. */
-  static async open(url: URL): Promise<Pop3Session> {
+  /** Connects to pop3://user:pass@host[:port] or pop3s://..., and signs in; the session stops at its limits. */
+  static async open(url: URL, limits: MailboxLimits = MAILBOX_LIMITS): Promise<Pop3Session> {
     const socket = await connectToMailbox(mailboxAddressOf(url, { tls: 995, plain: 110 }), (message) => new Pop3Error(message));
-    const session = new Pop3Session(socket);
+    const session = new Pop3Session(socket, limits);
     try {
       await session.answer(false);
       await session.command(`USER ${decodeURIComponent(url.username)}`);
@@ -63,9 +88,14 @@ export class Pop3Session implements BounceMailbox {
     });
   }
 
-  /** The whole message, as its bytes (line ends CRLF). */
+  /**
+   * The whole message, as its bytes (line ends CRLF). One larger than the message cap, whatever
+   * LIST said, is read to its end without being kept and rejects with MailboxMessageTooLarge.
+   */
   async retrieve(number: number): Promise<Buffer> {
-    const { lines } = await this.command(`RETR ${number}`, true);
+    const { lines } = await this.command(`RETR ${number}`, true, this.limits.maxMessageBytes).catch((error: Error) => {
+      throw error === OVER_CAP ? new MailboxMessageTooLarge(number, this.limits.maxMessageBytes) : error;
+    });
     return Buffer.concat(lines.flatMap((line) => [line, Buffer.from("\r\n")]));
   }
 
@@ -85,27 +115,35 @@ export class Pop3Session implements BounceMailbox {
 
   /** Closes the connection without applying deletions. */
   close(): void {
+    clearTimeout(this.deadline);
     this.socket.destroy();
   }
 
-  private async command(line: string, isMultiline = false) {
+  private async command(line: string, isMultiline = false, maxBytes = Number.POSITIVE_INFINITY) {
     if (/[\r\n]/.test(line)) throw new Pop3Error("A POP3 command cannot contain a line break.");
-    const pending = this.answer(isMultiline);
+    const pending = this.answer(isMultiline, maxBytes);
     this.socket.write(`${line}\r\n`);
     return pending;
   }
 
-  private answer(isMultiline: boolean): Promise<{ status: string; lines: Buffer[] }> {
+  private answer(isMultiline: boolean, maxBytes = Number.POSITIVE_INFINITY): Promise<{ status: string; lines: Buffer[] }> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiter = { isMultiline, resolve, reject };
+      this.waiter = { isMultiline, maxBytes, resolve, reject };
       this.status = null;
       this.lines = [];
+      this.answerBytes = 0;
+      this.isOverCap = false;
       this.drain();
     });
   }
 
   private receive(chunk: Buffer): void {
+    this.receivedBytes += chunk.length;
+    if (this.receivedBytes > this.limits.maxSessionBytes) {
+      this.abort(new Pop3Error(limitMessages.sessionBytes(this.limits)));
+      return;
+    }
     this.buffer = Buffer.concat([this.buffer, chunk]);
     this.drain();
   }
@@ -128,17 +166,29 @@ export class Pop3Session implements BounceMailbox {
         }
       } else if (line.length === 1 && line[0] === 0x2e) {
         this.waiter = null;
-        waiter.resolve({ status: this.status, lines: this.lines });
-      } else {
+        if (this.isOverCap) waiter.reject(OVER_CAP);
+        else waiter.resolve({ status: this.status, lines: this.lines });
+      } else if (!this.isOverCap) {
         // A line starting with "." was dot-stuffed by the server: drop the first dot.
         this.lines.push(line[0] === 0x2e ? line.subarray(1) : line);
+        this.answerBytes += line.length + 2;
+        if (this.answerBytes > waiter.maxBytes) {
+          // Past the cap: what was kept goes, the rest of the answer is read and dropped.
+          this.isOverCap = true;
+          this.lines = [];
+        }
       }
       end = this.buffer.indexOf("\r\n");
     }
     if (this.buffer.length > MAX_LINE_BYTES && this.buffer.indexOf("\r\n") === -1) {
-      this.fail(new Pop3Error("The mailbox server sent a line too long for POP3."));
-      this.socket.destroy();
+      this.abort(new Pop3Error("The mailbox server sent a line too long for POP3."));
     }
+  }
+
+  /** Fails the session and closes the connection: what was marked deleted stays. */
+  private abort(error: Error): void {
+    this.fail(error);
+    this.close();
   }
 
   private fail(error: Error): void {
