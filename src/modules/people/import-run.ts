@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { PeopleWriter, PersonUpsertRow } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
-import { neutraliseCell } from "../timeline/timeline-csv.js";
-import type { CsvRecord } from "./csv-stream.js";
+import { csvCell } from "../../lib/csv-cells.js";
+import type { CsvRecord } from "../../lib/csv-reader.js";
 import type { ImportCounts } from "./person-import.repository.js";
 import {
   type ColumnMapping,
@@ -74,12 +74,6 @@ export function newPersonId(nowMs = Date.now()): string {
   }
   const time = lastIdMs.toString(16).padStart(12, "0");
   return `${time.slice(0, 8)}-${time.slice(8)}-7${idSequence.toString(16).padStart(3, "0")}-${randomUUID().slice(19)}`;
-}
-
-/** Quotes a cell for the error report, neutralising what a spreadsheet would run as a formula. */
-function reportCell(value: string): string {
-  const safe = neutraliseCell(value);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function parseReasons(text: string): Partial<Record<RejectReason, number>> {
@@ -218,7 +212,7 @@ export class ImportRun {
 
   private reportLine(line: number, raw: string, reasons: RejectReason[], notes: RowNotes = {}): string {
     const explanation = reasons.map((r) => notes[r] ?? reasonMessages[r]).join(" ");
-    return [String(line), raw, reasons.join(" "), explanation].map(reportCell).join(",");
+    return [String(line), raw, reasons.join(" "), explanation].map(csvCell).join(",");
   }
 
   private async writeReplayReport(): Promise<void> {

@@ -6,7 +6,7 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { recordAudit, systemActor } from "../audit/audit.service.js";
-import { type CsvRecord, readCsvFile } from "./csv-stream.js";
+import { type CsvRecord, readCsvFile } from "./csv-file.js";
 import { detectFileEncoding } from "./encoding.js";
 import type { ImportPeopleOptions } from "./import.service.js";
 import { cancelledMessage, endImport, failureEnd, importStartAudit } from "./import-outcome.js";

@@ -3,7 +3,7 @@ import { ImportCheckpointRefused, openPeopleWriter, refreshPlannerStatistics } f
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
-import { readCsvFile } from "./csv-stream.js";
+import { readCsvFile } from "./csv-file.js";
 import type { TextEncodingName } from "./encoding.js";
 import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.js";
 import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.js";

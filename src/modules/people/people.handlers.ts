@@ -8,7 +8,7 @@ import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import type { Role } from "../users/users.schemas.js";
-import { type CsvRecord, readCsvFile } from "./csv-stream.js";
+import { type CsvRecord, readCsvFile } from "./csv-file.js";
 import { describeEncoding } from "./encoding.js";
 import { prepareImportFile } from "./import.service.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";

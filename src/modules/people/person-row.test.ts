@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { CsvRecord } from "../../lib/csv-reader.js";
 import { AppError } from "../../lib/errors.js";
-import type { CsvRecord } from "./csv-stream.js";
 import {
   mergePersonRows,
   normaliseCountry,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PersonUpsertRow } from "../../db/dialect.js";
+import type { CsvRecord } from "../../lib/csv-reader.js";
 import { AppError } from "../../lib/errors.js";
-import type { CsvRecord } from "./csv-stream.js";
 import { hiddenCharacterOf } from "./person-row-text.js";
 
 /**

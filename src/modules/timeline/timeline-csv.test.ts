@@ -1,68 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildErrorReport, type CsvRow, detectDelimiter, kindFromText, parseCsv, readTimelineCsv } from "./timeline-csv.js";
+import { buildErrorReport, type CsvRow, kindFromText, readTimelineCsv } from "./timeline-csv.js";
 
 function reasonsOf(row: CsvRow | undefined): string {
   assert.ok(row && !row.ok, "expected a bad row");
   return row.reasons.join(" | ");
 }
 
-describe("parseCsv", () => {
-  it("splits plain records on LF and CRLF and keeps their line numbers", () => {
-    const records = parseCsv("a,b,c\r\n1,2,3\n4,5,6");
+describe("timeline CSV records", () => {
+  it("reports an unclosed quote and text after a closing quote in the report's words, and reads the rows after", () => {
+    const csv =
+      'timestamp,kind,description\n2026-03-01 10:00,note,"closed"then text\n2026-03-01 10:00,note,"never closed\n2026-03-01 11:00,note,fine\n';
+    const result = readTimelineCsv(csv, "UTC");
     assert.deepEqual(
-      records.map((r) => [r.line, r.fields]),
+      result.rows.map((r) => [r.line, r.ok]),
       [
-        [1, ["a", "b", "c"]],
-        [2, ["1", "2", "3"]],
-        [3, ["4", "5", "6"]],
+        [2, false],
+        [3, false],
+        [4, true],
       ],
     );
+    assert.match(reasonsOf(result.rows[0]), /^Text follows a closing quote mark/);
+    assert.match(reasonsOf(result.rows[1]), /^A quoted field is never closed/);
   });
 
-  it("reads quoted fields with delimiters, doubled quotes and line breaks, and counts physical lines", () => {
-    const text = 'h1,h2\n"x, y","say ""hi"""\n"two\r\nlines",z\nlast,"a\nb\nc"\nafter,1\n';
-    const records = parseCsv(text);
-    assert.deepEqual(
-      records.map((r) => [r.line, r.fields]),
-      [
-        [1, ["h1", "h2"]],
-        [2, ["x, y", 'say "hi"']],
-        [3, ["two\r\nlines", "z"]],
-        [5, ["last", "a\nb\nc"]],
-        [8, ["after", "1"]],
-      ],
-    );
-    assert.equal(records[2]!.raw, '"two\r\nlines",z');
-  });
-
-  it("strips a UTF-8 byte order mark and skips blank lines", () => {
-    const records = parseCsv("\uFEFFtime,kind\n\n  \nx,y\n\n");
-    assert.deepEqual(
-      records.map((r) => [r.line, r.fields]),
-      [
-        [1, ["time", "kind"]],
-        [4, ["x", "y"]],
-      ],
-    );
-  });
-
-  it("keeps empty fields, including a trailing one", () => {
-    assert.deepEqual(parseCsv("a,,c,\n")[0]!.fields, ["a", "", "c", ""]);
-  });
-
-  it("reports an unclosed quote and text after a closing quote", () => {
-    assert.match(parseCsv('a,"never closed\nmore')[0]!.error ?? "", /never closed/);
-    assert.match(parseCsv('a,"closed"then text\n')[0]!.error ?? "", /follows a closing quote/);
-    assert.equal(parseCsv('a,"closed"  \n')[0]!.error, undefined);
-  });
-
-  it("detects the delimiter from the header line, ignoring quoted text", () => {
-    assert.equal(detectDelimiter("timestamp;kind;description\n1,2,3,4,5"), ";");
-    assert.equal(detectDelimiter("timestamp\tkind\tdescription"), "\t");
-    assert.equal(detectDelimiter('"a;b;c;d",kind,description'), ",");
-    assert.equal(detectDelimiter("single"), ",");
-    assert.deepEqual(parseCsv("a;b\n1;2,5")[1]!.fields, ["1", "2,5"]);
+  it("refuses a header it cannot read, saying why", () => {
+    const result = readTimelineCsv('timestamp,"kind,description\n', "UTC");
+    assert.match(result.fileError ?? "", /header row \(line 1\) could not be read: A quoted field is never closed/);
   });
 });
 

@@ -1,117 +1,25 @@
 import { csvCell } from "../../lib/csv-cells.js";
-
-export { neutraliseCell } from "../../lib/csv-cells.js";
-
+import { type CsvDelimiter, type CsvRecord, type CsvRecordError, parseCsvText } from "../../lib/csv-reader.js";
 import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { findUnsafeCharacter, unsafeCharacterMessage } from "../../lib/text-safety.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
 
 /**
- * Reading a CSV of timeline events: RFC 4180 records, a header naming the columns, and one
- * verdict per row (an event, or the reasons it cannot be one). Pure: no database, no clock.
+ * Reading a CSV of timeline events: records read by lib/csv-reader.ts, a header naming the
+ * columns, and one verdict per row (an event, or the reasons it cannot be one). Pure: no
+ * database, no clock.
  */
-
-export type CsvDelimiter = "," | ";" | "\t";
-
-/** One record of a CSV file, with the physical line it starts on and its text as written. */
-export interface CsvRecord {
-  line: number;
-  fields: string[];
-  raw: string;
-  /** A quoting problem that makes the fields unreliable. */
-  error?: string;
-}
 
 export const MAX_DESCRIPTION_LENGTH = 5000;
 
-const DELIMITERS: CsvDelimiter[] = [",", ";", "\t"];
 const delimiterNames: Record<CsvDelimiter, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
 
-/** The delimiter the header line uses most (outside quotes); comma when it has none. */
-export function detectDelimiter(text: string): CsvDelimiter {
-  const counts = new Map<CsvDelimiter, number>(DELIMITERS.map((d) => [d, 0]));
-  let inQuotes = false;
-  for (const c of text) {
-    if (c === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && (c === "\n" || c === "\r")) break;
-    else if (!inQuotes && counts.has(c as CsvDelimiter)) counts.set(c as CsvDelimiter, counts.get(c as CsvDelimiter)! + 1);
-  }
-  let best: CsvDelimiter = ",";
-  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
-  return best;
-}
-
-/**
- * Splits CSV text into records per RFC 4180: quoted fields may hold the delimiter, doubled
- * quotes and line breaks; records end at CRLF, LF or a lone CR. A UTF-8 byte order mark is
- * dropped and blank lines are skipped. Each record keeps the physical line it starts on.
- */
-export function parseCsv(input: string, delimiter: CsvDelimiter = detectDelimiter(stripBom(input))): CsvRecord[] {
-  const text = stripBom(input);
-  const records: CsvRecord[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  const isLineBreak = (c: string | undefined) => c === "\n" || c === "\r";
-  while (i < n) {
-    const startLine = line;
-    const start = i;
-    const fields: string[] = [];
-    let error: string | undefined;
-    for (;;) {
-      let field = "";
-      // Spaces before an opening quote are padding, not part of the field.
-      let j = i;
-      while (text[j] === " ") j++;
-      if (text[j] === '"') {
-        i = j + 1;
-        let isClosed = false;
-        while (i < n) {
-          const c = text[i]!;
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            isClosed = true;
-            break;
-          }
-          if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) line++;
-          field += c;
-          i++;
-        }
-        if (!isClosed) error ??= "A quoted field is never closed: a quote mark is missing.";
-        let trailing = "";
-        while (i < n && text[i] !== delimiter && !isLineBreak(text[i])) trailing += text[i++];
-        if (trailing.trim() !== "") error ??= "Text follows a closing quote mark; put the whole field in quotes.";
-        field += trailing.trim() === "" ? "" : trailing;
-      } else {
-        while (i < n && text[i] !== delimiter && !isLineBreak(text[i])) field += text[i++];
-      }
-      fields.push(field);
-      if (i < n && text[i] === delimiter) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    const raw = text.slice(start, i);
-    if (i < n) {
-      i += text[i] === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      line++;
-    }
-    if (raw.trim() === "") continue;
-    records.push(error ? { line: startLine, fields, raw, error } : { line: startLine, fields, raw });
-  }
-  return records;
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+/** What a quoting problem means, in the words of the error report. */
+const recordErrorMessages: Record<CsvRecordError, string> = {
+  unclosed_quote: "A quoted field is never closed: a quote mark is missing.",
+  text_after_quote: "Text follows a closing quote mark; put the whole field in quotes.",
+};
 
 type Column = "timestamp" | "kind" | "description";
 
@@ -161,12 +69,13 @@ export interface TimelineCsv {
  * Every row gets a verdict; a bad row never stops the others.
  */
 export function readTimelineCsv(text: string, defaultZone: string): TimelineCsv {
-  const delimiter = detectDelimiter(stripBom(text));
+  const { delimiter, records } = parseCsvText(text);
   const fail = (fileError: string): TimelineCsv => ({ delimiter, fileError, rows: [], goodCount: 0, badCount: 0 });
-  const records = parseCsv(text, delimiter);
   const [header, ...body] = records;
   if (!header) return fail("The file is empty.");
-  if (header.error) return fail(`The header row (line ${header.line}) could not be read: ${header.error}`);
+  if (header.error) {
+    return fail(`The header row (line ${header.line}) could not be read: ${recordErrorMessages[header.error]}`);
+  }
   const columns = mapColumns(header.fields);
   if (typeof columns === "string") return fail(columns);
   if (body.length === 0) return fail("The file has a header row but no events below it.");
@@ -205,7 +114,7 @@ function readRow(
   defaultZone: string,
 ): CsvRow {
   const { line, raw } = record;
-  if (record.error) return { line, raw, ok: false, reasons: [record.error] };
+  if (record.error) return { line, raw, ok: false, reasons: [recordErrorMessages[record.error]] };
   if (record.fields.length !== width) {
     return {
       line,
