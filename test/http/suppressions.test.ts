@@ -92,10 +92,10 @@ describe("suppressed addresses, per incident", () => {
     const list = await manager.agent.get(listPath);
     assert.equal(list.status, 200);
     const text = list.text.replace(/\s+/g, " ");
-    assert.match(text, /No e-mail address\./);
+    assert.match(text, /Not e-mailed: no e-mail address\./);
     assert.match(
       text,
-      /Hard bounce on <time[^>]*>2026-03-02 09:01:00 UTC<\/time>: 550 5\.1\.1 User unknown\. Suppressed in this incident since <time[^>]*>2026-03-02 09:01:00 UTC<\/time>\./,
+      /Bounced: hard bounce: 550 5\.1\.1 User unknown \(on <time[^>]*>2026-03-02 09:01:00 UTC<\/time>\)\. Suppressed in this incident since <time[^>]*>2026-03-02 09:01:00 UTC<\/time>\./,
     );
     assert.match(
       text,
@@ -103,7 +103,7 @@ describe("suppressed addresses, per incident", () => {
     );
     assert.match(
       text,
-      /Failed on <time[^>]*>2026-03-02 09:00:00 UTC<\/time>: the mail server answered 552 5\.2\.2 mailbox full\./,
+      /Failed: the mail server answered 552 5\.2\.2 mailbox full \(on <time[^>]*>2026-03-02 09:00:00 UTC<\/time>\)\./,
     );
     const liftPath = `/incidents/${a.incident.reference}/suppressions/${shared.id}`;
     assert.ok(list.text.includes(`href="${liftPath}"`));
