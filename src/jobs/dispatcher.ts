@@ -1,34 +1,35 @@
+import type { Config } from "../config/config.js";
 import type { Database } from "../db/client.js";
 import { claimDueJobs } from "../db/dialect.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
+import type { Mailer } from "../mail/mailer.js";
 import { completeJob, errorText, extendJobLease, type FailJobResult, failJob, type Job } from "./job.repository.js";
+import { type AnyJobDefinition, type JobContext, parseJobPayload } from "./job-definition.js";
 
-export interface JobContext {
-  job: Job;
-  db: Database;
-  /** Carries the job's id and kind. */
-  logger: Logger;
-  clock: Clock;
-  /** Aborted when the lease is lost to another worker or the dispatcher gives up waiting on stop. */
-  signal: AbortSignal;
-}
+export type { JobContext } from "./job-definition.js";
 
-/** Does the work of one job; throwing means "try again later" (until maxAttempts). */
-export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
+/**
+ * @deprecated Handlers of unparsed payloads: the people module's, until its jobs have
+ * definitions (jobs/registry.ts adapts them). Every other kind is a JobDefinition.
+ */
+export type JobHandlers = Record<string, (payload: unknown, ctx: JobContext) => Promise<void>>;
 
 export interface JobDispatcherOptions {
   db: Database;
   logger: Logger;
   clock: Clock;
+  /** Handed to every handler in its context, with db, logger and clock. */
+  config: Config;
+  mailer: Mailer;
   /** Unique per process: leases are recorded under it. */
   workerId: string;
   /** Idle wait between two polls. */
   pollMs: number;
   /** How long a claim lasts without renewal; renewed every third of it while a handler runs. */
   leaseMs: number;
-  handlers: JobHandlers;
+  /** The job kinds this dispatcher runs; a job of another kind fails at once. */
+  jobs: readonly AnyJobDefinition[];
   /** Jobs claimed and run concurrently in one batch (default 5). */
   batchSize?: number;
 }
@@ -45,6 +46,7 @@ export interface StopOptions {
  */
 export class JobDispatcher {
   private readonly options: Required<JobDispatcherOptions>;
+  private readonly definitions = new Map<string, AnyJobDefinition>();
   private isRunning = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<number>>();
@@ -52,16 +54,17 @@ export class JobDispatcher {
 
   constructor(options: JobDispatcherOptions) {
     this.options = { batchSize: 5, ...options };
+    for (const definition of options.jobs) {
+      if (this.definitions.has(definition.id)) throw new Error(`job kind ${definition.id} is defined twice`);
+      this.definitions.set(definition.id, definition);
+    }
   }
 
   /** Starts polling now and then every pollMs while idle (at once again after a full batch). */
   start(): void {
     if (this.isRunning) return;
     this.isRunning = true;
-    this.options.logger.info(
-      { workerId: this.options.workerId, kinds: Object.keys(this.options.handlers) },
-      "job dispatcher started",
-    );
+    this.options.logger.info({ workerId: this.options.workerId, kinds: [...this.definitions.keys()] }, "job dispatcher started");
     this.schedule(0);
   }
 
@@ -131,11 +134,11 @@ export class JobDispatcher {
 
   /** Never throws: every outcome is recorded or logged. */
   private async runJob(job: Job): Promise<void> {
-    const { handlers, clock, db } = this.options;
+    const { clock, db, config, mailer } = this.options;
     const logger = this.options.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
-    const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
-    if (!handler) {
-      const known = Object.keys(handlers).join(", ") || "none";
+    const definition = this.definitions.get(job.kind);
+    if (!definition) {
+      const known = [...this.definitions.keys()].join(", ") || "none";
       return this.recordFailure(job, logger, `no handler for job kind "${job.kind}" (known kinds: ${known})`, true);
     }
     if (job.attempts > job.maxAttempts) {
@@ -144,12 +147,9 @@ export class JobDispatcher {
       const last = job.lastError ? `; last error: ${job.lastError}` : "";
       return this.recordFailure(job, logger, reason + last, true);
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(job.payload);
-    } catch {
-      return this.recordFailure(job, logger, "the job's payload is not valid JSON", true);
-    }
+    // A payload that does not fit its kind's schema fails for good: another try reads the same row.
+    const parsed = parseJobPayload(definition, job.payload);
+    if (!parsed.ok) return this.recordFailure(job, logger, parsed.error, true);
 
     const controller = new AbortController();
     this.controllers.add(controller);
@@ -159,7 +159,7 @@ export class JobDispatcher {
     let failure: unknown;
     let failed = false;
     try {
-      await handler(payload, { job, db, logger, clock, signal: controller.signal });
+      await definition.handler(parsed.payload, { job, db, logger, clock, config, mailer, signal: controller.signal });
     } catch (error) {
       failed = true;
       failure = error;

@@ -1,22 +1,13 @@
 import type { DbOrTx } from "../db/client.js";
-import { deleteUnreferencedUploads } from "../modules/people/import-files.service.js";
-import type { JobHandlers } from "./dispatcher.js";
+import { defineJob, periodicPayloadSchema } from "./job-definition.js";
 import type { PeriodicJob } from "./scheduler.js";
 
 export const SESSION_CLEANUP = "session.cleanup";
 export const THROTTLE_CLEANUP = "throttle.cleanup";
-export const UPLOAD_CLEANUP = "upload.cleanup";
 
 const HOUR_MS = 60 * 60_000;
 /** Used and expired one-time links stay a week, so "this link was already used" can still be told apart from "no such link". */
 const TOKEN_KEEP_MS = 7 * 24 * HOUR_MS;
-
-/** The periodic jobs that keep the foundation's tables small, and the uploads folder free of orphans. */
-export const housekeepingJobs: PeriodicJob[] = [
-  { kind: SESSION_CLEANUP, everyMs: HOUR_MS },
-  { kind: THROTTLE_CLEANUP, everyMs: 15 * 60_000 },
-  { kind: UPLOAD_CLEANUP, everyMs: HOUR_MS },
-];
 
 export interface SessionCleanupResult {
   sessions: number;
@@ -50,20 +41,28 @@ export async function deleteEndedLoginThrottles(db: DbOrTx, now: Date, windowMs:
   return count;
 }
 
-/** Handlers of the housekeeping jobs; the sign-in window is LOGIN_WINDOW_MINUTES. */
-export function createHousekeepingHandlers(settings: { loginWindowMinutes: number }): JobHandlers {
-  return {
-    async [SESSION_CLEANUP](_payload, { db, clock, logger }) {
-      const deleted = await deleteExpiredSessions(db.prisma, clock.now());
-      logger.info(deleted, "expired sessions and one-time links deleted");
-    },
-    async [THROTTLE_CLEANUP](_payload, { db, clock, logger }) {
-      const deleted = await deleteEndedLoginThrottles(db.prisma, clock.now(), settings.loginWindowMinutes * 60_000);
-      logger.info({ deleted }, "ended sign-in throttles deleted");
-    },
-    async [UPLOAD_CLEANUP](_payload, { db, clock, logger }) {
-      const swept = await deleteUnreferencedUploads(db, clock.now(), logger);
-      logger.info(swept, "upload files no import refers to, older than a day, deleted");
-    },
-  };
-}
+/** Deletes expired sessions and old one-time links (see deleteExpiredSessions). */
+export const sessionCleanupJob = defineJob({
+  id: SESSION_CLEANUP,
+  schema: periodicPayloadSchema,
+  async handler(_payload, { db, clock, logger }) {
+    const deleted = await deleteExpiredSessions(db.prisma, clock.now());
+    logger.info(deleted, "expired sessions and one-time links deleted");
+  },
+});
+
+/** Deletes ended sign-in throttles; the window is LOGIN_WINDOW_MINUTES. */
+export const throttleCleanupJob = defineJob({
+  id: THROTTLE_CLEANUP,
+  schema: periodicPayloadSchema,
+  async handler(_payload, { db, clock, logger, config }) {
+    const deleted = await deleteEndedLoginThrottles(db.prisma, clock.now(), config.LOGIN_WINDOW_MINUTES * 60_000);
+    logger.info({ deleted }, "ended sign-in throttles deleted");
+  },
+});
+
+/** The periodic jobs that keep the foundation's tables small. */
+export const housekeepingJobs: PeriodicJob[] = [
+  { job: sessionCleanupJob, everyMs: HOUR_MS },
+  { job: throttleCleanupJob, everyMs: 15 * 60_000 },
+];

@@ -88,7 +88,7 @@ export interface EnqueueOptions {
  * change that causes it; returns false, changing nothing, when a job with the same key exists.
  * The payload must fit the kind's schema: a wrong one does not compile.
  */
-export function enqueueJob<D extends AnyJobDefinition>(
+export async function enqueueJob<D extends AnyJobDefinition>(
   db: Pick<Deps["db"], "kind">,
   tx: DbOrTx,
   definition: D,

@@ -1,11 +1,12 @@
 import type { Database } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import { enqueueJob } from "./job.repository.js";
+import { enqueueJob, type PeriodicJobDefinition } from "./job-definition.js";
 
 /** Work that runs once per time slot of everyMs (slots counted from the Unix epoch, UTC). */
 export interface PeriodicJob {
-  kind: string;
+  /** Its payload is the slot's start ({ slotStart }). */
+  job: PeriodicJobDefinition;
   everyMs: number;
 }
 
@@ -23,7 +24,7 @@ export interface JobSchedulerOptions {
   db: Database;
   logger: Logger;
   clock: Clock;
-  jobs: PeriodicJob[];
+  jobs: readonly PeriodicJob[];
   /** Time between ticks (default: the shortest everyMs, at most a minute). */
   tickMs?: number;
 }
@@ -41,7 +42,7 @@ export class JobScheduler {
   constructor(private readonly options: JobSchedulerOptions) {
     for (const job of options.jobs) {
       if (!Number.isInteger(job.everyMs) || job.everyMs < 1000) {
-        throw new Error(`periodic job ${job.kind}: everyMs must be a whole number of at least 1000`);
+        throw new Error(`periodic job ${job.job.id}: everyMs must be a whole number of at least 1000`);
       }
     }
     this.tickMs = options.tickMs ?? Math.min(60_000, ...options.jobs.map((job) => job.everyMs));
@@ -66,15 +67,15 @@ export class JobScheduler {
     const { db, clock } = this.options;
     const now = clock.now();
     let created = 0;
-    for (const job of this.options.jobs) {
-      const slotStart = slotStartOf(now, job.everyMs);
-      const isNew = await enqueueJob(db, db.prisma, {
-        kind: job.kind,
-        key: periodicJobKey(job.kind, slotStart),
-        payload: { slotStart: slotStart.toISOString() },
-        runAt: slotStart,
-        now,
-      });
+    for (const { job, everyMs } of this.options.jobs) {
+      const slotStart = slotStartOf(now, everyMs);
+      const isNew = await enqueueJob(
+        db,
+        db.prisma,
+        job,
+        { slotStart: slotStart.toISOString() },
+        { key: periodicJobKey(job.id, slotStart), runAt: slotStart, now },
+      );
       if (isNew) created += 1;
     }
     return created;

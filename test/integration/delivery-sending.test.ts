@@ -4,8 +4,11 @@ import { claimDueDeliveries, extendDeliveryLeases, recordDeliveryResults } from 
 import { createLogger } from "../../src/lib/logger.js";
 import type { Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
-import { CAMPAIGN_PAUSED_NOTICE } from "../../src/modules/campaigns/campaign-automation.js";
-import { createCampaignJobHandlers } from "../../src/modules/campaigns/campaign-jobs.js";
+import {
+  CAMPAIGN_PAUSED_NOTICE,
+  campaignPausedNoticeJob,
+  renderPausedEmail,
+} from "../../src/modules/campaigns/campaign-paused-notice.job.js";
 import { countDeliveriesByStatus } from "../../src/modules/campaigns/campaigns.repository.js";
 import {
   cancelCampaign,
@@ -157,13 +160,12 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
     assert.deepEqual([entry.actorLabel, JSON.parse(entry.after!).managersTold], ["system", ["owner@example.org"]]);
 
     const job = await t.db.prisma.job.findFirstOrThrow({ where: { kind: CAMPAIGN_PAUSED_NOTICE } });
-    const handlers = createCampaignJobHandlers({ config: t.deps.config, mailer });
     const before = sink.messages.length;
-    await handlers[CAMPAIGN_PAUSED_NOTICE]!(JSON.parse(job.payload), {
+    await campaignPausedNoticeJob.handler(campaignPausedNoticeJob.schema.parse(JSON.parse(job.payload)), {
+      ...t.deps,
+      mailer,
       job,
-      db: t.db,
       logger: createLogger("silent"),
-      clock: t.clock,
       signal: new AbortController().signal,
     });
     const notice = sink.messages[before];
@@ -180,7 +182,6 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
   });
 
   it("renders the e-mail about an automatic pause the same way every time", async () => {
-    const { renderPausedEmail } = await import("../../src/modules/campaigns/campaign-jobs.js");
     const mail = await renderPausedEmail({
       recipientName: "Owen Owner",
       campaignName: "First notice <to members>",

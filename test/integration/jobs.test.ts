@@ -3,31 +3,36 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { z } from "zod";
+import { loadConfig } from "../../src/config/config.js";
 import { claimDueJobs } from "../../src/db/dialect.js";
-import { JobDispatcher, type JobHandler } from "../../src/jobs/dispatcher.js";
+import { JobDispatcher } from "../../src/jobs/dispatcher.js";
 import {
-  createHousekeepingHandlers,
   deleteEndedLoginThrottles,
   deleteExpiredSessions,
   housekeepingJobs,
   SESSION_CLEANUP,
+  sessionCleanupJob,
   THROTTLE_CLEANUP,
-  UPLOAD_CLEANUP,
+  throttleCleanupJob,
 } from "../../src/jobs/housekeeping.js";
+import { defineJob, type JobContext, periodicPayloadSchema } from "../../src/jobs/index.js";
 import {
   completeJob,
-  enqueueJob,
   extendJobLease,
   failJob,
   getJobByKey,
+  insertJob,
   listJobs,
   retryDelayMs,
 } from "../../src/jobs/job.repository.js";
 import { JobScheduler, periodicJobKey } from "../../src/jobs/scheduler.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { deleteUnreferencedUploads } from "../../src/modules/people/import-files.service.js";
 import { uploadDirectory } from "../../src/modules/people/people-upload.js";
+import { UPLOAD_CLEANUP, uploadCleanupJob, uploadCleanupJobs } from "../../src/modules/people/upload-cleanup.job.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const T0 = new Date("2026-03-02T09:00:00.000Z");
@@ -46,17 +51,23 @@ describe(`jobs (${testLane})`, () => {
     await db.destroy();
   });
 
+  /** The worker's other dependencies, as the dispatcher hands them to handlers. */
+  const servicesOf = (db: TestDatabase) => {
+    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url, RUN_WORKER: "false" });
+    return { config, mailer: createCatcherMailer({ db, from: config.MAIL_FROM, clock: fixedClock(T0) }) };
+  };
+
   const enqueue = (key: string, runAt = T0, extra: { kind?: string; maxAttempts?: number; payload?: unknown } = {}) =>
-    enqueueJob(db, db.prisma, {
+    insertJob(db, db.prisma, {
       kind: extra.kind ?? "test.kind",
       key,
-      payload: extra.payload ?? { key },
+      payload: JSON.stringify(extra.payload ?? { key }),
       runAt,
       maxAttempts: extra.maxAttempts,
       now: T0,
     });
 
-  describe("enqueueJob", () => {
+  describe("insertJob", () => {
     it("schedules a key once: the second enqueue is a no-op", async () => {
       assert.equal(await enqueue("once", T0, { payload: { n: 1 } }), true);
       assert.equal(await enqueue("once", at(MINUTE), { payload: { n: 2 } }), false);
@@ -74,7 +85,7 @@ describe(`jobs (${testLane})`, () => {
     it("writes nothing when the caller's transaction rolls back", async () => {
       await assert.rejects(
         db.prisma.$transaction(async (tx) => {
-          assert.equal(await enqueueJob(db, tx, { kind: "k", key: "rolled-back", payload: {}, runAt: T0 }), true);
+          assert.equal(await insertJob(db, tx, { kind: "k", key: "rolled-back", payload: "{}", runAt: T0 }), true);
           throw new Error("the change failed");
         }),
         /the change failed/,
@@ -85,9 +96,9 @@ describe(`jobs (${testLane})`, () => {
     it("keeps the caller's transaction usable after a duplicate key", async () => {
       await enqueue("dup");
       await db.prisma.$transaction(async (tx) => {
-        assert.equal(await enqueueJob(db, tx, { kind: "k", key: "dup", payload: {}, runAt: T0 }), false);
+        assert.equal(await insertJob(db, tx, { kind: "k", key: "dup", payload: "{}", runAt: T0 }), false);
         // On PostgreSQL a unique violation would have aborted the transaction here.
-        assert.equal(await enqueueJob(db, tx, { kind: "k", key: "after-dup", payload: {}, runAt: T0 }), true);
+        assert.equal(await insertJob(db, tx, { kind: "k", key: "after-dup", payload: "{}", runAt: T0 }), true);
       });
       assert.deepEqual(
         (await db.prisma.job.findMany({ orderBy: { key: "asc" } })).map((j) => j.key),
@@ -227,15 +238,18 @@ describe(`jobs (${testLane})`, () => {
   });
 
   describe("JobDispatcher", () => {
-    const dispatcherWith = (handlers: Record<string, JobHandler>, clock = fixedClock(T0)) =>
+    type TestHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
+    /** A dispatcher running each handler as a job kind whose payload is anything. */
+    const dispatcherWith = (handlers: Record<string, TestHandler>, clock = fixedClock(T0)) =>
       new JobDispatcher({
         db,
         logger,
         clock,
+        ...servicesOf(db),
         workerId: "dispatcher-1",
         pollMs: 1000,
         leaseMs: 5 * MINUTE,
-        handlers,
+        jobs: Object.entries(handlers).map(([id, handler]) => defineJob({ id, schema: z.unknown(), handler })),
         batchSize: 10,
       });
 
@@ -376,9 +390,10 @@ describe(`jobs (${testLane})`, () => {
   });
 
   describe("JobScheduler", () => {
+    const periodicJob = (id: string) => defineJob({ id, schema: periodicPayloadSchema, handler: async () => {} });
     const periodic = [
-      { kind: "every.hour", everyMs: 60 * MINUTE },
-      { kind: "every.quarter", everyMs: 15 * MINUTE },
+      { job: periodicJob("every.hour"), everyMs: 60 * MINUTE },
+      { job: periodicJob("every.quarter"), everyMs: 15 * MINUTE },
     ];
 
     it("enqueues each periodic job once per slot, however many ticks and schedulers", async () => {
@@ -405,15 +420,16 @@ describe(`jobs (${testLane})`, () => {
 
     it("feeds the dispatcher: the housekeeping jobs run through the real handlers", async () => {
       const clock = fixedClock(T0);
-      const scheduler = new JobScheduler({ db, logger, clock, jobs: housekeepingJobs });
+      const scheduler = new JobScheduler({ db, logger, clock, jobs: [...housekeepingJobs, ...uploadCleanupJobs] });
       const dispatcher = new JobDispatcher({
         db,
         logger,
         clock,
+        ...servicesOf(db),
         workerId: "w",
         pollMs: 1000,
         leaseMs: MINUTE,
-        handlers: createHousekeepingHandlers({ loginWindowMinutes: 15 }),
+        jobs: [sessionCleanupJob, throttleCleanupJob, uploadCleanupJob],
       });
       await db.prisma.loginThrottle.create({ data: { key: "ended", failures: 2, windowStart: at(-20 * MINUTE) } });
       await scheduler.tick();

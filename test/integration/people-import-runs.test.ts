@@ -4,17 +4,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { loadConfig } from "../../src/config/config.js";
 import { JobDispatcher } from "../../src/jobs/dispatcher.js";
+import { jobDefinitions } from "../../src/jobs/registry.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { projectRoot } from "../../src/lib/paths.js";
+import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import {
   ImportInterrupted,
   type ImportSummary,
   ImportTakenOver,
   importPeopleFile,
 } from "../../src/modules/people/import.service.js";
-import { PEOPLE_IMPORT_JOB, peopleImportJobKey, peopleJobHandlers } from "../../src/modules/people/people-jobs.js";
+import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "../../src/modules/people/people-jobs.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const clock = fixedClock(new Date("2026-03-02T09:00:00.000Z"));
@@ -113,16 +116,13 @@ describe(`people import runs: crash, interruption, take-over, cancel (${testLane
     return people.map(({ id, incidentId: _, importId, createdAt, updatedAt, ...visible }) => visible);
   }
 
-  /** A dispatcher as the worker runs one, with the people handlers. */
+  /** A dispatcher as the worker runs one, with the worker's job kinds. */
   function dispatcher() {
+    const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url, RUN_WORKER: "false" });
+    const mailer = createCatcherMailer({ db, from: config.MAIL_FROM, clock });
     return new JobDispatcher({
-      db,
-      logger: createLogger("silent"),
-      clock,
-      workerId: "worker-after-the-crash",
-      pollMs: 1000,
-      leaseMs: 60_000,
-      handlers: peopleJobHandlers({ db, clock }),
+      ...{ db, logger: createLogger("silent"), clock, config, mailer },
+      ...{ workerId: "worker-after-the-crash", pollMs: 1000, leaseMs: 60_000, jobs: jobDefinitions },
     });
   }
 

@@ -9,7 +9,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { newId } from "../../src/lib/ids.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
-import { createReminderJobHandlers, reminderPeriodicJobs } from "../../src/modules/reminders/reminder-jobs.js";
+import { reminderJobs, reminderPeriodicJobs } from "../../src/modules/reminders/reminder-jobs.js";
 import { addAssessmentObligation } from "../../src/modules/reminders/reminders.fixtures.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
@@ -22,8 +22,10 @@ async function startWorkerOn(url: string, workerId: string, clock: ReturnType<ty
   const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: url, RUN_WORKER: "false" });
   const logger = createLogger("silent");
   const mailer = createCatcherMailer({ db, from: config.MAIL_FROM, clock });
-  const handlers = createReminderJobHandlers({ config, mailer });
-  const dispatcher = new JobDispatcher({ db, logger, clock, workerId, pollMs: 10, leaseMs: 60_000, handlers, batchSize: 3 });
+  const dispatcher = new JobDispatcher({
+    ...{ db, logger, clock, config, mailer, workerId },
+    ...{ pollMs: 10, leaseMs: 60_000, jobs: reminderJobs, batchSize: 3 },
+  });
   const scheduler = new JobScheduler({ db, logger, clock, jobs: reminderPeriodicJobs, tickMs: 15 });
   dispatcher.start();
   scheduler.start();

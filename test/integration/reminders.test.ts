@@ -6,7 +6,7 @@ import { recordClockEvent } from "../../src/modules/obligations/clock-events.ser
 import { applyObligations, changeObligationStatus } from "../../src/modules/obligations/obligations.service.js";
 import { sweepDigests } from "../../src/modules/reminders/digest.js";
 import { sweepReminders } from "../../src/modules/reminders/reminder.sweep.js";
-import { createReminderJobHandlers } from "../../src/modules/reminders/reminder-jobs.js";
+import { reminderJobs } from "../../src/modules/reminders/reminder-jobs.js";
 import { addAssessmentObligation } from "../../src/modules/reminders/reminders.fixtures.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import { testLane } from "../helpers/db.js";
@@ -25,10 +25,12 @@ describe(`reminders (${testLane})`, () => {
       db: t.db,
       logger: createLogger("silent"),
       clock: t.clock,
+      config: t.deps.config,
+      mailer: t.deps.mailer,
       workerId: "test-worker",
       pollMs: 1000,
       leaseMs: 60_000,
-      handlers: createReminderJobHandlers({ config: t.deps.config, mailer: t.deps.mailer }),
+      jobs: reminderJobs,
     });
   });
   after(() => t.close());

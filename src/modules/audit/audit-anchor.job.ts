@@ -1,7 +1,6 @@
 import type { Config } from "../../config/config.js";
 import type { Database } from "../../db/client.js";
-import type { JobHandlers } from "../../jobs/dispatcher.js";
-import type { PeriodicJob } from "../../jobs/scheduler.js";
+import { defineJob, type PeriodicJob, periodicPayloadSchema } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { anchorAuditHead } from "./audit-anchor.service.js";
@@ -9,9 +8,6 @@ import { auditAnchorPath, auditKeyOf } from "./audit-key.js";
 
 /** The periodic job that writes the chain's head to the anchor file. */
 export const AUDIT_ANCHOR = "audit.anchor";
-
-/** Every minute: at most a minute of entries can be deleted from the end unseen. */
-export const auditAnchorJobs: PeriodicJob[] = [{ kind: AUDIT_ANCHOR, everyMs: 60_000 }];
 
 /**
  * Anchors the chain's head when it moved. Without a key (a worker that did not boot through
@@ -28,11 +24,14 @@ export async function writeAuditAnchor(deps: { config: Config; db: Database; clo
   else if (outcome.status === "written") logger.debug({ path, seq: outcome.seq }, "audit chain anchored");
 }
 
-/** The handler of the anchor job; a failure (a full disk) is retried by the job's attempts. */
-export function auditAnchorJobHandlers(settings: { config: Config }): JobHandlers {
-  return {
-    async [AUDIT_ANCHOR](_payload, { db, clock, logger }) {
-      await writeAuditAnchor({ config: settings.config, db, clock, logger });
-    },
-  };
-}
+/** The anchor job; a failure (a full disk) is retried by the job's attempts. */
+export const auditAnchorJob = defineJob({
+  id: AUDIT_ANCHOR,
+  schema: periodicPayloadSchema,
+  async handler(_payload, ctx) {
+    await writeAuditAnchor(ctx);
+  },
+});
+
+/** Every minute: at most a minute of entries can be deleted from the end unseen. */
+export const auditAnchorJobs: PeriodicJob[] = [{ job: auditAnchorJob, everyMs: 60_000 }];

@@ -1,17 +1,11 @@
-import type { Config } from "../../config/config.js";
 import type { Deps } from "../../deps.js";
-import type { JobHandlers } from "../../jobs/dispatcher.js";
-import type { PeriodicJob } from "../../jobs/scheduler.js";
 import { AppError } from "../../lib/errors.js";
-import type { Mailer } from "../../mail/mailer.js";
 import { MAILBOX_LIMITS, type MailboxLimits, MailboxMessageTooLarge } from "./mailbox-socket.js";
 import { recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES } from "./dsn-upload.js";
 import { openBounceMailbox } from "./mailbox-session.js";
 
-/** The periodic job that reads the bounce mailbox, when one is configured. */
-export const BOUNCE_MAILBOX_POLL = "bounces.mailbox";
 /** Messages read per poll: a flood waits for the next poll instead of holding the worker. */
 const MAX_MESSAGES_PER_POLL = 200;
 
@@ -77,21 +71,4 @@ export async function pollBounceMailbox(
     throw error;
   }
   return result;
-}
-
-/** The mailbox poll as a periodic job, when BOUNCE_MAILBOX_URL is set. */
-export function bounceMailboxJobs(config: Config): PeriodicJob[] {
-  return config.BOUNCE_MAILBOX_URL ? [{ kind: BOUNCE_MAILBOX_POLL, everyMs: config.BOUNCE_MAILBOX_POLL_MINUTES * 60_000 }] : [];
-}
-
-/** The handler of the mailbox poll: a failure is logged and retried by the job's attempts. */
-export function bounceMailboxJobHandlers(settings: { config: Config; mailer: Mailer }): JobHandlers {
-  return {
-    async [BOUNCE_MAILBOX_POLL](_payload, { db, clock, logger }) {
-      const url = settings.config.BOUNCE_MAILBOX_URL;
-      if (!url) return;
-      const result = await pollBounceMailbox({ config: settings.config, mailer: settings.mailer, db, clock, logger }, url);
-      if (result.messages > 0) logger.info(result, "bounce mailbox read");
-    },
-  };
 }

@@ -1,11 +1,12 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import { cancelStrandedDeliveries } from "../../db/dialect.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
+import { enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { systemActor } from "../audit/audit.service.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
+import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
 import { applyCampaignTransition } from "./campaign-transitions.js";
 import {
   countDeliveriesByStatus,
@@ -13,15 +14,6 @@ import {
   listActiveManagers,
   listCampaignsWithStatus,
 } from "./campaigns.repository.js";
-
-/** The job that tells one manager why a campaign paused itself. */
-export const CAMPAIGN_PAUSED_NOTICE = "campaigns.paused-notice";
-
-export interface PausedNoticePayload {
-  campaignId: string;
-  userId: string;
-  reason: string;
-}
 
 interface AutomationDeps {
   db: Database;
@@ -58,9 +50,9 @@ export async function pauseCampaignForErrors(deps: AutomationDeps, campaignId: s
       apply: async (tx, campaign, _plan, now) => {
         const recipients = await pauseNoticeRecipients(tx, campaign);
         for (const user of recipients) {
-          const payload: PausedNoticePayload = { campaignId, userId: user.id, reason };
           const key = `${CAMPAIGN_PAUSED_NOTICE}:${campaignId}:${now.toISOString()}:${user.id}`;
-          await enqueueJob(deps.db, tx, { kind: CAMPAIGN_PAUSED_NOTICE, key, payload, runAt: now, now });
+          const payload = { campaignId, userId: user.id, reason };
+          await enqueueJob(deps.db, tx, campaignPausedNoticeJob, payload, { key, runAt: now, now });
         }
         return { managersTold: recipients.map((u) => u.email) };
       },

@@ -1,11 +1,9 @@
 import type { Config } from "../../config/config.js";
 import type { Database } from "../../db/client.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
 import { sha256 } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
 import { termsOf } from "../obligations/obligation-deadline.js";
-import type { ReminderSendPayload } from "./reminder.sweep.js";
 import { renderReminderEmail } from "./reminder-mail.js";
 import {
   CLOSED_INCIDENT_STATUSES,
@@ -15,12 +13,7 @@ import {
   type ReminderObligation,
   type ReminderRecipient,
 } from "./reminders.repository.js";
-
-export const REMINDERS_DELIVER = "reminders.deliver";
-
-export interface ReminderDeliverPayload extends ReminderSendPayload {
-  userId: string;
-}
+import type { ReminderDeliverPayload } from "./reminders.schemas.js";
 
 export interface ReminderJobDeps {
   db: Database;
@@ -31,7 +24,7 @@ export interface ReminderJobDeps {
 }
 
 /** Why a reminder about this obligation is no longer wanted, or null when it still is. */
-function reasonNotToRemind(obligation: ReminderObligation | null): string | null {
+export function reasonNotToRemind(obligation: ReminderObligation | null): string | null {
   if (!obligation) return "the obligation no longer exists";
   if (obligation.status !== "pending") return `the obligation is ${obligation.status}`;
   if (CLOSED_INCIDENT_STATUSES.includes(obligation.incident.status)) return "the incident is closed";
@@ -54,32 +47,6 @@ export async function reminderRecipients(db: Database, incident: { ownerId: stri
     return wantsReminders(owner) ? [owner] : [];
   }
   return findActiveManagersWithReminders(db.prisma);
-}
-
-/**
- * Runs a reminder slot's job: when the obligation is still pending, schedules one delivery
- * job per recipient (`<slot key>:<userId>`) in one transaction, so a crash re-sends at most
- * the one message in flight, never the whole list. Returns the number of deliveries scheduled.
- */
-export async function fanOutReminder(deps: ReminderJobDeps, payload: ReminderSendPayload, slotKey: string): Promise<number> {
-  const obligation = await findObligationForReminder(deps.db.prisma, payload.obligationId);
-  const reason = reasonNotToRemind(obligation);
-  if (reason || !obligation) {
-    deps.logger.info({ obligationId: payload.obligationId, slot: payload.slot, reason }, "reminder not sent");
-    return 0;
-  }
-  const recipients = await reminderRecipients(deps.db, obligation.incident);
-  if (recipients.length === 0) deps.logger.info({ obligationId: obligation.id }, "reminder has no recipient who wants it");
-  return deps.db.prisma.$transaction(async (tx) => {
-    let scheduled = 0;
-    for (const user of recipients) {
-      const deliver: ReminderDeliverPayload = { ...payload, userId: user.id };
-      const key = `${slotKey}:${user.id}`;
-      if (await enqueueJob(deps.db, tx, { kind: REMINDERS_DELIVER, key, payload: deliver, runAt: deps.now, now: deps.now }))
-        scheduled += 1;
-    }
-    return scheduled;
-  });
 }
 
 /** The stable Message-ID of one reminder delivery: the same on every retry of that job. */

@@ -1,27 +1,21 @@
 import type { Database } from "../../db/client.js";
 import { advanceReminders, type DueReminderRow, selectDueReminders } from "../../db/dialect.js";
-import { DEFAULT_MAX_ATTEMPTS } from "../../jobs/job.repository.js";
+import { DEFAULT_MAX_ATTEMPTS, jobPayloadJson } from "../../jobs/index.js";
 import { newId } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { effectiveClockEvents } from "../obligations/clock-events.js";
-import { dueReminderAt, isWithinReach, type ReminderSlot, reminderJobKey } from "./reminder-policy.js";
+import { dueReminderAt, isWithinReach, reminderJobKey } from "./reminder-policy.js";
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.js";
+import { reminderSendJob } from "./reminder-send.job.js";
 import { CLOSED_INCIDENT_STATUSES } from "./reminders.repository.js";
+import type { ReminderSendPayload } from "./reminders.schemas.js";
 
-export const REMINDERS_SEND = "reminders.send";
 /** Due rows read and handled per transaction; a sweep goes on while batches come back full. */
 export const SWEEP_BATCH = 500;
 /** At most this many batches per sweep: after long downtime the rest waits a minute, not a lock. */
 const MAX_BATCHES = 20;
 /** A reminder job is retried like any other job. */
-const REMINDER_MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
-
-export interface ReminderSendPayload {
-  obligationId: string;
-  slot: ReminderSlot;
-  /** The slot's instant, for the log and the mail's wording. */
-  slotAt: string;
-}
+const REMINDER_MAX_ATTEMPTS = reminderSendJob.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
 
 export interface SweepResult {
   /** Obligations whose stored next reminder was due. */
@@ -89,9 +83,9 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
           obligationId: row.id,
           readNextReminderAt: row.nextReminderAt,
           ...next,
-          job: send ? { id: newId(), key: send.key, payload: JSON.stringify(send.payload) } : null,
+          job: send ? { id: newId(), key: send.key, payload: jobPayloadJson(reminderSendJob, send.payload) } : null,
         })),
-        { kind: REMINDERS_SEND, runAt: now, maxAttempts: REMINDER_MAX_ATTEMPTS, now },
+        { kind: reminderSendJob.id, runAt: now, maxAttempts: REMINDER_MAX_ATTEMPTS, now },
       ),
     );
     enqueued += scheduled.size;

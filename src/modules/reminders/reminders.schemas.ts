@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ReminderSlot } from "./reminder-policy.js";
 
 export const reminderSettingsSchema = z.object({
   // An unticked checkbox sends nothing.
@@ -22,3 +23,26 @@ export const reminderSettingsSchema = z.object({
 });
 
 export type ReminderSettingsInput = z.infer<typeof reminderSettingsSchema>;
+
+const SLOT_PATTERN = /^(half|three-quarters|hours-before|due|overdue-\d+)$/;
+
+/** What a reminder slot's job (reminders.send) carries; each delivery's payload adds the user. */
+export const reminderSlotPayloadSchema = z.object({
+  obligationId: z.string(),
+  slot: z.custom<ReminderSlot>((value) => typeof value === "string" && SLOT_PATTERN.test(value), "not a reminder slot"),
+  /** The slot's instant, for the log and the mail's wording. */
+  slotAt: z.string().datetime(),
+});
+export type ReminderSendPayload = z.infer<typeof reminderSlotPayloadSchema>;
+
+/** What one reminder delivery's job (reminders.deliver) carries. */
+export const reminderDeliverPayloadSchema = reminderSlotPayloadSchema.extend({ userId: z.string() });
+export type ReminderDeliverPayload = z.infer<typeof reminderDeliverPayloadSchema>;
+
+/** What a user's digest job (reminders.digest) carries. */
+export const digestPayloadSchema = z.object({
+  userId: z.string(),
+  /** The recipient's local date, YYYY-MM-DD. */
+  localDate: z.string().date(),
+});
+export type DigestPayload = z.infer<typeof digestPayloadSchema>;

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { Config } from "../config/config.js";
+import type { Deps } from "../deps.js";
+import { auditAnchorJob, auditAnchorJobs, writeAuditAnchor } from "../modules/audit/audit-anchor.job.js";
+import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/bounce-mailbox.job.js";
+import { campaignJobs, createCampaignSender } from "../modules/campaigns/campaign-jobs.js";
+import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
+import { PEOPLE_IMPORT_JOB, peopleJobHandlers } from "../modules/people/people-jobs.js";
+import { DELETE_IMPORT_PEOPLE_JOB, personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
+import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
+import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
+import type { JobHandlers } from "./dispatcher.js";
+import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
+import { type AnyJobDefinition, defineJob, type JobContext } from "./job-definition.js";
+import type { PeriodicJob } from "./scheduler.js";
+
+/**
+ * The worker's composition root: the one place that wires the modules' jobs together. The
+ * modules depend only on jobs/index.ts; the worker (worker.ts) only on this file.
+ */
+
+/** @deprecated Adapts handlers of unparsed payloads (the people module's, for now) to definitions. */
+function untypedJob(id: string, handlersOf: (ctx: JobContext) => JobHandlers): AnyJobDefinition {
+  return defineJob({
+    id,
+    schema: z.unknown(),
+    async handler(payload, ctx) {
+      const handler = handlersOf(ctx)[id];
+      if (!handler) throw new Error(`no handler for job kind "${id}"`);
+      await handler(payload, ctx);
+    },
+  });
+}
+
+/** Every job kind the worker runs. */
+export const jobDefinitions: readonly AnyJobDefinition[] = [
+  sessionCleanupJob,
+  throttleCleanupJob,
+  uploadCleanupJob,
+  ...reminderJobs,
+  ...campaignJobs,
+  bounceMailboxPollJob,
+  auditAnchorJob,
+  untypedJob(PEOPLE_IMPORT_JOB, (ctx) => peopleJobHandlers(ctx)),
+  untypedJob(DELETE_IMPORT_PEOPLE_JOB, (ctx) => personDeletionJobHandlers(ctx)),
+];
+
+/** The periodic jobs and their intervals (the bounce mailbox's only when one is configured). */
+export function periodicJobsOf(config: Config): PeriodicJob[] {
+  return [...housekeepingJobs, ...uploadCleanupJobs, ...reminderPeriodicJobs, ...bounceMailboxJobs(config), ...auditAnchorJobs];
+}
+
+/** A loop the worker starts beside its dispatcher and stops before it. */
+export interface WorkerCompanion {
+  start(): void;
+  stop(): Promise<unknown>;
+}
+
+/**
+ * What runs beside the dispatcher: the campaign sender, which claims notices from their own
+ * table (delivery), not as jobs (see modules/campaigns).
+ */
+export function workerCompanionsOf(deps: Deps & { workerId: string }): WorkerCompanion[] {
+  return [createCampaignSender({ ...deps, rendering: noticeRendering })];
+}
+
+/** The worker's last act before it releases its lease: an audit anchor covering the final minute. */
+export async function atWorkerStop(deps: Deps): Promise<void> {
+  await writeAuditAnchor(deps).catch((error) => deps.logger.error({ err: error }, "could not write the audit anchor at stop"));
+}

@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import ejs from "ejs";
+import { z } from "zod";
+import { defineJob } from "../../jobs/index.js";
+import { sha256 } from "../../lib/ids.js";
+import { projectRoot } from "../../lib/paths.js";
+import type { RenderedEmail } from "../../mail/render.js";
+import { findIncidentById } from "../incidents/incidents.repository.js";
+import { findUserById } from "../users/users.repository.js";
+import { messageIdDomainOf } from "./campaign-settings.js";
+import { countDeliveriesByStatus, type DeliveryCounts, findCampaignById } from "./campaigns.repository.js";
+
+/** The job that tells one manager why a campaign paused itself. */
+export const CAMPAIGN_PAUSED_NOTICE = "campaigns.paused-notice";
+
+const emailsDir = join(projectRoot, "views", "campaigns", "emails");
+
+function asPlainText(value: unknown): string {
+  return value === undefined || value === null ? "" : String(value);
+}
+
+export interface PausedMailData {
+  recipientName: string;
+  campaignName: string;
+  incidentReference: string;
+  incidentTitle: string;
+  reason: string;
+  counts: DeliveryCounts;
+  link: string;
+}
+
+/** Renders the e-mail telling a manager why a campaign paused itself (views/campaigns/emails/paused.*.ejs). */
+export async function renderPausedEmail(data: PausedMailData): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([
+    ejs.renderFile(join(emailsDir, "paused.html.ejs"), data, { cache: true }),
+    // A text/plain part is never read as HTML: values go in as they are.
+    ejs.renderFile(join(emailsDir, "paused.text.ejs"), data, { cache: true, escape: asPlainText }),
+  ]);
+  return { subject: `Campaign paused: ${data.campaignName} (${data.incidentReference})`, html, text: `${text.trimEnd()}\n` };
+}
+
+/**
+ * The e-mail to one manager about an automatic pause (keyed by campaign, instant and user);
+ * nothing is sent when the campaign, its incident or the user is gone.
+ */
+export const campaignPausedNoticeJob = defineJob({
+  id: CAMPAIGN_PAUSED_NOTICE,
+  schema: z.object({ campaignId: z.string(), userId: z.string(), reason: z.string() }),
+  async handler({ campaignId, userId, reason }, { db, job, logger, config, mailer }) {
+    const campaign = await findCampaignById(db.prisma, campaignId);
+    const user = await findUserById(db.prisma, userId);
+    const incident = campaign ? await findIncidentById(db.prisma, campaign.incidentId) : null;
+    if (!campaign || !incident || !user || user.status !== "active") {
+      logger.info({ campaignId, userId }, "pause notice not sent: the campaign, its incident or the user is gone");
+      return;
+    }
+    const mail = await renderPausedEmail({
+      recipientName: user.name,
+      campaignName: campaign.name,
+      incidentReference: incident.reference,
+      incidentTitle: incident.title,
+      reason,
+      counts: await countDeliveriesByStatus(db.prisma, campaign.id),
+      link: `${config.publicUrl}/incidents/${encodeURIComponent(incident.reference)}/campaigns/${campaign.id}`,
+    });
+    // Derived from the job's key: a retry after a crash re-sends under the same id.
+    const messageId = `<campaign-paused.${sha256(job.key).slice(0, 32)}@${messageIdDomainOf(config)}>`;
+    await mailer.send({ to: user.email, ...mail, messageId });
+  },
+});
