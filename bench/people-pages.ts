@@ -3,7 +3,7 @@
 // (better-sqlite3; pg) in the same run, with the ratio; then deleting an import's people in
 // the job's batches. Another incident of 10% the size shares the table, as in real use.
 // Run: npx tsx bench/people-pages.ts (BENCH_ROWS=200000 for a quicker run); SQLite always,
-// PostgreSQL too when TEST_DATABASE_URL is set. Seeding goes through dialect.upsertPeople.
+// PostgreSQL too when TEST_DATABASE_URL is set. Seeding goes through the import's upsertPeople.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,6 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { type Database, openDatabase, sqlitePathOf } from "../src/db/client.js";
-import { type PersonUpsertRow, upsertPeople } from "../src/db/dialect.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import {
   countPeopleOfImport,
@@ -21,6 +20,8 @@ import {
   type PeopleFilter,
   summarizePeople,
 } from "../src/modules/people/people-browse.repository.js";
+import type { PersonUpsertRow } from "../src/modules/people/people-bulk.sql.js";
+import { upsertPeople } from "../src/modules/people/people-writer.js";
 import { DELETE_BATCH_ROWS } from "../src/modules/people/person-deletion.service.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 

@@ -11,12 +11,11 @@ import { loadIncident } from "../modules/incidents/incidents.service.js";
 import { missingErrorReportMessage } from "../modules/people/import-files.service.js";
 import {
   assertNoActiveImport,
-  discardUpload,
-  queuePeopleImport,
-  recordPeopleUpload,
-  resolveImportMapping,
-} from "../modules/people/import-queue.service.js";
-import { findImportOfIncident, listRecentImports } from "../modules/people/people.repository.js";
+  listImportsOfIncident,
+  loadImportOfIncident,
+  mappingFromNamedColumns,
+} from "../modules/people/import-record.service.js";
+import { startPeopleImport, uploadPeopleFile } from "../modules/people/people-import.use-case.js";
 import { MAX_PEOPLE_UPLOAD_BYTES, uploadDirectory } from "../modules/people/people-upload.js";
 import { peopleImportStartSchema, peopleUploadQuerySchema } from "./api.schemas.js";
 import { peoplePath, serializePersonImport } from "./api.serializers.js";
@@ -39,22 +38,9 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
 
   const loadImport = async (req: Request) => {
     const incident = await loadIncident(prisma, String(req.params.ref));
-    const upload = await findImportOfIncident(prisma, incident.id, String(req.params.importId));
-    if (!upload) throw new AppError("not_found", `${incident.reference} has no import ${String(req.params.importId)}.`);
+    const importId = String(req.params.importId);
+    const upload = await loadImportOfIncident(deps, incident, importId, `${incident.reference} has no import ${importId}.`);
     return { incident, upload };
-  };
-
-  /** Queues an upload with its mapping (explicit columns, then the incident's last mapping, then guesses). */
-  const start = async (
-    incident: Incident,
-    upload: PersonImport,
-    explicit: Record<string, string>,
-    req: Request,
-    res: Response,
-  ) => {
-    const mapping = await resolveImportMapping(deps, incident, upload, explicit);
-    await queuePeopleImport(deps, incident, upload, mapping, apiActor(req, res));
-    return (await findImportOfIncident(prisma, incident.id, upload.id))!;
   };
 
   const accepted = (res: Response, incident: Incident, row: PersonImport) =>
@@ -71,19 +57,20 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
       if (query.start) await assertNoActiveImport(deps, incident);
       const path = join(uploadDirectory(deps.config.DATABASE_URL), `${newId()}.csv`);
       await receiveUploadBody(req, res, path, maxBytes);
-      const upload = await recordPeopleUpload(deps, incident, { path, fileName: query.fileName }, apiActor(req, res));
-      try {
-        if (!query.start) {
-          const mapping = await resolveImportMapping(deps, incident, upload, query.map);
-          const body = { ...serializePersonImport(incident.reference, upload), mapping };
-          return res.status(201).location(body.links.self).json(body);
-        }
-        accepted(res, incident, await start(incident, upload, query.map, req, res));
-      } catch (error) {
-        // Nothing of a refused request is kept: the client sends it again with what was wrong put right.
-        await discardUpload(deps, upload);
+      // Nothing of a refused request is kept: the client sends it again with what was wrong put right.
+      const request = { start: query.start, columns: query.map };
+      const upload = await uploadPeopleFile(
+        deps,
+        incident,
+        { path, fileName: query.fileName },
+        request,
+        apiActor(req, res),
+      ).catch((error: unknown) => {
         throw renameMappingErrors(error, "map");
-      }
+      });
+      if (query.start) return accepted(res, incident, upload);
+      const body = serializePersonImport(incident.reference, upload);
+      res.status(201).location(body.links.self).json(body);
     },
 
     async start(req: Request, res: Response) {
@@ -95,13 +82,13 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
           `This import has left the uploaded state (it is ${upload.status}); upload the file again to rerun it.`,
         );
       }
-      accepted(
-        res,
-        incident,
-        await start(incident, upload, body.mapping ?? {}, req, res).catch((e) => {
-          throw renameMappingErrors(e, "mapping");
-        }),
-      );
+      try {
+        const mapping = mappingFromNamedColumns(upload, body.mapping ?? {});
+        await startPeopleImport(deps, incident, upload, mapping, apiActor(req, res));
+      } catch (error) {
+        throw renameMappingErrors(error, "mapping");
+      }
+      accepted(res, incident, await loadImportOfIncident(deps, incident, upload.id, "The import is gone."));
     },
 
     async show(req: Request, res: Response) {
@@ -111,7 +98,7 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
 
     async list(req: Request, res: Response) {
       const incident = await loadIncident(prisma, String(req.params.ref));
-      const rows = await listRecentImports(prisma, incident.id, 50);
+      const rows = await listImportsOfIncident(deps, incident, 50);
       res.json({
         data: rows.map((row) => serializePersonImport(incident.reference, row)),
         links: { people: peoplePath(incident.reference) },

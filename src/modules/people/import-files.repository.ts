@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
+import { FINISHED_STATUSES } from "./import-lifecycle.js";
 
 /** The queries behind the files of imports: who still has files, their clearing, and what refers to a file. */
 
@@ -6,7 +7,7 @@ import type { DbOrTx } from "../../db/client.js";
 export const IMPORT_FILES_DELETE = "person_import.files_delete";
 
 /** Statuses of an import that no run will read again: its files are only a record of the upload. */
-export const FINISHED_IMPORT_STATUSES = ["completed", "failed", "cancelled"];
+export const FINISHED_IMPORT_STATUSES = [...FINISHED_STATUSES];
 
 /** The incident's finished imports that still have an upload or an error report on disk, oldest first. */
 export function listFinishedImportsWithFiles(tx: DbOrTx, incidentId: string) {

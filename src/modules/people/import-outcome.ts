@@ -2,8 +2,8 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, type AuditChange, recordAudit } from "../audit/audit.service.js";
+import { parseStoredMapping } from "./person-fields.js";
 import { findImport, finishImport, type ImportEnd } from "./person-import.repository.js";
-import { parseStoredMapping } from "./person-row.js";
 
 /** How an import's start and end are told: its messages and its audit entries. */
 

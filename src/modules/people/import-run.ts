@@ -1,18 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { PeopleWriter, PersonUpsertRow } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
 import { csvCell } from "../../lib/csv-cells.js";
 import type { CsvRecord } from "../../lib/csv-reader.js";
+import { AppError } from "../../lib/errors.js";
+import type { PeopleWriter, PersonUpsertRow } from "./people-bulk.sql.js";
+import { type ColumnMapping, resolveMapping } from "./person-fields.js";
 import type { ImportCounts } from "./person-import.repository.js";
-import {
-  type ColumnMapping,
-  mergePersonRows,
-  type PersonRow,
-  type RejectReason,
-  reasonMessages,
-  validateRecord,
-} from "./person-row.js";
+import { mergePersonRows, type PersonRow, type RejectReason, reasonMessages, validateRecord } from "./person-row.js";
 
 /** A rejected row's own words for some of its reasons (which column, which character). */
 type RowNotes = Partial<Record<RejectReason, string>>;
@@ -44,7 +39,8 @@ export interface ImportRunOptions {
   runNumber: number;
   /** Writes the batches (one per run, for its prepared statements). */
   writer: PeopleWriter;
-  columns: ColumnMapping;
+  /** Header -> field, applied to the header row the run reads first (readHeader). */
+  mapping: Record<string, string>;
   reportPath: string;
   /** The bytes of the file read so far. */
   bytesRead(): number;
@@ -107,6 +103,9 @@ export class ImportRun {
   /** The last line of the last committed batch (null before the first). */
   committedLine: number | null;
   reportPath: string | null = null;
+  /** The header row's physical line, once read (1 until then). */
+  headerLine = 1;
+  private columns: ColumnMapping | null = null;
 
   constructor(
     private readonly deps: { clock: Clock },
@@ -129,6 +128,17 @@ export class ImportRun {
     this.committedLine = lastLine;
   }
 
+  /** Reads the header row: the columns the stored mapping names, in this file's order. */
+  readHeader(record: CsvRecord): void {
+    if (record.error) throw new AppError("validation", "The header row cannot be read: a quote mark is out of place.");
+    this.columns = resolveMapping(record.fields, this.options.mapping);
+    this.headerLine = record.line;
+  }
+
+  get hasHeader(): boolean {
+    return this.columns !== null;
+  }
+
   /** True for a row an earlier run already counted and wrote (its checkpoint covers it). */
   isDone(record: CsvRecord): boolean {
     return this.options.resumeFrom !== undefined && record.line <= this.options.resumeFrom.lastLine;
@@ -141,7 +151,7 @@ export class ImportRun {
 
   /** Re-reads a row an earlier run counted: only its line in the error report is rebuilt. */
   async replay(record: CsvRecord): Promise<void> {
-    const verdict = validateRecord(record, this.options.columns);
+    const verdict = validateRecord(record, this.columns!);
     if (verdict.ok) return;
     this.replayReport.push(this.reportLine(verdict.line, verdict.raw, verdict.reasons, verdict.notes));
     if (this.replayReport.length >= this.batchRows) await this.writeReplayReport();
@@ -150,7 +160,7 @@ export class ImportRun {
   take(record: CsvRecord): void {
     this.counts.rowsRead++;
     this.batchLine = record.line;
-    const verdict = validateRecord(record, this.options.columns);
+    const verdict = validateRecord(record, this.columns!);
     if (!verdict.ok) {
       this.counts.rejected++;
       for (const reason of verdict.reasons) this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;

@@ -1,65 +1,57 @@
-import { stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import type { Database, DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { recordAudit, systemActor } from "../audit/audit.service.js";
-import { type CsvRecord, readCsvFile } from "./csv-file.js";
-import { detectFileEncoding } from "./encoding.js";
+import type { TextEncodingName } from "./encoding.js";
 import type { ImportPeopleOptions } from "./import.service.js";
+import { inspectImportFile } from "./import-file.js";
+import { planImportTransition, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
 import { cancelledMessage, endImport, failureEnd, importStartAudit } from "./import-outcome.js";
+import { createImportRecord } from "./import-record.service.js";
 import type { ResumePoint } from "./import-run.js";
+import { parseStoredMapping, resolveMapping } from "./person-fields.js";
 import {
-  createImport,
   findImport,
   findIncidentForImport,
   findRunningImport,
   findStaleImports,
   lockIncidentForImport,
-  RUNNING_STATUSES,
-  STALE_RUNNING_IMPORT_MS,
   startImportRun,
 } from "./person-import.repository.js";
-import { parseStoredMapping, resolveMapping } from "./person-row.js";
 
-/** How a run of an import begins: the file read and checked, the record moved to running. */
+/** How a run of an import begins: the record moved to running, with what it knows of its file. */
 
 interface Deps {
   db: Database;
   clock: Clock;
 }
 
-export type PreparedFile = Awaited<ReturnType<typeof prepareImportFile>>;
+/** The file as a run reads it: what its record stored when it was recorded. */
+export interface RunFile {
+  path: string;
+  bytes: number;
+  encoding: TextEncodingName;
+  delimiter: string;
+  /** Header -> field: the mapping the run applies to the header row it reads. */
+  mapping: Record<string, string>;
+}
 
 /**
- * Reads the file's encoding and header row and resolves the column mapping. Throws a
- * validation error when the file cannot be read, is empty, or the mapping names an unknown
- * column or field: the import cannot start.
+ * The file of a recorded import, from what its record stored; a record made without those
+ * facts (by hand, before they were stored) has its file inspected now.
  */
-export async function prepareImportFile(filePath: string, mapping?: Record<string, string>) {
-  const path = resolve(filePath);
-  let bytes: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error("not a file");
-    bytes = info.size;
-    const encoding = await detectFileEncoding(path);
-    let delimiter = ",";
-    let header: CsvRecord | undefined;
-    for await (const records of readCsvFile(path, { encoding, onDelimiter: (d) => (delimiter = d) })) {
-      header = records[0];
-      break;
-    }
-    if (!header) throw new AppError("validation", `The file ${basename(path)} is empty: it has no header row.`);
-    if (header.error)
-      throw new AppError("validation", `The header row of ${basename(path)} cannot be read: a quote mark is out of place.`);
-    return { path, bytes, encoding, delimiter, headerLine: header.line, columns: resolveMapping(header.fields, mapping) };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError("validation", `Cannot read ${filePath}: ${(error as Error).message}`);
+async function runFileOf(record: PersonImport): Promise<RunFile> {
+  const mapping = parseStoredMapping(record.mapping);
+  if (record.encoding && record.delimiter) {
+    const { filePath: path, fileBytes, delimiter } = record;
+    return { path, bytes: Number(fileBytes), encoding: record.encoding as TextEncodingName, delimiter, mapping };
   }
+  const file = await inspectImportFile(record.filePath);
+  resolveMapping(file.headers, mapping);
+  return { ...file, mapping };
 }
 
 function conflictWith(running: { fileName: string }): AppError {
@@ -82,7 +74,7 @@ async function failStaleImports(deps: Deps, tx: DbOrTx, incidentId: string, exce
 /** How a run starts: its record as started, the file, and the checkpoint it continues after. */
 export interface StartedRun {
   record: PersonImport;
-  file: PreparedFile;
+  file: RunFile;
   resumeFrom?: ResumePoint;
 }
 
@@ -103,12 +95,12 @@ export async function startRun(deps: Deps, options: ImportPeopleOptions): Promis
     if (record.status !== "queued" && !isTakeOver) {
       throw new AppError("conflict", `The import of ${record.fileName} is ${record.status}, not queued.`);
     }
-    if (record.status === "cancelling") {
+    if (planImportTransition(record.status, isTakeOver ? "take_over" : "run") === "cancelled") {
       const done = { status: "cancelled", stoppedAtLine: record.lastLine, message: cancelledMessage(record.lastLine) };
       await endImport(deps, options.actor ?? systemActor, record, { ...done, finishedAt: now, updatedAt: now });
       return null;
     }
-    const file = await prepareImportFile(record.filePath, parseStoredMapping(record.mapping));
+    const file = await runFileOf(record);
     const started = await db.prisma.$transaction(async (tx) => {
       await lockIncidentForImport(tx, record.incidentId);
       await failStaleImports(deps, tx, record.incidentId, record.id, now);
@@ -122,7 +114,9 @@ export async function startRun(deps: Deps, options: ImportPeopleOptions): Promis
     });
     return { record: started, file, ...(isTakeOver ? { resumeFrom: started } : {}) };
   }
-  const file = await prepareImportFile(options.filePath, options.mapping);
+  const inspected = await inspectImportFile(options.filePath);
+  const mapping = resolveMapping(inspected.headers, options.mapping);
+  const file = { ...inspected, mapping: Object.fromEntries(mapping.headers.map((h, i) => [h, mapping.fields[i]!])) };
   const id = newId();
   const record = await db.prisma.$transaction(async (tx) => {
     const incident = await findIncidentForImport(tx, options.incidentId);
@@ -130,21 +124,15 @@ export async function startRun(deps: Deps, options: ImportPeopleOptions): Promis
     await failStaleImports(deps, tx, options.incidentId, id, now);
     const running = await findRunningImport(tx, options.incidentId, activeSince, id);
     if (running) throw conflictWith(running);
-    const created = await createImport(tx, {
+    const created = await createImportRecord(tx, {
       id,
       incidentId: options.incidentId,
+      file: inspected,
       fileName: options.fileName ?? basename(file.path),
-      filePath: file.path,
-      fileBytes: BigInt(file.bytes),
-      encoding: file.encoding,
-      delimiter: file.delimiter,
-      mapping: JSON.stringify(Object.fromEntries(file.columns.headers.map((h, i) => [h, file.columns.fields[i]]))),
+      mapping: file.mapping,
       status: "running",
-      runNumber: 1,
       createdById: options.createdById ?? null,
-      createdAt: now,
-      startedAt: now,
-      updatedAt: now,
+      now,
     });
     await recordAudit(db, tx, options.actor ?? systemActor, importStartAudit(created, incident.reference), clock);
     return created;

@@ -1,13 +1,15 @@
 import type { Database } from "../../db/client.js";
-import { ImportCheckpointRefused, openPeopleWriter, refreshPlannerStatistics } from "../../db/dialect.js";
+import { refreshPlannerStatistics } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
-import { readCsvFile } from "./csv-file.js";
+import { type CsvDelimiter, readCsvFile } from "./csv-file.js";
 import type { TextEncodingName } from "./encoding.js";
 import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.js";
 import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.js";
-import { prepareImportFile, startRun } from "./import-start.js";
+import { startRun } from "./import-start.js";
+import { ImportCheckpointRefused } from "./people-bulk.sql.js";
+import { openPeopleWriter } from "./people-writer.js";
 import { findImport } from "./person-import.repository.js";
 import type { RejectReason } from "./person-row.js";
 
@@ -18,7 +20,7 @@ import type { RejectReason } from "./person-row.js";
  * carries the counts. Lifecycle: queued -> running -> completed | failed | cancelled.
  */
 
-export { IMPORT_BATCH_ROWS, type ImportProgress, prepareImportFile };
+export { IMPORT_BATCH_ROWS, type ImportProgress };
 
 interface RunOptions {
   batchRows?: number;
@@ -140,7 +142,7 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
     incidentId: record.incidentId,
     runNumber: record.runNumber,
     writer,
-    columns: file.columns,
+    mapping: file.mapping,
     reportPath: `${file.path.replace(/\.(csv|txt|tsv)$/i, "")}.errors.csv`,
     bytesRead: () => bytesRead,
     resumeFrom,
@@ -149,11 +151,12 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   });
   let failure: unknown = null;
   try {
-    let isHeader = true;
-    for await (const records of readCsvFile(file.path, { encoding: file.encoding, onBytesRead: (n) => (bytesRead = n) })) {
+    const delimiter = file.delimiter as CsvDelimiter;
+    const reading = { encoding: file.encoding, delimiter, onBytesRead: (n: number) => (bytesRead = n) };
+    for await (const records of readCsvFile(file.path, reading)) {
       for (const csvRecord of records) {
-        if (isHeader) {
-          isHeader = false;
+        if (!run.hasHeader) {
+          run.readHeader(csvRecord);
           continue;
         }
         if (run.isDone(csvRecord)) {
@@ -182,10 +185,10 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   const isCancelled = failure instanceof ImportCancelled || failure instanceof ImportCheckpointRefused;
   const status: ImportSummary["status"] = failure === null ? "completed" : isCancelled ? "cancelled" : "failed";
   let message = resumeFrom ? `Continued after line ${resumeFrom.lastLine}, where the run before stopped without finishing.` : "";
-  if (isCancelled) message = cancelledMessage(run.committedLine ?? file.headerLine);
+  if (isCancelled) message = cancelledMessage(run.committedLine ?? run.headerLine);
   else if (failure !== null) {
     const why = describeFailure(failure);
-    message = stoppedMessage(why, run.committedLine ?? file.headerLine);
+    message = stoppedMessage(why, run.committedLine ?? run.headerLine);
   }
   // Many rows changed: the query planner's statistics of the people table are out of date (SQLite
   // then picks the wrong index for the people page's counts). Cheap next to the import itself.
@@ -194,7 +197,7 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
   const isFinished = await endImport(deps, options.actor ?? systemActor, record, {
     ...run.committed,
     status,
-    stoppedAtLine: status === "completed" ? null : (run.committedLine ?? file.headerLine),
+    stoppedAtLine: status === "completed" ? null : (run.committedLine ?? run.headerLine),
     message,
     errorReportPath: run.reportPath,
     ...(status === "completed" ? { bytesRead: BigInt(file.bytes) } : {}),

@@ -5,8 +5,9 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { systemActor } from "../audit/audit.service.js";
 import { ImportTakenOver, importPeopleFile } from "./import.service.js";
+import { RUNNING_STATUSES } from "./import-lifecycle.js";
 import { endImport, failureEnd } from "./import-outcome.js";
-import { findImport, RUNNING_STATUSES } from "./person-import.repository.js";
+import { findImport } from "./person-import.repository.js";
 
 /** The job kind that runs an uploaded people import. */
 export const PEOPLE_IMPORT_JOB = "people.import";

@@ -8,17 +8,18 @@ import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import type { Role } from "../users/users.schemas.js";
-import { type CsvRecord, readCsvFile } from "./csv-file.js";
-import { describeEncoding } from "./encoding.js";
-import { prepareImportFile } from "./import.service.js";
+import type { CsvRecord } from "./csv-file.js";
+import { describeEncoding, type TextEncodingName } from "./encoding.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";
+import { readPreviewRows } from "./import-file.js";
 import { describeFilesDeletion, missingErrorReportMessage } from "./import-files.service.js";
+import { isImportWriting, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
 import { describeImportProgress } from "./import-progress.js";
-import { recordPeopleUpload } from "./import-queue.service.js";
-import { findImportOfIncident, rememberedMapping } from "./people.repository.js";
+import { loadImportOfIncident, mappingFromChoices, storedMappingOf } from "./import-record.service.js";
+import { recordPeopleUpload } from "./people-import.use-case.js";
 import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.js";
-import { RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./person-import.repository.js";
-import { guessField, personFields, type RejectReason, reasonMessages } from "./person-row.js";
+import { personFields } from "./person-fields.js";
+import { type RejectReason, reasonMessages } from "./person-row.js";
 
 const IMPORT_VIEW = "people/import";
 const REFUSED_VIEW = "people/refused";
@@ -42,18 +43,6 @@ const fieldLabels: Record<string, string> = {
 
 const delimiterLabels: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
 
-/** The first rows of a file (the header row first), for the mapping page. */
-async function previewRows(path: string, encoding: Parameters<typeof readCsvFile>[1]["encoding"]): Promise<CsvRecord[]> {
-  const rows: CsvRecord[] = [];
-  for await (const records of readCsvFile(path, { encoding })) {
-    for (const record of records) {
-      rows.push(record);
-      if (rows.length > PREVIEW_ROWS) return rows;
-    }
-  }
-  return rows;
-}
-
 function reasonsOf(row: PersonImport): { reason: string; message: string; count: number }[] {
   let parsed: Record<string, number> = {};
   try {
@@ -72,8 +61,7 @@ export function createPeopleHandlers(deps: Deps) {
 
   const loadUpload = async (req: Request) => {
     const incident = await loadIncident(prisma, String(req.params.ref));
-    const upload = await findImportOfIncident(prisma, incident.id, String(req.params.importId));
-    if (!upload) throw new AppError("not_found", "No such import of this incident.");
+    const upload = await loadImportOfIncident(deps, incident, String(req.params.importId), "No such import of this incident.");
     return { incident, upload };
   };
 
@@ -95,33 +83,31 @@ export function createPeopleHandlers(deps: Deps) {
       canEdit,
       path: importPath(incident, upload),
       error: error ?? "",
-      encodingLabel: upload.encoding ? describeEncoding(upload.encoding as Parameters<typeof describeEncoding>[0]) : "",
+      encodingLabel: upload.encoding ? describeEncoding(upload.encoding as TextEncodingName) : "",
       delimiterLabel: delimiterLabels[upload.delimiter] ?? upload.delimiter,
     };
     if (upload.status === "uploaded") {
       let preview: CsvRecord[] = [];
       let fileError = "";
       try {
-        preview = await previewRows(upload.filePath, upload.encoding as Parameters<typeof describeEncoding>[0]);
+        const encoding = upload.encoding as TextEncodingName;
+        preview = await readPreviewRows(upload.filePath, encoding, upload.delimiter, PREVIEW_ROWS);
       } catch (readError) {
         fileError = `The file cannot be read any more: ${(readError as Error).message}`;
       }
-      const headers = preview[0]?.fields ?? [];
-      const remembered = await rememberedMapping(prisma, incident.id, upload.id);
-      const columns = headers.map((header, index) => {
-        const chosen = typeof req.body?.[`map_${index}`] === "string" ? String(req.body[`map_${index}`]) : undefined;
-        const fallback =
-          remembered[header] && (personFields as readonly string[]).includes(remembered[header])
-            ? remembered[header]
-            : guessField(header);
-        return { index, header, field: chosen ?? fallback };
-      });
+      // The columns as the upload recorded them (header -> proposed field), the form's choice first.
+      const fileHeaders = (preview[0]?.fields ?? []).map((h) => h.trim());
+      const proposed = Object.entries(storedMappingOf(upload));
+      const chosen = mappingFromChoices(upload, (req.body ?? {}) as Record<string, unknown>);
+      const columns = proposed.map(([header], index) => ({ index, header, field: chosen[header]! }));
+      const at = proposed.map(([header]) => fileHeaders.indexOf(header));
+      const rows = preview.slice(1).map((row) => ({ ...row, fields: at.map((i) => row.fields[i] ?? "") }));
       res.render(IMPORT_VIEW, {
         ...base,
         phase: "mapping",
         error: base.error || fileError,
         columns,
-        rows: preview.slice(1),
+        rows,
         fields: personFields,
         fieldLabels,
       });
@@ -129,7 +115,7 @@ export function createPeopleHandlers(deps: Deps) {
     }
     const now = deps.clock.now();
     const status = upload.status;
-    const isActive = status === "queued" || RUNNING_STATUSES.includes(status);
+    const isActive = isImportWriting(status);
     res.render(IMPORT_VIEW, {
       ...base,
       phase: "progress",
@@ -188,17 +174,7 @@ export function createPeopleHandlers(deps: Deps) {
     async start(req: Request, res: Response) {
       const { incident, upload } = await loadUpload(req);
       if (upload.status !== "uploaded") return res.redirect(303, importPath(incident, upload));
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const file = await prepareImportFile(upload.filePath).catch(() => null);
-      if (!file) return renderImport(req, res.status(400), incident, upload, "The uploaded file cannot be read any more.");
-      const mapping: Record<string, string> = {};
-      file.columns.headers.forEach((header, index) => {
-        const value = body[`map_${index}`];
-        mapping[header] =
-          typeof value === "string" && (personFields as readonly string[]).includes(value)
-            ? value
-            : (file.columns.fields[index] ?? "ignore");
-      });
+      const mapping = mappingFromChoices(upload, (req.body ?? {}) as Record<string, unknown>);
       try {
         await startUploadedImport(deps, incident, upload, mapping, actorOf(req, res));
       } catch (error) {

@@ -1,30 +1,9 @@
 import type { DbOrTx } from "../../db/client.js";
 
-/** The queries of the people pages and section. */
+/** The queries of the people section. */
 
-export function findImportOfIncident(db: DbOrTx, incidentId: string, importId: string) {
-  return db.personImport.findFirst({ where: { id: importId, incidentId } });
-}
-
-/** The mapping of the latest import of the incident that had one, header -> field. */
-export async function rememberedMapping(db: DbOrTx, incidentId: string, exceptId: string): Promise<Record<string, string>> {
-  const latest = await db.personImport.findFirst({
-    where: { incidentId, id: { not: exceptId }, status: { not: "uploaded" }, mapping: { not: "{}" } },
-    orderBy: { createdAt: "desc" },
-  });
-  if (!latest) return {};
-  try {
-    const parsed = JSON.parse(latest.mapping) as unknown;
-    return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The incident's recent imports, newest first. */
-export function listRecentImports(db: DbOrTx, incidentId: string, take = 10) {
-  return db.personImport.findMany({ where: { incidentId }, orderBy: { createdAt: "desc" }, take });
-}
+// The import's queries live in its repository; the people pages read these two from here too.
+export { findImportOfIncident, listRecentImports } from "./person-import.repository.js";
 
 /** The counts of the people section. */
 export async function countPeople(db: DbOrTx, incidentId: string) {

@@ -1,21 +1,14 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
+import { importStatusesFrom, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
+import { parseStoredMapping } from "./person-fields.js";
 
 /**
- * The Prisma queries of person imports: the import record, its runs and its end. Every change
- * of a running import is guarded by its status and run number, so a run that was cancelled or
- * taken over changes nothing. (Each batch's checkpoint is written with the batch, by
- * dialect.upsertPeople.)
+ * The Prisma queries of person imports, the one repository of the import: the record, its
+ * runs and its end. Every change is guarded by the statuses import-lifecycle.ts allows it
+ * from (and a run's by its run number), so a run that was cancelled or taken over changes
+ * nothing. (Each batch's checkpoint is written with the batch, by the people writer.)
  */
-
-/**
- * A running import whose record has not moved for this long is taken to be dead (its process
- * crashed); progress is written after every batch, which takes well under a minute.
- */
-export const STALE_RUNNING_IMPORT_MS = 10 * 60_000;
-
-/** Statuses of an import that a run is working on (cancelling: it stops after its batch). */
-export const RUNNING_STATUSES = ["running", "cancelling"];
 
 export type NewPersonImport = Pick<
   PersonImport,
@@ -58,19 +51,44 @@ export function findImport(db: DbOrTx, id: string) {
 /** Another import of the incident that is running and was active since `activeSince`, if any. */
 export function findRunningImport(tx: DbOrTx, incidentId: string, activeSince: Date, exceptId: string) {
   return tx.personImport.findFirst({
-    where: { incidentId, id: { not: exceptId }, status: { in: RUNNING_STATUSES }, updatedAt: { gte: activeSince } },
+    where: { incidentId, id: { not: exceptId }, status: { in: [...RUNNING_STATUSES] }, updatedAt: { gte: activeSince } },
   });
 }
 
 /** Other imports of the incident still marked running that have not moved since `staleBefore`. */
 export function findStaleImports(tx: DbOrTx, incidentId: string, staleBefore: Date, exceptId: string) {
   return tx.personImport.findMany({
-    where: { incidentId, id: { not: exceptId }, status: { in: RUNNING_STATUSES }, updatedAt: { lt: staleBefore } },
+    where: { incidentId, id: { not: exceptId }, status: { in: [...RUNNING_STATUSES] }, updatedAt: { lt: staleBefore } },
   });
 }
 
+/** Writes a new import record: the one way one is created (see import-record.service.ts). */
 export function createImport(tx: DbOrTx, data: NewPersonImport) {
   return tx.personImport.create({ data });
+}
+
+export function findImportOfIncident(db: DbOrTx, incidentId: string, importId: string) {
+  return db.personImport.findFirst({ where: { id: importId, incidentId } });
+}
+
+/** The incident's recent imports, newest first. */
+export function listRecentImports(db: DbOrTx, incidentId: string, take = 10) {
+  return db.personImport.findMany({ where: { incidentId }, orderBy: { createdAt: "desc" }, take });
+}
+
+/** The mapping of the latest import of the incident that had one, header -> field. */
+export async function rememberedMapping(db: DbOrTx, incidentId: string, exceptId: string): Promise<Record<string, string>> {
+  const latest = await db.personImport.findFirst({
+    where: { incidentId, id: { not: exceptId }, status: { not: "uploaded" }, mapping: { not: "{}" } },
+    orderBy: { createdAt: "desc" },
+  });
+  return latest ? parseStoredMapping(latest.mapping) : {};
+}
+
+/** Deletes an import that never left "uploaded"; false when it has. */
+export async function deleteUploadedImport(db: DbOrTx, id: string): Promise<boolean> {
+  const { count } = await db.personImport.deleteMany({ where: { id, status: { in: importStatusesFrom("queue") } } });
+  return count === 1;
 }
 
 /**
@@ -107,7 +125,7 @@ export async function finishImport(
   tx: DbOrTx,
   record: Pick<PersonImport, "id" | "runNumber">,
   data: ImportEnd,
-  fromStatuses: string[] = RUNNING_STATUSES,
+  fromStatuses: string[] = importStatusesFrom("finish"),
 ): Promise<boolean> {
   const { count } = await tx.personImport.updateMany({
     where: { id: record.id, runNumber: record.runNumber, status: { in: fromStatuses } },
@@ -122,12 +140,12 @@ export async function finishImport(
  */
 export async function cancelImportRecord(tx: DbOrTx, id: string, now: Date): Promise<"cancelled" | "cancelling" | null> {
   const before = await tx.personImport.updateMany({
-    where: { id, status: { in: ["uploaded", "queued"] } },
+    where: { id, status: { in: ["uploaded", "queued"] } }, // cancel: straight to cancelled
     data: { status: "cancelled", message: "Cancelled.", updatedAt: now, finishedAt: now },
   });
   if (before.count === 1) return "cancelled";
   const running = await tx.personImport.updateMany({
-    where: { id, status: "running" },
+    where: { id, status: "running" }, // cancel: cancelling, until the run stops after its batch
     data: { status: "cancelling", updatedAt: now },
   });
   return running.count === 1 ? "cancelling" : null;
@@ -136,7 +154,7 @@ export async function cancelImportRecord(tx: DbOrTx, id: string, now: Date): Pro
 /** Queues an uploaded import with its mapping; false when it is no longer an upload. */
 export async function queueUploadedImport(tx: DbOrTx, id: string, mapping: string, now: Date): Promise<boolean> {
   const { count } = await tx.personImport.updateMany({
-    where: { id, status: "uploaded" },
+    where: { id, status: { in: importStatusesFrom("queue") } },
     data: { status: "queued", mapping, updatedAt: now },
   });
   return count === 1;
@@ -150,7 +168,7 @@ export function findActiveImportOf(tx: DbOrTx, incidentId: string, exceptId: str
       id: { not: exceptId },
       OR: [
         { status: "queued" },
-        { status: { in: RUNNING_STATUSES }, updatedAt: { gte: new Date(now.getTime() - STALE_RUNNING_IMPORT_MS) } },
+        { status: { in: [...RUNNING_STATUSES] }, updatedAt: { gte: new Date(now.getTime() - STALE_RUNNING_IMPORT_MS) } },
       ],
     },
   });

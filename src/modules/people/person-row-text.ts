@@ -1,5 +1,6 @@
 import { findUnsafeCharacter, unsafeCharacterMessage } from "../../lib/text-safety.js";
-import type { PersonField, RejectReason } from "./person-row.js";
+import type { PersonField } from "./person-fields.js";
+import type { RejectReason } from "./person-row.js";
 
 /** Values that may span lines: a postal address, a column kept as free data. The others are one line. */
 const MULTI_LINE_FIELDS = new Set<PersonField>(["postalAddress", "attribute"]);

@@ -2,15 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CsvRecord } from "../../lib/csv-reader.js";
 import { AppError } from "../../lib/errors.js";
-import {
-  mergePersonRows,
-  normaliseCountry,
-  normaliseLanguage,
-  resolveMapping,
-  splitName,
-  uniqueKeyOf,
-  validateRecord,
-} from "./person-row.js";
+import { proposeMapping, resolveMapping } from "./person-fields.js";
+import { mergePersonRows, uniqueKeyOf, validateRecord } from "./person-row.js";
+import { normaliseCountry, normaliseLanguage, splitName } from "./person-values.js";
 
 const record = (fields: string[], line = 2): CsvRecord => ({ line, fields, raw: fields.join(",") });
 
@@ -161,5 +155,17 @@ describe("person rows", () => {
     assert.equal(normaliseLanguage("zh-hant-tw"), "zh-Hant-TW");
     assert.deepEqual(splitName("Mary Ann  Smith"), { givenName: "Mary Ann", familyName: "Smith" });
     assert.deepEqual(splitName("Cher"), { givenName: "Cher", familyName: "" });
+  });
+
+  it("proposes a mapping once: named columns, then the incident's last mapping, then guesses", () => {
+    const headers = ["Email", "Name", "Shoe size", "Land"];
+    assert.deepEqual(proposeMapping(headers, { Land: "country", Name: "nonsense" }), {
+      Email: "email",
+      Name: "name",
+      "Shoe size": "attribute",
+      Land: "country",
+    });
+    assert.deepEqual(proposeMapping(headers, { Land: "country" }, { land: "ignore" }).Land, "ignore");
+    assert.throws(() => proposeMapping(headers, {}, { Nope: "email" }), /cannot be used/);
   });
 });
