@@ -5,7 +5,7 @@ import { auditAnchorJob, auditAnchorJobs, writeAuditAnchor } from "../modules/au
 import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/bounce-mailbox.job.js";
 import { campaignJobs, createCampaignSender } from "../modules/campaigns/campaign-jobs.js";
 import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
-import { PEOPLE_IMPORT_JOB, peopleJobHandlers } from "../modules/people/people-jobs.js";
+import { peopleImportJob } from "../modules/people/people-jobs.js";
 import { DELETE_IMPORT_PEOPLE_JOB, personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
 import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
@@ -19,7 +19,7 @@ import type { PeriodicJob } from "./scheduler.js";
  * modules depend only on jobs/index.ts; the worker (worker.ts) only on this file.
  */
 
-/** @deprecated Adapts handlers of unparsed payloads (the people module's, for now) to definitions. */
+/** @deprecated Adapts handlers of unparsed payloads (the people deletion's, for now) to definitions. */
 function untypedJob(id: string, handlersOf: (ctx: JobContext) => JobHandlers): AnyJobDefinition {
   return defineJob({
     id,
@@ -41,7 +41,7 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   ...campaignJobs,
   bounceMailboxPollJob,
   auditAnchorJob,
-  untypedJob(PEOPLE_IMPORT_JOB, (ctx) => peopleJobHandlers(ctx)),
+  peopleImportJob,
   untypedJob(DELETE_IMPORT_PEOPLE_JOB, (ctx) => personDeletionJobHandlers(ctx)),
 ];
 

@@ -1,6 +1,6 @@
+import { z } from "zod";
 import type { Database, DbOrTx } from "../../db/client.js";
-import type { JobHandlers } from "../../jobs/dispatcher.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
+import { defineJob, enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { systemActor } from "../audit/audit.service.js";
@@ -26,14 +26,7 @@ export function peopleImportJobKey(importId: string): string {
 
 /** Schedules the job that runs a queued import, in the caller's transaction (a second time is a no-op). */
 export function enqueuePeopleImport(db: Database, tx: DbOrTx, importId: string, now: Date): Promise<boolean> {
-  return enqueueJob(db, tx, {
-    kind: PEOPLE_IMPORT_JOB,
-    key: peopleImportJobKey(importId),
-    payload: { importId },
-    runAt: now,
-    maxAttempts: PEOPLE_IMPORT_MAX_ATTEMPTS,
-    now,
-  });
+  return enqueueJob(db, tx, peopleImportJob, { importId }, { key: peopleImportJobKey(importId), runAt: now, now });
 }
 
 interface PeopleJobDeps {
@@ -82,17 +75,12 @@ export async function runPeopleImport(deps: PeopleJobDeps, importId: string, opt
   }
 }
 
-/** The worker's handlers of people jobs. */
-export function peopleJobHandlers(deps: PeopleJobDeps): JobHandlers {
-  return {
-    async [PEOPLE_IMPORT_JOB](payload, ctx) {
-      const importId = (payload as { importId?: unknown } | null)?.importId;
-      if (typeof importId !== "string") return;
-      await runPeopleImport(deps, importId, {
-        signal: ctx.signal,
-        attempt: ctx.job.attempts,
-        maxAttempts: ctx.job.maxAttempts,
-      });
-    },
-  };
-}
+/** The job that runs a queued import (payload: the import's id), with its three attempts. */
+export const peopleImportJob = defineJob({
+  id: PEOPLE_IMPORT_JOB,
+  schema: z.object({ importId: z.string() }),
+  maxAttempts: PEOPLE_IMPORT_MAX_ATTEMPTS,
+  async handler({ importId }, ctx) {
+    await runPeopleImport(ctx, importId, { signal: ctx.signal, attempt: ctx.job.attempts, maxAttempts: ctx.job.maxAttempts });
+  },
+});
