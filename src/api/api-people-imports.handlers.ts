@@ -3,7 +3,6 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
-import type { Incident, PersonImport } from "../generated/sqlite/client.js";
 import { AppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseInput } from "../lib/validation.js";
@@ -11,9 +10,11 @@ import { loadIncident } from "../modules/incidents/incidents.service.js";
 import { missingErrorReportMessage } from "../modules/people/import-files.service.js";
 import {
   assertNoActiveImport,
+  type ImportIncident as Incident,
   listImportsOfIncident,
   loadImportOfIncident,
   mappingFromNamedColumns,
+  type ImportRecord as PersonImport,
 } from "../modules/people/import-record.service.js";
 import { startPeopleImport, uploadPeopleFile } from "../modules/people/people-import.use-case.js";
 import { MAX_PEOPLE_UPLOAD_BYTES, uploadDirectory } from "../modules/people/people-upload.js";

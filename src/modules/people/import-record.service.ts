@@ -18,6 +18,10 @@ import {
   rememberedMapping,
 } from "./person-import.repository.js";
 
+/** An import record and its incident, as the handlers hold them (they never import the Prisma types). */
+export type ImportRecord = PersonImport;
+export type ImportIncident = Incident;
+
 /**
  * The import record: the one way one is created, for the site, the API and the command line
  * (createImportRecord), with the file's encoding, delimiter, size and mapping worked out once

@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
@@ -15,7 +14,13 @@ import { readPreviewRows } from "./import-file.js";
 import { describeFilesDeletion, missingErrorReportMessage } from "./import-files.service.js";
 import { isImportWriting, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
 import { describeImportProgress } from "./import-progress.js";
-import { loadImportOfIncident, mappingFromChoices, storedMappingOf } from "./import-record.service.js";
+import {
+  type ImportIncident as Incident,
+  loadImportOfIncident,
+  mappingFromChoices,
+  type ImportRecord as PersonImport,
+  storedMappingOf,
+} from "./import-record.service.js";
 import { recordPeopleUpload } from "./people-import.use-case.js";
 import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.js";
 import { personFields } from "./person-fields.js";
