@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { formatInZone, listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { eventFormView, importRowsView, timelineSection } from "./timeline.section.js";
+import { correctionFormView, eventFormView, importRowsView, timelineSection } from "./timeline.section.js";
 import {
   addTimelineEvent,
   confirmTimelineImport,
@@ -66,6 +66,13 @@ export function createTimelineHandlers(deps: Deps) {
           fieldErrors: error.fieldErrors,
         });
       }
+    },
+
+    /** The form that corrects one entry, filled with the entry's values. */
+    async showCorrect(req: Request, res: Response) {
+      const incident = await loadTimelineIncident(deps.db.prisma, ref(req));
+      const { event, form } = await correctionFormView(deps, incident, String(req.params.eventId));
+      res.render("timeline/correct", { title: `Correct an entry of ${incident.reference}`, incident, event, form, error: "" });
     },
 
     async correct(req: Request, res: Response) {

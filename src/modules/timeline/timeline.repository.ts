@@ -43,9 +43,9 @@ export function listTimelineEvents(db: DbOrTx, incidentId: string) {
   });
 }
 
-/** One event of an incident, or null when the id names none of this incident's events. */
+/** One event of an incident with the ids of its systems, or null when the id names none of this incident's events. */
 export function findTimelineEvent(db: DbOrTx, incidentId: string, eventId: string) {
-  return db.timelineEvent.findFirst({ where: { id: eventId, incidentId } });
+  return db.timelineEvent.findFirst({ where: { id: eventId, incidentId }, include: { systems: { select: { systemId: true } } } });
 }
 
 /** The incident's affected systems, by name: what events may be linked to. */

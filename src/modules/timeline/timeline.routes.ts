@@ -6,7 +6,7 @@ import { TIMELINE_UPLOAD_PATH } from "./timeline-upload.js";
 
 /**
  * The incident timeline: viewers read it (and the import pages, without their forms), managers
- * add events, record corrections and import CSV files. There is no route that edits or deletes an event. The upload's multipart body is
+ * add events, record corrections (each entry's form on a page of its own) and import CSV files. There is no route that edits or deletes an event. The upload's multipart body is
  * read by timelineUploadBody(), which app.ts mounts before the CSRF check.
  */
 export function timelineRoutes(deps: Deps): Router {
@@ -21,6 +21,7 @@ export function timelineRoutes(deps: Deps): Router {
     { method: "post", path: "/incidents/:ref/events/import/:importId", access: "manager", handler: h.confirmImport },
     { method: "get", path: "/incidents/:ref/events", access: "viewer", handler: h.show },
     { method: "post", path: "/incidents/:ref/events", access: "manager", handler: h.add },
+    { method: "get", path: "/incidents/:ref/events/:eventId/corrections", access: "manager", handler: h.showCorrect },
     { method: "post", path: "/incidents/:ref/events/:eventId/corrections", access: "manager", handler: h.correct },
   ]);
   return router;

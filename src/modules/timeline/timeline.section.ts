@@ -1,8 +1,9 @@
 import type { Deps } from "../../deps.js";
 import type { Incident, User } from "../../generated/sqlite/client.js";
+import { AppError } from "../../lib/errors.js";
 import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import { listIncidentSystems, listTimelineEvents } from "./timeline.repository.js";
+import { findTimelineEvent, listIncidentSystems, listTimelineEvents } from "./timeline.repository.js";
 import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
 import type { CsvRow } from "./timeline-csv.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
@@ -57,6 +58,8 @@ export function buildTimelineView(events: EventRow[], viewerZone: string) {
   );
   const numberOf = new Map(byRecording.map((e, index) => [e.id, index + 1]));
   const byId = new Map(events.map((e) => [e.id, e]));
+  const correctionsOf = new Map<string, EventRow[]>();
+  for (const e of events) if (e.correctsId) correctionsOf.set(e.correctsId, [...(correctionsOf.get(e.correctsId) ?? []), e]);
   const ref = (e: EventRow) => ({
     id: e.id,
     number: numberOf.get(e.id)!,
@@ -81,7 +84,7 @@ export function buildTimelineView(events: EventRow[], viewerZone: string) {
       occurredZone: e.occurredZone,
       visibility: e.visibility,
       corrects: corrected ? ref(corrected) : null,
-      correctedBy: events.filter((c) => c.correctsId === e.id).map(ref),
+      correctedBy: (correctionsOf.get(e.id) ?? []).map(ref),
     };
   });
 }
@@ -135,7 +138,41 @@ export function importRowsView(rows: CsvRow[], viewerZone: string) {
   );
 }
 
-/** The incident page's timeline: the chronology, and for managers the forms to add and correct. */
+/**
+ * The values a correction form starts from: the corrected event's own, its instant in the zone
+ * it was entered in (or the incident's, for a zone this runtime no longer knows).
+ */
+export function correctionValues(
+  event: Pick<EventRow, "kind" | "description" | "occurredAt" | "occurredZone" | "visibility"> & { systemIds: string[] },
+  incidentZone: string,
+): EventFormValues {
+  const zone = isValidZone(event.occurredZone) || fixedOffsets.includes(event.occurredZone) ? event.occurredZone : incidentZone;
+  return {
+    kind: event.kind,
+    description: event.description,
+    occurredAt: toLocalInput(event.occurredAt, zone),
+    occurredAtZone: zone,
+    visibility: event.visibility,
+    systemIds: event.systemIds,
+  };
+}
+
+/** The correction form of one entry, filled with the entry's values; not_found when the incident has no such entry. */
+export async function correctionFormView(deps: Deps, incident: Incident, eventId: string) {
+  const event = await findTimelineEvent(deps.db.prisma, incident.id, eventId);
+  if (!event) throw new AppError("not_found", `The timeline of ${incident.reference} has no such entry to correct.`);
+  const values = correctionValues({ ...event, systemIds: event.systems.map((s) => s.systemId) }, incident.timeZone);
+  return {
+    event: { kindLabel: kindLabel(event.kind), description: event.description, anchor: `event-${event.id}` },
+    form: await eventFormView(deps, incident, { values, correctsId: event.id }),
+  };
+}
+
+/**
+ * The incident page's timeline: the chronology, and for managers the form to add an event and a
+ * link per entry to its correction form (a page of its own: one form per entry made the page
+ * grow by kilobytes an entry, and its render by milliseconds, as the timeline grew).
+ */
 export const timelineSection: IncidentSection = {
   id: "timeline",
   title: "Timeline",
@@ -145,30 +182,11 @@ export const timelineSection: IncidentSection = {
     const events = buildTimelineView(await listTimelineEvents(deps.db.prisma, incident.id), viewerZone);
     const addForm = await eventFormView(deps, incident, { idPrefix: "timeline-add-" });
     const ref = encodeURIComponent(incident.reference);
-    // Each correction form offers a few zones, not all 400: the page carries one form per entry.
-    const corrections = events.map((e) => {
-      const zone = isValidZone(e.occurredZone) || fixedOffsets.includes(e.occurredZone) ? e.occurredZone : incident.timeZone;
-      return {
-        ...addForm,
-        action: `/incidents/${ref}/events/${encodeURIComponent(e.id)}/corrections`,
-        idPrefix: `timeline-correct-${e.id}-`,
-        submitLabel: "Record the correction",
-        values: {
-          kind: e.kind,
-          description: e.description,
-          occurredAt: toLocalInput(e.occurredAt, zone),
-          occurredAtZone: zone,
-          visibility: e.visibility,
-          systemIds: e.systemIds,
-        },
-        zones: withZones([], [zone, incident.timeZone, viewerZone, "UTC"]),
-      };
-    });
     return {
       timeline: {
         incident: { reference: incident.reference, timeZone: incident.timeZone },
         viewerZone,
-        events: events.map((e, index) => ({ ...e, correctionForm: corrections[index]! })),
+        events: events.map((e) => ({ ...e, correctionPath: `/incidents/${ref}/events/${encodeURIComponent(e.id)}/corrections` })),
         addForm,
         importPath: `/incidents/${ref}/events/import`,
       },
