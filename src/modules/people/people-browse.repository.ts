@@ -157,6 +157,19 @@ export async function summarizePeople(db: DbOrTx, incidentId: string): Promise<P
   };
 }
 
+/**
+ * A mark that moves whenever an import writes the incident's people: how many imports it has
+ * and the latest instant one was updated (an import's people and its counts commit together).
+ * One read of the (incident_id, created_at) index and the incident's few import rows.
+ */
+export async function readPeopleChangeMark(db: DbOrTx, incidentId: string): Promise<string> {
+  const rows = await db.$queryRaw<{ n: number | bigint; at: unknown }[]>(
+    Prisma.sql`SELECT COUNT(*) AS "n", MAX("updated_at") AS "at" FROM "person_import" WHERE "incident_id" = ${incidentId}`,
+  );
+  const at = rows[0]?.at;
+  return `${Number(rows[0]?.n ?? 0)}/${at instanceof Date ? at.toISOString() : String(at ?? "")}`;
+}
+
 /** How many people the incident has (the (incident_id, ...) indexes alone: about 0.1 s at a million). */
 export async function countIncidentPeople(db: DbOrTx, incidentId: string): Promise<number> {
   const rows = await db.$queryRaw<{ n: number | bigint }[]>(

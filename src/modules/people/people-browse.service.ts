@@ -15,6 +15,7 @@ import {
   summarizePeople,
 } from "./people-browse.repository.js";
 import type { PeopleFilterInput } from "./people-browse.schemas.js";
+import { cachedPeopleCounts } from "./people-counts-cache.js";
 
 /** People per page on the site. */
 export const PEOPLE_PAGE_SIZE = 50;
@@ -55,7 +56,7 @@ export function parseCategoryIds(text: string | null): string[] | null {
  * and per place. Every figure comes from a GROUP BY or COUNT: no person is loaded.
  */
 export async function summarizeIncidentPeople(deps: Deps, incident: Incident, categories: IncidentCategory[]) {
-  const counts = await summarizePeople(deps.db.prisma, incident.id);
+  const counts = await readSummaryCounts(deps, incident);
   const atRisk = { yes: 0, no: 0, unknown: 0 };
   const byCategory = new Map(categories.map((c) => [c.id, 0]));
   for (const group of counts.riskAndCategories) {
@@ -75,6 +76,32 @@ export async function summarizeIncidentPeople(deps: Deps, incident: Incident, ca
 }
 export type PeopleSummary = Awaited<ReturnType<typeof summarizeIncidentPeople>>;
 
+/** The incident's people counts, kept between requests until its people may have changed (people-counts-cache.ts). */
+function readSummaryCounts(deps: Deps, incident: Incident) {
+  const { prisma } = deps.db;
+  return cachedPeopleCounts(prisma, incident.id, "summary", () => summarizePeople(prisma, incident.id));
+}
+
+/** Places the incident page's people section lists. */
+const SECTION_PLACES = 10;
+
+/**
+ * The incident page's people figures (total, with and without e-mail, at risk, the most common
+ * places), from the same kept counts as the people page: the page costs no count of its own.
+ */
+export async function countPeopleForSection(deps: Deps, incident: Incident) {
+  const counts = await readSummaryCounts(deps, incident);
+  return {
+    total: counts.total,
+    withEmail: counts.withEmail,
+    withoutEmail: counts.total - counts.withEmail,
+    atRisk: counts.riskAndCategories.reduce((n, g) => n + (g.isAtRisk === true ? g.count : 0), 0),
+    places: counts.places
+      .slice(0, SECTION_PLACES)
+      .map((p) => ({ country: p.country ?? "", region: p.region ?? "", count: p.count })),
+  };
+}
+
 /** An import as the people page lists it, with how many people it last wrote. */
 export interface ListedImport {
   import: PersonImport;
@@ -83,15 +110,20 @@ export interface ListedImport {
   peopleCount: number | null;
 }
 
-/** The incident's recent imports with their people counts (one indexed count each). */
+/** The incident's recent imports with their people counts (one indexed count each, kept like the summary). */
 export async function listImportsWithPeople(deps: Deps, incident: Incident): Promise<ListedImport[]> {
-  const imports = await listRecentImports(deps.db.prisma, incident.id, LISTED_IMPORTS);
-  const listed: ListedImport[] = [];
-  for (const row of imports) {
+  const { prisma } = deps.db;
+  const imports = await listRecentImports(prisma, incident.id, LISTED_IMPORTS);
+  const ended = imports.filter((row) => !WRITING_STATUSES.includes(row.status)).map((row) => row.id);
+  const counts = await cachedPeopleCounts(prisma, incident.id, `imports:${ended.join(",")}`, async () => {
+    const byImport = new Map<string, number>();
+    for (const id of ended) byImport.set(id, await countPeopleOfImport(prisma, id));
+    return byImport;
+  });
+  return imports.map((row) => {
     const isActive = WRITING_STATUSES.includes(row.status);
-    listed.push({ import: row, isActive, peopleCount: isActive ? null : await countPeopleOfImport(deps.db.prisma, row.id) });
-  }
-  return listed;
+    return { import: row, isActive, peopleCount: isActive ? null : (counts.get(row.id) ?? 0) };
+  });
 }
 
 /**

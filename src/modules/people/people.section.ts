@@ -1,7 +1,8 @@
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
 import type { Role } from "../users/users.schemas.js";
-import { countPeople, listRecentImports } from "./people.repository.js";
+import { listRecentImports } from "./people.repository.js";
+import { countPeopleForSection } from "./people-browse.service.js";
 import { describeUploadLimit } from "./people-upload.js";
 
 /**
@@ -15,7 +16,7 @@ export const peopleSection: IncidentSection = {
   view: "incidents/sections/people",
   async load(deps, incident, viewer) {
     const [counts, imports] = await Promise.all([
-      countPeople(deps.db.prisma, incident.id),
+      countPeopleForSection(deps, incident),
       listRecentImports(deps.db.prisma, incident.id),
     ]);
     return {

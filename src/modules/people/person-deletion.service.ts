@@ -16,6 +16,7 @@ import {
   deletePersonRow,
   findPersonOfIncident,
 } from "./people-browse.repository.js";
+import { forgetPeopleCounts } from "./people-counts-cache.js";
 import { DELETE_IMPORT_PEOPLE_JOB, findActiveImportDeletion } from "./person-deletion.repository.js";
 import { findActiveImportOf, lockIncidentForImport } from "./person-import.repository.js";
 
@@ -69,6 +70,7 @@ export async function deletePerson(deps: Deps, reference: string, personId: stri
       },
     };
   });
+  forgetPeopleCounts(deleted.incident.id);
   await removeImportFiles(files, deps.logger);
   return deleted;
 }
@@ -164,6 +166,7 @@ export async function runImportPeopleDeletion(
   let isFinished = false;
   while (!signal?.aborted) {
     const count = await deletePeopleBatchOfImport(prisma, upload.id, batchRows);
+    forgetPeopleCounts(incident.id);
     deleted += count;
     if (count === 0) {
       isFinished = true;
