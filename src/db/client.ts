@@ -23,7 +23,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** How long a SQLite statement waits for another connection's lock, and a transaction for its turn. */
+/** How long a SQLite statement waits for another connection's lock, a transaction for its turn or a connection. */
 const BUSY_TIMEOUT_MS = 5000;
 
 /** Kind of database a DATABASE_URL names. */
@@ -45,7 +45,12 @@ export async function openDatabase(url: string, options: { connect?: boolean } =
   const kind = databaseKindOf(url);
   if (kind === "postgresql") {
     const prisma = new PostgresClient({
-      adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }),
+      adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: BUSY_TIMEOUT_MS }),
+      // A transaction holds one of the pool's 10 connections until it ends; under load (50
+      // clients, half writing, each write's audit entry waiting for the chain's lock) a
+      // transaction waited more than Prisma's default 2 s for one and was refused. It now waits
+      // as long as a query waits for a connection.
+      transactionOptions: { maxWait: BUSY_TIMEOUT_MS },
     });
     if (options.connect !== false) await prisma.$connect();
     return { kind, url, prisma: prisma as unknown as Db, close: () => prisma.$disconnect() };
