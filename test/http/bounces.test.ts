@@ -238,6 +238,15 @@ describe("bounce and complaint reports", () => {
     const refused = await upload(Buffer.from("Subject: Out of office\n\nAway.\n"), "away.eml");
     assert.equal(refused.status, 400);
     assert.match(refused.text, /not a delivery status notification \(RFC 3464\)/);
+    const onlyText = await upload(dsnFixture("report-without-status-part.eml"), "transcript.eml");
+    assert.equal(onlyText.status, 400);
+    assert.match(onlyText.text, /it has no message\/delivery-status part/);
+
+    // A boundary given as an RFC 2231 parameter in pieces, encoded words, a quoted-printable report.
+    const elodie = await addSentDelivery("elodie.fournier@example.fr", "<delivery.5e5e@breachdesk.example.org>");
+    assert.equal((await upload(dsnFixture("encoded-headers.eml"), "rapport.eml")).status, 303);
+    assert.match((await manager.agent.get("/bounces")).text, /rapport\.eml: 1 report recorded, 1 notice marked bounced\./);
+    assert.equal((await t.db.prisma.delivery.findUniqueOrThrow({ where: { id: elodie.id } })).status, "bounced");
   });
 
   it("shows the reports to a viewer, who may not upload", async () => {

@@ -53,7 +53,7 @@ export async function pollBounceMailbox(
       }
       let reports: ReturnType<typeof reportsFromDsn>;
       try {
-        reports = reportsFromDsn(parseDeliveryStatusNotification(raw));
+        reports = reportsFromDsn(await parseDeliveryStatusNotification(raw));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         result.leftAlone++;

@@ -123,7 +123,7 @@ export function createBouncesHandlers(deps: Deps) {
           `${file.fileName} is larger than ${MAX_DSN_BYTES / 1024} KiB: upload the bounce message alone.`,
         );
       }
-      const dsn = parseDeliveryStatusNotification(file.bytes);
+      const dsn = await parseDeliveryStatusNotification(file.bytes);
       const reports = reportsFromDsn(dsn);
       if (reports.length === 0) {
         flash(req, "info", `${file.fileName} reports delivered or relayed messages only: nothing to record.`);

@@ -1,6 +1,9 @@
 // Reading delivery status notifications (RFC 3464): the bounce messages mail servers send back.
-// Pure: the raw message in, what it says about each recipient out. A small MIME reader of our own
-// (headers, multipart boundaries, base64 and quoted-printable), enough for the report's parts.
+// The raw message in, what it says about each recipient out, with no I/O. mailparser reads the
+// MIME (multipart, transfer encodings, encoded words, RFC 2231 parameters, charsets); this file
+// reads the report: the per-recipient fields of its delivery-status part and the returned
+// message's Message-ID.
+import { simpleParser } from "mailparser";
 import { AppError } from "../../lib/errors.js";
 
 /** What a DSN says about one recipient (one per-recipient group of its delivery-status part). */
@@ -24,86 +27,51 @@ export interface ParsedDsn {
   recipients: DsnRecipient[];
 }
 
-interface MimePart {
-  headers: Map<string, string>;
-  body: string;
+/** mailparser keeps the report's parts as attachments (their bytes, transfer encoding undone) and reads no HTML. */
+const PARSER_OPTIONS = {
+  keepDeliveryStatus: true,
+  // The returned message is kept whole, as an attachment, for its headers.
+  ignoreEmbedded: true,
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipImageLinks: true,
+  skipTextLinks: true,
+  checksumAlgo: false,
+} as const;
+
+const STATUS_TYPES = ["message/delivery-status", "message/global-delivery-status"];
+/** The returned message, or only its headers (RFC 3462's text/rfc822-headers, RFC 6533's global forms). */
+const RETURNED_TYPES = ["message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers"];
+
+/**
+ * A delivery-status part as text: UTF-8 (RFC 6533 allows it, and ASCII is UTF-8), else
+ * ISO-8859-1, the usual charset of a remote server's words in a Diagnostic-Code that is neither.
+ */
+function textOf(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
 }
 
-/** Splits a message into unfolded headers (names lower-cased; the first of a name wins) and body. */
-function splitMessage(text: string): MimePart {
-  const match = /\r?\n\r?\n/.exec(text);
-  const head = match ? text.slice(0, match.index) : text;
-  const body = match ? text.slice(match.index + match[0].length) : "";
-  const headers = new Map<string, string>();
-  for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
+/** Unfolded "Name: value" fields of one block (names lower-cased; the first of a name wins). */
+function fieldsOf(block: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of block.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
     const colon = line.indexOf(":");
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
+    if (!fields.has(name)) fields.set(name, line.slice(colon + 1).trim());
   }
-  return { headers, body };
-}
-
-/** The media type of a Content-Type value and its parameters (names lower-cased, quotes removed). */
-function contentTypeOf(value: string | undefined): { type: string; params: Map<string, string> } {
-  const [type = "text/plain", ...rest] = (value ?? "text/plain").split(";");
-  const params = new Map<string, string>();
-  for (const part of rest) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    params.set(
-      part.slice(0, eq).trim().toLowerCase(),
-      part
-        .slice(eq + 1)
-        .trim()
-        .replace(/^"(.*)"$/, "$1"),
-    );
-  }
-  return { type: type.trim().toLowerCase(), params };
-}
-
-/** The part's body as text, decoded from base64 or quoted-printable when so encoded. */
-function decodedBody(part: MimePart): string {
-  const encoding = (part.headers.get("content-transfer-encoding") ?? "7bit").toLowerCase();
-  if (encoding === "base64") return Buffer.from(part.body.replace(/\s+/g, ""), "base64").toString("utf8");
-  if (encoding === "quoted-printable") {
-    const bytes = part.body
-      .replace(/=\r?\n/g, "")
-      .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-    return Buffer.from(bytes, "latin1").toString("utf8");
-  }
-  return part.body;
-}
-
-/** Every leaf part of a message, depth first; multipart bodies are split on their boundary. */
-function leafParts(part: MimePart, depth = 0): MimePart[] {
-  const { type, params } = contentTypeOf(part.headers.get("content-type"));
-  const boundary = params.get("boundary");
-  if (!type.startsWith("multipart/") || !boundary || depth > 10) return [part];
-  const delimiter = `--${boundary}`;
-  const parts: MimePart[] = [];
-  let current: string[] | null = null;
-  for (const line of part.body.split(/\r?\n/)) {
-    if (line.startsWith(delimiter)) {
-      if (current) parts.push(splitMessage(current.join("\n")));
-      if (line.slice(delimiter.length).startsWith("--")) {
-        current = null;
-        break;
-      }
-      current = [];
-    } else if (current) {
-      current.push(line);
-    }
-  }
-  if (current) parts.push(splitMessage(current.join("\n")));
-  return parts.flatMap((p) => leafParts(p, depth + 1));
+  return fields;
 }
 
 /** The groups of "Name: value" fields of a delivery-status body, separated by blank lines. */
 function fieldGroups(text: string): Map<string, string>[] {
   return text
     .split(/\r?\n\s*\r?\n/)
-    .map((block) => splitMessage(`${block.trim()}\n\n`).headers)
+    .map((block) => fieldsOf(block.trim()))
     .filter((fields) => fields.size > 0);
 }
 
@@ -121,19 +89,16 @@ function addressOf(value: string | undefined): string {
  * Reads a delivery status notification. Throws a validation error naming what is wrong when
  * the message is not a DSN (no message/delivery-status part) or reports on no recipient.
  */
-export function parseDeliveryStatusNotification(raw: string | Buffer): ParsedDsn {
-  const text = typeof raw === "string" ? raw : raw.toString("utf8");
-  const parts = leafParts(splitMessage(text));
-  const status = parts.find((p) =>
-    ["message/delivery-status", "message/global-delivery-status"].includes(contentTypeOf(p.headers.get("content-type")).type),
-  );
+export async function parseDeliveryStatusNotification(raw: string | Buffer): Promise<ParsedDsn> {
+  const { attachments } = await simpleParser(raw, PARSER_OPTIONS);
+  const status = attachments.find((part) => STATUS_TYPES.includes(part.contentType));
   if (!status) {
     throw new AppError(
       "validation",
       "This message is not a delivery status notification (RFC 3464): it has no message/delivery-status part. Upload the bounce as the server sent it, saved as .eml.",
     );
   }
-  const groups = fieldGroups(decodedBody(status));
+  const groups = fieldGroups(textOf(status.content));
   const isRecipientGroup = (fields: Map<string, string>) => fields.has("final-recipient") || fields.has("original-recipient");
   const perMessage = groups.find((fields) => !isRecipientGroup(fields));
   const recipients: DsnRecipient[] = [];
@@ -153,12 +118,8 @@ export function parseDeliveryStatusNotification(raw: string | Buffer): ParsedDsn
   if (recipients.length === 0) {
     throw new AppError("validation", "This delivery status notification names no recipient (no Final-Recipient field).");
   }
-  const returned = parts.find((p) =>
-    ["message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers"].includes(
-      contentTypeOf(p.headers.get("content-type")).type,
-    ),
-  );
-  const originalMessageId = returned ? (splitMessage(decodedBody(returned)).headers.get("message-id") ?? null) : null;
+  const returned = attachments.find((part) => RETURNED_TYPES.includes(part.contentType));
+  const originalMessageId = returned ? ((await simpleParser(returned.content, PARSER_OPTIONS)).messageId ?? null) : null;
   return {
     originalMessageId: originalMessageId?.trim() || null,
     reportingMta: addressOf(perMessage?.get("reporting-mta")),
