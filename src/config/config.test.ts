@@ -70,18 +70,24 @@ describe("configuration", () => {
     );
   });
 
-  it("reads the bounce mailbox over POP3 or IMAP, and refuses any other kind of URL", () => {
-    for (const url of [
-      "pop3s://b:s@mail.example.org",
-      "pop3://b:s@mail:110",
-      "imaps://b:s@mail.example.org/Bounces",
-      "imap://b:s@mail:143",
-    ]) {
+  it("reads the bounce mailbox over IMAP, refuses POP3 saying to use IMAP, and refuses any other kind of URL", () => {
+    for (const url of ["imaps://b:s@mail.example.org/Bounces", "imap://b:s@mail:143"]) {
       assert.equal(loadConfig({ BOUNCE_MAILBOX_URL: url }).BOUNCE_MAILBOX_URL, url);
+    }
+    for (const url of ["pop3s://b:s@mail.example.org", "pop3://b:s@mail:110"]) {
+      assert.throws(
+        () => loadConfig({ BOUNCE_MAILBOX_URL: url }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /POP3 is no longer read .*: give the same mailbox over IMAP, imaps:\/\/user:password@host/);
+          assert.doesNotMatch(error.message, /must start with/);
+          return true;
+        },
+      );
     }
     assert.throws(
       () => loadConfig({ BOUNCE_MAILBOX_URL: "https://mail.example.org" }),
-      /BOUNCE_MAILBOX_URL="https:\/\/mail\.example\.org": must start with pop3s:\/\/, pop3:\/\/, imaps:\/\/ or imap:\/\//,
+      /BOUNCE_MAILBOX_URL="https:\/\/mail\.example\.org": must start with imaps:\/\/ or imap:\/\//,
     );
   });
 

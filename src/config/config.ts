@@ -54,7 +54,7 @@ export const settingDocs = {
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   BOUNCE_MAILBOX_URL:
-    "pop3s://user:password@host[:995] or imaps://user:password@host[:993][/mailbox, default INBOX] (pop3:// or imap:// on a trusted network) of the mailbox that receives bounce messages; unset reads none.",
+    "imaps://user:password@host[:993][/mailbox, default INBOX] (imap:// on a trusted network) of the mailbox that receives bounce messages; unset reads none. POP3 is not read.",
   BOUNCE_MAILBOX_POLL_MINUTES: "Minutes between two reads of the bounce mailbox.",
   RUN_WORKER: "true runs the background worker inside the web process; false when `npm run worker` runs it.",
   WORKER_POLL_MS: "Milliseconds between two polls of the job queue by an idle worker.",
@@ -113,8 +113,12 @@ const schema = z.object({
   BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   BOUNCE_MAILBOX_URL: z
     .string()
-    .url({ message: "must be a URL such as pop3s://bounces:secret@mail.example.org or imaps://bounces:secret@mail.example.org" })
-    .refine((v) => /^(pop3|imap)s?:\/\//i.test(v), { message: "must start with pop3s://, pop3://, imaps:// or imap://" })
+    .url({ message: "must be a URL such as imaps://bounces:secret@mail.example.org" })
+    .refine((v) => !/^pop3s?:\/\//i.test(v), {
+      message:
+        "POP3 is no longer read (no maintained POP3 client for Node): give the same mailbox over IMAP, imaps://user:password@host[:993][/mailbox]",
+    })
+    .refine((v) => /^(imaps?|pop3s?):\/\//i.test(v), { message: "must start with imaps:// or imap://" })
     .optional(),
   BOUNCE_MAILBOX_POLL_MINUTES: positiveInt(24 * 60).default(5),
   RUN_WORKER: boolean.default("true"),

@@ -1,11 +1,12 @@
 import net from "node:net";
-import { pump } from "./hostile-stream.js";
+import { fillerLines, pump } from "./hostile-stream.js";
 
 /**
- * An IMAP server on 127.0.0.1 for tests (RFC 3501's LOGIN with quoted strings or literals,
- * SELECT, UID SEARCH ALL, UID FETCH of RFC822.SIZE and BODY.PEEK[] as literals, UID STORE of
- * flags, EXPUNGE, NOOP, LOGOUT), independent of the client it tests: a real TCP server the
- * bounce mailbox reader talks to. A \Deleted flag stays on the message, as on a real server, until
+ * An IMAP server on 127.0.0.1 for tests (RFC 3501's CAPABILITY, LOGIN with quoted strings or
+ * literals, LIST and LSUB of its one mailbox, SELECT, FETCH and UID FETCH of UID, RFC822.SIZE
+ * and BODY.PEEK[]<start.length> as literals, UID STORE of flags, EXPUNGE, NOOP, LOGOUT: what
+ * imapflow sends), independent of the client it tests: a real TCP server the bounce mailbox
+ * reader talks to. A \Deleted flag stays on the message, as on a real server, until
  * EXPUNGE removes it; `messages` is what the mailbox holds now, `expunged` what EXPUNGE removed.
  */
 export interface ImapTestServer {
@@ -20,10 +21,13 @@ export interface ImapTestServer {
   dropWhen: ((command: string) => boolean) | null;
   /**
    * A server that lies: when it gives a literal (its announced size and its bytes, made as they
-   * are sent) for a UID's BODY.PEEK[], that is sent instead of the message, whatever
-   * RFC822.SIZE said.
+   * are sent) for a UID's BODY.PEEK[] (`range`: the <start.length> asked for, if any), that is
+   * sent instead of the message, whatever RFC822.SIZE said, and bytes past the announced size
+   * follow the literal as if they belonged there.
    */
-  bodyLiteral: ((uid: number) => { size: number; bytes: AsyncIterable<string> } | null) | null;
+  bodyLiteral:
+    | ((uid: number, range: { start: number; length: number } | null) => { size: number; bytes: AsyncIterable<string> } | null)
+    | null;
   /** Bytes of such literals sent, and how many of them the client cut off by hanging up. */
   streamed: { bytes: number; cutOff: number };
   close(): Promise<void>;
@@ -91,11 +95,22 @@ export async function startImapServer(options: {
         socket.end();
       } else if (words[0]?.toUpperCase() === "NOOP") {
         send(`${tag} OK NOOP completed`);
+      } else if (words[0]?.toUpperCase() === "CAPABILITY") {
+        send("* CAPABILITY IMAP4rev1");
+        send(`${tag} OK CAPABILITY completed`);
       } else if (!isSignedIn) {
         send(`${tag} BAD sign in first`);
+      } else if (["LIST", "LSUB"].includes(words[0]?.toUpperCase() ?? "")) {
+        // LIST "" "" asks for the hierarchy delimiter; LIST "" "name" (or LSUB) for that one mailbox.
+        const name = args[1]?.toString("utf8") ?? "";
+        if (name === "") send(`* ${words[0]!.toUpperCase()} (\\Noselect) "/" ""`);
+        else if (name === (options.mailbox ?? "INBOX")) send(`* ${words[0]!.toUpperCase()} () "/" "${name}"`);
+        send(`${tag} OK ${words[0]!.toUpperCase()} completed`);
       } else if (words[0]?.toUpperCase() === "SELECT") {
-        if (args[0]?.toString("utf8") !== (options.mailbox ?? "INBOX")) {
-          send(`${tag} NO [NONEXISTENT] Mailbox doesn't exist: ${args[0]?.toString("utf8")}`);
+        // The name as an atom (SELECT INBOX) or a quoted string or literal.
+        const name = args[0]?.toString("utf8") ?? words[1];
+        if (name !== (options.mailbox ?? "INBOX")) {
+          send(`${tag} NO [NONEXISTENT] Mailbox doesn't exist: ${name}`);
           return;
         }
         isSelected = true;
@@ -106,34 +121,44 @@ export async function startImapServer(options: {
         send(`${tag} OK [READ-WRITE] SELECT completed`);
       } else if (!isSelected) {
         send(`${tag} BAD select a mailbox first`);
-      } else if (verb === "UID SEARCH" && /^ALL$/i.test(rest)) {
-        send(`* SEARCH${mailbox.map((m) => ` ${m.uid}`).join("")}`);
-        send(`${tag} OK SEARCH completed`);
-      } else if (verb === "UID FETCH") {
-        const [set = "", ...items] = rest.split(" ");
-        const wanted = items.join(" ").toUpperCase();
+      } else if (verb === "UID FETCH" || words[0]?.toUpperCase() === "FETCH") {
+        // FETCH by sequence number or UID FETCH by UID, of UID, RFC822.SIZE and BODY.PEEK[]<start.length>.
+        const isByUid = words[0]?.toUpperCase() === "UID";
+        const [set = "", ...list] = rest.split(" ");
+        const items = list
+          .join(" ")
+          .replace(/^\((.*)\)$/, "$1")
+          .toUpperCase()
+          .split(" ");
+        const body = items.map((item) => /^BODY\.PEEK\[\](?:<(\d+)\.(\d+)>)?$/.exec(item)).find(Boolean);
+        if (items.some((item) => !["UID", "RFC822.SIZE"].includes(item) && !/^BODY\.PEEK\[\]/.test(item))) {
+          send(`${tag} BAD unknown items`);
+          return;
+        }
+        const range = body?.[1] ? { start: Number(body[1]), length: Number(body[2]) } : null;
         let hasHostileAnswer = false;
         mailbox.forEach((m, i) => {
-          if (!isInSet(m.uid, set)) return;
-          if (wanted === "(RFC822.SIZE)") send(`* ${i + 1} FETCH (UID ${m.uid} RFC822.SIZE ${m.body.length})`);
-          else if (wanted === "BODY.PEEK[]" && state.bodyLiteral?.(m.uid)) {
-            const literal = state.bodyLiteral(m.uid)!;
-            send(`* ${i + 1} FETCH (UID ${m.uid} BODY[] {${literal.size}}`);
-            void pump(socket, literal.bytes, state.streamed).then((isWhole) => {
+          if (!isInSet(isByUid ? m.uid : i + 1, set, isByUid ? Math.max(0, ...mailbox.map((k) => k.uid)) : mailbox.length))
+            return;
+          const lying = body ? state.bodyLiteral?.(m.uid, range) : null;
+          if (lying) {
+            send(`* ${i + 1} FETCH (UID ${m.uid} BODY[]<${range?.start ?? 0}> {${lying.size}}`);
+            void pump(socket, lying.bytes, state.streamed).then((isWhole) => {
               if (!isWhole) return;
               send(")");
               send(`${tag} OK FETCH completed`);
             });
             hasHostileAnswer = true;
-          } else if (wanted === "BODY.PEEK[]") {
+          } else if (body) {
+            const bytes = range ? m.body.subarray(range.start, range.start + range.length) : m.body;
             // Flags first and the UID last, as some servers do: the client must not rely on the order.
-            send(Buffer.from(`* ${i + 1} FETCH (FLAGS (${[...m.flags].join(" ")}) BODY[] {${m.body.length}}\r\n`));
-            send(m.body);
+            const section = range ? `BODY[]<${range.start}>` : "BODY[]";
+            send(Buffer.from(`* ${i + 1} FETCH (FLAGS (${[...m.flags].join(" ")}) ${section} {${bytes.length}}\r\n`));
+            send(bytes);
             send(` UID ${m.uid})`);
-          }
+          } else send(`* ${i + 1} FETCH (UID ${m.uid} RFC822.SIZE ${m.body.length})`);
         });
-        if (hasHostileAnswer) return;
-        send(wanted === "(RFC822.SIZE)" || wanted === "BODY.PEEK[]" ? `${tag} OK FETCH completed` : `${tag} BAD unknown items`);
+        if (!hasHostileAnswer) send(`${tag} OK FETCH completed`);
       } else if (verb === "UID STORE") {
         const match = /^(\S+) \+FLAGS(\.SILENT)? \(([^)]*)\)$/i.exec(rest);
         if (!match) {
@@ -198,6 +223,21 @@ export async function startImapServer(options: {
 }
 
 /**
+ * Makes the server lie about the n-th message, whatever size RFC822.SIZE announced. Without
+ * `announced`, the message is `sent` bytes long and the server answers a fetch honestly, with
+ * as many of them as were asked for; with it, the server announces a literal of that many bytes
+ * and streams `sent` bytes of filler (Infinity: without end, slowly), past the literal if need be.
+ */
+export function lie(server: ImapTestServer, n: number, { sent, announced }: { sent: number; announced?: number }) {
+  server.bodyLiteral = (uid, range) => {
+    if (uid !== n) return null;
+    const size = announced ?? Math.min(sent, range?.length ?? sent);
+    const streamed = announced === undefined ? size : sent;
+    return { size, bytes: Number.isFinite(streamed) ? fillerLines(streamed) : fillerLines(streamed, 20) };
+  };
+}
+
+/**
  * Splits a command line into its words, with each quoted string or literal replaced by a
  * placeholder word and returned as bytes in `args`.
  */
@@ -211,11 +251,12 @@ function readCommand(line: string, literals: Buffer[]): { command: string; args:
   return { command, args };
 }
 
-function isInSet(uid: number, set: string): boolean {
+/** Whether a number is in an IMAP set such as 1:3,7 or 2:* (`*` is the highest number there is). */
+function isInSet(n: number, set: string, highest = Number.POSITIVE_INFINITY): boolean {
   return set.split(",").some((range) => {
     const [first = "", last = first] = range.split(":");
-    const low = first === "*" ? Number.POSITIVE_INFINITY : Number(first);
-    const high = last === "*" ? Number.POSITIVE_INFINITY : Number(last);
-    return uid >= Math.min(low, high) && uid <= Math.max(low, high);
+    const low = first === "*" ? highest : Number(first);
+    const high = last === "*" ? highest : Number(last);
+    return n >= Math.min(low, high) && n <= Math.max(low, high);
   });
 }

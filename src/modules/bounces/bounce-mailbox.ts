@@ -19,10 +19,10 @@ export interface MailboxPollResult {
 }
 
 /**
- * Reads the bounce mailbox, POP3 or IMAP: each bounce message (RFC 3464) is recorded like an
+ * Reads the bounce mailbox over IMAP: each bounce message (RFC 3464) is recorded like an
  * uploaded one, then deleted from the mailbox; anything else (an auto-reply, a person's answer)
  * is left there for someone to read, as is a message too large to be a bounce. Deletions apply
- * only when the session ends normally (POP3's QUIT, IMAP's EXPUNGE), after the reports are
+ * only when the session ends normally (one EXPUNGE at its end), after the reports are
  * committed, so a failure mid-way re-reads them (recording a report twice keeps two events; the
  * bounce itself applies once). A message larger than its announced size and the cap is skipped
  * and logged; a session past its total bytes or deadline fails naming the limit (`limits`).

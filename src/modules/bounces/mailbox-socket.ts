@@ -1,11 +1,10 @@
-// The connection of a bounce mailbox session, POP3 or IMAP: TLS for the "s" schemes, plain TCP
-// otherwise, given up after a while when the host never answers (a firewall that drops packets
-// would otherwise hold the poll for the system's TCP timeout, about two minutes).
+// The connection of a bounce mailbox session: TLS for imaps://, plain TCP for imap://, opened
+// for imapflow through its `transport` option so every byte the server sends is counted against
+// the session's limit before imapflow's parser buffers it. Also the limits themselves and the
+// words that name them.
 import net from "node:net";
 import tls from "node:tls";
-
-/** How long connecting, the TLS handshake included, may take. */
-export const CONNECT_TIMEOUT_MS = 30_000;
+import type { ImapTransport } from "imapflow";
 
 /**
  * What one session may take from the server. A bounce is far smaller than a message's cap
@@ -18,15 +17,26 @@ export interface MailboxLimits {
   maxMessageBytes: number;
   /** Most bytes read from the server in one session, all answers together. */
   maxSessionBytes: number;
-  /** How long one session may last once connected, however steadily the server sends. */
+  /** How long one session may last, connecting included, however steadily the server sends. */
   sessionDeadlineMs: number;
+  /**
+   * How long connecting, the TLS handshake included, may take: a firewall that drops packets
+   * would otherwise hold the poll for the system's TCP timeout, about two minutes.
+   */
+  connectTimeoutMs: number;
 }
 
 export const MAILBOX_LIMITS: MailboxLimits = {
   maxMessageBytes: 10 * 1024 * 1024,
   maxSessionBytes: 100 * 1024 * 1024,
   sessionDeadlineMs: 5 * 60_000,
+  connectTimeoutMs: 30_000,
 };
+
+/** Why a session failed, in words that say what happened and, when it helps, what to do. */
+export class MailboxError extends Error {
+  override name = "MailboxError";
+}
 
 /** A message larger than the cap: it was not kept, and stays in the mailbox. */
 export class MailboxMessageTooLarge extends Error {
@@ -61,6 +71,9 @@ export const limitMessages = {
     `The mailbox server sent more than ${bytesInWords(limits.maxSessionBytes)} in one session (the limit per session): stopped reading. Messages are left in the mailbox.`,
   deadline: (limits: MailboxLimits) =>
     `The mailbox session took longer than ${durationInWords(limits.sessionDeadlineMs)} (the limit per session) and was stopped. Messages are left in the mailbox.`,
+  /** A literal past the message cap, which the FETCH of at most the cap's bytes cannot bring from an honest server. */
+  messageLiteral: (limits: MailboxLimits, id: number | null) =>
+    `The mailbox server sent ${id === null ? "a literal" : `message ${id}`} as more than ${bytesInWords(limits.maxMessageBytes)} (the limit per message) when asked for no more: stopped reading. Messages are left in the mailbox.`,
 };
 
 export interface MailboxAddress {
@@ -69,35 +82,30 @@ export interface MailboxAddress {
   isTls: boolean;
 }
 
-/** The host, port (the scheme's default unless given) and TLS of a pop3(s):// or imap(s):// URL. */
+/** The host, port (the scheme's default unless given) and TLS of an imap(s):// URL. */
 export function mailboxAddressOf(url: URL, defaultPorts: { tls: number; plain: number }): MailboxAddress {
   const isTls = url.protocol.endsWith("s:");
   return { host: url.hostname, port: Number(url.port || (isTls ? defaultPorts.tls : defaultPorts.plain)), isTls };
 }
 
 /**
- * Connects, rejecting with `fail(reason)` when the host cannot be reached or does not answer
- * within `timeoutMs`. The socket's own timeout is left unset for the session to set.
+ * An imapflow transport over node's net and tls that tells `onData` the size of every chunk the
+ * server sends, as it arrives: imapflow buffers a literal whole before handing it over, so its
+ * own counters come too late to stop a server that never ends one. No STARTTLS (no `upgrade`):
+ * imap:// stays plain, as on a trusted network.
  */
-export function connectToMailbox(
-  { host, port, isTls }: MailboxAddress,
-  fail: (message: string) => Error,
-  timeoutMs = CONNECT_TIMEOUT_MS,
-): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = isTls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`;
-      reject(fail(`Cannot reach the mailbox at ${host}:${port}: no answer within ${limit}.`));
-    }, timeoutMs);
-    socket.once(isTls ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once("error", (error) => {
-      clearTimeout(timer);
-      reject(fail(`Cannot reach the mailbox at ${host}:${port}: ${error.message}`));
-    });
-  });
+export function countingTransport(onData: (bytes: number) => void): ImapTransport {
+  return {
+    connect(options, onConnect) {
+      // Counted from the moment imapflow starts reading (it pipes the socket in onConnect), so no chunk escapes.
+      const connected = () => {
+        socket.on("data", (chunk: Buffer) => onData(chunk.length));
+        onConnect();
+      };
+      const socket = options.secure
+        ? tls.connect({ ...options.tls, host: options.host, port: options.port, servername: options.servername }, connected)
+        : net.connect({ host: options.host, port: options.port }, connected);
+      return socket;
+    },
+  };
 }
