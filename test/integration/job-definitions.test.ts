@@ -107,7 +107,7 @@ describe(`typed job definitions (${testLane})`, () => {
   it("registers each job kind once, every periodic one among them", () => {
     const ids = jobDefinitions.map((definition) => definition.id);
     assert.equal(new Set(ids).size, ids.length, `a kind is registered twice: ${ids.join(", ")}`);
-    const config = loadConfig({ NODE_ENV: "test", BOUNCE_MAILBOX_URL: "pop3://u:p@127.0.0.1:1" });
+    const config = loadConfig({ NODE_ENV: "test", BOUNCE_MAILBOX_URL: "imap://u:p@127.0.0.1:1" });
     for (const { job } of periodicJobsOf(config)) assert.ok(jobDefinitions.includes(job), `${job.id} is not registered`);
   });
 });
