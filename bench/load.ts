@@ -28,7 +28,7 @@ import { createLogger } from "../src/lib/logger.js";
 import { projectRoot } from "../src/lib/paths.js";
 import { createCatcherMailer } from "../src/mail/catcher-mailer.js";
 import { cancelCampaign, createCampaign, sendCampaignNow } from "../src/modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../src/modules/campaigns/notice-rendering.js";
+import { noticeRendering } from "../src/modules/campaigns/notice-rendering.service.js";
 import { ensureBuiltInCategories } from "../src/modules/data-categories/data-categories.service.js";
 import { createIncident } from "../src/modules/incidents/incidents.service.js";
 import { createUser } from "../src/modules/users/users.service.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Deps } from "../deps.js";
 import type { Campaign } from "../generated/sqlite/client.js";
 import { parseInput } from "../lib/validation.js";
-import { describeAudience, parseAudience } from "../modules/campaigns/campaign-audience.js";
+import { describeAudience, parseAudience } from "../modules/campaigns/campaign-audience.policy.js";
 import { countDeliveriesByStatus, listCampaignsOfIncident } from "../modules/campaigns/campaigns.repository.js";
 import { campaignInputSchema, pauseSchema } from "../modules/campaigns/campaigns.schemas.js";
 import {
@@ -19,7 +19,7 @@ import {
   scheduleCampaign,
   sendCampaignNow,
 } from "../modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../modules/campaigns/notice-rendering.js";
+import { noticeRendering } from "../modules/campaigns/notice-rendering.service.js";
 import { loadLedgerPage } from "../modules/ledger/ledger.service.js";
 import { incidentPath } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";

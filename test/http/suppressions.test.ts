@@ -4,7 +4,7 @@ import request from "supertest";
 import type { Incident } from "../../src/generated/sqlite/client.js";
 import { verifyAuditChain } from "../../src/modules/audit/audit.service.js";
 import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
+import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople, campaignInput, testManager } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";

@@ -4,7 +4,7 @@ import { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
 import type { Actor } from "../../src/modules/audit/audit.service.js";
 import { systemActor } from "../../src/modules/audit/audit.service.js";
-import { completeDrainedCampaigns } from "../../src/modules/campaigns/campaign-automation.js";
+import { completeDrainedCampaigns } from "../../src/modules/campaigns/campaign-automation.service.js";
 import { startDueCampaigns } from "../../src/modules/campaigns/campaign-start.service.js";
 import { countDeliveriesByStatus } from "../../src/modules/campaigns/campaigns.repository.js";
 import type { CampaignInput } from "../../src/modules/campaigns/campaigns.schemas.js";
@@ -19,7 +19,7 @@ import {
   scheduleCampaign,
   sendCampaignNow,
 } from "../../src/modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.js";
+import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.service.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople, campaignInput } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";

@@ -322,8 +322,8 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
     const { mailer } = await relay();
     const { campaign } = await startTestCampaign(t, 12);
     let now = 0;
-    const { createCampaignSender } = await import("../../src/modules/campaigns/campaign-jobs.js");
-    const { noticeRendering } = await import("../../src/modules/campaigns/notice-rendering.js");
+    const { createCampaignSender } = await import("../../src/modules/campaigns/campaign-worker.service.js");
+    const { noticeRendering } = await import("../../src/modules/campaigns/notice-rendering.service.js");
     const sender = createCampaignSender({
       config: t.deps.config,
       db: t.db,

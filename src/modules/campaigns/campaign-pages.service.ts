@@ -1,10 +1,10 @@
 import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.js";
-import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.js";
-import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.js";
-import { messageIdDomainOf, senderSettingsOf } from "./campaign-settings.js";
+import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.policy.js";
+import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
+import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.policy.js";
+import { messageIdDomainOf, senderSettingsOf } from "./campaign-settings.policy.js";
 import { checkBeforeStart } from "./campaign-start.service.js";
 import {
   type Campaign,

@@ -7,7 +7,7 @@ import { projectRoot } from "../../lib/paths.js";
 import type { RenderedEmail } from "../../mail/render.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
 import { findUserById } from "../users/users.repository.js";
-import { messageIdDomainOf } from "./campaign-settings.js";
+import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { countDeliveriesByStatus, type DeliveryCounts, findCampaignById } from "./campaigns.repository.js";
 
 /** The job that tells one manager why a campaign paused itself. */

@@ -4,9 +4,9 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
-import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.js";
-import { planCampaignTransition } from "./campaign-lifecycle.js";
-import { applyCampaignTransition } from "./campaign-transitions.js";
+import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
+import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
+import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {
   type Campaign,
   countAudience,
@@ -17,7 +17,7 @@ import {
   listDueScheduledCampaigns,
   updateCampaignIfStatus,
 } from "./campaigns.repository.js";
-import type { CampaignReadiness, NoticeRendering } from "./notice-rendering.js";
+import type { CampaignReadiness, NoticeRendering } from "./notice-rendering.service.js";
 
 export interface StartDeps {
   db: Database;

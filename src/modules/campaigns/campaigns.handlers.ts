@@ -7,7 +7,7 @@ import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
 import { describeSpan } from "../reminders/reminder-mail.js";
-import { campaignStatusLabels } from "./campaign-lifecycle.js";
+import { campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 import {
   loadCampaignList,
   loadCampaignPage,
@@ -29,7 +29,7 @@ import {
   sendCampaignNow,
   unscheduleCampaign,
 } from "./campaigns.service.js";
-import { noticeRendering } from "./notice-rendering.js";
+import { noticeRendering } from "./notice-rendering.service.js";
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { safeText } from "../../lib/validation.js";
-import { audienceFormSchema } from "./campaign-audience.js";
+import { audienceFormSchema } from "./campaign-audience.policy.js";
 
 const checked = z
   .string()

@@ -6,10 +6,10 @@ import { newId } from "../../lib/ids.js";
 import { parseInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
-import { type Audience, describeAudience } from "./campaign-audience.js";
-import { messageIdDomainOf } from "./campaign-settings.js";
+import { type Audience, describeAudience } from "./campaign-audience.policy.js";
+import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { startCampaign } from "./campaign-start.service.js";
-import { applyCampaignTransition } from "./campaign-transitions.js";
+import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {
   type Campaign,
   cancelIdleDeliveries,
@@ -19,7 +19,7 @@ import {
   insertCampaign,
 } from "./campaigns.repository.js";
 import type { CampaignInput } from "./campaigns.schemas.js";
-import type { NoticeRendering } from "./notice-rendering.js";
+import type { NoticeRendering } from "./notice-rendering.service.js";
 
 export type CampaignDeps = Pick<Deps, "db" | "clock" | "config"> & { rendering: NoticeRendering };
 

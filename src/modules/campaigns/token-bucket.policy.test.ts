@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TokenBucket } from "./token-bucket.js";
+import { TokenBucket } from "./token-bucket.policy.js";
 
 /** A monotonic time that moves only when told to, and a sleep that moves it. */
 function fakeTime() {

@@ -7,7 +7,7 @@ import type { Logger } from "../../lib/logger.js";
 import { systemActor } from "../audit/audit.service.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
 import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
-import { applyCampaignTransition } from "./campaign-transitions.js";
+import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {
   countDeliveriesByStatus,
   hasUnfinishedDeliveries,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { describeAudience, parseAudience } from "./campaign-audience.js";
-import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.js";
+import { describeAudience, parseAudience } from "./campaign-audience.policy.js";
+import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.policy.js";
 import type { DeliveryCounts } from "./campaigns.repository.js";
 
 const now = new Date("2026-03-02T09:00:00Z");

@@ -1,5 +1,5 @@
 import { classifySendError, type SentMail } from "../../mail/mailer.js";
-import { retryDelayMs } from "./send-backoff.js";
+import { retryDelayMs } from "./send-backoff.policy.js";
 
 /** What the sender records for one claimed delivery; every field is written as given. */
 export type DeliveryResult =

@@ -3,12 +3,12 @@ import type { Database } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
-import { pauseCampaignForErrors, settleSendingCampaigns } from "./campaign-automation.js";
+import { pauseCampaignForErrors, settleSendingCampaigns } from "./campaign-automation.service.js";
 import { campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
-import { type SenderSettings, senderSettingsOf } from "./campaign-settings.js";
+import { type SenderSettings, senderSettingsOf } from "./campaign-settings.policy.js";
 import { startDueCampaigns } from "./campaign-start.service.js";
-import { DeliverySender } from "./delivery-sender.js";
-import type { NoticeRendering } from "./notice-rendering.js";
+import { DeliverySender } from "./delivery-sender.service.js";
+import type { NoticeRendering } from "./notice-rendering.service.js";
 
 export interface CampaignWorkerDeps {
   config: Config;

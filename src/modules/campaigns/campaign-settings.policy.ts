@@ -1,5 +1,5 @@
 import type { Config } from "../../config/config.js";
-import type { SendRateLimits } from "./token-bucket.js";
+import type { SendRateLimits } from "./token-bucket.policy.js";
 
 /** How the delivery sender works, from the settings (see config.ts for each key's meaning). */
 export interface SenderSettings {

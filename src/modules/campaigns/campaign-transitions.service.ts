@@ -3,7 +3,7 @@ import { lockCampaignRow } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
-import { type PlannedTransition, planCampaignTransition, type TransitionRequest } from "./campaign-lifecycle.js";
+import { type PlannedTransition, planCampaignTransition, type TransitionRequest } from "./campaign-lifecycle.policy.js";
 import { type Campaign, findCampaignById, updateCampaignIfStatus } from "./campaigns.repository.js";
 
 export interface TransitionDeps {

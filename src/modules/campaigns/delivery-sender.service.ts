@@ -10,13 +10,13 @@ import {
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
-import type { SenderSettings } from "./campaign-settings.js";
+import type { SenderSettings } from "./campaign-settings.policy.js";
 import { listCampaignsForSending } from "./campaigns.repository.js";
-import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.js";
-import { ErrorWindow } from "./error-window.js";
-import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.js";
-import { transportPauseMs } from "./send-backoff.js";
-import { TokenBucket } from "./token-bucket.js";
+import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.policy.js";
+import { ErrorWindow } from "./error-window.policy.js";
+import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.service.js";
+import { transportPauseMs } from "./send-backoff.policy.js";
+import { TokenBucket } from "./token-bucket.policy.js";
 
 /**
  * Results are recorded every this many, so a crash leaves few sent messages unrecorded; each

@@ -9,7 +9,7 @@ import {
   campaignActions,
   campaignStatuses,
   planCampaignTransition,
-} from "./campaign-lifecycle.js";
+} from "./campaign-lifecycle.policy.js";
 
 const now = new Date("2026-03-02T09:00:00Z");
 const later = new Date("2026-03-02T12:00:00Z");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { failedOutcome, replyCodeOf, sentOutcome } from "./delivery-outcome.js";
-import { retryDelayMs, transportPauseMs } from "./send-backoff.js";
+import { failedOutcome, replyCodeOf, sentOutcome } from "./delivery-outcome.policy.js";
+import { retryDelayMs, transportPauseMs } from "./send-backoff.policy.js";
 
 const MINUTE = 60_000;
 

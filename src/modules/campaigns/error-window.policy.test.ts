@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorWindow } from "./error-window.js";
+import { ErrorWindow } from "./error-window.policy.js";
 
 describe("ErrorWindow", () => {
   it("judges only a full window", () => {
