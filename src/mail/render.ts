@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ejs from "ejs";
 import { DateTime } from "luxon";
@@ -19,7 +20,50 @@ export interface RenderedEmail {
   html: string;
 }
 
-const emailsDir = join(projectRoot, "views", "emails");
+const viewsDir = join(projectRoot, "views");
+
+/**
+ * The one e-mail renderer: runs views/<template>.html.ejs and views/<template>.text.ejs with
+ * the same values, every value escaped in the HTML part and written as it is in the text part;
+ * the text ends in exactly one newline. `template` is a path under views/ without its ending,
+ * e.g. "emails/reminder" or "campaigns/emails/paused".
+ */
+export async function renderEmail(template: string, subject: string, locals: Record<string, unknown>): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([
+    ejs.renderFile(join(viewsDir, `${template}.html.ejs`), locals, { cache: true }),
+    ejs.renderFile(join(viewsDir, `${template}.text.ejs`), locals, { cache: true, escape: asPlainText }),
+  ]);
+  return { subject, html, text: endText(text) };
+}
+
+/**
+ * Compiles one part of an e-mail template once, to be run synchronously many times (the
+ * notices' layout, run once per version and list of categories). `locals` names every value
+ * the template reads (declared, not looked up through `with`, which is several times slower);
+ * `escapeHtml` is the HTML part's escaper. The text part writes values as they are: pass its
+ * output through endText.
+ */
+export function compileEmailPart(
+  template: string,
+  part: "html" | "text",
+  options: { locals: readonly string[]; escapeHtml: (value: unknown) => string },
+): ejs.TemplateFunction {
+  const filename = join(viewsDir, `${template}.${part}.ejs`);
+  return ejs.compile(readFileSync(filename, "utf8"), {
+    filename,
+    async: false,
+    client: false,
+    strict: true,
+    compileDebug: false,
+    destructuredLocals: [...options.locals],
+    escape: part === "html" ? options.escapeHtml : asPlainText,
+  });
+}
+
+/** A rendered text part as sent: trailing blank lines and spaces cut, one newline at the end. */
+export function endText(text: string): string {
+  return `${text.trimEnd()}\n`;
+}
 
 /**
  * Renders one of the app's own emails (views/emails/<name>.html.ejs and .text.ejs) with
@@ -27,14 +71,7 @@ const emailsDir = join(projectRoot, "views", "emails");
  * name, invitedBy and expiresAt (a Date, shown in UTC, or text shown as given).
  */
 export async function renderSystemEmail(name: SystemEmailName, data: Record<string, unknown>): Promise<RenderedEmail> {
-  const locals = systemEmailLocals(name, data);
-  const [html, text] = await Promise.all([
-    ejs.renderFile(join(emailsDir, `${name}.html.ejs`), locals, { cache: true }),
-    // A text/plain part is never read as HTML: escaping there would turn "&" in a name or a
-    // link into "&amp;", so the text templates write values as they are.
-    ejs.renderFile(join(emailsDir, `${name}.text.ejs`), locals, { cache: true, escape: asPlainText }),
-  ]);
-  return { subject: subjects[name], text: `${text.trimEnd()}\n`, html };
+  return renderEmail(`emails/${name}`, subjects[name], systemEmailLocals(name, data));
 }
 
 function systemEmailLocals(name: SystemEmailName, data: Record<string, unknown>) {
@@ -64,6 +101,8 @@ function formatInstant(value: unknown): string | null {
   return textOf(value);
 }
 
+// A text/plain part is never read as HTML: escaping there would turn "&" in a name or a link
+// into "&amp;", so the text templates write values as they are.
 function asPlainText(value: unknown): string {
   return value === undefined || value === null ? "" : String(value);
 }

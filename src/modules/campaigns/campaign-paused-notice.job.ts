@@ -1,10 +1,7 @@
-import { join } from "node:path";
-import ejs from "ejs";
 import { z } from "zod";
 import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
-import { projectRoot } from "../../lib/paths.js";
-import type { RenderedEmail } from "../../mail/render.js";
+import { type RenderedEmail, renderEmail } from "../../mail/render.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
 import { findUserById } from "../users/users.repository.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
@@ -12,12 +9,6 @@ import { countDeliveriesByStatus, type DeliveryCounts, findCampaignById } from "
 
 /** The job that tells one manager why a campaign paused itself. */
 export const CAMPAIGN_PAUSED_NOTICE = "campaigns.paused-notice";
-
-const emailsDir = join(projectRoot, "views", "campaigns", "emails");
-
-function asPlainText(value: unknown): string {
-  return value === undefined || value === null ? "" : String(value);
-}
 
 export interface PausedMailData {
   recipientName: string;
@@ -31,12 +22,8 @@ export interface PausedMailData {
 
 /** Renders the e-mail telling a manager why a campaign paused itself (views/campaigns/emails/paused.*.ejs). */
 export async function renderPausedEmail(data: PausedMailData): Promise<RenderedEmail> {
-  const [html, text] = await Promise.all([
-    ejs.renderFile(join(emailsDir, "paused.html.ejs"), data, { cache: true }),
-    // A text/plain part is never read as HTML: values go in as they are.
-    ejs.renderFile(join(emailsDir, "paused.text.ejs"), data, { cache: true, escape: asPlainText }),
-  ]);
-  return { subject: `Campaign paused: ${data.campaignName} (${data.incidentReference})`, html, text: `${text.trimEnd()}\n` };
+  const subject = `Campaign paused: ${data.campaignName} (${data.incidentReference})`;
+  return renderEmail("campaigns/emails/paused", subject, { ...data });
 }
 
 /**

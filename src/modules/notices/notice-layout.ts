@@ -8,10 +8,8 @@
  * shape's strings with the person's filled sections. The layout therefore must not branch on
  * the subject or a section's words; what it shows of each section is decided before it runs.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import ejs from "ejs";
-import { projectRoot } from "../../lib/paths.js";
+import type ejs from "ejs";
+import { compileEmailPart, endText } from "../../mail/render.js";
 import type { SectionKey } from "./notice-content.js";
 import { escapeHtml } from "./notice-format.js";
 
@@ -44,25 +42,12 @@ const LAYOUT_LOCALS: (keyof LayoutLocals)[] = ["language", "dir", "subject", "se
 let templates: LayoutTemplates | undefined;
 
 function layoutTemplates(): LayoutTemplates {
-  if (templates) return templates;
-  const dir = join(projectRoot, "views", "emails");
-  const compile = (name: string, escapeValue: (value: unknown) => string): ejs.TemplateFunction => {
-    const filename = join(dir, name);
-    return ejs.compile(readFileSync(filename, "utf8"), {
-      filename,
-      async: false,
-      client: false,
-      // No `with` block (EJS's default, several times slower): the variables are declared from the locals.
-      strict: true,
-      compileDebug: false,
-      destructuredLocals: LAYOUT_LOCALS,
-      escape: escapeValue,
-    });
-  };
-  templates = {
-    html: compile("notice.html.ejs", escapeHtml),
-    // A text/plain part is never read as HTML: values are written as they are.
-    text: compile("notice.text.ejs", (v) => (v === undefined || v === null ? "" : String(v))),
+  // The cheap escaper of the notice's own words (notice-format.ts), so the layout and the
+  // sections escape alike.
+  const options = { locals: LAYOUT_LOCALS, escapeHtml };
+  templates ??= {
+    html: compileEmailPart("emails/notice", "html", options),
+    text: compileEmailPart("emails/notice", "text", options),
   };
   return templates;
 }
@@ -94,7 +79,7 @@ export function renderLayoutShape(locals: Omit<LayoutLocals, "subject">, hasWord
       text: hasWords[i] ? marker(i + 1) : "",
     })),
   };
-  return { html: cut(html(marked)), text: cut(`${text(marked).trimEnd()}\n`) };
+  return { html: cut(html(marked)), text: cut(endText(text(marked))) };
 }
 
 /** Joins a shape with one person's subject and sections. */

@@ -1,10 +1,6 @@
-import { join } from "node:path";
-import ejs from "ejs";
 import { DateTime } from "luxon";
-import { projectRoot } from "../../lib/paths.js";
-import type { RenderedEmail } from "../../mail/render.js";
+import { type RenderedEmail, renderEmail } from "../../mail/render.js";
 
-const emailsDir = join(projectRoot, "views", "emails");
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -57,19 +53,6 @@ export interface ReminderMailData {
   link: string;
 }
 
-function asPlainText(value: unknown): string {
-  return value === undefined || value === null ? "" : String(value);
-}
-
-async function renderPair(name: string, locals: Record<string, unknown>): Promise<{ html: string; text: string }> {
-  const [html, text] = await Promise.all([
-    ejs.renderFile(join(emailsDir, `${name}.html.ejs`), locals, { cache: true }),
-    // A text/plain part is never read as HTML: values go in as they are.
-    ejs.renderFile(join(emailsDir, `${name}.text.ejs`), locals, { cache: true, escape: asPlainText }),
-  ]);
-  return { html, text: `${text.trimEnd()}\n` };
-}
-
 /** Renders a deadline reminder (views/emails/reminder.*.ejs), with the due instant in both zones. */
 export async function renderReminderEmail(data: ReminderMailData): Promise<RenderedEmail> {
   const timeLeft = describeTimeLeft(data.dueAt, data.now);
@@ -83,7 +66,7 @@ export async function renderReminderEmail(data: ReminderMailData): Promise<Rende
     isSameZone: data.recipientZone === data.ruleZone,
   };
   const subject = `${isOverdue ? "OVERDUE: " : ""}${data.incidentReference}: ${data.obligation} (${data.ruleId}), ${timeLeft}`;
-  return { subject, ...(await renderPair("reminder", locals)) };
+  return renderEmail("emails/reminder", subject, locals);
 }
 
 export interface DigestLine {
@@ -115,5 +98,5 @@ export async function renderDigestEmail(data: {
   }));
   const overdue = lines.filter((l) => l.isOverdue).length;
   const subject = `Breachdesk deadlines for ${data.localDate}: ${lines.length} pending${overdue > 0 ? `, ${overdue} overdue` : ""}`;
-  return { subject, ...(await renderPair("digest", { ...data, lines, overdue })) };
+  return renderEmail("emails/digest", subject, { ...data, lines, overdue });
 }
