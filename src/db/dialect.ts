@@ -5,12 +5,12 @@ import type { Database, DbOrTx } from "./client.js";
  * Every query that differs between SQLite and PostgreSQL is reached through this module
  * (DESIGN.md section 4). Callers pass the database kind and a client or transaction; everything
  * else in the app goes through the Prisma API, which is the same on both. The queries live by
- * domain in dialect/: jobs and the process lease, the reminder sweep, campaign deliveries; the
- * conversions they share in dialect/values.ts. (The people import's bulk SQL is its module's:
- * modules/people/people-bulk.sql.ts.)
+ * domain in dialect/: jobs and the process lease, the reminder sweep; the conversions every raw
+ * statement shares in dialect/values.ts. (A module's own raw SQL is its module's, in *.sql.ts
+ * files: the people import's bulk SQL in modules/people, the campaign deliveries' in
+ * modules/campaigns.)
  */
 
-export * from "./dialect/deliveries.js";
 export * from "./dialect/jobs.js";
 export * from "./dialect/reminders.js";
 export { sqliteInstant } from "./dialect/values.js";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { claimDueDeliveries } from "../../src/db/dialect.js";
 import type { Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
 import { senderSettingsOf } from "../../src/modules/campaigns/campaign-settings.policy.js";
+import { claimDueDeliveries } from "../../src/modules/campaigns/delivery-claim.sql.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import { type NoticeSink, runUntilSettled, startNoticeSink, startTestCampaign, testSender } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";

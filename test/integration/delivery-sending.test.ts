@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { claimDueDeliveries, extendDeliveryLeases, recordDeliveryResults } from "../../src/db/dialect.js";
 import { createLogger } from "../../src/lib/logger.js";
 import type { Mailer } from "../../src/mail/mailer.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
@@ -16,6 +15,11 @@ import {
   resumeCampaign,
   retryFailedDeliveries,
 } from "../../src/modules/campaigns/campaigns.service.js";
+import {
+  claimDueDeliveries,
+  extendDeliveryLeases,
+  recordDeliveryResults,
+} from "../../src/modules/campaigns/delivery-claim.sql.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import {
   type NoticeSink,

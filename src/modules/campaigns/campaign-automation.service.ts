@@ -1,5 +1,5 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { cancelStrandedDeliveries } from "../../db/dialect.js";
+import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";

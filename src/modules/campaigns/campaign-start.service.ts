@@ -1,5 +1,5 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { fanOutDeliveries } from "../../db/dialect.js";
+import { fanOutDeliveries } from "./delivery-fan-out.sql.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";

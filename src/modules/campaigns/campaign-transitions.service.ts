@@ -1,5 +1,5 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { lockCampaignRow } from "../../db/dialect.js";
+import { lockCampaignRow } from "./campaign-deliveries.sql.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";

@@ -1,4 +1,4 @@
-import { requeueFailedDeliveries } from "../../db/dialect.js";
+import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
 import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";

@@ -6,7 +6,7 @@ import {
   extendDeliveryLeases,
   recordDeliveryResults,
   selectNoticePeople,
-} from "../../db/dialect.js";
+} from "./delivery-claim.sql.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";

@@ -1,8 +1,8 @@
 import type { DbOrTx } from "../../db/client.js";
-import type { NoticePersonColumns } from "../../db/dialect.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
 import { checkNoticeReadiness } from "../notices/notice-readiness.js";
 import { latestVersionIds, loadNoticeRenderer } from "../notices/notice-renderer.js";
+import type { NoticePersonColumns } from "./delivery-claim.sql.js";
 
 /**
  * What campaigns need from the notices module (modules/notices/notice-renderer.ts), as a port:
@@ -54,7 +54,7 @@ export interface NoticeRendering {
 /** The notices module's renderer: what the app and the worker use. */
 export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRenderer, checkNoticeReadiness };
 
-/** The person columns a notice is rendered from, as the sender reads them (dialect.selectNoticePeople). */
+/** The person columns a notice is rendered from, as the sender reads them (selectNoticePeople, delivery-claim.sql.ts). */
 export type RecipientRow = NoticePersonColumns;
 
 /** What the delivery copied at fan-out, for a person deleted since. */

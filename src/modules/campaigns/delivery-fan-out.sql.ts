@@ -1,0 +1,71 @@
+import type { DatabaseKind } from "../../config/config.js";
+import type { DbOrTx } from "../../db/client.js";
+import { instantParam } from "../../db/dialect/values.js";
+import { Prisma } from "../../generated/sqlite/client.js";
+
+// The start's fan-out of a campaign's deliveries: one INSERT ... SELECT per start. The SQL is the
+// same on both databases but for a few expressions (a new id, a JSON table, a timestamp), chosen by kind.
+
+/** What a campaign's start writes for each recipient, beyond the person's own columns. */
+export interface DeliveryFanOut {
+  campaignId: string;
+  /** The WHERE condition on `person` under the alias `p` (campaign-audience.ts). */
+  audience: Prisma.Sql;
+  /** The pinned version for each language a recipient has ("" for none), from the renderer's choice. */
+  versionByLanguage: Record<string, string>;
+  /** The version of any language missing above. */
+  fallbackVersionId: string;
+  /** Message-IDs are `<delivery.ID@domain>`. */
+  messageIdDomain: string;
+  now: Date;
+}
+
+/** A random RFC 4122 version 4 UUID as SQLite text, the shape lib/ids.ts makes in JavaScript. */
+const SQLITE_UUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+  || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+
+/**
+ * Writes one delivery row per person of the audience in the caller's transaction (the one that
+ * moves the campaign to sending), in ONE INSERT ... SELECT: the person's address, name, place
+ * and language are copied, the version chosen for their language is pinned, and the Message-ID
+ * is derived from the new row's id. People without an e-mail address, or whose address is
+ * suppressed in this incident (it bounced hard on one of its notices), are written as excluded
+ * with the reason. A person already in the campaign is
+ * skipped (unique campaign and person), so a second run adds nothing. Returns the rows written.
+ */
+export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: DeliveryFanOut): Promise<number> {
+  const at = instantParam(kind, fanOut.now);
+  const versions = JSON.stringify(fanOut.versionByLanguage);
+  const isExcluded = Prisma.sql`(x."email_normalized" IS NULL OR b."email_normalized" IS NOT NULL)`;
+  const newId = kind === "postgresql" ? Prisma.sql`gen_random_uuid()::text` : Prisma.raw(SQLITE_UUID);
+  const versionsTable =
+    kind === "postgresql" ? Prisma.sql`json_each_text(${versions}::json)` : Prisma.sql`json_each(${versions})`;
+  const stamp = kind === "postgresql" ? Prisma.sql`${at}::timestamp(3)` : Prisma.sql`${at}`;
+  // Reads the audience's people (no lock: the people of an incident being notified are not
+  // imported at the same moment, and a later import is not part of this campaign) and inserts
+  // their deliveries (row locks on PostgreSQL, SQLite's write lock, until the caller commits).
+  // The MATERIALIZED step draws each row's id once: the Message-ID must repeat the same id.
+  // WHERE true: see upsertPeople (SQLite's parser and INSERT ... SELECT ... ON CONFLICT).
+  return tx.$executeRaw(Prisma.sql`
+    WITH picked AS MATERIALIZED (
+      SELECT ${newId} AS "new_id", p."id", p."incident_id", p."email", p."email_normalized", p."given_name",
+             p."family_name", p."country", p."region", p."language"
+      FROM "person" p WHERE ${fanOut.audience}
+    )
+    INSERT INTO "delivery" ("id", "campaign_id", "incident_id", "person_id", "email", "email_normalized", "full_name",
+      "country", "region", "language", "template_version_id", "channel", "status", "attempts", "next_attempt_at",
+      "message_id", "exclusion_reason", "queued_at", "updated_at")
+    SELECT x."new_id", ${fanOut.campaignId}, x."incident_id", x."id", x."email", x."email_normalized",
+      TRIM(x."given_name" || ' ' || x."family_name"), x."country", x."region", COALESCE(x."language", ''),
+      COALESCE(v."value", ${fanOut.fallbackVersionId}), 'email',
+      CASE WHEN ${isExcluded} THEN 'excluded' ELSE 'queued' END, 0,
+      CASE WHEN ${isExcluded} THEN NULL ELSE ${stamp} END,
+      '<delivery.' || x."new_id" || '@' || ${fanOut.messageIdDomain} || '>',
+      CASE WHEN x."email_normalized" IS NULL THEN 'no_email' WHEN b."email_normalized" IS NOT NULL THEN 'bounced_address' ELSE '' END,
+      ${stamp}, ${stamp}
+    FROM picked x
+    LEFT JOIN "bounced_address" b ON b."incident_id" = x."incident_id" AND b."email_normalized" = x."email_normalized"
+    LEFT JOIN ${versionsTable} v ON v."key" = COALESCE(x."language", '')
+    WHERE true
+    ON CONFLICT ("campaign_id", "person_id") DO NOTHING`);
+}
