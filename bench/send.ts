@@ -25,7 +25,7 @@ import { createCampaign, sendCampaignNow } from "../src/modules/campaigns/campai
 import { noticeRendering } from "../src/modules/campaigns/notice-rendering.service.js";
 import { ensureBuiltInCategories } from "../src/modules/data-categories/data-categories.service.js";
 import { createIncident } from "../src/modules/incidents/incidents.service.js";
-import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/notice-content.js";
+import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/index.js";
 import { campaignInput } from "../test/helpers/campaigns.js";
 import { incidentInput } from "../test/helpers/incidents.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";

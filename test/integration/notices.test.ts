@@ -4,12 +4,18 @@ import { AppError } from "../../src/lib/errors.js";
 import { newId } from "../../src/lib/ids.js";
 import { createSmtpMailer } from "../../src/mail/smtp-mailer.js";
 import { addIncidentData } from "../../src/modules/data-categories/incident-data.service.js";
-import { byHandKey } from "../../src/modules/notices/content-check.js";
-import { sendTestNotice } from "../../src/modules/notices/notice-preview.service.js";
-import { checkNoticeReadiness, FIRST_BROKEN_LIMIT } from "../../src/modules/notices/notice-readiness.js";
-import { latestVersionIds, loadNoticeRenderer, toNoticeRecipient } from "../../src/modules/notices/notice-renderer.js";
-import type { VersionInput } from "../../src/modules/notices/notices.schemas.js";
-import { createTemplate, saveVersion } from "../../src/modules/notices/notices.service.js";
+import {
+  checkNoticeReadiness,
+  createTemplate,
+  FIRST_BROKEN_LIMIT,
+  latestVersionIds,
+  loadNoticeRenderer,
+  saveVersion,
+  sendTestNotice,
+  toNoticeRecipient,
+  type VersionInput,
+} from "../../src/modules/notices/index.js";
+import { byHandKey } from "../../src/modules/notices/notice-content-check.policy.js";
 import { applyObligations } from "../../src/modules/obligations/obligations.service.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";

@@ -1,11 +1,10 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
-import { checkNoticeReadiness } from "../notices/notice-readiness.js";
-import { latestVersionIds, loadNoticeRenderer } from "../notices/notice-renderer.js";
+import { checkNoticeReadiness, latestVersionIds, loadNoticeRenderer } from "../notices/index.js";
 import type { NoticePersonColumns } from "./delivery-claim.sql.js";
 
 /**
- * What campaigns need from the notices module (modules/notices/notice-renderer.ts), as a port:
+ * What campaigns need from the notices module (modules/notices/notice-render.service.ts), as a port:
  * the sender and the start take it as a dependency, so a test can count or break renders.
  */
 export interface CampaignRecipient {
@@ -33,7 +32,7 @@ export interface CampaignRenderer {
   render(recipient: CampaignRecipient, versionId: string): CampaignNotice;
 }
 
-/** What the content and render checks found (modules/notices/notice-readiness.ts). */
+/** What the content and render checks found (modules/notices/notice-readiness.service.ts). */
 export interface CampaignReadiness {
   isReady: boolean;
   contentGaps: { language: string; regimeCode: string; item: string }[];

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { csvLine } from "../../lib/csv-cells.js";
-import { loadNoticeRenderer, type NoticeRecipient, type NoticeRenderer, toNoticeRecipient } from "../notices/notice-renderer.js";
+import { loadNoticeRenderer, type NoticeRecipient, type NoticeRenderer, toNoticeRecipient } from "../notices/index.js";
 import {
   findPeopleByIds,
   type LedgerCursor,

@@ -2,7 +2,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import { sqliteInstant } from "../../db/dialect.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 import { containsPattern } from "../../lib/like-pattern.js";
-import { noticePersonSelect } from "../notices/notice-renderer.js";
+import { noticePersonSelect } from "../notices/index.js";
 
 /**
  * The queries of the delivery ledger: the record, person by person, of every notice of an

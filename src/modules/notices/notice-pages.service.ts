@@ -5,8 +5,7 @@
 import type { Deps } from "../../deps.js";
 import type { NoticeTemplate } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { checkNoticeContent, type ObligationForCheck, type RegimeContentCheck } from "./content-check.js";
-import { incidentCategories, isEnglish, languageName } from "./notice-category-words.js";
+import { incidentCategories, isEnglish, languageName } from "./notice-category-words.policy.js";
 import {
   CATEGORY_ID_PATTERN,
   type CategoryWords,
@@ -18,9 +17,10 @@ import {
   sectionHints,
   sectionKeys,
   sectionLabels,
-} from "./notice-content.js";
-import { checkVersionsContent } from "./notice-readiness.js";
-import { latestVersionIds } from "./notice-renderer.js";
+} from "./notice-content.policy.js";
+import { checkNoticeContent, type ObligationForCheck, type RegimeContentCheck } from "./notice-content-check.policy.js";
+import { checkVersionsContent } from "./notice-readiness.service.js";
+import { latestVersionIds } from "./notice-render.service.js";
 import {
   findLatestVersion,
   findVersion,

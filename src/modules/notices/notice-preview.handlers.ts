@@ -5,7 +5,7 @@ import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import type { Role } from "../users/users.schemas.js";
 import { loadPreview, loadReadiness, recipientLabel, sendTestNotice } from "./notice-preview.service.js";
-import { FIRST_BROKEN_LIMIT } from "./notice-readiness.js";
+import { FIRST_BROKEN_LIMIT } from "./notice-readiness.service.js";
 import { type PreviewQuery, previewQuerySchema } from "./notices.schemas.js";
 
 /** The preview's query string: unknown or malformed parts are dropped, not refused. */

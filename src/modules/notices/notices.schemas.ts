@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { safeText } from "../../lib/validation.js";
 import { normaliseLanguage } from "../people/person-row.js";
-import { CATEGORY_ID_PATTERN, type CategoryWords, type SectionKey, sectionKeys, sectionLabels } from "./notice-content.js";
+import { CATEGORY_ID_PATTERN, type CategoryWords, type SectionKey, sectionKeys, sectionLabels } from "./notice-content.policy.js";
 
 export const MAX_SECTION_CHARS = 10_000;
 export const MAX_SUBJECT_CHARS = 200;
@@ -59,7 +59,7 @@ const CATEGORY_FIELD = /^category(Name|Advice)_(.+)$/;
 /**
  * The categoryName_<id> and categoryAdvice_<id> fields of a form, by id, each as one line
  * (whitespace runs, line breaks included, are one space). Their limits and placeholders are
- * checked by the service, whose messages name the category (notice-validation.ts).
+ * checked by the service, whose messages name the category (notice-validation.policy.ts).
  */
 function categoryWordsOfBody(body: Record<string, unknown>): Record<string, CategoryWords> {
   // A Map, not an object: an id like "constructor" must not find an inherited property.

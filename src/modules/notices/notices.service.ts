@@ -7,7 +7,6 @@ import { newId } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
 import { isUniqueViolation } from "../data-categories/data-categories.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import { byHandKeys } from "./content-check.js";
 import {
   type CategoryWords,
   defaultHeadings,
@@ -16,8 +15,9 @@ import {
   parseContent,
   sectionKeys,
   serializeContent,
-} from "./notice-content.js";
-import { validateCategoryWords, validateNoticeWords } from "./notice-validation.js";
+} from "./notice-content.policy.js";
+import { byHandKeys } from "./notice-content-check.policy.js";
+import { validateCategoryWords, validateNoticeWords } from "./notice-validation.policy.js";
 import {
   countVersionsByTemplate,
   findLatestVersion,

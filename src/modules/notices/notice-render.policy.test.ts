@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { assertGolden } from "../../../test/helpers/golden.js";
 import { builtInCategories } from "../data-categories/catalogue.js";
-import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.js";
-import { createNoticeRenderer, type NoticeRecipient, type RendererVersion } from "./notice-renderer.js";
+import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.policy.js";
+import { createNoticeRenderer, type NoticeRecipient, type RendererVersion } from "./notice-render.policy.js";
 
 const catalogue = builtInCategories.map((c, i) => ({
   id: c.id,

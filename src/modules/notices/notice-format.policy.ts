@@ -8,7 +8,7 @@
  * escaped, with slots between them; filling the slots for a person is string concatenation,
  * which is what lets the renderer do about 100,000 notices a second.
  */
-import { PLACEHOLDER_PATTERN, type PlaceholderRef, resolvePlaceholder } from "./notice-content.js";
+import { PLACEHOLDER_PATTERN, type PlaceholderRef, resolvePlaceholder } from "./notice-content.policy.js";
 
 /** How a slot's value is written: escaped text, inside an href, or the person's categories as a list. */
 export type SlotMode = "html" | "text" | "href" | "htmlList" | "textList";

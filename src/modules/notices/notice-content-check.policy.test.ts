@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { findRule } from "../deadlines/rule-pack.js";
-import { byHandKey, byHandKeys, checkNoticeContent, type ObligationForCheck } from "./content-check.js";
-import { defaultHeadings, type NoticeWords, sectionKeys } from "./notice-content.js";
+import { defaultHeadings, type NoticeWords, sectionKeys } from "./notice-content.policy.js";
+import { byHandKey, byHandKeys, checkNoticeContent, type ObligationForCheck } from "./notice-content-check.policy.js";
 
 function obligation(ruleId: string, status = "pending"): ObligationForCheck {
   const rule = findRule(ruleId);

@@ -16,7 +16,7 @@ import {
   placeholders,
   sectionKeys,
   sectionLabels,
-} from "./notice-content.js";
+} from "./notice-content.policy.js";
 
 const KNOWN = placeholders.map((p) => p.name).filter((n) => n !== "attribute:NAME");
 

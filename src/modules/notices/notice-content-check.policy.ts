@@ -8,8 +8,8 @@
  * "check by hand" items: the manager reads the notice and ticks them, and the tick is kept with
  * the version (checkedItems). Pure: the caller loads the obligations and facts.
  */
-import type { NoticeWords, SectionKey } from "./notice-content.js";
-import { sectionLabels } from "./notice-content.js";
+import type { NoticeWords, SectionKey } from "./notice-content.policy.js";
+import { sectionLabels } from "./notice-content.policy.js";
 
 export interface ObligationForCheck {
   id: string;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.js";
-import { placeholderProblem, validateNoticeWords } from "./notice-validation.js";
+import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.policy.js";
+import { placeholderProblem, validateNoticeWords } from "./notice-validation.policy.js";
 
 function content(
   sections: Partial<NoticeContent["sections"]> = {},

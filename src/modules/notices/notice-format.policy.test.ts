@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compileHtml, compileLine, compileText, escapeHtml, type Piece, type Slot, slotsOf } from "./notice-format.js";
+import { compileHtml, compileLine, compileText, escapeHtml, type Piece, type Slot, slotsOf } from "./notice-format.policy.js";
 
 /** Fills slots with their written name in brackets, to see where they went. */
 function show(pieces: Piece[]): string {

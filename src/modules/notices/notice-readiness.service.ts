@@ -14,10 +14,10 @@
  */
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
-import { checkNoticeContent, type RegimeContentCheck } from "./content-check.js";
-import { categoriesInEnglish, categoryWordsWarning, incidentCategories } from "./notice-category-words.js";
-import { parseContent } from "./notice-content.js";
-import { loadNoticeRenderer, toNoticeRecipient } from "./notice-renderer.js";
+import { categoriesInEnglish, categoryWordsWarning, incidentCategories } from "./notice-category-words.policy.js";
+import { parseContent } from "./notice-content.policy.js";
+import { checkNoticeContent, type RegimeContentCheck } from "./notice-content-check.policy.js";
+import { loadNoticeRenderer, toNoticeRecipient } from "./notice-render.service.js";
 import { listNoticePeoplePage, listObligationTerms, listVersionsByIds, loadCategoryFacts } from "./notices.repository.js";
 
 /** A required item missing from a version's words. */

@@ -1,6 +1,7 @@
 /**
- * THE RENDERER CONTRACT: what the campaign worker, the preview, the test send and the render
- * check call to turn a pinned template version and a person into a notice.
+ * Loading a notice renderer: what the campaign worker, the preview, the test send and the render
+ * check call to turn a pinned template version and a person into a notice (the renderer itself,
+ * its contract and its pure work, are in notice-render.policy.ts).
  *
  *   const versionIds = await latestVersionIds(db, templateId);        // pinned when a campaign starts
  *   const renderer = await loadNoticeRenderer(db, incidentId, versionIds); // once per batch or campaign
@@ -8,11 +9,11 @@
  *   const notice = renderer.render(recipient, version.id);             // pure: no database, ~100k/s
  *
  * loadNoticeRenderer reads the versions, the incident's reference and the data-category
- * catalogue once and compiles every section (notice-format.ts, notice-compiler.ts), each
+ * catalogue once and compiles every section (notice-format.policy.ts, notice-render.policy.ts), each
  * version naming the categories in its own words where it gives them (its categoryWords,
- * notice-category-words.ts), the catalogue's otherwise; render()
+ * notice-category-words.policy.ts), the catalogue's otherwise; render()
  * only fills the person's values into the compiled sections and the pre-run EJS layout
- * (views/emails/notice.{html,text}.ejs, notice-layout.ts). Browser-written text is never EJS
+ * (views/emails/notice.{html,text}.ejs, notice-layout.policy.ts). Browser-written text is never EJS
  * source: the layout receives it as values. Measured here: about 110,000 renders a second of
  * a seven-section notice on one core.
  *
@@ -22,8 +23,8 @@
  */
 
 import type { DbOrTx } from "../../db/client.js";
-import { createNoticeRenderer } from "./notice-compiler.js";
-import { parseContent } from "./notice-content.js";
+import { parseContent } from "./notice-content.policy.js";
+import { createNoticeRenderer, type NoticeRecipient, type NoticeRenderer } from "./notice-render.policy.js";
 import {
   findIncidentReference,
   findTemplateById,
@@ -32,51 +33,6 @@ import {
   loadCategoryFacts,
   type NoticePersonRow,
 } from "./notices.repository.js";
-
-export { createNoticeRenderer, type RendererFacts, type RendererVersion } from "./notice-compiler.js";
-export { type NoticePersonRow, noticePersonSelect } from "./notices.repository.js";
-
-/** The person a notice is for: a Person row's columns, with its JSON columns read. */
-export interface NoticeRecipient {
-  personId: string;
-  givenName: string;
-  familyName: string;
-  email: string | null;
-  externalId: string | null;
-  /** BCP 47 tag, e.g. fr-CA; null when unknown (the template's fallback language is used). */
-  language: string | null;
-  country: string | null;
-  region: string | null;
-  /** The person's data categories; null means all of the incident's. */
-  categoryIds: string[] | null;
-  /** The person's free (imported) columns, for {{attribute:NAME}}. */
-  attributes: Record<string, string>;
-}
-
-/** One person's notice. */
-export interface RenderedNotice {
-  /** Placeholders filled, one line (no line breaks). */
-  subject: string;
-  /** A complete HTML document with inline styles, no script, no remote resource. */
-  html: string;
-  /** The plain-text part, complete on its own. */
-  text: string;
-  /** why this person's notice would be broken (empty when fine) */
-  problems: string[];
-}
-
-export interface NoticeRenderer {
-  /**
-   * The version a person with this language gets: the version of exactly that tag (case
-   * ignored), else of its primary subtag (fr-CA: fr, then any fr-*), else of the template's
-   * fallback language, else the first loaded language in alphabetical order.
-   */
-  versionFor(language: string | null): { id: string; language: string };
-  /** Renders one person's notice with a loaded version; pure and fast. Throws for a version not loaded. */
-  render(recipient: NoticeRecipient, versionId: string): RenderedNotice;
-  /** Only the problems render() would report, without building the notice: for the render check. */
-  problemsOf(recipient: NoticeRecipient, versionId: string): string[];
-}
 
 /** The latest version of each language of a template: what a campaign pins when it starts. */
 export async function latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>> {

@@ -1,15 +1,68 @@
 /**
- * Builds a NoticeRenderer from loaded facts (notice-renderer.ts loads them): compiles each
- * version's words once (notice-format.ts), resolves each distinct list of data categories once
- * per version (named in the version's words, else the catalogue's: notice-category-words.ts),
- * runs the EJS layout once per version and list of categories (notice-layout.ts), and leaves
+ * THE RENDERER CONTRACT (NoticeRecipient, RenderedNotice, NoticeRenderer) and its one
+ * implementation. Builds a NoticeRenderer from loaded facts (notice-render.service.ts loads them): compiles each
+ * version's words once (notice-format.policy.ts), resolves each distinct list of data categories once
+ * per version (named in the version's words, else the catalogue's: notice-category-words.policy.ts),
+ * runs the EJS layout once per version and list of categories (notice-layout.policy.ts), and leaves
  * render() only the person's values to fill in. Pure: no database, no clock.
  */
-import { type CatalogueFact, createCategoryResolver, type ResolvedCategories } from "./notice-category-words.js";
-import { type NoticeContent, placeholderKey, type SectionKey, sectionKeys } from "./notice-content.js";
-import { cleanLine, compileHtml, compileLine, compileText, escapeHtml, type Piece, type Slot, slotsOf } from "./notice-format.js";
-import { joinShape, type LayoutShape, renderLayoutShape } from "./notice-layout.js";
-import type { NoticeRecipient, NoticeRenderer } from "./notice-renderer.js";
+import { type CatalogueFact, createCategoryResolver, type ResolvedCategories } from "./notice-category-words.policy.js";
+import { type NoticeContent, placeholderKey, type SectionKey, sectionKeys } from "./notice-content.policy.js";
+import {
+  cleanLine,
+  compileHtml,
+  compileLine,
+  compileText,
+  escapeHtml,
+  type Piece,
+  type Slot,
+  slotsOf,
+} from "./notice-format.policy.js";
+import { createLanguageChooser, writingDirection } from "./notice-language.policy.js";
+import { joinShape, type LayoutShape, renderLayoutShape } from "./notice-layout.policy.js";
+import { missingValueProblem, placeholderValue, type VersionContact } from "./notice-placeholder-values.policy.js";
+
+/** The person a notice is for: a Person row's columns, with its JSON columns read. */
+export interface NoticeRecipient {
+  personId: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  externalId: string | null;
+  /** BCP 47 tag, e.g. fr-CA; null when unknown (the template's fallback language is used). */
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  /** The person's data categories; null means all of the incident's. */
+  categoryIds: string[] | null;
+  /** The person's free (imported) columns, for {{attribute:NAME}}. */
+  attributes: Record<string, string>;
+}
+
+/** One person's notice. */
+export interface RenderedNotice {
+  /** Placeholders filled, one line (no line breaks). */
+  subject: string;
+  /** A complete HTML document with inline styles, no script, no remote resource. */
+  html: string;
+  /** The plain-text part, complete on its own. */
+  text: string;
+  /** why this person's notice would be broken (empty when fine) */
+  problems: string[];
+}
+
+export interface NoticeRenderer {
+  /**
+   * The version a person with this language gets: the version of exactly that tag (case
+   * ignored), else of its primary subtag (fr-CA: fr, then any fr-*), else of the template's
+   * fallback language, else the first loaded language in alphabetical order.
+   */
+  versionFor(language: string | null): { id: string; language: string };
+  /** Renders one person's notice with a loaded version; pure and fast. Throws for a version not loaded. */
+  render(recipient: NoticeRecipient, versionId: string): RenderedNotice;
+  /** Only the problems render() would report, without building the notice: for the render check. */
+  problemsOf(recipient: NoticeRecipient, versionId: string): string[];
+}
 
 /** A version's words as the renderer needs them. */
 export interface RendererVersion {
@@ -43,7 +96,7 @@ interface CompiledVersion {
   dir: "ltr" | "rtl";
   subject: Piece[];
   sections: CompiledSection[];
-  contact: { organisation: string; email: string; phone: string; phoneHref: string };
+  contact: VersionContact;
   /** The distinct placeholders used anywhere in the version, checked for each person. */
   slots: Slot[];
   /** The layout cut at its markers, per resolved list of categories. */
@@ -52,7 +105,6 @@ interface CompiledVersion {
   categoriesOf: (r: NoticeRecipient) => ResolvedCategories;
 }
 
-const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb"]);
 /** Bounds the per-list caches when nearly every person names a different list of categories. */
 const CACHE_LIMIT = 10_000;
 
@@ -77,7 +129,7 @@ function compileVersion(version: RendererVersion, categoriesOf: (r: NoticeRecipi
   return {
     id: version.id,
     language: version.language,
-    dir: RTL_LANGUAGES.has(version.language.split("-")[0]!.toLowerCase()) ? "rtl" : "ltr",
+    dir: writingDirection(version.language),
     subject,
     sections,
     contact: {
@@ -90,101 +142,6 @@ function compileVersion(version: RendererVersion, categoriesOf: (r: NoticeRecipi
     shapes: new Map(),
     categoriesOf,
   };
-}
-
-/** Picks versions by language: exact tag, primary subtag, fallback language, then the first. */
-function createLanguageChooser(versions: CompiledVersion[], fallbackLanguage: string) {
-  const sorted = [...versions].sort((a, b) => a.language.localeCompare(b.language));
-  const exact = new Map<string, CompiledVersion>();
-  const byPrimary = new Map<string, CompiledVersion>();
-  for (const v of sorted) exact.set(v.language.toLowerCase(), v);
-  for (const v of sorted) {
-    const primary = v.language.toLowerCase().split("-")[0]!;
-    // A version tagged with just the primary subtag ("fr") beats a regional one ("fr-FR").
-    if (!byPrimary.has(primary) || v.language.toLowerCase() === primary) byPrimary.set(primary, v);
-  }
-  const lookup = (tag: string) => exact.get(tag) ?? byPrimary.get(tag.split("-")[0]!);
-  const fallback = lookup(fallbackLanguage.trim().toLowerCase()) ?? sorted[0]!;
-  const cache = new Map<string, { id: string; language: string }>();
-  return (language: string | null) => {
-    const tag = (language ?? "").trim().toLowerCase().replace(/_/g, "-");
-    let chosen = cache.get(tag);
-    if (!chosen) {
-      const v = (tag && lookup(tag)) || fallback;
-      chosen = { id: v.id, language: v.language };
-      if (cache.size < CACHE_LIMIT) cache.set(tag, chosen);
-    }
-    return chosen;
-  };
-}
-
-/** An attribute as text: callers may hand over parsed JSON, whose values are not always strings. */
-function attributeText(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-/** An attribute by its exact name, else by its name ignoring case and surrounding spaces. */
-function attributeValue(attributes: Record<string, string>, name: string): string {
-  if (Object.hasOwn(attributes, name)) return attributeText(attributes[name]);
-  const wanted = name.trim().toLowerCase();
-  for (const [key, value] of Object.entries(attributes)) if (key.trim().toLowerCase() === wanted) return attributeText(value);
-  return "";
-}
-
-/** The value of a placeholder for a person, one line; empty when the person has none. */
-function placeholderValue(
-  slot: Slot,
-  r: NoticeRecipient,
-  version: CompiledVersion,
-  reference: string,
-  categories: string,
-): string {
-  switch (slot.ref.name) {
-    case "first_name":
-      return cleanLine(r.givenName).trim();
-    case "last_name":
-      return cleanLine(r.familyName).trim();
-    case "full_name":
-      return cleanLine(`${r.givenName.trim()} ${r.familyName.trim()}`).trim();
-    case "email":
-      return cleanLine(r.email ?? "").trim();
-    case "external_id":
-      return cleanLine(r.externalId ?? "").trim();
-    case "incident_reference":
-      return reference;
-    case "categories":
-      return categories;
-    case "organisation":
-      return version.contact.organisation;
-    case "contact_email":
-      return version.contact.email;
-    case "contact_phone":
-      return version.contact.phone;
-    case "attribute":
-      return cleanLine(attributeValue(r.attributes, slot.ref.attribute ?? "")).trim();
-  }
-}
-
-/** What is missing when a placeholder has no value: the words the render check counts by. */
-function missingValueProblem(slot: Slot): string {
-  const written = placeholderKey(slot.ref);
-  switch (slot.ref.name) {
-    case "first_name":
-      return `no first name for ${written}`;
-    case "last_name":
-      return `no last name for ${written}`;
-    case "full_name":
-      return `no name for ${written}`;
-    case "email":
-      return `no e-mail address for ${written}`;
-    case "external_id":
-      return `no external id for ${written}`;
-    case "attribute":
-      return `no "${slot.ref.attribute}" value for ${written}`;
-    default:
-      return `the version has no value for ${written}`;
-  }
 }
 
 /** A compiled text with this person's values in its slots. */
@@ -201,14 +158,14 @@ function fillPieces(
     else if (piece.mode === "htmlList") out += categories.htmlList;
     else if (piece.mode === "textList") out += categories.textList;
     else {
-      const value = placeholderValue(piece, r, version, reference, categories.inline);
+      const value = placeholderValue(piece, r, version.contact, reference, categories.inline);
       out += piece.mode === "html" ? escapeHtml(value) : piece.mode === "href" ? encodeURIComponent(value) : value;
     }
   }
   return out;
 }
 
-/** The layout of a version for a list of categories, run once and kept (see notice-layout.ts). */
+/** The layout of a version for a list of categories, run once and kept (see notice-layout.policy.ts). */
 function shapeOf(version: CompiledVersion, categories: ResolvedCategories, reference: string) {
   const cached = version.shapes.get(categories);
   if (cached) return cached;
@@ -249,7 +206,7 @@ export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
   const problemsWith = (r: NoticeRecipient, version: CompiledVersion, categories: ResolvedCategories): string[] => {
     const problems: string[] = [];
     for (const slot of version.slots) {
-      if (slot.ref.name !== "categories" && placeholderValue(slot, r, version, facts.reference, "") === "") {
+      if (slot.ref.name !== "categories" && placeholderValue(slot, r, version.contact, facts.reference, "") === "") {
         problems.push(missingValueProblem(slot));
       }
     }

@@ -2,13 +2,13 @@
  * What a notice template version holds, and how it is kept in NoticeTemplateVersion.sections.
  *
  * The manager's words are data, never code: each section is plain text with light formatting
- * (notice-format.ts) and the fixed placeholders below; nothing typed in the browser reaches EJS
+ * (notice-format.policy.ts) and the fixed placeholders below; nothing typed in the browser reaches EJS
  * as template source. The JSON object in `sections` has one key per section (its text), and:
  * - `headings`: the heading of each section in the version's language (defaults in English);
  * - `details`: the organisation's name and the contact e-mail and phone, shown under "Who we
  *   are" and substituted for {{organisation}}, {{contact_email}} and {{contact_phone}};
  * - `checkedItems`: the content items of other regimes the manager confirmed by hand
- *   (content-check.ts), so the confirmation belongs to the exact words it was given for;
+ *   (notice-content-check.policy.ts), so the confirmation belongs to the exact words it was given for;
  * - `categoryWords` (absent when none is given, so older versions read the same): the name and
  *   advice of data categories in the version's language, by category id; an empty name or advice
  *   is the catalogue's (English) one. Text only, like the headings: escaped, never formatted,

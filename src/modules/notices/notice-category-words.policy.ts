@@ -1,13 +1,13 @@
 /**
  * How a version names the data categories: the catalogue's words (in English) unless the
- * version gives its own (notice-content.ts `categoryWords`), name and advice each on its own.
+ * version gives its own (notice-content.policy.ts `categoryWords`), name and advice each on its own.
  * Shared by the renderer (what a notice lists), the editor (what it offers to translate) and
  * the readiness check (which categories a version still names in English). Pure.
  */
 import { type Sensitivity, sensitivityRank } from "../data-categories/catalogue.js";
-import type { CategoryWords } from "./notice-content.js";
-import { cleanLine, escapeHtml } from "./notice-format.js";
-import type { NoticeRecipient } from "./notice-renderer.js";
+import type { CategoryWords } from "./notice-content.policy.js";
+import { cleanLine, escapeHtml } from "./notice-format.policy.js";
+import type { NoticeRecipient } from "./notice-render.policy.js";
 
 /** A catalogue row as the notices read it (notices.repository.ts loadCategoryFacts). */
 export interface CatalogueFact {

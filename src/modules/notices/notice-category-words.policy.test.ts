@@ -8,9 +8,9 @@ import {
   isEnglish,
   languageName,
   wordCategory,
-} from "./notice-category-words.js";
-import { parseContent, serializeContent } from "./notice-content.js";
-import { validateCategoryWords } from "./notice-validation.js";
+} from "./notice-category-words.policy.js";
+import { parseContent, serializeContent } from "./notice-content.policy.js";
+import { validateCategoryWords } from "./notice-validation.policy.js";
 
 const catalogue = builtInCategories.map((c, i) => ({ ...c, sortOrder: i }));
 const involved = incidentCategories(catalogue, ["contact_details", "password_hashes", "email_address"]);

@@ -10,8 +10,8 @@
  */
 import type ejs from "ejs";
 import { compileEmailPart, endText } from "../../mail/render.js";
-import type { SectionKey } from "./notice-content.js";
-import { escapeHtml } from "./notice-format.js";
+import type { SectionKey } from "./notice-content.policy.js";
+import { escapeHtml } from "./notice-format.policy.js";
 
 /** What the layout files read. */
 export interface LayoutLocals {
@@ -42,7 +42,7 @@ const LAYOUT_LOCALS: (keyof LayoutLocals)[] = ["language", "dir", "subject", "se
 let templates: LayoutTemplates | undefined;
 
 function layoutTemplates(): LayoutTemplates {
-  // The cheap escaper of the notice's own words (notice-format.ts), so the layout and the
+  // The cheap escaper of the notice's own words (notice-format.policy.ts), so the layout and the
   // sections escape alike.
   const options = { locals: LAYOUT_LOCALS, escapeHtml };
   templates ??= {

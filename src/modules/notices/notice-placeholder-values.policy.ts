@@ -1,0 +1,85 @@
+/**
+ * The value each fixed placeholder takes for a person, and what is missing when it has none
+ * (the words the render check counts by). Values are one line: control characters and line
+ * breaks are gone before they reach a notice. Pure.
+ */
+import { placeholderKey } from "./notice-content.policy.js";
+import { cleanLine, type Slot } from "./notice-format.policy.js";
+import type { NoticeRecipient } from "./notice-render.policy.js";
+
+/** A version's contact details, cleaned to one line each. */
+export interface VersionContact {
+  organisation: string;
+  email: string;
+  phone: string;
+  phoneHref: string;
+}
+
+/** An attribute as text: callers may hand over parsed JSON, whose values are not always strings. */
+function attributeText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** An attribute by its exact name, else by its name ignoring case and surrounding spaces. */
+function attributeValue(attributes: Record<string, string>, name: string): string {
+  if (Object.hasOwn(attributes, name)) return attributeText(attributes[name]);
+  const wanted = name.trim().toLowerCase();
+  for (const [key, value] of Object.entries(attributes)) if (key.trim().toLowerCase() === wanted) return attributeText(value);
+  return "";
+}
+
+/** The value of a placeholder for a person, one line; empty when the person has none. */
+export function placeholderValue(
+  slot: Slot,
+  r: NoticeRecipient,
+  contact: VersionContact,
+  reference: string,
+  categories: string,
+): string {
+  switch (slot.ref.name) {
+    case "first_name":
+      return cleanLine(r.givenName).trim();
+    case "last_name":
+      return cleanLine(r.familyName).trim();
+    case "full_name":
+      return cleanLine(`${r.givenName.trim()} ${r.familyName.trim()}`).trim();
+    case "email":
+      return cleanLine(r.email ?? "").trim();
+    case "external_id":
+      return cleanLine(r.externalId ?? "").trim();
+    case "incident_reference":
+      return reference;
+    case "categories":
+      return categories;
+    case "organisation":
+      return contact.organisation;
+    case "contact_email":
+      return contact.email;
+    case "contact_phone":
+      return contact.phone;
+    case "attribute":
+      return cleanLine(attributeValue(r.attributes, slot.ref.attribute ?? "")).trim();
+  }
+}
+
+/** What is missing when a placeholder has no value: the words the render check counts by. */
+export function missingValueProblem(slot: Slot): string {
+  const written = placeholderKey(slot.ref);
+  switch (slot.ref.name) {
+    case "first_name":
+      return `no first name for ${written}`;
+    case "last_name":
+      return `no last name for ${written}`;
+    case "full_name":
+      return `no name for ${written}`;
+    case "email":
+      return `no e-mail address for ${written}`;
+    case "external_id":
+      return `no external id for ${written}`;
+    case "attribute":
+      return `no "${slot.ref.attribute}" value for ${written}`;
+    default:
+      return `the version has no value for ${written}`;
+  }
+}
