@@ -1,22 +1,26 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { fanOutDeliveries } from "./delivery-fan-out.sql.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { type Actor, systemActor } from "../audit/audit.service.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
-import { applyCampaignTransition } from "./campaign-transitions.service.js";
+import {
+  applyCampaignTransition,
+  auditCampaignTransition,
+  CampaignChangedError,
+  LONG_TRANSACTION,
+  writeCampaignTransition,
+} from "./campaign-transitions.service.js";
 import {
   type Campaign,
   countAudience,
   countDeliveriesByStatus,
-  findCampaignById,
   isCampaignInStatus,
   listAudienceLanguages,
   listDueScheduledCampaigns,
-  updateCampaignIfStatus,
 } from "./campaigns.repository.js";
+import { fanOutDeliveries } from "./delivery-fan-out.sql.js";
 import type { CampaignReadiness, NoticeRendering } from "./notice-rendering.service.js";
 
 export interface StartDeps {
@@ -66,11 +70,11 @@ function isSameVersions(a: Record<string, string>, b: Record<string, string>): b
 }
 
 /**
- * Pins the checked versions and writes the deliveries, inside the start's transaction: the
- * version each recipient gets is the renderer's choice for their language, decided once per
- * language present in the audience and applied by the fan-out.
+ * The fan-out a start writes, read inside its transaction: refused when a new version was saved
+ * since the check or the audience is empty. The version each recipient gets is the renderer's
+ * choice for their language, decided once per language present in the audience.
  */
-async function pinAndFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, checked: Record<string, string>, now: Date) {
+async function planFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, checked: Record<string, string>, now: Date) {
   const versionIds = await deps.rendering.latestVersionIds(tx, campaign.templateId);
   if (!isSameVersions(versionIds, checked))
     throw new AppError("conflict", "A new version of the notice was saved meanwhile: check it, then start again.");
@@ -82,36 +86,40 @@ async function pinAndFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, che
   for (const language of await listAudienceLanguages(tx, condition)) {
     versionByLanguage[language ?? ""] = renderer.versionFor(language).id;
   }
-  await updateCampaignIfStatus(tx, campaign.id, "sending", { versionIds: JSON.stringify(versionIds) });
-  await fanOutDeliveries(deps.db.kind, tx, {
+  return {
     campaignId: campaign.id,
     audience: condition,
     versionByLanguage,
     fallbackVersionId: renderer.versionFor(null).id,
     messageIdDomain: deps.messageIdDomain,
     now,
-  });
-  const counts = await countDeliveriesByStatus(tx, campaign.id);
-  return { versionIds, recipients: counts.total, queued: counts.queued, excluded: counts.excluded };
+  };
 }
 
 /**
- * Starts a campaign now (from draft, or early from scheduled): once its notice passes the
- * checks, in one transaction it moves to sending, pins the checked template versions, writes
- * one delivery per recipient and is audited with the counts. Refused (nothing written) when
- * approval is missing, the template has no version, the notice is not ready, a new version was
- * saved since the check, or the audience is empty.
+ * Starts a campaign now (from draft, or early from scheduled), as read by the caller: once its
+ * notice passes the checks, in one transaction it moves to sending with the checked template
+ * versions pinned (one write, only while its status is still the one read), writes one delivery
+ * per recipient and is audited with the counts. Refused (nothing written) when approval is
+ * missing, the template has no version, the notice is not ready, a new version was saved since
+ * the check, or the audience is empty; CampaignChangedError when another request or worker
+ * moved the campaign meanwhile.
  */
-export async function startCampaign(deps: StartDeps, campaignId: string, actor: Actor) {
-  const campaign = await findCampaignById(deps.db.prisma, campaignId);
-  if (!campaign) throw new AppError("not_found", "There is no such campaign.");
+export async function startCampaign(deps: StartDeps, campaign: Campaign, actor: Actor) {
+  const now = deps.clock.now();
   // The lifecycle's refusals (wrong status, no approval) come before the checks' cost.
-  planCampaignTransition(campaign, { action: "start", actorId: actor.userId, now: deps.clock.now() });
+  const plan = planCampaignTransition(campaign, { action: "start", actorId: actor.userId, now });
   const { versionIds, readiness } = await checkBeforeStart(deps, campaign);
   if (!readiness.isReady) throw new AppError("conflict", describeReadiness(readiness));
-  return applyCampaignTransition(deps, campaignId, { action: "start", actorId: actor.userId }, actor, {
-    apply: (tx, current, _plan, now) => pinAndFanOut(deps, tx, current, versionIds, now),
-  });
+  return deps.db.prisma.$transaction(async (tx) => {
+    // First the guarded write: on PostgreSQL it takes the campaign's row lock, as every transition does.
+    const started = await writeCampaignTransition(tx, campaign, plan, now, { versionIds: JSON.stringify(versionIds) });
+    await fanOutDeliveries(deps.db.kind, tx, await planFanOut(deps, tx, campaign, versionIds, now));
+    const counts = await countDeliveriesByStatus(tx, campaign.id);
+    const details = { versionIds, recipients: counts.total, queued: counts.queued, excluded: counts.excluded };
+    await auditCampaignTransition(deps, tx, actor, "start", campaign, plan, details);
+    return { campaign: started, details };
+  }, LONG_TRANSACTION);
 }
 
 /** Starts each scheduled campaign whose instant has come; one that cannot start goes back to draft, saying why. */
@@ -119,17 +127,14 @@ export async function startDueCampaigns(deps: StartDeps & { logger: Logger }, no
   let started = 0;
   for (const campaign of await listDueScheduledCampaigns(deps.db.prisma, now, 10)) {
     try {
-      await startCampaign(deps, campaign.id, systemActor);
+      await startCampaign(deps, campaign, systemActor);
       started += 1;
       deps.logger.info({ campaignId: campaign.id }, "scheduled campaign started");
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === "not_found") continue;
       // Another worker started it, or it was changed meanwhile: nothing to undo.
-      if (
-        error.message.startsWith("The campaign changed") ||
-        !(await isCampaignInStatus(deps.db.prisma, campaign.id, "scheduled"))
-      )
+      if (error instanceof CampaignChangedError || !(await isCampaignInStatus(deps.db.prisma, campaign.id, "scheduled")))
         continue;
       const reason = `It could not start at its scheduled time: ${error.message}`;
       await applyCampaignTransition(deps, campaign.id, { action: "unschedule", actorId: null, reason }, systemActor);

@@ -1,9 +1,14 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { lockCampaignRow } from "./campaign-deliveries.sql.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
-import { type PlannedTransition, planCampaignTransition, type TransitionRequest } from "./campaign-lifecycle.policy.js";
+import { lockCampaignRow } from "./campaign-deliveries.sql.js";
+import {
+  type CampaignAction,
+  type PlannedTransition,
+  planCampaignTransition,
+  type TransitionRequest,
+} from "./campaign-lifecycle.policy.js";
 import { type Campaign, findCampaignById, updateCampaignIfStatus } from "./campaigns.repository.js";
 
 export interface TransitionDeps {
@@ -22,14 +27,27 @@ export interface TransitionWork {
 }
 
 /** A fan-out of a large audience runs in the start's transaction: allow it minutes, not Prisma's default 5 s. */
-const LONG_TRANSACTION = { maxWait: 10_000, timeout: 10 * 60_000 };
+export const LONG_TRANSACTION = { maxWait: 10_000, timeout: 10 * 60_000 };
+
+/**
+ * The campaign's status is no longer the one a transition was planned from: another request or
+ * worker moved it meanwhile, and nothing was written. A type of its own, so that callers (the
+ * scheduled start) can tell it from a refusal without reading its words.
+ */
+export class CampaignChangedError extends AppError {
+  constructor() {
+    super("conflict", "The campaign changed while you were looking at it: reload the page and try again.");
+    this.name = "CampaignChangedError";
+  }
+}
 
 /**
  * Takes an action on a campaign in one transaction: locks the campaign, asks the lifecycle
  * whether the action is allowed now, writes the new status and fields only while the status is
  * still the one read, does the work that goes with it, and appends the audit entry
  * (`campaign.<action>`, with the incident's id) in the same transaction, so all of it commits
- * or none. Throws AppError "conflict" when the action is not allowed or the campaign changed.
+ * or none. Throws AppError "conflict" when the action is not allowed, CampaignChangedError when
+ * the campaign changed.
  */
 export async function applyCampaignTransition(
   deps: TransitionDeps,
@@ -46,31 +64,55 @@ export async function applyCampaignTransition(
     const now = clock.now();
     const extra = work.prepare ? await work.prepare(tx, campaign) : {};
     const plan = planCampaignTransition(campaign, { ...request, ...extra, now });
-    const isChanged = await updateCampaignIfStatus(tx, campaign.id, plan.from, {
-      status: plan.to,
-      ...plan.changes,
-      updatedAt: now,
-    });
-    if (!isChanged)
-      throw new AppError("conflict", "The campaign changed while you were looking at it: reload the page and try again.");
+    const updated = await writeCampaignTransition(tx, campaign, plan, now);
     const details = work.apply ? await work.apply(tx, campaign, plan, now) : {};
-    const updated = { ...campaign, ...plan.changes, status: plan.to, updatedAt: now };
-    await recordAudit(
-      db,
-      tx,
-      actor,
-      {
-        action: `campaign.${request.action}`,
-        entityType: "campaign",
-        entityId: campaign.id,
-        incidentId: campaign.incidentId,
-        before: { name: campaign.name, status: campaign.status },
-        after: { name: campaign.name, status: plan.to, ...auditFields(plan), ...details },
-      },
-      clock,
-    );
+    await auditCampaignTransition(deps, tx, actor, request.action, campaign, plan, details);
     return { campaign: updated, details };
   }, LONG_TRANSACTION);
+}
+
+/**
+ * Writes a planned transition (the new status, its fields and `also`) only while the campaign
+ * still has the status it was planned from; throws CampaignChangedError, writing nothing, when
+ * another request or worker moved it meanwhile. On PostgreSQL the write holds the campaign's row
+ * lock until the transaction ends. Returns the campaign as written.
+ */
+export async function writeCampaignTransition(
+  tx: DbOrTx,
+  campaign: Campaign,
+  plan: PlannedTransition,
+  now: Date,
+  also: Partial<Pick<Campaign, "versionIds">> = {},
+): Promise<Campaign> {
+  const changes = { status: plan.to, ...plan.changes, ...also, updatedAt: now };
+  if (!(await updateCampaignIfStatus(tx, campaign.id, plan.from, changes))) throw new CampaignChangedError();
+  return { ...campaign, ...changes };
+}
+
+/** Appends a transition's audit entry (`campaign.<action>`, with the incident's id) in its transaction. */
+export async function auditCampaignTransition(
+  deps: TransitionDeps,
+  tx: DbOrTx,
+  actor: Actor,
+  action: CampaignAction,
+  campaign: Campaign,
+  plan: PlannedTransition,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(
+    deps.db,
+    tx,
+    actor,
+    {
+      action: `campaign.${action}`,
+      entityType: "campaign",
+      entityId: campaign.id,
+      incidentId: campaign.incidentId,
+      before: { name: campaign.name, status: campaign.status },
+      after: { name: campaign.name, status: plan.to, ...auditFields(plan), ...details },
+    },
+    deps.clock,
+  );
 }
 
 function auditFields(plan: PlannedTransition): Record<string, unknown> {

@@ -1,4 +1,3 @@
-import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
 import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
@@ -7,6 +6,7 @@ import { parseInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import { type Audience, describeAudience } from "./campaign-audience.policy.js";
+import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { startCampaign } from "./campaign-start.service.js";
 import { applyCampaignTransition } from "./campaign-transitions.service.js";
@@ -105,7 +105,7 @@ export async function approveCampaign(deps: CampaignDeps, reference: string, cam
 /** Starts sending now: see startCampaign. */
 export async function sendCampaignNow(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
   const { campaign } = await requireCampaign(deps, reference, campaignId);
-  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign.id, actor);
+  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign, actor);
 }
 
 /** Schedules a draft to start at an instant typed in the incident's zone (the worker starts it then). */
