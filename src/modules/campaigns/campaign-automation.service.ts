@@ -1,11 +1,11 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { systemActor } from "../audit/audit.service.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
+import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
 import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {

@@ -1,4 +1,9 @@
 import type { Database } from "../../db/client.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../mail/mailer.js";
+import type { SenderSettings } from "./campaign-settings.policy.js";
+import { listCampaignsForSending } from "./campaigns.repository.js";
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -7,16 +12,11 @@ import {
   recordDeliveryResults,
   selectNoticePeople,
 } from "./delivery-claim.sql.js";
-import type { Clock } from "../../lib/clock.js";
-import type { Logger } from "../../lib/logger.js";
-import type { Mailer } from "../../mail/mailer.js";
-import type { SenderSettings } from "./campaign-settings.policy.js";
-import { listCampaignsForSending } from "./campaigns.repository.js";
-import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.policy.js";
+import type { Outcome } from "./delivery-outcome.policy.js";
 import { ErrorWindow } from "./error-window.policy.js";
-import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.service.js";
+import type { NoticeRendering } from "./notice-rendering.service.js";
+import { type CampaignView, NoticeSending } from "./notice-sending.service.js";
 import { transportPauseMs } from "./send-backoff.policy.js";
-import { TokenBucket } from "./token-bucket.policy.js";
 
 /**
  * Results are recorded every this many, so a crash leaves few sent messages unrecorded; each
@@ -25,8 +25,6 @@ import { TokenBucket } from "./token-bucket.policy.js";
 const RECORD_EVERY = 50;
 /** How often a batch re-reads its campaigns' statuses while sending (pause and cancel take effect within this). */
 const STATUS_REFRESH_MS = 250;
-/** A campaign's loaded renderer is reused this long (its pinned versions never change). */
-const RENDERER_TTL_MS = 60_000;
 
 export interface DeliverySenderOptions {
   db: Database;
@@ -50,12 +48,6 @@ export interface DeliverySenderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-interface CampaignView {
-  status: string;
-  incidentId: string;
-  versionIds: string;
-}
-
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -77,9 +69,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export class DeliverySender {
   private readonly options: Required<DeliverySenderOptions>;
-  private readonly bucket: TokenBucket;
+  private readonly notices: NoticeSending;
   private readonly windows = new Map<string, ErrorWindow>();
-  private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
   private readonly halt = new AbortController();
   private connectionErrors = 0;
   private wasLastClaimFull = false;
@@ -92,7 +83,7 @@ export class DeliverySender {
 
   constructor(options: DeliverySenderOptions) {
     this.options = { readMs: () => performance.now(), sleep: defaultSleep, ...options };
-    this.bucket = new TokenBucket(options.settings.rate, this.options.readMs);
+    this.notices = new NoticeSending({ ...this.options, halt: this.halt.signal });
   }
 
   start(): void {
@@ -219,7 +210,7 @@ export class DeliverySender {
         else if (!campaign || campaign.status !== "sending" || isHalted || this.halt.signal.aborted)
           results.push({ id: delivery.id, status: "released", at: clock.now() });
         else {
-          const outcome = await this.trySend(delivery, campaign, people.get(delivery.personId));
+          const outcome = await this.notices.trySend(delivery, campaign, people.get(delivery.personId));
           results.push(outcome.result);
           if (outcome.kind === "connection_error") isHalted = true;
           const reason = this.observe(delivery.campaignId, outcome);
@@ -234,43 +225,6 @@ export class DeliverySender {
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, claimed.length) }, sendNext));
     await record();
     await Promise.all(pausing);
-  }
-
-  /** Renders, paces and sends one notice; never throws. */
-  private async trySend(delivery: ClaimedDelivery, campaign: CampaignView, person: RecipientRow | undefined): Promise<Outcome> {
-    const { clock, mailer, settings } = this.options;
-    let renderer: CampaignRenderer;
-    try {
-      renderer = await this.rendererFor(delivery.campaignId, campaign);
-    } catch (error) {
-      // The database or the template could not be read: a passing trouble, tried again later.
-      const message = `Could not load the notice's template: ${error instanceof Error ? error.message : String(error)}`;
-      return failedOutcome(delivery, new Error(message), clock.now(), settings.retryWindowMs);
-    }
-    let notice: { subject: string; html: string; text: string };
-    try {
-      if (!delivery.email || !delivery.templateVersionId) throw new Error("the delivery has no address or no template version");
-      notice = renderer.render(recipientOf(person, delivery), delivery.templateVersionId);
-    } catch (error) {
-      const message = `Could not render the notice: ${error instanceof Error ? error.message : String(error)}`;
-      return failedOutcome(
-        delivery,
-        Object.assign(new Error(message), { code: "EMESSAGE" }),
-        clock.now(),
-        settings.retryWindowMs,
-      );
-    }
-    try {
-      await this.bucket.take(this.options.sleep, this.halt.signal);
-    } catch {
-      return { kind: "refused", result: { id: delivery.id, status: "released", at: clock.now() } };
-    }
-    try {
-      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId });
-      return sentOutcome(delivery, sent, clock.now());
-    } catch (error) {
-      return failedOutcome(delivery, error, clock.now(), settings.retryWindowMs);
-    }
   }
 
   /** Counts an answer in the campaign's window; returns why to pause it when the window crosses the threshold. */
@@ -321,16 +275,5 @@ export class DeliverySender {
       this.options.logger.warn({ err: error }, "could not re-read the campaigns' statuses; keeping the last ones read");
       return previous;
     }
-  }
-
-  /** The campaign's renderer, loaded once per RENDERER_TTL_MS and shared by the batch's concurrent sends; a failed load is not kept. */
-  private rendererFor(campaignId: string, campaign: CampaignView): Promise<CampaignRenderer> {
-    const { readMs, rendering, db } = this.options;
-    const cached = this.renderers.get(campaignId);
-    if (cached && readMs() - cached.loadedAtMs < RENDERER_TTL_MS) return cached.renderer;
-    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds));
-    this.renderers.set(campaignId, { renderer, loadedAtMs: readMs() });
-    renderer.catch(() => this.renderers.delete(campaignId));
-    return renderer;
   }
 }

@@ -1,0 +1,94 @@
+import type { Database } from "../../db/client.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Mailer } from "../../mail/mailer.js";
+import type { SenderSettings } from "./campaign-settings.policy.js";
+import type { ClaimedDelivery } from "./delivery-claim.sql.js";
+import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.policy.js";
+import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.service.js";
+import { TokenBucket } from "./token-bucket.policy.js";
+
+/** A campaign's loaded renderer is reused this long (its pinned versions never change). */
+const RENDERER_TTL_MS = 60_000;
+
+/** What the sender knows of a claimed delivery's campaign. */
+export interface CampaignView {
+  status: string;
+  incidentId: string;
+  versionIds: string;
+}
+
+export interface NoticeSendingOptions {
+  db: Database;
+  mailer: Mailer;
+  clock: Clock;
+  rendering: NoticeRendering;
+  settings: SenderSettings;
+  /** Monotonic milliseconds and a sleep, for pacing. */
+  readMs: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Aborted when the worker stops: a notice waiting for a token is handed back untried. */
+  halt: AbortSignal;
+}
+
+/**
+ * The send of one claimed notice, for the delivery sender (delivery-sender.service.ts): renders
+ * it with its campaign's renderer (loaded once and shared by a batch's concurrent sends), takes
+ * a token from the transport's bucket, sends it and says what the answer means. One per sender,
+ * so its bucket paces every notice the worker sends.
+ */
+export class NoticeSending {
+  private readonly bucket: TokenBucket;
+  private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
+
+  constructor(private readonly options: NoticeSendingOptions) {
+    this.bucket = new TokenBucket(options.settings.rate, options.readMs);
+  }
+
+  /** Renders, paces and sends one notice; never throws. */
+  async trySend(delivery: ClaimedDelivery, campaign: CampaignView, person: RecipientRow | undefined): Promise<Outcome> {
+    const { clock, mailer, settings } = this.options;
+    let renderer: CampaignRenderer;
+    try {
+      renderer = await this.rendererFor(delivery.campaignId, campaign);
+    } catch (error) {
+      // The database or the template could not be read: a passing trouble, tried again later.
+      const message = `Could not load the notice's template: ${error instanceof Error ? error.message : String(error)}`;
+      return failedOutcome(delivery, new Error(message), clock.now(), settings.retryWindowMs);
+    }
+    let notice: { subject: string; html: string; text: string };
+    try {
+      if (!delivery.email || !delivery.templateVersionId) throw new Error("the delivery has no address or no template version");
+      notice = renderer.render(recipientOf(person, delivery), delivery.templateVersionId);
+    } catch (error) {
+      const message = `Could not render the notice: ${error instanceof Error ? error.message : String(error)}`;
+      return failedOutcome(
+        delivery,
+        Object.assign(new Error(message), { code: "EMESSAGE" }),
+        clock.now(),
+        settings.retryWindowMs,
+      );
+    }
+    try {
+      await this.bucket.take(this.options.sleep, this.options.halt);
+    } catch {
+      return { kind: "refused", result: { id: delivery.id, status: "released", at: clock.now() } };
+    }
+    try {
+      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId });
+      return sentOutcome(delivery, sent, clock.now());
+    } catch (error) {
+      return failedOutcome(delivery, error, clock.now(), settings.retryWindowMs);
+    }
+  }
+
+  /** The campaign's renderer, loaded once per RENDERER_TTL_MS and shared by the batch's concurrent sends; a failed load is not kept. */
+  private rendererFor(campaignId: string, campaign: CampaignView): Promise<CampaignRenderer> {
+    const { readMs, rendering, db } = this.options;
+    const cached = this.renderers.get(campaignId);
+    if (cached && readMs() - cached.loadedAtMs < RENDERER_TTL_MS) return cached.renderer;
+    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds));
+    this.renderers.set(campaignId, { renderer, loadedAtMs: readMs() });
+    renderer.catch(() => this.renderers.delete(campaignId));
+    return renderer;
+  }
+}
