@@ -62,7 +62,6 @@ export const incidentListQuerySchema = z.object({
   sort: z.preprocess(blankAsMissing, z.enum(listSorts, { message: `Use one of ${listSorts.join(", ")}.` }).default("updated")),
   ...pageFields,
 });
-export type IncidentListQuery = z.infer<typeof incidentListQuerySchema>;
 
 /** Column header -> field of a people import: at most 500 columns, named in at most 200 characters. */
 const mappingSchema = z

@@ -16,6 +16,3 @@ export function csvCell(value: string): string {
 export function csvLine(values: (string | number | null | undefined)[]): string {
   return `${values.map((v) => csvCell(v === null || v === undefined ? "" : String(v))).join(",")}\r\n`;
 }
-
-/** The byte order mark that makes spreadsheets read a CSV file as UTF-8. */
-export const CSV_BOM = "\uFEFF";

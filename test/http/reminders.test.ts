@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { addAssessmentObligation } from "../../src/modules/reminders/reminders.fixtures.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import { testLane } from "../helpers/db.js";
 import { addIncident } from "../helpers/incidents.js";
+import { addAssessmentObligation } from "../helpers/reminders.js";
 
 describe(`reminder settings and calendar feed (${testLane})`, () => {
   let t: TestApp;

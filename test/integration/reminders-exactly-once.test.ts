@@ -10,8 +10,8 @@ import { newId } from "../../src/lib/ids.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { reminderJobs, reminderPeriodicJobs } from "../../src/modules/reminders/reminder-jobs.js";
-import { addAssessmentObligation } from "../../src/modules/reminders/reminders.fixtures.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
+import { addAssessmentObligation } from "../helpers/reminders.js";
 
 const skip = testLane !== "postgresql" && "several workers run only on PostgreSQL (SQLite admits one worker: see worker-guard)";
 const INCIDENTS = 30;

@@ -7,10 +7,10 @@ import { applyObligations, changeObligationStatus } from "../../src/modules/obli
 import { sweepDigests } from "../../src/modules/reminders/digest.js";
 import { sweepReminders } from "../../src/modules/reminders/reminder.sweep.js";
 import { reminderJobs } from "../../src/modules/reminders/reminder-jobs.js";
-import { addAssessmentObligation } from "../../src/modules/reminders/reminders.fixtures.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import { testLane } from "../helpers/db.js";
 import { addIncident } from "../helpers/incidents.js";
+import { addAssessmentObligation } from "../helpers/reminders.js";
 
 const at = (iso: string) => new Date(iso);
 const actor = { userId: null, label: "test", ip: null };

@@ -89,4 +89,4 @@ export async function withAudit<T>(
 }
 
 // The verifier has its own file; callers keep importing it from here.
-export { type AuditVerification, verifyAuditChain } from "./audit-verify.service.js";
+export { verifyAuditChain } from "./audit-verify.service.js";

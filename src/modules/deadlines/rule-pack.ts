@@ -139,8 +139,6 @@ const ruleSchema = z
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleDeadline = Rule["deadline"];
-export type Citation = Rule["citations"][number];
-export type RollForwardPolicy = Rule["rollForward"]["policy"];
 
 export interface RulePack {
   version: string;

@@ -58,8 +58,6 @@ export const ledgerQuerySchema = z.object({
   after: optional(z.string().max(200)),
 });
 
-export type LedgerQuery = z.infer<typeof ledgerQuerySchema>;
-
 /** The form recording how people whose notice could not be e-mailed were told. */
 export const toldOtherwiseSchema = z.object({
   deliveryIds: z

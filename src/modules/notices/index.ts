@@ -4,33 +4,11 @@
  * (notices.routes.ts, notices.section.ts). See README.md for the words and the invariants.
  */
 
-export {
-  defaultHeadings,
-  type NoticeContent,
-  type SectionKey,
-  sectionKeys,
-  serializeContent,
-} from "./notice-content.policy.js";
+export { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "./notice-content.policy.js";
 export { sendTestNotice } from "./notice-preview.service.js";
-export {
-  type BrokenNotice,
-  type ContentGap,
-  checkNoticeReadiness,
-  FIRST_BROKEN_LIMIT,
-  type NoticeReadiness,
-  type ReadinessOptions,
-  type ReadinessWarning,
-  type RenderCheck,
-} from "./notice-readiness.service.js";
-export {
-  createNoticeRenderer,
-  type NoticeRecipient,
-  type NoticeRenderer,
-  type RenderedNotice,
-  type RendererFacts,
-  type RendererVersion,
-} from "./notice-render.policy.js";
+export { checkNoticeReadiness, FIRST_BROKEN_LIMIT } from "./notice-readiness.service.js";
+export type { NoticeRecipient, NoticeRenderer } from "./notice-render.policy.js";
 export { latestVersionIds, loadNoticeRenderer, toNoticeRecipient } from "./notice-render.service.js";
-export { type NoticePersonRow, noticePersonSelect } from "./notices.repository.js";
+export { noticePersonSelect } from "./notices.repository.js";
 export type { VersionInput } from "./notices.schemas.js";
 export { createTemplate, saveVersion } from "./notices.service.js";

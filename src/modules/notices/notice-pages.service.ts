@@ -18,7 +18,7 @@ import {
   sectionKeys,
   sectionLabels,
 } from "./notice-content.policy.js";
-import { checkNoticeContent, type ObligationForCheck, type RegimeContentCheck } from "./notice-content-check.policy.js";
+import { checkNoticeContent, type ObligationForCheck } from "./notice-content-check.policy.js";
 import { checkVersionsContent } from "./notice-readiness.service.js";
 import { latestVersionIds } from "./notice-render.service.js";
 import {
@@ -120,12 +120,6 @@ async function contentCheckOf(
     ? [loaded.obligations, loaded.categories]
     : await Promise.all([listObligationTerms(deps.db.prisma, incidentId), loadCategoryFacts(deps.db.prisma, incidentId)]);
   return checkNoticeContent(words, terms, { incidentCategoryCount: categories.incidentCategoryIds.length });
-}
-
-/** Counts of a content check, for summaries. */
-export function summarizeChecks(checks: RegimeContentCheck[]) {
-  const items = checks.flatMap((c) => c.items);
-  return { regimes: checks.length, items: items.length, missing: items.filter((i) => !i.isMet).length };
 }
 
 /** The template page: its versions by language (newest first) with who saved them, and the latest versions' content check. */

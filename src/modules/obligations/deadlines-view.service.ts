@@ -23,8 +23,6 @@ import {
 import type { DeadlinesFilter } from "./obligations.schemas.js";
 import { copyTerms } from "./obligations.service.js";
 
-export type DeadlineView = ReturnType<typeof describeObligation>;
-
 /** An obligation as the pages show it, at `now`, for a viewer in `viewerZone`. */
 export function describeObligation(obligation: Obligation, events: EffectiveClockEvent[], now: Date, viewerZone: string) {
   const rule = termsOf(obligation);

@@ -77,8 +77,6 @@ export function findDeadlinesOfUser(db: DbOrTx, user: { id: string; role: string
   });
 }
 
-export type UserDeadline = Awaited<ReturnType<typeof findDeadlinesOfUser>>[number];
-
 /** Sets a user's reminder choices. */
 export function updateReminderSettings(
   db: DbOrTx,

@@ -3,7 +3,6 @@ import { safeText } from "../../lib/validation.js";
 
 export const roles = ["admin", "manager", "viewer"] as const;
 export type Role = (typeof roles)[number];
-export type UserStatus = "active" | "invited" | "deactivated";
 
 export const roleLabels: Record<Role, string> = {
   admin: "Administrator: users, settings and everything else",
