@@ -5,15 +5,9 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
 import { completeJob, errorText, extendJobLease, type FailJobResult, failJob, type Job } from "./job.repository.js";
-import { type AnyJobDefinition, type JobContext, parseJobPayload } from "./job-definition.js";
+import { type AnyJobDefinition, parseJobPayload } from "./job-definition.js";
 
 export type { JobContext } from "./job-definition.js";
-
-/**
- * @deprecated Handlers of unparsed payloads: the people module's, until its jobs have
- * definitions (jobs/registry.ts adapts them). Every other kind is a JobDefinition.
- */
-export type JobHandlers = Record<string, (payload: unknown, ctx: JobContext) => Promise<void>>;
 
 export interface JobDispatcherOptions {
   db: Database;

@@ -188,17 +188,3 @@ export async function listJobs(db: DbOrTx, filter: ListJobsFilter = {}): Promise
     skip: Math.max(filter.skip ?? 0, 0),
   });
 }
-
-/**
- * @deprecated The untyped enqueue (payload stored as given), kept only for the people module's
- * jobs until they have job definitions; every other module uses enqueueJob of jobs/index.ts.
- */
-export function enqueueUntypedJob(
-  db: Pick<Database, "kind">,
-  tx: DbOrTx,
-  input: Omit<InsertJobInput, "payload"> & { payload: unknown },
-): Promise<boolean> {
-  return insertJob(db, tx, { ...input, payload: JSON.stringify(input.payload ?? null) });
-}
-/** @deprecated The old name of enqueueUntypedJob, while the modules move to job definitions. */
-export const enqueueJob = enqueueUntypedJob;

@@ -3,6 +3,7 @@ import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { listCategories } from "../data-categories/data-categories.repository.js";
 import { loadIncidentData } from "../data-categories/incident-data.service.js";
+import { WRITING_STATUSES } from "./import-lifecycle.js";
 import { findImportOfIncident, listRecentImports } from "./people.repository.js";
 import {
   countIncidentPeople,
@@ -23,9 +24,6 @@ export const PEOPLE_PAGE_SIZE = 50;
 export const MATCH_COUNT_CAP = 10_000;
 /** Imports listed on the people page (newest first). */
 const LISTED_IMPORTS = 20;
-
-/** Statuses of an import whose people are still being written. */
-const WRITING_STATUSES = ["queued", "running", "cancelling"];
 
 /** An incident's data category as the people pages name it. */
 export interface IncidentCategory {

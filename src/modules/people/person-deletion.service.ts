@@ -1,21 +1,20 @@
-import type { Database } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
-import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
-import type { JobHandlers } from "../../jobs/dispatcher.js";
-import { enqueueJob } from "../../jobs/job.repository.js";
-import type { Clock } from "../../lib/clock.js";
+import type { PersonImport } from "../../generated/sqlite/client.js";
+import { enqueueJob } from "../../jobs/index.js";
 import { AppError } from "../../lib/errors.js";
-import type { Logger } from "../../lib/logger.js";
 import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
-import { findImportOfIncident } from "./people.repository.js";
 import {
-  countPeopleOfImport,
-  deletePeopleBatchOfImport,
-  deletePersonRow,
-  findPersonOfIncident,
-} from "./people-browse.repository.js";
+  DELETE_BATCH_ROWS,
+  type DeleteImportPayload,
+  deleteImportPeopleJob,
+  deletionAudit,
+  runImportPeopleDeletion,
+} from "./delete-import-people.job.js";
+import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
+import { WRITING_STATUSES } from "./import-lifecycle.js";
+import { findImportOfIncident } from "./people.repository.js";
+import { countPeopleOfImport, deletePersonRow, findPersonOfIncident } from "./people-browse.repository.js";
 import { forgetPeopleCounts } from "./people-counts-cache.js";
 import { DELETE_IMPORT_PEOPLE_JOB, findActiveImportDeletion } from "./person-deletion.repository.js";
 import { findActiveImportOf, lockIncidentForImport } from "./person-import.repository.js";
@@ -27,12 +26,7 @@ import { findActiveImportOf, lockIncidentForImport } from "./person-import.repos
  * of the incident's finished imports too (import-files.service.ts).
  */
 
-export { DELETE_IMPORT_PEOPLE_JOB };
-/** People per delete statement: each holds SQLite's write lock for about 0.3 s at a million. */
-export const DELETE_BATCH_ROWS = 2000;
-
-/** Statuses of an import whose people are still being written. */
-const WRITING_STATUSES = ["queued", "running", "cancelling"];
+export { DELETE_BATCH_ROWS, DELETE_IMPORT_PEOPLE_JOB, type DeleteImportPayload, runImportPeopleDeletion };
 
 /**
  * Deletes one person of an incident, audited as person.delete with the incident and the
@@ -92,12 +86,6 @@ export async function importDeletionState(deps: Deps, upload: PersonImport) {
   return { remaining, isDeleting: job !== null, isImportWriting: WRITING_STATUSES.includes(upload.status) };
 }
 
-export interface DeleteImportPayload {
-  incidentId: string;
-  importId: string;
-  actor: Actor;
-}
-
 /**
  * Schedules the deletion of every person the import last wrote (people a later import wrote
  * since are kept), audited as person_import.delete_people with how many there are. Refused
@@ -117,82 +105,11 @@ export async function requestImportPeopleDeletion(deps: Deps, reference: string,
     }
     const count = await countPeopleOfImport(tx, upload.id);
     if (count === 0) throw new AppError("conflict", "No one is left whose last import is this one: there is nothing to delete.");
-    const payload: DeleteImportPayload = { incidentId: incident.id, importId: upload.id, actor };
-    await enqueueJob(deps.db, tx, {
-      kind: DELETE_IMPORT_PEOPLE_JOB,
-      key: `${DELETE_IMPORT_PEOPLE_JOB}:${upload.id}:${now.toISOString()}`,
-      payload,
-      runAt: now,
-      now,
-    });
+    const payload = { incidentId: incident.id, importId: upload.id, actor };
+    const key = `${DELETE_IMPORT_PEOPLE_JOB}:${upload.id}:${now.toISOString()}`;
+    await enqueueJob(deps.db, tx, deleteImportPeopleJob, payload, { key, runAt: now, now });
     await recordAudit(deps.db, tx, actor, deletionAudit("person_import.delete_people", incident, upload, { count }), deps.clock);
     return count;
   });
   return { incident, upload, count };
-}
-
-function deletionAudit(action: string, incident: Pick<Incident, "id" | "reference">, upload: PersonImport, after: object) {
-  return {
-    action,
-    entityType: "person_import",
-    entityId: upload.id,
-    incidentId: incident.id,
-    after: { incident: incident.reference, fileName: upload.fileName, ...after },
-  };
-}
-
-interface DeletionJobDeps {
-  db: Database;
-  clock: Clock;
-  logger?: Logger;
-}
-
-/**
- * Deletes the import's people in batches, each its own transaction, until none is left or the
- * signal aborts; then audits person_import.people_deleted with how many this run deleted and
- * how many are left. An aborted run throws, so the job runs again and goes on where it stopped.
- */
-export async function runImportPeopleDeletion(
-  deps: DeletionJobDeps,
-  payload: DeleteImportPayload,
-  signal?: AbortSignal,
-  batchRows = DELETE_BATCH_ROWS,
-) {
-  const { prisma } = deps.db;
-  const upload = await prisma.personImport.findUnique({ where: { id: payload.importId } });
-  const incident = await prisma.incident.findUnique({ where: { id: payload.incidentId } });
-  if (!upload || !incident) return { deleted: 0, remaining: 0 };
-  let deleted = 0;
-  let isFinished = false;
-  while (!signal?.aborted) {
-    const count = await deletePeopleBatchOfImport(prisma, upload.id, batchRows);
-    forgetPeopleCounts(incident.id);
-    deleted += count;
-    if (count === 0) {
-      isFinished = true;
-      break;
-    }
-  }
-  const remaining = isFinished ? 0 : await countPeopleOfImport(prisma, upload.id);
-  const files = await prisma.$transaction(async (tx) => {
-    const audit = deletionAudit("person_import.people_deleted", incident, upload, { deleted, remaining });
-    await recordAudit(deps.db, tx, payload.actor, audit, deps.clock);
-    if (!isFinished) return [];
-    const why = `the people of the import ${upload.fileName} were deleted, and any of the incident's imports' files may hold their rows`;
-    return forgetImportFilesOfIncident(deps.db, tx, incident, why, payload.actor, deps.clock);
-  });
-  await removeImportFiles(files, deps.logger);
-  if (!isFinished) throw new Error(`stopped after deleting ${deleted} people; ${remaining} left for the next run`);
-  return { deleted, remaining };
-}
-
-/** The worker's handler of the deletion job. */
-export function personDeletionJobHandlers(deps: DeletionJobDeps): JobHandlers {
-  return {
-    async [DELETE_IMPORT_PEOPLE_JOB](payload, ctx) {
-      const p = payload as Partial<DeleteImportPayload> | null;
-      if (typeof p?.importId !== "string" || typeof p.incidentId !== "string" || !p.actor) return;
-      await runImportPeopleDeletion({ ...deps, logger: ctx.logger }, p as DeleteImportPayload, ctx.signal);
-    },
-  };
 }
