@@ -3,23 +3,26 @@ import { z } from "zod";
 import type { Deps } from "../deps.js";
 import type { Campaign } from "../generated/sqlite/client.js";
 import { parseInput } from "../lib/validation.js";
-import { describeAudience, parseAudience } from "../modules/campaigns/campaign-audience.policy.js";
-import { countDeliveriesByStatus, listCampaignsOfIncident } from "../modules/campaigns/campaigns.repository.js";
-import { campaignInputSchema, pauseSchema } from "../modules/campaigns/campaigns.schemas.js";
 import {
   approveCampaign,
   type CampaignDeps,
+  campaignInputSchema,
   cancelCampaign,
+  countCampaignDeliveries,
   createCampaign,
+  describeAudience,
+  listIncidentCampaigns,
+  noticeRendering,
+  parseAudience,
   pauseCampaign,
+  pauseSchema,
   requireCampaign,
   requireIncident,
   resumeCampaign,
   retryFailedDeliveries,
   scheduleCampaign,
   sendCampaignNow,
-} from "../modules/campaigns/campaigns.service.js";
-import { noticeRendering } from "../modules/campaigns/notice-rendering.service.js";
+} from "../modules/campaigns/index.js";
 import { loadLedgerPage } from "../modules/ledger/ledger.service.js";
 import { incidentPath } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
@@ -70,7 +73,7 @@ async function serializeCampaign(deps: Deps, reference: string, campaign: Campai
     startedAt: iso(campaign.startedAt),
     finishedAt: iso(campaign.finishedAt),
     createdAt: iso(campaign.createdAt),
-    counts: await countDeliveriesByStatus(deps.db.prisma, campaign.id),
+    counts: await countCampaignDeliveries(deps, campaign.id),
     links: { self, deliveries: `${self}/deliveries`, incident: incidentPath(reference) },
   };
 }
@@ -115,7 +118,7 @@ export function createApiCampaignHandlers(deps: Deps) {
 
     async list(req: Request, res: Response) {
       const incident = await requireIncident(deps, ref(req));
-      const campaigns = await listCampaignsOfIncident(deps.db.prisma, incident.id);
+      const campaigns = await listIncidentCampaigns(deps, incident.id);
       res.json({ data: await Promise.all(campaigns.map((c) => serializeCampaign(deps, incident.reference, c))) });
     },
 

@@ -13,10 +13,13 @@ import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {
   type Campaign,
   cancelIdleDeliveries,
+  countDeliveriesByStatus,
   countRetryableDeliveries,
   findCampaign,
   findTemplateOfIncident,
   insertCampaign,
+  listCampaignsOfIncident,
+  listVersionLabels,
 } from "./campaigns.repository.js";
 import type { CampaignInput } from "./campaigns.schemas.js";
 import type { NoticeRendering } from "./notice-rendering.service.js";
@@ -154,6 +157,21 @@ export async function retryFailedDeliveries(deps: CampaignDeps, reference: strin
     prepare: async (tx, current) => ({ retryableCount: await countRetryableDeliveries(tx, current.id) }),
     apply: async (tx, current, _plan, now) => ({ requeued: await requeueFailedDeliveries(deps.db.kind, tx, current.id, now) }),
   });
+}
+
+/** The incident's campaigns, latest first (the JSON API's list, the ledger's filter). */
+export function listIncidentCampaigns(deps: Pick<Deps, "db">, incidentId: string): Promise<Campaign[]> {
+  return listCampaignsOfIncident(deps.db.prisma, incidentId);
+}
+
+/** How many of a campaign's deliveries are in each status, with the total. */
+export function countCampaignDeliveries(deps: Pick<Deps, "db">, campaignId: string) {
+  return countDeliveriesByStatus(deps.db.prisma, campaignId);
+}
+
+/** Language, number and subject of template versions by id, for naming what a delivery was sent with. */
+export function listTemplateVersionLabels(deps: Pick<Deps, "db">, ids: string[]) {
+  return listVersionLabels(deps.db.prisma, ids);
 }
 
 export type { Campaign };

@@ -7,7 +7,7 @@ import { parseInstant } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/audit.service.js";
 import { suppressionsByAddress } from "../bounces/suppressions.service.js";
-import { listVersionLabels } from "../campaigns/campaigns.repository.js";
+import { listTemplateVersionLabels } from "../campaigns/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import {
   countByPlace,
@@ -81,7 +81,7 @@ export async function loadLedgerPage(deps: Deps, incident: Incident, query: unkn
   const hasMore = rows.length > LEDGER_PAGE_SIZE;
   const page = rows.slice(0, LEDGER_PAGE_SIZE);
   const versionIds = [...new Set(page.map((r) => r.templateVersionId).filter((id): id is string => !!id))];
-  const versions = versionIds.length ? await listVersionLabels(prisma, versionIds) : [];
+  const versions = versionIds.length ? await listTemplateVersionLabels(deps, versionIds) : [];
   return {
     filter,
     rows: page,
