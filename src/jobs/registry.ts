@@ -1,35 +1,20 @@
-import { z } from "zod";
 import type { Config } from "../config/config.js";
 import type { Deps } from "../deps.js";
 import { auditAnchorJob, auditAnchorJobs, writeAuditAnchor } from "../modules/audit/audit-anchor.job.js";
 import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/bounce-mailbox.job.js";
 import { campaignJobs, createCampaignSender, noticeRendering } from "../modules/campaigns/index.js";
+import { deleteImportPeopleJob } from "../modules/people/delete-import-people.job.js";
 import { peopleImportJob } from "../modules/people/people-jobs.js";
-import { DELETE_IMPORT_PEOPLE_JOB, personDeletionJobHandlers } from "../modules/people/person-deletion.service.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
 import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
-import type { JobHandlers } from "./dispatcher.js";
 import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
-import { type AnyJobDefinition, defineJob, type JobContext } from "./job-definition.js";
+import type { AnyJobDefinition } from "./job-definition.js";
 import type { PeriodicJob } from "./scheduler.js";
 
 /**
  * The worker's composition root: the one place that wires the modules' jobs together. The
  * modules depend only on jobs/index.ts; the worker (worker.ts) only on this file.
  */
-
-/** @deprecated Adapts handlers of unparsed payloads (the people deletion's, for now) to definitions. */
-function untypedJob(id: string, handlersOf: (ctx: JobContext) => JobHandlers): AnyJobDefinition {
-  return defineJob({
-    id,
-    schema: z.unknown(),
-    async handler(payload, ctx) {
-      const handler = handlersOf(ctx)[id];
-      if (!handler) throw new Error(`no handler for job kind "${id}"`);
-      await handler(payload, ctx);
-    },
-  });
-}
 
 /** Every job kind the worker runs. */
 export const jobDefinitions: readonly AnyJobDefinition[] = [
@@ -41,7 +26,7 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   bounceMailboxPollJob,
   auditAnchorJob,
   peopleImportJob,
-  untypedJob(DELETE_IMPORT_PEOPLE_JOB, (ctx) => personDeletionJobHandlers(ctx)),
+  deleteImportPeopleJob,
 ];
 
 /** The periodic jobs and their intervals (the bounce mailbox's only when one is configured). */
