@@ -3,12 +3,15 @@ import { SMTPServer } from "smtp-server";
 import type { Database } from "../../src/db/client.js";
 import { newId } from "../../src/lib/ids.js";
 import type { Mailer } from "../../src/mail/mailer.js";
-import type { SenderSettings } from "../../src/modules/campaigns/campaign-settings.policy.js";
-import { createCampaignSender } from "../../src/modules/campaigns/campaign-worker.service.js";
-import type { CampaignInput } from "../../src/modules/campaigns/campaigns.schemas.js";
-import { createCampaign, sendCampaignNow } from "../../src/modules/campaigns/campaigns.service.js";
-import type { DeliverySender } from "../../src/modules/campaigns/delivery-sender.service.js";
-import { noticeRendering } from "../../src/modules/campaigns/notice-rendering.service.js";
+import {
+  type CampaignInput,
+  createCampaign,
+  createCampaignSender,
+  type DeliverySender,
+  noticeRendering,
+  type SenderSettings,
+  sendCampaignNow,
+} from "../../src/modules/campaigns/index.js";
 import { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "../../src/modules/notices/index.js";
 import type { TestApp } from "./app.js";
 import { addIncident } from "./incidents.js";
