@@ -128,7 +128,7 @@ export async function cancelIdleDeliveries(db: DbOrTx, campaignId: string, now: 
   return queued.count + stranded.count;
 }
 
-/** How many people an audience condition (campaign-audience.ts, alias p) selects. */
+/** How many people an audience condition (campaign-audience.policy.ts, alias p) selects. */
 export async function countAudience(db: DbOrTx, condition: Prisma.Sql) {
   const rows = await db.$queryRaw<{ total: number | bigint; reachable: number | bigint | null }[]>(Prisma.sql`
     SELECT COUNT(*) AS "total",

@@ -9,7 +9,7 @@ import { Prisma } from "../../generated/sqlite/client.js";
 /** What a campaign's start writes for each recipient, beyond the person's own columns. */
 export interface DeliveryFanOut {
   campaignId: string;
-  /** The WHERE condition on `person` under the alias `p` (campaign-audience.ts). */
+  /** The WHERE condition on `person` under the alias `p` (campaign-audience.policy.ts). */
   audience: Prisma.Sql;
   /** The pinned version for each language a recipient has ("" for none), from the renderer's choice. */
   versionByLanguage: Record<string, string>;
