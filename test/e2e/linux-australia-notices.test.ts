@@ -586,7 +586,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
         listed.filter({ has: page.getByRole("checkbox", { name: `${attendee.first} ${attendee.last}` }) }),
       );
       const place = [attendee.country, attendee.state && `${attendee.country}-${attendee.state}`].filter(Boolean).join(", ");
-      assert.equal(row, `${attendee.first} ${attendee.last} no e-mail address Not e-mailed: no e-mail address ${place}`);
+      assert.equal(row, `${attendee.first} ${attendee.last} no e-mail address Not e-mailed: no e-mail address. ${place}`);
     }
 
     const letters = await download(page.getByRole("link", { name: /for letters \(CSV\)/ }));
