@@ -1,10 +1,10 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { MAILBOX_LIMITS, type MailboxLimits, MailboxMessageTooLarge } from "./mailbox-socket.js";
 import { recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES } from "./dsn-upload.js";
 import { openBounceMailbox } from "./mailbox-session.js";
+import { MAILBOX_LIMITS, type MailboxLimits, MailboxMessageTooLarge } from "./mailbox-socket.js";
 
 /** Messages read per poll: a flood waits for the next poll instead of holding the worker. */
 const MAX_MESSAGES_PER_POLL = 200;
