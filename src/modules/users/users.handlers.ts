@@ -6,9 +6,16 @@ import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
 import { countLiveCredentials, revokeAllCredentials } from "./user-credentials.service.js";
-import { findUserById, listUsers } from "./users.repository.js";
 import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
-import { changeRole, createUser, deactivateUser, reactivateUser, resendInvitation } from "./users.service.js";
+import {
+  changeRole,
+  createUser,
+  deactivateUser,
+  listUsersPage,
+  loadUser,
+  reactivateUser,
+  resendInvitation,
+} from "./users.service.js";
 
 const newUserLocals = { title: "Add a user", roles, roleLabels };
 
@@ -26,7 +33,7 @@ async function withFlashOnRefusal(req: Request, res: Response, back: string, act
 export function createUsersHandlers(deps: Deps) {
   return {
     async list(_req: Request, res: Response) {
-      res.render("users/list", { title: "Users", users: await listUsers(deps.db.prisma), roleLabels });
+      res.render("users/list", { title: "Users", users: await listUsersPage(deps), roleLabels });
     },
 
     showNew(_req: Request, res: Response) {
@@ -51,8 +58,7 @@ export function createUsersHandlers(deps: Deps) {
     },
 
     async show(req: Request, res: Response) {
-      const user = await findUserById(deps.db.prisma, String(req.params.id));
-      if (!user) throw new AppError("not_found", "No such user.");
+      const user = await loadUser(deps, String(req.params.id));
       const credentials = await countLiveCredentials(deps, user);
       res.render("users/show", { title: user.name, user, roles, roleLabels, credentials });
     },

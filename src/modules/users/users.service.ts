@@ -14,6 +14,7 @@ import {
   findUserById,
   findUserToken,
   insertUser,
+  listUsers,
   retireUserTokens,
   type User,
   updateUser,
@@ -23,6 +24,18 @@ import type { CreateUserInput, Role, SetupInput } from "./users.schemas.js";
 /** What the audit log keeps of a user: never the password hash. */
 function auditView(user: User) {
   return { email: user.email, name: user.name, role: user.role, status: user.status };
+}
+
+/** Every user, for the users page. */
+export function listUsersPage(deps: Deps): Promise<User[]> {
+  return listUsers(deps.db.prisma);
+}
+
+/** One user, for their page; not_found when the id names no user. */
+export async function loadUser(deps: Deps, userId: string): Promise<User> {
+  const user = await findUserById(deps.db.prisma, userId);
+  if (!user) throw new AppError("not_found", "No such user.");
+  return user;
 }
 
 /**
