@@ -4,9 +4,8 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { listRecentDeliveryEvents, listUnreviewedReports } from "./bounces.repository.js";
 import { WEBHOOK_TYPES, webhookBodySchema } from "./bounces.schemas.js";
-import { type BounceReport, recordBounceReports, reportsFromDsn } from "./bounces.service.js";
+import { type BounceReport, loadBounceReportsPage, recordBounceReports, reportsFromDsn } from "./bounces.service.js";
 import { parseDeliveryStatusNotification } from "./dsn.js";
 import { MAX_DSN_BYTES, uploadedDsnOf } from "./dsn-upload.js";
 import { liftSuppression, loadSuppressionOfDelivery, reviewReport } from "./suppressions.service.js";
@@ -72,10 +71,7 @@ export function createBouncesHandlers(deps: Deps) {
 
     /** The unmatched reports to review first, then the reports received lately, and the form to upload a bounce message. */
     async index(_req: Request, res: Response) {
-      const [toReview, events] = await Promise.all([
-        listUnreviewedReports(deps.db.prisma),
-        listRecentDeliveryEvents(deps.db.prisma),
-      ]);
+      const { toReview, events } = await loadBounceReportsPage(deps);
       res.render("bounces/index", { title: "Bounce reports", toReview, events, maxKiB: MAX_DSN_BYTES / 1024 });
     },
 

@@ -4,6 +4,8 @@ import { type Actor, recordAudit } from "../audit/audit.service.js";
 import {
   findDeliveryById,
   findDeliveryByMessageId,
+  listRecentDeliveryEvents,
+  listUnreviewedReports,
   type MatchedDelivery,
   markDeliveryBounced,
   rememberBouncedAddress,
@@ -138,6 +140,12 @@ export async function recordBounceReports(
     }
     return outcome;
   });
+}
+
+/** The bounce reports page: the unmatched reports to review first, then the reports received lately. */
+export async function loadBounceReportsPage(deps: Deps) {
+  const [toReview, events] = await Promise.all([listUnreviewedReports(deps.db.prisma), listRecentDeliveryEvents(deps.db.prisma)]);
+  return { toReview, events };
 }
 
 /** The reports a DSN makes: a permanent failure is a hard bounce, a delay or a 4.x.x failure soft. */
