@@ -2,8 +2,7 @@ import type { Request, Response } from "express";
 import { DateTime } from "luxon";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { type AuditFilter, listAuditEntries, listAuditFacets } from "./audit.repository.js";
-import { verifyAuditChain } from "./audit.service.js";
+import { type AuditFilter, loadAuditLogPage, verifyAuditChain } from "./audit.service.js";
 import { auditAnchorPath } from "./audit-key.js";
 
 const PAGE_SIZE = 50;
@@ -32,10 +31,10 @@ export function createAuditHandlers(deps: Deps) {
         to: day(req.query.to, 1),
       };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
-      const [{ entries, total }, facets] = await Promise.all([
-        listAuditEntries(deps.db.prisma, filter, { take: PAGE_SIZE, skip: (page - 1) * PAGE_SIZE }),
-        listAuditFacets(deps.db.prisma),
-      ]);
+      const { entries, total, facets } = await loadAuditLogPage(deps.db, filter, {
+        take: PAGE_SIZE,
+        skip: (page - 1) * PAGE_SIZE,
+      });
       const query = Object.fromEntries(
         ["actor", "action", "entityType", "entityId", "from", "to"].map((k) => [k, text(req.query[k]) ?? ""]),
       );

@@ -1,7 +1,14 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import { lockAuditChain } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
-import { findLastAuditEntry, insertAuditEntry, readAuditSettings } from "./audit.repository.js";
+import {
+  type AuditFilter,
+  findLastAuditEntry,
+  insertAuditEntry,
+  listAuditEntries,
+  listAuditFacets,
+  readAuditSettings,
+} from "./audit.repository.js";
 import { GENESIS_HASH, hashAuditEntry } from "./audit-chain.js";
 import { auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.js";
 
@@ -90,3 +97,11 @@ export async function withAudit<T>(
 
 // The verifier has its own file; callers keep importing it from here.
 export { verifyAuditChain } from "./audit-verify.service.js";
+
+export type { AuditFilter };
+
+/** The audit log page: one page of matching entries, newest first, their count and the filter's choices. */
+export async function loadAuditLogPage(db: Database, filter: AuditFilter, page: { take: number; skip: number }) {
+  const [{ entries, total }, facets] = await Promise.all([listAuditEntries(db.prisma, filter, page), listAuditFacets(db.prisma)]);
+  return { entries, total, facets };
+}
