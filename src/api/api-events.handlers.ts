@@ -3,8 +3,7 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
 import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/incidents.service.js";
-import { listTimelineEvents } from "../modules/timeline/timeline.repository.js";
-import { addTimelineEvent } from "../modules/timeline/timeline.service.js";
+import { addTimelineEvent, loadTimelineEvents } from "../modules/timeline/timeline.service.js";
 import { pageQuerySchema } from "./api.schemas.js";
 import { pageInfo, serializeTimelineEvent } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
@@ -46,7 +45,7 @@ export function createApiEventHandlers(deps: Deps) {
     async list(req: Request, res: Response) {
       const page = parseInput(pageQuerySchema, req.query);
       const incident = await loadIncident(deps.db.prisma, String(req.params.ref));
-      const events = await listTimelineEvents(deps.db.prisma, incident.id);
+      const events = await loadTimelineEvents(deps, incident.id);
       const shown = events.slice(page.offset, page.offset + page.limit);
       res.json({
         data: shown.map((e) =>

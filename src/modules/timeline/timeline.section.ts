@@ -1,12 +1,10 @@
 import type { Deps } from "../../deps.js";
-import type { Incident, User } from "../../generated/sqlite/client.js";
-import { AppError } from "../../lib/errors.js";
 import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import { findTimelineEvent, listIncidentSystems, listTimelineEvents } from "./timeline.repository.js";
 import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
 import type { CsvRow } from "./timeline-csv.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
+import { loadEventFormSystems, loadEventToCorrect, loadTimelineEvents, type TimelineEventRow } from "./timeline-reads.service.js";
 
 const sourceLabels: Record<string, string> = {
   manual: "",
@@ -15,7 +13,10 @@ const sourceLabels: Record<string, string> = {
   lifecycle: "recorded automatically (a change of status or a decision)",
 };
 
-type EventRow = Awaited<ReturnType<typeof listTimelineEvents>>[number];
+type EventRow = TimelineEventRow;
+
+/** What the forms need of the incident. */
+type FormIncident = { id: string; reference: string; timeZone: string };
 
 export interface EventFormValues {
   kind: string;
@@ -92,7 +93,7 @@ export function buildTimelineView(events: EventRow[], viewerZone: string) {
 /** The view of the add or correct form: choices, what to show in the fields, and errors. */
 export async function eventFormView(
   deps: Deps,
-  incident: Pick<Incident, "id" | "reference" | "timeZone">,
+  incident: FormIncident,
   options: { values?: EventFormValues; fieldErrors?: Record<string, string>; correctsId?: string; idPrefix?: string },
 ) {
   const ref = encodeURIComponent(incident.reference);
@@ -108,7 +109,7 @@ export async function eventFormView(
     visibilities: visibilities.map((id) => ({ id, label: visibilityLabels[id] })),
     zones: withZones(listZones(), [incident.timeZone]),
     offsets: fixedOffsets,
-    systems: await listIncidentSystems(deps.db.prisma, incident.id),
+    systems: await loadEventFormSystems(deps, incident.id),
   };
 }
 
@@ -158,9 +159,8 @@ export function correctionValues(
 }
 
 /** The correction form of one entry, filled with the entry's values; not_found when the incident has no such entry. */
-export async function correctionFormView(deps: Deps, incident: Incident, eventId: string) {
-  const event = await findTimelineEvent(deps.db.prisma, incident.id, eventId);
-  if (!event) throw new AppError("not_found", `The timeline of ${incident.reference} has no such entry to correct.`);
+export async function correctionFormView(deps: Deps, incident: FormIncident, eventId: string) {
+  const event = await loadEventToCorrect(deps, incident, eventId);
   const values = correctionValues({ ...event, systemIds: event.systems.map((s) => s.systemId) }, incident.timeZone);
   return {
     event: { kindLabel: kindLabel(event.kind), description: event.description, anchor: `event-${event.id}` },
@@ -177,9 +177,9 @@ export const timelineSection: IncidentSection = {
   id: "timeline",
   title: "Timeline",
   view: "incidents/sections/timeline",
-  async load(deps, incident, viewer: User) {
+  async load(deps, incident, viewer) {
     const viewerZone = isValidZone(viewer.timeZone) ? viewer.timeZone : "UTC";
-    const events = buildTimelineView(await listTimelineEvents(deps.db.prisma, incident.id), viewerZone);
+    const events = buildTimelineView(await loadTimelineEvents(deps, incident.id), viewerZone);
     const addForm = await eventFormView(deps, incident, { idPrefix: "timeline-add-" });
     const ref = encodeURIComponent(incident.reference);
     return {

@@ -22,6 +22,8 @@ import { importUploadSchema, parseEventForm, type Visibility } from "./timeline.
 import { buildErrorReport, readTimelineCsv, type TimelineCsv } from "./timeline-csv.js";
 import { type TimelineKind, timelineKinds } from "./timeline-kinds.js";
 
+export { loadTimelineEvents } from "./timeline-reads.service.js";
+
 /**
  * The timeline is append-only: this module inserts events and never updates or deletes one.
  * A correction is a new event whose correctsId names the event it corrects.
