@@ -1,7 +1,7 @@
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
 import type { Role } from "../users/users.schemas.js";
-import { listRecentImports } from "./people.repository.js";
+import { listImportsOfIncident } from "./import-record.service.js";
 import { countPeopleForSection } from "./people-browse.service.js";
 import { describeUploadLimit } from "./people-upload.js";
 
@@ -17,7 +17,7 @@ export const peopleSection: IncidentSection = {
   async load(deps, incident, viewer) {
     const [counts, imports] = await Promise.all([
       countPeopleForSection(deps, incident),
-      listRecentImports(deps.db.prisma, incident.id),
+      listImportsOfIncident(deps, incident, 10),
     ]);
     return {
       peopleSection: {
