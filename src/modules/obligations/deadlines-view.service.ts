@@ -15,13 +15,35 @@ import {
   obligationStatusLabels,
 } from "./obligation-urgency.js";
 import {
+  countPeopleByPlace,
+  latestDecisionRegimes,
+  latestPeopleCount,
+  listClockEvents,
   listClockEventsOf,
   listDueOutstandingObligations,
   listIncidentClockFields,
+  listObligationsOfIncident,
   listOutstandingObligations,
 } from "./obligations.repository.js";
 import type { DeadlinesFilter } from "./obligations.schemas.js";
 import { copyTerms } from "./obligations.service.js";
+
+/**
+ * What the deadlines section reads of an incident: its recorded clock events, its obligations,
+ * the regimes of its latest decision, its latest count of people, and for managers (who get the
+ * rule suggestions) where its people are.
+ */
+export async function loadDeadlineFacts(deps: Deps, incidentId: string, withPeoplePlaces: boolean) {
+  const db = deps.db.prisma;
+  const [recorded, obligations, regimes, peopleCount, peoplePlaces] = await Promise.all([
+    listClockEvents(db, incidentId),
+    listObligationsOfIncident(db, incidentId),
+    latestDecisionRegimes(db, incidentId),
+    latestPeopleCount(db, incidentId),
+    withPeoplePlaces ? countPeopleByPlace(db, incidentId) : [],
+  ]);
+  return { recorded, obligations, regimes, peopleCount, peoplePlaces };
+}
 
 /** An obligation as the pages show it, at `now`, for a viewer in `viewerZone`. */
 export function describeObligation(obligation: Obligation, events: EffectiveClockEvent[], now: Date, viewerZone: string) {

@@ -1,5 +1,4 @@
 import type { Deps } from "../../deps.js";
-import type { Incident, User } from "../../generated/sqlite/client.js";
 import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import { type Rule, rulePack } from "../deadlines/rule-pack.js";
@@ -8,15 +7,12 @@ import type { IncidentSection } from "../incidents/incident-section.js";
 import type { Role } from "../users/users.schemas.js";
 import { layoutClockAxis } from "./clock-axis.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
-import { describeObligation, sortByUrgency } from "./deadlines-view.service.js";
+import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 import { suggestObligations } from "./obligation-suggestions.js";
-import {
-  countPeopleByPlace,
-  latestDecisionRegimes,
-  latestPeopleCount,
-  listClockEvents,
-  listObligationsOfIncident,
-} from "./obligations.repository.js";
+
+/** The incident and the viewer, as the incident page passes them to a section. */
+type SectionIncident = Parameters<IncidentSection["load"]>[1];
+type Viewer = Parameters<IncidentSection["load"]>[2];
 
 /** The pack's rules grouped by jurisdiction, for the "browse a regime" list. */
 function rulesByJurisdiction(): { jurisdiction: string; rules: Rule[] }[] {
@@ -26,17 +22,10 @@ function rulesByJurisdiction(): { jurisdiction: string; rules: Rule[] }[] {
 }
 
 /** Everything the deadlines partial shows, for an incident and a viewer. */
-export async function loadDeadlinesSection(deps: Deps, incident: Incident, viewer: User) {
-  const db = deps.db.prisma;
+export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident, viewer: Viewer) {
   const now = deps.clock.now();
   const canEdit = isAllowed(viewer.role as Role, "manager");
-  const [recorded, obligations, regimes, peopleCount, peoplePlaces] = await Promise.all([
-    listClockEvents(db, incident.id),
-    listObligationsOfIncident(db, incident.id),
-    latestDecisionRegimes(db, incident.id),
-    latestPeopleCount(db, incident.id),
-    canEdit ? countPeopleByPlace(db, incident.id) : [],
-  ]);
+  const { recorded, obligations, regimes, peopleCount, peoplePlaces } = await loadDeadlineFacts(deps, incident.id, canEdit);
   const events = effectiveClockEvents(incident, recorded).map((e) => ({
     ...e,
     label: labelOfTrigger(e.code),
