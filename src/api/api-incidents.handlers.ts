@@ -1,12 +1,11 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
-import { listIncidents } from "../modules/incidents/incidents.repository.js";
 import { incidentInputSchema } from "../modules/incidents/incidents.schemas.js";
-import { createIncident, loadIncident } from "../modules/incidents/incidents.service.js";
+import { createIncident, findIncidents, loadIncident } from "../modules/incidents/incidents.service.js";
 import { incidentListQuerySchema, pageQuerySchema } from "./api.schemas.js";
 import { incidentPath, pageInfo, serializeAuditEntry, serializeIncident } from "./api.serializers.js";
-import { listIncidentAuditEntries } from "./api-audit.repository.js";
+import { loadIncidentAuditPage } from "./api-audit.service.js";
 import { apiActor } from "./api-auth.js";
 
 /** The incident endpoints: create, list, read, and the incident's audit trail. */
@@ -20,8 +19,8 @@ export function createApiIncidentHandlers(deps: Deps) {
 
     async list(req: Request, res: Response) {
       const query = parseInput(incidentListQuerySchema, req.query);
-      const { incidents, total } = await listIncidents(
-        deps.db.prisma,
+      const { incidents, total } = await findIncidents(
+        deps,
         {
           status: query.status,
           severity: query.severity,
@@ -30,7 +29,6 @@ export function createApiIncidentHandlers(deps: Deps) {
           overdue: query.overdue,
           sort: query.sort,
         },
-        deps.clock.now(),
         { take: query.limit, skip: query.offset },
       );
       res.json({ data: incidents.map(serializeIncident), page: pageInfo(query, total) });
@@ -44,7 +42,7 @@ export function createApiIncidentHandlers(deps: Deps) {
     async audit(req: Request, res: Response) {
       const page = parseInput(pageQuerySchema, req.query);
       const incident = await loadIncident(deps.db.prisma, String(req.params.ref));
-      const { entries, total } = await listIncidentAuditEntries(deps.db.prisma, incident.id, {
+      const { entries, total } = await loadIncidentAuditPage(deps, incident.id, {
         take: page.limit,
         skip: page.offset,
       });

@@ -7,9 +7,7 @@ import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
 import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.js";
-import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
 import { incidentSections } from "./incident-sections.js";
-import { type Incident, listIncidents } from "./incidents.repository.js";
 import {
   incidentFilterSchema,
   incidentInputSchema,
@@ -18,7 +16,16 @@ import {
   severityLabels,
   transitionSchema,
 } from "./incidents.schemas.js";
-import { createIncident, loadIncident, transitionIncident, updateIncident } from "./incidents.service.js";
+import {
+  createIncident,
+  findIncidents,
+  type Incident,
+  listIncidentOwnerCandidates,
+  loadIncident,
+  loadIncidentPageDetails,
+  transitionIncident,
+  updateIncident,
+} from "./incidents.service.js";
 
 const PAGE_SIZE = 25;
 
@@ -42,14 +49,14 @@ function formValuesOf(incident: Incident): Record<string, string> {
 
 export function createIncidentsHandlers(deps: Deps) {
   async function formLocals(title: string) {
-    return { title, severities, severityLabels, zones: listZones(), owners: await listOwnerCandidates(deps.db.prisma) };
+    return { title, severities, severityLabels, zones: listZones(), owners: await listIncidentOwnerCandidates(deps) };
   }
 
   return {
     async list(req: Request, res: Response) {
       const filter = parseInput(incidentFilterSchema, req.query);
       const page = filter.page ?? 1;
-      const { incidents, total } = await listIncidents(deps.db.prisma, filter, deps.clock.now(), {
+      const { incidents, total } = await findIncidents(deps, filter, {
         take: PAGE_SIZE,
         skip: (page - 1) * PAGE_SIZE,
       });
@@ -65,7 +72,7 @@ export function createIncidentsHandlers(deps: Deps) {
         severities,
         severityLabels,
         sorts: listSorts,
-        owners: await listOwnerCandidates(deps.db.prisma),
+        owners: await listIncidentOwnerCandidates(deps),
       });
     },
 
@@ -98,10 +105,9 @@ export function createIncidentsHandlers(deps: Deps) {
       const incident = await loadIncident(deps.db.prisma, String(req.params.ref));
       const viewer = currentUser(res);
       if (!viewer) throw new AppError("unauthenticated", "Sign in to continue.");
-      const [sections, audit, owner] = await Promise.all([
+      const [sections, { audit, owner }] = await Promise.all([
         Promise.all(incidentSections.map(async (section) => ({ ...section, data: await section.load(deps, incident, viewer) }))),
-        listIncidentAudit(deps.db.prisma, incident.id, 50),
-        incident.ownerId ? deps.db.prisma.user.findUnique({ where: { id: incident.ownerId } }) : null,
+        loadIncidentPageDetails(deps, incident),
       ]);
       res.render("incidents/show", {
         title: `${incident.reference}: ${incident.title}`,

@@ -9,14 +9,37 @@ import { recomputeObligationDeadlines } from "../obligations/clock-events.servic
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { findUserById } from "../users/users.repository.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
+import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
 import {
   findIncidentByReference,
   type Incident,
   insertIncident,
   lastIncidentNumber,
+  listIncidents,
   updateIncident as updateIncidentRow,
 } from "./incidents.repository.js";
 import type { IncidentInput, TransitionInput } from "./incidents.schemas.js";
+
+export type { Incident };
+
+/** One page of the incidents matching the filter, as of now, with the total and each one's overdue action count. */
+export function findIncidents(deps: Deps, filter: Parameters<typeof listIncidents>[1], page: { take: number; skip: number }) {
+  return listIncidents(deps.db.prisma, filter, deps.clock.now(), page);
+}
+
+/** Who may own an incident, for the incident form and the list's owner filter. */
+export function listIncidentOwnerCandidates(deps: Deps) {
+  return listOwnerCandidates(deps.db.prisma);
+}
+
+/** What the incident page shows besides its sections: the newest entries of its audit trail, and its owner. */
+export async function loadIncidentPageDetails(deps: Deps, incident: Incident) {
+  const [audit, owner] = await Promise.all([
+    listIncidentAudit(deps.db.prisma, incident.id, 50),
+    incident.ownerId ? findUserById(deps.db.prisma, incident.ownerId) : null,
+  ]);
+  return { audit, owner };
+}
 
 /** BD-<year>-<number>: four digits at least, more when a year needs them. */
 export function formatReference(year: number, number: number): string {
