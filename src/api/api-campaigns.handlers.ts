@@ -1,10 +1,10 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Deps } from "../deps.js";
-import type { Campaign } from "../generated/sqlite/client.js";
 import { parseInput } from "../lib/validation.js";
 import {
   approveCampaign,
+  type Campaign,
   type CampaignDeps,
   campaignInputSchema,
   cancelCampaign,
