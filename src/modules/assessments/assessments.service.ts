@@ -5,7 +5,35 @@ import { parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/audit.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
+import {
+  listDataCategoryChoices,
+  listDecisions,
+  listInvolvedCategoryIds,
+  listRiskAssessments,
+} from "./assessments.repository.js";
 import type { AssessmentInput, DecisionInput } from "./assessments.schemas.js";
+
+/**
+ * What the incident page's assessment section shows: the incident's assessments and decisions,
+ * newest first, with their stored lists parsed, the data categories to choose from and those
+ * the incident involves.
+ */
+export async function loadAssessmentSection(deps: Deps, incidentId: string) {
+  const db = deps.db.prisma;
+  const [assessments, decisions, categories, involved] = await Promise.all([
+    listRiskAssessments(db, incidentId),
+    listDecisions(db, incidentId),
+    listDataCategoryChoices(db),
+    listInvolvedCategoryIds(db, incidentId),
+  ]);
+  return {
+    assessments: assessments.map((a) => ({ ...a, categoryIds: JSON.parse(a.dataCategories) as string[] })),
+    decisions: decisions.map((d) => ({ ...d, regimeList: JSON.parse(d.regimes) as string[] })),
+    categories,
+    categoryNames: Object.fromEntries(categories.map((c) => [c.id, c.name])),
+    involvedCategoryIds: involved.map((i) => i.categoryId),
+  };
+}
 
 /**
  * Records a new risk assessment. Assessments are never edited: the newest one is current and
