@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
 
 /** The incident's risk assessments, newest first: the first is the current one. */
 export function listRiskAssessments(db: DbOrTx, incidentId: string) {
@@ -18,4 +19,32 @@ export function listDataCategoryChoices(db: DbOrTx) {
 /** The ids of the data categories the incident involves. */
 export function listInvolvedCategoryIds(db: DbOrTx, incidentId: string) {
   return db.incidentDataCategory.findMany({ where: { incidentId }, select: { categoryId: true } });
+}
+
+/** Which of these data category ids exist. */
+export function findDataCategoryIds(db: DbOrTx, ids: string[]) {
+  return db.dataCategory.findMany({ where: { id: { in: ids } }, select: { id: true } });
+}
+
+export function insertRiskAssessment(db: DbOrTx, data: Prisma.RiskAssessmentUncheckedCreateInput) {
+  return db.riskAssessment.create({ data });
+}
+
+/** The incident's current decision: its newest. */
+export function findLatestDecision(db: DbOrTx, incidentId: string) {
+  return db.decision.findFirst({ where: { incidentId }, orderBy: { recordedAt: "desc" } });
+}
+
+/** The incident's current risk assessment: its newest. */
+export function findLatestRiskAssessment(db: DbOrTx, incidentId: string) {
+  return db.riskAssessment.findFirst({ where: { incidentId }, orderBy: { assessedAt: "desc" } });
+}
+
+export function insertDecision(db: DbOrTx, data: Prisma.DecisionUncheckedCreateInput) {
+  return db.decision.create({ data });
+}
+
+/** The incident's decision instant follows its newest decision. */
+export function setIncidentDecidedAt(db: DbOrTx, incidentId: string, decidedAt: Date) {
+  return db.incident.update({ where: { id: incidentId }, data: { decidedAt } });
 }

@@ -6,10 +6,16 @@ import { type Actor, withAudit } from "../audit/audit.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import {
+  findDataCategoryIds,
+  findLatestDecision,
+  findLatestRiskAssessment,
+  insertDecision,
+  insertRiskAssessment,
   listDataCategoryChoices,
   listDecisions,
   listInvolvedCategoryIds,
   listRiskAssessments,
+  setIncidentDecidedAt,
 } from "./assessments.repository.js";
 import type { AssessmentInput, DecisionInput } from "./assessments.schemas.js";
 
@@ -42,22 +48,20 @@ export async function loadAssessmentSection(deps: Deps, incidentId: string) {
 export async function recordAssessment(deps: Deps, reference: string, input: AssessmentInput, actor: Actor) {
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const incident = await loadIncident(tx, reference);
-    const known = await tx.dataCategory.findMany({ where: { id: { in: input.dataCategories } }, select: { id: true } });
+    const known = await findDataCategoryIds(tx, input.dataCategories);
     if (known.length !== new Set(input.dataCategories).size) {
       throw new AppError("validation", "Choose data categories from the list.", {
         dataCategories: "One of the categories does not exist.",
       });
     }
-    const assessment = await tx.riskAssessment.create({
-      data: {
-        id: newId(),
-        incidentId: incident.id,
-        ...input,
-        dataCategories: JSON.stringify(input.dataCategories),
-        assessedById: actor.userId,
-        assessedBy: actor.label,
-        assessedAt: deps.clock.now(),
-      },
+    const assessment = await insertRiskAssessment(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      ...input,
+      dataCategories: JSON.stringify(input.dataCategories),
+      assessedById: actor.userId,
+      assessedBy: actor.label,
+      assessedAt: deps.clock.now(),
     });
     return {
       result: assessment,
@@ -81,24 +85,22 @@ export async function recordDecision(deps: Deps, reference: string, input: Decis
       });
     }
     const [previous, assessment] = await Promise.all([
-      tx.decision.findFirst({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } }),
-      tx.riskAssessment.findFirst({ where: { incidentId: incident.id }, orderBy: { assessedAt: "desc" } }),
+      findLatestDecision(tx, incident.id),
+      findLatestRiskAssessment(tx, incident.id),
     ]);
-    const decision = await tx.decision.create({
-      data: {
-        id: newId(),
-        incidentId: incident.id,
-        isNotifiable: input.isNotifiable,
-        regimes: JSON.stringify(input.regimes),
-        rationale: input.rationale,
-        decidedById: actor.userId,
-        decidedBy: actor.label,
-        decidedAt: decidedAt?.at ?? now,
-        recordedAt: now,
-        assessmentId: assessment?.id ?? null,
-      },
+    const decision = await insertDecision(tx, {
+      id: newId(),
+      incidentId: incident.id,
+      isNotifiable: input.isNotifiable,
+      regimes: JSON.stringify(input.regimes),
+      rationale: input.rationale,
+      decidedById: actor.userId,
+      decidedBy: actor.label,
+      decidedAt: decidedAt?.at ?? now,
+      recordedAt: now,
+      assessmentId: assessment?.id ?? null,
     });
-    await tx.incident.update({ where: { id: incident.id }, data: { decidedAt: decision.decidedAt } });
+    await setIncidentDecidedAt(tx, incident.id, decision.decidedAt);
     const verdict = input.isNotifiable
       ? `notifiable${input.regimes.length ? ` under ${input.regimes.join(", ")}` : ""}`
       : "not notifiable";
