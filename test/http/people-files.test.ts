@@ -12,33 +12,7 @@ import {
 } from "../../src/modules/people/person-deletion.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
-
-type Client = Awaited<ReturnType<typeof signedIn>>;
-
-const CSV = [
-  "Email,Given name,Family name,Country,Shoe size",
-  "alice@example.org,Alice,Smith,AU,38",
-  "bob@example,Bob,Jones,NZ,44",
-  "ALICE@example.org,Alice,Smith,AU,38",
-  ",Carol,Nobody,US,40",
-  "dave@example.org,Dave,Brown,AU,42",
-].join("\r\n");
-
-async function upload(client: Client, reference: string, csv: string, name = "people.csv") {
-  const page = await client.agent.get(`/incidents/${reference}`);
-  return client.agent
-    .post(`/incidents/${reference}/people/import`)
-    .field("_csrf", csrfFrom(page.text))
-    .attach("file", Buffer.from(csv), name);
-}
-
-async function postOnPage(client: Client, pagePath: string, path: string, form: Record<string, string> = {}) {
-  const token = csrfFrom((await client.agent.get(pagePath)).text);
-  return client.agent
-    .post(path)
-    .type("form")
-    .send({ _csrf: token, ...form });
-}
+import { type Client, PEOPLE_CSV as CSV, postOnPage, uploadPeopleCsv as upload } from "../helpers/people-pages.js";
 
 /**
  * The files of people imports hold people's data: a refused upload leaves none, and deleting
