@@ -3,7 +3,7 @@ import { type Database, openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
-import { applyAuditKey, attachAuditKey, loadOrCreateAuditKey } from "./modules/audit/audit-key.js";
+import { applyAuditKey, attachAuditKey, loadOrCreateAuditKey } from "./modules/audit/index.js";
 import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
 
 /** Prints one boot step as a plain line, so a person starting the app sees where it stopped. */

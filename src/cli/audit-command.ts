@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.js";
 import { type Database, databaseKindOf, openDatabase, sqlitePathOf } from "../db/client.js";
-import { auditAnchorPath, readAuditKey } from "../modules/audit/audit-key.js";
-import { type AuditVerification, verifyAuditChain } from "../modules/audit/audit-verify.service.js";
+import { type AuditVerification, auditAnchorPath, readAuditKey, verifyAuditChain } from "../modules/audit/index.js";
 import type { CommandIo } from "./import-command.js";
 
 export const auditUsage = `  breachdesk audit verify [--json]

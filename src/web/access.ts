@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from "express";
 import type { User } from "../generated/sqlite/client.js";
 import { AppError } from "../lib/errors.js";
-import type { Actor } from "../modules/audit/audit.service.js";
+import type { Actor } from "../modules/audit/index.js";
 import type { Role } from "../modules/users/users.schemas.js";
 
 /**

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, sha256 } from "../../lib/ids.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { findUserByEmail, findUserById } from "../users/users.repository.js";
 import {
   type ApiTokenView,

@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { parseOptionalInstant } from "../../lib/instants.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import {

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findUserByEmail, type User, updateUser } from "../users/users.repository.js";
 import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { newId } from "../../lib/ids.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit } from "../audit/index.js";
 import {
   findDeliveryById,
   findDeliveryByMessageId,

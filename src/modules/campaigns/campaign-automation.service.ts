@@ -3,7 +3,7 @@ import { enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { systemActor } from "../audit/audit.service.js";
+import { systemActor } from "../audit/index.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
 import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";

@@ -2,7 +2,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { type Actor, systemActor } from "../audit/audit.service.js";
+import { type Actor, systemActor } from "../audit/index.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
 import {

@@ -1,7 +1,7 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit } from "../audit/index.js";
 import { lockCampaignRow } from "./campaign-deliveries.sql.js";
 import {
   type CampaignAction,

@@ -3,7 +3,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { parseInstant } from "../../lib/instants.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import { type Audience, describeAudience } from "./campaign-audience.policy.js";
 import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";

@@ -1,7 +1,7 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { builtInCategories, type CatalogueEntry } from "./catalogue.js";
 import {
   type DataCategory,

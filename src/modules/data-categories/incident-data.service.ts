@@ -2,7 +2,7 @@ import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import { type Sensitivity, sensitivityRank } from "./catalogue.js";
 import {

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { recomputeObligationDeadlines } from "../obligations/clock-events.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { findUserById } from "../users/users.repository.js";

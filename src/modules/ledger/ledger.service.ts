@@ -5,7 +5,7 @@ import { csvLine } from "../../lib/csv-cells.js";
 import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit } from "../audit/index.js";
 import { suppressionsByAddress } from "../bounces/suppressions.service.js";
 import { listTemplateVersionLabels } from "../campaigns/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";

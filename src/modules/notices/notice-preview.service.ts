@@ -7,7 +7,7 @@ import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { classifySendError } from "../../mail/mailer.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { listPeoplePage } from "../people/people-browse.repository.js";
 import { checkNoticeReadiness } from "./notice-readiness.service.js";
 import type { NoticeRecipient } from "./notice-render.policy.js";

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { isUniqueViolation } from "../data-categories/data-categories.service.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import {

@@ -4,7 +4,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
-import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { updateIncident } from "../incidents/incidents.repository.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { reminderFieldsOf } from "../reminders/reminder-schedule.js";

@@ -3,7 +3,7 @@ import type { Incident, Obligation } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, sha256 } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
-import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findRule, type Rule, rulePack } from "../deadlines/rule-pack.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import { reminderFieldsOf } from "../reminders/reminder-schedule.js";

@@ -4,7 +4,7 @@ import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { defineJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit } from "../audit/index.js";
 import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
 import { countPeopleOfImport, deletePeopleBatchOfImport } from "./people-browse.repository.js";
 import { forgetPeopleCounts } from "./people-counts-cache.js";

@@ -4,7 +4,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit } from "../audit/index.js";
 import {
   clearImportFilePaths,
   FINISHED_IMPORT_STATUSES,

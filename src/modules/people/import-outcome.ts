@@ -1,7 +1,7 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
-import { type Actor, type AuditChange, recordAudit } from "../audit/audit.service.js";
+import { type Actor, type AuditChange, recordAudit } from "../audit/index.js";
 import { parseStoredMapping } from "./person-fields.js";
 import { findImport, finishImport, type ImportEnd } from "./person-import.repository.js";
 

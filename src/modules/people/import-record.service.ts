@@ -5,7 +5,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import type { Actor } from "../audit/audit.service.js";
+import type { Actor } from "../audit/index.js";
 import { type ImportFile, inspectImportFile } from "./import-file.js";
 import { personFields, proposeMapping } from "./person-fields.js";
 import {

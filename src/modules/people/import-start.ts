@@ -4,7 +4,7 @@ import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { recordAudit, systemActor } from "../audit/audit.service.js";
+import { recordAudit, systemActor } from "../audit/index.js";
 import type { TextEncodingName } from "./encoding.js";
 import type { ImportPeopleOptions } from "./import.service.js";
 import { inspectImportFile } from "./import-file.js";

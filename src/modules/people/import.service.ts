@@ -2,7 +2,7 @@ import type { Database } from "../../db/client.js";
 import { refreshPlannerStatistics } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
-import { type Actor, systemActor } from "../audit/audit.service.js";
+import { type Actor, systemActor } from "../audit/index.js";
 import { type CsvDelimiter, readCsvFile } from "./csv-file.js";
 import type { TextEncodingName } from "./encoding.js";
 import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.js";

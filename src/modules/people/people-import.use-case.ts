@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import type { Actor } from "../audit/audit.service.js";
+import type { Actor } from "../audit/index.js";
 import { startUploadedImport } from "./import-control.service.js";
 import { discardUpload, loadImportOfIncident, mappingFromNamedColumns, recordPeopleUpload } from "./import-record.service.js";
 

@@ -3,7 +3,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import { defineJob, enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
-import { systemActor } from "../audit/audit.service.js";
+import { systemActor } from "../audit/index.js";
 import { ImportTakenOver, importPeopleFile } from "./import.service.js";
 import { RUNNING_STATUSES } from "./import-lifecycle.js";
 import { endImport, failureEnd } from "./import-outcome.js";

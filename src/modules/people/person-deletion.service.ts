@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import { enqueueJob } from "../../jobs/index.js";
 import { AppError } from "../../lib/errors.js";
-import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/incidents.service.js";
 import {
   DELETE_BATCH_ROWS,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { sha256 } from "../../lib/ids.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { findUserById } from "../users/users.repository.js";
 import { setCalendarTokenHash, updateReminderSettings } from "./reminders.repository.js";
 import type { ReminderSettingsInput } from "./reminders.schemas.js";

@@ -4,7 +4,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { formatInZone } from "../../lib/instants.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import { timelineKinds } from "../timeline/timeline-kinds.js";
 import {

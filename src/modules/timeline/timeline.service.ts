@@ -4,7 +4,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { UploadedFile } from "../../lib/uploaded-file.js";
-import { type Actor, recordAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit } from "../audit/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
 import {
   claimTimelineImport,

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, sha256 } from "../../lib/ids.js";
 import { renderSystemEmail } from "../../mail/render.js";
-import type { Actor } from "../audit/audit.service.js";
+import type { Actor } from "../audit/index.js";
 import { insertUserToken, type User } from "./users.repository.js";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;

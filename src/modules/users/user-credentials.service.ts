@@ -7,7 +7,7 @@ import {
   listApiTokensOfUserSince,
   revokeLiveApiTokensOfUser,
 } from "../api-tokens/api-tokens.repository.js";
-import { type Actor, withAudit } from "../audit/audit.service.js";
+import { type Actor, withAudit } from "../audit/index.js";
 import { clearLoginLocks } from "../auth/login-throttle.service.js";
 import { hashPassword } from "../auth/passwords.js";
 import { setCalendarTokenHash } from "../reminders/reminders.repository.js";

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
-import { type Actor, recordAudit, withAudit } from "../audit/audit.service.js";
+import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { clearLoginLocks } from "../auth/login-throttle.service.js";
 import { hashPassword } from "../auth/passwords.js";
 import { sendTokenMail, storeToken } from "./one-time-links.service.js";

@@ -1,0 +1,7 @@
+// The audit module's face: what other modules, the API, the command line and the entries may
+// use. The repository, the chain's hashing and the anchor file are the module's own. The wiring
+// places import audit.routes.ts and audit-anchor.job.ts directly.
+
+export { type Actor, type AuditChange, recordAudit, systemActor, withAudit } from "./audit.service.js";
+export { applyAuditKey, attachAuditKey, auditAnchorPath, loadOrCreateAuditKey, readAuditKey } from "./audit-key.js";
+export { type AuditVerification, verifyAuditChain } from "./audit-verify.service.js";
