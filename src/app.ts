@@ -29,7 +29,7 @@ import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminde
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
 import { timelineUploadBody } from "./modules/timeline/timeline-upload.js";
-import { findUserById } from "./modules/users/users.repository.js";
+import { findUser, hasUsers } from "./modules/users/index.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { isAllowed } from "./web/access.js";
 import { csrfProtection } from "./web/csrf.js";
@@ -121,7 +121,7 @@ export async function createApp(deps: Deps): Promise<Express> {
 
   let isSetUp = false;
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    isSetUp ||= (await deps.db.prisma.user.count()) > 0;
+    isSetUp ||= await hasUsers(deps);
     const isSetupPath = SETUP_PATHS.some((p) => req.path === p || (p.endsWith("/") && req.path.startsWith(p)));
     if (!isSetUp && !isSetupPath) return res.redirect(303, "/setup");
     if (isSetUp && req.path === "/setup") return next(new AppError("not_found", "Breachdesk is already set up."));
@@ -168,7 +168,7 @@ function loadCurrentUser(deps: Deps) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const userId = req.session?.userId;
     if (!userId) return next();
-    const user = await findUserById(deps.db.prisma, userId);
+    const user = await findUser(deps.db.prisma, userId);
     if (!user || user.status !== "active") {
       delete req.session.userId;
       return next();

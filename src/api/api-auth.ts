@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
 import { type ApiCaller, apiActorOf, authenticateApiToken } from "../modules/api-tokens/api-tokens.service.js";
 import type { Actor } from "../modules/audit/index.js";
-import type { Role } from "../modules/users/users.schemas.js";
+import type { Role } from "../modules/users/index.js";
 import { isAllowed } from "../web/access.js";
 import { BEARER_CHALLENGE } from "./api-errors.js";
 

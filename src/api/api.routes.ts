@@ -1,6 +1,6 @@
 import express, { type RequestHandler, Router } from "express";
 import type { Deps } from "../deps.js";
-import type { Role } from "../modules/users/users.schemas.js";
+import type { Role } from "../modules/users/index.js";
 import { bearerAuth, requireRole } from "./api-auth.js";
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { apiErrorHandler, apiNotFound, ensureRequestId, requireJsonObject } from "./api-errors.js";

@@ -5,7 +5,7 @@ import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../lib/logger.js";
 import { createMailer } from "../mail/create-mailer.js";
-import { setPasswordByEmail } from "../modules/users/user-credentials.service.js";
+import { setPasswordByEmail } from "../modules/users/index.js";
 import { readPassword } from "./read-password.js";
 
 export const setPasswordUsage = `  breachdesk users set-password --email E

@@ -8,7 +8,7 @@ import { parseInput } from "../lib/validation.js";
 import { createMailer } from "../mail/create-mailer.js";
 import { createApiTokenSchema } from "../modules/api-tokens/api-tokens.schemas.js";
 import { createApiTokenForEmail } from "../modules/api-tokens/api-tokens.service.js";
-import { normaliseEmail } from "../modules/users/users.schemas.js";
+import { normaliseEmail } from "../modules/users/index.js";
 
 export const tokensUsage = `  breachdesk tokens create --email E [--name N]
       Creates a personal API token for an active user and prints it once on standard

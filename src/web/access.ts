@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from "ex
 import type { User } from "../generated/sqlite/client.js";
 import { AppError } from "../lib/errors.js";
 import type { Actor } from "../modules/audit/index.js";
-import type { Role } from "../modules/users/users.schemas.js";
+import type { Role } from "../modules/users/index.js";
 
 /**
  * Who may use a route. public: anyone, signed in or not. Roles are ranked: a manager may do

@@ -7,9 +7,7 @@ import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderFormError } from "../../web/forms.js";
 import { zoneField } from "../incidents/incidents.schemas.js";
-import { listCredentialsIssuedSincePasswordChange } from "../users/user-credentials.service.js";
-import { nameField } from "../users/users.schemas.js";
-import { updateOwnAccount } from "../users/users.service.js";
+import { listCredentialsIssuedSincePasswordChange, nameField, updateOwnAccount } from "../users/index.js";
 
 const accountSchema = z.object({ name: nameField, timeZone: zoneField });
 

@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids.js";
 import { endOfDayIn } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { findIncidentByReference } from "../incidents/incidents.repository.js";
-import { findUserById, listUsers } from "../users/users.repository.js";
+import { findUser, listUsersPage } from "../users/index.js";
 import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.js";
 import { findAction, insertAction, listActionsOfIncident, updateAction } from "./actions.repository.js";
 import type { ActionInput } from "./actions.schemas.js";
@@ -29,7 +29,7 @@ async function requireAction(db: DbOrTx, reference: string, actionId: string) {
 /** Refuses an owner who is not an active user, unless the action has that owner already. */
 async function assertOwnerAllowed(db: DbOrTx, ownerId: string | null, currentOwnerId: string | null = null) {
   if (ownerId === null || ownerId === currentOwnerId) return;
-  const user = await findUserById(db, ownerId);
+  const user = await findUser(db, ownerId);
   if (!user || user.status !== "active") {
     throw new AppError("validation", "Some fields need correcting.", { ownerId: "Choose an active user, or no one." });
   }
@@ -114,7 +114,7 @@ export async function editAction(deps: Deps, reference: string, actionId: string
 
 /** Users an action can be given to: the active ones, plus the current owner when no longer active. */
 export async function listPossibleOwners(deps: Deps, current?: ActionWithOwner["owner"]) {
-  const active = (await listUsers(deps.db.prisma))
+  const active = (await listUsersPage(deps))
     .filter((u) => u.status === "active")
     .map((u) => ({ id: u.id, name: u.name, email: u.email }))
     .sort((a, b) => a.name.localeCompare(b.name));

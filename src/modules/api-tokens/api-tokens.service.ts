@@ -4,7 +4,7 @@ import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, sha256 } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findUserByEmail, findUserById } from "../users/users.repository.js";
+import { findUser, findUserWithEmail } from "../users/index.js";
 import {
   type ApiTokenView,
   findApiTokenByHash,
@@ -49,7 +49,7 @@ export async function createApiToken(
 ): Promise<{ token: string; apiToken: ApiTokenView }> {
   const secret = generateApiToken();
   const apiToken = await withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const owner = await findUserById(tx, userId);
+    const owner = await findUser(tx, userId);
     if (!owner) throw new AppError("not_found", "No such user.");
     assertCanHoldTokens(owner);
     const created = await insertApiToken(tx, {
@@ -70,7 +70,7 @@ export async function createApiToken(
 
 /** Creates a token for the user with this e-mail address (the command line's way in). */
 export async function createApiTokenForEmail(deps: Deps, email: string, input: CreateApiTokenInput, actor: Actor) {
-  const owner = await findUserByEmail(deps.db.prisma, email);
+  const owner = await findUserWithEmail(deps.db.prisma, email);
   if (!owner) throw new AppError("not_found", `There is no user with the e-mail address ${email}.`);
   assertCanHoldTokens(owner);
   return { owner, ...(await createApiToken(deps, owner.id, input, actor)) };
@@ -105,7 +105,7 @@ export async function revokeApiToken(
     if (!token || (scope.ownerId !== undefined && token.userId !== scope.ownerId)) {
       throw new AppError("not_found", "There is no such API token.");
     }
-    const owner = await findUserById(tx, token.userId);
+    const owner = await findUser(tx, token.userId);
     if (!owner) throw new AppError("not_found", "There is no such API token.");
     const at = deps.clock.now();
     if (!(await markApiTokenRevoked(tx, token.id, at)))

@@ -5,8 +5,16 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
-import { forgotPasswordSchema, loginSchema, newPasswordSchema, setupSchema } from "../users/users.schemas.js";
-import { createFirstAdmin, findUsableToken, requestPasswordReset, setPasswordWithToken } from "../users/users.service.js";
+import {
+  createFirstAdmin,
+  findUsableToken,
+  forgotPasswordSchema,
+  loginSchema,
+  newPasswordSchema,
+  requestPasswordReset,
+  setPasswordWithToken,
+  setupSchema,
+} from "../users/index.js";
 import { authenticate, recordLogout } from "./auth.service.js";
 
 /** Only same-site paths are followed after sign-in, never another host. */

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
-import { findUserByEmail, type User, updateUser } from "../users/users.repository.js";
+import { findUserWithEmail, markSignedIn, type User } from "../users/index.js";
 import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";
 import { timingDecoyHash, verifyPassword } from "./passwords.js";
@@ -43,7 +43,7 @@ export function authenticate(deps: Deps, email: string, password: string, ip: st
 
 async function checkSignIn(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
   await assertMaySignIn(deps, email, ip);
-  const user = await findUserByEmail(deps.db.prisma, email);
+  const user = await findUserWithEmail(deps.db.prisma, email);
   const isValid = await verifyPassword(user?.passwordHash ?? (await timingDecoyHash), password);
   if (!user || !isValid || user.status !== "active") {
     await recordFailedSignIn(deps, email, ip);
@@ -60,7 +60,7 @@ async function checkSignIn(deps: Deps, email: string, password: string, ip: stri
   }
   await recordSuccessfulSignIn(deps, email, ip);
   return withAudit(deps.db, { userId: user.id, label: user.email, ip }, deps.clock, async (tx) => ({
-    result: await updateUser(tx, user.id, { lastLoginAt: deps.clock.now() }),
+    result: await markSignedIn(tx, user.id, deps.clock.now()),
     audit: { action: "auth.login", entityType: "user", entityId: user.id },
   }));
 }

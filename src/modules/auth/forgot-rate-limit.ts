@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import { type ClientRateLimitInfo, ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 import type { Deps } from "../../deps.js";
-import { normaliseEmail } from "../users/users.schemas.js";
+import { normaliseEmail } from "../users/index.js";
 import { waitText } from "./login-throttle.policy.js";
 import { clearThrottle, countHit, findThrottle, uncountHit } from "./login-throttle.repository.js";
 

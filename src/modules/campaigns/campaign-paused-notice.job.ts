@@ -3,7 +3,7 @@ import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
 import { type RenderedEmail, renderEmail } from "../../mail/render.js";
 import { findIncidentById } from "../incidents/incidents.repository.js";
-import { findUserById } from "../users/users.repository.js";
+import { findUser } from "../users/index.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { countDeliveriesByStatus, type DeliveryCounts, findCampaignById } from "./campaigns.repository.js";
 
@@ -35,7 +35,7 @@ export const campaignPausedNoticeJob = defineJob({
   schema: z.object({ campaignId: z.string(), userId: z.string(), reason: z.string() }),
   async handler({ campaignId, userId, reason }, { db, job, logger, config, mailer }) {
     const campaign = await findCampaignById(db.prisma, campaignId);
-    const user = await findUserById(db.prisma, userId);
+    const user = await findUser(db.prisma, userId);
     const incident = campaign ? await findIncidentById(db.prisma, campaign.incidentId) : null;
     if (!campaign || !incident || !user || user.status !== "active") {
       logger.info({ campaignId, userId }, "pause notice not sent: the campaign, its incident or the user is gone");

@@ -1,6 +1,6 @@
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { loadCampaignList } from "./campaign-pages.service.js";
 
 /** How many campaigns the incident page lists; the campaigns page has them all. */

@@ -1,6 +1,6 @@
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { sensitivityLabels } from "./catalogue.js";
 import { encryptionLabels, encryptionStates } from "./data-categories.schemas.js";
 import { loadIncidentData } from "./incident-data.service.js";

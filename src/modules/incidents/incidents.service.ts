@@ -7,7 +7,7 @@ import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js"
 import { type Actor, withAudit } from "../audit/index.js";
 import { recomputeObligationDeadlines } from "../obligations/clock-events.service.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
-import { findUserById } from "../users/users.repository.js";
+import { findUser } from "../users/index.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
 import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
 import {
@@ -36,7 +36,7 @@ export function listIncidentOwnerCandidates(deps: Deps) {
 export async function loadIncidentPageDetails(deps: Deps, incident: Incident) {
   const [audit, owner] = await Promise.all([
     listIncidentAudit(deps.db.prisma, incident.id, 50),
-    incident.ownerId ? findUserById(deps.db.prisma, incident.ownerId) : null,
+    incident.ownerId ? findUser(deps.db.prisma, incident.ownerId) : null,
   ]);
   return { audit, owner };
 }
@@ -102,7 +102,7 @@ function parseKeyInstants(input: IncidentInput) {
 
 async function assertOwner(tx: DbOrTx, ownerId: string | null) {
   if (!ownerId) return;
-  const owner = await findUserById(tx, ownerId);
+  const owner = await findUser(tx, ownerId);
   if (!owner || owner.status !== "active" || owner.role === "viewer") {
     throw new AppError("validation", "Choose an owner from the list.", {
       ownerId: "The owner must be an active manager or administrator.",

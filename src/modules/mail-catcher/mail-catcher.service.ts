@@ -8,7 +8,7 @@ import {
   listCaughtMail,
   type SecretVisibility,
 } from "../../mail/mail-catcher.repository.js";
-import { listAdminAccounts } from "../users/users.repository.js";
+import { listAdministrators } from "../users/index.js";
 
 /**
  * Which messages carrying a secret (a password reset, an invitation) a reader may see. Only
@@ -18,7 +18,7 @@ import { listAdminAccounts } from "../users/users.repository.js";
  */
 export async function secretVisibilityFor(deps: Deps, reader: User): Promise<SecretVisibility> {
   if (reader.role !== "admin") return { kind: "none" };
-  const others = (await listAdminAccounts(deps.db.prisma)).filter((admin) => admin.id !== reader.id);
+  const others = (await listAdministrators(deps)).filter((admin) => admin.id !== reader.id);
   return { kind: "allExcept", userIds: others.map((a) => a.id), addresses: others.map((a) => a.email) };
 }
 

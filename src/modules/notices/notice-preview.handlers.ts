@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { loadPreview, loadReadiness, recipientLabel, sendTestNotice } from "./notice-preview.service.js";
 import { FIRST_BROKEN_LIMIT } from "./notice-readiness.service.js";
 import { type PreviewQuery, previewQuerySchema } from "./notices.schemas.js";

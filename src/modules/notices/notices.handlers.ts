@@ -6,7 +6,7 @@ import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { loadEditor, loadTemplatePage, loadVersionPage, valuesOfBody } from "./notice-pages.service.js";
 import { languageField, templateSchema, versionSchema } from "./notices.schemas.js";
 import { changeTemplate, createTemplate, listTemplates, saveVersion } from "./notices.service.js";

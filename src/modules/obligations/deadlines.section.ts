@@ -4,7 +4,7 @@ import { isAllowed } from "../../web/access.js";
 import { type Rule, rulePack } from "../deadlines/rule-pack.js";
 import { TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/trigger-codes.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { layoutClockAxis } from "./clock-axis.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";

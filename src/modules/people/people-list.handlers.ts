@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { currentUser, isAllowed } from "../../web/access.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { peopleFilterFields, peoplePageQuerySchema } from "./people-browse.schemas.js";
 import {
   listImportsWithPeople,

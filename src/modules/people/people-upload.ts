@@ -8,7 +8,7 @@ import { newId } from "../../lib/ids.js";
 import { currentUser, isAllowed } from "../../web/access.js";
 import { csrfProtection } from "../../web/csrf.js";
 import { readMultipartForm } from "../../web/multipart.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 
 /** The path of the people upload form's POST. */
 export const PEOPLE_UPLOAD_PATH = "/incidents/:ref/people/import";

@@ -6,7 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import type { CsvRecord } from "./csv-file.js";
 import { describeEncoding, type TextEncodingName } from "./encoding.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";

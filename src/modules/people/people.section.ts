@@ -1,6 +1,6 @@
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../incidents/incident-section.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { listImportsOfIncident } from "./import-record.service.js";
 import { countPeopleForSection } from "./people-browse.service.js";
 import { describeUploadLimit } from "./people-upload.js";

@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/incidents.service.js";
-import type { Role } from "../users/users.schemas.js";
+import type { Role } from "../users/index.js";
 import { listImportFilesToDelete } from "./import-files.service.js";
 import { loadPerson } from "./people-browse.service.js";
 import {

@@ -3,15 +3,15 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { sha256 } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findUserById } from "../users/users.repository.js";
+import { findUser } from "../users/index.js";
 import { setCalendarTokenHash, updateReminderSettings } from "./reminders.repository.js";
 import type { ReminderSettingsInput } from "./reminders.schemas.js";
 
 /** 32 random bytes in base64url: the secret part of a calendar feed URL. */
 const CALENDAR_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-async function activeUser(tx: Parameters<typeof findUserById>[0], userId: string) {
-  const user = await findUserById(tx, userId);
+async function activeUser(tx: Parameters<typeof findUser>[0], userId: string) {
+  const user = await findUser(tx, userId);
   if (!user || user.status !== "active") throw new AppError("not_found", "No such active user.");
   return user;
 }
