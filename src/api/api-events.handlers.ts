@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
 import { parseInput } from "../lib/validation.js";
-import { loadIncident } from "../modules/incidents/incidents.service.js";
+import { loadIncident } from "../modules/incidents/index.js";
 import { addTimelineEvent, loadTimelineEvents } from "../modules/timeline/timeline.service.js";
 import { pageQuerySchema } from "./api.schemas.js";
 import { pageInfo, serializeTimelineEvent } from "./api.serializers.js";

@@ -1,8 +1,7 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
-import { incidentInputSchema } from "../modules/incidents/incidents.schemas.js";
-import { createIncident, findIncidents, loadIncident } from "../modules/incidents/incidents.service.js";
+import { createIncident, findIncidents, incidentInputSchema, loadIncident } from "../modules/incidents/index.js";
 import { incidentListQuerySchema, pageQuerySchema } from "./api.schemas.js";
 import { incidentPath, pageInfo, serializeAuditEntry, serializeIncident } from "./api.serializers.js";
 import { loadIncidentAuditPage } from "./api-audit.service.js";

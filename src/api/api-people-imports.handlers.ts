@@ -6,7 +6,7 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseInput } from "../lib/validation.js";
-import { loadIncident } from "../modules/incidents/incidents.service.js";
+import { loadIncident } from "../modules/incidents/index.js";
 import { missingErrorReportMessage } from "../modules/people/import-files.service.js";
 import {
   assertNoActiveImport,

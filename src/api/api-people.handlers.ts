@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
-import { loadIncident } from "../modules/incidents/incidents.service.js";
+import { loadIncident } from "../modules/incidents/index.js";
 import { peopleApiQuerySchema } from "../modules/people/people-browse.schemas.js";
 import {
   listPeople,

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { findUnsafeCharacter } from "../lib/text-safety.js";
 import { safeText } from "../lib/validation.js";
-import { incidentStatuses } from "../modules/incidents/incident-lifecycle.js";
-import { listSorts, severities } from "../modules/incidents/incidents.schemas.js";
+import { incidentStatuses, listSorts, severities } from "../modules/incidents/index.js";
 
 const pageFields = {
   limit: z.coerce

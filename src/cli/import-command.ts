@@ -4,7 +4,7 @@ import { openDatabase } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
-import { findIncidentByReference } from "../modules/incidents/incidents.repository.js";
+import { findIncident } from "../modules/incidents/index.js";
 import { describeEncoding } from "../modules/people/encoding.js";
 import { type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/import.service.js";
 
@@ -75,7 +75,7 @@ export async function runImportCommand(args: string[], io: CommandIo = process):
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);
   try {
-    const incident = await findIncidentByReference(db.prisma, values.incident);
+    const incident = await findIncident(db.prisma, values.incident);
     if (!incident) throw new AppError("not_found", `No incident has the reference ${values.incident}.`);
     const isTty = stderr.isTTY === true;
     const summary = await importPeopleFile(

@@ -6,7 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderFormError } from "../../web/forms.js";
-import { zoneField } from "../incidents/incidents.schemas.js";
+import { zoneField } from "../incidents/index.js";
 import { listCredentialsIssuedSincePasswordChange, nameField, updateOwnAccount } from "../users/index.js";
 
 const accountSchema = z.object({ name: nameField, timeZone: zoneField });

@@ -5,18 +5,16 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { endOfDayIn } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import { findUser, listUsersPage } from "../users/index.js";
 import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.js";
-import { findAction, insertAction, listActionsOfIncident, updateAction } from "./actions.repository.js";
+import { findAction, insertAction, listActionsOfIncident, listOverdueActions, updateAction } from "./actions.repository.js";
 import type { ActionInput } from "./actions.schemas.js";
 
 type ActionWithOwner = NonNullable<Awaited<ReturnType<typeof findAction>>>;
 
 async function requireIncident(db: DbOrTx, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(db, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(db, reference);
 }
 
 async function requireAction(db: DbOrTx, reference: string, actionId: string) {
@@ -143,4 +141,9 @@ export async function loadActions(deps: Deps, incident: Incident) {
     statusLabel: actionStatusLabels[action.status as ActionStatus] ?? action.status,
     isOverdue: isOverdue(action, now),
   }));
+}
+
+/** The overdue actions of every incident, longest overdue first, for the dashboard. */
+export function findOverdueActions(deps: Deps, now: Date, limit: number) {
+  return listOverdueActions(deps.db.prisma, now, limit);
 }

@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import { assessmentSchema, decisionSchema } from "./assessments.schemas.js";
 import { assessmentSection } from "./assessments.section.js";
 import { recordAssessment, recordDecision } from "./assessments.service.js";

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/index.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import {
   deleteSuppression,
   findDeliveryEvent,

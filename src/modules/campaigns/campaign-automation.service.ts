@@ -4,7 +4,7 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { systemActor } from "../audit/index.js";
-import { findIncidentById } from "../incidents/incidents.repository.js";
+import { findIncidentWithId } from "../incidents/index.js";
 import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
 import { applyCampaignTransition } from "./campaign-transitions.service.js";
@@ -33,7 +33,7 @@ async function pauseNoticeRecipients(
   tx: DbOrTx,
   campaign: { incidentId: string; createdById: string | null; approvedById: string | null },
 ) {
-  const incident = await findIncidentById(tx, campaign.incidentId);
+  const incident = await findIncidentWithId(tx, campaign.incidentId);
   const ids = [incident?.ownerId, campaign.createdById, campaign.approvedById].filter((id): id is string => !!id);
   const named = ids.length ? await listActiveManagers(tx, [...new Set(ids)]) : [];
   return named.length ? named : listActiveManagers(tx);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
 import { type RenderedEmail, renderEmail } from "../../mail/render.js";
-import { findIncidentById } from "../incidents/incidents.repository.js";
+import { findIncidentWithId } from "../incidents/index.js";
 import { findUser } from "../users/index.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { countDeliveriesByStatus, type DeliveryCounts, findCampaignById } from "./campaigns.repository.js";
@@ -36,7 +36,7 @@ export const campaignPausedNoticeJob = defineJob({
   async handler({ campaignId, userId, reason }, { db, job, logger, config, mailer }) {
     const campaign = await findCampaignById(db.prisma, campaignId);
     const user = await findUser(db.prisma, userId);
-    const incident = campaign ? await findIncidentById(db.prisma, campaign.incidentId) : null;
+    const incident = campaign ? await findIncidentWithId(db.prisma, campaign.incidentId) : null;
     if (!campaign || !incident || !user || user.status !== "active") {
       logger.info({ campaignId, userId }, "pause notice not sent: the campaign, its incident or the user is gone");
       return;

@@ -4,7 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { parseInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import { type Audience, describeAudience } from "./campaign-audience.policy.js";
 import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
@@ -27,9 +27,7 @@ import type { NoticeRendering } from "./notice-rendering.service.js";
 export type CampaignDeps = Pick<Deps, "db" | "clock" | "config"> & { rendering: NoticeRendering };
 
 export async function requireIncident(deps: Pick<Deps, "db">, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(deps.db.prisma, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(deps.db.prisma, reference);
 }
 
 /** The incident and one of its campaigns; not found for a campaign of another incident. */

@@ -1,5 +1,5 @@
 import { isAllowed } from "../../web/access.js";
-import type { IncidentSection } from "../incidents/incident-section.js";
+import type { IncidentSection } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { sensitivityLabels } from "./catalogue.js";
 import { encryptionLabels, encryptionStates } from "./data-categories.schemas.js";

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import { type Sensitivity, sensitivityRank } from "./catalogue.js";
 import {
   type DataCategory,
@@ -22,9 +22,7 @@ export type IncidentDataEntry = IncidentDataCategory & { category: DataCategory 
 
 /** The incident a reference names, or a not_found error. */
 export async function requireIncident(db: DbOrTx, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(db, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(db, reference);
 }
 
 /** Most sensitive first (special, high, medium, low); then in catalogue order. */

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import { type Incident, Prisma } from "../../generated/sqlite/client.js";
-import { overdueWhere } from "../actions/actions.repository.js";
+import { overdueWhere } from "../actions/index.js";
 import { type IncidentStatus, openStatuses } from "./incident-lifecycle.js";
 import type { IncidentFilter } from "./incidents.schemas.js";
 
@@ -88,6 +88,11 @@ export async function listIncidents(db: DbOrTx, filter: IncidentFilter, now: Dat
           .slice(page.skip, page.skip + page.take)
       : rows;
   return { incidents: sorted.map((i) => ({ ...i, overdueActionCount: i._count.actions })), total };
+}
+
+/** The open incidents updated most recently, for the dashboard. */
+export function listRecentOpenIncidents(db: DbOrTx, take: number) {
+  return db.incident.findMany({ where: { status: { in: openStatuses } }, orderBy: { updatedAt: "desc" }, take });
 }
 
 /** How many incidents are in each status. */

@@ -5,17 +5,20 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { recomputeObligationDeadlines } from "../obligations/clock-events.service.js";
+import { recomputeObligationDeadlines } from "../obligations/index.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { findUser } from "../users/index.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
-import { listIncidentAudit, listOwnerCandidates } from "./incident-page.repository.js";
+import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";
 import {
+  countIncidentsByStatus,
+  findIncidentById,
   findIncidentByReference,
   type Incident,
   insertIncident,
   lastIncidentNumber,
   listIncidents,
+  listRecentOpenIncidents,
   updateIncident as updateIncidentRow,
 } from "./incidents.repository.js";
 import type { IncidentInput, TransitionInput } from "./incidents.schemas.js";
@@ -51,6 +54,34 @@ export async function loadIncident(db: DbOrTx, reference: string): Promise<Incid
   const incident = await findIncidentByReference(db, reference);
   if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
   return incident;
+}
+
+/** The incident with this reference, or null: for callers that answer a wrong reference their own way. */
+export function findIncident(db: DbOrTx, reference: string): Promise<Incident | null> {
+  return findIncidentByReference(db, reference);
+}
+
+/** The incident with this id, or null once it is gone. */
+export function findIncidentWithId(db: DbOrTx, id: string): Promise<Incident | null> {
+  return findIncidentById(db, id);
+}
+
+/**
+ * Stores an incident's location inside the caller's audited transaction: the obligations module
+ * checks the jurisdiction codes and recomputes the deadlines they change.
+ */
+export function setIncidentLocation(tx: DbOrTx, incidentId: string, location: string): Promise<Incident> {
+  return updateIncidentRow(tx, incidentId, { location });
+}
+
+/** The dashboard's incidents: how many in each status, the open ones updated last, and recent activity on any. */
+export async function loadIncidentOverview(deps: Deps) {
+  const [byStatus, recentIncidents, recentActivity] = await Promise.all([
+    countIncidentsByStatus(deps.db.prisma),
+    listRecentOpenIncidents(deps.db.prisma, 8),
+    listRecentIncidentActivity(deps.db.prisma, 10),
+  ]);
+  return { byStatus, recentIncidents, recentActivity };
 }
 
 /** The fields of an incident the audit log keeps. */

@@ -8,7 +8,7 @@ import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/index.js";
 import { suppressionsByAddress } from "../bounces/suppressions.service.js";
 import { listTemplateVersionLabels } from "../campaigns/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import {
   countByPlace,
   countByStatus,
@@ -28,9 +28,7 @@ export const LEDGER_PAGE_SIZE = 100;
 const EXPORT_BATCH = 2000;
 
 export async function loadLedgerIncident(db: DbOrTx, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(db, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(db, reference);
 }
 
 function encodeCursor(row: LedgerRow): string {

@@ -5,7 +5,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { loadEditor, loadTemplatePage, loadVersionPage, valuesOfBody } from "./notice-pages.service.js";
 import { languageField, templateSchema, versionSchema } from "./notices.schemas.js";

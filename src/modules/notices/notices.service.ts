@@ -6,7 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { isUniqueViolation } from "../data-categories/data-categories.service.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import {
   type CategoryWords,
   defaultHeadings,

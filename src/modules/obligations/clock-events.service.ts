@@ -5,8 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
-import { updateIncident } from "../incidents/incidents.repository.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident, setIncidentLocation } from "../incidents/index.js";
 import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
 import { recordTimelineEvent } from "../timeline/timeline.service.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
@@ -143,7 +142,7 @@ export async function updateIncidentLocation(deps: Deps, reference: string, loca
   const value = codes.join(", ");
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const incident = await loadIncident(tx, reference);
-    const updated = await updateIncident(tx, incident.id, { location: value });
+    const updated = await setIncidentLocation(tx, incident.id, value);
     return {
       result: updated,
       audit: {

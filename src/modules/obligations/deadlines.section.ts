@@ -3,7 +3,7 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import { type Rule, rulePack } from "../deadlines/rule-pack.js";
 import { TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/trigger-codes.js";
-import type { IncidentSection } from "../incidents/incident-section.js";
+import type { IncidentSection } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { layoutClockAxis } from "./clock-axis.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";

@@ -6,7 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderRefusal } from "../../web/forms.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import { recordClockEvent, updateIncidentLocation } from "./clock-events.service.js";
 import { loadDeadlinesSection } from "./deadlines.section.js";
 import { listDeadlines } from "./deadlines-view.service.js";

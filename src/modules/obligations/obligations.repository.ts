@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { ClockEvent, Obligation, Prisma } from "../../generated/sqlite/client.js";
-import { openStatuses } from "../incidents/incident-lifecycle.js";
+import { openStatuses } from "../incidents/index.js";
 import { OUTSTANDING_STATUSES } from "./obligation-urgency.js";
 
 export type { ClockEvent, Obligation };

@@ -5,7 +5,7 @@ import { newId, sha256 } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findRule, type Rule, rulePack } from "../deadlines/rule-pack.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";

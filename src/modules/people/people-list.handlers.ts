@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
 import { currentUser, isAllowed } from "../../web/access.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { peopleFilterFields, peoplePageQuerySchema } from "./people-browse.schemas.js";
 import {

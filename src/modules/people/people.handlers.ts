@@ -5,7 +5,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import type { CsvRecord } from "./csv-file.js";
 import { describeEncoding, type TextEncodingName } from "./encoding.js";

@@ -3,7 +3,7 @@ import type { PersonImport } from "../../generated/sqlite/client.js";
 import { enqueueJob } from "../../jobs/index.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import {
   DELETE_BATCH_ROWS,
   type DeleteImportPayload,

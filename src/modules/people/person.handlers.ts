@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf, currentUser, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
-import { loadIncident } from "../incidents/incidents.service.js";
+import { loadIncident } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { listImportFilesToDelete } from "./import-files.service.js";
 import { loadPerson } from "./people-browse.service.js";

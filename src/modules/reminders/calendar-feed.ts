@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { sha256 } from "../../lib/ids.js";
-import { termsOf } from "../obligations/obligation-deadline.js";
+import { termsOf } from "../obligations/index.js";
 import { writeCalendar } from "./ics-writer.js";
 import { hoursBeforeMs } from "./reminder-policy.js";
 import { isCalendarTokenShape } from "./reminder-settings.service.js";

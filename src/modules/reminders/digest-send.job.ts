@@ -1,6 +1,6 @@
 import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
-import { termsOf } from "../obligations/obligation-deadline.js";
+import { termsOf } from "../obligations/index.js";
 import type { ReminderJobDeps } from "./reminder.service.js";
 import { renderDigestEmail } from "./reminder-mail.js";
 import { findDeadlinesOfUser, findRecipient } from "./reminders.repository.js";

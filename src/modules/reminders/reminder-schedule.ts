@@ -1,7 +1,7 @@
 // The stored next reminder of an obligation (nextReminderAt, nextReminderSlot): computed by the
 // pure functions below wherever an obligation's dueAt or status changes, so the sweep reads only
 // the rows whose reminder is due (STYLE.md habit 5).
-import { termsOf } from "../obligations/obligation-deadline.js";
+import { termsOf } from "../obligations/index.js";
 import { nextReminder, type ReminderCursor } from "./reminder-policy.js";
 
 export interface StoredNextReminder {

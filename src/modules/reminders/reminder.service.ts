@@ -3,7 +3,7 @@ import type { Database } from "../../db/client.js";
 import { sha256 } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
-import { termsOf } from "../obligations/obligation-deadline.js";
+import { termsOf } from "../obligations/index.js";
 import { renderReminderEmail } from "./reminder-mail.js";
 import {
   CLOSED_INCIDENT_STATUSES,

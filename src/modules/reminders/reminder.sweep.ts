@@ -3,7 +3,7 @@ import { advanceReminders, type DueReminderRow, selectDueReminders } from "../..
 import { DEFAULT_MAX_ATTEMPTS, jobPayloadJson } from "../../jobs/index.js";
 import { newId } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
-import { effectiveClockEvents } from "../obligations/clock-events.js";
+import { effectiveClockEvents } from "../obligations/index.js";
 import { dueReminderAt, isWithinReach, reminderJobKey } from "./reminder-policy.js";
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.js";
 import { reminderSendJob } from "./reminder-send.job.js";

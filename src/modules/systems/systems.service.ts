@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { formatInZone } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import { timelineKinds } from "../timeline/timeline-kinds.js";
 import {
   type AffectedSystem,
@@ -18,9 +18,7 @@ import {
 import type { SystemInput } from "./systems.schemas.js";
 
 async function requireIncident(db: DbOrTx, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(db, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(db, reference);
 }
 
 async function requireSystem(db: DbOrTx, reference: string, systemId: string) {

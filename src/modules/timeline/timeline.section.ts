@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
-import type { IncidentSection } from "../incidents/incident-section.js";
+import type { IncidentSection } from "../incidents/index.js";
 import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
 import type { CsvRow } from "./timeline-csv.js";
 import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";

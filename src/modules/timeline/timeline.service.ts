@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { UploadedFile } from "../../lib/uploaded-file.js";
 import { type Actor, recordAudit } from "../audit/index.js";
-import { findIncidentByReference } from "../incidents/incidents.repository.js";
+import { loadIncident } from "../incidents/index.js";
 import {
   claimTimelineImport,
   findIncidentSystemIds,
@@ -106,9 +106,7 @@ export async function recordTimelineEvent(
 
 /** The incident with this reference, or a not_found AppError. */
 export async function loadTimelineIncident(db: DbOrTx, reference: string): Promise<Incident> {
-  const incident = await findIncidentByReference(db, reference);
-  if (!incident) throw new AppError("not_found", `There is no incident ${reference}.`);
-  return incident;
+  return loadIncident(db, reference);
 }
 
 /**

@@ -1,0 +1,18 @@
+// The incidents module's face: what other modules, the API and the command line may use. The
+// repositories are the module's own. The wiring places import incidents.routes.ts and the
+// section list, incident-sections.ts, directly; each module's incident section is typed by
+// IncidentSection from here.
+
+export { incidentStatuses, openStatuses, statusLabels } from "./incident-lifecycle.js";
+export type { IncidentSection } from "./incident-section.js";
+export { incidentInputSchema, listSorts, severities, zoneField } from "./incidents.schemas.js";
+export {
+  createIncident,
+  findIncident,
+  findIncidents,
+  findIncidentWithId,
+  type Incident,
+  loadIncident,
+  loadIncidentOverview,
+  setIncidentLocation,
+} from "./incidents.service.js";
