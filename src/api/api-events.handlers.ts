@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
 import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/index.js";
-import { addTimelineEvent, loadTimelineEvents } from "../modules/timeline/timeline.service.js";
+import { addTimelineEvent, loadTimelineEvents } from "../modules/timeline/index.js";
 import { pageQuerySchema } from "./api.schemas.js";
 import { pageInfo, serializeTimelineEvent } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";

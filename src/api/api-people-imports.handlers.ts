@@ -7,17 +7,19 @@ import { AppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/index.js";
-import { missingErrorReportMessage } from "../modules/people/import-files.service.js";
 import {
   assertNoActiveImport,
   type ImportIncident as Incident,
   listImportsOfIncident,
   loadImportOfIncident,
+  MAX_PEOPLE_UPLOAD_BYTES,
   mappingFromNamedColumns,
+  missingErrorReportMessage,
   type ImportRecord as PersonImport,
-} from "../modules/people/import-record.service.js";
-import { startPeopleImport, uploadPeopleFile } from "../modules/people/people-import.use-case.js";
-import { MAX_PEOPLE_UPLOAD_BYTES, uploadDirectory } from "../modules/people/people-upload.js";
+  startPeopleImport,
+  uploadDirectory,
+  uploadPeopleFile,
+} from "../modules/people/index.js";
 import { peopleImportStartSchema, peopleUploadQuerySchema } from "./api.schemas.js";
 import { peoplePath, serializePersonImport } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";

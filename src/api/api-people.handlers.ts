@@ -2,15 +2,15 @@ import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
 import { loadIncident } from "../modules/incidents/index.js";
-import { peopleApiQuerySchema } from "../modules/people/people-browse.schemas.js";
 import {
+  deletePerson,
   listPeople,
   loadIncidentCategories,
   loadPerson,
+  peopleApiQuerySchema,
   resolvePeopleFilter,
   summarizeIncidentPeople,
-} from "../modules/people/people-browse.service.js";
-import { deletePerson } from "../modules/people/person-deletion.service.js";
+} from "../modules/people/index.js";
 import { peoplePath, serializePerson } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
 

@@ -5,8 +5,7 @@ import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { findIncident } from "../modules/incidents/index.js";
-import { describeEncoding } from "../modules/people/encoding.js";
-import { type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/import.service.js";
+import { describeEncoding, type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/index.js";
 
 export const importUsage = `  breachdesk import --incident REF FILE [--map column=field ...] [--json]
       Imports the affected people in a CSV file into the incident REF (e.g. BD-2026-0001).

@@ -4,7 +4,7 @@ import { auditAnchorJob, auditAnchorJobs, writeAuditAnchor } from "../modules/au
 import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/bounce-mailbox.job.js";
 import { campaignJobs, createCampaignSender, noticeRendering } from "../modules/campaigns/index.js";
 import { deleteImportPeopleJob } from "../modules/people/delete-import-people.job.js";
-import { peopleImportJob } from "../modules/people/people-jobs.js";
+import { peopleImportJob } from "../modules/people/index.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
 import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
 import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";

@@ -4,7 +4,7 @@ import { newId } from "../../lib/ids.js";
 import { parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
-import { recordTimelineEvent } from "../timeline/timeline.service.js";
+import { recordTimelineEvent } from "../timeline/index.js";
 import {
   findDataCategoryIds,
   findLatestDecision,

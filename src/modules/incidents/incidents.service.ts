@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { recomputeObligationDeadlines } from "../obligations/index.js";
-import { recordTimelineEvent } from "../timeline/timeline.service.js";
+import { recordTimelineEvent } from "../timeline/index.js";
 import { findUser } from "../users/index.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
 import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";

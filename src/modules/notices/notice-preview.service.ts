@@ -8,7 +8,7 @@ import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { classifySendError } from "../../mail/mailer.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { listPeoplePage } from "../people/people-browse.repository.js";
+import { searchIncidentPeople } from "../people/index.js";
 import { checkNoticeReadiness } from "./notice-readiness.service.js";
 import type { NoticeRecipient } from "./notice-render.policy.js";
 import { latestVersionIds, loadNoticeRenderer, toNoticeRecipient } from "./notice-render.service.js";
@@ -47,7 +47,7 @@ export async function loadPreview(deps: Deps, reference: string, templateId: str
   const db = deps.db.prisma;
   const { incident, template } = await requireTemplate(db, reference, templateId);
   const versions = await listVersionSummaries(db, template.id);
-  const found = query.q ? await listPeoplePage(db, incident.id, { q: query.q }, { take: SEARCH_LIMIT }) : [];
+  const found = query.q ? await searchIncidentPeople(db, incident.id, query.q, SEARCH_LIMIT) : [];
   const people = found.map((p) => ({ id: p.id, label: recipientLabel(p), email: p.email, language: p.language }));
 
   let recipient = SAMPLE_RECIPIENT;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { safeText } from "../../lib/validation.js";
-import { normaliseLanguage } from "../people/person-row.js";
+import { normaliseLanguage } from "../people/index.js";
 import { CATEGORY_ID_PATTERN, type CategoryWords, type SectionKey, sectionKeys, sectionLabels } from "./notice-content.policy.js";
 
 export const MAX_SECTION_CHARS = 10_000;

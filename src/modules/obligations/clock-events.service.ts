@@ -7,7 +7,7 @@ import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident, setIncidentLocation } from "../incidents/index.js";
 import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
-import { recordTimelineEvent } from "../timeline/timeline.service.js";
+import { recordTimelineEvent } from "../timeline/index.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { deadlineOfObligation } from "./obligation-deadline.js";
 import { isLocationCode, parseLocation } from "./obligation-suggestions.js";

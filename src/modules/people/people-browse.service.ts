@@ -1,3 +1,4 @@
+import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
@@ -238,4 +239,9 @@ export function parseAttributes(text: string): [string, string][] {
   } catch {
     return [];
   }
+}
+
+/** The first `take` people of the incident whose name or address matches q: the notice preview's recipient search. */
+export function searchIncidentPeople(db: DbOrTx, incidentId: string, q: string, take: number) {
+  return listPeoplePage(db, incidentId, { q }, { take });
 }

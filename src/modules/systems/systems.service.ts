@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids.js";
 import { formatInZone } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
-import { timelineKinds } from "../timeline/timeline-kinds.js";
+import { timelineKinds } from "../timeline/index.js";
 import {
   type AffectedSystem,
   findSystem,

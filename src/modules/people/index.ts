@@ -1,0 +1,29 @@
+// The people module's face: what other modules, app.ts, the worker's job registry, the API and
+// the command line may use. The repositories and the import's SQL are the module's own. The
+// wiring places import people.routes.ts, people.section.ts and the *.job.ts files directly.
+
+export { describeEncoding } from "./encoding.js";
+export { type ImportProgress, type ImportSummary, importPeopleFile } from "./import.service.js";
+export { missingErrorReportMessage } from "./import-files.service.js";
+export {
+  assertNoActiveImport,
+  type ImportIncident,
+  type ImportRecord,
+  listImportsOfIncident,
+  loadImportOfIncident,
+  mappingFromNamedColumns,
+} from "./import-record.service.js";
+export { peopleApiQuerySchema } from "./people-browse.schemas.js";
+export {
+  listPeople,
+  loadIncidentCategories,
+  loadPerson,
+  resolvePeopleFilter,
+  searchIncidentPeople,
+  summarizeIncidentPeople,
+} from "./people-browse.service.js";
+export { startPeopleImport, uploadPeopleFile } from "./people-import.use-case.js";
+export { peopleImportJob } from "./people-jobs.js";
+export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.js";
+export { deletePerson } from "./person-deletion.service.js";
+export { normaliseLanguage } from "./person-row.js";
