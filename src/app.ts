@@ -14,7 +14,7 @@ import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.routes.js";
-import { dsnUploadBody } from "./modules/bounces/dsn-upload.js";
+import { dsnUploadBody } from "./modules/bounces/index.js";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";

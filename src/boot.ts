@@ -4,7 +4,7 @@ import { migrateDatabase } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { applyAuditKey, attachAuditKey, loadOrCreateAuditKey } from "./modules/audit/index.js";
-import { ensureBuiltInCategories } from "./modules/data-categories/data-categories.service.js";
+import { ensureBuiltInCategories } from "./modules/data-categories/index.js";
 
 /** Prints one boot step as a plain line, so a person starting the app sees where it stopped. */
 export function printStep(text: string): void {

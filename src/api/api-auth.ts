@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
-import { type ApiCaller, apiActorOf, authenticateApiToken } from "../modules/api-tokens/api-tokens.service.js";
+import { type ApiCaller, apiActorOf, authenticateApiToken } from "../modules/api-tokens/index.js";
 import type { Actor } from "../modules/audit/index.js";
 import type { Role } from "../modules/users/index.js";
 import { isAllowed } from "../web/access.js";

@@ -23,7 +23,7 @@ import {
   scheduleCampaign,
   sendCampaignNow,
 } from "../modules/campaigns/index.js";
-import { loadLedgerPage } from "../modules/ledger/ledger.service.js";
+import { loadLedgerPage } from "../modules/ledger/index.js";
 import { incidentPath } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
 

@@ -3,9 +3,16 @@
 import { parseArgs } from "node:util";
 import { AppError } from "../lib/errors.js";
 import { parseInstant } from "../lib/instants.js";
-import { computeDeadline } from "../modules/deadlines/compute-deadline.js";
-import { findRule, type Rule, rulePack } from "../modules/deadlines/rule-pack.js";
-import { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, type TriggerCode } from "../modules/deadlines/trigger-codes.js";
+import {
+  computeDeadline,
+  describeTrigger,
+  findRule,
+  isTriggerCode,
+  type Rule,
+  rulePack,
+  TRIGGER_CODE_LIST,
+  type TriggerCode,
+} from "../modules/deadlines/index.js";
 
 export const deadlinesUsage = `  breachdesk regimes [--json]
       Lists the rules of the regulator rule pack: id, jurisdiction, regime, who is notified,

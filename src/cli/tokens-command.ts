@@ -6,8 +6,7 @@ import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../lib/logger.js";
 import { parseInput } from "../lib/validation.js";
 import { createMailer } from "../mail/create-mailer.js";
-import { createApiTokenSchema } from "../modules/api-tokens/api-tokens.schemas.js";
-import { createApiTokenForEmail } from "../modules/api-tokens/api-tokens.service.js";
+import { createApiTokenForEmail, createApiTokenSchema } from "../modules/api-tokens/index.js";
 import { normaliseEmail } from "../modules/users/index.js";
 
 export const tokensUsage = `  breachdesk tokens create --email E [--name N]

@@ -6,7 +6,7 @@ import { campaignJobs, createCampaignSender, noticeRendering } from "../modules/
 import { deleteImportPeopleJob } from "../modules/people/delete-import-people.job.js";
 import { peopleImportJob } from "../modules/people/index.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
-import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/reminder-jobs.js";
+import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/index.js";
 import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 import type { PeriodicJob } from "./scheduler.js";

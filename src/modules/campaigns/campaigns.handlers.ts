@@ -6,7 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
-import { describeSpan } from "../reminders/reminder-mail.js";
+import { describeSpan } from "../reminders/index.js";
 import { campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 import {
   loadCampaignList,

@@ -6,7 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import { parseInstant } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/index.js";
-import { suppressionsByAddress } from "../bounces/suppressions.service.js";
+import { suppressionsByAddress } from "../bounces/index.js";
 import { listTemplateVersionLabels } from "../campaigns/index.js";
 import { loadIncident } from "../incidents/index.js";
 import {

@@ -4,7 +4,7 @@
  * Shared by the renderer (what a notice lists), the editor (what it offers to translate) and
  * the readiness check (which categories a version still names in English). Pure.
  */
-import { type Sensitivity, sensitivityRank } from "../data-categories/catalogue.js";
+import { type Sensitivity, sensitivityRank } from "../data-categories/index.js";
 import type { CategoryWords } from "./notice-content.policy.js";
 import { cleanLine, escapeHtml } from "./notice-format.policy.js";
 import type { NoticeRecipient } from "./notice-render.policy.js";

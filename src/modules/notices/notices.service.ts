@@ -5,7 +5,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { isUniqueViolation } from "../data-categories/data-categories.service.js";
+import { isUniqueViolation } from "../data-categories/index.js";
 import { loadIncident } from "../incidents/index.js";
 import {
   type CategoryWords,

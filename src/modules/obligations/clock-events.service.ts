@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident, setIncidentLocation } from "../incidents/index.js";
-import { reminderFieldsOf } from "../reminders/reminder-schedule.js";
+import { reminderFieldsOf } from "../reminders/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { deadlineOfObligation } from "./obligation-deadline.js";

@@ -4,7 +4,7 @@
 // sees the OAIC clock run without entering the same instant twice. An explicit event of the
 // same code wins over the incident's detail.
 import type { Incident } from "../../generated/sqlite/client.js";
-import { describeTrigger, isTriggerCode, type TriggerCode } from "../deadlines/trigger-codes.js";
+import { describeTrigger, isTriggerCode, type TriggerCode } from "../deadlines/index.js";
 
 export interface EffectiveClockEvent {
   code: string;

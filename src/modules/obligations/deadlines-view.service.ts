@@ -4,7 +4,7 @@ import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
-import { findRule } from "../deadlines/rule-pack.js";
+import { findRule } from "../deadlines/index.js";
 import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";
 import {

@@ -1,8 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
-import { type Rule, rulePack } from "../deadlines/rule-pack.js";
-import { TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/trigger-codes.js";
+import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
 import type { IncidentSection } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
 import { layoutClockAxis } from "./clock-axis.js";

@@ -1,6 +1,4 @@
-import { type ComputedDeadline, computeDeadline } from "../deadlines/compute-deadline.js";
-import type { Rule } from "../deadlines/rule-pack.js";
-import type { TriggerCode } from "../deadlines/trigger-codes.js";
+import { type ComputedDeadline, computeDeadline, type Rule, type TriggerCode } from "../deadlines/index.js";
 import { holidaysOfObligation } from "./obligation-zone.js";
 
 /** What an obligation's deadline is computed from: its copied terms and its zone. */

@@ -1,7 +1,7 @@
 // Which rules of the pack may apply to an incident, and why. Pure: the rules, the incident's
 // location, the decision's regimes, the latest head count and where the imported people live
 // in; explained suggestions out.
-import type { Rule } from "../deadlines/rule-pack.js";
+import type { Rule } from "../deadlines/index.js";
 
 /** EU member states' codes: a location in one of them brings in the EU rules. */
 const EU_MEMBERS = new Set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" "));

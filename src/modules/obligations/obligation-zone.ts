@@ -2,8 +2,7 @@
 // regulator's capital), but the laws researched count days where the thing is done: an
 // Australian entity in Perth counts the OAIC's 30 days in Perth. So when the incident's own
 // zone lies in the rule's jurisdiction, the incident's zone wins.
-import type { HolidayCalendar } from "../deadlines/compute-deadline.js";
-import type { Rule } from "../deadlines/rule-pack.js";
+import type { HolidayCalendar, Rule } from "../deadlines/index.js";
 
 /** EU zones and their Member State, whose public holidays apply to an entity established there. */
 const EU_COUNTRY_OF_ZONE: Record<string, string> = {

@@ -2,8 +2,7 @@ import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { listCategories } from "../data-categories/data-categories.repository.js";
-import { loadIncidentData } from "../data-categories/incident-data.service.js";
+import { loadCatalogue, loadIncidentData } from "../data-categories/index.js";
 import { WRITING_STATUSES } from "./import-lifecycle.js";
 import { findImportOfIncident, listRecentImports } from "./people.repository.js";
 import {
@@ -215,7 +214,7 @@ export async function loadPerson(deps: Deps, incident: Incident, personId: strin
   if (!person) throw new AppError("not_found", `${incident.reference} has no such person; they may have been deleted.`);
   const [categories, catalogue, lastImport] = await Promise.all([
     loadIncidentCategories(deps, incident),
-    listCategories(prisma),
+    loadCatalogue(deps),
     person.importId ? findImportOfIncident(prisma, incident.id, person.importId) : null,
   ]);
   const ids = parseCategoryIds(person.categoryIds);

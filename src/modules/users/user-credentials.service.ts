@@ -8,8 +8,7 @@ import {
   revokeLiveApiTokensOfUser,
 } from "../api-tokens/api-tokens.repository.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { clearLoginLocks } from "../auth/login-throttle.service.js";
-import { hashPassword } from "../auth/passwords.js";
+import { clearLoginLocks, hashPassword } from "../auth/index.js";
 import { setCalendarTokenHash } from "../reminders/reminders.repository.js";
 import {
   deleteSessionsOfUser,

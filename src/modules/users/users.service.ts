@@ -2,8 +2,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
-import { clearLoginLocks } from "../auth/login-throttle.service.js";
-import { hashPassword } from "../auth/passwords.js";
+import { clearLoginLocks, hashPassword } from "../auth/index.js";
 import { sendTokenMail, storeToken } from "./one-time-links.service.js";
 import {
   consumeUserToken,

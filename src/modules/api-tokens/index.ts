@@ -1,0 +1,5 @@
+// The api-tokens module's face: what the API's authentication and the `breachdesk tokens`
+// command use. The wiring places import api-tokens.routes.ts directly.
+
+export { createApiTokenSchema } from "./api-tokens.schemas.js";
+export { type ApiCaller, apiActorOf, authenticateApiToken, createApiTokenForEmail } from "./api-tokens.service.js";

@@ -1,0 +1,6 @@
+// The deadlines module's face: the rule pack, the trigger codes and the deadline arithmetic, for
+// the obligations module and the `breachdesk deadlines` command. It has no routes or data.
+
+export { type ComputedDeadline, computeDeadline, type HolidayCalendar } from "./compute-deadline.js";
+export { findRule, type Rule, rulePack } from "./rule-pack.js";
+export { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, TRIGGER_CODES, type TriggerCode } from "./trigger-codes.js";
