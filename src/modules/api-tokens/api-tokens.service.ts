@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
@@ -7,11 +8,14 @@ import { type Actor, withAudit } from "../audit/index.js";
 import { findUser, findUserWithEmail } from "../users/index.js";
 import {
   type ApiTokenView,
+  countLiveApiTokensOfUser,
   findApiTokenByHash,
   findApiTokenById,
   insertApiToken,
   listApiTokensOfUser,
+  listApiTokensOfUserSince,
   markApiTokenRevoked,
+  revokeLiveApiTokensOfUser,
   touchApiToken,
 } from "./api-tokens.repository.js";
 import type { CreateApiTokenInput } from "./api-tokens.schemas.js";
@@ -154,4 +158,22 @@ export async function authenticateApiToken(deps: Deps, presented: string): Promi
 /** The audit actor of a change made with a token: its owner, labelled with the token's name. */
 export function apiActorOf(caller: ApiCaller, ip: string | null): Actor {
   return { userId: caller.user.id, label: `${caller.user.email} (api: ${caller.token.name})`, ip };
+}
+
+// For the users module's credential review: what its owner was issued, what still works, and
+// revoking it all inside the users module's audited transaction.
+
+/** The user's API tokens created since `since` (all of them when null), revoked ones included, newest first. */
+export function listApiTokensIssuedSince(deps: Deps, userId: string, since: Date | null): Promise<ApiTokenView[]> {
+  return listApiTokensOfUserSince(deps.db.prisma, userId, since);
+}
+
+/** How many of the user's API tokens still work. */
+export function countLiveApiTokens(deps: Deps, userId: string): Promise<number> {
+  return countLiveApiTokensOfUser(deps.db.prisma, userId);
+}
+
+/** Revokes every working token of the user in the caller's transaction; returns how many. */
+export function revokeAllApiTokensOf(tx: DbOrTx, userId: string, at: Date): Promise<number> {
+  return revokeLiveApiTokensOfUser(tx, userId, at);
 }

@@ -2,4 +2,13 @@
 // command use. The wiring places import api-tokens.routes.ts directly.
 
 export { createApiTokenSchema } from "./api-tokens.schemas.js";
-export { type ApiCaller, apiActorOf, authenticateApiToken, createApiTokenForEmail } from "./api-tokens.service.js";
+export {
+  type ApiCaller,
+  type ApiTokenView,
+  apiActorOf,
+  authenticateApiToken,
+  countLiveApiTokens,
+  createApiTokenForEmail,
+  listApiTokensIssuedSince,
+  revokeAllApiTokensOf,
+} from "./api-tokens.service.js";

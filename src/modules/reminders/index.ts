@@ -4,3 +4,4 @@
 export { reminderJobs, reminderPeriodicJobs } from "./reminder-jobs.js";
 export { describeSpan } from "./reminder-mail.js";
 export { reminderFieldsOf } from "./reminder-schedule.js";
+export { clearCalendarFeed } from "./reminder-settings.service.js";

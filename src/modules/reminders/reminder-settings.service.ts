@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { sha256 } from "../../lib/ids.js";
@@ -72,6 +73,11 @@ export async function revokeCalendarFeed(deps: Deps, userId: string, actor: Acto
     await setCalendarTokenHash(tx, userId, null, deps.clock.now());
     return { result: undefined, audit: { action: "user.calendar_feed_revoke", entityType: "user", entityId: userId } };
   });
+}
+
+/** Ends the user's calendar feed inside the caller's audited transaction (the users module's "revoke everything"). */
+export async function clearCalendarFeed(tx: DbOrTx, userId: string, at: Date): Promise<void> {
+  await setCalendarTokenHash(tx, userId, null, at);
 }
 
 /** Whether a string has the shape of a calendar feed secret (checked before any query). */

@@ -1,15 +1,10 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validation.js";
-import {
-  type ApiTokenView,
-  countLiveApiTokensOfUser,
-  listApiTokensOfUserSince,
-  revokeLiveApiTokensOfUser,
-} from "../api-tokens/api-tokens.repository.js";
+import { type ApiTokenView, countLiveApiTokens, listApiTokensIssuedSince, revokeAllApiTokensOf } from "../api-tokens/index.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { clearLoginLocks, hashPassword } from "../auth/index.js";
-import { setCalendarTokenHash } from "../reminders/reminders.repository.js";
+import { clearCalendarFeed } from "../reminders/index.js";
 import {
   deleteSessionsOfUser,
   findUserByEmail,
@@ -71,7 +66,7 @@ export async function listCredentialsIssuedSincePasswordChange(deps: Deps, userI
   const user = await findUserById(deps.db.prisma, userId);
   if (!user) throw new AppError("not_found", "No such user.");
   const since = user.passwordChangedAt;
-  const tokens = await listApiTokensOfUserSince(deps.db.prisma, user.id, since);
+  const tokens = await listApiTokensIssuedSince(deps, user.id, since);
   let calendarFeedIssuedAt: IssuedCredentials["calendarFeedIssuedAt"] = null;
   if (user.calendarTokenHash !== null) {
     // A feed issued before its issue time was recorded may be anyone's: show it.
@@ -84,7 +79,7 @@ export async function listCredentialsIssuedSincePasswordChange(deps: Deps, userI
 /** How many of the user's API tokens work, and whether they have a calendar feed. */
 export async function countLiveCredentials(deps: Deps, user: User) {
   return {
-    apiTokens: await countLiveApiTokensOfUser(deps.db.prisma, user.id),
+    apiTokens: await countLiveApiTokens(deps, user.id),
     hasCalendarFeed: user.calendarTokenHash !== null,
   };
 }
@@ -98,12 +93,12 @@ export async function revokeAllCredentials(deps: Deps, userId: string, actor: Ac
     const user = await findUserById(tx, userId);
     if (!user) throw new AppError("not_found", "No such user.");
     const now = deps.clock.now();
-    const apiTokens = await revokeLiveApiTokensOfUser(tx, user.id, now);
+    const apiTokens = await revokeAllApiTokensOf(tx, user.id, now);
     const calendarFeed = user.calendarTokenHash !== null;
     if (apiTokens === 0 && !calendarFeed) {
       throw new AppError("conflict", `${user.name} has no working API token and no calendar feed: there is nothing to revoke.`);
     }
-    if (calendarFeed) await setCalendarTokenHash(tx, user.id, null, now);
+    if (calendarFeed) await clearCalendarFeed(tx, user.id, now);
     const counts = { apiTokensRevoked: apiTokens, calendarFeedRevoked: calendarFeed };
     return {
       result: { user, ...counts },
