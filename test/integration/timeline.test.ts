@@ -11,13 +11,8 @@ import * as timelineRepository from "../../src/modules/timeline/timeline.reposit
 import { listTimelineEvents } from "../../src/modules/timeline/timeline.repository.js";
 import { buildTimelineView } from "../../src/modules/timeline/timeline.section.js";
 import * as timelineService from "../../src/modules/timeline/timeline.service.js";
-import {
-  addTimelineEvent,
-  confirmTimelineImport,
-  correctTimelineEvent,
-  recordTimelineEvent,
-  uploadTimelineCsv,
-} from "../../src/modules/timeline/timeline.service.js";
+import { addTimelineEvent, correctTimelineEvent, recordTimelineEvent } from "../../src/modules/timeline/timeline.service.js";
+import { confirmTimelineImport, uploadTimelineCsv } from "../../src/modules/timeline/timeline-import.service.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
 const actor = { userId: null, label: "manager@example.org", ip: "192.0.2.10" };

@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import type { UploadedFile } from "../../lib/uploaded-file.js";
 import { smallUploadBody } from "../../web/multipart.js";
-import { MAX_IMPORT_BYTES } from "./timeline.service.js";
+import { MAX_IMPORT_BYTES } from "./timeline-import.service.js";
 
 /** The path of the upload form's POST. */
 export const TIMELINE_UPLOAD_PATH = "/incidents/:ref/events/import";

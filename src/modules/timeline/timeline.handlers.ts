@@ -5,16 +5,14 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { correctionFormView, eventFormView, importRowsView, timelineSection } from "./timeline.section.js";
+import { addTimelineEvent, correctTimelineEvent, loadTimelineIncident } from "./timeline.service.js";
 import {
-  addTimelineEvent,
   confirmTimelineImport,
-  correctTimelineEvent,
-  loadTimelineIncident,
   MAX_IMPORT_BYTES,
   previewTimelineImport,
   timelineImportErrorReport,
   uploadTimelineCsv,
-} from "./timeline.service.js";
+} from "./timeline-import.service.js";
 import { uploadedFileOf } from "./timeline-upload.js";
 
 /** What was typed into an event form, to show it again: strings, and the list of systems. */
