@@ -1,31 +1,21 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
-import { checkNoticeReadiness, latestVersionIds, loadNoticeRenderer } from "../notices/index.js";
+import {
+  checkNoticeReadiness,
+  latestVersionIds,
+  loadNoticeRenderer,
+  type NoticeRecipient,
+  type RenderedNotice,
+} from "../notices/index.js";
 import type { NoticePersonColumns } from "./delivery-claim.sql.js";
 
 /**
  * What campaigns need from the notices module (modules/notices/notice-render.service.ts), as a port:
  * the sender and the start take it as a dependency, so a test can count or break renders.
  */
-export interface CampaignRecipient {
-  personId: string;
-  givenName: string;
-  familyName: string;
-  email: string | null;
-  externalId: string | null;
-  language: string | null;
-  country: string | null;
-  region: string | null;
-  categoryIds: string[] | null;
-  attributes: Record<string, string>;
-}
-
-export interface CampaignNotice {
-  subject: string;
-  html: string;
-  text: string;
-  problems: string[];
-}
+/** The person and the notice are the notices module's own types: the port adds no copy of them. */
+export type CampaignRecipient = NoticeRecipient;
+export type CampaignNotice = RenderedNotice;
 
 export interface CampaignRenderer {
   versionFor(language: string | null): { id: string; language: string };

@@ -7,7 +7,7 @@
 export { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "./notice-content.policy.js";
 export { sendTestNotice } from "./notice-preview.service.js";
 export { checkNoticeReadiness, FIRST_BROKEN_LIMIT } from "./notice-readiness.service.js";
-export type { NoticeRecipient, NoticeRenderer } from "./notice-render.policy.js";
+export type { NoticeRecipient, NoticeRenderer, RenderedNotice } from "./notice-render.policy.js";
 export { latestVersionIds, loadNoticeRenderer, toNoticeRecipient } from "./notice-render.service.js";
 export { noticePersonSelect } from "./notices.repository.js";
 export type { VersionInput } from "./notices.schemas.js";

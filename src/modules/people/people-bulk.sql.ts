@@ -55,6 +55,31 @@ export const PERSON_COLUMNS: [string, string][] = [
   ["import_id", "text"],
 ];
 
+/**
+ * A row's values in PERSON_COLUMNS order; `atRisk` writes the boolean as the database takes it
+ * (SQLite: 1 or 0).
+ */
+export function personValues(r: PersonUpsertRow, atRisk: (value: boolean | null) => unknown = (value) => value): unknown[] {
+  return [
+    r.id,
+    r.incidentId,
+    r.uniqueKey,
+    r.externalId,
+    r.givenName,
+    r.familyName,
+    r.email,
+    r.emailNormalized,
+    r.phone,
+    r.postalAddress,
+    r.country,
+    r.region,
+    r.language,
+    atRisk(r.isAtRisk),
+    r.attributes,
+    r.importId,
+  ];
+}
+
 /** Columns merged from a later row only when it has a value there. */
 const PERSON_KEPT_COLUMNS = [
   "external_id",

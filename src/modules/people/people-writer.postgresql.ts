@@ -9,6 +9,7 @@ import {
   type PersonUpsertCounts,
   type PersonUpsertRow,
   personConflictClause,
+  personValues,
   type UpsertPeopleOptions,
 } from "./people-bulk.sql.js";
 
@@ -40,7 +41,7 @@ export class PostgresPeopleWriter implements PeopleWriter {
       if (rows.length) {
         const result = await this.client.query<{ existing: number; repeated: number }>(POSTGRES_UPSERT_PEOPLE, [
           at,
-          JSON.stringify(rows.map(personTuple)),
+          JSON.stringify(rows.map((r) => personValues(r))),
           rows[0]!.importId,
         ]);
         const { existing, repeated } = result.rows[0]!;
@@ -63,28 +64,6 @@ export class PostgresPeopleWriter implements PeopleWriter {
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }
-}
-
-/** A row's values in PERSON_COLUMNS order. */
-function personTuple(r: PersonUpsertRow): unknown[] {
-  return [
-    r.id,
-    r.incidentId,
-    r.uniqueKey,
-    r.externalId,
-    r.givenName,
-    r.familyName,
-    r.email,
-    r.emailNormalized,
-    r.phone,
-    r.postalAddress,
-    r.country,
-    r.region,
-    r.language,
-    r.isAtRisk,
-    r.attributes,
-    r.importId,
-  ];
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type PersonUpsertCounts,
   type PersonUpsertRow,
   personConflictClause,
+  personValues,
   type UpsertPeopleOptions,
 } from "./people-bulk.sql.js";
 
@@ -77,26 +78,7 @@ export class SqlitePeopleWriter implements PeopleWriter {
     this.connection.exec("BEGIN IMMEDIATE");
     try {
       for (const r of rows) {
-        const values = [
-          r.id,
-          r.incidentId,
-          r.uniqueKey,
-          r.externalId,
-          r.givenName,
-          r.familyName,
-          r.email,
-          r.emailNormalized,
-          r.phone,
-          r.postalAddress,
-          r.country,
-          r.region,
-          r.language,
-          r.isAtRisk === null ? null : r.isAtRisk ? 1 : 0,
-          r.attributes,
-          r.importId,
-          at,
-          at,
-        ];
+        const values = [...personValues(r, sqliteBoolean), at, at];
         // Inserts the person unless the incident has one with this key (under the write lock).
         if (this.insertNew.run(values).changes === 1) {
           counts.created++;
@@ -124,4 +106,8 @@ export class SqlitePeopleWriter implements PeopleWriter {
   async close(): Promise<void> {
     this.connection.close();
   }
+}
+
+function sqliteBoolean(value: boolean | null): number | null {
+  return value === null ? null : value ? 1 : 0;
 }
