@@ -42,7 +42,7 @@ module.exports = {
   ],
   options: {
     includeOnly: "^src/modules/",
-    exclude: { path: ["\\.test\\.ts$", "^src/modules/incidents/incident-sections\\.ts$"] },
+    exclude: { path: ["\\.test\\.ts$", "^src/incident-sections\\.ts$"] },
     doNotFollow: { path: ["node_modules"] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

@@ -14,7 +14,7 @@ const wiring = [
   "^src/(app|server|worker|boot)\\.ts$",
   "^src/cli/main\\.ts$",
   "^src/jobs/registry\\.ts$",
-  "^src/modules/incidents/incident-sections\\.ts$",
+  "^src/incident-sections\\.ts$",
 ];
 
 /** A module's face: the one file other code imports from it. */

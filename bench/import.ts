@@ -24,7 +24,7 @@ import { sqliteInstant } from "../src/db/dialect.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { systemClock } from "../src/lib/clock.js";
 import { importPeopleFile } from "../src/modules/people/import.service.js";
-import { newPersonId } from "../src/modules/people/import-run.js";
+import { newPersonId } from "../src/modules/people/import-run.service.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 type Kind = "sqlite" | "postgresql";

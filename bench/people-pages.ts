@@ -21,7 +21,7 @@ import {
   summarizePeople,
 } from "../src/modules/people/people-browse.repository.js";
 import type { PersonUpsertRow } from "../src/modules/people/people-bulk.sql.js";
-import { upsertPeople } from "../src/modules/people/people-writer.js";
+import { upsertPeople } from "../src/modules/people/people-writer.sql.js";
 import { DELETE_BATCH_ROWS } from "../src/modules/people/person-deletion.service.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 

@@ -13,10 +13,10 @@ import pg from "pg";
 import { openDatabase, sqlitePathOf } from "../src/db/client.js";
 import { selectDueReminders, sqliteInstant } from "../src/db/dialect.js";
 import { migrateDatabase } from "../src/db/migrate.js";
-import { findRule } from "../src/modules/deadlines/rule-pack.js";
-import { SWEEP_BATCH, sweepReminders } from "../src/modules/reminders/reminder.sweep.js";
-import { dueReminderAt, reminderJobKey } from "../src/modules/reminders/reminder-policy.js";
-import { nextReminderFor } from "../src/modules/reminders/reminder-schedule.js";
+import { findRule } from "../src/modules/deadlines/rule-pack.policy.js";
+import { dueReminderAt, reminderJobKey } from "../src/modules/reminders/reminder.policy.js";
+import { nextReminderFor } from "../src/modules/reminders/reminder-schedule.policy.js";
+import { SWEEP_BATCH, sweepReminders } from "../src/modules/reminders/reminder-sweep.service.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 const INCIDENTS = 10_000;

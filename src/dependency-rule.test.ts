@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cruise, type IForbiddenRuleType, type IViolation } from "dependency-cruiser";
 import extractDepcruiseOptions from "dependency-cruiser/config-utl/extract-depcruise-options";
 import extractTSConfig from "dependency-cruiser/config-utl/extract-ts-config";
+import { checkModuleFiles, MAX_LINES } from "../scripts/check-module-files.mjs";
 import { projectRoot } from "./lib/paths.js";
 
 // The module dependency rule that `npm run lint` checks (.dependency-cruiser.cjs and
@@ -86,5 +88,23 @@ describe("the module dependency rule", () => {
       to.map((name) => `no-module-cycle: src/modules/${from} -> src/modules/${name}`),
     );
     assert.deepEqual(found, known.sort(), "a new cycle must be broken; a broken one leaves the known list");
+  });
+
+  it("names a module file without a role suffix and a file over 300 lines, and passes the project", () => {
+    const root = mkdtempSync(join(tmpdir(), "breachdesk-files-"));
+    try {
+      mkdirSync(join(root, "src/modules/alpha"), { recursive: true });
+      writeFileSync(join(root, "src/modules/alpha/index.ts"), "export {};\n");
+      writeFileSync(join(root, "src/modules/alpha/alpha.service.ts"), "export {};\n");
+      writeFileSync(join(root, "src/modules/alpha/alpha-rows.ts"), "export {};\n");
+      writeFileSync(join(root, "src/app.ts"), "//\n".repeat(MAX_LINES + 1));
+      assert.deepEqual(
+        checkModuleFiles(root).map((problem) => problem.split(":")[0]),
+        ["src/app.ts", "src/modules/alpha/alpha-rows.ts"],
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    assert.deepEqual(checkModuleFiles(projectRoot), []);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { builtInCategories } from "../../src/modules/data-categories/catalogue.js";
+import { builtInCategories } from "../../src/modules/data-categories/catalogue.policy.js";
 import {
   addUser,
   andWaitForPage,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { builtInCategories } from "../../src/modules/data-categories/catalogue.js";
+import { builtInCategories } from "../../src/modules/data-categories/catalogue.policy.js";
 import {
   addUser,
   andWaitForPage,

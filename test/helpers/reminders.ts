@@ -2,9 +2,9 @@
 // incident's OAIC assessment obligation, written straight with Prisma.
 import type { Database } from "../../src/db/client.js";
 import { newId } from "../../src/lib/ids.js";
-import { findRule } from "../../src/modules/deadlines/rule-pack.js";
-import { deadlineOfObligation } from "../../src/modules/obligations/obligation-deadline.js";
-import { reminderFieldsOf } from "../../src/modules/reminders/reminder-schedule.js";
+import { findRule } from "../../src/modules/deadlines/rule-pack.policy.js";
+import { deadlineOfObligation } from "../../src/modules/obligations/obligation-deadline.policy.js";
+import { reminderFieldsOf } from "../../src/modules/reminders/reminder-schedule.policy.js";
 
 /** 2016-03-24 10:00 in Sydney (AEDT, UTC+11). */
 export const LINUX_AUSTRALIA_AWARE_AT = new Date("2016-03-23T23:00:00.000Z");

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import type { Incident } from "../../src/generated/sqlite/client.js";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
-import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
 import { addUser, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addPeople } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
-import { uploadDirectory } from "../../src/modules/people/people-upload.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
+import { uploadDirectory } from "../../src/modules/people/people-upload.middleware.js";
 import {
   DELETE_IMPORT_PEOPLE_JOB,
   type DeleteImportPayload,

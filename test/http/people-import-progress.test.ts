@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { verifyAuditChain } from "../../src/modules/audit/audit.service.js";
 import { importPeopleFile } from "../../src/modules/people/import.service.js";
-import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import express from "express";
 import supertest from "supertest";
-import { peopleUploadBody, storedUploadOf } from "../../src/modules/people/people-upload.js";
+import { peopleUploadBody, storedUploadOf } from "../../src/modules/people/people-upload.middleware.js";
 
 describe("people upload reader", () => {
   const directory = mkdtempSync(join(tmpdir(), "people-upload-"));

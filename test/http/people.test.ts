@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
-import { peopleImportJobKey, runPeopleImport } from "../../src/modules/people/people-jobs.js";
+import { peopleImportJobKey, runPeopleImport } from "../../src/modules/people/people-import.job.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 import { type Client, PEOPLE_CSV as CSV, postOnPage, uploadPeopleCsv as upload } from "../helpers/people-pages.js";

@@ -7,8 +7,8 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { AUDIT_SETTINGS } from "../../src/modules/audit/audit.repository.js";
 import { recordAudit, verifyAuditChain } from "../../src/modules/audit/audit.service.js";
 import { anchorAuditHead } from "../../src/modules/audit/audit-anchor.service.js";
-import { hashAuditEntry } from "../../src/modules/audit/audit-chain.js";
-import { type AuditKey, applyAuditKey, attachAuditKey, readAuditKey } from "../../src/modules/audit/audit-key.js";
+import { hashAuditEntry } from "../../src/modules/audit/audit-chain.policy.js";
+import { type AuditKey, applyAuditKey, attachAuditKey, readAuditKey } from "../../src/modules/audit/audit-key.service.js";
 import { createTestApp, signedIn } from "../helpers/app.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 

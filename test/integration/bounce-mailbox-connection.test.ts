@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import net, { type AddressInfo } from "node:net";
 import { describe, it } from "node:test";
-import { openBounceMailbox } from "../../src/modules/bounces/mailbox-session.js";
-import { MAILBOX_LIMITS, mailboxAddressOf } from "../../src/modules/bounces/mailbox-socket.js";
+import { openBounceMailbox } from "../../src/modules/bounces/mailbox-session.client.js";
+import { MAILBOX_LIMITS, mailboxAddressOf } from "../../src/modules/bounces/mailbox-socket.client.js";
 
 /** A TCP server on 127.0.0.1 that does `serve` with each connection; closed by the returned function. */
 async function listen(serve: (socket: net.Socket) => void): Promise<{ port: number; close(): void }> {

@@ -11,7 +11,7 @@ import { newId } from "../../src/lib/ids.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
-import { pollBounceMailbox } from "../../src/modules/bounces/bounce-mailbox.js";
+import { pollBounceMailbox } from "../../src/modules/bounces/bounce-mailbox.service.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 import { type ImapTestServer, lie, startImapServer } from "../helpers/imap-server.js";
 

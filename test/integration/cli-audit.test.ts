@@ -8,8 +8,8 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { recordAudit } from "../../src/modules/audit/audit.service.js";
 import { anchorAuditHead } from "../../src/modules/audit/audit-anchor.service.js";
-import { hashAuditEntry } from "../../src/modules/audit/audit-chain.js";
-import { applyAuditKey, attachAuditKey, auditKeyFilePath, readAuditKey } from "../../src/modules/audit/audit-key.js";
+import { hashAuditEntry } from "../../src/modules/audit/audit-chain.policy.js";
+import { applyAuditKey, attachAuditKey, auditKeyFilePath, readAuditKey } from "../../src/modules/audit/audit-key.service.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const KEY_TEXT = "the audit key the command line is given, 32+ bytes";

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { type CommandIo, parseMapOptions, runImportCommand } from "../../src/cli/import-command.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
-import { IMPORT_BATCH_ROWS } from "../../src/modules/people/import-run.js";
+import { IMPORT_BATCH_ROWS } from "../../src/modules/people/import-run.service.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 /** Runs the command function with its standard output and error collected. */

@@ -4,7 +4,7 @@ import type { Deps } from "../../src/deps.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
-import { builtInCategories } from "../../src/modules/data-categories/catalogue.js";
+import { builtInCategories } from "../../src/modules/data-categories/catalogue.policy.js";
 import { createDataCategory, ensureBuiltInCategories } from "../../src/modules/data-categories/data-categories.service.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 

@@ -31,7 +31,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
 import { deleteUnreferencedUploads } from "../../src/modules/people/import-files.service.js";
-import { uploadDirectory } from "../../src/modules/people/people-upload.js";
+import { uploadDirectory } from "../../src/modules/people/people-upload.middleware.js";
 import { UPLOAD_CLEANUP, uploadCleanupJob, uploadCleanupJobs } from "../../src/modules/people/upload-cleanup.job.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Incident } from "../../src/generated/sqlite/client.js";
-import { findRule } from "../../src/modules/deadlines/rule-pack.js";
+import { findRule } from "../../src/modules/deadlines/rule-pack.policy.js";
 import { recordClockEvent } from "../../src/modules/obligations/clock-events.service.js";
 import { applyObligations, reapplyObligation } from "../../src/modules/obligations/obligations.service.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";

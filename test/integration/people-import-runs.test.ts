@@ -17,7 +17,7 @@ import {
   ImportTakenOver,
   importPeopleFile,
 } from "../../src/modules/people/import.service.js";
-import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "../../src/modules/people/people-jobs.js";
+import { PEOPLE_IMPORT_JOB, peopleImportJobKey } from "../../src/modules/people/people-import.job.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const clock = fixedClock(new Date("2026-03-02T09:00:00.000Z"));

@@ -7,7 +7,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { type ImportPeopleOptions, importPeopleFile } from "../../src/modules/people/import.service.js";
-import { runPeopleImport } from "../../src/modules/people/people-jobs.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const fixtures = join(projectRoot, "test/fixtures/people");

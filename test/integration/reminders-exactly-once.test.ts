@@ -9,7 +9,7 @@ import { fixedClock } from "../../src/lib/clock.js";
 import { newId } from "../../src/lib/ids.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
-import { reminderJobs, reminderPeriodicJobs } from "../../src/modules/reminders/reminder-jobs.js";
+import { reminderJobs, reminderPeriodicJobs } from "../../src/modules/reminders/reminder-sweeps.job.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 import { addAssessmentObligation } from "../helpers/reminders.js";
 

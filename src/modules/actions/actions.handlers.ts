@@ -4,7 +4,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
-import { actionStatuses, actionStatusLabels } from "./action-status.js";
+import { actionStatuses, actionStatusLabels } from "./action-status.policy.js";
 import { actionSchema } from "./actions.schemas.js";
 import { createAction, editAction, loadAddForm, loadEditForm } from "./actions.service.js";
 

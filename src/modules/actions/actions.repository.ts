@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { RemedialAction } from "../../generated/sqlite/client.js";
-import { pendingStatuses } from "./action-status.js";
+import { pendingStatuses } from "./action-status.policy.js";
 
 export type { RemedialAction };
 

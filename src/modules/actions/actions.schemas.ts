@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { safeText } from "../../lib/validation.js";
-import { actionStatuses, isCalendarDay } from "./action-status.js";
+import { actionStatuses, isCalendarDay } from "./action-status.policy.js";
 
 const optionalText = (max: number, what: string, label: string) =>
   z

@@ -1,7 +1,7 @@
 import { isAllowed } from "../../web/access.js";
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import type { Role } from "../users/index.js";
-import { actionStatuses, actionStatusLabels } from "./action-status.js";
+import { actionStatuses, actionStatusLabels } from "./action-status.policy.js";
 import { listPossibleOwners, loadActions } from "./actions.service.js";
 
 /**

@@ -7,7 +7,7 @@ import { endOfDayIn } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
 import { findUser, listUsersPage } from "../users/index.js";
-import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.js";
+import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.policy.js";
 import { findAction, insertAction, listActionsOfIncident, listOverdueActions, updateAction } from "./actions.repository.js";
 import type { ActionInput } from "./actions.schemas.js";
 

@@ -1,4 +1,4 @@
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import { loadAssessmentSection } from "./assessments.service.js";
 
 /** The risk assessment and decision section: current ones first, then the history. */

@@ -4,7 +4,7 @@ import { defineJob, type PeriodicJob, periodicPayloadSchema } from "../../jobs/i
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { anchorAuditHead } from "./audit-anchor.service.js";
-import { auditAnchorPath, auditKeyOf } from "./audit-key.js";
+import { auditAnchorPath, auditKeyOf } from "./audit-key.service.js";
 
 /** The periodic job that writes the chain's head to the anchor file. */
 export const AUDIT_ANCHOR = "audit.anchor";

@@ -1,8 +1,8 @@
 import type { Database } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { findAuditEntryBySeq, findLastAuditEntry, markAnchoringBegun, readAuditSettings } from "./audit.repository.js";
-import { appendAnchorLine, formatAnchorLine, latestAnchor, readAnchorTail } from "./audit-anchor.js";
-import { type AuditKey, recordedKeying } from "./audit-key.js";
+import { appendAnchorLine, formatAnchorLine, latestAnchor, readAnchorTail } from "./audit-anchor-file.service.js";
+import { type AuditKey, recordedKeying } from "./audit-key.service.js";
 
 export type AnchorOutcome =
   | { status: "written"; seq: number; hash: string }

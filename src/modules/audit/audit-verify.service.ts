@@ -7,9 +7,9 @@ import {
   listAuditEntriesAfter,
   readAuditSettings,
 } from "./audit.repository.js";
-import { type AuditAnchor, isAnchorSigned, latestAnchor, readAnchorTail } from "./audit-anchor.js";
-import { type ChainBreak, type ChainKeying, GENESIS_HASH, verifyChainSegment } from "./audit-chain.js";
-import { type AuditKey, auditAnchorPath, auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.js";
+import { type AuditAnchor, isAnchorSigned, latestAnchor, readAnchorTail } from "./audit-anchor-file.service.js";
+import { type ChainBreak, type ChainKeying, GENESIS_HASH, verifyChainSegment } from "./audit-chain.policy.js";
+import { type AuditKey, auditAnchorPath, auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.service.js";
 
 export interface AuditVerification {
   /** Entries checked before the first break (all of them when intact). */

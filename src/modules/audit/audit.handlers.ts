@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type AuditFilter, loadAuditLogPage, verifyAuditChain } from "./audit.service.js";
-import { auditAnchorPath } from "./audit-key.js";
+import { auditAnchorPath } from "./audit-key.service.js";
 
 const PAGE_SIZE = 50;
 

@@ -9,8 +9,8 @@ import {
   listAuditFacets,
   readAuditSettings,
 } from "./audit.repository.js";
-import { GENESIS_HASH, hashAuditEntry } from "./audit-chain.js";
-import { auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.js";
+import { GENESIS_HASH, hashAuditEntry } from "./audit-chain.policy.js";
+import { auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.service.js";
 
 /** Who made a change, as the audit log records it. */
 export interface Actor {

@@ -3,5 +3,5 @@
 // places import audit.routes.ts and audit-anchor.job.ts directly.
 
 export { type Actor, type AuditChange, recordAudit, systemActor, withAudit } from "./audit.service.js";
-export { applyAuditKey, attachAuditKey, auditAnchorPath, loadOrCreateAuditKey, readAuditKey } from "./audit-key.js";
+export { applyAuditKey, attachAuditKey, auditAnchorPath, loadOrCreateAuditKey, readAuditKey } from "./audit-key.service.js";
 export { type AuditVerification, verifyAuditChain } from "./audit-verify.service.js";

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createAuthHandlers } from "./auth.handlers.js";
-import { forgotRateLimits } from "./forgot-rate-limit.js";
+import { forgotRateLimits } from "./forgot-rate-limit.middleware.js";
 
 /** Sign-in, sign-out, first-run setup and the one-time password links. */
 export function authRoutes(deps: Deps, onSetupDone: () => void): Router {

@@ -4,7 +4,7 @@ import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findUserWithEmail, markSignedIn, type User } from "../users/index.js";
 import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";
-import { timingDecoyHash, verifyPassword } from "./passwords.js";
+import { timingDecoyHash, verifyPassword } from "./passwords.service.js";
 
 /**
  * Sign-in attempts from one client address take turns: each is checked against the throttle

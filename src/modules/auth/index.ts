@@ -2,4 +2,4 @@
 // The wiring places import auth.routes.ts directly.
 
 export { clearLoginLocks } from "./login-throttle.service.js";
-export { hashPassword } from "./passwords.js";
+export { hashPassword } from "./passwords.service.js";

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/config.js";
 import { defineJob, type PeriodicJob, periodicPayloadSchema } from "../../jobs/index.js";
-import { pollBounceMailbox } from "./bounce-mailbox.js";
+import { pollBounceMailbox } from "./bounce-mailbox.service.js";
 
 /** The periodic job that reads the bounce mailbox, when one is configured. */
 export const BOUNCE_MAILBOX_POLL = "bounces.mailbox";

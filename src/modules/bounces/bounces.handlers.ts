@@ -6,8 +6,8 @@ import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { WEBHOOK_TYPES, webhookBodySchema } from "./bounces.schemas.js";
 import { type BounceReport, loadBounceReportsPage, recordBounceReports, reportsFromDsn } from "./bounces.service.js";
-import { parseDeliveryStatusNotification } from "./dsn.js";
-import { MAX_DSN_BYTES, uploadedDsnOf } from "./dsn-upload.js";
+import { parseDeliveryStatusNotification } from "./dsn.policy.js";
+import { MAX_DSN_BYTES, uploadedDsnOf } from "./dsn-upload.middleware.js";
 import { liftSuppression, loadSuppressionOfDelivery, reviewReport } from "./suppressions.service.js";
 
 /** The secret a webhook call carries: Authorization: Bearer <secret>, or X-Breachdesk-Secret. */

@@ -2,7 +2,7 @@ import express, { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createBouncesHandlers } from "./bounces.handlers.js";
-import { DSN_UPLOAD_PATH } from "./dsn-upload.js";
+import { DSN_UPLOAD_PATH } from "./dsn-upload.middleware.js";
 
 /**
  * The bounce webhook: authenticated by its shared secret, not a session, so it is mounted

@@ -10,7 +10,7 @@ import {
   markDeliveryBounced,
   rememberBouncedAddress,
 } from "./bounces.repository.js";
-import type { ParsedDsn } from "./dsn.js";
+import type { ParsedDsn } from "./dsn.policy.js";
 
 /**
  * Bounce and complaint reports about notices already sent, from a mail service's webhook, an

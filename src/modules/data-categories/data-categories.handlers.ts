@@ -4,7 +4,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
-import { sensitivities, sensitivityLabels } from "./catalogue.js";
+import { sensitivities, sensitivityLabels } from "./catalogue.policy.js";
 import {
   createCategorySchema,
   encryptionLabels,

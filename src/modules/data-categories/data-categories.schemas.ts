@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TextKind } from "../../lib/text-safety.js";
 import { safeText } from "../../lib/validation.js";
-import { sensitivities } from "./catalogue.js";
+import { sensitivities } from "./catalogue.policy.js";
 
 export const encryptionStates = ["yes", "no", "partly", "unknown"] as const;
 export type EncryptionState = (typeof encryptionStates)[number];

@@ -2,7 +2,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { builtInCategories, type CatalogueEntry } from "./catalogue.js";
+import { builtInCategories, type CatalogueEntry } from "./catalogue.policy.js";
 import {
   type DataCategory,
   insertCategories,

@@ -1,7 +1,7 @@
 import { isAllowed } from "../../web/access.js";
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import type { Role } from "../users/index.js";
-import { sensitivityLabels } from "./catalogue.js";
+import { sensitivityLabels } from "./catalogue.policy.js";
 import { encryptionLabels, encryptionStates } from "./data-categories.schemas.js";
 import { loadIncidentData } from "./incident-data.service.js";
 

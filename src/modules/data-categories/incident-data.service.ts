@@ -4,7 +4,7 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
-import { type Sensitivity, sensitivityRank } from "./catalogue.js";
+import { type Sensitivity, sensitivityRank } from "./catalogue.policy.js";
 import {
   type DataCategory,
   deleteIncidentData,

@@ -1,6 +1,6 @@
 // The deadlines module's face: the rule pack, the trigger codes and the deadline arithmetic, for
 // the obligations module and the `breachdesk deadlines` command. It has no routes or data.
 
-export { type ComputedDeadline, computeDeadline, type HolidayCalendar } from "./compute-deadline.js";
-export { findRule, type Rule, rulePack } from "./rule-pack.js";
-export { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, TRIGGER_CODES, type TriggerCode } from "./trigger-codes.js";
+export { type ComputedDeadline, computeDeadline, type HolidayCalendar } from "./compute-deadline.policy.js";
+export { findRule, type Rule, rulePack } from "./rule-pack.policy.js";
+export { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, TRIGGER_CODES, type TriggerCode } from "./trigger-codes.policy.js";

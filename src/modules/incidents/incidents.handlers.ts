@@ -1,13 +1,13 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
+import { incidentSections } from "../../incident-sections.js";
 import { AppError } from "../../lib/errors.js";
 import { listZones, toLocalInput } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
-import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.js";
-import { incidentSections } from "./incident-sections.js";
+import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.policy.js";
 import {
   incidentFilterSchema,
   incidentInputSchema,

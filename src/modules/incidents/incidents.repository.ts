@@ -1,7 +1,7 @@
 import type { DbOrTx } from "../../db/client.js";
 import { type Incident, Prisma } from "../../generated/sqlite/client.js";
 import { overdueWhere } from "../actions/index.js";
-import { type IncidentStatus, openStatuses } from "./incident-lifecycle.js";
+import { type IncidentStatus, openStatuses } from "./incident-lifecycle.policy.js";
 import type { IncidentFilter } from "./incidents.schemas.js";
 
 export type { Incident };

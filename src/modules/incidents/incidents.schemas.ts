@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isValidZone } from "../../lib/instants.js";
 import type { TextKind } from "../../lib/text-safety.js";
 import { safeText } from "../../lib/validation.js";
-import { incidentStatuses } from "./incident-lifecycle.js";
+import { incidentStatuses } from "./incident-lifecycle.policy.js";
 
 export const severities = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof severities)[number];

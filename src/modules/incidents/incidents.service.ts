@@ -8,7 +8,7 @@ import { type Actor, withAudit } from "../audit/index.js";
 import { recomputeObligationDeadlines } from "../obligations/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { findUser } from "../users/index.js";
-import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.js";
+import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.policy.js";
 import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";
 import {
   countIncidentsByStatus,

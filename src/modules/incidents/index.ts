@@ -3,8 +3,7 @@
 // section list, incident-sections.ts, directly; each module's incident section is typed by
 // IncidentSection from here.
 
-export { incidentStatuses, openStatuses, statusLabels } from "./incident-lifecycle.js";
-export type { IncidentSection } from "./incident-section.js";
+export { incidentStatuses, openStatuses, statusLabels } from "./incident-lifecycle.policy.js";
 export { incidentInputSchema, listSorts, severities, zoneField } from "./incidents.schemas.js";
 export {
   createIncident,

@@ -13,7 +13,7 @@ import {
   loadOtherChannelsPage,
   recordTold,
 } from "./ledger.service.js";
-import { lettersCsv } from "./ledger-letters.js";
+import { lettersCsv } from "./ledger-letters.service.js";
 
 const labels = { statusLabels: DELIVERY_STATUS_LABELS, channelLabel, exclusionLabel, otherChannels: OTHER_CHANNELS };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { builtInCategories } from "../data-categories/catalogue.js";
+import { builtInCategories } from "../data-categories/catalogue.policy.js";
 import {
   categoriesInEnglish,
   categoryWordsWarning,

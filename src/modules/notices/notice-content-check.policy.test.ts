@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findRule } from "../deadlines/rule-pack.js";
+import { findRule } from "../deadlines/rule-pack.policy.js";
 import { defaultHeadings, type NoticeWords, sectionKeys } from "./notice-content.policy.js";
 import { byHandKey, byHandKeys, checkNoticeContent, type ObligationForCheck } from "./notice-content-check.policy.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { assertGolden } from "../../../test/helpers/golden.js";
-import { builtInCategories } from "../data-categories/catalogue.js";
+import { builtInCategories } from "../data-categories/catalogue.policy.js";
 import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.policy.js";
 import { createNoticeRenderer, type NoticeRecipient, type RendererVersion } from "./notice-render.policy.js";
 

@@ -1,5 +1,5 @@
 import { isAllowed } from "../../web/access.js";
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import type { Role } from "../users/index.js";
 import { listTemplates } from "./notices.service.js";
 

@@ -8,9 +8,9 @@ import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident, setIncidentLocation } from "../incidents/index.js";
 import { reminderFieldsOf } from "../reminders/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
-import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
-import { deadlineOfObligation } from "./obligation-deadline.js";
-import { isLocationCode, parseLocation } from "./obligation-suggestions.js";
+import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { deadlineOfObligation } from "./obligation-deadline.policy.js";
+import { isLocationCode, parseLocation } from "./obligation-suggestions.policy.js";
 import {
   findClockEvent,
   listClockEvents,

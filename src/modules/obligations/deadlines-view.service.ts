@@ -5,15 +5,15 @@ import type { Deps } from "../../deps.js";
 import type { Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
 import { findRule } from "../deadlines/index.js";
-import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
-import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";
+import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import {
   compareUrgency,
   describeTimeLeft,
   type ObligationStatus,
   OUTSTANDING_STATUSES,
   obligationStatusLabels,
-} from "./obligation-urgency.js";
+} from "./obligation-urgency.policy.js";
 import {
   countPeopleByPlace,
   latestDecisionRegimes,

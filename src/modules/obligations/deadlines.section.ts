@@ -1,13 +1,13 @@
 import type { Deps } from "../../deps.js";
 import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
-import type { IncidentSection } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
-import { layoutClockAxis } from "./clock-axis.js";
-import { effectiveClockEvents, labelOfTrigger } from "./clock-events.js";
+import { layoutClockAxis } from "./clock-axis.policy.js";
+import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
-import { suggestObligations } from "./obligation-suggestions.js";
+import { suggestObligations } from "./obligation-suggestions.policy.js";
 
 /** The incident and the viewer, as the incident page passes them to a section. */
 type SectionIncident = Parameters<IncidentSection["load"]>[1];

@@ -10,7 +10,7 @@ import { loadIncident } from "../incidents/index.js";
 import { recordClockEvent, updateIncidentLocation } from "./clock-events.service.js";
 import { loadDeadlinesSection } from "./deadlines.section.js";
 import { listDeadlines } from "./deadlines-view.service.js";
-import { OBLIGATION_STATUSES, obligationStatusLabels } from "./obligation-urgency.js";
+import { OBLIGATION_STATUSES, obligationStatusLabels } from "./obligation-urgency.policy.js";
 import { applySchema, clockEventSchema, deadlinesFilterSchema, locationSchema, statusSchema } from "./obligations.schemas.js";
 import {
   applyObligations,

@@ -1,7 +1,7 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { ClockEvent, Obligation, Prisma } from "../../generated/sqlite/client.js";
 import { openStatuses } from "../incidents/index.js";
-import { OUTSTANDING_STATUSES } from "./obligation-urgency.js";
+import { OUTSTANDING_STATUSES } from "./obligation-urgency.policy.js";
 
 export type { ClockEvent, Obligation };
 

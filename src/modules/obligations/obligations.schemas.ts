@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { TextKind } from "../../lib/text-safety.js";
 import { safeText } from "../../lib/validation.js";
 import { isTriggerCode } from "../deadlines/index.js";
-import { OBLIGATION_STATUSES } from "./obligation-urgency.js";
+import { OBLIGATION_STATUSES } from "./obligation-urgency.policy.js";
 
 const text = (max: number, what: string, kind: TextKind = "line") =>
   z

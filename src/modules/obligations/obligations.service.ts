@@ -8,8 +8,8 @@ import { findRule, type Rule, rulePack } from "../deadlines/index.js";
 import { loadIncident } from "../incidents/index.js";
 import { reminderFieldsOf } from "../reminders/index.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
-import { deadlineOfObligation, termsOf } from "./obligation-deadline.js";
-import { chooseObligationZone } from "./obligation-zone.js";
+import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
+import { chooseObligationZone } from "./obligation-zone.policy.js";
 import { findObligation, insertObligation, listObligationsOfIncident, updateObligation } from "./obligations.repository.js";
 import type { ApplyInput, StatusInput } from "./obligations.schemas.js";
 

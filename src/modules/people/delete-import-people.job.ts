@@ -7,7 +7,7 @@ import type { Logger } from "../../lib/logger.js";
 import { recordAudit } from "../audit/index.js";
 import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
 import { countPeopleOfImport, deletePeopleBatchOfImport } from "./people-browse.repository.js";
-import { forgetPeopleCounts } from "./people-counts-cache.js";
+import { forgetPeopleCounts } from "./people-counts-cache.service.js";
 import { DELETE_IMPORT_PEOPLE_JOB } from "./person-deletion.repository.js";
 
 /** People per delete statement: each holds SQLite's write lock for about 0.3 s at a million. */

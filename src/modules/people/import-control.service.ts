@@ -2,8 +2,8 @@ import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/index.js";
-import { importStartAudit } from "./import-outcome.js";
-import { enqueuePeopleImport } from "./people-jobs.js";
+import { importStartAudit } from "./import-outcome.service.js";
+import { enqueuePeopleImport } from "./people-import.job.js";
 import {
   cancelImportRecord,
   findActiveImportOf,

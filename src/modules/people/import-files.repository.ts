@@ -1,5 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
-import { FINISHED_STATUSES } from "./import-lifecycle.js";
+import { FINISHED_STATUSES } from "./import-lifecycle.policy.js";
 
 /** The queries behind the files of imports: who still has files, their clearing, and what refers to a file. */
 

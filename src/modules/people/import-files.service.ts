@@ -13,7 +13,7 @@ import {
   listFinishedImportsWithFiles,
   listImportFilePaths,
 } from "./import-files.repository.js";
-import { uploadDirectory } from "./people-upload.js";
+import { uploadDirectory } from "./people-upload.middleware.js";
 
 /**
  * The files of imports: the uploaded CSV and the error report the app keeps in its uploads

@@ -6,8 +6,8 @@ import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Actor } from "../audit/index.js";
-import { type ImportFile, inspectImportFile } from "./import-file.js";
-import { personFields, proposeMapping } from "./person-fields.js";
+import { type ImportFile, inspectImportFile } from "./import-file.service.js";
+import { personFields, proposeMapping } from "./person-fields.policy.js";
 import {
   createImport,
   deleteUploadedImport,

@@ -3,15 +3,15 @@ import { refreshPlannerStatistics } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/index.js";
-import { type CsvDelimiter, readCsvFile } from "./csv-file.js";
-import type { TextEncodingName } from "./encoding.js";
-import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.js";
-import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.js";
-import { startRun } from "./import-start.js";
+import { type CsvDelimiter, readCsvFile } from "./csv-file.service.js";
+import type { TextEncodingName } from "./encoding.service.js";
+import { cancelledMessage, describeFailure, endImport, stoppedMessage } from "./import-outcome.service.js";
+import { IMPORT_BATCH_ROWS, type ImportProgress, ImportRun } from "./import-run.service.js";
+import { startRun } from "./import-start.service.js";
 import { ImportCheckpointRefused } from "./people-bulk.sql.js";
-import { openPeopleWriter } from "./people-writer.js";
+import { openPeopleWriter } from "./people-writer.sql.js";
 import { findImport } from "./person-import.repository.js";
-import type { RejectReason } from "./person-row.js";
+import type { RejectReason } from "./person-row.policy.js";
 
 /**
  * Importing a CSV of affected people into an incident: the file is streamed, every row gets a

@@ -2,7 +2,7 @@
 // the command line may use. The repositories and the import's SQL are the module's own. The
 // wiring places import people.routes.ts, people.section.ts and the *.job.ts files directly.
 
-export { describeEncoding } from "./encoding.js";
+export { describeEncoding } from "./encoding.service.js";
 export { type ImportProgress, type ImportSummary, importPeopleFile } from "./import.service.js";
 export { missingErrorReportMessage } from "./import-files.service.js";
 export {
@@ -22,8 +22,8 @@ export {
   searchIncidentPeople,
   summarizeIncidentPeople,
 } from "./people-browse.service.js";
+export { peopleImportJob } from "./people-import.job.js";
 export { startPeopleImport, uploadPeopleFile } from "./people-import.use-case.js";
-export { peopleImportJob } from "./people-jobs.js";
-export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.js";
+export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.middleware.js";
 export { deletePerson } from "./person-deletion.service.js";
-export { normaliseLanguage } from "./person-row.js";
+export { normaliseLanguage } from "./person-row.policy.js";

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { loadCatalogue, loadIncidentData } from "../data-categories/index.js";
-import { WRITING_STATUSES } from "./import-lifecycle.js";
+import { WRITING_STATUSES } from "./import-lifecycle.policy.js";
 import { findImportOfIncident, listRecentImports } from "./people.repository.js";
 import {
   countIncidentPeople,
@@ -16,7 +16,7 @@ import {
   summarizePeople,
 } from "./people-browse.repository.js";
 import type { PeopleFilterInput } from "./people-browse.schemas.js";
-import { cachedPeopleCounts } from "./people-counts-cache.js";
+import { cachedPeopleCounts } from "./people-counts-cache.service.js";
 
 /** People per page on the site. */
 export const PEOPLE_PAGE_SIZE = 50;

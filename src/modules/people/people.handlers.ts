@@ -7,13 +7,13 @@ import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/index.js";
 import type { Role } from "../users/index.js";
-import type { CsvRecord } from "./csv-file.js";
-import { describeEncoding, type TextEncodingName } from "./encoding.js";
+import type { CsvRecord } from "./csv-file.service.js";
+import { describeEncoding, type TextEncodingName } from "./encoding.service.js";
 import { cancelImport, startUploadedImport } from "./import-control.service.js";
-import { readPreviewRows } from "./import-file.js";
+import { readPreviewRows } from "./import-file.service.js";
 import { describeFilesDeletion, missingErrorReportMessage } from "./import-files.service.js";
-import { isImportWriting, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
-import { describeImportProgress } from "./import-progress.js";
+import { isImportWriting, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.policy.js";
+import { describeImportProgress } from "./import-progress.policy.js";
 import {
   type ImportIncident as Incident,
   loadImportOfIncident,
@@ -22,9 +22,9 @@ import {
   storedMappingOf,
 } from "./import-record.service.js";
 import { recordPeopleUpload } from "./people-import.use-case.js";
-import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.js";
-import { personFields } from "./person-fields.js";
-import { type RejectReason, reasonMessages } from "./person-row.js";
+import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.middleware.js";
+import { personFields } from "./person-fields.policy.js";
+import { type RejectReason, reasonMessages } from "./person-row.policy.js";
 
 const IMPORT_VIEW = "people/import";
 const REFUSED_VIEW = "people/refused";

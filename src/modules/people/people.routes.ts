@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createPeopleHandlers } from "./people.handlers.js";
 import { createPeopleListHandlers } from "./people-list.handlers.js";
-import { PEOPLE_UPLOAD_PATH } from "./people-upload.js";
+import { PEOPLE_UPLOAD_PATH } from "./people-upload.middleware.js";
 import { createPersonHandlers } from "./person.handlers.js";
 
 /**

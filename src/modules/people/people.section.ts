@@ -1,9 +1,9 @@
 import { isAllowed } from "../../web/access.js";
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import type { Role } from "../users/index.js";
 import { listImportsOfIncident } from "./import-record.service.js";
 import { countPeopleForSection } from "./people-browse.service.js";
-import { describeUploadLimit } from "./people-upload.js";
+import { describeUploadLimit } from "./people-upload.middleware.js";
 
 /**
  * "People": how many affected people the incident has (with and without email, at risk, the

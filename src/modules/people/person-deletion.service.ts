@@ -12,10 +12,10 @@ import {
   runImportPeopleDeletion,
 } from "./delete-import-people.job.js";
 import { forgetImportFilesOfIncident, removeImportFiles } from "./import-files.service.js";
-import { WRITING_STATUSES } from "./import-lifecycle.js";
+import { WRITING_STATUSES } from "./import-lifecycle.policy.js";
 import { findImportOfIncident } from "./people.repository.js";
 import { countPeopleOfImport, deletePersonRow, findPersonOfIncident } from "./people-browse.repository.js";
-import { forgetPeopleCounts } from "./people-counts-cache.js";
+import { forgetPeopleCounts } from "./people-counts-cache.service.js";
 import { DELETE_IMPORT_PEOPLE_JOB, findActiveImportDeletion } from "./person-deletion.repository.js";
 import { findActiveImportOf, lockIncidentForImport } from "./person-import.repository.js";
 

@@ -1,7 +1,7 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
-import { importStatusesFrom, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.js";
-import { parseStoredMapping } from "./person-fields.js";
+import { importStatusesFrom, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.policy.js";
+import { parseStoredMapping } from "./person-fields.policy.js";
 
 /**
  * The Prisma queries of person imports, the one repository of the import: the record, its

@@ -2,7 +2,7 @@ import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
 import { termsOf } from "../obligations/index.js";
 import type { ReminderJobDeps } from "./reminder.service.js";
-import { renderDigestEmail } from "./reminder-mail.js";
+import { renderDigestEmail } from "./reminder-mail.policy.js";
 import { findDeadlinesOfUser, findRecipient } from "./reminders.repository.js";
 import { type DigestPayload, digestPayloadSchema } from "./reminders.schemas.js";
 

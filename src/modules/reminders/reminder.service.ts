@@ -4,7 +4,7 @@ import { sha256 } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
 import { termsOf } from "../obligations/index.js";
-import { renderReminderEmail } from "./reminder-mail.js";
+import { renderReminderEmail } from "./reminder-mail.policy.js";
 import {
   CLOSED_INCIDENT_STATUSES,
   findActiveManagersWithReminders,

@@ -5,7 +5,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
-import { calendarFeedFor } from "./calendar-feed.js";
+import { calendarFeedFor } from "./calendar-feed.service.js";
 import { createCalendarFeed, revokeCalendarFeed, saveReminderSettings } from "./reminder-settings.service.js";
 import { reminderSettingsSchema } from "./reminders.schemas.js";
 

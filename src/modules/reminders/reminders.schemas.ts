@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ReminderSlot } from "./reminder-policy.js";
+import type { ReminderSlot } from "./reminder.policy.js";
 
 export const reminderSettingsSchema = z.object({
   // An unticked checkbox sends nothing.

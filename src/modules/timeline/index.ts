@@ -2,5 +2,5 @@
 // the module's own. The wiring places import timeline.routes.ts and timeline.section.ts directly.
 
 export { addTimelineEvent, loadTimelineEvents, recordTimelineEvent } from "./timeline.service.js";
-export { timelineKinds } from "./timeline-kinds.js";
-export { timelineUploadBody } from "./timeline-upload.js";
+export { timelineKinds } from "./timeline-kinds.policy.js";
+export { timelineUploadBody } from "./timeline-upload.middleware.js";

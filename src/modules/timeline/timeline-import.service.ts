@@ -12,7 +12,7 @@ import {
 } from "./timeline.repository.js";
 import { importUploadSchema } from "./timeline.schemas.js";
 import { loadTimelineIncident } from "./timeline.service.js";
-import { buildErrorReport, readTimelineCsv, type TimelineCsv } from "./timeline-csv.js";
+import { buildErrorReport, readTimelineCsv, type TimelineCsv } from "./timeline-csv.policy.js";
 
 /**
  * Importing a CSV of timeline events: the upload is kept for a preview (nothing imported), then

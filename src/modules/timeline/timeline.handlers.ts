@@ -13,7 +13,7 @@ import {
   timelineImportErrorReport,
   uploadTimelineCsv,
 } from "./timeline-import.service.js";
-import { uploadedFileOf } from "./timeline-upload.js";
+import { uploadedFileOf } from "./timeline-upload.middleware.js";
 
 /** What was typed into an event form, to show it again: strings, and the list of systems. */
 function typedValues(req: Request) {

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createTimelineHandlers } from "./timeline.handlers.js";
-import { TIMELINE_UPLOAD_PATH } from "./timeline-upload.js";
+import { TIMELINE_UPLOAD_PATH } from "./timeline-upload.middleware.js";
 
 /**
  * The incident timeline: viewers read it (and the import pages, without their forms), managers

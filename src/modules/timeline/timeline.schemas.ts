@@ -2,8 +2,8 @@ import { z } from "zod";
 import { AppError } from "../../lib/errors.js";
 import { isValidZone, type ParsedInstant, parseInstant } from "../../lib/instants.js";
 import { safeText } from "../../lib/validation.js";
-import { MAX_DESCRIPTION_LENGTH } from "./timeline-csv.js";
-import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
+import { MAX_DESCRIPTION_LENGTH } from "./timeline-csv.policy.js";
+import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.policy.js";
 
 export const visibilities = ["internal", "public"] as const;
 export type Visibility = (typeof visibilities)[number];

@@ -1,9 +1,9 @@
 import type { Deps } from "../../deps.js";
 import { formatInZone, isValidZone, listZones, toLocalInput } from "../../lib/instants.js";
-import type { IncidentSection } from "../incidents/index.js";
+import type { IncidentSection } from "../../web/incident-section.js";
 import { fixedOffsets, visibilities, visibilityLabels } from "./timeline.schemas.js";
-import type { CsvRow } from "./timeline-csv.js";
-import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.js";
+import type { CsvRow } from "./timeline-csv.policy.js";
+import { type TimelineKind, timelineKindIds, timelineKinds } from "./timeline-kinds.policy.js";
 import { loadEventFormSystems, loadEventToCorrect, loadTimelineEvents, type TimelineEventRow } from "./timeline-reads.service.js";
 
 const sourceLabels: Record<string, string> = {

@@ -13,7 +13,7 @@ import {
   type TimelineEvent,
 } from "./timeline.repository.js";
 import { parseEventForm, type Visibility } from "./timeline.schemas.js";
-import { type TimelineKind, timelineKinds } from "./timeline-kinds.js";
+import { type TimelineKind, timelineKinds } from "./timeline-kinds.policy.js";
 
 export { loadTimelineEvents } from "./timeline-reads.service.js";
 
