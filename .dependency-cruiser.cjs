@@ -15,6 +15,7 @@ const wiring = [
   "^src/cli/main\\.ts$",
   "^src/jobs/registry\\.ts$",
   "^src/incident-sections\\.ts$",
+  "^src/incident-events\\.ts$",
 ];
 
 /** A module's face: the one file other code imports from it. */

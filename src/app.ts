@@ -5,6 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { apiRouter } from "./api/api.routes.js";
 import type { Deps } from "./deps.js";
+import { wireIncidentEvents } from "./incident-events.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
 import { accountRoutes } from "./modules/account/account.routes.js";
@@ -48,6 +49,7 @@ const SETUP_PATHS = ["/setup", "/healthz", "/static/"];
  */
 export async function createApp(deps: Deps): Promise<Express> {
   const app = express();
+  wireIncidentEvents();
   const isProduction = deps.config.NODE_ENV === "production";
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.set("views", join(projectRoot, "views"));

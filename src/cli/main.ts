@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/config.js";
 import { openDatabase } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
+import { wireIncidentEvents } from "../incident-events.js";
 import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
@@ -70,6 +71,7 @@ async function dbMigrate(): Promise<number> {
 /** Runs one command and returns the exit status: 0 done, 1 failed, 2 bad usage or input. */
 export async function runCli(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
+  wireIncidentEvents();
   try {
     if (group === "users" && command === "create") return await usersCreate(rest);
     if (group === "users" && command === "set-password") return await usersSetPassword(rest);

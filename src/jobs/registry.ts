@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { Deps } from "../deps.js";
+import { wireIncidentEvents } from "../incident-events.js";
 import { auditAnchorJob, auditAnchorJobs, writeAuditAnchor } from "../modules/audit/audit-anchor.job.js";
 import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/bounce-mailbox.job.js";
 import { campaignJobs, createCampaignSender, noticeRendering } from "../modules/campaigns/index.js";
@@ -15,6 +16,10 @@ import type { PeriodicJob } from "./scheduler.js";
  * The worker's composition root: the one place that wires the modules' jobs together. The
  * modules depend only on jobs/index.ts; the worker (worker.ts) only on this file.
  */
+
+// The jobs change incidents' work too (a campaign completing closes obligations): whoever runs them
+// has the modules' event handlers wired.
+wireIncidentEvents();
 
 /** Every job kind the worker runs. */
 export const jobDefinitions: readonly AnyJobDefinition[] = [

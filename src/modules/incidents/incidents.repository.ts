@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import { type Incident, Prisma } from "../../generated/sqlite/client.js";
-import { overdueWhere } from "../actions/index.js";
+import { overdueActionsAt } from "./incident-hooks.service.js";
 import { type IncidentStatus, openStatuses } from "./incident-lifecycle.policy.js";
 import type { IncidentFilter } from "./incidents.schemas.js";
 
@@ -46,7 +46,7 @@ async function searchIncidentIds(db: DbOrTx, text: string): Promise<string[]> {
 
 /** One page of incidents matching the filter, with the total and each one's overdue action count. */
 export async function listIncidents(db: DbOrTx, filter: IncidentFilter, now: Date, page: { take: number; skip: number }) {
-  const overdueActions = overdueWhere(now);
+  const overdueActions = overdueActionsAt(now) as Prisma.RemedialActionWhereInput;
   const statuses: IncidentStatus[] | undefined =
     filter.status === "open" || filter.status === undefined
       ? openStatuses

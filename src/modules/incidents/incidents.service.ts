@@ -5,9 +5,8 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { recomputeObligationDeadlines } from "../obligations/index.js";
-import { recordTimelineEvent } from "../timeline/index.js";
 import { findUser } from "../users/index.js";
+import { incidentEvents } from "./incident-hooks.service.js";
 import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.policy.js";
 import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";
 import {
@@ -196,9 +195,10 @@ export async function updateIncident(deps: Deps, reference: string, input: Incid
       timeZone: input.timeZone,
       ...instants,
     });
-    // awareAt and detectedAt start clocks when no clock event overrides them: stored deadlines follow.
+    // awareAt and detectedAt start clocks when no clock event overrides them: the obligations
+    // above recompute their stored deadlines in this transaction.
     if (+(incident.awareAt ?? 0) !== +(updated.awareAt ?? 0) || +(incident.detectedAt ?? 0) !== +(updated.detectedAt ?? 0)) {
-      await recomputeObligationDeadlines(tx, updated);
+      await incidentEvents.emitSerial("incident.clock_facts_changed", { deps, tx, incident: updated, actor });
     }
     return {
       result: updated,
@@ -236,19 +236,20 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
       closedAt: transition.to.startsWith("closed") ? now : null,
     });
     const reason = input.reason.trim();
-    await recordTimelineEvent(
+    const isContainment = transition.to === "contained" && containedAt;
+    // The timeline (a module above this one) writes the move as an event of the incident's story.
+    await incidentEvents.emitSerial("incident.status_changed", {
       deps,
       tx,
-      incident,
-      {
-        occurredAt: transition.to === "contained" && containedAt ? containedAt.at : now,
-        occurredZone: transition.to === "contained" && containedAt ? containedAt.zone : incident.timeZone,
-        kind: transition.eventKind,
-        description: `Status changed from ${statusLabels[from]} to ${statusLabels[transition.to]}.${reason ? ` ${reason}` : ""}`,
-        source: "lifecycle",
-      },
+      incident: updated,
+      from,
+      to: transition.to,
+      occurredAt: isContainment ? containedAt.at : now,
+      occurredZone: isContainment ? containedAt.zone : incident.timeZone,
+      eventKind: transition.eventKind,
+      description: `Status changed from ${statusLabels[from]} to ${statusLabels[transition.to]}.${reason ? ` ${reason}` : ""}`,
       actor,
-    );
+    });
     return {
       result: updated,
       audit: {

@@ -3,6 +3,12 @@
 // section list, incident-sections.ts, directly; each module's incident section is typed by
 // IncidentSection from here.
 
+export {
+  type IncidentEventMap,
+  incidentEvents,
+  type OverdueActionFilter,
+  useOverdueActionFilter,
+} from "./incident-hooks.service.js";
 export { incidentStatuses, openStatuses, statusLabels } from "./incident-lifecycle.policy.js";
 export { incidentInputSchema, listSorts, severities, zoneField } from "./incidents.schemas.js";
 export {

@@ -6,10 +6,10 @@ import { newId } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident, setIncidentLocation } from "../incidents/index.js";
-import { reminderFieldsOf } from "../reminders/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { deadlineOfObligation } from "./obligation-deadline.policy.js";
+import { obligationEvents } from "./obligation-hooks.service.js";
 import { isLocationCode, parseLocation } from "./obligation-suggestions.policy.js";
 import {
   findClockEvent,
@@ -40,25 +40,31 @@ export async function recomputeObligationDeadlines(
 ): Promise<{ ruleId: string; dueAtBefore: string | null; dueAtAfter: string | null }[]> {
   const events = await loadEffectiveEvents(db, incident);
   const changes = [];
+  const changed = [];
   for (const obligation of await listObligationsOfIncident(db, incident.id)) {
     const deadline = deadlineOfObligation(obligation, events);
     const dueAt = deadline.isWaiting ? null : deadline.dueAt;
     const extendsTo = deadline.isWaiting ? null : (deadline.extendsTo ?? null);
     const isMoved = dueAt?.getTime() !== obligation.dueAt?.getTime();
-    // The clock start can move without dueAt (e.g. a fixed-date rule): the reminder follows either way.
-    const reminder = reminderFieldsOf({ ...obligation, dueAt }, events, now);
-    const isReminderMoved =
-      reminder.nextReminderAt?.getTime() !== obligation.nextReminderAt?.getTime() ||
-      reminder.nextReminderSlot !== obligation.nextReminderSlot;
-    if (isMoved || extendsTo?.getTime() !== obligation.extendsTo?.getTime() || isReminderMoved) {
-      await updateObligation(db, obligation.id, { dueAt, extendsTo, ...reminder });
+    if (isMoved || extendsTo?.getTime() !== obligation.extendsTo?.getTime()) {
+      await updateObligation(db, obligation.id, { dueAt, extendsTo });
     }
+    // The clock start can move without dueAt (e.g. a fixed-date rule): the reminders follow either way.
+    changed.push({
+      id: obligation.id,
+      status: obligation.status,
+      dueAt,
+      clockStartedAt: deadline.isWaiting ? null : deadline.startedAt,
+      nextReminderAt: obligation.nextReminderAt,
+      nextReminderSlot: obligation.nextReminderSlot,
+    });
     changes.push({
       ruleId: obligation.ruleId,
       dueAtBefore: obligation.dueAt?.toISOString() ?? null,
       dueAtAfter: dueAt?.toISOString() ?? null,
     });
   }
+  await obligationEvents.emitSerial("obligations.changed", { tx: db, obligations: changed, now });
   return changes;
 }
 

@@ -3,7 +3,6 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
-import type { Role } from "../users/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
 import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
@@ -23,7 +22,7 @@ function rulesByJurisdiction(): { jurisdiction: string; rules: Rule[] }[] {
 /** Everything the deadlines partial shows, for an incident and a viewer. */
 export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident, viewer: Viewer) {
   const now = deps.clock.now();
-  const canEdit = isAllowed(viewer.role as Role, "manager");
+  const canEdit = isAllowed(viewer.role as Parameters<typeof isAllowed>[0], "manager");
   const { recorded, obligations, regimes, peopleCount, peoplePlaces } = await loadDeadlineFacts(deps, incident.id, canEdit);
   const events = effectiveClockEvents(incident, recorded).map((e) => ({
     ...e,

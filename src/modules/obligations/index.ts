@@ -5,3 +5,4 @@ export { effectiveClockEvents } from "./clock-events.policy.js";
 export { recomputeObligationDeadlines } from "./clock-events.service.js";
 export { listUrgentObligations } from "./deadlines-view.service.js";
 export { termsOf } from "./obligation-deadline.policy.js";
+export { type ChangedObligation, type ObligationEventMap, obligationEvents } from "./obligation-hooks.service.js";

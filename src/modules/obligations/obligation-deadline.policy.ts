@@ -8,7 +8,8 @@ export interface ObligationTerms {
 }
 
 export type ObligationDeadline =
-  | ({ isWaiting: false } & ComputedDeadline)
+  /** The clock started at `startedAt`, the instant of the event of its trigger code. */
+  | ({ isWaiting: false; startedAt: Date } & ComputedDeadline)
   /** The clock has not started: the event that starts it is not recorded yet. */
   | { isWaiting: true; waitingFor: TriggerCode };
 
@@ -28,5 +29,5 @@ export function deadlineOfObligation(obligation: ObligationTerms, clockEvents: {
   const trigger = events[rule.trigger.code as TriggerCode];
   if (!trigger) return { isWaiting: true, waitingFor: rule.trigger.code as TriggerCode };
   const holidays = holidaysOfObligation(rule, obligation.zone);
-  return { isWaiting: false, ...computeDeadline(rule, trigger, { zone: obligation.zone, holidays, events }) };
+  return { isWaiting: false, startedAt: trigger, ...computeDeadline(rule, trigger, { zone: obligation.zone, holidays, events }) };
 }

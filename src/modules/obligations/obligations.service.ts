@@ -6,9 +6,9 @@ import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findRule, type Rule, rulePack } from "../deadlines/index.js";
 import { loadIncident } from "../incidents/index.js";
-import { reminderFieldsOf } from "../reminders/index.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
+import { obligationEvents } from "./obligation-hooks.service.js";
 import { chooseObligationZone } from "./obligation-zone.policy.js";
 import { findObligation, insertObligation, listObligationsOfIncident, updateObligation } from "./obligations.repository.js";
 import type { ApplyInput, StatusInput } from "./obligations.schemas.js";
@@ -30,22 +30,34 @@ async function requireObligation(tx: Parameters<typeof loadIncident>[0], referen
   return { incident, obligation };
 }
 
-/**
- * Computes the stored deadline fields of terms in a zone from the incident's events, with the
- * next reminder they lead to at `now` for an obligation of this status.
- */
+/** The stored deadline fields of terms in a zone from the incident's events, and when its clock started. */
 async function dueFields(
   tx: Parameters<typeof loadIncident>[0],
   incident: Incident,
-  obligation: { terms: string; zone: string; status: string },
-  now: Date,
+  obligation: { terms: string; zone: string },
 ) {
   const events = await loadEffectiveEvents(tx, incident);
   const deadline = deadlineOfObligation(obligation, events);
-  const due = deadline.isWaiting
-    ? { dueAt: null, extendsTo: null }
-    : { dueAt: deadline.dueAt, extendsTo: deadline.extendsTo ?? null };
-  return { ...due, ...reminderFieldsOf({ ...obligation, dueAt: due.dueAt }, events, now) };
+  return deadline.isWaiting
+    ? { dueAt: null, extendsTo: null, clockStartedAt: null }
+    : { dueAt: deadline.dueAt, extendsTo: deadline.extendsTo ?? null, clockStartedAt: deadline.startedAt };
+}
+
+/** Tells the modules above (the reminders) that obligations changed, in the caller's transaction. */
+function announce(
+  tx: Parameters<typeof loadIncident>[0],
+  rows: { obligation: Obligation; clockStartedAt: Date | null }[],
+  now: Date | null,
+) {
+  const obligations = rows.map(({ obligation: o, clockStartedAt }) => ({
+    id: o.id,
+    status: o.status,
+    dueAt: o.dueAt,
+    clockStartedAt,
+    nextReminderAt: o.nextReminderAt,
+    nextReminderSlot: o.nextReminderSlot,
+  }));
+  return obligationEvents.emitSerial("obligations.changed", { tx, obligations, now });
 }
 
 /** The rule ids the apply form asked for, each checked against the pack and the incident. */
@@ -77,21 +89,24 @@ export async function applyObligations(deps: Deps, reference: string, input: App
     const existing = await listObligationsOfIncident(tx, incident.id);
     const rules = chosenRules(input, new Set(existing.map((o) => o.ruleId)));
     const applied: Obligation[] = [];
+    const changed: { obligation: Obligation; clockStartedAt: Date | null }[] = [];
     for (const rule of rules) {
       const terms = copyTerms(rule);
       const { zone, reason } = chooseObligationZone(rule, incident.timeZone);
+      const { clockStartedAt, ...due } = await dueFields(tx, incident, { terms, zone });
       const obligation = await insertObligation(tx, {
         id: newId(),
         incidentId: incident.id,
         ruleId: rule.id,
         terms,
         zone,
-        ...(await dueFields(tx, incident, { terms, zone, status: "pending" }, deps.clock.now())),
+        ...due,
         appliedAt: deps.clock.now(),
         appliedById: actor.userId,
         appliedBy: actor.label,
       });
       applied.push(obligation);
+      changed.push({ obligation, clockStartedAt });
       const after = {
         incident: incident.reference,
         ruleId: rule.id,
@@ -109,6 +124,7 @@ export async function applyObligations(deps: Deps, reference: string, input: App
         deps.clock,
       );
     }
+    await announce(tx, changed, deps.clock.now());
     return { incident, applied };
   });
 }
@@ -145,12 +161,9 @@ export async function reapplyObligation(deps: Deps, reference: string, obligatio
     if (!rule) throw new AppError("conflict", `The rule pack no longer has ${obligation.ruleId}: the copied terms stay.`);
     const terms = copyTerms(rule);
     const { zone } = chooseObligationZone(rule, incident.timeZone);
-    const updated = await updateObligation(tx, obligation.id, {
-      terms,
-      zone,
-      ...(await dueFields(tx, incident, { terms, zone, status: obligation.status }, deps.clock.now())),
-      reappliedAt: deps.clock.now(),
-    });
+    const { clockStartedAt, ...due } = await dueFields(tx, incident, { terms, zone });
+    const updated = await updateObligation(tx, obligation.id, { terms, zone, ...due, reappliedAt: deps.clock.now() });
+    await announce(tx, [{ obligation: updated, clockStartedAt }], deps.clock.now());
     const view = (o: Obligation) => ({
       ruleId: o.ruleId,
       zone: o.zone,
@@ -243,10 +256,10 @@ export async function changeObligationStatus(
     const { incident, obligation } = await requireObligation(tx, reference, obligationId);
     const now = deps.clock.now();
     const outcome = outcomeFields(input, obligation, now);
+    const updated = await updateObligation(tx, obligation.id, outcome);
     // Back to pending: reminders resume from now; any other status: none is left.
-    const events = outcome.status === "pending" ? await loadEffectiveEvents(tx, incident) : [];
-    const reminder = reminderFieldsOf({ ...obligation, status: outcome.status }, events, now);
-    const updated = await updateObligation(tx, obligation.id, { ...outcome, ...reminder });
+    const { clockStartedAt } = await dueFields(tx, incident, obligation);
+    await announce(tx, [{ obligation: updated, clockStartedAt }], now);
     return {
       result: { incident, obligation: updated },
       audit: {

@@ -2,6 +2,6 @@
 // modules use. The wiring places import reminders.routes.ts and the *.job.ts files directly.
 
 export { describeSpan } from "./reminder-mail.policy.js";
-export { reminderFieldsOf } from "./reminder-schedule.policy.js";
+export { rescheduleReminders } from "./reminder-reschedule.service.js";
 export { clearCalendarFeed } from "./reminder-settings.service.js";
 export { reminderJobs, reminderPeriodicJobs } from "./reminder-sweeps.job.js";

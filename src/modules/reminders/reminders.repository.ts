@@ -102,3 +102,12 @@ export function setCalendarTokenHash(db: DbOrTx, userId: string, calendarTokenHa
 export function findUserByCalendarTokenHash(db: DbOrTx, calendarTokenHash: string) {
   return db.user.findUnique({ where: { calendarTokenHash }, select: { ...recipientSelect, calendarTokenHash: true } });
 }
+
+/** Stores an obligation's next reminder (the reminders' own columns of the obligation row). */
+export function setNextReminder(
+  db: DbOrTx,
+  obligationId: string,
+  next: { nextReminderAt: Date | null; nextReminderSlot: string | null },
+) {
+  return db.obligation.update({ where: { id: obligationId }, data: next });
+}

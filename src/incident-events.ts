@@ -1,0 +1,51 @@
+// The wiring of the incident's modules (docs/decisions/0008): the one place that says which
+// module does what when another's facts change. The modules form layers (incidents at the
+// bottom; timeline and actions above it; obligations above those; reminders above obligations)
+// and a lower module never imports a higher one: it emits a typed event inside its transaction,
+// and the handlers registered here run in it, one after another, so a failing handler rolls the
+// change back. app.ts, the worker's registry and the command line call wireIncidentEvents()
+// before any service runs; a test that calls services without them calls it too.
+import { overdueWhere } from "./modules/actions/index.js";
+import { incidentEvents, useOverdueActionFilter } from "./modules/incidents/index.js";
+import { obligationEvents, recomputeObligationDeadlines } from "./modules/obligations/index.js";
+import { rescheduleReminders } from "./modules/reminders/index.js";
+import { recordTimelineEvent } from "./modules/timeline/index.js";
+
+let isWired = false;
+
+/** Registers every handler once (a second call changes nothing). */
+export function wireIncidentEvents(): void {
+  if (isWired) return;
+  isWired = true;
+
+  // The incident list counts and filters overdue actions as the actions module defines them.
+  useOverdueActionFilter(overdueWhere);
+
+  // A status change is an event of the incident's story.
+  incidentEvents.on("incident.status_changed", async (e) => {
+    await recordTimelineEvent(
+      e.deps,
+      e.tx,
+      e.incident,
+      {
+        occurredAt: e.occurredAt,
+        occurredZone: e.occurredZone,
+        kind: e.eventKind,
+        description: e.description,
+        source: "lifecycle",
+      },
+      e.actor,
+    );
+  });
+
+  // awareAt or detectedAt moved: the clocks they start move with them. No clock is passed, as
+  // before: the reminders start from the deadline's first slot and the sweep skips those passed.
+  incidentEvents.on("incident.clock_facts_changed", async (e) => {
+    await recomputeObligationDeadlines(e.tx, e.incident);
+  });
+
+  // An obligation's deadline, clock or status moved: its reminders follow.
+  obligationEvents.on("obligations.changed", async (e) => {
+    await rescheduleReminders(e.tx, e.obligations, e.now);
+  });
+}
