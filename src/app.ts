@@ -9,6 +9,7 @@ import { wireIncidentEvents } from "./incident-events.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
 import { accountRoutes } from "./modules/account/account.routes.js";
+import { credentialsReview } from "./modules/account/index.js";
 import { actionsRoutes } from "./modules/actions/actions.routes.js";
 import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
@@ -154,7 +155,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
   app.use(remindersRoutes(deps));
-  app.use(usersRoutes(deps));
+  app.use(usersRoutes(deps, credentialsReview));
   app.use(auditRoutes(deps));
   app.use(mailCatcherRoutes(deps));
   app.use(bouncesRoutes(deps));

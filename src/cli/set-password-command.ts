@@ -5,7 +5,7 @@ import { migrateDatabase } from "../db/migrate.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../lib/logger.js";
 import { createMailer } from "../mail/create-mailer.js";
-import { setPasswordByEmail } from "../modules/users/index.js";
+import { setPasswordFromCommandLine } from "../modules/auth/index.js";
 import { readPassword } from "./read-password.js";
 
 export const setPasswordUsage = `  breachdesk users set-password --email E
@@ -29,7 +29,7 @@ export async function usersSetPassword(args: string[]): Promise<number> {
   const db = await openDatabase(config.DATABASE_URL);
   try {
     const deps = { config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) };
-    const user = await setPasswordByEmail(deps, values.email, password, { userId: null, label: "cli", ip: null });
+    const user = await setPasswordFromCommandLine(deps, values.email, password, { userId: null, label: "cli", ip: null });
     process.stdout.write(
       `The password of ${user.email} (${user.role}) is set; their sessions have ended. They can sign in now.\n`,
     );

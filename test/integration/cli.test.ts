@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { verifyPassword } from "../../src/lib/passwords.js";
 import { projectRoot } from "../../src/lib/paths.js";
-import { verifyPassword } from "../../src/modules/auth/passwords.service.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
 /** Runs the real `breachdesk` command against the test database. */

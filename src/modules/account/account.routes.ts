@@ -7,7 +7,8 @@ import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderFormError } from "../../web/forms.js";
 import { zoneField } from "../incidents/index.js";
-import { listCredentialsIssuedSincePasswordChange, nameField, updateOwnAccount } from "../users/index.js";
+import { nameField, updateOwnAccount } from "../users/index.js";
+import { listCredentialsIssuedSincePasswordChange } from "./credential-review.service.js";
 
 const accountSchema = z.object({ name: nameField, timeZone: zoneField });
 

@@ -160,8 +160,8 @@ export function apiActorOf(caller: ApiCaller, ip: string | null): Actor {
   return { userId: caller.user.id, label: `${caller.user.email} (api: ${caller.token.name})`, ip };
 }
 
-// For the users module's credential review: what its owner was issued, what still works, and
-// revoking it all inside the users module's audited transaction.
+// For the account module's credential review: what its owner was issued, what still works, and
+// revoking it all inside the review's audited transaction.
 
 /** The user's API tokens created since `since` (all of them when null), revoked ones included, newest first. */
 export function listApiTokensIssuedSince(deps: Deps, userId: string, since: Date | null): Promise<ApiTokenView[]> {

@@ -1,5 +1,5 @@
-// The api-tokens module's face: what the API's authentication and the `breachdesk tokens`
-// command use. The wiring places import api-tokens.routes.ts directly.
+// The api-tokens module's face: what the API's authentication, the `breachdesk tokens` command and
+// the account module's credential review use. The wiring places import api-tokens.routes.ts directly.
 
 export { createApiTokenSchema } from "./api-tokens.schemas.js";
 export {

@@ -12,10 +12,10 @@ import {
   loginSchema,
   newPasswordSchema,
   requestPasswordReset,
-  setPasswordWithToken,
   setupSchema,
 } from "../users/index.js";
 import { authenticate, recordLogout } from "./auth.service.js";
+import { setPasswordThroughLink } from "./password-set.service.js";
 
 /** Only same-site paths are followed after sign-in, never another host. */
 function safeNext(value: unknown): string {
@@ -120,7 +120,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
       const token = String(req.params.token);
       try {
         const { password } = parseInput(newPasswordSchema, req.body);
-        const user = await setPasswordWithToken(deps, token, password, req.ip ?? null);
+        const user = await setPasswordThroughLink(deps, token, password, req.ip ?? null);
         await signIn(req, user.id);
         flash(req, "success", "Your password is set, and you are signed in.");
         res.redirect(303, "/");

@@ -1,10 +1,10 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
+import { timingDecoyHash, verifyPassword } from "../../lib/passwords.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findUserWithEmail, markSignedIn, type User } from "../users/index.js";
 import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";
-import { timingDecoyHash, verifyPassword } from "./passwords.service.js";
 
 /**
  * Sign-in attempts from one client address take turns: each is checked against the throttle

@@ -1,5 +1,5 @@
-// The auth module's face: what the users module uses to set passwords and lift sign-in locks.
-// The wiring places import auth.routes.ts directly.
+// The auth module's face: what the command line uses to set a password (lifting the account's
+// sign-in locks). Auth sits above users: it signs users in and keeps the sign-in locks; users
+// uses nothing of it. The wiring places import auth.routes.ts directly.
 
-export { clearLoginLocks } from "./login-throttle.service.js";
-export { hashPassword } from "./passwords.service.js";
+export { setPasswordFromCommandLine } from "./password-set.service.js";

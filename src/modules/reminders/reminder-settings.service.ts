@@ -75,7 +75,7 @@ export async function revokeCalendarFeed(deps: Deps, userId: string, actor: Acto
   });
 }
 
-/** Ends the user's calendar feed inside the caller's audited transaction (the users module's "revoke everything"). */
+/** Ends the user's calendar feed inside the caller's audited transaction (the account module's credential review, "revoke everything"). */
 export async function clearCalendarFeed(tx: DbOrTx, userId: string, at: Date): Promise<void> {
   await setCalendarTokenHash(tx, userId, null, at);
 }

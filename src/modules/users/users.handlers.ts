@@ -5,7 +5,6 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
-import { countLiveCredentials, revokeAllCredentials } from "./user-credentials.service.js";
 import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
 import {
   changeRole,
@@ -16,6 +15,7 @@ import {
   reactivateUser,
   resendInvitation,
 } from "./users.service.js";
+import type { CredentialsReview } from "./users.types.js";
 
 const newUserLocals = { title: "Add a user", roles, roleLabels };
 
@@ -30,7 +30,8 @@ async function withFlashOnRefusal(req: Request, res: Response, back: string, act
   res.redirect(303, back);
 }
 
-export function createUsersHandlers(deps: Deps) {
+/** The user pages; `review` reads and revokes a user's API tokens and calendar feed (see CredentialsReview). */
+export function createUsersHandlers(deps: Deps, review: CredentialsReview) {
   return {
     async list(_req: Request, res: Response) {
       res.render("users/list", { title: "Users", users: await listUsersPage(deps), roleLabels });
@@ -59,7 +60,7 @@ export function createUsersHandlers(deps: Deps) {
 
     async show(req: Request, res: Response) {
       const user = await loadUser(deps, String(req.params.id));
-      const credentials = await countLiveCredentials(deps, user);
+      const credentials = await review.countLive(deps, user);
       res.render("users/show", { title: user.name, user, roles, roleLabels, credentials });
     },
 
@@ -100,7 +101,7 @@ export function createUsersHandlers(deps: Deps) {
             "Tick the box to confirm that their API tokens and calendar feed should stop working.",
           );
         }
-        const { user, apiTokensRevoked, calendarFeedRevoked } = await revokeAllCredentials(deps, id, actorOf(req, res));
+        const { user, apiTokensRevoked, calendarFeedRevoked } = await review.revokeAll(deps, id, actorOf(req, res));
         const tokens = `${apiTokensRevoked} API ${apiTokensRevoked === 1 ? "token" : "tokens"}`;
         return `Revoked ${tokens}${calendarFeedRevoked ? " and the calendar feed" : ""} of ${user.name}: they are refused from now on.`;
       });

@@ -2,10 +2,11 @@ import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
 import { createUsersHandlers } from "./users.handlers.js";
+import type { CredentialsReview } from "./users.types.js";
 
-/** The administrators' user management pages. */
-export function usersRoutes(deps: Deps): Router {
-  const h = createUsersHandlers(deps);
+/** The administrators' user management pages; `review` is the account module's credential review. */
+export function usersRoutes(deps: Deps, review: CredentialsReview): Router {
+  const h = createUsersHandlers(deps, review);
   const router = Router();
   mountRoutes(router, [
     { method: "get", path: "/admin/users", access: "admin", handler: h.list },

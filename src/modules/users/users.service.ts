@@ -1,17 +1,15 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { newId, newSecretToken, sha256 } from "../../lib/ids.js";
+import { newId, newSecretToken } from "../../lib/ids.js";
+import { hashPassword } from "../../lib/passwords.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
-import { clearLoginLocks, hashPassword } from "../auth/index.js";
 import { sendTokenMail, storeToken } from "./one-time-links.service.js";
 import {
-  consumeUserToken,
   countActiveAdmins,
   countUsers,
   deleteSessionsOfUser,
   findUserByEmail,
   findUserById,
-  findUserToken,
   insertUser,
   listUsers,
   retireUserTokens,
@@ -119,65 +117,6 @@ export async function resendInvitation(deps: Deps, userId: string, actor: Actor)
     return { result: found, audit: { action: "user.invite", entityType: "user", entityId: found.id } };
   });
   return sendTokenMail(deps, user, "invite", token, actor);
-}
-
-/**
- * Starts a password reset: mails a one-time link when an active account has this address, and
- * does nothing otherwise, so the answer never tells whether an address has an account.
- */
-export async function requestPasswordReset(deps: Deps, email: string, actor: Actor): Promise<void> {
-  const user = await findUserByEmail(deps.db.prisma, email);
-  if (!user || user.status !== "active") {
-    deps.logger.info({ email }, "password reset asked for an unknown or inactive account");
-    return;
-  }
-  const token = newSecretToken();
-  await withAudit(deps.db, { ...actor, label: actor.label === "anonymous" ? email : actor.label }, deps.clock, async (tx) => {
-    await retireUserTokens(tx, user.id, "reset", deps.clock.now());
-    await storeToken(deps, tx, user.id, "reset", token);
-    return { result: null, audit: { action: "user.password_reset_requested", entityType: "user", entityId: user.id } };
-  });
-  await sendTokenMail(deps, user, "reset", token, actor);
-}
-
-/** The user a one-time link belongs to, when the link is unused, unexpired and the account usable. */
-export async function findUsableToken(deps: Deps, token: string) {
-  const found = await findUserToken(deps.db.prisma, sha256(token));
-  if (!found || found.usedAt || found.expiresAt <= deps.clock.now() || found.user.status === "deactivated") return null;
-  return found;
-}
-
-/**
- * Sets a password through a one-time link: the link is consumed atomically (a second use
- * fails), an invited user becomes active, and every other session of the user ends.
- */
-export async function setPasswordWithToken(deps: Deps, token: string, password: string, ip: string | null): Promise<User> {
-  const found = await findUsableToken(deps, token);
-  if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
-  const passwordHash = await hashPassword(password);
-  const actor: Actor = { userId: found.userId, label: found.user.email, ip };
-  const updated = await withAudit(deps.db, actor, deps.clock, async (tx) => {
-    if (!(await consumeUserToken(tx, found.id, deps.clock.now()))) {
-      throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
-    }
-    await deleteSessionsOfUser(tx, found.userId);
-    const user = await updateUser(tx, found.userId, {
-      passwordHash,
-      passwordChangedAt: deps.clock.now(),
-      status: found.user.status === "invited" ? "active" : found.user.status,
-    });
-    return {
-      result: user,
-      audit: {
-        action: found.purpose === "invite" ? "user.invitation_accepted" : "user.password_reset",
-        entityType: "user",
-        entityId: user.id,
-      },
-    };
-  });
-  // Holding the link proves the mailbox: wrong guesses piled up by someone else no longer apply.
-  await clearLoginLocks(deps, updated.email);
-  return updated;
 }
 
 /** Refuses a change that would leave no active administrator. */

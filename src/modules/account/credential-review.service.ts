@@ -1,53 +1,14 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { parseInput } from "../../lib/validation.js";
 import { type ApiTokenView, countLiveApiTokens, listApiTokensIssuedSince, revokeAllApiTokensOf } from "../api-tokens/index.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { clearLoginLocks, hashPassword } from "../auth/index.js";
 import { clearCalendarFeed } from "../reminders/index.js";
-import {
-  deleteSessionsOfUser,
-  findUserByEmail,
-  findUserById,
-  retireUserTokens,
-  type User,
-  updateUser,
-} from "./users.repository.js";
-import { newPasswordSchema, normaliseEmail } from "./users.schemas.js";
+import { type CredentialsReview, findUser, type User } from "../users/index.js";
 
-/**
- * Sets a user's password from the command line, for an administrator who forgot theirs when no
- * SMTP relay can carry a reset link. Like a reset: unused links die, every session ends, an
- * invited user becomes active, and the account's sign-in locks are lifted. Audited.
- */
-export async function setPasswordByEmail(deps: Deps, email: string, password: string, actor: Actor): Promise<User> {
-  const checked = parseInput(newPasswordSchema, { password });
-  const passwordHash = await hashPassword(checked.password);
-  const updated = await withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const user = await findUserByEmail(tx, normaliseEmail(email));
-    if (!user) throw new AppError("not_found", `There is no user with the e-mail address ${normaliseEmail(email)}.`);
-    if (user.status === "deactivated") {
-      throw new AppError("conflict", `${user.email} is deactivated: an administrator must reactivate the account first.`);
-    }
-    const now = deps.clock.now();
-    await retireUserTokens(tx, user.id, "invite", now);
-    await retireUserTokens(tx, user.id, "reset", now);
-    await deleteSessionsOfUser(tx, user.id);
-    const changed = await updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, status: "active" });
-    return {
-      result: changed,
-      audit: {
-        action: "user.password_set",
-        entityType: "user",
-        entityId: user.id,
-        before: { status: user.status },
-        after: { status: changed.status },
-      },
-    };
-  });
-  await clearLoginLocks(deps, updated.email);
-  return updated;
-}
+// The credential review: what a user was issued besides their password (API tokens, the
+// calendar feed), for their own account page and for the administrators' user page. It sits
+// here, above users, api-tokens and reminders, because it reads all three; the users module's
+// pages reach it through the CredentialsReview that app.ts passes them.
 
 export interface IssuedCredentials {
   /** The last password change; null when none is recorded, and then everything counts. */
@@ -63,7 +24,7 @@ export interface IssuedCredentials {
  * its owner does not remember making is the sign that someone else got in.
  */
 export async function listCredentialsIssuedSincePasswordChange(deps: Deps, userId: string): Promise<IssuedCredentials> {
-  const user = await findUserById(deps.db.prisma, userId);
+  const user = await findUser(deps.db.prisma, userId);
   if (!user) throw new AppError("not_found", "No such user.");
   const since = user.passwordChangedAt;
   const tokens = await listApiTokensIssuedSince(deps, user.id, since);
@@ -90,7 +51,7 @@ export async function countLiveCredentials(deps: Deps, user: User) {
  */
 export async function revokeAllCredentials(deps: Deps, userId: string, actor: Actor) {
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
-    const user = await findUserById(tx, userId);
+    const user = await findUser(tx, userId);
     if (!user) throw new AppError("not_found", "No such user.");
     const now = deps.clock.now();
     const apiTokens = await revokeAllApiTokensOf(tx, user.id, now);
@@ -106,3 +67,6 @@ export async function revokeAllCredentials(deps: Deps, userId: string, actor: Ac
     };
   });
 }
+
+/** The review as the users module's pages take it (wired in app.ts). */
+export const credentialsReview: CredentialsReview = { countLive: countLiveCredentials, revokeAll: revokeAllCredentials };

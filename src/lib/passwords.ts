@@ -1,5 +1,8 @@
 import { hash, verify } from "@node-rs/argon2";
 
+// Password hashing, shared by the users module (which stores the hashes) and the auth module
+// (which checks them at sign-in): a security mechanism with no domain knowledge, so below both.
+
 // argon2id (the library's default algorithm) with OWASP's minimum: 19 MiB, 2 passes, 1 lane.
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
