@@ -27,6 +27,7 @@ import { noticesRoutes } from "./modules/notices/notices.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
 import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
+import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineUploadBody } from "./modules/timeline/index.js";
@@ -148,6 +149,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));
   app.use(peopleRoutes(deps));
+  app.use(personRiskRoutes(deps));
   app.use(noticesRoutes(deps));
   app.use(campaignsRoutes(deps));
   app.use(assessmentsRoutes(deps));

@@ -26,4 +26,5 @@ export { peopleImportJob } from "./people-import.job.js";
 export { startPeopleImport, uploadPeopleFile } from "./people-import.use-case.js";
 export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.middleware.js";
 export { deletePerson } from "./person-deletion.service.js";
+export { applyRiskRule, describeIncidentRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
 export { normaliseLanguage } from "./person-row.policy.js";
