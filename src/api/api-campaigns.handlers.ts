@@ -1,5 +1,4 @@
 import type { Request, Response } from "express";
-import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
 import {
@@ -26,28 +25,8 @@ import {
 import { loadLedgerPage } from "../modules/ledger/index.js";
 import { incidentPath } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
-
-/**
- * The campaign's JSON body: the web form's fields as JSON types. It is translated to the form's
- * shape and validated by the same schema, so the API and the page refuse the same things with
- * the same words.
- */
-const campaignBodySchema = z.object({
-  name: z.string({ message: "Give the campaign a name." }),
-  templateId: z.string({ message: "Choose the notice to send." }),
-  scheduledAt: z.string().optional(),
-  isApprovalRequired: z.boolean({ message: "must be true or false" }).optional(),
-  audience: z
-    .object({
-      atRiskOnly: z.boolean({ message: "must be true or false" }).optional(),
-      notYetNotified: z.boolean({ message: "must be true or false" }).optional(),
-      failedBefore: z.boolean({ message: "must be true or false" }).optional(),
-      places: z.array(z.string(), { message: "must be a list of codes such as AU-NSW" }).max(500).optional(),
-    })
-    .optional(),
-});
-
-const startBodySchema = z.object({ scheduledAt: z.string().optional() });
+import { parseApiBody } from "./api-input.js";
+import { campaignStartBody, newCampaignBody } from "./api-requests.schemas.js";
 
 const iso = (at: Date | null | undefined) => (at ? at.toISOString() : null);
 
@@ -97,7 +76,7 @@ export function createApiCampaignHandlers(deps: Deps) {
 
   return {
     async create(req: Request, res: Response) {
-      const body = parseInput(campaignBodySchema, req.body);
+      const body = parseApiBody(newCampaignBody, req.body);
       const input = parseInput(campaignInputSchema, {
         name: body.name,
         templateId: body.templateId,
@@ -133,7 +112,7 @@ export function createApiCampaignHandlers(deps: Deps) {
 
     /** Starts sending now, or with {"scheduledAt": INSTANT} schedules the start. */
     async start(req: Request, res: Response) {
-      const body = parseInput(startBodySchema, req.body);
+      const body = parseApiBody(campaignStartBody, req.body);
       if (body.scheduledAt) await scheduleCampaign(campaignDeps, ref(req), id(req), body.scheduledAt, apiActor(req, res));
       else await sendCampaignNow(campaignDeps, ref(req), id(req), apiActor(req, res));
       await reply(req, res);

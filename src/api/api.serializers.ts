@@ -35,6 +35,8 @@ export function serializeIncident(incident: Incident) {
       self: incidentPath(incident.reference),
       events: `${incidentPath(incident.reference)}/events`,
       audit: `${incidentPath(incident.reference)}/audit`,
+      obligations: `${incidentPath(incident.reference)}/obligations`,
+      clockEvents: `${incidentPath(incident.reference)}/clock-events`,
     },
   };
 }

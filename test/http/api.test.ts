@@ -188,6 +188,8 @@ describe("JSON API v1", () => {
         self: `/api/v1/incidents/${res.body.reference}`,
         events: `/api/v1/incidents/${res.body.reference}/events`,
         audit: `/api/v1/incidents/${res.body.reference}/audit`,
+        obligations: `/api/v1/incidents/${res.body.reference}/obligations`,
+        clockEvents: `/api/v1/incidents/${res.body.reference}/clock-events`,
       });
       const audit = await t.db.prisma.auditEntry.findFirstOrThrow({
         where: { action: "incident.create", entityId: res.body.id },

@@ -39,6 +39,11 @@ export function updateObligation(db: DbOrTx, id: string, data: Prisma.Obligation
   return db.obligation.update({ where: { id }, data });
 }
 
+/** Deletes an obligation (removing a rule applied by mistake). */
+export function deleteObligation(db: DbOrTx, id: string) {
+  return db.obligation.delete({ where: { id } });
+}
+
 /** The regimes of the incident's latest decision (newest recorded), or none. */
 export async function latestDecisionRegimes(db: DbOrTx, incidentId: string): Promise<string[]> {
   const decision = await db.decision.findFirst({ where: { incidentId }, orderBy: { recordedAt: "desc" } });

@@ -1,0 +1,145 @@
+// The obligations and clock events of the API: what a client sends (zod v4, read by
+// parseApiBody) and what it gets back (documented in the OpenAPI document from these).
+import { z } from "zod/v4";
+import { instant, maybeInstant, named } from "./api-responses.schemas.js";
+
+const text = (max: number, what: string) =>
+  z
+    .string({ message: `Give ${what} as text.` })
+    .max(max, { message: `${what[0]?.toUpperCase()}${what.slice(1)} has at most ${max} characters.` });
+
+/** POST .../obligations: the id of the rule of the pack to apply. */
+export const applyObligationBody = named(
+  "ApplyObligation",
+  "The rule of the pack to apply to the incident, by id.",
+  z.object({
+    rule: z
+      .string({ message: 'Give the rule\'s id, e.g. "EU-GDPR-33".' })
+      .trim()
+      .min(1, { message: 'Give the rule\'s id, e.g. "EU-GDPR-33".' })
+      .max(80, { message: "A rule id has at most 80 characters." }),
+  }),
+);
+
+export const obligationStatuses = ["pending", "met", "not_required", "late"] as const;
+
+/** POST .../obligations/{rule}/status: an outcome and what it needs. */
+export const obligationStatusBody = named(
+  "ObligationOutcome",
+  "An obligation's outcome. met needs metAt and metHow (and lateReasons when after the deadline); " +
+    "not_required needs notRequiredReason; late needs lateReasons; pending clears the outcome.",
+  z.object({
+    status: z.enum(obligationStatuses, { message: "Use pending, met, not_required or late." }),
+    metAt: text(64, "metAt").optional(),
+    metZone: text(64, "metZone").optional(),
+    metHow: text(500, "how it was met").optional(),
+    metReference: text(200, "the reference").optional(),
+    evidenceNote: text(2000, "the evidence note").optional(),
+    notRequiredReason: text(2000, "the reason").optional(),
+    lateReasons: text(4000, "the reasons for the delay").optional(),
+  }),
+);
+
+/** POST .../clock-events: the event of a trigger code and when it happened. */
+export const clockEventBody = named(
+  "RecordClockEvent",
+  "An explicit clock event: it starts (or moves) the clocks that count from its code, and overrides " +
+    "an incident fact of the same code. at is read in zone, else the incident's zone, unless it has an offset.",
+  z.object({
+    code: z.string({ message: 'Give the trigger code, e.g. "awareness".' }).trim().max(80),
+    at: text(64, "at"),
+    zone: text(64, "zone").optional(),
+    note: text(1000, "the note").optional(),
+  }),
+);
+
+const trigger = z.object({ code: z.string(), label: z.string() });
+
+export const startedBy = named(
+  "StartedBy",
+  'What started the obligation\'s clock: a fact recorded on the incident (source "incident", fact ' +
+    'e.g. "awareAt") or an explicit clock event (source "clock_event", which overrides the fact).',
+  z.object({
+    source: z.enum(["incident", "clock_event"]),
+    fact: z.string().nullable(),
+    code: z.string(),
+    label: z.string(),
+    at: instant,
+    zone: z.string(),
+  }),
+);
+
+export const obligation = named(
+  "Obligation",
+  "A rule of the pack applied to the incident, with its deadline computed from the copied terms.",
+  z.object({
+    id: z.string(),
+    rule: z.string(),
+    obligation: z.string(),
+    regime: z.string(),
+    regimeCode: z.string(),
+    jurisdiction: z.string(),
+    notify: z.string(),
+    party: z.string(),
+    status: z.enum(obligationStatuses),
+    dueAt: maybeInstant,
+    extendsTo: maybeInstant,
+    targetAt: maybeInstant,
+    zone: z.string(),
+    kind: z.enum(["fixed", "asap", "relative", "none"]),
+    basis: z.string().nullable(),
+    standard: z.string().nullable(),
+    trigger,
+    startedBy: startedBy.nullable(),
+    waitingFor: trigger.nullable(),
+    isOverdue: z.boolean(),
+    outcome: z.object({
+      metAt: maybeInstant,
+      metHow: z.string(),
+      metReference: z.string(),
+      evidenceNote: z.string(),
+      notRequiredReason: z.string(),
+      lateReasons: z.string(),
+    }),
+    appliedAt: instant,
+    appliedBy: z.string(),
+    reappliedAt: maybeInstant,
+    isPackChanged: z.boolean(),
+    links: z.object({ self: z.string(), status: z.string(), incident: z.string() }),
+  }),
+);
+
+export const obligationList = named(
+  "ObligationList",
+  "The incident's obligations, most urgent first.",
+  z.object({ obligations: z.array(obligation) }),
+);
+
+export const clockEvent = named(
+  "ClockEvent",
+  'An event that drives the incident\'s clocks: recorded explicitly (source "clock_event") or taken from a ' +
+    'fact of the incident (source "incident", e.g. fact "awareAt").',
+  z.object({
+    code: z.string(),
+    label: z.string(),
+    at: instant,
+    zone: z.string(),
+    note: z.string(),
+    source: z.enum(["incident", "clock_event"]),
+    fact: z.string().nullable(),
+    recordedAt: maybeInstant,
+    recordedBy: z.string().nullable(),
+  }),
+);
+
+export const clockEventList = named(
+  "ClockEventList",
+  "The events that drive the incident's clocks, oldest first.",
+  z.object({ clockEvents: z.array(clockEvent) }),
+);
+
+export const clockEventRecorded = named(
+  "ClockEventRecorded",
+  "The clock event as recorded, and the incident's obligations with their deadlines recomputed.",
+  z.object({ clockEvent, obligations: z.array(obligation) }),
+);
