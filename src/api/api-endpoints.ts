@@ -183,7 +183,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
         ok(R.peopleSummary),
       ),
       read(`${incident}/people/:personId`, people.show, "Read one person", ok(R.person)),
-      remove(`${incident}/people/:personId`, people.remove, "Delete one person", gone),
+      remove(`${incident}/people/:personId`, people.remove, "Delete one person (409 while an import runs)", gone, move),
     ]),
     ...tagged("Campaigns", [
       post(`${incident}/campaigns`, campaigns.create, "Create a draft campaign", ok(R.campaign, 201), {

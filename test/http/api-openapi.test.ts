@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsPlugin from "ajv-formats";
+import supertest from "supertest";
+import { apiRouter } from "../../src/api/api.routes.js";
+import { openApiPath } from "../../src/api/api-openapi.js";
+import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
+import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
+import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
+import { addNoticeTemplate } from "../helpers/campaigns.js";
+import { testLane } from "../helpers/db.js";
+
+const system = { userId: null, label: "test", ip: null };
+// ajv-formats is CommonJS: its plugin is the default export's default under Node's ESM loader.
+const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ??
+  addFormatsPlugin) as typeof addFormatsPlugin;
+
+// biome-ignore lint/suspicious/noExplicitAny: the document and the answers are walked as untyped JSON.
+type Json = Record<string, any>;
+type Method = "get" | "post" | "delete";
+type Who = "viewer" | "alice" | "bob" | "nobody";
+
+const CSV = ["Email,Given name,Family name,Country", "ann@example.org,Ann,Lee,AU", "ben@example.org,Ben,Ng,NZ", ",,,"].join(
+  "\r\n",
+);
+
+/**
+ * The OpenAPI document is kept true: it is a valid OpenAPI 3.1 document, every route mounted
+ * under /api/v1 is in it and every path in it is mounted, and the real answers of every
+ * operation (a 2xx of each, and the errors on the way) validate against it with ajv's 2020-12
+ * validator, on the lane's database.
+ */
+describe(`OpenAPI document (${testLane})`, () => {
+  let t: TestApp;
+  let http: ReturnType<typeof supertest>;
+  let doc: Json;
+  let ajv: Ajv2020;
+  const tokens: Record<Who, string> = { viewer: "", alice: "", bob: "", nobody: "" };
+  /** The operations answered with a 2xx, as "get /incidents/{reference}". */
+  const succeeded = new Set<string>();
+  let checked = 0;
+
+  before(async () => {
+    t = await createTestApp();
+    http = supertest(t.app);
+    for (const [who, role] of [
+      ["viewer", "viewer"],
+      ["alice", "manager"],
+      ["bob", "manager"],
+    ] as const) {
+      const user = await addUser(t, role, `${who}@example.org`);
+      tokens[who] = (await createApiToken(t.deps, user.id, { name: `${who}'s script` }, system)).token;
+    }
+  });
+  after(() => t.close());
+
+  /** The schema a documented answer has, or a failure naming the undocumented status. */
+  function responseOf(template: string, method: Method, status: number, text: string): Json {
+    const operation = doc.paths[template]?.[method];
+    assert.ok(operation, `${method.toUpperCase()} ${template} is not in the document`);
+    let response = operation.responses[String(status)];
+    assert.ok(
+      response,
+      `${method.toUpperCase()} ${template} answered ${status}, which the document does not list: ${text.slice(0, 500)}`,
+    );
+    if (response.$ref) response = doc.components.responses[String(response.$ref).split("/").pop()!];
+    return response;
+  }
+
+  /** Calls an operation by its documented path and checks the answer against the document. */
+  async function call(
+    who: Who,
+    method: Method,
+    template: string,
+    params: Record<string, string>,
+    send?: { json?: object; csv?: string; query?: string },
+  ) {
+    const url = `/api/v1${template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!))}${send?.query ?? ""}`;
+    let req = http[method](url);
+    if (who !== "nobody") req = req.set("Authorization", `Bearer ${tokens[who]}`);
+    const res = send?.csv !== undefined ? await req.set("Content-Type", "text/csv").send(send.csv) : await req.send(send?.json);
+    const response = responseOf(template, method, res.status, res.text);
+    const content = response.content as Json | undefined;
+    if (res.status === 204) assert.equal(content, undefined, "a 204 is documented without content");
+    else if (content?.["text/csv"]) assert.match(String(res.headers["content-type"]), /^text\/csv/);
+    else {
+      assert.match(String(res.headers["content-type"]), /^application\/json/);
+      const ref = String(content?.["application/json"]?.schema?.$ref ?? "");
+      assert.ok(ref, `${method} ${template} ${res.status} has a JSON schema`);
+      const isValid = ajv.validate({ $ref: `breachdesk-openapi.json${ref}` }, res.body);
+      assert.ok(
+        isValid,
+        `${method} ${template} ${res.status}: ${ajv.errorsText(ajv.errors)}\n${JSON.stringify(res.body).slice(0, 800)}`,
+      );
+    }
+    checked += 1;
+    if (res.status < 300) succeeded.add(`${method} ${template}`);
+    return res;
+  }
+
+  it("is served without a token, and is a valid OpenAPI 3.1 document", async () => {
+    const res = await http.get("/api/v1/openapi.json");
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers["content-type"]), /^application\/json/);
+    doc = res.body;
+    assert.equal(doc.openapi, "3.1.0");
+    const result = await new Validator().validate(structuredClone(doc));
+    assert.deepEqual(result, { valid: true });
+    const withBadToken = await http.get("/api/v1/openapi.json").set("Authorization", "Bearer nope");
+    assert.equal(withBadToken.status, 200, "the document needs no token, and a bad one does not refuse it");
+    ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ ...doc, $id: "breachdesk-openapi.json" });
+  });
+
+  it("documents every route mounted under /api/v1, and mounts every documented path", () => {
+    const mounted = new Set<string>();
+    const router = apiRouter(t.deps) as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    for (const layer of router.stack) {
+      if (!layer.route) continue;
+      for (const [method, isOn] of Object.entries(layer.route.methods)) {
+        if (isOn && method !== "_all") mounted.add(`${method} ${openApiPath(layer.route.path)}`);
+      }
+    }
+    const documented = new Set(
+      Object.entries(doc.paths as Json).flatMap(([path, operations]) =>
+        Object.keys(operations as Json)
+          .filter((key) => ["get", "post", "put", "patch", "delete"].includes(key))
+          .map((method) => `${method} ${path}`),
+      ),
+    );
+    assert.ok(mounted.size > 30, `found ${mounted.size} routes`);
+    assert.deepEqual([...mounted].sort(), [...documented].sort());
+  });
+
+  it("validates the real answers of every operation against the document", async () => {
+    const I = "/incidents/{reference}";
+    // Incidents and the timeline.
+    const created = await call(
+      "alice",
+      "post",
+      "/incidents",
+      {},
+      { json: { title: "Ticket portal", severity: "high", timeZone: "Europe/Dublin", awareAt: "2026-02-28 17:00" } },
+    );
+    assert.equal(created.status, 201);
+    const reference = created.body.reference as string;
+    const at = { reference };
+    await call("alice", "post", "/incidents", {}, { json: { title: "" } });
+    await call("viewer", "post", "/incidents", {}, { json: { title: "x" } });
+    await call("nobody", "get", "/incidents", {});
+    await call("viewer", "get", "/incidents", {}, { query: "?status=all&limit=5" });
+    await call("viewer", "get", "/incidents", {}, { query: "?limit=500" });
+    await call("viewer", "get", I, at);
+    await call("viewer", "get", I, { reference: "BD-2026-9999" });
+    await call("alice", "post", `${I}/events`, at, {
+      json: { kind: "note", description: "Portal taken offline", occurredAt: "2026-03-01 10:00" },
+    });
+    await call("viewer", "get", `${I}/events`, at);
+    await call("viewer", "get", `${I}/audit`, at, { query: "?limit=2" });
+
+    // Obligations and clocks.
+    await call("alice", "post", `${I}/obligations`, at, { json: { rule: "EU-GDPR-33" } });
+    await call("alice", "post", `${I}/obligations`, at, { json: { rule: "AU-NDB-assess" } });
+    await call("alice", "post", `${I}/obligations`, at, { json: { rule: "XX-NONE-1" } });
+    const listed = await call("viewer", "get", `${I}/obligations`, at);
+    assert.equal(listed.body.obligations.length, 2);
+    const rule = { reference, rule: "AU-NDB-assess" };
+    await call("viewer", "get", `${I}/obligations/{rule}`, rule);
+    await call("alice", "post", `${I}/obligations/{rule}/status`, rule, {
+      json: { status: "met", metAt: "2026-03-02 08:00", metHow: "Assessed", evidenceNote: "The assessment" },
+    });
+    await call("alice", "delete", `${I}/obligations/{rule}`, rule);
+    await call("alice", "post", `${I}/clock-events`, at, { json: { code: "awareness", at: "2026-03-01 08:00" } });
+    await call("alice", "post", `${I}/clock-events`, at, { json: { code: "awareness", at: "2026-03-01 07:00" } });
+    await call("alice", "post", `${I}/clock-events`, at, { json: { code: "nope", at: "2026-03-01 07:00" } });
+    await call("viewer", "get", `${I}/clock-events`, at);
+    await call("alice", "delete", `${I}/obligations/{rule}`, { reference, rule: "EU-GDPR-33" });
+
+    // People: an upload kept for review, started with a mapping, imported, then listed.
+    const P = `${I}/people`;
+    const uploaded = await call("alice", "post", `${P}/imports`, at, { csv: CSV, query: "?fileName=people.csv&start=false" });
+    assert.equal(uploaded.status, 201);
+    const imported = { reference, importId: uploaded.body.id as string };
+    await call("alice", "post", `${P}/imports/{importId}/start`, imported, { json: {} });
+    await runPeopleImport({ db: t.db, clock: t.clock }, imported.importId);
+    await call("viewer", "get", `${P}/imports`, at);
+    await call("viewer", "get", `${P}/imports/{importId}`, imported);
+    await call("viewer", "get", `${P}/imports/{importId}/errors.csv`, imported);
+    await call("alice", "post", `${P}/imports`, at, { csv: CSV, query: "?fileName=again.csv" });
+    const people = await call("viewer", "get", P, at, { query: "?limit=1" });
+    await call("viewer", "get", P, at, { query: "?country=Australia" });
+    await call("viewer", "get", `${P}/summary`, at);
+    const person = { reference, personId: people.body.data[0].id as string };
+    await call("viewer", "get", `${P}/{personId}`, person);
+    await call("alice", "delete", `${P}/{personId}`, person);
+    await call("viewer", "get", `${P}/{personId}`, person);
+
+    // Campaigns: approval by a second manager, start, pause, resume, retry, cancel, deliveries.
+    const C = `${I}/campaigns`;
+    const { templateId } = await addNoticeTemplate(t.db, created.body.id, ["en"]);
+    const campaign = await call("alice", "post", C, at, { json: { name: "First notice", templateId, isApprovalRequired: true } });
+    const one = { reference, campaignId: campaign.body.id as string };
+    await call("alice", "post", `${C}/{campaignId}/start`, one, { json: {} });
+    await call("alice", "post", `${C}/{campaignId}/approve`, one);
+    await call("bob", "post", `${C}/{campaignId}/approve`, one);
+    await call("alice", "post", `${C}/{campaignId}/start`, one, { json: {} });
+    await call("alice", "post", `${C}/{campaignId}/pause`, one, { json: { reason: "checking the wording" } });
+    await call("alice", "post", `${C}/{campaignId}/resume`, one);
+    await call("alice", "post", `${C}/{campaignId}/retry-failed`, one);
+    await call("viewer", "get", C, at);
+    await call("viewer", "get", `${C}/{campaignId}`, one);
+    await call("viewer", "get", `${C}/{campaignId}/deliveries`, one);
+    await call("alice", "post", `${C}/{campaignId}/cancel`, one);
+    await call("alice", "post", `${C}/{campaignId}/resume`, one);
+
+    const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));
+    assert.deepEqual(missed, [], "every operation answered at least once with success");
+    assert.ok(checked > 60, `${checked} answers checked`);
+  });
+});
