@@ -1,31 +1,10 @@
-import type { DatabaseKind } from "../config/config.js";
-import type { Database, DbOrTx } from "./client.js";
+import type { Database } from "./client.js";
 
-/**
- * Every query that differs between SQLite and PostgreSQL is reached through this module
- * (DESIGN.md section 4). Callers pass the database kind and a client or transaction; everything
- * else in the app goes through the Prisma API, which is the same on both. The queries live by
- * domain in dialect/: jobs and the process lease, the reminder sweep; the conversions every raw
- * statement shares in dialect/values.ts. (A module's own raw SQL is its module's, in *.sql.ts
- * files: the people import's bulk SQL in modules/people, the campaign deliveries' in
- * modules/campaigns.)
- */
-
-export * from "./dialect/jobs.js";
-export * from "./dialect/reminders.js";
-export { sqliteInstant } from "./dialect/values.js";
-
-/** Arbitrary constant naming the PostgreSQL advisory lock that serialises audit appends. */
-const AUDIT_CHAIN_LOCK_ID = 720_113_002;
-
-/**
- * Serialises appends to the audit chain until the transaction ends. PostgreSQL: a
- * transaction-level advisory lock (changes no row). SQLite: nothing to do, since its writers
- * are already serialised by the database lock.
- */
-export async function lockAuditChain(kind: DatabaseKind, tx: DbOrTx): Promise<void> {
-  if (kind === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID})`);
-}
+// What src/db keeps besides the client and the value conversions (values.ts): a provider switch
+// that any module's bulk path may need. A module's own raw SQL is its module's, in *.sql.ts files
+// beside its repository (DESIGN.md section 4): the people import's in modules/people, the
+// deliveries' in modules/campaigns, the reminder sweep's in modules/reminders, the audit chain's
+// lock in modules/audit; the job queue's is in src/jobs.
 
 /**
  * Brings the query planner's statistics of a table up to date after a bulk change. SQLite:
