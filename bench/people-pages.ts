@@ -47,11 +47,14 @@ function person(incidentId: string, importId: string, i: number): PersonUpsertRo
     emailNormalized: email,
     phone: null,
     postalAddress: `${i} High St, Springfield`,
+    city: null,
+    postcode: null,
     country,
     region: regions.length ? regions[i % regions.length]! : null,
     language: "en",
     isAtRisk: i % 3 === 0 ? true : i % 3 === 1 ? false : null,
     attributes: JSON.stringify({ since: String(2000 + (i % 25)) }),
+    warnings: "{}",
     importId,
   };
 }

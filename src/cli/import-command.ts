@@ -6,17 +6,21 @@ import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { findIncident } from "../modules/incidents/index.js";
 import { describeEncoding, type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/index.js";
+import { importRejectedUsage, runImportRejectedCommand } from "./import-rejected-command.js";
 
 export const importUsage = `  breachdesk import --incident REF FILE [--map column=field ...] [--json]
       Imports the affected people in a CSV file into the incident REF (e.g. BD-2026-0001).
       Columns are mapped from their header names; --map "E-Mail Adresse=email" sets one.
-      Fields: externalId name givenName familyName email phone postalAddress country region
-      language isAtRisk attribute ignore. Progress goes to standard error; --json prints one
-      JSON object with the final counts on standard output. Rejected rows are written to
-      FILE.errors.csv with the reason. Exit status 0 when the import ran, even with rejected
-      rows or when it stopped part-way (standard error then says where; the counts are what
-      was imported); 2 when it could not run at all (bad arguments, no such incident, a file
-      or mapping that cannot be used, another import of the incident running).`;
+      Fields: externalId name givenName familyName email phone postalAddress city region
+      postcode country language isAtRisk attribute ignore. Progress goes to standard error;
+      --json prints one JSON object with the final counts on standard output. A row naming
+      someone is kept even when a value cannot be used (a malformed e-mail address, an unknown
+      country): it counts in accepted and under "warnings". Rows that cannot be read or name no
+      one are rejected and written to FILE.errors.csv with the reason. Exit status 0 when the
+      import ran, even with rejected rows or when it stopped part-way (standard error then says
+      where; the counts are what was imported); 2 when it could not run at all (bad arguments,
+      no such incident, a file or mapping that cannot be used, another import running).
+${importRejectedUsage}`;
 
 /** Parses repeated --map column=field options; throws a validation error on a malformed one. */
 export function parseMapOptions(values: string[]): Record<string, string> {
@@ -33,8 +37,8 @@ export function parseMapOptions(values: string[]): Record<string, string> {
 
 /** The one JSON object --json prints: the final counts. */
 export function summaryJson(summary: ImportSummary): string {
-  const { read, accepted, created, updated, duplicates, rejected, reasons } = summary;
-  return JSON.stringify({ read, accepted, created, updated, duplicates, rejected, reasons });
+  const { read, accepted, created, updated, duplicates, rejected, reasons, warnings } = summary;
+  return JSON.stringify({ read, accepted, created, updated, duplicates, rejected, reasons, warnings });
 }
 
 function progressLine(p: ImportProgress): string {
@@ -56,6 +60,7 @@ export interface CommandIo {
  */
 export async function runImportCommand(args: string[], io: CommandIo = process): Promise<number> {
   const { stdout, stderr } = io;
+  if (args[0] === "rejected") return runImportRejectedCommand(args.slice(1), io);
   const { values, positionals } = parseArgs({
     args,
     options: { incident: { type: "string" }, map: { type: "string", multiple: true }, json: { type: "boolean" } },
@@ -90,10 +95,12 @@ export async function runImportCommand(args: string[], io: CommandIo = process):
     );
     if (isTty) stderr.write("\n");
     const reasons = Object.entries(summary.reasons).map(([reason, n]) => `${reason} ${n}`);
+    const warnings = Object.entries(summary.warnings).map(([warning, n]) => `${warning} ${n}`);
     stderr.write(
       [
         `Imported ${positionals[0]} into ${incident.reference} (${describeEncoding(summary.encoding)}): ${summary.status}.`,
         `  read ${summary.read}, accepted ${summary.accepted} (created ${summary.created}, updated ${summary.updated}, duplicates merged ${summary.duplicates}), rejected ${summary.rejected}`,
+        ...(warnings.length ? [`  kept with a value that could not be used: ${warnings.join(", ")}`] : []),
         ...(reasons.length ? [`  reasons: ${reasons.join(", ")}`] : []),
         ...(summary.errorReportPath ? [`  rejected rows and their reasons: ${summary.errorReportPath}`] : []),
         ...(summary.status !== "completed" ? [`Stopped early (${summary.status}): ${summary.message}`] : []),

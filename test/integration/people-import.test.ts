@@ -60,6 +60,7 @@ describe(`people import (${testLane})`, () => {
     duplicates: s.duplicates,
     rejected: s.rejected,
     reasons: s.reasons,
+    warnings: s.warnings,
   });
 
   it("reads a UTF-8 file with a byte order mark and CRLF, guessing columns from English headers", async () => {
@@ -68,7 +69,16 @@ describe(`people import (${testLane})`, () => {
     assert.equal(summary.status, "completed");
     assert.equal(summary.encoding, "utf-8-bom");
     assert.equal(summary.delimiter, ",");
-    assert.deepEqual(counts(summary), { read: 3, accepted: 3, created: 3, updated: 0, duplicates: 0, rejected: 0, reasons: {} });
+    assert.deepEqual(counts(summary), {
+      read: 3,
+      accepted: 3,
+      created: 3,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      reasons: {},
+      warnings: {},
+    });
     assert.equal(summary.errorReportPath, null);
     const ada = await db.prisma.person.findFirstOrThrow({ where: { incidentId, emailNormalized: "ada@example.org" } });
     assert.equal(ada.givenName, "Ada");
@@ -88,18 +98,21 @@ describe(`people import (${testLane})`, () => {
     assert.ok(record.finishedAt);
   });
 
-  it("detects semicolons, keeps quoted delimiters, and explains each rejected row", async () => {
+  it("detects semicolons, keeps quoted delimiters, and keeps each person whose values cannot all be used, with warnings", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("semicolons.csv", incidentId);
     assert.equal(summary.delimiter, ";");
+    // Issue 13: Bob (malformed address), Carol (unknown country) and Dan (no address at all) were
+    // rejected before decision 0012; each names someone, so each is kept with a warning.
     assert.deepEqual(counts(summary), {
       read: 5,
-      accepted: 2,
-      created: 2,
+      accepted: 5,
+      created: 5,
       updated: 0,
       duplicates: 0,
-      rejected: 3,
-      reasons: { invalid_email: 1, unknown_country: 1, missing_contact: 1 },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_email: 1, missing_contact: 2, unknown_country: 1 },
     });
     const jane = await db.prisma.person.findFirstOrThrow({ where: { incidentId, emailNormalized: "jane@example.org" } });
     assert.deepEqual([jane.givenName, jane.familyName, jane.postalAddress], ["Jane", "Doe", "1 Main St; Springfield"]);
@@ -107,36 +120,47 @@ describe(`people import (${testLane})`, () => {
     assert.equal(eve.email, null);
     assert.equal(eve.language, "en-AU");
     assert.match(eve.uniqueKey, /^nokey:[0-9a-f]{64}$/);
-    const report = readFileSync(summary.errorReportPath!, "utf8");
-    assert.equal(
-      report,
-      "\uFEFFline,row,reason,explanation\r\n" +
-        "3,not-an-email;Bob Builder;;AU;en,invalid_email,The email address is not valid.\r\n" +
-        "4,carol@example.org;Carol Smith;;Atlantis;fr,unknown_country,The country is not an ISO 3166-1 code or a known country name.\r\n" +
-        "5,;Dan Nobody;;AU;en,missing_contact,The row has neither an email address nor a postal address.\r\n",
+    const bob = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Bob" } });
+    assert.deepEqual(
+      [bob.email, bob.emailNormalized, bob.uniqueKey, JSON.parse(bob.warnings)],
+      [null, null, "email:not-an-email", { invalid_email: "not-an-email" }],
+      "the malformed address is kept as given, not as the address",
     );
+    const carol = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Carol" } });
+    assert.deepEqual(
+      [carol.emailNormalized, carol.country, JSON.parse(carol.warnings)],
+      ["carol@example.org", null, { unknown_country: "Atlantis" }],
+    );
+    const dan = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Dan" } });
+    assert.deepEqual([dan.email, dan.postalAddress, dan.country, dan.warnings], [null, null, "AU", "{}"]);
+    assert.equal(summary.errorReportPath, null, "no row was rejected");
   });
 
   it("counts physical lines through quoted newlines and recovers from a stray quote", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("quoted-newlines.csv", incidentId);
+    // Ben's malformed address was a rejection before decision 0012: he is kept, with a warning.
     assert.deepEqual(counts(summary), {
       read: 5,
-      accepted: 3,
-      created: 3,
+      accepted: 4,
+      created: 4,
       updated: 0,
       duplicates: 0,
-      rejected: 2,
-      reasons: { invalid_email: 1, unclosed_quote: 1 },
+      rejected: 1,
+      reasons: { unclosed_quote: 1 },
+      warnings: { invalid_email: 1 },
     });
     const anna = await db.prisma.person.findFirstOrThrow({ where: { incidentId, emailNormalized: "anna@example.org" } });
     assert.equal(anna.givenName, 'Anna "Nan"');
     assert.equal(anna.postalAddress, "12 High St\nUnit 4\nPerth WA 6000");
+    const ben = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Ben" } });
+    // The address keeps its own CRLF inside the quoted cell.
+    assert.deepEqual(
+      [ben.postalAddress, JSON.parse(ben.warnings)],
+      ["3 Low Rd\r\nAlbany", { invalid_email: "bad@@example.org" }],
+    );
     const lines = readFileSync(summary.errorReportPath!, "utf8").split("\r\n");
-    // The raw row keeps its own CRLF inside the quoted cell.
-    assert.equal(lines[1], '5,"bad@@example.org,Ben Bad,""3 Low Rd');
-    assert.match(lines[2]!, /^Albany""",invalid_email,/);
-    assert.match(lines[3]!, /^9,"stray@example\.org,""Stray Quote,5 Nowhere Lane",unclosed_quote,/);
+    assert.match(lines[1]!, /^9,"stray@example\.org,""Stray Quote,5 Nowhere Lane",unclosed_quote,/);
     assert.ok(await db.prisma.person.findFirst({ where: { incidentId, emailNormalized: "dora@example.org" } }));
   });
 
@@ -151,6 +175,7 @@ describe(`people import (${testLane})`, () => {
       duplicates: 0,
       rejected: 3,
       reasons: { wrong_field_count: 2, empty_row: 1 },
+      warnings: {},
     });
     const keys = (await db.prisma.person.findMany({ where: { incidentId }, orderBy: { uniqueKey: "asc" } })).map(
       (p) => p.uniqueKey,
@@ -165,7 +190,16 @@ describe(`people import (${testLane})`, () => {
     const incidentId = await newIncident();
     const summary = await importFixture("header-only.csv", incidentId);
     assert.equal(summary.status, "completed");
-    assert.deepEqual(counts(summary), { read: 0, accepted: 0, created: 0, updated: 0, duplicates: 0, rejected: 0, reasons: {} });
+    assert.deepEqual(counts(summary), {
+      read: 0,
+      accepted: 0,
+      created: 0,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      reasons: {},
+      warnings: {},
+    });
     await assert.rejects(importFixture("empty.csv", incidentId), (error: unknown) => {
       assert.ok(error instanceof AppError);
       assert.equal(error.code, "validation");
@@ -179,7 +213,16 @@ describe(`people import (${testLane})`, () => {
     const incidentId = await newIncident();
     const summary = await importFixture("windows-1252.csv", incidentId);
     assert.equal(summary.encoding, "windows-1252");
-    assert.deepEqual(counts(summary), { read: 3, accepted: 3, created: 3, updated: 0, duplicates: 0, rejected: 0, reasons: {} });
+    assert.deepEqual(counts(summary), {
+      read: 3,
+      accepted: 3,
+      created: 3,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      reasons: {},
+      warnings: {},
+    });
     const jose = await db.prisma.person.findFirstOrThrow({ where: { incidentId, emailNormalized: "jose@example.org" } });
     assert.deepEqual([jose.givenName, jose.familyName], ["José", "Müller"]);
     assert.deepEqual(JSON.parse(jose.attributes), { note: "Paid 20€" });
@@ -187,36 +230,52 @@ describe(`people import (${testLane})`, () => {
     assert.deepEqual([zoe.givenName, zoe.familyName, JSON.parse(zoe.attributes).note], ["Zoë", "Brontë", "Œuvre"]);
   });
 
-  it("neutralises formula-like cells in the error report but keeps the data as given", async () => {
+  it("keeps formula-like values as given (as warnings) and neutralises them in the error report", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("formulas.csv", incidentId);
+    // The four formula-like addresses were rejected before decision 0012: the people are kept.
     assert.deepEqual(counts(summary), {
       read: 5,
-      accepted: 1,
-      created: 1,
+      accepted: 5,
+      created: 5,
       updated: 0,
       duplicates: 0,
-      rejected: 4,
-      reasons: { invalid_email: 4 },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_email: 4, missing_contact: 4 },
     });
-    const rows = readFileSync(summary.errorReportPath!, "utf8").split("\r\n").slice(1, 5);
-    assert.deepEqual(
-      rows.map((r) => r.split(",invalid_email,")[0]),
-      [
-        '2,"\'=HYPERLINK(""http://evil.example""),Mallory,AU,x"',
-        '3,"\'+61@bad,Plus Sign,AU,x"',
-        '4,"\'-bad,Minus,AU,x"',
-        '5,"\'@SUM(A1:A2),At Sign,AU,x"',
-      ],
-    );
-    const ok = await db.prisma.person.findFirstOrThrow({ where: { incidentId } });
+    const mallory = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Mallory" } });
+    assert.deepEqual(JSON.parse(mallory.warnings), { invalid_email: '=HYPERLINK("http://evil.example")' });
+    const ok = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Okay" } });
     assert.deepEqual(JSON.parse(ok.attributes), { comment: "=1+1" });
+    // Rows that cannot be read (one field short) go to the report, their formula cells neutralised.
+    const path = join(dir, "formulas-short.csv");
+    writeFileSync(
+      path,
+      'email,name,country,comment\n=HYPERLINK("http://evil.example"),Mallory,AU\n+61@bad,Plus\n-bad\n@SUM(A1:A2),At\n',
+    );
+    const short = await importPeopleFile({ db, clock }, { incidentId, filePath: path });
+    assert.deepEqual([short.rejected, short.reasons], [4, { wrong_field_count: 4 }]);
+    const rows = readFileSync(short.errorReportPath!, "utf8").split("\r\n").slice(1, 5);
+    assert.deepEqual(
+      rows.map((r) => r.split(",wrong_field_count,")[0]),
+      ['2,"\'=HYPERLINK(""http://evil.example""),Mallory,AU"', '3,"\'+61@bad,Plus"', "4,'-bad", '5,"\'@SUM(A1:A2),At"'],
+    );
   });
 
   it("merges emails differing only in case, counting duplicates, and a re-import changes nothing", async () => {
     const incidentId = await newIncident();
     const first = await importFixture("duplicate-emails.csv", incidentId);
-    assert.deepEqual(counts(first), { read: 4, accepted: 4, created: 2, updated: 0, duplicates: 2, rejected: 0, reasons: {} });
+    assert.deepEqual(counts(first), {
+      read: 4,
+      accepted: 4,
+      created: 2,
+      updated: 0,
+      duplicates: 2,
+      rejected: 0,
+      reasons: {},
+      warnings: {},
+    });
     const alice = await db.prisma.person.findFirstOrThrow({ where: { incidentId, emailNormalized: "alice@example.com" } });
     assert.deepEqual(
       [alice.givenName, alice.familyName, alice.phone, alice.country, alice.email],
@@ -225,7 +284,16 @@ describe(`people import (${testLane})`, () => {
     const before = await db.prisma.person.findMany({ where: { incidentId }, orderBy: { uniqueKey: "asc" } });
     clock.advance(60_000);
     const second = await importFixture("duplicate-emails.csv", incidentId);
-    assert.deepEqual(counts(second), { read: 4, accepted: 4, created: 0, updated: 2, duplicates: 2, rejected: 0, reasons: {} });
+    assert.deepEqual(counts(second), {
+      read: 4,
+      accepted: 4,
+      created: 0,
+      updated: 2,
+      duplicates: 2,
+      rejected: 0,
+      reasons: {},
+      warnings: {},
+    });
     const afterRows = await db.prisma.person.findMany({ where: { incidentId }, orderBy: { uniqueKey: "asc" } });
     const visible = (people: typeof before) => people.map(({ updatedAt, importId, ...rest }) => rest);
     assert.deepEqual(visible(afterRows), visible(before));
@@ -235,24 +303,52 @@ describe(`people import (${testLane})`, () => {
     const incidentId = await newIncident();
     const summary = await importFixture("tabs.tsv", incidentId);
     assert.equal(summary.delimiter, "\t");
+    // C-2's "maybe" was a rejection before decision 0012: kept as not assessed, with a warning.
     assert.deepEqual(counts(summary), {
       read: 3,
-      accepted: 2,
-      created: 1,
+      accepted: 3,
+      created: 2,
       updated: 0,
       duplicates: 1,
-      rejected: 1,
-      reasons: { invalid_at_risk: 1 },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_at_risk: 1 },
     });
-    const one = await db.prisma.person.findFirstOrThrow({ where: { incidentId } });
+    const one = await db.prisma.person.findFirstOrThrow({ where: { incidentId, uniqueKey: "ext:C-1" } });
     assert.deepEqual([one.uniqueKey, one.givenName, one.familyName, one.isAtRisk], ["ext:C-1", "Tab One", "Again", false]);
+    const two = await db.prisma.person.findFirstOrThrow({ where: { incidentId, uniqueKey: "ext:C-2" } });
+    assert.deepEqual([two.isAtRisk, JSON.parse(two.warnings)], [null, { invalid_at_risk: "maybe" }]);
+  });
+
+  it("merges warnings in the database as in a batch: a later usable value clears one, a new bad value replaces it", async () => {
+    const incidentId = await newIncident();
+    const write = (name: string, text: string) => {
+      const path = join(dir, `${incidentId}-${name}`);
+      writeFileSync(path, text);
+      return importPeopleFile({ db, clock }, { incidentId, filePath: path });
+    };
+    const header = "id,email,phone,country,city,postcode\n";
+    const first = await write("first.csv", `${header}M-1,bob@@x.org,call me,Atlantis,Hobart,7000\nM-2,ann@x.org,,AU,,\n`);
+    assert.deepEqual(first.warnings, { invalid_email: 1, invalid_phone: 1, unknown_country: 1, missing_contact: 1 });
+    const second = await write("second.csv", `${header}M-1,bob@x.org,,Mars,,\nM-2,,not a phone,,Perth,6000\n`);
+    assert.deepEqual([second.updated, second.warnings], [2, { unknown_country: 1, invalid_phone: 1, missing_contact: 1 }]);
+    const bob = await db.prisma.person.findFirstOrThrow({ where: { incidentId, uniqueKey: "ext:M-1" } });
+    assert.deepEqual(
+      [bob.emailNormalized, bob.city, bob.postcode, JSON.parse(bob.warnings)],
+      ["bob@x.org", "Hobart", "7000", { invalid_phone: "call me", unknown_country: "Mars" }],
+    );
+    const ann = await db.prisma.person.findFirstOrThrow({ where: { incidentId, uniqueKey: "ext:M-2" } });
+    assert.deepEqual(
+      [ann.country, ann.city, ann.postcode, JSON.parse(ann.warnings)],
+      ["AU", "Perth", "6000", { invalid_phone: "not a phone" }],
+    );
   });
 
   it("applies an explicit mapping, and refuses one naming an unknown column or field", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("formulas.csv", incidentId, { mapping: { comment: "ignore" } });
-    const ok = await db.prisma.person.findFirstOrThrow({ where: { incidentId } });
-    assert.equal(summary.created, 1);
+    const ok = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Okay" } });
+    assert.equal(summary.created, 5);
     assert.equal(ok.attributes, "{}");
     await assert.rejects(
       importFixture("formulas.csv", incidentId, { mapping: { nope: "email", name: "shoe size" } }),
@@ -265,7 +361,7 @@ describe(`people import (${testLane})`, () => {
     );
   });
 
-  it("imports 10,000 generated rows in batches with exact counts", async () => {
+  it("imports 10,000 generated rows in batches with exact counts, keeping malformed addresses as warnings", async () => {
     const incidentId = await newIncident();
     const lines = ["id,email,first name,last name,country,state"];
     let invalid = 0;
@@ -286,17 +382,20 @@ describe(`people import (${testLane})`, () => {
       { db, clock },
       { incidentId, filePath: path, batchRows: 2000, onProgress: (p) => progress.push(p.rowsRead) },
     );
+    // The malformed addresses were rejections before decision 0012; those people are kept now.
     assert.deepEqual(counts(summary), {
       read: 10_000,
-      accepted: 10_000 - invalid,
-      created: 10_000 - invalid - duplicates,
+      accepted: 10_000,
+      created: 10_000 - duplicates,
       updated: 0,
       duplicates,
-      rejected: invalid,
-      reasons: { invalid_email: invalid },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_email: invalid, missing_contact: invalid },
     });
     assert.ok(progress.length >= 5, `progress after each batch: ${progress.join(", ")}`);
-    assert.equal(await db.prisma.person.count({ where: { incidentId } }), 10_000 - invalid - duplicates);
+    assert.equal(await db.prisma.person.count({ where: { incidentId } }), 10_000 - duplicates);
+    assert.equal(await db.prisma.person.count({ where: { incidentId, emailNormalized: null } }), invalid);
   });
 
   it("keeps the batches committed before a failure and says where it stopped", async () => {
@@ -329,6 +428,7 @@ describe(`people import (${testLane})`, () => {
         duplicates: 0,
         rejected: 0,
         reasons: {},
+        warnings: {},
       });
       assert.equal(await db.prisma.person.count({ where: { incidentId } }), 10);
       const record = await db.prisma.personImport.findUniqueOrThrow({ where: { id: summary.importId } });
@@ -400,18 +500,20 @@ describe(`people import (${testLane})`, () => {
     assert.equal(summary.status, "completed");
     assert.deepEqual(counts(summary), {
       read: 5,
-      accepted: 1,
-      created: 1,
+      accepted: 5,
+      created: 5,
       updated: 0,
       duplicates: 0,
-      rejected: 4,
-      reasons: { invalid_email: 4 },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_email: 4, missing_contact: 4 },
     });
     assert.equal(await db.prisma.personImport.count({ where: { incidentId } }), 1, "no record besides the queued one");
     const record = await db.prisma.personImport.findUniqueOrThrow({ where: { id: queued.id } });
-    assert.deepEqual([record.status, record.rowsRead, record.created, record.encoding], ["completed", 5, 1, "utf-8"]);
+    assert.deepEqual([record.status, record.rowsRead, record.created, record.encoding], ["completed", 5, 5, "utf-8"]);
+    assert.deepEqual(JSON.parse(record.warnings), { invalid_email: 4, missing_contact: 4 });
     assert.ok(record.startedAt && record.finishedAt);
-    const person = await db.prisma.person.findFirstOrThrow({ where: { incidentId } });
+    const person = await db.prisma.person.findFirstOrThrow({ where: { incidentId, givenName: "Okay" } });
     assert.equal(person.importId, queued.id);
     assert.equal(person.attributes, "{}", "the stored mapping (comment ignored) was applied");
     await assert.rejects(importPeopleFile({ db, clock }, { importId: queued.id }), {

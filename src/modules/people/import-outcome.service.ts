@@ -82,6 +82,7 @@ export async function endImport(
       duplicates: ended.duplicates,
       rejected: ended.rejected,
       reasons: JSON.parse(ended.reasons) as Record<string, number>,
+      warnings: JSON.parse(ended.warnings) as Record<string, number>,
       stoppedAtLine: ended.stoppedAtLine,
       message: ended.message,
     };

@@ -8,6 +8,7 @@ import type { PeopleWriter, PersonUpsertRow } from "./people-bulk.sql.js";
 import { type ColumnMapping, resolveMapping } from "./person-fields.policy.js";
 import type { ImportCounts } from "./person-import.repository.js";
 import { mergePersonRows, type PersonRow, type RejectReason, reasonMessages, validateRecord } from "./person-row.policy.js";
+import type { ImportWarning } from "./person-warnings.policy.js";
 
 /** A rejected row's own words for some of its reasons (which column, which character). */
 type RowNotes = Partial<Record<RejectReason, string>>;
@@ -72,9 +73,10 @@ export function newPersonId(nowMs = Date.now()): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${idSequence.toString(16).padStart(3, "0")}-${randomUUID().slice(19)}`;
 }
 
-function parseReasons(text: string): Partial<Record<RejectReason, number>> {
+/** Counts by code as stored on the record (reasons, warnings); anything unreadable is none. */
+function parseCounts<Code extends string>(text: string): Partial<Record<Code, number>> {
   try {
-    return JSON.parse(text) as Partial<Record<RejectReason, number>>;
+    return JSON.parse(text) as Partial<Record<Code, number>>;
   } catch {
     return {};
   }
@@ -93,8 +95,9 @@ export class ImportRun {
   /** Report lines of replayed rows: already counted, so written whatever happens next. */
   private replayReport: string[] = [];
   private batchLine: number | null = null;
-  private counts: Omit<ImportCounts, "reasons">;
+  private counts: Omit<ImportCounts, "reasons" | "warnings">;
   private reasons: Partial<Record<RejectReason, number>>;
+  private warnings: Partial<Record<ImportWarning, number>>;
   private report: WriteStream | null = null;
   private readonly startedMs = Date.now();
   private readonly batchRows: number;
@@ -112,7 +115,7 @@ export class ImportRun {
     private readonly options: ImportRunOptions,
   ) {
     this.batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
-    const { lastLine, reasons, ...counts } = options.resumeFrom ?? {
+    const { lastLine, reasons, warnings, ...counts } = options.resumeFrom ?? {
       rowsRead: 0,
       accepted: 0,
       created: 0,
@@ -120,11 +123,13 @@ export class ImportRun {
       duplicates: 0,
       rejected: 0,
       reasons: "{}",
+      warnings: "{}",
       lastLine: null,
     };
     this.counts = counts;
-    this.reasons = parseReasons(reasons);
-    this.committed = { ...counts, reasons };
+    this.reasons = parseCounts(reasons);
+    this.warnings = parseCounts(warnings);
+    this.committed = { ...counts, reasons, warnings };
     this.committedLine = lastLine;
   }
 
@@ -168,6 +173,7 @@ export class ImportRun {
       return;
     }
     this.counts.accepted++;
+    for (const warning of verdict.warnings) this.warnings[warning] = (this.warnings[warning] ?? 0) + 1;
     const earlier = this.batch.get(verdict.person.uniqueKey);
     if (earlier) this.counts.duplicates++;
     this.batch.set(verdict.person.uniqueKey, earlier ? mergePersonRows(earlier, verdict.person) : verdict.person);
@@ -184,9 +190,18 @@ export class ImportRun {
     if (this.batchLine === null) return;
     const rows: PersonUpsertRow[] = [];
     for (const person of this.batch.values()) {
-      rows.push({ ...person, id: newPersonId(), incidentId, attributes: JSON.stringify(person.attributes), importId });
+      const { attributes, warnings, ...columns } = person;
+      rows.push({
+        ...columns,
+        id: newPersonId(),
+        incidentId,
+        attributes: JSON.stringify(attributes),
+        warnings: JSON.stringify(warnings),
+        importId,
+      });
     }
     const reasons = JSON.stringify(this.reasons);
+    const warnings = JSON.stringify(this.warnings);
     const lastLine = this.batchLine;
     const result = await this.options.writer.upsert(rows, clock.now(), {
       checkpoint: (batch) => ({
@@ -197,6 +212,7 @@ export class ImportRun {
         updated: this.counts.updated + batch.updated,
         duplicates: this.counts.duplicates + batch.repeated,
         reasons,
+        warnings,
         lastLine,
         bytesRead: this.options.bytesRead(),
       }),
@@ -206,7 +222,7 @@ export class ImportRun {
     this.counts.duplicates += result.repeated;
     this.batch.clear();
     this.batchLine = null;
-    this.committed = { ...this.counts, reasons };
+    this.committed = { ...this.counts, reasons, warnings };
     this.committedLine = lastLine;
     await this.writeReplayReport();
     await this.writeReport(this.batchReport);

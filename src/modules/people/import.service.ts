@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { refreshPlannerStatistics } from "../../db/planner-statistics.js";
+import { refreshPlannerStatistics } from "../../db/dialect.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/index.js";
@@ -12,6 +12,7 @@ import { ImportCheckpointRefused } from "./people-bulk.sql.js";
 import { openPeopleWriter } from "./people-writer.sql.js";
 import { findImport } from "./person-import.repository.js";
 import type { RejectReason } from "./person-row.policy.js";
+import type { ImportWarning } from "./person-warnings.policy.js";
 
 /**
  * Importing a CSV of affected people into an incident: the file is streamed, every row gets a
@@ -73,6 +74,8 @@ export interface ImportSummary {
   duplicates: number;
   rejected: number;
   reasons: Partial<Record<RejectReason, number>>;
+  /** Rows accepted with a value that could not be used (counted in accepted), by warning. */
+  warnings: Partial<Record<ImportWarning, number>>;
   /** The last line whose row is in the database (or the error report) when the import stopped early. */
   stoppedAtLine: number | null;
   message: string;
@@ -114,6 +117,7 @@ function summaryOf(record: PersonImport): ImportSummary {
     duplicates: record.duplicates,
     rejected: record.rejected,
     reasons: JSON.parse(record.reasons),
+    warnings: JSON.parse(record.warnings),
     stoppedAtLine: record.stoppedAtLine,
     message: record.message,
     errorReportPath: record.errorReportPath,
@@ -128,7 +132,8 @@ function summaryOf(record: PersonImport): ImportSummary {
  * rows before it and the counts that describe them; a run taking over a crashed one continues
  * after that checkpoint, so nothing is counted twice (see docs/ARCHITECTURE.md). Importing the
  * same file again creates nobody (every row counts as updated).
- * created + updated + duplicates = accepted; a rejected row counts under each of its reasons.
+ * created + updated + duplicates = accepted; a rejected row counts under each of its reasons, an
+ * accepted row with values that could not be used under each of its warnings.
  */
 export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions): Promise<ImportSummary> {
   const { db, clock } = deps;

@@ -13,6 +13,7 @@ export {
   loadImportOfIncident,
   mappingFromNamedColumns,
 } from "./import-record.service.js";
+export { listIncidentAttributeNames } from "./people-attributes.service.js";
 export { peopleApiQuerySchema } from "./people-browse.schemas.js";
 export {
   listPeople,
@@ -24,7 +25,19 @@ export {
 } from "./people-browse.service.js";
 export { peopleImportJob } from "./people-import.job.js";
 export { startPeopleImport, uploadPeopleFile } from "./people-import.use-case.js";
+export { countPeopleWithoutUsableEmail, listPeopleWithoutUsableEmail, type PersonWithoutEmail } from "./people-reach.service.js";
 export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.middleware.js";
 export { deletePerson } from "./person-deletion.service.js";
 export { applyRiskRule, describeIncidentRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
 export { normaliseLanguage } from "./person-row.policy.js";
+export { type EmailProblem, emailProblemOf, parsePersonWarnings, warningMessages } from "./person-warnings.policy.js";
+export { countryName, type PostalAddressParts, postalAddressLines } from "./postal-address.policy.js";
+export { rejectedResolutionSchema } from "./rejected-rows.schemas.js";
+export {
+  countOutstandingRejectedRows,
+  describeRejectedRows,
+  listOutstandingRejections,
+  listRejectedRows,
+  type RejectedRowsOfImport,
+  resolveRejectedRows,
+} from "./rejected-rows.service.js";

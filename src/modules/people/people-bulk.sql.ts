@@ -1,4 +1,5 @@
 import type { DatabaseKind } from "../../config/config.js";
+import { warningColumns } from "./person-warnings.policy.js";
 
 // The people import's bulk SQL: people merged by unique key in batches, straight through the
 // drivers, with the import's checkpoint in the same transaction. What both databases share is
@@ -17,12 +18,16 @@ export interface PersonUpsertRow {
   emailNormalized: string | null;
   phone: string | null;
   postalAddress: string | null;
+  city: string | null;
+  postcode: string | null;
   country: string | null;
   region: string | null;
   language: string | null;
   isAtRisk: boolean | null;
   /** JSON object text */
   attributes: string;
+  /** JSON object text: warning code -> the value as given (person-warnings.policy.ts) */
+  warnings: string;
   importId: string;
 }
 
@@ -47,11 +52,14 @@ export const PERSON_COLUMNS: [string, string][] = [
   ["email_normalized", "text"],
   ["phone", "text"],
   ["postal_address", "text"],
+  ["city", "text"],
+  ["postcode", "text"],
   ["country", "text"],
   ["region", "text"],
   ["language", "text"],
   ["is_at_risk", "boolean"],
   ["attributes", "text"],
+  ["warnings", "text"],
   ["import_id", "text"],
 ];
 
@@ -71,11 +79,14 @@ export function personValues(r: PersonUpsertRow, atRisk: (value: boolean | null)
     r.emailNormalized,
     r.phone,
     r.postalAddress,
+    r.city,
+    r.postcode,
     r.country,
     r.region,
     r.language,
     atRisk(r.isAtRisk),
     r.attributes,
+    r.warnings,
     r.importId,
   ];
 }
@@ -87,6 +98,8 @@ const PERSON_KEPT_COLUMNS = [
   "email_normalized",
   "phone",
   "postal_address",
+  "city",
+  "postcode",
   "country",
   "region",
   "language",
@@ -95,7 +108,9 @@ const PERSON_KEPT_COLUMNS = [
 
 /**
  * The ON CONFLICT clause of the person upsert: a later non-empty value wins, a blank one never
- * erases, attributes are combined (JSON object merge), notes and data categories are kept.
+ * erases, attributes are combined (JSON object merge), notes and data categories are kept; a
+ * warning goes when the later row has a usable value for its field, and the later row's own
+ * warnings are added (as mergeWarnings does in person-warnings.policy.ts).
  */
 export function personConflictClause(kind: DatabaseKind): string {
   const keep = (column: string) => `"${column}" = COALESCE(excluded."${column}", "person"."${column}")`;
@@ -105,9 +120,18 @@ export function personConflictClause(kind: DatabaseKind): string {
     kind === "sqlite"
       ? `json_patch("person"."attributes", excluded."attributes")`
       : `("person"."attributes"::jsonb || excluded."attributes"::jsonb)::text`;
+  const cleared = Object.entries(warningColumns).map(
+    ([code, column]) =>
+      // SQLite: a path to a key that is never there removes nothing; PostgreSQL skips a NULL key.
+      `CASE WHEN excluded."${column}" IS NOT NULL THEN '${kind === "sqlite" ? `$.${code}` : code}' ELSE ${kind === "sqlite" ? "'$.kept'" : "NULL"} END`,
+  );
+  const mergeWarnings =
+    kind === "sqlite"
+      ? `json_patch(json_remove("person"."warnings", ${cleared.join(", ")}), excluded."warnings")`
+      : `(("person"."warnings"::jsonb - ARRAY[${cleared.join(", ")}]::text[]) || excluded."warnings"::jsonb)::text`;
   return `ON CONFLICT ("incident_id", "unique_key") DO UPDATE SET ${PERSON_KEPT_COLUMNS.map(keep).join(", ")},
     ${keepName("given_name")}, ${keepName("family_name")}, "attributes" = ${mergeAttributes},
-    "import_id" = excluded."import_id", "updated_at" = excluded."updated_at"`;
+    "warnings" = ${mergeWarnings}, "import_id" = excluded."import_id", "updated_at" = excluded."updated_at"`;
 }
 
 /** Where an import stands once a batch is in: written in the batch's own transaction. */
@@ -123,6 +147,8 @@ export interface ImportCheckpoint {
   rejected: number;
   /** JSON object text: reason -> count */
   reasons: string;
+  /** JSON object text: warning -> count */
+  warnings: string;
   lastLine: number;
   bytesRead: number;
 }
@@ -138,18 +164,33 @@ export class ImportCheckpointRefused extends Error {
   }
 }
 
+/** The checkpoint's columns, in the order of checkpointArgs. */
+const CHECKPOINT_COLUMNS = [
+  "rows_read",
+  "accepted",
+  "created",
+  "updated",
+  "duplicates",
+  "rejected",
+  "reasons",
+  "warnings",
+  "last_line",
+  "bytes_read",
+];
+
 /** The guarded checkpoint UPDATE's SQL, with placeholders in the order of checkpointArgs. */
 export function checkpointSql(kind: DatabaseKind): string {
-  const columns = ["rows_read", "accepted", "created", "updated", "duplicates", "rejected", "reasons", "last_line", "bytes_read"];
+  const columns = CHECKPOINT_COLUMNS;
   const p = (i: number) => (kind === "sqlite" ? "?" : `$${i}`);
+  const n = columns.length;
   // Changes one person_import row (row lock on PostgreSQL; under SQLite's write lock) only while
   // it is running under this run number.
-  return `UPDATE "person_import" SET ${columns.map((c, i) => `"${c}" = ${p(i + 1)}`).join(", ")}, "updated_at" = ${p(10)}
-    WHERE "id" = ${p(11)} AND "run_number" = ${p(12)} AND "status" = 'running'`;
+  return `UPDATE "person_import" SET ${columns.map((c, i) => `"${c}" = ${p(i + 1)}`).join(", ")}, "updated_at" = ${p(n + 1)}
+    WHERE "id" = ${p(n + 2)} AND "run_number" = ${p(n + 3)} AND "status" = 'running'`;
 }
 
 export function checkpointArgs(c: ImportCheckpoint, at: Date | string): unknown[] {
-  const counts = [c.rowsRead, c.accepted, c.created, c.updated, c.duplicates, c.rejected, c.reasons, c.lastLine];
+  const counts = [c.rowsRead, c.accepted, c.created, c.updated, c.duplicates, c.rejected, c.reasons, c.warnings, c.lastLine];
   return [...counts, BigInt(c.bytesRead), at, c.importId, c.runNumber];
 }
 

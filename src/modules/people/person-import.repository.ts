@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
-import { importStatusesFrom, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.policy.js";
+import { FINISHED_STATUSES, importStatusesFrom, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./import-lifecycle.policy.js";
 import { parseStoredMapping } from "./person-fields.policy.js";
 
 /**
@@ -109,7 +109,7 @@ export async function startImportRun(
 
 export type ImportCounts = Pick<
   PersonImport,
-  "rowsRead" | "accepted" | "created" | "updated" | "duplicates" | "rejected" | "reasons"
+  "rowsRead" | "accepted" | "created" | "updated" | "duplicates" | "rejected" | "reasons" | "warnings"
 >;
 
 export type ImportEnd = Partial<ImportCounts> &
@@ -172,4 +172,37 @@ export function findActiveImportOf(tx: DbOrTx, incidentId: string, exceptId: str
       ],
     },
   });
+}
+
+/** The incident's imports with rejected rows, oldest first (an incident has few imports). */
+export function listImportsWithRejectedRows(db: DbOrTx, incidentId: string) {
+  return db.personImport.findMany({ where: { incidentId, rejected: { gt: 0 } }, orderBy: { createdAt: "asc" } });
+}
+
+/** What became of an import's rejected rows, as a manager records it. */
+export type RejectedRowsResolution = Pick<
+  PersonImport,
+  "rejectedResolution" | "rejectedNote" | "rejectedImportedBy" | "rejectedResolvedAt" | "rejectedResolvedById"
+>;
+
+/**
+ * Records what became of an import's rejected rows, only while none is recorded and the import
+ * has finished; false, changing nothing, otherwise (another manager was first).
+ */
+export async function resolveImportRejectedRows(tx: DbOrTx, id: string, data: RejectedRowsResolution): Promise<boolean> {
+  const { count } = await tx.personImport.updateMany({
+    where: { id, rejectedResolution: "", status: { in: [...FINISHED_STATUSES] } },
+    data,
+  });
+  return count === 1;
+}
+
+/** The mappings of the incident's imports that have read their file, oldest first (header -> field). */
+export async function listMappingsOfIncident(db: DbOrTx, incidentId: string): Promise<Record<string, string>[]> {
+  const rows = await db.personImport.findMany({
+    where: { incidentId, status: { notIn: ["uploaded", "queued"] } },
+    orderBy: { createdAt: "asc" },
+    select: { mapping: true },
+  });
+  return rows.map((row) => parseStoredMapping(row.mapping));
 }

@@ -66,24 +66,55 @@ describe("person rows", () => {
       emailNormalized: "ada@example.org",
       phone: "+61 2 9999 0000",
       postalAddress: "1 Main St",
+      city: null,
+      postcode: null,
       country: "AU",
       region: "AU-NSW",
       language: "fr-CA",
       isAtRisk: true,
       attributes: { Shoe: "42" },
+      warnings: {},
     });
+    assert.deepEqual(verdict.warnings, []);
   });
 
-  it("gives every reason a row cannot be used", () => {
-    const bad = validateRecord(record(["", "nope", "X", "call me", "", "Atlantis", "", "klingon!", "perhaps", ""]), mapping);
-    assert.deepEqual(bad, {
-      ok: false,
-      line: 2,
-      raw: ",nope,X,call me,,Atlantis,,klingon!,perhaps,",
-      reasons: ["invalid_email", "invalid_phone", "unknown_country", "invalid_language", "invalid_at_risk"],
+  it("keeps a person whose values cannot be used, each unusable value as given under its warning, and not in its field", () => {
+    const kept = validateRecord(record(["", "nope", "X Y", "call me", "", "Atlantis", "", "klingon!", "perhaps", ""]), mapping);
+    assert.ok(kept.ok);
+    assert.deepEqual(kept.warnings, [
+      "invalid_email",
+      "invalid_phone",
+      "unknown_country",
+      "invalid_language",
+      "invalid_at_risk",
+      "missing_contact",
+    ]);
+    assert.deepEqual(kept.person.warnings, {
+      invalid_email: "nope",
+      invalid_phone: "call me",
+      unknown_country: "Atlantis",
+      invalid_language: "klingon!",
+      invalid_at_risk: "perhaps",
     });
-    const noContact = validateRecord(record(["", "", "X", "", "", "AU", "", "", "", ""]), mapping);
-    assert.deepEqual(noContact.ok ? [] : noContact.reasons, ["missing_contact"]);
+    const { email, emailNormalized, phone, country, language, isAtRisk, uniqueKey } = kept.person;
+    assert.deepEqual(
+      { email, emailNormalized, phone, country, language, isAtRisk },
+      { email: null, emailNormalized: null, phone: null, country: null, language: null, isAtRisk: null },
+    );
+    assert.equal(uniqueKey, "email:nope", "the same malformed address merges with itself");
+    // A name alone names someone: kept, counted as having no way to be written to.
+    const nameOnly = validateRecord(record(["", "", "X", "", "", "AU", "", "", "", ""]), mapping);
+    assert.ok(nameOnly.ok);
+    assert.deepEqual(nameOnly.warnings, ["missing_contact"]);
+    // A malformed address with a postal one: reachable by letter.
+    const byPost = validateRecord(record(["", "bob@@example.org", "Bob", "", "1 St", "", "", "", "", ""]), mapping);
+    assert.deepEqual(byPost.ok && byPost.warnings, ["invalid_email"]);
+  });
+
+  it("rejects only rows that cannot be read reliably or name no one", () => {
+    const noOne = validateRecord(record(["", "", "", "", "", "AU", "NSW", "en", "yes", "42"]), mapping);
+    assert.deepEqual(noOne.ok ? [] : noOne.reasons, ["no_identity"]);
+
     const empty = validateRecord(record(Array(10).fill(" ")), mapping);
     assert.deepEqual(empty.ok ? [] : empty.reasons, ["empty_row"]);
     const short = validateRecord(record(["1", "a@b.co"]), mapping);
@@ -102,7 +133,7 @@ describe("person rows", () => {
     const disguised = validateRecord(record(["a@example.org", "Mallory", "Smith\u202Enosaj", "", ""]), m);
     assert.deepEqual(disguised.ok ? [] : disguised.reasons, ["hidden_character"]);
     const both = validateRecord(record(["nope", "Eve\u001b", "\u200bLee", "", ""]), m);
-    assert.deepEqual(both.ok ? [] : both.reasons, ["control_character", "hidden_character", "invalid_email"]);
+    assert.deepEqual(both.ok ? [] : both.reasons, ["control_character", "hidden_character"]);
     // An address keeps its line breaks, a Persian surname its non-joiner.
     const fine = validateRecord(
       record(["a@example.org", "Ali", "\u062d\u0633\u06cc\u0646\u200c\u0632\u0627\u062f\u0647", "1 St\r\nPerth", ""]),
@@ -145,6 +176,26 @@ describe("person rows", () => {
       [merged.givenName, merged.familyName, merged.phone, merged.attributes],
       ["Ann", "Lee", "+61 2 1234 5678", { note: "two" }],
     );
+  });
+
+  it("merges warnings: a later usable value clears one, a later unusable one replaces it, silence keeps it", () => {
+    const m = resolveMapping(["id", "email", "phone", "country"]);
+    const first = validateRecord(record(["7", "bob@@x.org", "call me", "Atlantis"]), m);
+    const fixed = validateRecord(record(["7", "bob@x.org", "", "Mars"]), m);
+    assert.ok(first.ok && fixed.ok);
+    const merged = mergePersonRows(first.person, fixed.person);
+    assert.deepEqual(merged.warnings, { invalid_phone: "call me", unknown_country: "Mars" });
+    assert.equal(merged.emailNormalized, "bob@x.org");
+  });
+
+  it("maps a postal address's town and postcode as fields of their own", () => {
+    const m = resolveMapping(["Email", "Street", "Suburb", "State", "Postcode", "Country"]);
+    assert.deepEqual(m.fields, ["email", "postalAddress", "city", "region", "postcode", "country"]);
+    assert.deepEqual(resolveMapping(["Town", "ZIP code"]).fields, ["city", "postcode"]);
+    const row = validateRecord(record(["a@example.org", "1 Main St", "Fitzroy", "VIC", "3065", "AU"]), m);
+    assert.ok(row.ok);
+    assert.deepEqual([row.person.city, row.person.region, row.person.postcode], ["Fitzroy", "AU-VIC", "3065"]);
+    assert.deepEqual(row.person.attributes, {});
   });
 
   it("knows codes, a few country and language names, and splits names", () => {

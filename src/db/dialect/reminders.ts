@@ -1,8 +1,7 @@
-import type { Database } from "../../db/client.js";
-import { instantParam, sqliteInstant, toDate, toDateOrNull, toStringOrNull } from "../../db/values.js";
+import type { Database } from "../client.js";
+import { instantParam, sqliteInstant, toDate, toDateOrNull, toStringOrNull } from "./values.js";
 
-// The reminder sweep's raw SQL (reminder-sweep.service.ts): the due reminders read, and their jobs
-// and next slots written; one function per provider where the SQL differs. Private to the module.
+// The reminder sweep (modules/reminders): the due reminders read, and their jobs and next slots written.
 
 /** A pending obligation whose stored next reminder is due, with what the sweep needs to place the next one. */
 export interface DueReminderRow {
