@@ -11,12 +11,13 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { openDatabase, sqlitePathOf } from "../src/db/client.js";
-import { selectDueReminders, sqliteInstant } from "../src/db/dialect.js";
 import { migrateDatabase } from "../src/db/migrate.js";
+import { sqliteInstant } from "../src/db/values.js";
 import { findRule } from "../src/modules/deadlines/rule-pack.policy.js";
 import { dueReminderAt, reminderJobKey } from "../src/modules/reminders/reminder.policy.js";
 import { nextReminderFor } from "../src/modules/reminders/reminder-schedule.policy.js";
 import { SWEEP_BATCH, sweepReminders } from "../src/modules/reminders/reminder-sweep.service.js";
+import { selectDueReminders } from "../src/modules/reminders/reminder-sweep.sql.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 
 const INCIDENTS = 10_000;

@@ -17,7 +17,7 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   kind: DatabaseKind;
-  /** The DATABASE_URL it was opened with: for a bulk path straight through the driver (dialect.ts). */
+  /** The DATABASE_URL it was opened with: for a bulk path straight through the driver (the people import's writers). */
   url: string;
   prisma: Db;
   close(): Promise<void>;

@@ -1,11 +1,11 @@
 import type { Config } from "../config/config.js";
 import type { Database } from "../db/client.js";
-import { claimDueJobs } from "../db/dialect.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer } from "../mail/mailer.js";
 import { completeJob, errorText, extendJobLease, type FailJobResult, failJob, type Job } from "./job.repository.js";
 import { type AnyJobDefinition, parseJobPayload } from "./job-definition.js";
+import { claimDueJobs } from "./job-queue.sql.js";
 
 export type { JobContext } from "./job-definition.js";
 

@@ -1,7 +1,7 @@
 import type { Database, DbOrTx } from "../db/client.js";
-import { insertJobUnlessKeyExists } from "../db/dialect.js";
 import type { Job } from "../generated/sqlite/client.js";
 import { newId } from "../lib/ids.js";
+import { insertJobUnlessKeyExists } from "./job-queue.sql.js";
 
 export type { Job };
 export type JobStatus = "queued" | "running" | "done" | "failed";

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Database } from "../db/client.js";
-import { takeProcessLease } from "../db/dialect.js";
 import type { Clock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { listJobHolders, releaseJobsOfGoneWorkers } from "./job.repository.js";
+import { takeProcessLease } from "./job-queue.sql.js";
 
 /** The ProcessLease row that only the one SQLite worker may hold. */
 const LEASE_NAME = "worker";

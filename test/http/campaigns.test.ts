@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sqliteInstant } from "../../src/db/dialect.js";
+import { sqliteInstant } from "../../src/db/values.js";
 import { agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople } from "../helpers/campaigns.js";
 import { addIncident } from "../helpers/incidents.js";

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { z } from "zod";
 import { loadConfig } from "../../src/config/config.js";
-import { claimDueJobs } from "../../src/db/dialect.js";
 import { JobDispatcher } from "../../src/jobs/dispatcher.js";
 import {
   deleteEndedLoginThrottles,
@@ -26,6 +25,7 @@ import {
   listJobs,
   retryDelayMs,
 } from "../../src/jobs/job.repository.js";
+import { claimDueJobs } from "../../src/jobs/job-queue.sql.js";
 import { JobScheduler, periodicJobKey } from "../../src/jobs/scheduler.js";
 import { fixedClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";

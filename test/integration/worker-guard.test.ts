@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/config.js";
 import { openDatabase } from "../../src/db/client.js";
-import { claimDueJobs, takeProcessLease } from "../../src/db/dialect.js";
+import { claimDueJobs, takeProcessLease } from "../../src/jobs/job-queue.sql.js";
 import { startWorker } from "../../src/jobs/worker.js";
 import { acquireWorkerLease, describeHolder, newWorkerHolder, type WorkerLease } from "../../src/jobs/worker-guard.js";
 import { fixedClock } from "../../src/lib/clock.js";

@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type Config, loadConfig } from "../../config/config.js";
 import { type Database, databaseKindOf, sqlitePathOf } from "../../db/client.js";
-import { lockAuditChain } from "../../db/dialect.js";
 import { AppError } from "../../lib/errors.js";
 import {
   AUDIT_SETTINGS,
@@ -13,6 +12,7 @@ import {
   readAuditSettings,
 } from "./audit.repository.js";
 import { auditKeyFingerprint, type ChainKeying } from "./audit-chain.policy.js";
+import { lockAuditChain } from "./audit-chain.sql.js";
 
 /** The secret that keys the audit chain's hashes (decision 0006); never stored in the database. */
 export interface AuditKey {

@@ -1,5 +1,4 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { lockAuditChain } from "../../db/dialect.js";
 import type { Clock } from "../../lib/clock.js";
 import {
   type AuditFilter,
@@ -10,6 +9,7 @@ import {
   readAuditSettings,
 } from "./audit.repository.js";
 import { GENESIS_HASH, hashAuditEntry } from "./audit-chain.policy.js";
+import { lockAuditChain } from "./audit-chain.sql.js";
 import { auditKeyOf, chainKeyingFor, recordedKeying } from "./audit-key.service.js";
 
 /** Who made a change, as the audit log records it. */

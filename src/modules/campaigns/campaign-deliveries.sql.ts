@@ -1,6 +1,6 @@
 import type { DatabaseKind } from "../../config/config.js";
 import type { Database, DbOrTx } from "../../db/client.js";
-import { instantParam } from "../../db/dialect/values.js";
+import { instantParam } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 
 // What a campaign's status changes do to its deliveries in raw SQL: the row lock the

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { instantParam, sqliteInstant, toDate, toStringOrNull } from "../../db/dialect/values.js";
+import { instantParam, sqliteInstant, toDate, toStringOrNull } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 
 // The sender's SQL (delivery-sender.service.ts): the claim under a lease, its renewal, the

@@ -1,6 +1,6 @@
 import type { DatabaseKind } from "../../config/config.js";
 import type { DbOrTx } from "../../db/client.js";
-import { instantParam } from "../../db/dialect/values.js";
+import { instantParam } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 
 // The start's fan-out of a campaign's deliveries: one INSERT ... SELECT per start. The SQL is the

@@ -1,5 +1,5 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { sqliteInstant } from "../../db/dialect.js";
+import { sqliteInstant } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 import { containsPattern } from "../../lib/like-pattern.js";
 import { noticePersonSelect } from "../notices/index.js";

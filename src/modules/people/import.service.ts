@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { refreshPlannerStatistics } from "../../db/dialect.js";
+import { refreshPlannerStatistics } from "../../db/planner-statistics.js";
 import type { PersonImport } from "../../generated/sqlite/client.js";
 import type { Clock } from "../../lib/clock.js";
 import { type Actor, systemActor } from "../audit/index.js";

@@ -1,6 +1,6 @@
 import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../db/client.js";
-import { sqliteInstant } from "../../db/dialect/values.js";
+import { sqliteInstant } from "../../db/values.js";
 import {
   checkpointArgs,
   checkpointSql,

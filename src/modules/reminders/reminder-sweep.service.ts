@@ -1,5 +1,4 @@
 import type { Database } from "../../db/client.js";
-import { advanceReminders, type DueReminderRow, selectDueReminders } from "../../db/dialect.js";
 import { DEFAULT_MAX_ATTEMPTS, jobPayloadJson } from "../../jobs/index.js";
 import { newId } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
@@ -7,6 +6,7 @@ import { effectiveClockEvents } from "../obligations/index.js";
 import { dueReminderAt, isWithinReach, reminderJobKey } from "./reminder.policy.js";
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.policy.js";
 import { reminderSendJob } from "./reminder-send.job.js";
+import { advanceReminders, type DueReminderRow, selectDueReminders } from "./reminder-sweep.sql.js";
 import { CLOSED_INCIDENT_STATUSES } from "./reminders.repository.js";
 import type { ReminderSendPayload } from "./reminders.schemas.js";
 

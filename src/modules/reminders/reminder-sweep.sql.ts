@@ -1,7 +1,8 @@
-import type { Database } from "../client.js";
-import { instantParam, sqliteInstant, toDate, toDateOrNull, toStringOrNull } from "./values.js";
+import type { Database } from "../../db/client.js";
+import { instantParam, sqliteInstant, toDate, toDateOrNull, toStringOrNull } from "../../db/values.js";
 
-// The reminder sweep (modules/reminders): the due reminders read, and their jobs and next slots written.
+// The reminder sweep's raw SQL (reminder-sweep.service.ts): the due reminders read, and their jobs
+// and next slots written; one function per provider where the SQL differs. Private to the module.
 
 /** A pending obligation whose stored next reminder is due, with what the sweep needs to place the next one. */
 export interface DueReminderRow {

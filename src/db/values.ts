@@ -1,7 +1,7 @@
-import type { DatabaseKind } from "../../config/config.js";
+import type { DatabaseKind } from "../config/config.js";
 
-// Value conversions every dialect file shares: instants as each database stores them, and raw
-// row values back to typed ones.
+// Value conversions every raw statement shares (the modules' *.sql.ts files, src/jobs): instants
+// as each database stores them, and raw row values back to typed ones.
 
 /**
  * SQLite stores Prisma DateTime values as text in this exact shape (adapter-better-sqlite3,

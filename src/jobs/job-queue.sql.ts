@@ -1,9 +1,10 @@
-import type { DatabaseKind } from "../../config/config.js";
-import type { Job } from "../../generated/sqlite/client.js";
-import type { Database, DbOrTx } from "../client.js";
-import { instantParam, toDate, toDateOrNull, toStringOrNull } from "./values.js";
+import type { DatabaseKind } from "../config/config.js";
+import type { Database, DbOrTx } from "../db/client.js";
+import { instantParam, toDate, toDateOrNull, toStringOrNull } from "../db/values.js";
+import type { Job } from "../generated/sqlite/client.js";
 
-// The job queue's claim and insert, and the process lease (src/jobs).
+// The job queue's raw SQL: the keyed insert (job.repository.ts), the claim (dispatcher.ts) and the
+// process lease (worker-guard.ts); one function per provider where the SQL differs.
 
 /** Maps a raw snake_case job row to the Prisma Job shape. */
 function toJob(row: Record<string, unknown>): Job {
