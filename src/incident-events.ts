@@ -6,6 +6,7 @@
 // change back. app.ts, the worker's registry and the command line call wireIncidentEvents()
 // before any service runs; a test that calls services without them calls it too.
 import { overdueWhere } from "./modules/actions/index.js";
+import { assessmentEvents } from "./modules/assessments/index.js";
 import { incidentEvents, useOverdueActionFilter } from "./modules/incidents/index.js";
 import { obligationEvents, recomputeObligationDeadlines } from "./modules/obligations/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
@@ -42,6 +43,11 @@ export function wireIncidentEvents(): void {
   // before: the reminders start from the deadline's first slot and the sweep skips those passed.
   incidentEvents.on("incident.clock_facts_changed", async (e) => {
     await recomputeObligationDeadlines(e.tx, e.incident);
+  });
+
+  // A decision is a fact that starts clocks (aware_eligible_breach, determination, materiality, ...).
+  assessmentEvents.on("decision.recorded", async (e) => {
+    await recomputeObligationDeadlines(e.tx, e.incident, e.deps.clock.now());
   });
 
   // An obligation's deadline, clock or status moved: its reminders follow.

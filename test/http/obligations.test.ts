@@ -90,7 +90,10 @@ describe("regulator deadlines on an incident", () => {
       html,
       /<dt>How it is counted<\/dt><dd>&#39;within 30 days after&#39; awareness: Acts Interpretation Act 1901 s 36/,
     );
-    assert.match(html, /\(from the incident's details\)/);
+    assert.match(
+      html,
+      /Clock started by<\/strong> <a href="\/incidents\/BD-\d{4}-\d{4}#overview">the incident&#39;s &#34;became aware of a suspected breach&#34; instant<\/a>/,
+    );
     assert.match(html, /OVERDUE by/);
     assert.match(html, /href="https:\/\/www.oaic.gov.au\//);
     assert.match(html, /<svg viewBox="0 0 400 /);

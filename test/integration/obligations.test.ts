@@ -33,7 +33,11 @@ describe("obligations on the database", () => {
     const assess = await obligationOf("AU-NDB-assess");
     assert.equal(assess.zone, "Australia/Perth");
     assert.equal(assess.dueAt?.toISOString(), "2016-04-23T15:59:59.999Z");
-    assert.equal((await obligationOf("EU-GDPR-33")).dueAt, null);
+    // The GDPR 72 hours run from the incident's own "became aware" instant: no clock event needed.
+    const gdpr = await obligationOf("EU-GDPR-33");
+    assert.equal(gdpr.dueAt?.toISOString(), "2016-03-27T02:00:00.000Z");
+    assert.equal(gdpr.clockStartedAt?.toISOString(), "2016-03-24T02:00:00.000Z");
+    assert.equal(gdpr.clockStartedBy, "incident.aware_at");
   });
 
   it("recomputes every obligation's deadline when a clock event is recorded", async () => {
@@ -43,7 +47,9 @@ describe("obligations on the database", () => {
       { code: "awareness", at: "2026-03-01 09:00", atZone: "Europe/Berlin", note: "" },
       actor,
     );
-    assert.equal((await obligationOf("EU-GDPR-33")).dueAt?.toISOString(), "2026-03-04T08:00:00.000Z");
+    const overridden = await obligationOf("EU-GDPR-33");
+    assert.equal(overridden.dueAt?.toISOString(), "2026-03-04T08:00:00.000Z");
+    assert.equal(overridden.clockStartedBy, "clock_event:awareness");
     await recordClockEvent(
       t.deps,
       incident.reference,

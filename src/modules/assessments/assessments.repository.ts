@@ -48,3 +48,11 @@ export function insertDecision(db: DbOrTx, data: Prisma.DecisionUncheckedCreateI
 export function setIncidentDecidedAt(db: DbOrTx, incidentId: string, decidedAt: Date) {
   return db.incident.update({ where: { id: incidentId }, data: { decidedAt } });
 }
+
+/** The decisions of several incidents as the clocks read them (what was decided, when). */
+export function listDecisionFactsOf(db: DbOrTx, incidentIds: string[]) {
+  return db.decision.findMany({
+    where: { incidentId: { in: incidentIds } },
+    select: { id: true, incidentId: true, isNotifiable: true, isMaterial: true, decidedAt: true, recordedAt: true },
+  });
+}

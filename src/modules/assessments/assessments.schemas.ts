@@ -65,5 +65,10 @@ export const decisionSchema = z.object({
     .max(20_000)
     .superRefine(safeText("The rationale", "long")),
   decidedAt: text(40, "The time", "line"),
+  /** The SEC materiality determination: "" not determined, material, not_material. */
+  materiality: z
+    .enum(["", "material", "not_material"], { message: "Choose material, not material or not determined." })
+    .optional()
+    .transform((v) => (v === "material" ? true : v === "not_material" ? false : null)),
 });
 export type DecisionInput = z.infer<typeof decisionSchema>;

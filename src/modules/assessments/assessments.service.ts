@@ -5,6 +5,7 @@ import { parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
+import { assessmentEvents } from "./assessment-hooks.service.js";
 import {
   findDataCategoryIds,
   findLatestDecision,
@@ -63,6 +64,8 @@ export async function recordAssessment(deps: Deps, reference: string, input: Ass
       assessedBy: actor.label,
       assessedAt: deps.clock.now(),
     });
+    // The obligations above close their assessment windows; the incident may move to assessing.
+    await assessmentEvents.emitSerial("assessment.recorded", { deps, tx, incident, assessment, actor });
     return {
       result: assessment,
       audit: { action: "assessment.record", entityType: "risk_assessment", entityId: assessment.id, after: assessment },
@@ -92,6 +95,7 @@ export async function recordDecision(deps: Deps, reference: string, input: Decis
       id: newId(),
       incidentId: incident.id,
       isNotifiable: input.isNotifiable,
+      isMaterial: input.materiality ?? null,
       regimes: JSON.stringify(input.regimes),
       rationale: input.rationale,
       decidedById: actor.userId,
@@ -117,6 +121,8 @@ export async function recordDecision(deps: Deps, reference: string, input: Decis
       },
       actor,
     );
+    // Clocks that start from the decision (aware_eligible_breach, determination, ...) start or stop.
+    await assessmentEvents.emitSerial("decision.recorded", { deps, tx, incident, decision, actor });
     return {
       result: decision,
       audit: {

@@ -4,11 +4,12 @@ import type { Incident } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { formatInZone, parseInstant } from "../../lib/instants.js";
+import { loadDecisionFacts } from "../assessments/index.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { loadIncident, setIncidentLocation } from "../incidents/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
-import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
-import { deadlineOfObligation } from "./obligation-deadline.policy.js";
+import { clockStartKey, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import { obligationEvents } from "./obligation-hooks.service.js";
 import { isLocationCode, parseLocation } from "./obligation-suggestions.policy.js";
 import {
@@ -20,9 +21,12 @@ import {
 } from "./obligations.repository.js";
 import type { ClockEventInput } from "./obligations.schemas.js";
 
-/** The events that drive an incident's clocks, read inside the caller's transaction. */
-export async function loadEffectiveEvents(db: DbOrTx, incident: Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">) {
-  return effectiveClockEvents(incident, await listClockEvents(db, incident.id));
+type ClockIncident = Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">;
+
+/** The events that drive an incident's clocks (its facts and recorded clock events), read inside the caller's transaction. */
+export async function loadEffectiveEvents(db: DbOrTx, incident: ClockIncident) {
+  const [recorded, decisions] = await Promise.all([listClockEvents(db, incident.id), loadDecisionFacts(db, [incident.id])]);
+  return effectiveClockEvents({ ...incident, decisions: decisions.get(incident.id) ?? [] }, recorded);
 }
 
 /**
@@ -35,7 +39,7 @@ export async function loadEffectiveEvents(db: DbOrTx, incident: Pick<Incident, "
  */
 export async function recomputeObligationDeadlines(
   db: DbOrTx,
-  incident: Pick<Incident, "id" | "awareAt" | "detectedAt" | "timeZone">,
+  incident: ClockIncident,
   now: Date | null = null,
 ): Promise<{ ruleId: string; dueAtBefore: string | null; dueAtAfter: string | null }[]> {
   const events = await loadEffectiveEvents(db, incident);
@@ -45,16 +49,21 @@ export async function recomputeObligationDeadlines(
     const deadline = deadlineOfObligation(obligation, events);
     const dueAt = deadline.isWaiting ? null : deadline.dueAt;
     const extendsTo = deadline.isWaiting ? null : (deadline.extendsTo ?? null);
+    const start = deadline.isWaiting ? null : events.find((e) => e.code === termsOf(obligation).trigger.code);
+    const clockStartedAt = start?.at ?? null;
+    const clockStartedBy = start ? clockStartKey(start) : "";
     const isMoved = dueAt?.getTime() !== obligation.dueAt?.getTime();
-    if (isMoved || extendsTo?.getTime() !== obligation.extendsTo?.getTime()) {
-      await updateObligation(db, obligation.id, { dueAt, extendsTo });
+    const isStartMoved =
+      clockStartedAt?.getTime() !== obligation.clockStartedAt?.getTime() || clockStartedBy !== obligation.clockStartedBy;
+    if (isMoved || isStartMoved || extendsTo?.getTime() !== obligation.extendsTo?.getTime()) {
+      await updateObligation(db, obligation.id, { dueAt, extendsTo, clockStartedAt, clockStartedBy });
     }
     // The clock start can move without dueAt (e.g. a fixed-date rule): the reminders follow either way.
     changed.push({
       id: obligation.id,
       status: obligation.status,
       dueAt,
-      clockStartedAt: deadline.isWaiting ? null : deadline.startedAt,
+      clockStartedAt,
       nextReminderAt: obligation.nextReminderAt,
       nextReminderSlot: obligation.nextReminderSlot,
     });

@@ -4,8 +4,9 @@ import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import type { Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
+import { loadDecisionFacts } from "../assessments/index.js";
 import { findRule } from "../deadlines/index.js";
-import { type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { describeClockStart, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import {
   compareUrgency,
@@ -29,24 +30,35 @@ import type { DeadlinesFilter } from "./obligations.schemas.js";
 import { copyTerms } from "./obligations.service.js";
 
 /**
- * What the deadlines section reads of an incident: its recorded clock events, its obligations,
- * the regimes of its latest decision, its latest count of people, and for managers (who get the
- * rule suggestions) where its people are.
+ * What the deadlines section reads of an incident: its recorded clock events, its decisions (the
+ * facts that start clocks besides the incident's own instants: pass them to effectiveClockEvents
+ * with the incident), its obligations, the regimes of its latest decision, its latest count of
+ * people, and for managers (who get the rule suggestions) where its people are.
  */
 export async function loadDeadlineFacts(deps: Deps, incidentId: string, withPeoplePlaces: boolean) {
   const db = deps.db.prisma;
-  const [recorded, obligations, regimes, peopleCount, peoplePlaces] = await Promise.all([
+  const [recorded, decisionsOf, obligations, regimes, peopleCount, peoplePlaces] = await Promise.all([
     listClockEvents(db, incidentId),
+    loadDecisionFacts(db, [incidentId]),
     listObligationsOfIncident(db, incidentId),
     latestDecisionRegimes(db, incidentId),
     latestPeopleCount(db, incidentId),
     withPeoplePlaces ? countPeopleByPlace(db, incidentId) : [],
   ]);
-  return { recorded, obligations, regimes, peopleCount, peoplePlaces };
+  return { recorded, decisions: decisionsOf.get(incidentId) ?? [], obligations, regimes, peopleCount, peoplePlaces };
 }
 
-/** An obligation as the pages show it, at `now`, for a viewer in `viewerZone`. */
-export function describeObligation(obligation: Obligation, events: EffectiveClockEvent[], now: Date, viewerZone: string) {
+/**
+ * An obligation as the pages show it, at `now`, for a viewer in `viewerZone`; with the incident's
+ * reference, startedBy links to the fact (or the override) that started its clock.
+ */
+export function describeObligation(
+  obligation: Obligation,
+  events: EffectiveClockEvent[],
+  now: Date,
+  viewerZone: string,
+  reference: string | null = null,
+) {
   const rule = termsOf(obligation);
   const deadline = deadlineOfObligation(obligation, events);
   const computed = deadline.isWaiting ? null : deadline;
@@ -61,6 +73,8 @@ export function describeObligation(obligation: Obligation, events: EffectiveCloc
     statusLabel: isMetLate ? "Met late" : (obligationStatusLabels[obligation.status as ObligationStatus] ?? obligation.status),
     isOutstanding,
     waitingFor: deadline.isWaiting ? { code: deadline.waitingFor, label: labelOfTrigger(deadline.waitingFor) } : null,
+    /** What started its clock: a recorded fact (with a link to it) or an explicit clock event, an override. */
+    startedBy: deadline.isWaiting ? null : describeClockStart(rule.trigger.code, events, reference),
     kind: rule.deadline.kind,
     dueAt: computed?.dueAt ?? null,
     targetAt: computed?.targetAt ?? null,
@@ -93,7 +107,7 @@ export async function listDeadlines(deps: Deps, filter: DeadlinesFilter, viewerZ
   const obligations = await listOutstandingObligations(deps.db.prisma);
   const eventsOf = await loadEventsOf(deps.db.prisma, [...new Set(obligations.map((o) => o.incidentId))]);
   const views = obligations.map((o) => ({
-    ...describeObligation(o, eventsOf.get(o.incidentId) ?? [], now, viewerZone),
+    ...describeObligation(o, eventsOf.get(o.incidentId) ?? [], now, viewerZone, o.incident.reference),
     incident: o.incident,
   }));
   const regimes = [...new Set(views.map((v) => v.rule.regimeCode))].sort();
@@ -107,12 +121,16 @@ export async function listDeadlines(deps: Deps, filter: DeadlinesFilter, viewerZ
 }
 
 async function loadEventsOf(db: DbOrTx, incidentIds: string[]) {
-  const [incidents, recorded] = await Promise.all([listIncidentClockFields(db, incidentIds), listClockEventsOf(db, incidentIds)]);
+  const [incidents, recorded, decisions] = await Promise.all([
+    listIncidentClockFields(db, incidentIds),
+    listClockEventsOf(db, incidentIds),
+    loadDecisionFacts(db, incidentIds),
+  ]);
   return new Map(
     incidents.map((i) => [
       i.id,
       effectiveClockEvents(
-        i,
+        { ...i, decisions: decisions.get(i.id) ?? [] },
         recorded.filter((e) => e.incidentId === i.id),
       ),
     ]),

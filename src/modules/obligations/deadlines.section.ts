@@ -4,7 +4,8 @@ import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
-import { effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { clockFactHref, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import { CLOCK_FACT_LABELS, TRIGGER_FACTS } from "./clock-facts.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 import { suggestObligations } from "./obligation-suggestions.policy.js";
 
@@ -19,18 +20,78 @@ function rulesByJurisdiction(): { jurisdiction: string; rules: Rule[] }[] {
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([jurisdiction, rules]) => ({ jurisdiction, rules }));
 }
 
+/** Short names of the facts, for the time axis. */
+const SHORT_FACT: Record<string, string> = {
+  "incident.aware_at": "aware",
+  "incident.detected_at": "detected",
+  "incident.detected_year_end": "year end",
+  "decision.notifiable": "notifiable",
+  "decision.material": "material",
+  "statement.prepared": "statement",
+};
+
+/**
+ * The instants that start the incident's clocks, one per fact or recorded event, each with the
+ * trigger codes it starts: "became aware" starts awareness, aware_suspected_breach, ... at once.
+ */
+function groupClockStarts(events: (EffectiveClockEvent & { label: string; inZone: string })[], reference: string) {
+  const groups = new Map<
+    string,
+    {
+      title: string;
+      short: string;
+      at: Date;
+      inZone: string;
+      codes: { code: string; label: string }[];
+      source: "recorded" | "incident";
+      isOverride: boolean;
+      overrides: string | null;
+      note: string;
+      href: string;
+    }
+  >();
+  for (const e of events) {
+    const key = e.source === "recorded" ? `event:${e.code}` : `${e.fact}:${e.factRecordId}`;
+    const group = groups.get(key) ?? {
+      title:
+        e.source === "recorded" ? `Clock event: ${e.label}` : String(CLOCK_FACT_LABELS[e.fact as keyof typeof CLOCK_FACT_LABELS]),
+      short: e.source === "recorded" ? e.code : (SHORT_FACT[e.fact ?? ""] ?? e.code),
+      at: e.at,
+      inZone: e.inZone,
+      codes: [],
+      source: e.source,
+      isOverride: e.isOverride,
+      overrides: e.isOverride && e.fact ? CLOCK_FACT_LABELS[e.fact] : null,
+      note: e.source === "recorded" ? e.note : "",
+      href: clockFactHref(reference, e),
+    };
+    group.codes.push({ code: e.code, label: e.label });
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => +a.at - +b.at);
+}
+
+/** The mapping table as the page lists it: each trigger code and the fact that starts it. */
+function factTable() {
+  return Object.entries(TRIGGER_FACTS).map(([code, m]) => ({ code, fact: CLOCK_FACT_LABELS[m.fact], why: m.why }));
+}
+
 /** Everything the deadlines partial shows, for an incident and a viewer. */
 export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident, viewer: Viewer) {
   const now = deps.clock.now();
   const canEdit = isAllowed(viewer.role as Parameters<typeof isAllowed>[0], "manager");
-  const { recorded, obligations, regimes, peopleCount, peoplePlaces } = await loadDeadlineFacts(deps, incident.id, canEdit);
-  const events = effectiveClockEvents(incident, recorded).map((e) => ({
+  const { recorded, decisions, obligations, regimes, peopleCount, peoplePlaces } = await loadDeadlineFacts(
+    deps,
+    incident.id,
+    canEdit,
+  );
+  const events = effectiveClockEvents({ ...incident, decisions }, recorded).map((e) => ({
     ...e,
     label: labelOfTrigger(e.code),
     inZone: formatInZone(e.at, e.zone),
   }));
   const deadlines = sortByUrgency(
-    obligations.map((o) => describeObligation(o, events, now, viewer.timeZone)),
+    obligations.map((o) => describeObligation(o, events, now, viewer.timeZone, incident.reference)),
     now,
   );
   const facts = {
@@ -41,9 +102,18 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     peoplePlaces,
   };
   const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
+  // The end of the detection year starts only the HIPAA small-breach log: shown when a rule uses it.
+  const used = new Set(deadlines.map((d) => d.rule.trigger.code));
+  const starts = groupClockStarts(events, incident.reference).filter(
+    (g) => g.short !== "year end" || g.codes.some((c) => used.has(c.code)),
+  );
   const axis = layoutClockAxis({
     now,
-    events: events.map((e) => ({ label: e.code, at: e.at, title: `${e.label} (${e.code}): ${e.inZone}` })),
+    events: starts.map((g) => ({
+      label: g.short,
+      at: g.at,
+      title: `${g.title}: ${g.inZone}; starts ${g.codes.map((c) => c.code).join(", ")}`,
+    })),
     deadlines: deadlines
       .filter((d) => d.urgentAt && d.isOutstanding)
       .map((d) => ({
@@ -59,6 +129,8 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     viewerZone: viewer.timeZone,
     nowInZone: formatInZone(now, viewer.timeZone),
     events,
+    starts,
+    factTable: factTable(),
     deadlines,
     overdueCount: deadlines.filter((d) => d.timeLeft?.isOverdue).length,
     axis,

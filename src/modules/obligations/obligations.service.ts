@@ -6,6 +6,7 @@ import { formatInZone, parseInstant } from "../../lib/instants.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findRule, type Rule, rulePack } from "../deadlines/index.js";
 import { loadIncident } from "../incidents/index.js";
+import { clockStartKey } from "./clock-events.policy.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import { obligationEvents } from "./obligation-hooks.service.js";
@@ -30,7 +31,7 @@ async function requireObligation(tx: Parameters<typeof loadIncident>[0], referen
   return { incident, obligation };
 }
 
-/** The stored deadline fields of terms in a zone from the incident's events, and when its clock started. */
+/** The stored deadline fields of terms in a zone from the incident's events, and what started its clock. */
 async function dueFields(
   tx: Parameters<typeof loadIncident>[0],
   incident: Incident,
@@ -38,22 +39,23 @@ async function dueFields(
 ) {
   const events = await loadEffectiveEvents(tx, incident);
   const deadline = deadlineOfObligation(obligation, events);
-  return deadline.isWaiting
-    ? { dueAt: null, extendsTo: null, clockStartedAt: null }
-    : { dueAt: deadline.dueAt, extendsTo: deadline.extendsTo ?? null, clockStartedAt: deadline.startedAt };
+  if (deadline.isWaiting) return { dueAt: null, extendsTo: null, clockStartedAt: null, clockStartedBy: "" };
+  const start = events.find((e) => e.code === termsOf(obligation).trigger.code);
+  return {
+    dueAt: deadline.dueAt,
+    extendsTo: deadline.extendsTo ?? null,
+    clockStartedAt: deadline.startedAt,
+    clockStartedBy: start ? clockStartKey(start) : "",
+  };
 }
 
 /** Tells the modules above (the reminders) that obligations changed, in the caller's transaction. */
-function announce(
-  tx: Parameters<typeof loadIncident>[0],
-  rows: { obligation: Obligation; clockStartedAt: Date | null }[],
-  now: Date | null,
-) {
-  const obligations = rows.map(({ obligation: o, clockStartedAt }) => ({
+function announce(tx: Parameters<typeof loadIncident>[0], rows: Obligation[], now: Date | null) {
+  const obligations = rows.map((o) => ({
     id: o.id,
     status: o.status,
     dueAt: o.dueAt,
-    clockStartedAt,
+    clockStartedAt: o.clockStartedAt,
     nextReminderAt: o.nextReminderAt,
     nextReminderSlot: o.nextReminderSlot,
   }));
@@ -89,11 +91,10 @@ export async function applyObligations(deps: Deps, reference: string, input: App
     const existing = await listObligationsOfIncident(tx, incident.id);
     const rules = chosenRules(input, new Set(existing.map((o) => o.ruleId)));
     const applied: Obligation[] = [];
-    const changed: { obligation: Obligation; clockStartedAt: Date | null }[] = [];
     for (const rule of rules) {
       const terms = copyTerms(rule);
       const { zone, reason } = chooseObligationZone(rule, incident.timeZone);
-      const { clockStartedAt, ...due } = await dueFields(tx, incident, { terms, zone });
+      const due = await dueFields(tx, incident, { terms, zone });
       const obligation = await insertObligation(tx, {
         id: newId(),
         incidentId: incident.id,
@@ -106,7 +107,6 @@ export async function applyObligations(deps: Deps, reference: string, input: App
         appliedBy: actor.label,
       });
       applied.push(obligation);
-      changed.push({ obligation, clockStartedAt });
       const after = {
         incident: incident.reference,
         ruleId: rule.id,
@@ -124,7 +124,7 @@ export async function applyObligations(deps: Deps, reference: string, input: App
         deps.clock,
       );
     }
-    await announce(tx, changed, deps.clock.now());
+    await announce(tx, applied, deps.clock.now());
     return { incident, applied };
   });
 }
@@ -161,9 +161,9 @@ export async function reapplyObligation(deps: Deps, reference: string, obligatio
     if (!rule) throw new AppError("conflict", `The rule pack no longer has ${obligation.ruleId}: the copied terms stay.`);
     const terms = copyTerms(rule);
     const { zone } = chooseObligationZone(rule, incident.timeZone);
-    const { clockStartedAt, ...due } = await dueFields(tx, incident, { terms, zone });
+    const due = await dueFields(tx, incident, { terms, zone });
     const updated = await updateObligation(tx, obligation.id, { terms, zone, ...due, reappliedAt: deps.clock.now() });
-    await announce(tx, [{ obligation: updated, clockStartedAt }], deps.clock.now());
+    await announce(tx, [updated], deps.clock.now());
     const view = (o: Obligation) => ({
       ruleId: o.ruleId,
       zone: o.zone,
@@ -258,8 +258,7 @@ export async function changeObligationStatus(
     const outcome = outcomeFields(input, obligation, now);
     const updated = await updateObligation(tx, obligation.id, outcome);
     // Back to pending: reminders resume from now; any other status: none is left.
-    const { clockStartedAt } = await dueFields(tx, incident, obligation);
-    await announce(tx, [{ obligation: updated, clockStartedAt }], now);
+    await announce(tx, [updated], now);
     return {
       result: { incident, obligation: updated },
       audit: {
