@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsPlugin from "ajv-formats";
+import * as ajvFormats from "ajv-formats";
 import supertest from "supertest";
 import { apiRouter } from "../../src/api/api.routes.js";
 import { openApiPath } from "../../src/api/api-openapi.js";
@@ -13,9 +13,8 @@ import { addNoticeTemplate } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 
 const system = { userId: null, label: "test", ip: null };
-// ajv-formats is CommonJS: its plugin is the default export's default under Node's ESM loader.
-const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ??
-  addFormatsPlugin) as typeof addFormatsPlugin;
+// ajv-formats is CommonJS: under Node's ESM loader its plugin is the namespace's default.
+const addFormats = (ajvFormats as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
 // biome-ignore lint/suspicious/noExplicitAny: the document and the answers are walked as untyped JSON.
 type Json = Record<string, any>;
