@@ -21,6 +21,7 @@ import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
+import { lettersUploadBody } from "./modules/ledger/index.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { noticesRoutes } from "./modules/notices/notices.routes.js";
@@ -135,6 +136,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(timelineUploadBody());
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));
   app.use(dsnUploadBody());
+  app.use(lettersUploadBody());
   app.use(csrfProtection);
 
   app.use(homeRoutes(deps));

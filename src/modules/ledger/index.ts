@@ -1,3 +1,9 @@
-// The ledger module's face: what the API uses. The wiring places import ledger.routes.ts directly.
+// The ledger module's face: what the API, the command line and the wiring places use. The wiring
+// places import ledger.routes.ts directly.
 
-export { loadLedgerPage } from "./ledger.service.js";
+export { loadLedgerPage, loadLedgerSummary } from "./ledger.service.js";
+export { type CoverageScope, formatShare, type IncidentCoverage, loadIncidentCoverage } from "./ledger-coverage.service.js";
+export { type LedgerEventMap, ledgerEvents } from "./ledger-hooks.service.js";
+export { loadPeopleToTell, recordPeopleTold } from "./ledger-told.service.js";
+export { lettersUploadBody } from "./ledger-upload.middleware.js";
+export { type LettersOutcome, MAX_LETTERS_BYTES, recordLettersFile } from "./letters-upload.service.js";

@@ -1,94 +1,112 @@
 import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { csvLine } from "../../lib/csv-cells.js";
-import { loadNoticeRenderer, type NoticeRecipient, type NoticeRenderer, toNoticeRecipient } from "../notices/index.js";
 import {
-  findPeopleByIds,
-  type LedgerCursor,
-  type LedgerFilter,
-  listCampaignsOfIncident,
-  listLedgerPage,
-} from "./ledger.repository.js";
+  latestVersionIds,
+  loadNoticeRenderer,
+  type NoticeRecipient,
+  type NoticeRenderer,
+  toNoticeRecipient,
+} from "../notices/index.js";
+import { emailProblemOf, postalAddressLines } from "../people/index.js";
+import { findNewestTemplateId, findPeopleByIds, listCampaignsOfIncident } from "./ledger.repository.js";
+import { latestDeliveriesOf, listPeopleToTell } from "./ledger-people.repository.js";
+import { tellFilterOf } from "./ledger-told.service.js";
 
-/** Rows per query of the letters export: each row renders a whole notice. */
+/** People per query of the letters export: each row renders a whole notice. */
 const LETTERS_BATCH = 500;
 
-/** The renderer of each campaign's pinned versions, loaded once; null when it pinned none. */
-async function campaignRenderers(deps: Deps, incident: Incident) {
-  const renderers = new Map<string, NoticeRenderer | null>();
-  for (const c of await listCampaignsOfIncident(deps.db.prisma, incident.id)) {
-    let versionIds: Record<string, string> = {};
-    try {
-      versionIds = JSON.parse(c.versionIds) as Record<string, string>;
-    } catch {
-      versionIds = {};
-    }
-    renderers.set(
-      c.id,
-      Object.keys(versionIds).length ? await loadNoticeRenderer(deps.db.prisma, incident.id, versionIds) : null,
-    );
+function parseVersionIds(text: string): Record<string, string> {
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return {};
   }
-  return renderers;
 }
 
 /**
- * The people still to tell another way, one row each with their postal address and their
- * notice rendered as plain text (the version their campaign pinned for them), for a mail
- * merge of letters. A person deleted since keeps their row, without an address.
+ * The renderer of each campaign's pinned versions, loaded once, and of the incident's newest
+ * notice (its latest versions) for people no campaign addressed; null where there is none.
  */
-export async function* lettersCsv(deps: Deps, incident: Incident): AsyncGenerator<string> {
-  const renderers = await campaignRenderers(deps, incident);
-  const names = new Map((await listCampaignsOfIncident(deps.db.prisma, incident.id)).map((c) => [c.id, c.name]));
-  const filter: LedgerFilter = { incidentId: incident.id, status: "needs_other_channel" };
-  yield `\uFEFF${csvLine(["delivery_id", "campaign", "name", "postal_address", "country", "region", "language", "why_not_email", "subject", "letter_text"])}`;
-  let cursor: LedgerCursor | null = null;
+async function loadRenderers(deps: Deps, incident: Incident) {
+  const db = deps.db.prisma;
+  const byCampaign = new Map<string, NoticeRenderer | null>();
+  for (const c of await listCampaignsOfIncident(db, incident.id)) {
+    const versionIds = parseVersionIds(c.versionIds);
+    byCampaign.set(c.id, Object.keys(versionIds).length ? await loadNoticeRenderer(db, incident.id, versionIds) : null);
+  }
+  const templateId = await findNewestTemplateId(db, incident.id);
+  const latest = templateId ? await latestVersionIds(db, templateId) : {};
+  const newest = Object.keys(latest).length ? await loadNoticeRenderer(db, incident.id, latest) : null;
+  return { byCampaign, newest };
+}
+
+const REASON_CODES: Record<string, string> = { bounced: "bounced", failed: "failed", excluded: "not_emailed" };
+
+/**
+ * The people still to tell another way (the list's filter applies), one row each with their
+ * postal address and their notice rendered as plain text: the version their latest campaign
+ * pinned for them, or the incident's newest notice for someone no campaign addressed. The
+ * empty told_at and note columns are there to fill in: the file can be uploaded back to record
+ * the letters sent.
+ */
+export async function* lettersCsv(deps: Deps, incident: Incident, query: unknown = {}): AsyncGenerator<string> {
+  const db = deps.db.prisma;
+  const { filter } = await tellFilterOf(db, incident, { ...(query as object), after: undefined });
+  const renderers = await loadRenderers(deps, incident);
+  const names = new Map((await listCampaignsOfIncident(db, incident.id)).map((c) => [c.id, c.name]));
+  yield `\uFEFF${csvLine([
+    "person_id",
+    "delivery_id",
+    "campaign",
+    "name",
+    "postal_address",
+    "country",
+    "region",
+    "language",
+    "why_not_email",
+    "subject",
+    "letter_text",
+    "told_at",
+    "note",
+  ])}`;
+  let afterKey: string | null = null;
   for (;;) {
-    const rows = await listLedgerPage(deps.db, filter, cursor, LETTERS_BATCH);
-    if (rows.length === 0) return;
-    const people = new Map(
-      (
-        await findPeopleByIds(
-          deps.db.prisma,
-          rows.map((r) => r.personId),
-        )
-      ).map((p) => [p.id, p]),
-    );
-    yield rows
-      .map((r) => {
-        const person = people.get(r.personId);
-        const recipient: NoticeRecipient = person
-          ? toNoticeRecipient(person)
-          : {
-              personId: r.personId,
-              givenName: r.fullName,
-              familyName: "",
-              email: r.email,
-              externalId: null,
-              language: r.language || null,
-              country: r.country,
-              region: r.region,
-              categoryIds: null,
-              attributes: {},
-            };
-        const renderer = renderers.get(r.campaignId) ?? null;
-        const versionId = r.templateVersionId ?? renderer?.versionFor(recipient.language).id;
-        const notice = renderer && versionId ? renderer.render(recipient, versionId) : null;
-        const why = r.exclusionReason || r.smtpResponse || r.status;
+    const people = await listPeopleToTell(db, filter, afterKey, LETTERS_BATCH);
+    if (people.length === 0) return;
+    const ids = people.map((p) => p.id);
+    const [latest, full] = await Promise.all([latestDeliveriesOf(db, incident.id, ids), findPeopleByIds(db, ids)]);
+    const fullById = new Map(full.map((p) => [p.id, p]));
+    yield people
+      .map((p) => {
+        const delivery = latest.get(p.id) ?? null;
+        const person = fullById.get(p.id);
+        const recipient: NoticeRecipient | null = person ? toNoticeRecipient(person) : null;
+        const renderer = delivery ? (renderers.byCampaign.get(delivery.campaignId) ?? null) : renderers.newest;
+        const versionId = delivery?.templateVersionId ?? (recipient ? renderer?.versionFor(recipient.language).id : undefined);
+        const notice = renderer && recipient && versionId ? renderer.render(recipient, versionId) : null;
+        const why = !p.emailNormalized
+          ? (emailProblemOf(p)?.code ?? "no_email")
+          : delivery
+            ? (REASON_CODES[delivery.status] ?? delivery.status)
+            : "suppressed";
         return csvLine([
-          r.id,
-          names.get(r.campaignId) ?? r.campaignId,
-          r.fullName,
-          person ? (person.postalAddress ?? "") : "(person deleted since)",
-          r.country,
-          r.region,
-          r.language,
+          p.id,
+          delivery?.id ?? "",
+          delivery ? (names.get(delivery.campaignId) ?? delivery.campaignId) : "",
+          `${p.givenName} ${p.familyName}`.trim(),
+          postalAddressLines(p).join("\n"),
+          p.country,
+          p.region,
+          recipient?.language ?? "",
           why,
           notice?.subject ?? "",
-          notice?.text ?? "(the campaign has no template version)",
+          notice?.text ?? "(no notice written yet)",
+          "",
+          "",
         ]);
       })
       .join("");
-    const last = rows[rows.length - 1]!;
-    cursor = { queuedAt: last.queuedAt, id: last.id };
+    afterKey = people[people.length - 1]!.uniqueKey;
   }
 }

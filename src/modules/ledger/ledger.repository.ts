@@ -6,7 +6,7 @@ import { noticePersonSelect } from "../notices/index.js";
 
 /**
  * The queries of the delivery ledger: the record, person by person, of every notice of an
- * incident. Read-only except recordToldOtherwise; deliveries are never deleted.
+ * incident. Read-only; deliveries are never deleted.
  */
 
 /** The statuses of a delivery whose person still needs another channel (until told otherwise). */
@@ -153,24 +153,17 @@ export function listCampaignsOfIncident(db: DbOrTx, incidentId: string) {
   });
 }
 
-/**
- * Records that people whose notice could not be e-mailed were told another way: only
- * deliveries of the incident still needing another channel change; returns how many did.
- */
-export async function recordToldOtherwise(
-  db: DbOrTx,
-  incidentId: string,
-  ids: string[],
-  told: { channel: string; toldAt: Date; note: string; at: Date },
-): Promise<number> {
-  const { count } = await db.delivery.updateMany({
-    where: { incidentId, id: { in: ids }, status: { in: NEEDS_OTHER_CHANNEL } },
-    data: { status: "told_otherwise", channel: told.channel, toldAt: told.toldAt, toldNote: told.note, updatedAt: told.at },
-  });
-  return count;
-}
-
 /** The people behind deliveries, as the renderer reads them and with their postal addresses (a deleted person is absent). */
 export function findPeopleByIds(db: DbOrTx, ids: string[]) {
   return db.person.findMany({ where: { id: { in: ids } }, select: { ...noticePersonSelect, postalAddress: true } });
+}
+
+/** The incident's newest notice template, whose latest versions a letter uses when no campaign pinned one. */
+export async function findNewestTemplateId(db: DbOrTx, incidentId: string): Promise<string | null> {
+  const template = await db.noticeTemplate.findFirst({
+    where: { incidentId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true },
+  });
+  return template?.id ?? null;
 }

@@ -58,18 +58,87 @@ export const ledgerQuerySchema = z.object({
   after: optional(z.string().max(200)),
 });
 
-/** The form recording how people whose notice could not be e-mailed were told. */
-export const toldOtherwiseSchema = z.object({
-  deliveryIds: z
-    .preprocess((v) => (v === undefined ? [] : typeof v === "string" ? [v] : v), z.array(z.string().max(100)).max(1000))
-    .refine((ids) => ids.length > 0, { message: "Tick at least one person." }),
-  channel: z.enum(Object.keys(OTHER_CHANNELS) as [string, ...string[]], { message: "Choose how they were told." }),
-  toldAt: z.string().trim().min(1, { message: "Enter when they were told." }),
-  toldAtZone: z.string().trim().min(1),
-  note: z
-    .string()
-    .trim()
-    .min(1, { message: "Say how: the letter's reference, who phoned, where it was published." })
-    .max(2000)
-    .superRefine(safeText("The note", "long")),
+/** Why a person is to be told another way, in words (the codes of ledger-people.repository.ts). */
+export const TELL_REASON_LABELS: Record<string, string> = {
+  no_email: "No e-mail address",
+  invalid_email: "Malformed e-mail address",
+  bounced: "Bounced or suppressed",
+  failed: "Refused by the mail server",
+};
+
+/** The filters of the people to tell another way, as they come in a query string (or hidden fields). */
+export const tellQuerySchema = z.object({
+  reason: optional(
+    z.enum(["no_email", "invalid_email", "bounced", "failed"], { message: "is not a reason: choose one from the list" }),
+  ),
+  country: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, { message: "is not a two-letter country code" }),
+  ),
+  region: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: "is not a state or region code such as AU-NSW" }),
+  ),
+  campaign: optional(z.string().max(100)),
+  q: optional(
+    z
+      .string()
+      .trim()
+      .max(200, { message: "is longer than 200 characters" })
+      .refine((v) => !findUnsafeCharacter(v, "line"), {
+        message: "holds a control or invisible formatting character: remove it",
+      }),
+  ),
+  after: optional(z.string().max(100)),
+});
+export type TellQuery = z.infer<typeof tellQuerySchema>;
+
+const channelSchema = z.enum(Object.keys(OTHER_CHANNELS) as [string, ...string[]], { message: "Choose how they were told." });
+const noteSchema = z
+  .string({ message: "Say how: the letter's reference, who phoned, where it was published." })
+  .trim()
+  .min(1, { message: "Say how: the letter's reference, who phoned, where it was published." })
+  .max(2000, { message: "Keep the note under 2,000 characters." })
+  .superRefine(safeText("The note", "long"));
+
+export const TICK_SOMEONE = "Tick at least one person, or record everyone the filter matches.";
+
+/**
+ * The form (and API body) recording that people were told another way: the people ticked, or
+ * everyone the filter matches (`scope=all`, with the count the page showed, so a list that
+ * changed meanwhile is not recorded blind); the instant is read in the incident's zone.
+ */
+export const toldOtherwiseSchema = z
+  .object({
+    scope: z.enum(["ticked", "all"]).default("ticked"),
+    personIds: z.preprocess(
+      (v) => (v === undefined ? [] : typeof v === "string" ? [v] : v),
+      z.array(z.string().max(100)).max(1000, { message: "Tick at most 1,000 people, or record everyone the filter matches." }),
+    ),
+    expected: z.coerce.number().int().min(0).optional(),
+    channel: channelSchema,
+    toldAt: z.string({ message: "Enter when they were told." }).trim().min(1, { message: "Enter when they were told." }),
+    note: noteSchema,
+  })
+  .superRefine((form, ctx) => {
+    if (form.scope === "ticked" && form.personIds.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["personIds"],
+        message: "Tick at least one person, or record everyone the filter matches.",
+      });
+    }
+  });
+
+/** The defaults of a file of letters sent, for lines that leave a column out. */
+export const toldFileSchema = z.object({
+  channel: optional(channelSchema),
+  toldAt: optional(z.string().trim().max(100)),
+  note: optional(noteSchema),
 });

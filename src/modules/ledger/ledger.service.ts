@@ -3,10 +3,6 @@ import type { Deps } from "../../deps.js";
 import type { Incident } from "../../generated/sqlite/client.js";
 import { csvLine } from "../../lib/csv-cells.js";
 import { AppError } from "../../lib/errors.js";
-import { parseInstant } from "../../lib/instants.js";
-import { parseInput } from "../../lib/validation.js";
-import { type Actor, recordAudit } from "../audit/index.js";
-import { suppressionsByAddress } from "../bounces/index.js";
 import { listTemplateVersionLabels } from "../campaigns/index.js";
 import { loadIncident } from "../incidents/index.js";
 import {
@@ -17,10 +13,10 @@ import {
   type LedgerRow,
   listCampaignsOfIncident,
   listLedgerPage,
-  recordToldOtherwise,
   sentSpan,
 } from "./ledger.repository.js";
-import { ledgerQuerySchema, OTHER_CHANNELS, toldOtherwiseSchema } from "./ledger.schemas.js";
+import { ledgerQuerySchema } from "./ledger.schemas.js";
+import { formatShare, listNotImported, loadIncidentCoverage } from "./ledger-coverage.service.js";
 
 /** Rows on one page of the ledger. */
 export const LEDGER_PAGE_SIZE = 100;
@@ -94,20 +90,6 @@ export async function loadLedgerPage(deps: Deps, incident: Incident, query: unkn
   };
 }
 
-/**
- * A page of the people to tell another way, with the suppression each one's address has in
- * the incident (by address), so the page says why each person is there.
- */
-export async function loadOtherChannelsPage(deps: Deps, incident: Incident, query: unknown) {
-  const page = await loadLedgerPage(deps, incident, { ...(query as object), status: "needs_other_channel" });
-  const suppressions = await suppressionsByAddress(
-    deps.db.prisma,
-    incident.id,
-    page.rows.map((r) => r.emailNormalized),
-  );
-  return { ...page, suppressions };
-}
-
 /** Statuses that count a person as told: the notice was sent (and did not bounce), or another way. */
 const REACHED = ["sent", "told_otherwise"];
 const NOT_REACHED = ["failed", "bounced", "excluded"];
@@ -116,17 +98,21 @@ const PENDING = ["queued", "sending"];
 const sumOf = (counts: Record<string, number>, statuses: string[]) => statuses.reduce((n, s) => n + (counts[s] ?? 0), 0);
 
 /**
- * The one-page summary for a regulator: counts by status and by place, first and last sent,
- * and coverage (people reached by e-mail or another way, of all addressed but cancelled).
+ * The one-page summary for a regulator: the coverage of the incident's affected people (told
+ * by e-mail or another way, of everyone affected, rejected import rows still outstanding
+ * included: so never complete while one waits), the notices by status and by place, first and
+ * last sent; with a campaign, its own figures (people told of those it addressed but cancelled).
  */
 export async function loadLedgerSummary(deps: Deps, incident: Incident, campaignId?: string) {
   const { prisma } = deps.db;
   const filter: LedgerFilter = { incidentId: incident.id, campaignId };
-  const [counts, places, span, campaigns] = await Promise.all([
+  const [counts, places, span, campaigns, coverage, notImported] = await Promise.all([
     countByStatus(prisma, filter),
     countByPlace(prisma, filter),
     sentSpan(prisma, filter),
     listCampaignsOfIncident(prisma, incident.id),
+    loadIncidentCoverage(prisma, incident.id),
+    listNotImported(prisma, incident.id),
   ]);
   const addressed = Object.values(counts).reduce((a, b) => a + b, 0) - (counts.cancelled ?? 0);
   const reached = sumOf(counts, REACHED);
@@ -157,7 +143,9 @@ export async function loadLedgerSummary(deps: Deps, incident: Incident, campaign
     reached,
     notReached: sumOf(counts, NOT_REACHED),
     pending: sumOf(counts, PENDING),
-    coverage: addressed > 0 ? reached / addressed : null,
+    share: addressed > 0 ? formatShare(reached / addressed, reached === addressed) : "—",
+    coverage: { ...coverage, text: formatShare(coverage.share, coverage.isComplete) },
+    notImported,
     jurisdictions,
     ...span,
   };
@@ -234,46 +222,4 @@ export async function* ledgerCsv(deps: Deps, incident: Incident, query: unknown)
     const last = rows[rows.length - 1]!;
     cursor = { queuedAt: last.queuedAt, id: last.id };
   }
-}
-
-/**
- * Records how people whose notice could not be e-mailed were finally told (letter, phone,
- * public statement), which counts them as reached. Only deliveries still needing another
- * channel change; audited with the channel, the count and the note.
- */
-export async function recordTold(deps: Deps, incident: Incident, input: unknown, actor: Actor): Promise<number> {
-  const form = parseInput(toldOtherwiseSchema, input);
-  const told = parseInstant(form.toldAt, form.toldAtZone, "toldAt");
-  if (told.at.getTime() > deps.clock.now().getTime()) {
-    throw new AppError("validation", "Some fields need correcting.", {
-      toldAt: "That is in the future: enter when they were told.",
-    });
-  }
-  return deps.db.prisma.$transaction(async (tx) => {
-    const changed = await recordToldOtherwise(tx, incident.id, form.deliveryIds, {
-      channel: form.channel,
-      toldAt: told.at,
-      note: form.note,
-      at: deps.clock.now(),
-    });
-    if (changed === 0) {
-      throw new AppError(
-        "conflict",
-        "None of the people ticked still needs another channel: the list may have changed. Reload it.",
-      );
-    }
-    await recordAudit(
-      deps.db,
-      tx,
-      actor,
-      {
-        action: "delivery.told_otherwise",
-        entityType: "delivery",
-        incidentId: incident.id,
-        after: { channel: OTHER_CHANNELS[form.channel], count: changed, toldAt: told.at.toISOString(), note: form.note },
-      },
-      deps.clock,
-    );
-    return changed;
-  });
 }
