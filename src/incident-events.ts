@@ -9,6 +9,7 @@ import { overdueWhere } from "./modules/actions/index.js";
 import { assessmentEvents } from "./modules/assessments/index.js";
 import { incidentEvents, useOverdueActionFilter } from "./modules/incidents/index.js";
 import { obligationEvents, recomputeObligationDeadlines } from "./modules/obligations/index.js";
+import { applyRiskRule } from "./modules/people/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
 import { recordTimelineEvent } from "./modules/timeline/index.js";
 
@@ -43,6 +44,12 @@ export function wireIncidentEvents(): void {
   // before: the reminders start from the deadline's first slot and the sweep skips those passed.
   incidentEvents.on("incident.clock_facts_changed", async (e) => {
     await recomputeObligationDeadlines(e.tx, e.incident);
+  });
+
+  // A risk assessment sets who is at risk: the people's risk rule runs again, except for people
+  // whose risk an import's at-risk column or a manager set.
+  assessmentEvents.on("assessment.recorded", async (e) => {
+    await applyRiskRule(e.deps, e.tx, e.incident.id, { actor: e.actor, why: "assessment recorded" });
   });
 
   // A decision is a fact that starts clocks (aware_eligible_breach, determination, materiality, ...).

@@ -11,6 +11,7 @@ import { startRun } from "./import-start.service.js";
 import { ImportCheckpointRefused } from "./people-bulk.sql.js";
 import { openPeopleWriter } from "./people-writer.sql.js";
 import { findImport } from "./person-import.repository.js";
+import { applyRiskRuleAfterImport } from "./person-risk.service.js";
 import type { RejectReason } from "./person-row.policy.js";
 import type { ImportWarning } from "./person-warnings.policy.js";
 
@@ -210,6 +211,8 @@ export async function importPeopleFile(deps: Deps, options: ImportPeopleOptions)
     updatedAt: now,
   });
   if (!isFinished) throw new ImportTakenOver();
+  // Its at-risk column, if mapped, is kept as the file's; the incident's risk rule sets everyone else it wrote.
+  await applyRiskRuleAfterImport(deps, record.id);
   return summaryOf((await findImport(db.prisma, record.id))!);
 }
 
