@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
+import { dkimKeyProblem } from "./dkim-key.js";
 import { trustProxy } from "./trust-proxy.js";
 
 /**
@@ -38,7 +40,8 @@ export const settingDocs = {
     "Behind reverse proxies that set X-Forwarded-For/Proto: their number (e.g. 1) or their addresses (e.g. 10.0.0.5, 10.1.0.0/16, loopback); false: none. Not true, which would believe any client.",
   SMTP_URL: "smtp:// or smtps:// address of the mail relay; unset keeps every message in the built-in mail catcher.",
   SMTP_POOL_SIZE: "Connections kept open to the SMTP relay.",
-  MAIL_FROM: "Sender address of every message Breachdesk sends.",
+  MAIL_FROM:
+    "Sender of the system's own mail (invitations, password resets, reminders, digests, pause notices). Notices come from the organisation's sender (Admin, Organisation), never from this.",
   MAIL_RATE_PER_SECOND:
     "Most campaign notices one worker sends per second (a token bucket that allows a second's burst); 0: no limit.",
   MAIL_RATE_PER_HOUR:
@@ -49,6 +52,14 @@ export const settingDocs = {
   CAMPAIGN_ERROR_WINDOW: "How many of a campaign's latest answers from the mail server are watched for errors (4xx and 5xx).",
   CAMPAIGN_PAUSE_ERROR_SHARE:
     "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
+  DKIM_DOMAIN:
+    "Domain that signs outgoing mail with DKIM (d=), e.g. example.org; set with DKIM_SELECTOR and DKIM_PRIVATE_KEY_PATH, or none of them (no signing).",
+  DKIM_SELECTOR: "DKIM selector (s=): the public key is published as TXT at <selector>._domainkey.<DKIM_DOMAIN>.",
+  DKIM_PRIVATE_KEY_PATH:
+    "File holding the DKIM private key (PEM, RSA or Ed25519), read at start; a file that cannot be read stops the start naming this setting.",
+  MAIL_RELAY_SPF:
+    "What the mail relay asks senders to publish in SPF: include:<domain> (e.g. include:mailgun.org) or the relay's sending IP address; the sender check looks for it. Unset: only the record's presence is checked.",
+  DNS_SERVERS: "DNS servers the sender domain check asks, comma-separated (e.g. 127.0.0.1:5353 or 9.9.9.9); unset: the system's.",
   MESSAGE_ID_DOMAIN: "Domain of the notices' Message-IDs, <delivery.ID@domain> (default: the domain of MAIL_FROM).",
   PEOPLE_UPLOAD_MAX_MIB: "Largest file of affected people accepted, on the site and through the API, in MiB (2048 = 2 GiB).",
   BOUNCE_WEBHOOK_SECRET:
@@ -67,6 +78,18 @@ export const settingDocs = {
   AUDIT_ANCHOR_PATH:
     "Append-only file where the worker writes the audit chain's latest entry and hash every minute it moved (default: <database>.audit-anchor beside the database).",
 } as const;
+
+/** A domain name such as example.org. */
+const domainName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+  message: "must be a domain name such as example.org",
+});
+
+/** An IP address, with a port after it: 127.0.0.1:53, [::1]:53. */
+function isDnsServer(value: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : isIP(value) ? [value, undefined] : value.split(":");
+  return isIP(host ?? "") !== 0 && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -110,6 +133,33 @@ const schema = z.object({
     })
     .optional(),
   PEOPLE_UPLOAD_MAX_MIB: positiveInt(1024 * 1024).default(2048),
+  DKIM_DOMAIN: domainName.optional(),
+  DKIM_SELECTOR: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$/, {
+      message: "must be a DKIM selector such as breachdesk or s2026",
+    })
+    .optional(),
+  DKIM_PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  MAIL_RELAY_SPF: z
+    .string()
+    .refine((v) => /^include:[A-Za-z0-9._-]+$/i.test(v) || isIP(v) !== 0, {
+      message: "must be include:<domain> (e.g. include:mailgun.org) or an IP address (e.g. 203.0.113.5)",
+    })
+    .optional(),
+  DNS_SERVERS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.every(isDnsServer), {
+      message:
+        "must be DNS server addresses separated by commas, each an IP address with an optional :port (e.g. 127.0.0.1:5353)",
+    })
+    .optional(),
   BOUNCE_WEBHOOK_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   BOUNCE_MAILBOX_URL: z
     .string()
@@ -180,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const parsed = result.data;
+  const dkimProblems = dkimKeyProblem(parsed);
+  if (dkimProblems.length) throw new ConfigError(dkimProblems);
   return {
     ...parsed,
     publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ""),

@@ -1,7 +1,9 @@
+import DKIM from "nodemailer/lib/dkim/index.js";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { Database } from "../db/client.js";
 import { type Clock, systemClock } from "../lib/clock.js";
 import { newId } from "../lib/ids.js";
+import type { DkimSigning } from "./dkim.js";
 import {
   type Mailer,
   MailRejectedError,
@@ -16,6 +18,8 @@ export interface CatcherMailerOptions {
   /** Sender used when a message names none. */
   from: string;
   clock?: Clock;
+  /** Signs every message with DKIM, as the SMTP mailer would, so the caught copy shows the signature. */
+  dkim?: DkimSigning | null;
 }
 
 /**
@@ -26,6 +30,7 @@ export interface CatcherMailerOptions {
 export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
   const clock = options.clock ?? systemClock;
   let isClosed = false;
+  const signer = options.dkim ? new DKIM(options.dkim) : null;
 
   return {
     kind: "catcher",
@@ -38,6 +43,7 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
         subject: mail.subject,
         text: mail.text,
         ...(mail.html !== undefined ? { html: mail.html } : {}),
+        ...(mail.replyTo !== undefined ? { replyTo: mail.replyTo } : {}),
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
         headers: headersWithSecretMark(mail),
         date: now,
@@ -47,7 +53,8 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
       if (envelope.to.length === 0) throw new MailRejectedError("No recipients defined");
       if (!envelope.from) throw new MailRejectedError("No sender defined");
 
-      const raw = (await node.build()).toString("utf8");
+      const built = await node.build();
+      const raw = (signer ? await streamToBuffer(signer.sign(built)) : built).toString("utf8");
       const headers = parseHeaderBlock(raw);
       const messageId = node.messageId();
       const id = newId();
@@ -71,6 +78,15 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
       isClosed = true;
     },
   };
+}
+
+function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => resolve(Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
 }
 
 /**

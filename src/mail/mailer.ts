@@ -9,8 +9,14 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
-  /** Defaults to the mailer's configured sender (MAIL_FROM). */
-  from?: string;
+  /**
+   * Defaults to the mailer's configured sender (MAIL_FROM), which is for the system's own mail:
+   * a notice names its organisation's sender (modules/organisation). A name and an address are
+   * quoted and encoded by nodemailer, so a name with a comma or a quote stays one address.
+   */
+  from?: string | MailAddress;
+  /** Where replies go, when not to the sender. */
+  replyTo?: string | MailAddress;
   /** A stable id such as `<delivery-id@breachdesk>`, so a message resent after a crash is recognisable. */
   messageId?: string;
   /** Extra headers; they cannot override From, To, Subject, Message-ID or Date. */
@@ -21,6 +27,12 @@ export interface OutgoingMail {
    * pages show it only to those allowed to see that secret; the SMTP mailer sends nothing of it.
    */
   secretFor?: string;
+}
+
+/** A display name and an address, e.g. { name: "Linux Australia", address: "privacy@linux.org.au" }. */
+export interface MailAddress {
+  name: string;
+  address: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Socket } from "node:net";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import type { DkimSigning } from "./dkim.js";
 import { type Mailer, MailRejectedError, normalizeMessageId, type OutgoingMail, type SentMail } from "./mailer.js";
 
 export interface SmtpMailerOptions {
@@ -13,6 +14,8 @@ export interface SmtpMailerOptions {
   from: string;
   /** Most messages a second over all connections; unset means no limit. */
   rateLimit?: number;
+  /** Signs every message with DKIM (nodemailer's signer) when given. */
+  dkim?: DkimSigning | null;
 }
 
 /**
@@ -61,7 +64,9 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
     getSocket: openNoDelaySocket,
     ...(options.rateLimit ? { rateLimit: options.rateLimit, rateDelta: 1000 } : {}),
   });
-  const transport = nodemailer.createTransport(pool, { from: options.from });
+  // Given a transport object, nodemailer reads `dkim` only from each message (the defaults here),
+  // signing the message as it streams to the relay.
+  const transport = nodemailer.createTransport(pool, { from: options.from, ...(options.dkim ? { dkim: options.dkim } : {}) });
   const inFlight = new Set<Promise<unknown>>();
   let isClosed = false;
 
@@ -76,6 +81,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
         subject: mail.subject,
         text: mail.text,
         ...(mail.html !== undefined ? { html: mail.html } : {}),
+        ...(mail.replyTo !== undefined ? { replyTo: mail.replyTo } : {}),
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
         ...(mail.headers ? { headers: mail.headers } : {}),
       };

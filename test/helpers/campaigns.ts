@@ -15,6 +15,7 @@ import {
 import { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "../../src/modules/notices/index.js";
 import type { TestApp } from "./app.js";
 import { addIncident } from "./incidents.js";
+import { ensureOrganisationSender } from "./organisation.js";
 
 /** The words of a notice version in tests: every section says something, the subject greets the person. */
 export function noticeSections(language: string) {
@@ -37,6 +38,8 @@ export function noticeSections(language: string) {
  */
 export async function addNoticeTemplate(db: Database, incidentId: string, languages: string[] = ["en"], fallback = "en") {
   const now = new Date("2026-03-01T00:00:00Z");
+  // A campaign does not start without the organisation's sender: the tests' notices come from Example Org.
+  await ensureOrganisationSender(db);
   await db.prisma.incidentDataCategory.upsert({
     where: { incidentId_categoryId: { incidentId, categoryId: "email_address" } },
     create: { incidentId, categoryId: "email_address", details: "", createdAt: now, updatedAt: now },

@@ -1,8 +1,16 @@
 import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
+import {
+  checkSenderReadiness,
+  describeSender,
+  loadOrganisationFor,
+  noticeSenderOf,
+  readPinnedOrganisation,
+} from "../organisation/index.js";
 import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.policy.js";
 import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
+import { paceOf } from "./campaign-pace.policy.js";
 import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.policy.js";
 import { messageIdDomainOf, senderSettingsOf } from "./campaign-settings.policy.js";
 import { checkBeforeStart } from "./campaign-start.service.js";
@@ -162,6 +170,8 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     retryable,
     isLive: campaign.status === "sending" || campaign.status === "scheduled",
     messageIdDomain: messageIdDomainOf(deps.config),
+    // From and Reply-To: what the campaign pinned when it started; before that, what it would use now.
+    ...(await senderOfCampaign(deps, campaign)),
     possibleRepeats,
     // What a crash may send twice: the notices one worker claims at once.
     batchSize: senderSettingsOf(deps.config).batchSize,
@@ -183,7 +193,10 @@ export async function loadStartPage(deps: CampaignDeps, reference: string, campa
     if (!(error instanceof AppError)) throw error;
     problem = error.message;
   }
-  const versions = check ? await listVersionLabels(deps.db.prisma, Object.values(check.versionIds)) : [];
+  const [versions, sender] = await Promise.all([
+    check ? listVersionLabels(deps.db.prisma, Object.values(check.versionIds)) : [],
+    loadStartSender(deps, incident.id),
+  ]);
   return {
     incident,
     campaign,
@@ -192,6 +205,37 @@ export async function loadStartPage(deps: CampaignDeps, reference: string, campa
     readiness: check?.readiness ?? null,
     versions: versions.sort((a, b) => a.language.localeCompare(b.language)),
     problem,
+    ...sender,
+    // The worker's token bucket paces the notices: the page says how fast and for how long, not "at once".
+    pace: paceOf(audience.reachable, senderSettingsOf(deps.config).rate),
+  };
+}
+
+/**
+ * Who the notices would come from (the organisation with the incident's own values; null: none
+ * set, and the start is refused) and what the sender domain's DNS says (a warning only, within
+ * its timeout).
+ */
+async function loadStartSender(deps: CampaignDeps, incidentId: string) {
+  const organisation = await loadOrganisationFor(deps.db.prisma, incidentId);
+  const sender = noticeSenderOf(organisation);
+  const senderReadiness = sender ? await checkSenderReadiness(deps.config, sender.from.address) : null;
+  return {
+    sender,
+    senderText: sender ? describeSender(sender) : null,
+    senderFromIncident: organisation.fromIncident,
+    senderReadiness,
+  };
+}
+
+/** A campaign's From and Reply-To as words, and whether they are pinned (started) or would be taken now. */
+async function senderOfCampaign(deps: CampaignDeps, campaign: Campaign) {
+  const pinned = readPinnedOrganisation(campaign.organisation);
+  const sender = noticeSenderOf(pinned ?? (await loadOrganisationFor(deps.db.prisma, campaign.incidentId)));
+  return {
+    senderText: sender ? describeSender(sender) : null,
+    replyToText: sender?.replyTo ?? null,
+    isSenderPinned: pinned !== null,
   };
 }
 

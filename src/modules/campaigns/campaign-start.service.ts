@@ -3,6 +3,8 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { type Actor, systemActor } from "../audit/index.js";
+import { findIncidentWithId } from "../incidents/index.js";
+import { describeSender, loadOrganisationFor, noticeSenderOf, pinOrganisation } from "../organisation/index.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
 import {
@@ -65,6 +67,26 @@ export async function checkBeforeStart(deps: StartDeps, campaign: Campaign) {
   return { versionIds, readiness };
 }
 
+/**
+ * The organisation the incident's notices go out with, and their sender; refused when there is
+ * no sender address: MAIL_FROM is the system's own, and a breach notice from it looks like
+ * phishing (issue 13), so a campaign never falls back to it.
+ */
+export async function requireNoticeSender(db: DbOrTx, incidentId: string, reference: string) {
+  const organisation = await loadOrganisationFor(db, incidentId);
+  const sender = noticeSenderOf(organisation);
+  if (!sender)
+    throw new AppError(
+      "conflict",
+      `The notices have no sender yet. An administrator sets the organisation's sender name and address under Organisation (/admin/organisation), or a manager sets this incident's own (/incidents/${reference}/organisation); then start again.`,
+    );
+  return { organisation, sender };
+}
+
+async function referenceOf(db: DbOrTx, incidentId: string): Promise<string> {
+  return (await findIncidentWithId(db, incidentId))?.reference ?? incidentId;
+}
+
 function isSameVersions(a: Record<string, string>, b: Record<string, string>): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
@@ -109,14 +131,29 @@ export async function startCampaign(deps: StartDeps, campaign: Campaign, actor: 
   const now = deps.clock.now();
   // The lifecycle's refusals (wrong status, no approval) come before the checks' cost.
   const plan = planCampaignTransition(campaign, { action: "start", actorId: actor.userId, now });
+  const reference = await referenceOf(deps.db.prisma, campaign.incidentId);
+  await requireNoticeSender(deps.db.prisma, campaign.incidentId, reference);
   const { versionIds, readiness } = await checkBeforeStart(deps, campaign);
   if (!readiness.isReady) throw new AppError("conflict", describeReadiness(readiness));
   return deps.db.prisma.$transaction(async (tx) => {
+    // The organisation as it is now is pinned with the versions: every notice of the campaign has the same From.
+    const { organisation, sender } = await requireNoticeSender(tx, campaign.incidentId, reference);
     // First the guarded write: on PostgreSQL it takes the campaign's row lock, as every transition does.
-    const started = await writeCampaignTransition(tx, campaign, plan, now, { versionIds: JSON.stringify(versionIds) });
+    const started = await writeCampaignTransition(tx, campaign, plan, now, {
+      versionIds: JSON.stringify(versionIds),
+      organisation: pinOrganisation(organisation),
+    });
     await fanOutDeliveries(deps.db.kind, tx, await planFanOut(deps, tx, campaign, versionIds, now));
     const counts = await countDeliveriesByStatus(tx, campaign.id);
-    const details = { versionIds, recipients: counts.total, queued: counts.queued, excluded: counts.excluded };
+    const from = describeSender(sender);
+    const details = {
+      versionIds,
+      from,
+      replyTo: sender.replyTo,
+      recipients: counts.total,
+      queued: counts.queued,
+      excluded: counts.excluded,
+    };
     await auditCampaignTransition(deps, tx, actor, "start", campaign, plan, details);
     return { campaign: started, details };
   }, LONG_TRANSACTION);

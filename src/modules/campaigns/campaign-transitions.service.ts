@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/index.js";
 import { lockCampaignRow } from "./campaign-deliveries.sql.js";
+import { campaignEvents } from "./campaign-hooks.service.js";
 import {
   type CampaignAction,
   type PlannedTransition,
@@ -82,7 +83,7 @@ export async function writeCampaignTransition(
   campaign: Campaign,
   plan: PlannedTransition,
   now: Date,
-  also: Partial<Pick<Campaign, "versionIds">> = {},
+  also: Partial<Pick<Campaign, "versionIds" | "organisation">> = {},
 ): Promise<Campaign> {
   const changes = { status: plan.to, ...plan.changes, ...also, updatedAt: now };
   if (!(await updateCampaignIfStatus(tx, campaign.id, plan.from, changes))) throw new CampaignChangedError();
@@ -113,6 +114,7 @@ export async function auditCampaignTransition(
     },
     deps.clock,
   );
+  await campaignEvents.emitSerial("campaign.transitioned", { deps, tx, campaign, action, to: plan.to, actor });
 }
 
 function auditFields(plan: PlannedTransition): Record<string, unknown> {

@@ -181,11 +181,11 @@ export function listActiveManagers(db: DbOrTx, ids?: string[]) {
   });
 }
 
-/** What the sender needs of each of these campaigns: status, incident and pinned versions. */
+/** What the sender needs of each of these campaigns: status, incident, pinned versions and organisation. */
 export function listCampaignsForSending(db: DbOrTx, ids: string[]) {
   return db.campaign.findMany({
     where: { id: { in: ids } },
-    select: { id: true, status: true, incidentId: true, versionIds: true },
+    select: { id: true, status: true, incidentId: true, versionIds: true, organisation: true },
   });
 }
 

@@ -7,6 +7,7 @@ import {
   type NoticeRecipient,
   type RenderedNotice,
 } from "../notices/index.js";
+import type { Organisation } from "../organisation/index.js";
 import type { NoticePersonColumns } from "./delivery-claim.sql.js";
 
 /**
@@ -32,7 +33,13 @@ export interface CampaignReadiness {
 export interface NoticeRendering {
   /** The latest version of each language of a template: pinned when a campaign starts. */
   latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>>;
-  loadNoticeRenderer(db: DbOrTx, incidentId: string, versionIds: Record<string, string>): Promise<CampaignRenderer>;
+  /** organisation: the {{organisation.*}} values a started campaign pinned; the incident's current ones when absent. */
+  loadNoticeRenderer(
+    db: DbOrTx,
+    incidentId: string,
+    versionIds: Record<string, string>,
+    organisation?: Organisation,
+  ): Promise<CampaignRenderer>;
   /** The content check of the versions and the render check over the people `audienceWhere` selects. */
   checkNoticeReadiness(
     db: DbOrTx,

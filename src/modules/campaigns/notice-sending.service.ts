@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
-import type { Mailer } from "../../mail/mailer.js";
+import type { MailAddress, Mailer } from "../../mail/mailer.js";
+import { noticeSenderOf, readPinnedOrganisation } from "../organisation/index.js";
 import type { SenderSettings } from "./campaign-settings.policy.js";
 import type { ClaimedDelivery } from "./delivery-claim.sql.js";
 import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.policy.js";
@@ -15,6 +16,8 @@ export interface CampaignView {
   status: string;
   incidentId: string;
   versionIds: string;
+  /** The organisation pinned at the start (JSON): the notices' From, Reply-To and {{organisation.*}} values. */
+  organisation: string | null;
 }
 
 export interface NoticeSendingOptions {
@@ -74,11 +77,21 @@ export class NoticeSending {
       return { kind: "refused", result: { id: delivery.id, status: "released", at: clock.now() } };
     }
     try {
-      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId });
+      // A campaign started before the organisation was pinned falls back to the mailer's sender.
+      const sender = this.senderOf(campaign);
+      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId, ...sender });
       return sentOutcome(delivery, sent, clock.now());
     } catch (error) {
       return failedOutcome(delivery, error, clock.now(), settings.retryWindowMs);
     }
+  }
+
+  /** The From and Reply-To of the campaign's pinned organisation; none (the mailer's) when it pinned none. */
+  private senderOf(campaign: CampaignView): { from?: MailAddress; replyTo?: string } {
+    const organisation = readPinnedOrganisation(campaign.organisation);
+    const sender = organisation ? noticeSenderOf(organisation) : null;
+    if (!sender) return {};
+    return { from: sender.from, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}) };
   }
 
   /** The campaign's renderer, loaded once per RENDERER_TTL_MS and shared by the batch's concurrent sends; a failed load is not kept. */
@@ -86,7 +99,8 @@ export class NoticeSending {
     const { readMs, rendering, db } = this.options;
     const cached = this.renderers.get(campaignId);
     if (cached && readMs() - cached.loadedAtMs < RENDERER_TTL_MS) return cached.renderer;
-    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds));
+    const organisation = readPinnedOrganisation(campaign.organisation) ?? undefined;
+    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds), organisation);
     this.renderers.set(campaignId, { renderer, loadedAtMs: readMs() });
     renderer.catch(() => this.renderers.delete(campaignId));
     return renderer;

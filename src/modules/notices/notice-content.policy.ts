@@ -15,6 +15,7 @@
  *   no placeholder.
  */
 import { z } from "zod";
+import { organisationPlaceholders } from "../organisation/index.js";
 
 export const sectionKeys = [
   "whoWeAre",
@@ -98,6 +99,8 @@ export const placeholders = [
   { name: "organisation", description: "the organisation's name (below)" },
   { name: "contact_email", description: "the contact e-mail address (below)" },
   { name: "contact_phone", description: "the contact phone number (below)" },
+  // The organisation's profile, with the incident's own sender and contact point over it (modules/organisation).
+  ...organisationPlaceholders,
   { name: "attribute:NAME", description: "the person's imported column NAME, e.g. {{attribute:Member number}}" },
 ] as const;
 

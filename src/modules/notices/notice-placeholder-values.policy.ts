@@ -3,6 +3,7 @@
  * (the words the render check counts by). Values are one line: control characters and line
  * breaks are gone before they reach a notice. Pure.
  */
+import { fieldLabels, type OrganisationPlaceholder, placeholderField } from "../organisation/index.js";
 import { placeholderKey } from "./notice-content.policy.js";
 import { cleanLine, type Slot } from "./notice-format.policy.js";
 import type { NoticeRecipient } from "./notice-render.policy.js";
@@ -13,6 +14,8 @@ export interface VersionContact {
   email: string;
   phone: string;
   phoneHref: string;
+  /** The {{organisation.*}} values: the organisation's profile with the incident's own values, or what a campaign pinned. */
+  profile: Readonly<Partial<Record<OrganisationPlaceholder, string>>>;
 }
 
 /** An attribute as text: callers may hand over parsed JSON, whose values are not always strings. */
@@ -60,6 +63,8 @@ export function placeholderValue(
       return contact.phone;
     case "attribute":
       return cleanLine(attributeValue(r.attributes, slot.ref.attribute ?? "")).trim();
+    default:
+      return cleanLine(contact.profile[slot.ref.name] ?? "").trim();
   }
 }
 
@@ -79,6 +84,14 @@ export function missingValueProblem(slot: Slot): string {
       return `no external id for ${written}`;
     case "attribute":
       return `no "${slot.ref.attribute}" value for ${written}`;
+    case "organisation.name":
+    case "organisation.address":
+    case "organisation.contact":
+    case "organisation.contact_email":
+    case "organisation.contact_phone":
+    case "organisation.privacy_officer":
+    case "organisation.website":
+      return `the organisation has no ${fieldLabels[placeholderField[slot.ref.name]].toLowerCase()} for ${written} (set it on the Organisation page)`;
     default:
       return `the version has no value for ${written}`;
   }

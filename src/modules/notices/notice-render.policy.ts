@@ -6,6 +6,8 @@
  * runs the EJS layout once per version and list of categories (notice-layout.policy.ts), and leaves
  * render() only the person's values to fill in. Pure: no database, no clock.
  */
+
+import type { OrganisationPlaceholder } from "../organisation/index.js";
 import { type CatalogueFact, createCategoryResolver, type ResolvedCategories } from "./notice-category-words.policy.js";
 import { type NoticeContent, placeholderKey, type SectionKey, sectionKeys } from "./notice-content.policy.js";
 import {
@@ -80,6 +82,8 @@ export interface RendererFacts {
   /** The whole catalogue: a person may name a category the incident does not record. */
   catalogue: CatalogueFact[];
   incidentCategoryIds: string[];
+  /** The {{organisation.*}} values (modules/organisation); none given: every one is empty. */
+  organisation?: Readonly<Partial<Record<OrganisationPlaceholder, string>>>;
 }
 
 interface CompiledSection {
@@ -108,7 +112,11 @@ interface CompiledVersion {
 /** Bounds the per-list caches when nearly every person names a different list of categories. */
 const CACHE_LIMIT = 10_000;
 
-function compileVersion(version: RendererVersion, categoriesOf: (r: NoticeRecipient) => ResolvedCategories): CompiledVersion {
+function compileVersion(
+  version: RendererVersion,
+  categoriesOf: (r: NoticeRecipient) => ResolvedCategories,
+  organisation: RendererFacts["organisation"] = {},
+): CompiledVersion {
   const { content } = version;
   const sections = sectionKeys.map((key) => {
     const heading = cleanLine(content.headings[key]).trim();
@@ -137,6 +145,7 @@ function compileVersion(version: RendererVersion, categoriesOf: (r: NoticeRecipi
       email: cleanLine(content.details.contactEmail).trim(),
       phone,
       phoneHref: phone.replace(/[^0-9+]/g, ""),
+      profile: organisation,
     },
     slots: [...seen.values()],
     shapes: new Map(),
@@ -194,7 +203,9 @@ function shapeOf(version: CompiledVersion, categories: ResolvedCategories, refer
 export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
   if (facts.versions.length === 0) throw new Error("createNoticeRenderer: no template version given");
   const resolverFor = createCategoryResolver(facts.catalogue, facts.incidentCategoryIds);
-  const versions = new Map(facts.versions.map((v) => [v.id, compileVersion(v, resolverFor(v.content.categoryWords))]));
+  const versions = new Map(
+    facts.versions.map((v) => [v.id, compileVersion(v, resolverFor(v.content.categoryWords), facts.organisation)]),
+  );
   const versionFor = createLanguageChooser([...versions.values()], facts.fallbackLanguage);
 
   const requireVersion = (versionId: string) => {

@@ -8,8 +8,8 @@
  *   const version = renderer.versionFor(person.language);              // exact tag, primary subtag, fallback
  *   const notice = renderer.render(recipient, version.id);             // pure: no database, ~100k/s
  *
- * loadNoticeRenderer reads the versions, the incident's reference and the data-category
- * catalogue once and compiles every section (notice-format.policy.ts, notice-render.policy.ts), each
+ * loadNoticeRenderer reads the versions, the incident's reference, the data-category
+ * catalogue and the organisation ({{organisation.*}}: the incident's, or the copy a campaign pinned) once and compiles every section (notice-format.policy.ts, notice-render.policy.ts), each
  * version naming the categories in its own words where it gives them (its categoryWords,
  * notice-category-words.policy.ts), the catalogue's otherwise; render()
  * only fills the person's values into the compiled sections and the pre-run EJS layout
@@ -23,6 +23,7 @@
  */
 
 import type { DbOrTx } from "../../db/client.js";
+import { loadOrganisationFor, type Organisation, organisationPlaceholderValues } from "../organisation/index.js";
 import { parseContent } from "./notice-content.policy.js";
 import { createNoticeRenderer, type NoticeRecipient, type NoticeRenderer } from "./notice-render.policy.js";
 import {
@@ -52,13 +53,16 @@ export async function loadNoticeRenderer(
   db: DbOrTx,
   incidentId: string,
   versionIds: Record<string, string>,
+  organisation?: Organisation,
 ): Promise<NoticeRenderer> {
   const ids = [...new Set(Object.values(versionIds))];
   if (ids.length === 0) throw new Error("loadNoticeRenderer: no template version given");
-  const [rows, incident, categories] = await Promise.all([
+  const [rows, incident, categories, current] = await Promise.all([
     listVersionsByIds(db, incidentId, ids),
     findIncidentReference(db, incidentId),
     loadCategoryFacts(db, incidentId),
+    // A started campaign renders with the organisation it pinned; the pages with the incident's current one.
+    organisation ?? loadOrganisationFor(db, incidentId),
   ]);
   if (!incident) throw new Error(`loadNoticeRenderer: no incident ${incidentId}`);
   const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -71,6 +75,7 @@ export async function loadNoticeRenderer(
     fallbackLanguage: template?.fallbackLanguage ?? "en",
     versions: rows.map((r) => ({ id: r.id, language: r.language, subject: r.subject, content: parseContent(r.sections) })),
     ...categories,
+    organisation: organisationPlaceholderValues(current),
   });
 }
 
