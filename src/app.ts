@@ -27,6 +27,7 @@ import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js
 import { noticesRoutes } from "./modules/notices/notices.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
 import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
+import { organisationRoutes } from "./modules/organisation/organisation.routes.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
@@ -156,6 +157,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(campaignsRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
+  app.use(organisationRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
   app.use(remindersRoutes(deps));

@@ -82,6 +82,7 @@ export async function createCampaign(deps: CampaignDeps, reference: string, inpu
       result: { incident, campaign },
       audit: {
         action: "campaign.create",
+      organisation: null,
         entityType: "campaign",
         entityId: campaign.id,
         incidentId: incident.id,
