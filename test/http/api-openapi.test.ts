@@ -226,6 +226,36 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("alice", "post", `${C}/{campaignId}/cancel`, one);
     await call("alice", "post", `${C}/{campaignId}/resume`, one);
 
+    // Who is at risk, coverage and the people to tell another way (two people without an address).
+    await call("alice", "post", `${P}/imports/{importId}/risk`, imported, {
+      json: { risk: "yes", note: "Plain-text passwords" },
+    });
+    const kept = { reference, personId: people.body.data[1].id as string };
+    await call("alice", "post", `${P}/{personId}/risk`, kept, { json: { risk: "no", note: "Changed it the day before" } });
+    await call("viewer", "get", `${I}/risk`, at);
+    await call("viewer", "get", `${I}/coverage`, at, { query: "?atRisk=true&places=AU,NZ" });
+    await call("viewer", "get", `${I}/coverage`, at, { query: "?places=Sydney" });
+    for (const id of ["no-address-1", "no-address-2"]) {
+      const now = t.clock.now();
+      await t.db.prisma.person.create({
+        data: { id, incidentId: created.body.id, uniqueKey: id, givenName: id, createdAt: now, updatedAt: now },
+      });
+    }
+    const toTell = await call("viewer", "get", `${I}/people-to-tell`, at, { query: "?reason=no_email" });
+    assert.equal(toTell.body.page.total, 2);
+    const told = { channel: "letter", toldAt: "2026-03-01 09:00", note: "Registered letter RL-1" };
+    await call("alice", "post", `${I}/people-to-tell/told`, at, { json: { ...told, personIds: ["no-address-1"] } });
+    await call("alice", "post", `${I}/people-to-tell/told`, at, { json: { ...told, personIds: ["no-address-1"] } });
+    const letters = `${I}/people-to-tell/letters`;
+    await call("alice", "post", letters, at, {
+      csv: "person_id,told_at\nnobody,2026-03-01 10:00\n",
+      query: "?channel=letter&note=RL",
+    });
+    await call("alice", "post", letters, at, {
+      csv: "person_id,told_at\nno-address-2,2026-03-01 10:00\n",
+      query: "?channel=letter&note=RL",
+    });
+
     const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));
     assert.deepEqual(missed, [], "every operation answered at least once with success");

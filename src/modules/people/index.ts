@@ -29,6 +29,7 @@ export { countPeopleWithoutUsableEmail, listPeopleWithoutUsableEmail, type Perso
 export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.middleware.js";
 export { deletePerson } from "./person-deletion.service.js";
 export { applyRiskRule, describeIncidentRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
+export { loadRiskPage } from "./person-risk-page.service.js";
 export { normaliseLanguage } from "./person-row.policy.js";
 export { type EmailProblem, emailProblemOf, parsePersonWarnings, warningMessages } from "./person-warnings.policy.js";
 export { countryName, type PostalAddressParts, postalAddressLines } from "./postal-address.policy.js";
