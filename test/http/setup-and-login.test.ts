@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
+import { serverZone } from "../../src/modules/users/users.service.js";
 import { addUser, agentFor, createTestApp, csrfFrom, TEST_PASSWORD, type TestApp } from "../helpers/app.js";
 
 describe("first run", () => {
@@ -43,9 +44,21 @@ describe("first run", () => {
 
   it("creates the first administrator, signs them in, and then disappears", async () => {
     const client = agentFor(t);
+    const form = await client.agent.get("/setup");
+    assert.match(form.text, new RegExp(`<option selected>${serverZone()}</option>`), "the server's zone is offered first");
+    assert.ok(
+      form.text.includes(`It starts as the server's zone (${serverZone()})`),
+      "the form says where the default comes from",
+    );
     const res = await client.post(
       "/setup",
-      { name: "Ada Admin", email: "Ada@Example.org", password: TEST_PASSWORD, confirm: TEST_PASSWORD },
+      {
+        name: "Ada Admin",
+        email: "Ada@Example.org",
+        password: TEST_PASSWORD,
+        confirm: TEST_PASSWORD,
+        timeZone: "Australia/Perth",
+      },
       "/setup",
     );
     assert.equal(res.status, 303);
@@ -54,6 +67,7 @@ describe("first run", () => {
     assert.match(home.text, /Ada Admin/);
     const user = await t.db.prisma.user.findUniqueOrThrow({ where: { email: "ada@example.org" } });
     assert.equal(user.role, "admin");
+    assert.equal(user.timeZone, "Australia/Perth");
     assert.match(user.passwordHash ?? "", /^\$argon2id\$/);
     assert.equal((await client.agent.get("/setup")).status, 404);
     const again = await agentFor(t).post("/setup", {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
-import { agentFor, createTestApp, csrfFrom, signedIn, TEST_PASSWORD, type TestApp } from "../helpers/app.js";
+import { serverZone } from "../../src/modules/users/users.service.js";
+import { addUser, agentFor, createTestApp, csrfFrom, signedIn, TEST_PASSWORD, type TestApp } from "../helpers/app.js";
 
 /**
  * The one-time link in the newest caught message to an address. A reset link is mailed just
@@ -167,6 +168,67 @@ describe("managing users", () => {
       assert.match((await admin.agent.get(`/admin/users/${admin.user.id}`)).text, /last active administrator/);
       await admin.agent.post(`/admin/users/${admin.user.id}/deactivate`).type("form").send({ _csrf: token, confirm: "yes" });
       assert.equal((await t2.db.prisma.user.findUniqueOrThrow({ where: { id: admin.user.id } })).status, "active");
+    } finally {
+      await t2.close();
+    }
+  });
+
+  it("starts a new user in the inviting administrator's time zone, which the form offers and names", async () => {
+    const admin = await signedIn(t, "admin");
+    await t.db.prisma.user.update({ where: { id: admin.user.id }, data: { timeZone: "Australia/Sydney" } });
+    const page = await admin.agent.get("/admin/users/new");
+    assert.match(page.text, /<option selected>Australia\/Sydney<\/option>/, "the inviter's zone is chosen");
+    assert.match(page.text, /It starts as yours \(Australia\/Sydney\)/);
+
+    // Without a zone (a form that sends none, the API, the command line): the inviter's.
+    const plain = await createViaForm(admin, {
+      name: "Zed Zone",
+      email: "zed@example.org",
+      role: "viewer",
+      method: "password",
+      password: TEST_PASSWORD,
+    });
+    assert.equal(plain.status, 303);
+    assert.equal(
+      (await t.db.prisma.user.findUniqueOrThrow({ where: { email: "zed@example.org" } })).timeZone,
+      "Australia/Sydney",
+    );
+
+    const chosen = await createViaForm(admin, {
+      name: "Dub Lin",
+      email: "dub@example.org",
+      role: "viewer",
+      method: "invite",
+      timeZone: "Europe/Dublin",
+    });
+    assert.equal(chosen.status, 303);
+    const dub = await t.db.prisma.user.findUniqueOrThrow({ where: { email: "dub@example.org" } });
+    assert.equal(dub.timeZone, "Europe/Dublin");
+    const shown = await admin.agent.get(`/admin/users/${dub.id}`);
+    assert.match(shown.text, /<dt>Time zone<\/dt><dd>Europe\/Dublin<\/dd>/);
+    const audit = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "user.create", entityId: dub.id } });
+    assert.equal(JSON.parse(audit.after ?? "{}").timeZone, "Europe/Dublin");
+
+    const bad = await createViaForm(admin, {
+      name: "No Where",
+      email: "nowhere@example.org",
+      role: "viewer",
+      method: "invite",
+      timeZone: "Mars/Olympus",
+    });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /Choose a time zone from the list, e\.g\. Australia\/Sydney\./);
+    assert.match(bad.text, /value="No Where"/, "the form keeps what was typed");
+  });
+
+  it("starts a user made without an inviter (the command line) in the zone of the administrator who set the instance up", async () => {
+    const t2 = await createTestApp();
+    try {
+      const first = await addUser(t2, "admin");
+      assert.equal(first.timeZone, serverZone(), "the first administrator starts in the server's zone");
+      await t2.db.prisma.user.update({ where: { id: first.id }, data: { timeZone: "Asia/Tokyo" } });
+      const later = await addUser(t2, "viewer");
+      assert.equal(later.timeZone, "Asia/Tokyo");
     } finally {
       await t2.close();
     }

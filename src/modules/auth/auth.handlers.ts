@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
+import { listZones } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
@@ -12,6 +13,7 @@ import {
   loginSchema,
   newPasswordSchema,
   requestPasswordReset,
+  serverZone,
   setupSchema,
 } from "../users/index.js";
 import { authenticate, recordLogout } from "./auth.service.js";
@@ -31,6 +33,11 @@ function signIn(req: Request, userId: string): Promise<void> {
       resolve();
     }),
   );
+}
+
+/** The setup form's locals: the zones, with the server's own offered first. */
+function setupLocals() {
+  return { title: "Set up Breachdesk", zones: listZones(), serverZone: serverZone() };
 }
 
 export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
@@ -64,7 +71,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     },
 
     showSetup(_req: Request, res: Response) {
-      res.render("auth/setup", { title: "Set up Breachdesk", values: {}, fieldErrors: {} });
+      res.render("auth/setup", { ...setupLocals(), values: { timeZone: serverZone() }, fieldErrors: {} });
     },
 
     async setup(req: Request, res: Response) {
@@ -77,7 +84,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
         res.redirect(303, "/");
       } catch (error) {
         renderFormError(res, "auth/setup", error, {
-          title: "Set up Breachdesk",
+          ...setupLocals(),
           values: formValues(req, ["password", "confirm"]),
         });
       }

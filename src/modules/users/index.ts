@@ -16,5 +16,5 @@ export {
   type Role,
   setupSchema,
 } from "./users.schemas.js";
-export { createFirstAdmin, createUser, listUsersPage, updateOwnAccount } from "./users.service.js";
+export { createFirstAdmin, createUser, listUsersPage, serverZone, updateOwnAccount } from "./users.service.js";
 export type { CredentialsReview } from "./users.types.js";

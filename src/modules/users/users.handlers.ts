@@ -1,8 +1,9 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
+import { listZones } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
-import { actorOf } from "../../web/access.js";
+import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
 import { createUserSchema, roleField, roleLabels, roles } from "./users.schemas.js";
@@ -17,7 +18,10 @@ import {
 } from "./users.service.js";
 import type { CredentialsReview } from "./users.types.js";
 
-const newUserLocals = { title: "Add a user", roles, roleLabels };
+/** The new-user form's locals; the zone offered first is the inviting administrator's own. */
+function newUserLocals(res: Response) {
+  return { title: "Add a user", roles, roleLabels, zones: listZones(), inviterZone: currentUser(res)?.timeZone ?? "UTC" };
+}
 
 /** Shows a refused change as a message on the page the admin came from. */
 async function withFlashOnRefusal(req: Request, res: Response, back: string, action: () => Promise<string>) {
@@ -38,7 +42,12 @@ export function createUsersHandlers(deps: Deps, review: CredentialsReview) {
     },
 
     showNew(_req: Request, res: Response) {
-      res.render("users/new", { ...newUserLocals, values: { method: "invite", role: "manager" }, fieldErrors: {} });
+      const locals = newUserLocals(res);
+      res.render("users/new", {
+        ...locals,
+        values: { method: "invite", role: "manager", timeZone: locals.inviterZone },
+        fieldErrors: {},
+      });
     },
 
     async create(req: Request, res: Response) {
@@ -54,7 +63,7 @@ export function createUsersHandlers(deps: Deps, review: CredentialsReview) {
         );
         res.redirect(303, `/admin/users/${user.id}`);
       } catch (error) {
-        renderFormError(res, "users/new", error, { ...newUserLocals, values: formValues(req, ["password"]) });
+        renderFormError(res, "users/new", error, { ...newUserLocals(res), values: formValues(req, ["password"]) });
       }
     },
 

@@ -23,6 +23,11 @@ export function countActiveAdmins(db: DbOrTx) {
   return db.user.count({ where: { role: "admin", status: "active" } });
 }
 
+/** The first active administrator to be created: whoever set the instance up, while active. */
+export function findFirstActiveAdmin(db: DbOrTx) {
+  return db.user.findFirst({ where: { role: "admin", status: "active" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+}
+
 /** The id and address of every user with the administrator role, whatever their status. */
 export function listAdminAccounts(db: DbOrTx) {
   return db.user.findMany({ where: { role: "admin" }, select: { id: true, email: true } });
@@ -30,7 +35,7 @@ export function listAdminAccounts(db: DbOrTx) {
 
 export function insertUser(
   db: DbOrTx,
-  data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash" | "passwordChangedAt">,
+  data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash" | "passwordChangedAt" | "timeZone">,
 ) {
   return db.user.create({ data });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidZone } from "../../lib/instants.js";
 import { safeText } from "../../lib/validation.js";
 
 export const roles = ["admin", "manager", "viewer"] as const;
@@ -32,6 +33,12 @@ export const nameField = z
 
 export const roleField = z.enum(roles, { message: "Choose admin, manager or viewer." });
 
+/** The IANA zone a user reads instants in. */
+export const timeZoneField = z
+  .string({ message: "Choose a time zone." })
+  .trim()
+  .refine(isValidZone, { message: "Choose a time zone from the list, e.g. Australia/Sydney." });
+
 /** At least 12 characters: length is what makes a password strong; no composition rules. */
 export const passwordField = z
   .string({ message: "Enter a password." })
@@ -46,12 +53,32 @@ export const newPasswordSchema = z
   });
 
 export const setupSchema = z
-  .object({ name: nameField, email: emailField, password: passwordField, confirm: z.string() })
+  .object({
+    name: nameField,
+    email: emailField,
+    password: passwordField,
+    confirm: z.string(),
+    timeZone: timeZoneField.optional(),
+  })
   .refine((v) => v.confirm === v.password, { message: "The two passwords differ.", path: ["confirm"] });
 
+/** A new user; without a time zone they get the inviter's (see defaultZoneOf). */
 export const createUserSchema = z.discriminatedUnion("method", [
-  z.object({ name: nameField, email: emailField, role: roleField, method: z.literal("invite") }),
-  z.object({ name: nameField, email: emailField, role: roleField, method: z.literal("password"), password: passwordField }),
+  z.object({
+    name: nameField,
+    email: emailField,
+    role: roleField,
+    timeZone: timeZoneField.optional(),
+    method: z.literal("invite"),
+  }),
+  z.object({
+    name: nameField,
+    email: emailField,
+    role: roleField,
+    timeZone: timeZoneField.optional(),
+    method: z.literal("password"),
+    password: passwordField,
+  }),
 ]);
 
 export const loginSchema = z.object({

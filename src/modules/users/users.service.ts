@@ -1,6 +1,8 @@
+import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, newSecretToken } from "../../lib/ids.js";
+import { isValidZone } from "../../lib/instants.js";
 import { hashPassword } from "../../lib/passwords.js";
 import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { sendTokenMail, storeToken } from "./one-time-links.service.js";
@@ -8,6 +10,7 @@ import {
   countActiveAdmins,
   countUsers,
   deleteSessionsOfUser,
+  findFirstActiveAdmin,
   findUserByEmail,
   findUserById,
   insertUser,
@@ -21,6 +24,23 @@ import type { CreateUserInput, Role, SetupInput } from "./users.schemas.js";
 /** What the audit log keeps of a user: never the password hash. */
 function auditView(user: User) {
   return { email: user.email, name: user.name, role: user.role, status: user.status };
+}
+
+/** The zone the server runs in (its TZ setting), when the runtime names a valid one; else UTC. */
+export function serverZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isValidZone(zone) ? zone : "UTC";
+}
+
+/**
+ * The zone a new user starts in when none was chosen: the inviting user's (people who handle an
+ * incident together mostly work in one place); without one (the command line), the zone of the
+ * administrator who set the instance up; else the server's own. A new user's deadlines and
+ * reminders then read in the organisation's time rather than in UTC.
+ */
+async function defaultZoneOf(tx: DbOrTx, actor: Actor): Promise<string> {
+  const inviter = actor.userId ? await findUserById(tx, actor.userId) : null;
+  return inviter?.timeZone ?? (await findFirstActiveAdmin(tx))?.timeZone ?? serverZone();
 }
 
 /** Every user, for the users page. */
@@ -51,6 +71,7 @@ export async function createFirstAdmin(deps: Deps, input: SetupInput, ip: string
       status: "active",
       passwordHash,
       passwordChangedAt: deps.clock.now(),
+      timeZone: input.timeZone ?? serverZone(),
     });
     // The new administrator is the author of their own creation: no one else was there.
     const actor: Actor = { userId: user.id, label: user.email, ip };
@@ -87,6 +108,7 @@ export async function createUser(deps: Deps, input: CreateUserInput, actor: Acto
       status: input.method === "invite" ? "invited" : "active",
       passwordHash,
       passwordChangedAt: passwordHash ? deps.clock.now() : null,
+      timeZone: input.timeZone ?? (await defaultZoneOf(tx, actor)),
     });
     if (input.method === "invite") await storeToken(deps, tx, created.id, "invite", token);
     return {
@@ -95,7 +117,7 @@ export async function createUser(deps: Deps, input: CreateUserInput, actor: Acto
         action: "user.create",
         entityType: "user",
         entityId: created.id,
-        after: { ...auditView(created), method: input.method },
+        after: { ...auditView(created), timeZone: created.timeZone, method: input.method },
       },
     };
   });
