@@ -55,17 +55,43 @@ export const clockEventBody = named(
 
 const trigger = z.object({ code: z.string(), label: z.string() });
 
+/** The recorded facts that start clocks, by the names the API gives them. */
+export const clockFacts = [
+  "awareAt",
+  "detectedAt",
+  "detectedYearEnd",
+  "notifiableDecision",
+  "materialityDecision",
+  "statementPrepared",
+] as const;
+
+/** Where a clock's start came from: a recorded fact, or an explicit clock event (an override where a fact exists). */
+const clockStartFields = {
+  source: z.enum(["fact", "clock_event"]),
+  fact: z
+    .string()
+    .nullable()
+    .meta({ description: `The fact that started it (source fact): one of ${clockFacts.join(", ")}.` }),
+  overrides: z.string().nullable().meta({ description: "For a clock event: the fact of the same code it overrides, if any." }),
+  recordId: z
+    .string()
+    .nullable()
+    .meta({ description: "The record the fact comes from (a decision's id); null for the incident's own instants." }),
+  code: z.string(),
+  label: z.string(),
+  at: instant,
+  zone: z.string(),
+  note: z.string(),
+};
+
 export const startedBy = named(
   "StartedBy",
-  'What started the obligation\'s clock: a fact recorded on the incident (source "incident", fact ' +
-    'e.g. "awareAt") or an explicit clock event (source "clock_event", which overrides the fact).',
+  'What started the obligation\'s clock: a fact recorded on the incident (source "fact", e.g. fact "awareAt" or ' +
+    '"notifiableDecision") or an explicit clock event (source "clock_event", which overrides the fact of its code).',
   z.object({
-    source: z.enum(["incident", "clock_event"]),
-    fact: z.string().nullable(),
-    code: z.string(),
-    label: z.string(),
-    at: instant,
-    zone: z.string(),
+    ...clockStartFields,
+    factLabel: z.string().nullable(),
+    link: z.string().nullable().meta({ description: "The page that shows the fact or the clock event." }),
   }),
 );
 
@@ -117,19 +143,9 @@ export const obligationList = named(
 
 export const clockEvent = named(
   "ClockEvent",
-  'An event that drives the incident\'s clocks: recorded explicitly (source "clock_event") or taken from a ' +
-    'fact of the incident (source "incident", e.g. fact "awareAt").',
-  z.object({
-    code: z.string(),
-    label: z.string(),
-    at: instant,
-    zone: z.string(),
-    note: z.string(),
-    source: z.enum(["incident", "clock_event"]),
-    fact: z.string().nullable(),
-    recordedAt: maybeInstant,
-    recordedBy: z.string().nullable(),
-  }),
+  'An event that drives the incident\'s clocks: recorded explicitly (source "clock_event") or a recorded fact ' +
+    'that starts the clocks of its code (source "fact", e.g. fact "awareAt").',
+  z.object({ ...clockStartFields, recordedAt: maybeInstant, recordedBy: z.string().nullable() }),
 );
 
 export const clockEventList = named(

@@ -8,13 +8,12 @@ import { loadIncident } from "../modules/incidents/index.js";
 import {
   describeObligation,
   effectiveClockEvents,
-  INCIDENT_FIELD_EVENTS,
   labelOfTrigger,
   loadDeadlineFacts,
   sortByUrgency,
 } from "../modules/obligations/index.js";
 import { incidentPath } from "./api.serializers.js";
-import type { clockEvent, obligation, startedBy } from "./api-obligations.schemas.js";
+import type { clockEvent, clockFacts, obligation, startedBy } from "./api-obligations.schemas.js";
 
 type ObligationView = ReturnType<typeof describeObligation>;
 type ClockEventView = ReturnType<typeof effectiveClockEvents>[number];
@@ -31,28 +30,45 @@ export function obligationPath(reference: string, ruleId: string): string {
   return `${incidentPath(reference)}/obligations/${encodeURIComponent(ruleId)}`;
 }
 
-/** The incident fact that stands for a trigger code, e.g. "awareAt", or null. */
-function factOf(code: string): string | null {
-  return (INCIDENT_FIELD_EVENTS as Record<string, string>)[code] ?? null;
-}
+/** The API's name of a recorded fact (the obligations module's clock-fact key). */
+const FACT_NAMES: Record<string, (typeof clockFacts)[number]> = {
+  "incident.aware_at": "awareAt",
+  "incident.detected_at": "detectedAt",
+  "incident.detected_year_end": "detectedYearEnd",
+  "decision.notifiable": "notifiableDecision",
+  "decision.material": "materialityDecision",
+  "statement.prepared": "statementPrepared",
+};
+const factName = (key: string | null) => (key ? (FACT_NAMES[key] ?? key) : null);
 
-/** What started an obligation's clock: the event of its trigger code, recorded or taken from the incident. */
-function startedByOf(view: ObligationView, events: ClockEventView[]): z.output<typeof startedBy> | null {
-  if (view.waitingFor) return null;
-  const event = events.find((e) => e.code === view.rule.trigger.code);
-  if (!event) return null;
+/** Where a clock's start came from, as the API names it: the fact used, or the clock event and the fact it overrides. */
+function clockStartOf(event: Pick<ClockEventView, "source" | "fact" | "factRecordId" | "code" | "at" | "zone" | "note">) {
   const isFact = event.source === "incident";
   return {
-    source: isFact ? "incident" : "clock_event",
-    fact: isFact ? factOf(event.code) : null,
+    source: isFact ? ("fact" as const) : ("clock_event" as const),
+    fact: isFact ? factName(event.fact) : null,
+    overrides: isFact ? null : factName(event.fact),
+    recordId: isFact && event.factRecordId ? event.factRecordId : null,
     code: event.code,
     label: labelOfTrigger(event.code),
     at: event.at.toISOString(),
     zone: event.zone,
+    note: event.note,
   };
 }
 
-function serializeObligation(reference: string, view: ObligationView, events: ClockEventView[]): z.output<typeof obligation> {
+/** What started an obligation's clock (describeObligation's startedBy), null while the clock waits. */
+function startedByOf(view: ObligationView): z.output<typeof startedBy> | null {
+  const start = view.startedBy;
+  if (!start) return null;
+  return {
+    ...clockStartOf({ ...start, factRecordId: start.key.split(":")[1] ?? "" }),
+    factLabel: start.factLabel,
+    link: start.href,
+  };
+}
+
+function serializeObligation(reference: string, view: ObligationView): z.output<typeof obligation> {
   const o = view.obligation;
   const self = obligationPath(reference, o.ruleId);
   return {
@@ -73,7 +89,7 @@ function serializeObligation(reference: string, view: ObligationView, events: Cl
     basis: view.basis,
     standard: view.standard,
     trigger: { code: view.rule.trigger.code, label: labelOfTrigger(view.rule.trigger.code) },
-    startedBy: startedByOf(view, events),
+    startedBy: startedByOf(view),
     waitingFor: view.waitingFor,
     isOverdue: view.timeLeft?.isOverdue ?? false,
     outcome: {
@@ -94,18 +110,7 @@ function serializeObligation(reference: string, view: ObligationView, events: Cl
 
 function serializeClockEvent(event: ClockEventView, recorded: RecordedEvent[]): z.output<typeof clockEvent> {
   const row = event.source === "recorded" ? recorded.find((r) => r.code === event.code) : undefined;
-  const isFact = event.source === "incident";
-  return {
-    code: event.code,
-    label: labelOfTrigger(event.code),
-    at: event.at.toISOString(),
-    zone: event.zone,
-    note: event.note,
-    source: isFact ? "incident" : "clock_event",
-    fact: isFact ? factOf(event.code) : null,
-    recordedAt: iso(row?.recordedAt),
-    recordedBy: row?.recordedBy ?? null,
-  };
+  return { ...clockStartOf(event), recordedAt: iso(row?.recordedAt), recordedBy: row?.recordedBy ?? null };
 }
 
 /**
@@ -115,15 +120,15 @@ function serializeClockEvent(event: ClockEventView, recorded: RecordedEvent[]): 
 export async function loadApiObligations(deps: Deps, reference: string) {
   const incident = await loadIncident(deps.db.prisma, reference);
   const facts = await loadDeadlineFacts(deps, incident.id, false);
-  const events = effectiveClockEvents(incident, facts.recorded);
+  const events = effectiveClockEvents({ ...incident, decisions: facts.decisions }, facts.recorded);
   const now = deps.clock.now();
   const views = sortByUrgency(
-    facts.obligations.map((o) => describeObligation(o, events, now, incident.timeZone)),
+    facts.obligations.map((o) => describeObligation(o, events, now, incident.timeZone, incident.reference)),
     now,
   );
   return {
     incident,
-    obligations: views.map((view) => serializeObligation(incident.reference, view, events)),
+    obligations: views.map((view) => serializeObligation(incident.reference, view)),
     clockEvents: events.map((event) => serializeClockEvent(event, facts.recorded)),
   };
 }

@@ -65,7 +65,7 @@ describe(`obligations API (${testLane})`, () => {
     assert.equal(res.body.status, "pending");
     assert.deepEqual(
       { source: res.body.startedBy.source, fact: res.body.startedBy.fact, at: res.body.startedBy.at },
-      { source: "incident", fact: "awareAt", at: incident.awareAt },
+      { source: "fact", fact: "awareAt", at: incident.awareAt },
     );
     assert.ok(res.body.dueAt >= "2026-03-30T17:00:00.000Z", `30 days after awareness, not before: ${res.body.dueAt}`);
     assert.match(res.body.basis, /30 calendar days/);
@@ -80,12 +80,7 @@ describe(`obligations API (${testLane})`, () => {
   });
 
   // The issue's done-when: GDPR's 72 hours count from the incident's own "became aware" instant.
-  // It holds once the obligations module maps the awareness trigger to awareAt (issue 13, item 1).
-  const WAITS_FOR_CLOCKS_FROM_RECORD =
-    "waits for issue 13 item 1 (clocks from the record): EU-GDPR-33's awareness trigger is not yet mapped to the incident's awareAt";
-  it("lists EU-GDPR-33 due exactly awareAt + 72 h when awareAt is 40 hours ago and no clock event is recorded", {
-    skip: WAITS_FOR_CLOCKS_FROM_RECORD,
-  }, async () => {
+  it("lists EU-GDPR-33 due exactly awareAt + 72 h when awareAt is 40 hours ago and no clock event is recorded", async () => {
     const incident = await dublinIncident({ awareAt: "2026-02-28 17:00" });
     const awareAt = Date.parse(incident.awareAt!);
     assert.equal(t.clock.now().getTime() - awareAt, 40 * HOUR);
@@ -95,7 +90,7 @@ describe(`obligations API (${testLane})`, () => {
     assert.ok(gdpr, "EU-GDPR-33 is listed");
     assert.equal(gdpr.status, "pending");
     assert.equal(gdpr.dueAt, new Date(awareAt + 72 * HOUR).toISOString());
-    assert.equal(gdpr.startedBy?.source, "incident");
+    assert.equal(gdpr.startedBy?.source, "fact");
     assert.equal(gdpr.startedBy?.fact, "awareAt");
     assert.equal(gdpr.startedBy?.at, incident.awareAt);
   });
@@ -119,6 +114,7 @@ describe(`obligations API (${testLane})`, () => {
     assert.equal(gdpr.startedBy.source, "clock_event");
     assert.equal(gdpr.startedBy.code, "awareness");
     assert.equal(gdpr.startedBy.fact, null);
+    assert.equal(gdpr.startedBy.overrides, "awareAt", "the clock event overrides the incident's awareAt");
 
     const moved = await http.post(path).set(as("manager")).send({ code: "awareness", at: "2026-03-01T06:00:00+01:00" });
     assert.equal(moved.status, 200, moved.text);
@@ -129,7 +125,8 @@ describe(`obligations API (${testLane})`, () => {
     assert.equal(events.status, 200);
     const bySource = Object.fromEntries(events.body.clockEvents.map((e: { code: string }) => [e.code, e]));
     assert.equal(bySource.awareness.source, "clock_event");
-    assert.equal(bySource.aware_suspected_breach.source, "incident");
+    assert.equal(bySource.awareness.overrides, "awareAt");
+    assert.equal(bySource.aware_suspected_breach.source, "fact");
     assert.equal(bySource.aware_suspected_breach.fact, "awareAt");
 
     const audit = await t.db.prisma.auditEntry.findMany({
