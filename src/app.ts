@@ -20,6 +20,7 @@ import { dsnUploadBody } from "./modules/bounces/index.js";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
+import { incidentProposalRoutes } from "./modules/incidents/incident-proposal.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
 import { lettersUploadBody } from "./modules/ledger/index.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
@@ -147,6 +148,7 @@ export async function createApp(deps: Deps): Promise<Express> {
     }),
   );
   app.use(incidentsRoutes(deps));
+  app.use(incidentProposalRoutes(deps));
   app.use(timelineRoutes(deps));
   app.use(systemsRoutes(deps));
   app.use(dataCategoriesRoutes(deps));

@@ -7,8 +7,15 @@
 // before any service runs; a test that calls services without them calls it too.
 import { overdueWhere } from "./modules/actions/index.js";
 import { assessmentEvents } from "./modules/assessments/index.js";
-import { incidentEvents, useOverdueActionFilter } from "./modules/incidents/index.js";
-import { obligationEvents, recomputeObligationDeadlines } from "./modules/obligations/index.js";
+import { campaignEvents } from "./modules/campaigns/index.js";
+import { findIncidentWithId, incidentEvents, proposeIncidentStatus, useOverdueActionFilter } from "./modules/incidents/index.js";
+import { ledgerEvents } from "./modules/ledger/index.js";
+import {
+  closeAssessmentWindows,
+  closeByCoverage,
+  obligationEvents,
+  recomputeObligationDeadlines,
+} from "./modules/obligations/index.js";
 import { applyRiskRule } from "./modules/people/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
 import { recordTimelineEvent } from "./modules/timeline/index.js";
@@ -56,6 +63,35 @@ export function wireIncidentEvents(): void {
   assessmentEvents.on("decision.recorded", async (e) => {
     await recomputeObligationDeadlines(e.tx, e.incident, e.deps.clock.now());
   });
+
+  // An assessment closes the assessment windows (AU-NDB-assess) it concluded within, and the
+  // incident proposes to move to assessing.
+  assessmentEvents.on("assessment.recorded", async (e) => {
+    await closeAssessmentWindows(e.deps, e.tx, e.incident, e.assessment, e.actor);
+    const because = `a risk assessment was recorded by ${e.assessment.assessedBy}`;
+    await proposeIncidentStatus(e.deps, e.tx, e.incident.id, "assessing", because, e.actor);
+  });
+
+  // A campaign started: the incident proposes notifying. A campaign that completes (or stops)
+  // may complete the coverage that closes the obligations to tell the people.
+  campaignEvents.on("campaign.transitioned", async (e) => {
+    if (e.action === "start") {
+      const because = `the campaign "${e.campaign.name}" started`;
+      await proposeIncidentStatus(e.deps, e.tx, e.campaign.incidentId, "notifying", because, e.actor);
+    }
+    if (e.to === "completed" || e.to === "cancelled") {
+      const incident = await findIncidentWithId(e.tx, e.campaign.incidentId);
+      if (incident) await closeByCoverage(e.deps, e.tx, incident, e.actor);
+    }
+  });
+
+  // People told another way (a form, a file of letters, the API): coverage moved up.
+  ledgerEvents.on("ledger.people_told", async (e) => {
+    await closeByCoverage(e.deps, e.tx, e.incident, e.actor);
+  });
+
+  // The regulators issue (14) emits "statement.submitted" from its module; its handler here will
+  // be: await closeByStatement(e.deps, e.tx, e.incident, e.statement, e.actor).
 
   // An obligation's deadline, clock or status moved: its reminders follow.
   obligationEvents.on("obligations.changed", async (e) => {

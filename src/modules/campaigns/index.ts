@@ -4,6 +4,7 @@
 // campaigns.section.ts and the *.job.ts files directly.
 
 export { type Audience, describeAudience, parseAudience } from "./campaign-audience.policy.js";
+export { type CampaignEventMap, campaignEvents } from "./campaign-hooks.service.js";
 export { type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 export { type SenderSettings, senderSettingsOf } from "./campaign-settings.policy.js";
 export { type CampaignWorkerDeps, campaignJobs, createCampaignSender } from "./campaign-worker.service.js";

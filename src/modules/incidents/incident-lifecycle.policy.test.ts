@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allowedTransitions, checkTransition, incidentStatuses } from "./incident-lifecycle.policy.js";
+import {
+  allowedTransitions,
+  canPropose,
+  checkTransition,
+  incidentStatuses,
+  offeredTransitions,
+} from "./incident-lifecycle.policy.js";
 
 const noFacts = { hasContainedAt: false, reason: "", latestDecision: null };
 
@@ -15,11 +21,11 @@ describe("incident lifecycle", () => {
   });
 
   it("refuses moves that are not in the table, saying where the incident can go", () => {
-    const result = checkTransition("detected", "notifying", noFacts);
+    const result = checkTransition("detected", "closed", noFacts);
     assert.equal(result.transition, null);
     assert.match(
       result.problems.to ?? "",
-      /cannot move to "notifying"\. It can move to: Investigating, Contained, Closed: not notifiable/,
+      /cannot move to "closed"\. It can move to: Investigating, Assessing, Contained, Notifying, Closed: not notifiable/,
     );
     assert.ok(checkTransition("closed", "notifying", noFacts).problems.to);
     assert.ok(checkTransition("notifying", "assessing", noFacts).problems.to);
@@ -67,5 +73,25 @@ describe("incident lifecycle", () => {
     }
     assert.deepEqual([...reached].sort(), [...incidentStatuses].sort());
     for (const status of incidentStatuses) assert.ok(allowedTransitions(status).length > 0, status);
+  });
+});
+
+describe("what the work may propose, and what is offered", () => {
+  it("proposes only moves a manager can accept as they stand", () => {
+    assert.equal(canPropose("detected", "assessing", { latestDecision: null }), true);
+    assert.equal(canPropose("assessing", "notifying", { latestDecision: null }), false);
+    assert.equal(canPropose("assessing", "notifying", { latestDecision: { isNotifiable: true } }), true);
+    assert.equal(canPropose("notifying", "closed", { latestDecision: { isNotifiable: true } }), true);
+    // Reopening needs a reason: never proposed.
+    assert.equal(canPropose("closed", "investigating", { latestDecision: null }), false);
+  });
+
+  it("offers Close: not notifiable only with a not-notifiable decision, and says why otherwise", () => {
+    const without = offeredTransitions("investigating", { latestDecision: null }).find((t) => t.to === "closed_not_notifiable");
+    assert.match(without?.blockedBecause ?? "", /Record a decision that the breach is not notifiable/);
+    const withIt = offeredTransitions("investigating", { latestDecision: { isNotifiable: false } }).find(
+      (t) => t.to === "closed_not_notifiable",
+    );
+    assert.equal(withIt?.blockedBecause, null);
   });
 });

@@ -42,13 +42,23 @@ const beforeDecision: IncidentStatus[] = ["detected", "investigating", "containe
 
 const transitions: Transition[] = [
   { from: "detected", to: "investigating", label: "Start investigating", needs: [], eventKind: "note" },
+  // The work can run ahead of the status: an assessment recorded, a campaign started (issue 13).
+  { from: "detected", to: "assessing", label: "Start the assessment", needs: [], eventKind: "note" },
   { from: "detected", to: "contained", label: "Mark contained", needs: ["containedAt"], eventKind: "containment" },
   { from: "investigating", to: "contained", label: "Mark contained", needs: ["containedAt"], eventKind: "containment" },
   { from: "investigating", to: "assessing", label: "Start the assessment", needs: [], eventKind: "note" },
   { from: "contained", to: "assessing", label: "Start the assessment", needs: [], eventKind: "note" },
   { from: "contained", to: "investigating", label: "Back to investigating", needs: ["reason"], eventKind: "note" },
   { from: "assessing", to: "investigating", label: "Back to investigating", needs: ["reason"], eventKind: "note" },
-  { from: "assessing", to: "notifying", label: "Start notifying", needs: ["notifiableDecision"], eventKind: "decision" },
+  ...(["detected", "investigating", "contained", "assessing"] as const).map(
+    (from): Transition => ({
+      from,
+      to: "notifying",
+      label: "Start notifying",
+      needs: ["notifiableDecision"],
+      eventKind: "decision",
+    }),
+  ),
   ...beforeDecision.map(
     (from): Transition => ({
       from,
@@ -109,4 +119,30 @@ export function checkTransition(
     }
   }
   return { transition, problems };
+}
+
+/**
+ * Whether the work may propose moving an incident to `to`: a transition from its status exists,
+ * asks for nothing the manager must type (a reason, a containment instant) and its facts hold
+ * (a notifiable decision before notifying), so accepting the proposal cannot be refused.
+ */
+export function canPropose(from: IncidentStatus, to: IncidentStatus, facts: Pick<TransitionFacts, "latestDecision">): boolean {
+  const transition = transitions.find((t) => t.from === from && t.to === to);
+  if (!transition || transition.needs.some((n) => n === "reason" || n === "containedAt")) return false;
+  return Object.keys(checkTransition(from, to, { ...facts, hasContainedAt: false, reason: "" }).problems).length === 0;
+}
+
+/**
+ * The transitions to offer a manager, each with why it cannot be taken yet (null when it can):
+ * a move that needs a decision not recorded is shown with the reason instead of a button that
+ * would be refused.
+ */
+export function offeredTransitions(
+  from: IncidentStatus,
+  facts: Pick<TransitionFacts, "latestDecision">,
+): (Transition & { blockedBecause: string | null })[] {
+  return allowedTransitions(from).map((t) => {
+    const { problems } = checkTransition(from, t.to, { ...facts, hasContainedAt: true, reason: "given" });
+    return { ...t, blockedBecause: problems.to ?? null };
+  });
 }

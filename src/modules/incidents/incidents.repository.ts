@@ -100,3 +100,8 @@ export async function countIncidentsByStatus(db: DbOrTx): Promise<Record<string,
   const groups = await db.incident.groupBy({ by: ["status"], _count: { _all: true } });
   return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
 }
+
+/** The incident's newest decision (whether it is notifiable), as the lifecycle reads it, or null. */
+export function findLatestDecisionOf(db: DbOrTx, incidentId: string) {
+  return db.decision.findFirst({ where: { incidentId }, orderBy: { recordedAt: "desc" }, select: { isNotifiable: true } });
+}

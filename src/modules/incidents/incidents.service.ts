@@ -13,6 +13,7 @@ import {
   countIncidentsByStatus,
   findIncidentById,
   findIncidentByReference,
+  findLatestDecisionOf,
   type Incident,
   insertIncident,
   lastIncidentNumber,
@@ -220,7 +221,7 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const incident = await loadIncident(tx, reference);
     const containedAt = parseOptionalInstant(input.containedAt, incident.timeZone, "containedAt");
-    const latestDecision = await tx.decision.findFirst({ where: { incidentId: incident.id }, orderBy: { recordedAt: "desc" } });
+    const latestDecision = await findLatestDecisionOf(tx, incident.id);
     const from = incident.status as IncidentStatus;
     const { transition, problems } = checkTransition(from, input.to, {
       hasContainedAt: Boolean(containedAt ?? (input.to === "contained" ? null : incident.containedAt)),
@@ -234,6 +235,10 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
       status: transition.to,
       ...(containedAt ? { containedAt: containedAt.at } : {}),
       closedAt: transition.to.startsWith("closed") ? now : null,
+      // A change of status answers any proposal waiting: the work proposes again when it moves on.
+      proposedStatus: "",
+      proposedBecause: "",
+      proposedAt: null,
     });
     const reason = input.reason.trim();
     const isContainment = transition.to === "contained" && containedAt;

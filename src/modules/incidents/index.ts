@@ -9,7 +9,14 @@ export {
   type OverdueActionFilter,
   useOverdueActionFilter,
 } from "./incident-hooks.service.js";
-export { incidentStatuses, openStatuses, statusLabels } from "./incident-lifecycle.policy.js";
+export {
+  type IncidentStatus,
+  incidentStatuses,
+  offeredTransitions,
+  openStatuses,
+  statusLabels,
+} from "./incident-lifecycle.policy.js";
+export { describeProposal, proposeIncidentStatus } from "./incident-status-proposal.service.js";
 export { incidentInputSchema, listSorts, severities, zoneField } from "./incidents.schemas.js";
 export {
   createIncident,

@@ -3,10 +3,13 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
+import { describeProposal } from "../incidents/index.js";
+import { formatShare, loadIncidentCoverage } from "../ledger/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
 import { clockFactHref, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { CLOCK_FACT_LABELS, TRIGGER_FACTS } from "./clock-facts.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
+import { describeMetBy, isNotifyIndividualsRule, peopleScopeOf } from "./obligation-closing.policy.js";
 import { suggestObligations } from "./obligation-suggestions.policy.js";
 
 /** The incident and the viewer, as the incident page passes them to a section. */
@@ -76,6 +79,26 @@ function factTable() {
   return Object.entries(TRIGGER_FACTS).map(([code, m]) => ({ code, fact: CLOCK_FACT_LABELS[m.fact], why: m.why }));
 }
 
+/**
+ * How far the telling of the people each outstanding obligation to tell them concerns has come,
+ * by obligation id (the ledger's coverage: rejected rows still outstanding count as not told).
+ */
+async function coverageOfIndividuals(
+  deps: Deps,
+  incident: SectionIncident,
+  deadlines: { obligation: { id: string }; rule: Rule; isOutstanding: boolean }[],
+) {
+  const entries = await Promise.all(
+    deadlines
+      .filter((d) => d.isOutstanding && isNotifyIndividualsRule(d.rule))
+      .map(async (d) => {
+        const c = await loadIncidentCoverage(deps.db.prisma, incident.id, peopleScopeOf(d.rule, incident.location));
+        return [d.obligation.id, { ...c, shareText: formatShare(c.share, c.isComplete) }] as const;
+      }),
+  );
+  return Object.fromEntries(entries);
+}
+
 /** Everything the deadlines partial shows, for an incident and a viewer. */
 export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident, viewer: Viewer) {
   const now = deps.clock.now();
@@ -91,7 +114,10 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     inZone: formatInZone(e.at, e.zone),
   }));
   const deadlines = sortByUrgency(
-    obligations.map((o) => describeObligation(o, events, now, viewer.timeZone, incident.reference)),
+    obligations.map((o) => ({
+      ...describeObligation(o, events, now, viewer.timeZone, incident.reference),
+      metByText: describeMetBy(o.metBy),
+    })),
     now,
   );
   const facts = {
@@ -103,7 +129,7 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
   };
   const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
   // The end of the detection year starts only the HIPAA small-breach log: shown when a rule uses it.
-  const used = new Set(deadlines.map((d) => d.rule.trigger.code));
+  const used = new Set<string>(deadlines.map((d) => d.rule.trigger.code));
   const starts = groupClockStarts(events, incident.reference).filter(
     (g) => g.short !== "year end" || g.codes.some((c) => used.has(c.code)),
   );
@@ -130,6 +156,8 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     nowInZone: formatInZone(now, viewer.timeZone),
     events,
     starts,
+    proposal: describeProposal(incident),
+    coverage: await coverageOfIndividuals(deps, incident, deadlines),
     factTable: factTable(),
     deadlines,
     overdueCount: deadlines.filter((d) => d.timeLeft?.isOverdue).length,

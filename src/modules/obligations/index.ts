@@ -4,6 +4,13 @@
 export { effectiveClockEvents, INCIDENT_FIELD_EVENTS, labelOfTrigger } from "./clock-events.policy.js";
 export { recomputeObligationDeadlines, recordClockEvent } from "./clock-events.service.js";
 export { describeObligation, listUrgentObligations, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
+export type { StatementWork } from "./obligation-closing.policy.js";
+export {
+  closeAssessmentWindows,
+  closeByCoverage,
+  closeByStatement,
+  proposeClosureWhenDone,
+} from "./obligation-closing.service.js";
 export { termsOf } from "./obligation-deadline.policy.js";
 export { type ChangedObligation, type ObligationEventMap, obligationEvents } from "./obligation-hooks.service.js";
 export { removeObligation } from "./obligation-removal.service.js";

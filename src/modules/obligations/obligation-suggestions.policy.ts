@@ -4,7 +4,7 @@
 import type { Rule } from "../deadlines/index.js";
 
 /** EU member states' codes: a location in one of them brings in the EU rules. */
-const EU_MEMBERS = new Set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" "));
+export const EU_MEMBERS = new Set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" "));
 
 /** Regimes that bind only some organisations (a sector, listed companies): suggested, not ticked. */
 const SECTOR_REGIMES = new Set(["US-HIPAA", "US-SEC", "US-FTC", "US-NYDFS", "EU-NIS2", "EU-DORA", "GB-PECR", "IN-CERTIN"]);
@@ -61,7 +61,7 @@ export function isLocationCode(code: string): boolean {
 }
 
 /** The location code that puts an organisation under a rule's jurisdiction, or null. */
-function locationMatch(jurisdiction: string, codes: string[]): string | null {
+export function locationMatch(jurisdiction: string, codes: string[]): string | null {
   for (const code of codes) {
     if (code === jurisdiction || code.startsWith(`${jurisdiction}-`)) return code;
     if (jurisdiction === "EU" && EU_MEMBERS.has(code.slice(0, 2))) return code;

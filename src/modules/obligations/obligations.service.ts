@@ -8,6 +8,7 @@ import { findRule, type Rule, rulePack } from "../deadlines/index.js";
 import { loadIncident } from "../incidents/index.js";
 import { clockStartKey } from "./clock-events.policy.js";
 import { loadEffectiveEvents } from "./clock-events.service.js";
+import { proposeClosureWhenDone } from "./obligation-closing.service.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import { obligationEvents } from "./obligation-hooks.service.js";
 import { chooseObligationZone } from "./obligation-zone.policy.js";
@@ -237,6 +238,8 @@ function outcomeView(o: Obligation) {
     evidenceNote: o.evidenceNote,
     notRequiredReason: o.notRequiredReason,
     lateReasons: o.lateReasons,
+    metBy: o.metBy,
+    isAutoCloseHeld: o.isAutoCloseHeld,
   };
 }
 
@@ -255,8 +258,16 @@ export async function changeObligationStatus(
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const { incident, obligation } = await requireObligation(tx, reference, obligationId);
     const now = deps.clock.now();
-    const outcome = outcomeFields(input, obligation, now);
+    // A person's outcome replaces the work's; setting an automatic one back to pending undoes it
+    // and holds the obligation open: the work no longer closes it.
+    const isUndo = obligation.metBy !== "" && input.status === "pending";
+    const outcome = {
+      ...outcomeFields(input, obligation, now),
+      metBy: "",
+      isAutoCloseHeld: obligation.isAutoCloseHeld || isUndo,
+    };
     const updated = await updateObligation(tx, obligation.id, outcome);
+    if (updated.status === "met" || updated.status === "not_required") await proposeClosureWhenDone(deps, tx, incident, actor);
     // Back to pending: reminders resume from now; any other status: none is left.
     await announce(tx, [updated], now);
     return {
