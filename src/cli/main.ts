@@ -12,6 +12,7 @@ import { createUser, createUserSchema } from "../modules/users/index.js";
 import { auditUsage, runAuditCommand } from "./audit-command.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
+import { coverageUsage, runCoverageCommand, runToldCommand } from "./ledger-command.js";
 import { readPassword } from "./read-password.js";
 import { setPasswordUsage, usersSetPassword } from "./set-password-command.js";
 import { tokensCreate, tokensUsage } from "./tokens-command.js";
@@ -26,6 +27,7 @@ ${tokensUsage}
       Applies pending database migrations (the app also does this when it starts).
 ${deadlinesUsage}
 ${importUsage}
+${coverageUsage}
 ${auditUsage}
 
 Settings come from the environment (DATABASE_URL, ...): see .env.example.`;
@@ -78,6 +80,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "db" && command === "migrate") return await dbMigrate();
     if (group === "tokens" && command === "create") return await tokensCreate(rest);
     if (group === "import") return await runImportCommand(argv.slice(1));
+    if (group === "coverage") return await runCoverageCommand(argv.slice(1));
+    if (group === "told") return await runToldCommand(argv.slice(1));
     if (group === "audit") return await runAuditCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));

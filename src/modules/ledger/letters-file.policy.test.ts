@@ -49,7 +49,7 @@ describe("a file of letters sent", () => {
     );
     const errors = new Map(file.lines.map((l) => [l.line, l.errors.join(" ")]));
     assert.match(errors.get(2)!, /channel "carrier pigeon" is not one of letter, phone call, public statement, other/);
-    assert.match(errors.get(2)!, /gives no note and the form none/);
+    assert.match(errors.get(2)!, /gives no note, and none was given for lines without one/);
     assert.match(errors.get(3)!, /names nobody/);
     assert.match(errors.get(4)!, /quotes are broken/);
     assert.match(errors.get(5)!, /2026-04-01 10:00 is in the future/);
