@@ -78,10 +78,19 @@ describe(`campaigns (${testLane})`, () => {
     assert.equal(campaign.status, "draft");
     const started = await sendCampaignNow(deps, incident.reference, campaign.id, alice);
     assert.equal(started.campaign.status, "sending");
-    assert.deepEqual(started.details, { versionIds: template.versionIds, recipients: 6, queued: 4, excluded: 2 });
+    assert.deepEqual(started.details, {
+      versionIds: template.versionIds,
+      from: "Example Org Privacy <privacy@example.org>",
+      replyTo: null,
+      recipients: 6,
+      queued: 4,
+      excluded: 2,
+    });
 
     const stored = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     assert.deepEqual(JSON.parse(stored.versionIds), template.versionIds);
+    // The organisation the notices go out with is pinned with the versions.
+    assert.equal(JSON.parse(stored.organisation ?? "{}").senderAddress, "privacy@example.org");
     assert.equal(stored.startedAt?.toISOString(), t.clock.now().toISOString());
     const deliveries = await t.db.prisma.delivery.findMany({ where: { campaignId: campaign.id } });
     const byPerson = new Map(deliveries.map((d) => [d.personId, d]));
