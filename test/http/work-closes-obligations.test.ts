@@ -17,7 +17,6 @@ import { addIncident } from "../helpers/incidents.js";
 type Client = Awaited<ReturnType<typeof signedIn>>;
 
 const assessment = {
-  dataCategories: [] as string[],
   dataSensitivity: "medium",
   peopleCount: "3",
   peopleCountNote: "",
