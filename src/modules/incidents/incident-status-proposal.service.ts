@@ -2,7 +2,7 @@
 // and answers: the modules above propose (an assessment recorded: assessing; a campaign started:
 // notifying; every obligation done and everyone told: closed), the incident keeps the proposal,
 // and a manager accepts it (the transition, on the timeline and audited) or keeps the current
-// status (audited). Decision recorded in docs/decisions/0010.
+// status (audited). Decision recorded in docs/decisions/0012.
 import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
