@@ -87,6 +87,7 @@ export function createApiCampaignHandlers(deps: Deps) {
         notYetNotified: body.audience?.notYetNotified ? "on" : undefined,
         failedBefore: body.audience?.failedBefore ? "on" : undefined,
         places: (body.audience?.places ?? []).join(","),
+        attributes: body.audience?.attributes,
       });
       const { incident, campaign } = await createCampaign(campaignDeps, ref(req), input, apiActor(req, res));
       res

@@ -14,6 +14,8 @@ import { createApiLedgerHandlers } from "./api-ledger.handlers.js";
 import * as L from "./api-ledger.schemas.js";
 import { createApiObligationHandlers } from "./api-obligations.handlers.js";
 import * as O from "./api-obligations.schemas.js";
+import { createApiOrganisationHandlers } from "./api-organisation.handlers.js";
+import * as G from "./api-organisation.schemas.js";
 import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import * as Q from "./api-requests.schemas.js";
@@ -35,7 +37,7 @@ export interface ApiEndpoint {
   body?: "json" | "csv" | "none";
   handler: RequestHandler;
   summary: string;
-  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns";
+  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -92,6 +94,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
   const imports = createApiPeopleImportHandlers(deps, options);
   const campaigns = createApiCampaignHandlers(deps);
   const ledger = createApiLedgerHandlers(deps);
+  const organisation = createApiOrganisationHandlers(deps);
   const incident = "/incidents/:ref";
   const obligation = `${incident}/obligations/:rule`;
   const personImport = `${incident}/people/imports/:importId`;
@@ -178,6 +181,13 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
         canConflict: true,
       }),
       read(`${personImport}/errors.csv`, imports.errors, "Download the import's error report", { status: 200, csv: true }),
+      post(
+        `${personImport}/rejected`,
+        imports.resolveRejected,
+        "Record what became of the rejected rows: imported by a later import, or dismissed with a note",
+        ok(R.personImport),
+        { request: Q.rejectedRowsBody, canConflict: true },
+      ),
       read(`${incident}/people`, people.list, "List the affected people, filtered", ok(R.personList), { query: peopleQuery }),
       read(
         `${incident}/people/summary`,
@@ -287,6 +297,36 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
       read(`${campaign}/deliveries`, campaigns.deliveries, "Page through its deliveries", ok(R.deliveryList), {
         query: deliveriesQuery,
       }),
+    ]),
+    // Who the notices come from (modules/organisation): the profile is an administrator's to set.
+    ...tagged("Organisation", [
+      read(
+        "/organisation",
+        organisation.show,
+        "Read the organisation's profile, sender and sender domain check",
+        ok(G.organisation),
+      ),
+      {
+        ...post("/organisation", organisation.save, "Set the organisation's profile (administrators)", ok(G.organisation), {
+          request: G.organisationBody,
+        }),
+        role: "admin",
+      },
+      read(
+        `${incident}/organisation`,
+        organisation.showIncident,
+        "Read the incident's own sender and contact point",
+        ok(G.incidentOrganisation),
+      ),
+      post(
+        `${incident}/organisation`,
+        organisation.saveIncident,
+        "Set the incident's own sender and contact point",
+        ok(G.incidentOrganisation),
+        {
+          request: G.incidentOrganisationBody,
+        },
+      ),
     ]),
   ];
 }

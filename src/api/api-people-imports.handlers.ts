@@ -10,20 +10,29 @@ import { loadIncident } from "../modules/incidents/index.js";
 import {
   assertNoActiveImport,
   type ImportIncident as Incident,
+  importResultOf,
   listImportsOfIncident,
   loadImportOfIncident,
   MAX_PEOPLE_UPLOAD_BYTES,
   mappingFromNamedColumns,
   missingErrorReportMessage,
   type ImportRecord as PersonImport,
+  rejectedResolutionSchema,
+  resolveRejectedRows,
   startPeopleImport,
   uploadDirectory,
   uploadPeopleFile,
 } from "../modules/people/index.js";
 import { peopleImportStartSchema, peopleUploadQuerySchema } from "./api.schemas.js";
-import { peoplePath, serializePersonImport } from "./api.serializers.js";
+import { peoplePath, serializePersonImport as serializeRecord } from "./api.serializers.js";
 import { apiActor } from "./api-auth.js";
 import { receiveUploadBody } from "./api-upload.js";
+
+/** An import as the API shows it: the record's fields, with the people module's warnings and rejected rows. */
+const serializePersonImport = (reference: string, row: PersonImport) => ({
+  ...serializeRecord(reference, row),
+  ...importResultOf(row),
+});
 
 export interface PeopleImportApiOptions {
   /** The largest CSV body accepted; default MAX_PEOPLE_UPLOAD_BYTES (2 GiB), as on the site. */
@@ -106,6 +115,14 @@ export function createApiPeopleImportHandlers(deps: Deps, options: PeopleImportA
         data: rows.map((row) => serializePersonImport(incident.reference, row)),
         links: { people: peoplePath(incident.reference) },
       });
+    },
+
+    async resolveRejected(req: Request, res: Response) {
+      const input = parseInput(rejectedResolutionSchema, req.body ?? {});
+      const { incident, upload } = await loadImport(req);
+      await resolveRejectedRows(deps, incident, upload.id, input, apiActor(req, res), "api");
+      const resolved = await loadImportOfIncident(deps, incident, upload.id, "The import is gone.");
+      res.json(serializePersonImport(incident.reference, resolved));
     },
 
     async errors(req: Request, res: Response) {

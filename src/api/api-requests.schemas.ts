@@ -47,6 +47,16 @@ export const importStartBody = named(
   z.object({ mapping: z.record(z.string(), z.string()).optional() }),
 );
 
+export const rejectedRowsBody = named(
+  "ResolveRejectedRows",
+  "What became of an import's rejected rows: imported by a later completed import (importedBy), or dismissed with a note saying why.",
+  z.object({
+    resolution: z.enum(["imported", "dismissed"]),
+    note: z.string().max(1000).optional(),
+    importedBy: z.string().optional().meta({ description: "The id of the later import, for imported." }),
+  }),
+);
+
 const isOn = z.boolean({ message: "must be true or false" });
 
 /**
@@ -68,6 +78,16 @@ export const newCampaignBody = named(
         notYetNotified: isOn.optional(),
         failedBefore: isOn.optional(),
         places: z.array(z.string(), { message: "must be a list of codes such as AU-NSW" }).max(500).optional(),
+        attributes: z
+          .union([
+            z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
+            z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+          ])
+          .optional()
+          .meta({
+            description:
+              'Imported columns the people must have one of the values of (any letter case), e.g. {"conference": ["PyCon AU 2014"]} or [{"name": "conference", "values": ["PyCon AU 2014"]}].',
+          }),
       })
       .optional(),
   }),

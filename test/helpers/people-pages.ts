@@ -13,9 +13,9 @@ export const PEOPLE_CSV = [
   "dave@example.org,Dave,Brown,AU,42",
 ].join("\r\n");
 
-/** Uploads a CSV of people through the incident page's form, as a browser does. */
+/** Uploads a CSV of people through the scope page's form, as a browser does. */
 export async function uploadPeopleCsv(client: Client, reference: string, csv: string, name = "people.csv") {
-  const page = await client.agent.get(`/incidents/${reference}`);
+  const page = await client.agent.get(`/incidents/${reference}/scope`);
   return client.agent
     .post(`/incidents/${reference}/people/import`)
     .field("_csrf", csrfFrom(page.text))

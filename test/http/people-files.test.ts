@@ -12,7 +12,10 @@ import {
 } from "../../src/modules/people/person-deletion.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
-import { type Client, PEOPLE_CSV as CSV, postOnPage, uploadPeopleCsv as upload } from "../helpers/people-pages.js";
+import { type Client, PEOPLE_CSV, postOnPage, uploadPeopleCsv as upload } from "../helpers/people-pages.js";
+
+/** The sample people and a row one field short: rejected, so the import has an error report. */
+const CSV = `${PEOPLE_CSV}\r\nfrank@example.org,Frank`;
 
 /**
  * The files of people imports hold people's data: a refused upload leaves none, and deleting
@@ -52,7 +55,7 @@ describe("people import files", () => {
     assert.equal(forged.status, 403);
     assert.deepEqual(filesHolding(marker), [], "the upload of a forged form");
 
-    const page = await manager.agent.get(`/incidents/${incident.reference}`);
+    const page = await manager.agent.get(`/incidents/${incident.reference}/scope`);
     const unknown = await manager.agent
       .post("/incidents/BD-1999-9999/people/import")
       .field("_csrf", csrfFrom(page.text))
@@ -86,7 +89,11 @@ describe("people import files", () => {
     const incident = await addIncident(t);
     const ref = incident.reference;
     const first = await importCsv(ref, CSV, "first.csv");
-    const second = await importCsv(ref, "Email,Given name\r\nalice@example.org,Alice\r\nerin@example,Erin\r\n", "second.csv");
+    const second = await importCsv(
+      ref,
+      "Email,Given name\r\nalice@example.org,Alice\r\nerin@example,Erin,Smith\r\n",
+      "second.csv",
+    );
     const elsewhere = await importCsv((await addIncident(t)).reference, CSV, "elsewhere.csv");
     const files = [first, second].flatMap(({ record }) => [record.filePath, record.errorReportPath!]);
     for (const path of [...files, elsewhere.record.filePath]) assert.ok(existsSync(path), path);
@@ -153,7 +160,7 @@ describe("people import files", () => {
       page.text,
       /The uploaded file and its error report were deleted on <time[^>]*>[^<]+<\/time>, when a person of BD-/,
     );
-    assert.match(page.text, /data-count="accepted">3</);
+    assert.match(page.text, /data-count="accepted">5</);
     assert.doesNotMatch(page.text, /errors\.csv/);
     const report = await viewer.agent.get(`${first.importPath}/errors.csv`);
     assert.equal(report.status, 404);

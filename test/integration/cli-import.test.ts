@@ -43,18 +43,24 @@ describe("breachdesk import", () => {
     copyFileSync(join(projectRoot, "test/fixtures/people/semicolons.csv"), file);
     const run = await capture((io) => runImportCommand(["--incident", "bd-2026-0042", file, "--json"], io));
     assert.equal(run.status, 0, run.stderr);
+    // Bob, Carol and Dan were rejected before decision 0012: each names someone, so each is kept.
     assert.deepEqual(JSON.parse(run.stdout), {
       read: 5,
-      accepted: 2,
-      created: 2,
+      accepted: 5,
+      created: 5,
       updated: 0,
       duplicates: 0,
-      rejected: 3,
-      reasons: { invalid_email: 1, unknown_country: 1, missing_contact: 1 },
+      rejected: 0,
+      reasons: {},
+      warnings: { invalid_email: 1, missing_contact: 2, unknown_country: 1 },
     });
-    assert.match(run.stderr, /5 rows read, 2 accepted, 3 rejected/);
-    assert.match(run.stderr, /rejected rows and their reasons: .*semicolons\.errors\.csv/);
-    const audit = await db.prisma.auditEntry.findMany({ where: { incidentId: "inc-cli" }, orderBy: { seq: "asc" } });
+    assert.match(run.stderr, /5 rows read, 5 accepted, 0 rejected/);
+    assert.match(run.stderr, /kept with a value that could not be used: invalid_email 1, missing_contact 2, unknown_country 1/);
+    assert.doesNotMatch(run.stderr, /rejected rows and their reasons/);
+    const audit = await db.prisma.auditEntry.findMany({
+      where: { incidentId: "inc-cli", action: { startsWith: "person_import." } },
+      orderBy: { seq: "asc" },
+    });
     assert.deepEqual(
       audit.map((e) => [e.action, e.actorLabel, e.actorId]),
       [
@@ -113,7 +119,16 @@ describe("breachdesk import", () => {
       const run = await capture((io) => runImportCommand(["--incident", "BD-2026-0042", file, "--json"], io));
       assert.equal(run.status, 0, run.stderr);
       const counts = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(counts), ["read", "accepted", "created", "updated", "duplicates", "rejected", "reasons"]);
+      assert.deepEqual(Object.keys(counts), [
+        "read",
+        "accepted",
+        "created",
+        "updated",
+        "duplicates",
+        "rejected",
+        "reasons",
+        "warnings",
+      ]);
       const written = 2 * batch;
       assert.deepEqual(counts, {
         read: written,
@@ -123,12 +138,93 @@ describe("breachdesk import", () => {
         duplicates: 0,
         rejected: 0,
         reasons: {},
+        warnings: {},
       });
       const stopped = `The import stopped after line ${written + 1}: .*boom refused.* The people imported up to there are kept\\. Importing the file again is safe`;
       assert.match(run.stderr, new RegExp(`\\nStopped early \\(failed\\): ${stopped}`));
     } finally {
       await db.prisma.$executeRawUnsafe(`DROP TRIGGER "boom"${testLane === "postgresql" ? ` ON "person"` : ""}`);
     }
+  });
+
+  it("keeps attendees with malformed addresses and unknown countries, counting the warnings, as the command run by itself", () => {
+    const breachdesk = (...args: string[]) =>
+      spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
+        timeout: 60_000,
+      });
+    const file = join(dir, "attendees.csv");
+    writeFileSync(
+      file,
+      [
+        "Email,First Name,Last Name,Address,City,State,Postcode,Country,Conference",
+        "ada.k@example.org,Ada,King,1 Main St,Fitzroy,VIC,3065,AU,PyCon AU 2014",
+        "bob@@example.org,Bob,Builder,2 High St,Hobart,TAS,7000,AU,linux.conf.au 2015",
+        "carol.example.org,Carol,Smith,3 Low Rd,Perth,WA,6000,Australia,PyCon AU 2013",
+        "dan.d@example.org,Dan,Day,4 Quay,Wellington,,6011,Aotearoa,linux.conf.au 2014",
+        "eve.s@example.org,Eve,Short",
+      ].join("\n"),
+    );
+    const run = breachdesk("import", "--incident", "BD-2026-0042", file, "--json");
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      read: 5,
+      accepted: 4,
+      created: 4,
+      updated: 0,
+      duplicates: 0,
+      rejected: 1,
+      reasons: { wrong_field_count: 1 },
+      warnings: { invalid_email: 2, unknown_country: 1 },
+    });
+    assert.match(run.stderr, /kept with a value that could not be used: invalid_email 2, unknown_country 1/);
+
+    const listed = breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json");
+    assert.equal(listed.status, 0, listed.stderr);
+    const { outstanding, imports } = JSON.parse(listed.stdout) as {
+      outstanding: number;
+      imports: { importId: string; fileName: string }[];
+    };
+    assert.equal(outstanding, 1);
+    const ours = imports.find((i) => i.fileName === "attendees.csv")!;
+    assert.match(listed.stderr, /1 rejected row is an affected person not imported/);
+    const refused = breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--import", ours.importId, "--dismiss", "");
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /Say why these rows are dismissed/);
+    const dismissed = breachdesk(
+      "import",
+      "rejected",
+      "--incident",
+      "BD-2026-0042",
+      "--import",
+      ours.importId,
+      "--dismiss",
+      "Eve's row is a duplicate of eve@example.org, imported by hand",
+    );
+    assert.equal(dismissed.status, 0, dismissed.stderr);
+    assert.match(dismissed.stderr, /1 rejected: dismissed .*: Eve's row is a duplicate/);
+    assert.equal(JSON.parse(breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json").stdout).outstanding, 0);
+  });
+
+  it("keeps the people of a spawned import as the file gave them, the unusable values as warnings", async () => {
+    const bob = await db.prisma.person.findFirstOrThrow({
+      where: { incidentId: "inc-cli", uniqueKey: "email:bob@@example.org" },
+    });
+    assert.deepEqual(
+      [bob.email, bob.city, bob.region, bob.postcode, JSON.parse(bob.warnings)],
+      [null, "Hobart", "AU-TAS", "7000", { invalid_email: "bob@@example.org" }],
+    );
+    const dan = await db.prisma.person.findFirstOrThrow({
+      where: { incidentId: "inc-cli", uniqueKey: "email:dan.d@example.org" },
+    });
+    assert.deepEqual(
+      [dan.country, JSON.parse(dan.warnings), JSON.parse(dan.attributes)],
+      [null, { unknown_country: "Aotearoa" }, { Conference: "linux.conf.au 2014" }],
+    );
+    const event = await db.prisma.timelineEvent.findFirstOrThrow({ where: { incidentId: "inc-cli", kind: "note" } });
+    assert.match(event.description, /^1 rejected row of the people import attendees\.csv dismissed: Eve's row/);
+    assert.equal(event.recordedBy, "cli");
   });
 
   it("runs as `node bin/breachdesk.js import`", () => {

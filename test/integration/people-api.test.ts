@@ -24,6 +24,7 @@ const CSV = [
   "ALICE@example.org,Alice,Smith,AU,38",
   ",Carol,Nobody,US,40",
   "dave@example.org,Dave,Brown,AU,42",
+  "eve@example.org,Eve",
 ].join("\r\n");
 
 /**
@@ -101,13 +102,23 @@ describe(`people API (${testLane})`, () => {
     assert.equal(filesInUploads(), before);
   });
 
-  it("reports the finished import's counts, reasons and error report", async () => {
+  it("reports the finished import's counts, warnings, reasons and error report", async () => {
     await runPeopleImport({ db: t.db, clock: t.clock }, importId);
     const viewer = await http.get(`${base}/people/imports/${importId}`).set(as("viewer"));
     assert.equal(viewer.status, 200);
     assert.equal(viewer.body.status, "completed");
-    assert.deepEqual(viewer.body.counts, { read: 5, accepted: 3, created: 2, updated: 0, duplicates: 1, rejected: 2 });
-    assert.deepEqual(viewer.body.reasons, { invalid_email: 1, missing_contact: 1 });
+    // Bob (malformed address) and Carol (none) are kept with warnings; only Eve's short row is rejected.
+    assert.deepEqual(viewer.body.counts, { read: 6, accepted: 5, created: 4, updated: 0, duplicates: 1, rejected: 1 });
+    assert.deepEqual(viewer.body.reasons, { wrong_field_count: 1 });
+    assert.deepEqual(viewer.body.warnings, { invalid_email: 1, missing_contact: 2 });
+    assert.deepEqual(viewer.body.rejectedRows, {
+      rows: 1,
+      outstanding: 1,
+      resolution: "",
+      note: "",
+      importedBy: null,
+      resolvedAt: null,
+    });
     assert.equal(viewer.body.stoppedAtLine, null);
     assert.equal(viewer.body.links.errors, `${base}/people/imports/${importId}/errors.csv`);
     assert.equal(viewer.body.links.start, undefined);
@@ -117,8 +128,7 @@ describe(`people API (${testLane})`, () => {
     assert.match(String(report.headers["content-type"]), /^text\/csv/);
     const text = Buffer.isBuffer(report.body) ? report.body.toString("utf8") : report.text;
     assert.match(text, /line,row,reason,explanation/);
-    assert.match(text, /^3,.*bob@example.*invalid_email/m);
-    assert.match(text, /^5,.*Carol.*missing_contact/m);
+    assert.match(text, /^7,.*eve@example\.org,Eve.*wrong_field_count/m);
 
     const list = await http.get(`${base}/people/imports`).set(as("viewer"));
     assert.equal(list.status, 200);
@@ -251,13 +261,25 @@ describe(`people API (${testLane})`, () => {
     const all = await http.get(`${base}/people?limit=2`).set(as("viewer"));
     assert.equal(all.status, 200);
     assert.equal(all.body.data.length, 2);
-    assert.deepEqual(all.body.page, { limit: 2, after: null, nextAfter: all.body.data[1].id, total: 4, isTotalExact: true });
-    const rest = await http.get(`${base}/people?limit=2&after=${all.body.page.nextAfter}`).set(as("viewer"));
+    assert.deepEqual(all.body.page, { limit: 2, after: null, nextAfter: all.body.data[1].id, total: 6, isTotalExact: true });
+    const middle = await http.get(`${base}/people?limit=2&after=${all.body.page.nextAfter}`).set(as("viewer"));
+    const rest = await http.get(`${base}/people?limit=2&after=${middle.body.page.nextAfter}`).set(as("viewer"));
     assert.equal(rest.body.data.length, 2);
     assert.equal(rest.body.page.nextAfter, null);
-    const emails = [...all.body.data, ...rest.body.data].map((p: { email: string }) => p.email).sort();
-    // The later of Alice's two rows wrote her address as it was typed there.
-    assert.deepEqual(emails, ["ALICE@example.org", "dave@example.org", "erin@example.org", "frank@example.org"]);
+    const emails = [...all.body.data, ...middle.body.data, ...rest.body.data].map((p: { email: string | null }) => p.email);
+    // The later of Alice's two rows wrote her address as it was typed there; Bob and Carol have none usable.
+    assert.deepEqual(emails.filter(Boolean).sort(), [
+      "ALICE@example.org",
+      "dave@example.org",
+      "erin@example.org",
+      "frank@example.org",
+    ]);
+    assert.equal(emails.filter((e) => e === null).length, 2);
+    const warned = await http.get(`${base}/people?warning=invalid_email`).set(as("viewer"));
+    assert.deepEqual(
+      warned.body.data.map((p: { givenName: string }) => p.givenName),
+      ["Bob"],
+    );
 
     const au = await http.get(`${base}/people?country=au&q=DAVE`).set(as("viewer"));
     assert.equal(au.status, 200);
@@ -275,6 +297,7 @@ describe(`people API (${testLane})`, () => {
       ["limit=1001", "limit"],
       ["limit=ten", "limit"],
       ["atRisk=maybe", "atRisk"],
+      ["warning=typo", "warning"],
       ["category=password_hashes", "category"],
       ["import=no-such-import", "import"],
       ["after=no-such-person", "after"],
@@ -289,26 +312,55 @@ describe(`people API (${testLane})`, () => {
     }
   });
 
+  it("records what became of the rejected rows: refused for a viewer or without a note, then once, audited and on the timeline", async () => {
+    const path = `${base}/people/imports/${importId}/rejected`;
+    assert.equal((await http.post(path).set(as("viewer")).send({ resolution: "dismissed", note: "test row" })).status, 403);
+    const noNote = await http.post(path).set(as("manager")).send({ resolution: "dismissed" });
+    assert.equal(noNote.status, 400);
+    assert.match(noNote.body.error.fields.note, /Say why these rows are dismissed/);
+    const notLater = await http.post(path).set(as("manager")).send({ resolution: "imported", importedBy: importId });
+    assert.equal(notLater.status, 400);
+    assert.match(notLater.body.error.fields.importedBy, /later import of this incident that has completed/);
+    const done = await http.post(path).set(as("manager")).send({ resolution: "dismissed", note: "Eve's row was a test row." });
+    assert.equal(done.status, 200, done.text);
+    assert.deepEqual([done.body.rejectedRows.outstanding, done.body.rejectedRows.resolution], [0, "dismissed"]);
+    assert.match(done.body.rejectedRows.resolvedAt, /^\d{4}-\d\d-\d\dT/);
+    const again = await http.post(path).set(as("manager")).send({ resolution: "dismissed", note: "again" });
+    assert.equal(again.status, 409);
+    const event = await t.db.prisma.timelineEvent.findFirstOrThrow({ where: { incidentId: incident.id, source: "api" } });
+    assert.equal(event.description, "1 rejected row of the people import attendees.csv dismissed: Eve's row was a test row.");
+    const entry = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "person_import.rejected_resolve" } });
+    assert.match(entry.actorLabel, /\(api: manager script\)$/);
+  });
+
+  it("names an empty upload by the file name the client gave", async () => {
+    const res = await uploadCsv("manager", "", "?fileName=attendees-2015.csv&start=false");
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.message, /The file attendees-2015\.csv is empty: it has no header row\./);
+  });
+
   it("keeps the error report's file out of reach of other incidents", async () => {
     const other = await addIncident(t, { title: "Not this one" });
     const res = await http.get(`/api/v1/incidents/${other.reference}/people/imports/${importId}/errors.csv`).set(as("viewer"));
     assert.equal(res.status, 404);
     const path = (await t.db.prisma.personImport.findUniqueOrThrow({ where: { id: importId } })).errorReportPath!;
-    assert.match(readFileSync(path, "utf8"), /invalid_email/, "the report itself is there");
+    assert.match(readFileSync(path, "utf8"), /wrong_field_count/, "the report itself is there");
   });
 
   it("gives the counts, one person with all their data, and deletes one for a manager", async () => {
     const summary = await http.get(`${base}/people/summary`).set(as("viewer"));
     assert.equal(summary.status, 200);
-    assert.equal(summary.body.total, 4);
+    assert.equal(summary.body.total, 6);
     assert.equal(summary.body.withEmail, 4);
-    assert.deepEqual(summary.body.atRisk, { yes: 0, no: 0, unknown: 4 });
+    assert.deepEqual(summary.body.atRisk, { yes: 0, no: 0, unknown: 6 });
     assert.deepEqual(
       summary.body.countries.map((c: { country: string; count: number }) => [c.country, c.count]),
       [
         ["AU", 2],
         ["AT", 1],
         ["DE", 1],
+        ["NZ", 1],
+        ["US", 1],
       ],
     );
 
@@ -341,7 +393,7 @@ describe(`people API (${testLane})`, () => {
       uniqueKey: "email:alice@example.org",
       importId,
     });
-    assert.equal((await http.get(`${base}/people/summary`).set(as("viewer"))).body.total, 3);
+    assert.equal((await http.get(`${base}/people/summary`).set(as("viewer"))).body.total, 5);
     // The files of the incident's finished imports may hold them, and went with them.
     const report = await http.get(`${base}/people/imports/${importId}/errors.csv`).set(as("viewer"));
     assert.equal(report.status, 404);

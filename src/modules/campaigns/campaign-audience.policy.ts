@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "../../generated/sqlite/client.js";
+import { containsPattern } from "../../lib/like-pattern.js";
+import { findUnsafeCharacter } from "../../lib/text-safety.js";
 
 /**
  * Who a campaign is sent to: the incident's people, narrowed by each filter that is set (all
@@ -15,9 +17,52 @@ export interface Audience {
   notYetNotified: boolean;
   /** Only people whose earlier notice failed or bounced, and who have not been told since. */
   failedBefore: boolean;
+  /**
+   * Only people whose imported column NAME holds one of the values (any letter case), for every
+   * filter listed, e.g. conference = PyCon AU 2014; empty: no filter on columns.
+   */
+  attributes: AttributeFilter[];
 }
 
-export const everyone: Audience = { atRiskOnly: false, places: [], notYetNotified: false, failedBefore: false };
+/** One imported column and the values it may hold (exact, any letter case). */
+export interface AttributeFilter {
+  name: string;
+  values: string[];
+}
+
+export const everyone: Audience = { atRiskOnly: false, places: [], notYetNotified: false, failedBefore: false, attributes: [] };
+
+/** The most column filters an audience takes, and values per filter. */
+export const MAX_ATTRIBUTE_FILTERS = 10;
+export const MAX_ATTRIBUTE_VALUES = 100;
+
+const attributeText = (what: string) =>
+  z
+    .string({ message: `${what} must be text.` })
+    .trim()
+    .min(1, { message: `${what} cannot be empty.` })
+    .max(200, { message: `${what} has at most 200 characters.` })
+    .refine((v) => !findUnsafeCharacter(v, "line"), { message: `${what} holds a control or invisible character.` });
+
+/** Column filters as the API gives them: [{ name, values }], or { name: value | [values] }. */
+const attributeFiltersSchema = z
+  .union([
+    z.array(
+      z.object({
+        name: attributeText("A column's name"),
+        values: z.array(attributeText("A value")).min(1).max(MAX_ATTRIBUTE_VALUES),
+      }),
+    ),
+    z.record(z.string(), z.union([attributeText("A value"), z.array(attributeText("A value")).min(1).max(MAX_ATTRIBUTE_VALUES)])),
+  ])
+  .transform((given): AttributeFilter[] =>
+    Array.isArray(given)
+      ? given
+      : Object.entries(given).map(([name, values]) => ({ name: name.trim(), values: Array.isArray(values) ? values : [values] })),
+  )
+  .refine((filters) => filters.length <= MAX_ATTRIBUTE_FILTERS, {
+    message: `Filter on at most ${MAX_ATTRIBUTE_FILTERS} columns.`,
+  });
 
 const PLACE = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 const checked = z
@@ -25,7 +70,11 @@ const checked = z
   .optional()
   .transform((v) => v === "on" || v === "yes" || v === "true");
 
-/** The audience fields of the campaign form: checkboxes, and places separated by commas or spaces. */
+/**
+ * The audience fields of the campaign form: checkboxes, places separated by commas or spaces, and
+ * one imported column (attributeName) with its values one per line (attributeValues); the API
+ * gives its column filters as `attributes`.
+ */
 export const audienceFormSchema = z.object({
   atRiskOnly: checked,
   notYetNotified: checked,
@@ -50,7 +99,39 @@ export const audienceFormSchema = z.object({
           message: `Write places as country codes (AU, NZ) or state codes (AU-NSW, US-CA); these are not: ${bad.slice(0, 5).join(", ")}.`,
         });
     }),
+  attributeName: z.string().trim().max(200, { message: "A column's name has at most 200 characters." }).optional(),
+  attributeValues: z.string().max(20_000, { message: "List at most a hundred values." }).optional(),
+  attributes: attributeFiltersSchema.optional(),
 });
+
+/**
+ * The column filters of a parsed audience form: the API's `attributes`, then the form's one
+ * column with its values (one per line). Field errors name what is missing.
+ */
+export function attributeFiltersOf(input: { attributeName?: string; attributeValues?: string; attributes?: AttributeFilter[] }): {
+  filters: AttributeFilter[];
+  fieldErrors: Record<string, string>;
+} {
+  const filters = [...(input.attributes ?? [])];
+  const fieldErrors: Record<string, string> = {};
+  const name = input.attributeName?.trim() ?? "";
+  const values = [
+    ...new Set(
+      (input.attributeValues ?? "")
+        .split(/\r?\n/)
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (name && values.length === 0)
+    fieldErrors.attributeValues = `Write the value of “${name}” the people must have, one per line.`;
+  else if (!name && values.length) fieldErrors.attributeName = "Choose the column these values are in.";
+  else if (values.length > MAX_ATTRIBUTE_VALUES) fieldErrors.attributeValues = `List at most ${MAX_ATTRIBUTE_VALUES} values.`;
+  else if (values.some((v) => v.length > 200 || findUnsafeCharacter(v, "line")))
+    fieldErrors.attributeValues = "Each value has at most 200 characters and no control or invisible characters.";
+  else if (name) filters.push({ name, values });
+  return { filters, fieldErrors };
+}
 
 /** The stored audience of a campaign; anything unreadable counts as nobody filtered out. */
 export function parseAudience(json: string): Audience {
@@ -61,16 +142,28 @@ export function parseAudience(json: string): Audience {
       places: Array.isArray(value.places) ? value.places.filter((p): p is string => typeof p === "string" && PLACE.test(p)) : [],
       notYetNotified: value.notYetNotified === true,
       failedBefore: value.failedBefore === true,
+      attributes: Array.isArray(value.attributes)
+        ? value.attributes.filter(
+            (f): f is AttributeFilter =>
+              typeof f?.name === "string" && Array.isArray(f.values) && f.values.every((v) => typeof v === "string"),
+          )
+        : [],
     };
   } catch {
     return { ...everyone };
   }
 }
 
-/** The audience as people read it, e.g. "People at risk of serious harm in AU-NSW or NZ, not yet notified". */
+/**
+ * The audience as people read it, e.g. "People at risk of serious harm in AU-NSW or NZ whose
+ * conference is PyCon AU 2014, not yet notified".
+ */
 export function describeAudience(audience: Audience): string {
   const parts: string[] = [];
   if (audience.places.length) parts.push(`in ${joinOr(audience.places)}`);
+  for (const filter of audience.attributes) {
+    parts.push(`whose ${filter.name} is ${joinOr(filter.values.map((v) => `“${v}”`))}`);
+  }
   if (audience.notYetNotified) parts.push("not yet notified");
   if (audience.failedBefore) parts.push("whose earlier notice failed or bounced");
   const who = audience.atRiskOnly ? "People at risk of serious harm" : parts.length ? "People" : "Everyone affected";
@@ -83,8 +176,10 @@ function joinOr(items: string[]): string {
 
 /**
  * The audience as a Prisma filter on Person, for the notices module's render check. The filters
- * on earlier deliveries cannot be said this way (a delivery is not a relation of Person), so for
- * them this selects more people than the campaign will: the check errs on the side of checking.
+ * on earlier deliveries cannot be said this way (a delivery is not a relation of Person), nor
+ * the column filters (Prisma cannot compare inside JSON text without letter case on both
+ * databases), so for them this selects more people than the campaign will: the check errs on
+ * the side of checking.
  */
 export function audiencePersonWhere(audience: Audience): Prisma.PersonWhereInput {
   const where: Prisma.PersonWhereInput[] = [];
@@ -124,5 +219,25 @@ export function audienceCondition(incidentId: string, audience: Audience): Prism
   if (audience.failedBefore)
     parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "delivery" d WHERE d."incident_id" = p."incident_id" AND d."person_id" = p."id"
       AND d."status" IN ('failed', 'bounced'))`);
+  for (const filter of audience.attributes) parts.push(attributeCondition(filter));
   return Prisma.join(parts, " AND ");
+}
+
+/**
+ * A person's column holds one of the values: the pair "name":"value" is looked for in the JSON
+ * text of their attributes, letter case folded on both sides by the database's LOWER (SQLite's
+ * folds A to Z only, so there a non-ASCII capital matches only as imported). Sound because JSON escapes
+ * every quote inside a string, so an unescaped "name": can only be a key; both serialisations are
+ * matched (JSON.stringify and SQLite write "k":"v", PostgreSQL's jsonb "k": "v"), and the import
+ * refuses control characters, the only other characters JSON escapes.
+ */
+function attributeCondition(filter: AttributeFilter): Prisma.Sql {
+  const key = JSON.stringify(filter.name);
+  const alternatives = filter.values.flatMap((value) => {
+    const text = JSON.stringify(value);
+    return [containsPattern(`${key}:${text}`), containsPattern(`${key}: ${text}`)].map(
+      (pattern) => Prisma.sql`LOWER(p."attributes") LIKE LOWER(${pattern}) ESCAPE '\\'`,
+    );
+  });
+  return Prisma.sql`(${Prisma.join(alternatives, " OR ")})`;
 }

@@ -8,6 +8,7 @@ import {
   noticeSenderOf,
   readPinnedOrganisation,
 } from "../organisation/index.js";
+import { listIncidentAttributeNames } from "../people/index.js";
 import { audienceCondition, describeAudience, parseAudience } from "./campaign-audience.policy.js";
 import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 import { paceOf } from "./campaign-pace.policy.js";
@@ -118,11 +119,12 @@ export async function loadCampaignList(deps: Pick<Deps, "db">, reference: string
 /** What the new-campaign form offers: the incident's notices and how many people it has. */
 export async function loadNewCampaignForm(deps: Pick<Deps, "db">, reference: string) {
   const incident = await requireIncident(deps, reference);
-  const [templates, people] = await Promise.all([
+  const [templates, people, attributeNames] = await Promise.all([
     listTemplateChoices(deps.db.prisma, incident.id),
     countPeopleOfIncident(deps.db.prisma, incident.id),
+    listIncidentAttributeNames(deps, incident.id),
   ]);
-  return { incident, templates, people };
+  return { incident, templates, people, attributeNames };
 }
 
 /** The campaign page: its settings, counts, progress against the deadline, and what the viewer may do. */

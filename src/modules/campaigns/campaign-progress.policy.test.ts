@@ -128,7 +128,7 @@ describe("audiences", () => {
     assert.deepEqual(audience.places, ["AU-NSW", "NZ"]);
     assert.equal(describeAudience(audience), "People at risk of serious harm in AU-NSW or NZ, not yet notified");
     assert.equal(
-      describeAudience({ atRiskOnly: false, places: [], notYetNotified: false, failedBefore: true }),
+      describeAudience({ atRiskOnly: false, places: [], notYetNotified: false, failedBefore: true, attributes: [] }),
       "People whose earlier notice failed or bounced",
     );
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { safeText } from "../../lib/validation.js";
-import { audienceFormSchema } from "./campaign-audience.policy.js";
+import { attributeFiltersOf, audienceFormSchema } from "./campaign-audience.policy.js";
 
 const checked = z
   .string()
@@ -35,6 +35,8 @@ export const campaignInputSchema = z
   .superRefine((input, ctx) => {
     if (input.when === "later" && input.scheduledAt === "")
       ctx.addIssue({ code: "custom", path: ["scheduledAt"], message: "Say when to start, e.g. 2026-03-22 09:30." });
+    for (const [field, message] of Object.entries(attributeFiltersOf(input).fieldErrors))
+      ctx.addIssue({ code: "custom", path: [field], message });
   });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 

@@ -5,7 +5,8 @@ import { newId } from "../../lib/ids.js";
 import { parseInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
-import { type Audience, describeAudience } from "./campaign-audience.policy.js";
+import { listIncidentAttributeNames } from "../people/index.js";
+import { type Audience, attributeFiltersOf, describeAudience } from "./campaign-audience.policy.js";
 import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
 import { messageIdDomainOf } from "./campaign-settings.policy.js";
 import { startCampaign } from "./campaign-start.service.js";
@@ -44,7 +45,22 @@ function audienceOf(input: CampaignInput): Audience {
     places: input.places,
     notYetNotified: input.notYetNotified,
     failedBefore: input.failedBefore,
+    attributes: attributeFiltersOf(input).filters,
   };
+}
+
+/** Refuses a column filter on a column none of the incident's imports kept, naming the columns there are. */
+async function assertKnownColumns(deps: Pick<Deps, "db">, incident: Incident, audience: Audience): Promise<void> {
+  if (audience.attributes.length === 0) return;
+  const known = await listIncidentAttributeNames(deps, incident.id);
+  const unknown = audience.attributes.filter((f) => !known.some((k) => k.toLowerCase() === f.name.toLowerCase()));
+  if (unknown.length === 0) return;
+  const columns = known.length
+    ? `The columns kept are: ${known.join(", ")}.`
+    : "No import of this incident kept a column of its own.";
+  throw new AppError("validation", "Some fields need correcting.", {
+    attributeName: `No imported column is named ${unknown.map((f) => `“${f.name}”`).join(", ")}. ${columns}`,
+  });
 }
 
 /** Creates a draft campaign of the incident (audited); a start instant is kept for the schedule step. */
@@ -59,12 +75,14 @@ export async function createCampaign(deps: CampaignDeps, reference: string, inpu
     if (!template)
       throw new AppError("validation", "Some fields need correcting.", { templateId: "Choose one of this incident's notices." });
     const audience = audienceOf(input);
+    await assertKnownColumns(deps, incident, audience);
     const campaign = await insertCampaign(tx, {
       id: newId(),
       incidentId: incident.id,
       name: input.name,
       templateId: template.id,
       versionIds: "{}",
+      organisation: null,
       audience: JSON.stringify(audience),
       status: "draft",
       scheduledAt,
@@ -82,7 +100,6 @@ export async function createCampaign(deps: CampaignDeps, reference: string, inpu
       result: { incident, campaign },
       audit: {
         action: "campaign.create",
-      organisation: null,
         entityType: "campaign",
         entityId: campaign.id,
         incidentId: incident.id,

@@ -37,6 +37,7 @@ export { rejectedResolutionSchema } from "./rejected-rows.schemas.js";
 export {
   countOutstandingRejectedRows,
   describeRejectedRows,
+  importResultOf,
   listOutstandingRejections,
   listRejectedRows,
   type RejectedRowsOfImport,

@@ -1,6 +1,7 @@
 import type { DbOrTx } from "../../db/client.js";
 import { type Person, Prisma } from "../../generated/sqlite/client.js";
 import { containsPattern } from "../../lib/like-pattern.js";
+import type { ValueWarning } from "./person-warnings.policy.js";
 
 /**
  * The queries of the people pages and the API's people list, written for an incident of a
@@ -26,6 +27,8 @@ export interface PeopleFilter {
   category?: string;
   atRisk?: "yes" | "no" | "unknown";
   hasEmail?: "yes" | "no";
+  /** People the import kept with this warning (a value it could not use), or with any. */
+  warning?: ValueWarning | "any";
   importId?: string;
 }
 
@@ -46,6 +49,11 @@ function peopleWhere(incidentId: string, filter: PeopleFilter): Prisma.Sql {
   else if (filter.atRisk === "unknown") parts.push(Prisma.sql`"is_at_risk" IS NULL`);
   if (filter.hasEmail === "yes") parts.push(Prisma.sql`"email_normalized" IS NOT NULL`);
   else if (filter.hasEmail === "no") parts.push(Prisma.sql`"email_normalized" IS NULL`);
+  if (filter.warning === "any") parts.push(Prisma.sql`"warnings" <> '{}'`);
+  else if (filter.warning) {
+    // A quoted key is only ever a key: JSON escapes every quote inside a value.
+    parts.push(Prisma.sql`"warnings" LIKE ${containsPattern(JSON.stringify(filter.warning))} ESCAPE '\\'`);
+  }
   if (filter.importId) parts.push(Prisma.sql`"import_id" = ${filter.importId}`);
   if (filter.q) {
     // LOWER on both sides: Prisma's `contains` is case-sensitive on PostgreSQL. SQLite's LOWER

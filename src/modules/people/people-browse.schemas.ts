@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findUnsafeCharacter } from "../../lib/text-safety.js";
+import { valueWarnings } from "./person-warnings.policy.js";
 
 /**
  * The filters of the people page and of the API's people list: the same names and values in
@@ -29,6 +30,8 @@ function optionalText(name: string, max: number, message: string) {
 }
 
 export const atRiskValues = ["yes", "no", "unknown"] as const;
+/** A warning the import kept on people (person-warnings.policy.ts), or any of them. */
+export const warningFilterValues = [...valueWarnings, "any"] as const;
 export const hasEmailValues = ["yes", "no"] as const;
 
 /** A person's id as a page cursor: ids are UUIDs; anything else cannot name a person. */
@@ -58,6 +61,10 @@ export const peopleFilterFields = {
   category: optionalText("category", 80, "Choose a data category from the list."),
   atRisk: z.preprocess(blankAsMissing, z.enum(atRiskValues, { message: "Use yes, no or unknown (not assessed)." }).optional()),
   hasEmail: z.preprocess(blankAsMissing, z.enum(hasEmailValues, { message: "Use yes or no." }).optional()),
+  warning: z.preprocess(
+    blankAsMissing,
+    z.enum(warningFilterValues, { message: `Use one of ${warningFilterValues.join(", ")}.` }).optional(),
+  ),
   import: z.preprocess(
     blankAsMissing,
     z

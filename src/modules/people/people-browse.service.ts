@@ -17,6 +17,8 @@ import {
 } from "./people-browse.repository.js";
 import type { PeopleFilterInput } from "./people-browse.schemas.js";
 import { cachedPeopleCounts } from "./people-counts-cache.service.js";
+import { describeWarning, parsePersonWarnings, type ValueWarning } from "./person-warnings.policy.js";
+import { postalAddressLines } from "./postal-address.policy.js";
 
 /** People per page on the site. */
 export const PEOPLE_PAGE_SIZE = 50;
@@ -225,6 +227,11 @@ export async function loadPerson(deps: Deps, incident: Incident, personId: strin
     categoryNames: ids === null ? null : ids.map((id) => names.get(id) ?? id),
     incidentCategories: categories,
     attributes: parseAttributes(person.attributes),
+    /** What the import could not use, in words, each naming the value as given. */
+    warnings: Object.entries(parsePersonWarnings(person.warnings)).map(([code, given]) =>
+      describeWarning(code as ValueWarning, given),
+    ),
+    addressLines: postalAddressLines(person),
     lastImport,
   };
 }

@@ -14,6 +14,8 @@ import {
   resolvePeopleFilter,
   summarizeIncidentPeople,
 } from "./people-browse.service.js";
+import { valueWarnings, warningMessages } from "./person-warnings.policy.js";
+import { listOutstandingRejections } from "./rejected-rows.service.js";
 
 const LIST_VIEW = "people/list";
 
@@ -37,13 +39,16 @@ export function createPeopleListHandlers(deps: Deps) {
       const categories = await loadIncidentCategories(deps, incident);
       const summary = await summarizeIncidentPeople(deps, incident, categories);
       const imports = await listImportsWithPeople(deps, incident);
+      const notImported = await listOutstandingRejections(deps.db.prisma, incident.id);
       const base = {
+        notImported,
         title: `People of ${incident.reference}`,
         incident,
         summary,
         imports,
         categories,
         values: typedFilter(req.query),
+        warningChoices: valueWarnings.map((code) => [code, warningMessages[code].split(":")[0]]),
         canEdit: isAllowed(currentUser(res)?.role as Role | undefined, "manager"),
         viewerZone: currentUser(res)?.timeZone ?? "UTC",
         path: `/incidents/${encodeURIComponent(incident.reference)}/people`,

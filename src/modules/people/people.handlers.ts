@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
+import { parseInput } from "../../lib/validation.js";
 import { actorOf, isAllowed } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { loadIncident } from "../incidents/index.js";
@@ -16,6 +17,7 @@ import { isImportWriting, RUNNING_STATUSES, STALE_RUNNING_IMPORT_MS } from "./im
 import { describeImportProgress } from "./import-progress.policy.js";
 import {
   type ImportIncident as Incident,
+  listImportsOfIncident,
   loadImportOfIncident,
   mappingFromChoices,
   type ImportRecord as PersonImport,
@@ -24,7 +26,10 @@ import {
 import { recordPeopleUpload } from "./people-import.use-case.js";
 import { describeUploadLimit, discardStoredUpload, keepStoredUpload, storedUploadOf } from "./people-upload.middleware.js";
 import { personFields } from "./person-fields.policy.js";
-import { type RejectReason, reasonMessages } from "./person-row.policy.js";
+import { describeReason } from "./person-row.policy.js";
+import { type ImportWarning, warningMessages } from "./person-warnings.policy.js";
+import { rejectedResolutionSchema } from "./rejected-rows.schemas.js";
+import { describeRejectedRows, resolveRejectedRows } from "./rejected-rows.service.js";
 
 const IMPORT_VIEW = "people/import";
 const REFUSED_VIEW = "people/refused";
@@ -37,9 +42,11 @@ const fieldLabels: Record<string, string> = {
   familyName: "Family name",
   email: "Email",
   phone: "Phone",
-  postalAddress: "Postal address",
-  country: "Country",
+  postalAddress: "Postal address (street)",
+  city: "Town or city",
   region: "State or region",
+  postcode: "Postcode",
+  country: "Country",
   language: "Preferred language",
   isAtRisk: "At risk",
   attribute: "Keep as attribute",
@@ -48,17 +55,20 @@ const fieldLabels: Record<string, string> = {
 
 const delimiterLabels: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
 
-function reasonsOf(row: PersonImport): { reason: string; message: string; count: number }[] {
+/** Counts by code as stored on the record, most first, each with its words. */
+function countsOf(text: string, describe: (code: string) => string): { reason: string; message: string; count: number }[] {
   let parsed: Record<string, number> = {};
   try {
-    parsed = JSON.parse(row.reasons) as Record<string, number>;
+    parsed = JSON.parse(text) as Record<string, number>;
   } catch {
     parsed = {};
   }
   return Object.entries(parsed)
-    .map(([reason, count]) => ({ reason, message: reasonMessages[reason as RejectReason] ?? reason, count }))
+    .map(([reason, count]) => ({ reason, message: describe(reason), count }))
     .sort((a, b) => b.count - a.count);
 }
+
+const describeWarningCode = (code: string) => warningMessages[code as ImportWarning] ?? code;
 
 /** The handlers of the people import routes. */
 export function createPeopleHandlers(deps: Deps) {
@@ -70,6 +80,12 @@ export function createPeopleHandlers(deps: Deps) {
     return { incident, upload };
   };
 
+  /** The incident's completed imports after this one: those that may have taken its rejected rows. */
+  const listLaterImports = async (incident: Incident, upload: PersonImport) =>
+    (await listImportsOfIncident(deps, incident, 50)).filter(
+      (other) => other.id !== upload.id && other.status === "completed" && other.createdAt >= upload.createdAt,
+    );
+
   const importPath = (incident: Incident, upload: PersonImport) =>
     `/incidents/${encodeURIComponent(incident.reference)}/people/imports/${upload.id}`;
 
@@ -79,6 +95,7 @@ export function createPeopleHandlers(deps: Deps) {
     incident: Incident,
     upload: PersonImport,
     error?: string,
+    resolution?: { values: Record<string, unknown>; fieldErrors: Record<string, string> },
   ): Promise<void> => {
     const canEdit = isAllowed(res.locals.currentUser?.role as Role | undefined, "manager");
     const base = {
@@ -130,7 +147,11 @@ export function createPeopleHandlers(deps: Deps) {
       progress: describeImportProgress(upload, now),
       // A run writes after every batch; this long without a write, its worker has probably stopped.
       isStalled: RUNNING_STATUSES.includes(status) && now.getTime() - upload.updatedAt.getTime() > STALE_RUNNING_IMPORT_MS,
-      reasons: isActive ? [] : reasonsOf(upload),
+      reasons: isActive ? [] : countsOf(upload.reasons, describeReason),
+      warnings: isActive ? [] : countsOf(upload.warnings, describeWarningCode),
+      rejectedRows: describeRejectedRows(upload),
+      laterImports: isActive ? [] : await listLaterImports(incident, upload),
+      resolution: resolution ?? { values: {}, fieldErrors: {} },
       hasErrorReport: !isActive && Boolean(upload.errorReportPath),
       filesDeletion: await describeFilesDeletion(prisma, upload),
     });
@@ -199,6 +220,31 @@ export function createPeopleHandlers(deps: Deps) {
         isCancelled ? `The import of ${upload.fileName} is cancelled.` : "The import has already ended.",
       );
       res.redirect(303, importPath(incident, upload));
+    },
+
+    /** Records what became of the import's rejected rows (imported by a later import, or dismissed with a note). */
+    async resolveRejected(req: Request, res: Response) {
+      const { incident, upload } = await loadUpload(req);
+      const values = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        const input = parseInput(rejectedResolutionSchema, {
+          resolution: values.resolution,
+          note: values.note,
+          importedBy: values.resolution === "imported" ? values.importedBy : undefined,
+        });
+        const resolved = await resolveRejectedRows(deps, incident, upload.id, input, actorOf(req, res));
+        const rows = `${resolved.rows.toLocaleString("en")} rejected ${resolved.rows === 1 ? "row is" : "rows are"}`;
+        flash(req, "success", `The ${rows} recorded as ${resolved.resolution}, on the incident's timeline.`);
+        res.redirect(303, `${importPath(incident, upload)}#rejected-rows`);
+      } catch (error) {
+        if (!(error instanceof AppError) || !["validation", "conflict"].includes(error.code)) throw error;
+        const status = error.code === "conflict" ? 409 : 400;
+        const fieldErrors = error.code === "validation" ? error.fieldErrors : {};
+        await renderImport(req, res.status(status), incident, upload, error.code === "conflict" ? error.message : "", {
+          values,
+          fieldErrors,
+        });
+      }
     },
 
     async errors(req: Request, res: Response) {

@@ -10,7 +10,7 @@ import { createPersonHandlers } from "./person.handlers.js";
  * Affected people: the incident's people page (counts, search and filters, imports), a
  * person's page and their deletion, the deletion of an import's people; and the imports:
  * upload (its multipart body is read by peopleUploadBody before the CSRF check), the mapping
- * and progress page, start, cancel and the error report. The import paths come first, so
+ * and progress page, start, cancel, the error report and what became of the rejected rows. The import paths come first, so
  * "imports" is never taken for a person's id.
  */
 export function peopleRoutes(deps: Deps): Router {
@@ -25,6 +25,7 @@ export function peopleRoutes(deps: Deps): Router {
     { method: "post", path: `${base}/start`, access: "manager", handler: h.start },
     { method: "post", path: `${base}/cancel`, access: "manager", handler: h.cancel },
     { method: "get", path: `${base}/errors.csv`, access: "viewer", handler: h.errors },
+    { method: "post", path: `${base}/rejected`, access: "manager", handler: h.resolveRejected },
     { method: "get", path: `${base}/delete`, access: "manager", handler: person.showImportDeletion },
     { method: "post", path: `${base}/delete`, access: "manager", handler: person.deleteImportPeople },
     { method: "get", path: "/incidents/:ref/people", access: "viewer", handler: list.list },

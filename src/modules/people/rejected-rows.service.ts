@@ -146,3 +146,21 @@ export async function resolveRejectedRows(
     };
   });
 }
+
+/**
+ * What the API adds to an import record: its warnings (rows kept with a value that could not be
+ * used, by warning) and its rejected rows with what became of them, instants as ISO text.
+ */
+export function importResultOf(row: PersonImport) {
+  let warnings: Record<string, number> = {};
+  try {
+    warnings = JSON.parse(row.warnings) as Record<string, number>;
+  } catch {
+    warnings = {};
+  }
+  const { rows, outstanding, resolution, note, importedBy, resolvedAt } = rejectedRowsOf(row);
+  return {
+    warnings,
+    rejectedRows: { rows, outstanding, resolution, note, importedBy, resolvedAt: resolvedAt?.toISOString() ?? null },
+  };
+}
