@@ -21,9 +21,12 @@ type Json = Record<string, any>;
 type Method = "get" | "post" | "delete";
 type Who = "viewer" | "alice" | "bob" | "nobody";
 
-const CSV = ["Email,Given name,Family name,Country", "ann@example.org,Ann,Lee,AU", "ben@example.org,Ben,Ng,NZ", ",,,"].join(
-  "\r\n",
-);
+const CSV = [
+  "Email,Given name,Family name,Country",
+  "ann@example.org,Ann,Lee,AU",
+  "ben@example.org,Ben,Ng,NZ",
+  "cat@example.org,Cat,Ng,AU,surplus",
+].join("\r\n");
 
 /**
  * The OpenAPI document is kept true: it is a valid OpenAPI 3.1 document, every route mounted
@@ -189,6 +192,10 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("viewer", "get", `${P}/imports`, at);
     await call("viewer", "get", `${P}/imports/{importId}`, imported);
     await call("viewer", "get", `${P}/imports/{importId}/errors.csv`, imported);
+    const dismissed = await call("alice", "post", `${P}/imports/{importId}/rejected`, imported, {
+      json: { resolution: "dismissed", note: "A row with a surplus field: Cat is told from the corrected file." },
+    });
+    assert.equal(dismissed.status, 200, dismissed.text);
     const people = await call("viewer", "get", P, at, { query: "?limit=2" });
     await call("viewer", "get", P, at, { query: "?country=Australia" });
     await call("viewer", "get", `${P}/summary`, at);
