@@ -149,7 +149,7 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }],
-    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns"].map((name) => ({ name })),
+    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

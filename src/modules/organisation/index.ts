@@ -1,8 +1,14 @@
 // The organisation module's face: what the notices and campaigns modules, the API and tests may
 // use. The wiring places import organisation.routes.ts directly. See README.md.
 
-export type { OverrideInput, ProfileInput } from "./organisation.schemas.js";
-export { loadOrganisationFor, saveIncidentOrganisation, saveProfile } from "./organisation.service.js";
+export { type OverrideInput, overrideSchema, type ProfileInput, profileSchema } from "./organisation.schemas.js";
+export {
+  loadIncidentOrganisationPage,
+  loadOrganisationFor,
+  loadProfilePage,
+  saveIncidentOrganisation,
+  saveProfile,
+} from "./organisation.service.js";
 export {
   describeSender,
   domainOf,
