@@ -18,6 +18,24 @@ export function failBoot(step: string, error: unknown): never {
   process.exit(1);
 }
 
+/**
+ * Why the web server could not listen, in words that name the port and the setting that
+ * changes it, instead of a bare EADDRINUSE.
+ */
+export function describeListenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") {
+    return `port ${port} on ${host} is already in use by another program (is Breachdesk running already?). Stop that program, or choose a free port with the PORT setting, in .env or the environment (e.g. PORT=${port === 65535 ? 3001 : port + 1}).`;
+  }
+  if (code === "EACCES") {
+    return `this user may not listen on port ${port}: ports below 1024 need extra privileges. Choose a port of 1024 or more with the PORT setting, in .env or the environment (e.g. PORT=3000).`;
+  }
+  if (code === "EADDRNOTAVAIL") {
+    return `${host} is not an address of this machine, so nothing can listen on it. Fix the HOST setting (127.0.0.1 for this machine only, 0.0.0.0 for every network interface).`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Where a database URL points, without its password. */
 export function describeDatabase(config: Config): string {
   if (config.databaseKind === "sqlite") return `SQLite ${config.DATABASE_URL.replace(/^file:/, "")}`;
@@ -44,7 +62,9 @@ export async function bootCore(): Promise<{ config: Config; db: Database; logger
   );
   const logger = createLogger(config.LOG_LEVEL);
   try {
-    const result = await migrateDatabase(config.DATABASE_URL);
+    const result = await migrateDatabase(config.DATABASE_URL, {
+      onPending: (count) => printStep(`Migrating the database (${count} ${count === 1 ? "migration" : "migrations"})...`),
+    });
     printStep(`✓ database migrated (${result.applied.length} applied now, ${result.alreadyApplied} before)`);
   } catch (error) {
     failBoot("database migration", error);

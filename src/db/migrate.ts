@@ -41,9 +41,17 @@ export function readMigrations(kind: "sqlite" | "postgresql"): Migration[] {
     });
 }
 
+export interface MigrateOptions {
+  /**
+   * Told how many migrations are about to be applied (only when some are), before the first
+   * one runs, so a start that migrates can say so instead of going quiet.
+   */
+  onPending?: (pending: number) => void;
+}
+
 /** Brings the database a URL names up to date. Throws when an applied migration was edited. */
-export async function migrateDatabase(url: string): Promise<MigrationResult> {
-  return databaseKindOf(url) === "postgresql" ? migratePostgres(url) : migrateSqlite(url);
+export async function migrateDatabase(url: string, options: MigrateOptions = {}): Promise<MigrationResult> {
+  return databaseKindOf(url) === "postgresql" ? migratePostgres(url, options) : migrateSqlite(url, options);
 }
 
 function checkApplied(migrations: Migration[], applied: Map<string, string>): Migration[] {
@@ -57,7 +65,7 @@ function checkApplied(migrations: Migration[], applied: Map<string, string>): Mi
   return migrations.filter((m) => !applied.has(m.name));
 }
 
-function migrateSqlite(url: string): MigrationResult {
+function migrateSqlite(url: string, options: MigrateOptions): MigrationResult {
   const file = sqlitePathOf(url);
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
   const db = new BetterSqlite3(file, { timeout: 5000 });
@@ -71,6 +79,7 @@ function migrateSqlite(url: string): MigrationResult {
     const applyPending = db.transaction(() => {
       const rows = db.prepare(`SELECT name, checksum FROM ${TABLE}`).all() as { name: string; checksum: string }[];
       const pending = checkApplied(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (pending.length > 0) options.onPending?.(pending.length);
       for (const migration of pending) {
         db.exec(migration.sql);
         db.prepare(`INSERT INTO ${TABLE} (name, checksum, applied_at) VALUES (?, ?, ?)`).run(
@@ -89,7 +98,7 @@ function migrateSqlite(url: string): MigrationResult {
   }
 }
 
-async function migratePostgres(url: string): Promise<MigrationResult> {
+async function migratePostgres(url: string, options: MigrateOptions): Promise<MigrationResult> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -100,6 +109,7 @@ async function migratePostgres(url: string): Promise<MigrationResult> {
     );
     const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${TABLE}`);
     const pending = checkApplied(readMigrations("postgresql"), new Map(rows.map((r) => [r.name, r.checksum])));
+    if (pending.length > 0) options.onPending?.(pending.length);
     const applied: string[] = [];
     for (const migration of pending) {
       await client.query("BEGIN");
