@@ -354,7 +354,7 @@ describe("campaign pages", () => {
     const id = path.split("/").pop()!;
     assert.equal((await viewer.agent.get(`/incidents/${other.reference}/campaigns/${id}`)).status, 404);
     assert.equal((await viewer.agent.get(`${campaignsPath()}/no-such-campaign`)).status, 404);
-    const incidentPage = await viewer.agent.get(`/incidents/${ref}`);
+    const incidentPage = await viewer.agent.get(`/incidents/${ref}/notifications`);
     assert.match(incidentPage.text, /href="\/incidents\/[^"]+\/campaigns">All campaigns<\/a>/);
     assert.match(
       incidentPage.text,

@@ -150,8 +150,11 @@ describe("a script tag typed into the incident workspace renders inert", () => {
     await post(`/incidents/${ref}/decisions`, { isNotifiable: "yes", regimes: HOSTILE, rationale: HOSTILE });
     await post(`/incidents/${ref}/decisions`, { isNotifiable: "yes", regimes: "AU-NDB", rationale: HOSTILE });
     await post(`/incidents/${ref}/status`, { to: "investigating", reason: HOSTILE });
+    const workspace = ["", "/timeline", "/scope", "/assessment", "/deadlines", "/notifications", "/regulators", "/evidence"].map(
+      (page) => `/incidents/${ref}${page}`,
+    );
     for (const path of [
-      `/incidents/${ref}`,
+      ...workspace,
       "/incidents",
       `/incidents?q=${encodeURIComponent(HOSTILE)}`,
       "/",
@@ -161,7 +164,9 @@ describe("a script tag typed into the incident workspace renders inert", () => {
       assert.equal(res.status, 200, path);
       assertInert(res.text, path);
     }
-    const page = await manager.agent.get(`/incidents/${ref}`);
-    assert.ok((page.text.match(/&lt;script&gt;alert\(1\)&lt;\/script&gt;/g) ?? []).length >= 8, "the texts are shown, escaped");
+    let shown = 0;
+    for (const path of workspace)
+      shown += ((await manager.agent.get(path)).text.match(/&lt;script&gt;alert\(1\)&lt;\/script&gt;/g) ?? []).length;
+    assert.ok(shown >= 8, "the texts are shown, escaped");
   });
 });

@@ -208,7 +208,7 @@ describe("incidents through the browser", () => {
       where: { action: "decision.change", incidentId: incident.id },
     });
     assert.equal(JSON.parse(change.before ?? "{}").isNotifiable, false);
-    const page = await manager.agent.get(`/incidents/${ref}`);
+    const page = await manager.agent.get(`/incidents/${ref}/assessment`);
     assert.match(page.text, /<strong>Notifiable<\/strong> under AU-NDB/);
     assert.match(page.text, /Earlier assessments and decisions/);
     assert.match(page.text, /1,500/);

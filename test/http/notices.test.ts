@@ -71,7 +71,7 @@ describe("notice pages", () => {
   after(() => t.close());
 
   it("creates a template from the incident page, refusing an empty name with a message", async () => {
-    const page = await manager.agent.get(`/incidents/${ref}`);
+    const page = await manager.agent.get(`/incidents/${ref}/notifications`);
     assert.equal(page.status, 200);
     assert.match(page.text, /id="notices"/);
     assert.match(page.text, /No notice to the affected people is written yet/);
@@ -478,7 +478,7 @@ describe("notice pages", () => {
 
   it("refuses managers' actions to a viewer, and any post without the CSRF token", async () => {
     assert.equal((await viewer.agent.get(`${base}/edit`)).status, 403);
-    const incidentPage = await viewer.agent.get(`/incidents/${ref}`);
+    const incidentPage = await viewer.agent.get(`/incidents/${ref}/notifications`);
     assert.match(incidentPage.text, /Notice to members<\/a>/);
     assert.doesNotMatch(incidentPage.text, /Write a new notice/);
     const list = await viewer.agent.get(`/incidents/${ref}/notices`);

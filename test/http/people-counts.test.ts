@@ -9,7 +9,7 @@ type Client = Awaited<ReturnType<typeof signedIn>>;
 
 /** The people counts of the incident page's section and the people page's heading. */
 async function shownCounts(client: Client, reference: string) {
-  const section = (await client.agent.get(`/incidents/${reference}`)).text;
+  const section = (await client.agent.get(`/incidents/${reference}/scope`)).text;
   const page = (await client.agent.get(`/incidents/${reference}/people`)).text;
   return {
     section: Number(/data-count="people-total">(\d+)</.exec(section)?.[1] ?? "0"),

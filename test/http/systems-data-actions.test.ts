@@ -79,7 +79,7 @@ describe("systems, personal data and remedial actions of an incident", () => {
       notes: "Held attendee records of linux.conf.au 2013 to 2016",
     });
     assert.equal(zookeepr.status, 303);
-    assert.equal(zookeepr.headers.location, `/incidents/${ref}#systems`);
+    assert.equal(zookeepr.headers.location, `/incidents/${ref}/scope#systems`, "back on the workspace page of the form");
     const lists = await post(manager, `/incidents/${ref}/systems`, {
       name: "Mailing list server",
       role: "Mailman lists for attendees",
@@ -188,7 +188,7 @@ describe("systems, personal data and remedial actions of an incident", () => {
         encrypted: encrypted!,
       });
       assert.equal(res.status, 303, `${categoryId}: ${res.text.slice(0, 200)}`);
-      assert.equal(res.headers.location, `/incidents/${ref}#data`);
+      assert.equal(res.headers.location, `/incidents/${ref}/scope#data`);
     }
     const again = await post(manager, `/incidents/${ref}/data`, {
       categoryId: "password_hashes",
@@ -285,7 +285,7 @@ describe("systems, personal data and remedial actions of an incident", () => {
     for (const action of actions) {
       const res = await post(manager, `/incidents/${ref}/actions`, { ...action, ownerId: manager.user.id, notes: "" });
       assert.equal(res.status, 303, res.text.slice(0, 300));
-      assert.equal(res.headers.location, `/incidents/${ref}#actions`);
+      assert.equal(res.headers.location, `/incidents/${ref}/timeline#actions`);
     }
     const ssh = await t.db.prisma.remedialAction.findFirstOrThrow({ where: { title: "Enforce key-based SSH logins" } });
     assert.equal(ssh.dueOn, "2026-03-03");

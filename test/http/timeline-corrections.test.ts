@@ -46,13 +46,13 @@ describe("timeline corrections", () => {
     });
     const correctionPath = `/incidents/${ref}/events/${second.id}/corrections`;
 
-    // The incident page carries one event form (to add one) and a link per entry, not a form per entry.
-    const page = await manager.agent.get(`/incidents/${ref}`);
+    // The timeline page carries one event form (to add one) and a link per entry, not a form per entry.
+    const page = await manager.agent.get(`/incidents/${ref}/timeline`);
     assert.equal(page.status, 200);
     assert.equal((page.text.match(/<form method="post" action="[^"]*\/events[^"]*"/g) ?? []).length, 1);
     assert.equal((page.text.match(/>Correct entry \d<\/a>/g) ?? []).length, 3);
     assert.match(page.text, new RegExp(`<a href="${correctionPath}">Correct entry \\d</a>`));
-    assert.doesNotMatch((await viewer.agent.get(`/incidents/${ref}`)).text, /Correct entry/);
+    assert.doesNotMatch((await viewer.agent.get(`/incidents/${ref}/timeline`)).text, /Correct entry/);
 
     const form = await manager.agent.get(correctionPath);
     assert.equal(form.status, 200);

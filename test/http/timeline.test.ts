@@ -75,9 +75,9 @@ describe("timeline pages", () => {
       eventForm({ visibility: "public" }),
     );
     assert.equal(res.status, 303, res.text);
-    assert.equal(res.headers.location, `/incidents/${incident.reference}#timeline`);
+    assert.equal(res.headers.location, `/incidents/${incident.reference}/timeline#timeline`);
 
-    for (const path of [`/incidents/${incident.reference}`, `/incidents/${incident.reference}/events`]) {
+    for (const path of [`/incidents/${incident.reference}/timeline`, `/incidents/${incident.reference}/events`]) {
       const page = await viewer.agent.get(path);
       assert.equal(page.status, 200, path);
       const html = decodeEntities(page.text);
@@ -264,7 +264,7 @@ describe("timeline pages", () => {
     const token = csrfFrom(preview.text);
     const confirmed = await manager.agent.post(previewPath).type("form").send({ _csrf: token });
     assert.equal(confirmed.status, 303);
-    assert.equal(confirmed.headers.location, `/incidents/${incident.reference}#timeline`);
+    assert.equal(confirmed.headers.location, `/incidents/${incident.reference}/timeline#timeline`);
     const events = await t.db.prisma.timelineEvent.findMany({
       where: { incidentId: incident.id },
       orderBy: { occurredAt: "asc" },

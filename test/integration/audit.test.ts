@@ -96,8 +96,9 @@ describe("audit verify page", () => {
       assert.match(broken.text, new RegExp(`The chain is broken at entry #${login.seq}`));
 
       const filtered = await admin.agent.get("/admin/audit?action=auth.login");
-      assert.match(filtered.text, /<td><code>auth\.login<\/code><\/td>/);
-      assert.doesNotMatch(filtered.text, /<td><code>user\.create<\/code><\/td>/);
+      assert.match(filtered.text, /signed in\./, "in words");
+      assert.match(filtered.text, /<dd><code>auth\.login<\/code><\/dd>/, "with the code in the entry's details");
+      assert.doesNotMatch(filtered.text, /<dd><code>user\.create<\/code><\/dd>/);
     } finally {
       await t.close();
     }

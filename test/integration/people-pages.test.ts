@@ -116,7 +116,7 @@ describe(`people pages (${testLane})`, () => {
   const prevLink = (html: string) => html.match(/href="([^"]+)" rel="prev"/)?.[1]?.replace(/&amp;/g, "&");
 
   it("is linked from the incident's People section", async () => {
-    const page = await viewer.agent.get(`/incidents/${incident.reference}`);
+    const page = await viewer.agent.get(`/incidents/${incident.reference}/scope`);
     assert.match(page.text, new RegExp(`href="${path}"`));
   });
 

@@ -2,8 +2,11 @@ import type { Request, Response } from "express";
 import { DateTime } from "luxon";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
+import { isValidZone } from "../../lib/instants.js";
+import { currentUser } from "../../web/access.js";
 import { type AuditFilter, loadAuditLogPage, verifyAuditChain } from "./audit.service.js";
 import { auditAnchorPath } from "./audit-key.service.js";
+import { describeAuditEntries } from "./audit-words.service.js";
 
 const PAGE_SIZE = 50;
 
@@ -11,24 +14,26 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 200) : undefined;
 }
 
-/** A YYYY-MM-DD date from the filter form as the start of that day in UTC; ignores anything else. */
-function day(value: unknown, plusDays = 0): Date | undefined {
+/** A YYYY-MM-DD date from the filter form as the start of that day in the reader's zone; ignores anything else. */
+function day(value: unknown, zone: string, plusDays = 0): Date | undefined {
   const raw = text(value);
   if (!raw) return undefined;
-  const parsed = DateTime.fromISO(raw, { zone: "utc" });
+  const parsed = DateTime.fromISO(raw, { zone });
   return parsed.isValid ? parsed.startOf("day").plus({ days: plusDays }).toJSDate() : undefined;
 }
 
 export function createAuditHandlers(deps: Deps) {
   return {
     async list(req: Request, res: Response) {
+      const zone = currentUser(res)?.timeZone ?? "UTC";
+      const readerZone = isValidZone(zone) ? zone : "UTC";
       const filter: AuditFilter = {
         actor: text(req.query.actor),
         action: text(req.query.action),
         entityType: text(req.query.entityType),
         entityId: text(req.query.entityId),
-        from: day(req.query.from),
-        to: day(req.query.to, 1),
+        from: day(req.query.from, readerZone),
+        to: day(req.query.to, readerZone, 1),
       };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
       const { entries, total, facets } = await loadAuditLogPage(deps.db, filter, {
@@ -40,7 +45,8 @@ export function createAuditHandlers(deps: Deps) {
       );
       res.render("audit/list", {
         title: "Audit log",
-        entries,
+        entries: await describeAuditEntries(deps.db.prisma, entries),
+        readerZone,
         total,
         page,
         pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),

@@ -1,10 +1,11 @@
 import type { Deps } from "../../deps.js";
 import { findOverdueActions } from "../actions/index.js";
+import { describeAuditEntries } from "../audit/index.js";
 import { loadIncidentOverview } from "../incidents/index.js";
 import { listUrgentObligations } from "../obligations/index.js";
 import { pingDatabase } from "./home.repository.js";
 
-/** What the dashboard shows: incidents by status, the newest open ones, what is overdue or due soon, recent activity. */
+/** What the dashboard shows: incidents by status, the newest open ones, what is overdue or due soon, recent activity in words. */
 export async function loadDashboard(deps: Deps) {
   const now = deps.clock.now();
   const [incidents, overdueActions, urgentObligations] = await Promise.all([
@@ -12,7 +13,9 @@ export async function loadDashboard(deps: Deps) {
     findOverdueActions(deps, now, 10),
     listUrgentObligations(deps.db.prisma, now, 10),
   ]);
-  return { ...incidents, overdueActions, urgentObligations };
+  // Recent activity in words ("Ana applied EU-GDPR-33 to BD-2016-0001"), its codes in the audit log.
+  const recentActivity = await describeAuditEntries(deps.db.prisma, incidents.recentActivity);
+  return { ...incidents, recentActivity, overdueActions, urgentObligations };
 }
 
 /** Whether the database answers within timeoutMs; a failure is logged, not thrown. */

@@ -1,6 +1,5 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
-import { incidentSections } from "../../incident-sections.js";
 import { AppError } from "../../lib/errors.js";
 import { listZones, toLocalInput } from "../../lib/instants.js";
 import { parseInput } from "../../lib/validation.js";
@@ -22,7 +21,6 @@ import {
   type Incident,
   listIncidentOwnerCandidates,
   loadIncident,
-  loadIncidentPageDetails,
   transitionIncident,
   updateIncident,
 } from "./incidents.service.js";
@@ -99,29 +97,6 @@ export function createIncidentsHandlers(deps: Deps) {
           action: "/incidents",
         });
       }
-    },
-
-    async show(req: Request, res: Response) {
-      const incident = await loadIncident(deps.db.prisma, String(req.params.ref));
-      const viewer = currentUser(res);
-      if (!viewer) throw new AppError("unauthenticated", "Sign in to continue.");
-      const [sections, { audit, owner }] = await Promise.all([
-        Promise.all(incidentSections.map(async (section) => ({ ...section, data: await section.load(deps, incident, viewer) }))),
-        loadIncidentPageDetails(deps, incident),
-      ]);
-      res.render("incidents/show", {
-        title: `${incident.reference}: ${incident.title}`,
-        incident,
-        owner,
-        viewer,
-        sections,
-        audit,
-        statusLabels,
-        severityLabels,
-        transitions: allowedTransitions(incident.status as IncidentStatus),
-        transitionValues: {},
-        fieldErrors: {},
-      });
     },
 
     async showEdit(req: Request, res: Response) {

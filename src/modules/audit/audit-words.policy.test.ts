@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type AuditEntryFacts, describeAuditEntry } from "./audit-words.policy.js";
+
+const names = {
+  users: new Map([
+    ["u-ana", "Ana Manager"],
+    ["u-val", "Val Viewer"],
+  ]),
+  incidents: new Map([["i-la", "BD-2016-0001"]]),
+};
+
+function entry(input: Partial<AuditEntryFacts> & { action: string }): AuditEntryFacts {
+  return {
+    entityType: "obligation",
+    entityId: "o-1",
+    actorId: "u-ana",
+    actorLabel: "ana@example.org",
+    incidentId: "i-la",
+    before: null,
+    after: null,
+    ...input,
+  };
+}
+
+describe("audit entries in words", () => {
+  it("says who applied which rule to which incident, keeping the reference apart for a link", () => {
+    const words = describeAuditEntry(
+      entry({ action: "obligation.apply", after: JSON.stringify({ ruleId: "EU-GDPR-33" }) }),
+      names,
+    );
+    assert.equal(words.sentence, "Ana Manager applied EU-GDPR-33 to BD-2016-0001.");
+    assert.equal(words.who, "Ana Manager");
+    assert.deepEqual(words.parts, [{ text: "applied EU-GDPR-33 to " }, { incident: "BD-2016-0001" }]);
+  });
+
+  it("reads status moves, decisions, obligations met and clock events", () => {
+    const say = (action: string, after: object, before: object = {}, entityType = "incident") =>
+      describeAuditEntry(entry({ action, entityType, after: JSON.stringify(after), before: JSON.stringify(before) }), names)
+        .sentence;
+    assert.equal(
+      say("incident.transition", { status: "closed_not_notifiable" }, { status: "assessing" }),
+      "Ana Manager moved BD-2016-0001 from assessing to closed: not notifiable.",
+    );
+    assert.equal(
+      say("decision.record", { isNotifiable: true, regimes: '["AU-NDB"]' }, {}, "decision"),
+      "Ana Manager decided BD-2016-0001 is notifiable under AU-NDB.",
+    );
+    assert.equal(
+      say("obligation.status", { ruleId: "AU-NDB-assess", status: "met" }),
+      "Ana Manager marked AU-NDB-assess met on BD-2016-0001.",
+    );
+    assert.equal(
+      say("clock_event.record", { code: "aware_suspected_breach" }, {}, "clock_event"),
+      'Ana Manager recorded the clock event "awareness of a suspected breach" on BD-2016-0001.',
+    );
+    assert.equal(
+      say("campaign.start", { name: "First notice" }, {}, "campaign"),
+      'Ana Manager started the campaign "First notice" of BD-2016-0001.',
+    );
+  });
+
+  it("names the system and the command line, and falls back to the label of an unknown user", () => {
+    const system = describeAuditEntry(
+      entry({ action: "campaign.complete", actorId: null, actorLabel: "system", after: '{"name":"N"}' }),
+      names,
+    );
+    assert.match(system.sentence, /^Breachdesk completed the campaign "N" of BD-2016-0001\.$/);
+    const gone = describeAuditEntry(
+      entry({ action: "auth.login", actorId: "u-gone", actorLabel: "gone@example.org", incidentId: null }),
+      names,
+    );
+    assert.equal(gone.sentence, "gone@example.org signed in.");
+  });
+
+  it("names the user a change concerns", () => {
+    const role = entry({
+      action: "user.role_change",
+      entityType: "user",
+      entityId: "u-val",
+      incidentId: null,
+      after: '{"role":"manager"}',
+    });
+    assert.equal(describeAuditEntry(role, names).sentence, "Ana Manager made Val Viewer a manager.");
+  });
+
+  it("puts an action no phrase knows in words from its record and verb, never failing on broken JSON", () => {
+    const unknown = entry({ action: "obligation.auto_met", after: "{not json" });
+    assert.equal(
+      describeAuditEntry(unknown, names).sentence,
+      "Ana Manager recorded a change to an obligation of BD-2016-0001 (auto met).",
+    );
+  });
+
+  it("says 'an incident' when the incident is not known any more", () => {
+    const words = describeAuditEntry(
+      entry({ action: "obligation.apply", incidentId: "i-gone", after: '{"ruleId":"X-1"}' }),
+      names,
+    );
+    assert.equal(words.sentence, "Ana Manager applied X-1 to an incident.");
+  });
+});

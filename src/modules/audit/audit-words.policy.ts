@@ -1,0 +1,199 @@
+// An audit entry in words: "Ana applied EU-GDPR-33 to BD-2016-0001". The pages that people read
+// (the dashboard, an incident's evidence, the audit log) say what happened; the action code,
+// the record's id and the before/after JSON stay in each entry's detail view and in the API.
+import { isTriggerCode, TRIGGER_CODES } from "../deadlines/index.js";
+
+/** The fields of an audit entry the words are made from. */
+export interface AuditEntryFacts {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  actorId: string | null;
+  actorLabel: string;
+  incidentId: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+/** Names the log refers to by id: users (actors and users changed) and incidents. */
+export interface AuditNames {
+  users: Map<string, string>;
+  incidents: Map<string, string>;
+}
+
+/** A piece of the sentence: text, or the incident's reference (the page makes it a link). */
+export type AuditPart = { text: string } | { incident: string };
+
+export interface AuditWords {
+  /** Who did it: the user's name, or the actor as recorded ("system" reads "Breachdesk"). */
+  who: string;
+  /** What they did, the incident's reference kept apart so that it can be a link; no final stop. */
+  parts: AuditPart[];
+  /** The whole sentence as plain text, with its final stop. */
+  sentence: string;
+}
+
+type State = Record<string, unknown>;
+type Phrase = (after: State, before: State, names: AuditNames, entityId: string | null) => string;
+
+const statusWords: Record<string, string> = {
+  detected: "detected",
+  investigating: "investigating",
+  contained: "contained",
+  assessing: "assessing",
+  notifying: "notifying",
+  closed: "closed",
+  closed_not_notifiable: "closed: not notifiable",
+};
+const obligationStatusWords: Record<string, string> = {
+  met: "met",
+  not_required: "not required",
+  late: "late",
+  pending: "pending again",
+};
+const campaignVerbs: Record<string, string> = {
+  approve: "approved",
+  start: "started",
+  schedule: "scheduled",
+  unschedule: "took back the schedule of",
+  pause: "paused",
+  resume: "resumed",
+  cancel: "cancelled",
+  complete: "completed",
+  auto_pause: "paused (too many errors)",
+  retry_failed: "queued again the failed notices of",
+  failed: "recorded the failure of",
+};
+
+const str = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : "");
+const quoted = (value: unknown): string => (str(value) ? ` "${str(value)}"` : "");
+const triggerPhrase = (code: unknown): string => {
+  const text = str(code);
+  return isTriggerCode(text) ? TRIGGER_CODES[text].phrase : text.replaceAll("_", " ");
+};
+const userNamed = (names: AuditNames, id: string | null, fallback: unknown = ""): string =>
+  (id && names.users.get(id)) || str(fallback) || "a user";
+
+/** The phrases by action code; "{incident}" is where the incident's reference goes. */
+const phrases: Record<string, Phrase> = {
+  "incident.create": (a) => `recorded {incident}${str(a.title) ? `: ${str(a.title)}` : ""}`,
+  "incident.update": (a) => `changed the details of {incident}${Object.keys(a).length ? ` (${Object.keys(a).join(", ")})` : ""}`,
+  "incident.transition": (a, b) =>
+    `moved {incident} from ${statusWords[str(b.status)] ?? str(b.status)} to ${statusWords[str(a.status)] ?? str(a.status)}`,
+  "incident.location": (a) => `set where the organisation of {incident} is: ${str(a.location) || "nowhere"}`,
+  "obligation.apply": (a) => `applied ${str(a.ruleId)} to {incident}`,
+  "obligation.reapply": (a) => `applied ${str(a.ruleId)} again to {incident}, with the rule pack's current terms`,
+  "obligation.status": (a) => `marked ${str(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
+  "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
+  "clock_event.change": (a) => `changed the clock event "${triggerPhrase(a.code)}" on {incident}`,
+  "assessment.record": (a) =>
+    `recorded a risk assessment of {incident}${str(a.seriousHarmLikely) ? ` (serious harm ${str(a.seriousHarmLikely)})` : ""}`,
+  "decision.record": decisionPhrase,
+  "decision.change": decisionPhrase,
+  "timeline.event_add": (a) => `added ${str(a.kind) ? `a ${str(a.kind)} event` : "an event"} to the timeline of {incident}`,
+  "timeline.event_correct": () => "corrected an entry of the timeline of {incident}",
+  "timeline.import_upload": (a) => `uploaded${quoted(a.fileName)} to import timeline events into {incident}`,
+  "timeline.import": (a) => `imported ${str(a.count) || "the"} timeline events into {incident}`,
+  "affected_system.create": (a) => `added the system${quoted(a.name)} to {incident}`,
+  "affected_system.update": (a) => `changed the system${quoted(a.name)} of {incident}`,
+  "incident_data.add": (a) => `recorded ${str(a.category) || "a data category"} as involved in {incident}`,
+  "incident_data.update": (a) => `changed what {incident} records of ${str(a.category) || "a data category"}`,
+  "incident_data.remove": (_a, b) => `removed ${str(b.category) || "a data category"} from {incident}`,
+  "remedial_action.create": (a) => `added the action${quoted(a.title)} to {incident}`,
+  "remedial_action.update": (a) =>
+    `changed the action${quoted(a.title)} of {incident}${str(a.status) ? ` (now ${str(a.status).replace("_", " ")})` : ""}`,
+  "notice_template.create": (a) => `started the notice${quoted(a.name)} of {incident}`,
+  "notice_template.update": (a) => `changed the settings of the notice${quoted(a.name)} of {incident}`,
+  "notice_template_version.create": (a) =>
+    `saved ${str(a.version) ? `version ${str(a.version)}` : "a version"}${str(a.language) ? ` (${str(a.language)})` : ""} of a notice of {incident}`,
+  "notice_template_version.send_test": () => "sent a test notice of {incident}",
+  "campaign.create": (a) => `created the campaign${quoted(a.name)} of {incident}`,
+  "delivery.told_otherwise": (a) =>
+    `recorded ${str(a.count) || "some"} people of {incident} as told another way${str(a.channel) ? ` (${str(a.channel)})` : ""}`,
+  "delivery.reports": () => "recorded bounce and complaint reports about notices of {incident}",
+  "bounced_address.lift": () => "lifted a suppressed address in {incident}",
+  "person.delete": () => "deleted an affected person's record from {incident}",
+  "person_import.start": (a) => `started importing${quoted(a.fileName)} into {incident}`,
+  "person_import.finish": (a) => `finished importing${quoted(a.fileName)} into {incident}`,
+  "person_import.cancel": () => "cancelled an import of people into {incident}",
+  "user.setup": (a, _b, n, id) => `set Breachdesk up, with ${userNamed(n, id, a.email)} as its first administrator`,
+  "user.create": (a, _b, n, id) => `added the user ${userNamed(n, id, a.email)}`,
+  "user.invite": (_a, _b, n, id) => `sent ${userNamed(n, id)} an invitation`,
+  "user.role_change": (a, _b, n, id) =>
+    `made ${userNamed(n, id)} ${str(a.role) === "admin" ? "an administrator" : `a ${str(a.role)}`}`,
+  "user.deactivate": (_a, _b, n, id) => `deactivated ${userNamed(n, id)}`,
+  "user.reactivate": (_a, _b, n, id) => `reactivated ${userNamed(n, id)}`,
+  "user.password_set": (_a, _b, n, id) => `set a new password for ${userNamed(n, id)}`,
+  "user.account_update": () => "changed their name or time zone",
+  "user.reminders_update": () => "changed their reminder settings",
+  "auth.login": () => "signed in",
+  "auth.logout": () => "signed out",
+  "auth.login_failed": () => "failed to sign in",
+  "api_token.create": () => "created an API token",
+  "api_token.revoke": () => "revoked an API token",
+  "data_category.create": (a) => `added the data category${quoted(a.name)}`,
+  "delivery_event.review": () => "marked a bounce report reviewed",
+};
+
+function decisionPhrase(a: State): string {
+  const regimes = Array.isArray(a.regimes) ? a.regimes.map(str) : safeList(a.regimes);
+  const under = regimes.length ? ` under ${regimes.join(", ")}` : "";
+  return a.isNotifiable === true ? `decided {incident} is notifiable${under}` : `decided {incident} is not notifiable${under}`;
+}
+
+function safeList(value: unknown): string[] {
+  try {
+    const parsed = JSON.parse(str(value)) as unknown;
+    return Array.isArray(parsed) ? parsed.map(str) : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseState(json: string | null): State {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as State) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A code no phrase knows, in words: "obligation.auto_met" on an obligation reads "recorded an obligation change (auto met)". */
+function fallbackPhrase(entry: AuditEntryFacts): string {
+  const [domain = "", verb = ""] = entry.action.split(".");
+  const thing = (entry.entityType || domain).replaceAll("_", " ");
+  const onIncident =
+    entry.incidentId && entry.entityType !== "incident" ? " of {incident}" : entry.entityType === "incident" ? " {incident}" : "";
+  return `recorded a change to ${/^[aeiou]/.test(thing) ? "an" : "a"} ${thing}${onIncident}${verb ? ` (${verb.replaceAll("_", " ")})` : ""}`;
+}
+
+/** Who made the change, in words. */
+function whoOf(entry: AuditEntryFacts, names: AuditNames): string {
+  if (entry.actorId && names.users.has(entry.actorId)) return names.users.get(entry.actorId) as string;
+  if (entry.actorLabel === "system") return "Breachdesk";
+  if (entry.actorLabel === "cli") return "The command line";
+  return entry.actorLabel;
+}
+
+/** One entry in words, with the incident's reference kept apart so that the page can link it. */
+export function describeAuditEntry(entry: AuditEntryFacts, names: AuditNames): AuditWords {
+  const after = parseState(entry.after);
+  const before = parseState(entry.before);
+  const campaignAction = /^campaign\.(.+)$/.exec(entry.action)?.[1];
+  const phrase =
+    phrases[entry.action]?.(after, before, names, entry.entityId) ??
+    (campaignAction && campaignVerbs[campaignAction]
+      ? `${campaignVerbs[campaignAction]} the campaign${quoted(after.name ?? before.name)} of {incident}`
+      : fallbackPhrase(entry));
+  const reference = entry.incidentId ? names.incidents.get(entry.incidentId) : undefined;
+  const parts: AuditPart[] = [];
+  phrase.split("{incident}").forEach((text, index) => {
+    if (index > 0) parts.push(reference ? { incident: reference } : { text: "an incident" });
+    if (text) parts.push({ text });
+  });
+  const who = whoOf(entry, names);
+  const sentence = `${who} ${parts.map((p) => ("text" in p ? p.text : p.incident)).join("")}.`;
+  return { who, parts, sentence };
+}

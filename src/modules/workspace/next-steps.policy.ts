@@ -1,0 +1,297 @@
+// What to do next on an incident, from what is recorded: the stage it is at, the obligation due
+// soonest, what stands in its way, and the one action that moves it. Pure: the workspace's
+// overview gathers the facts from the sections and shows what this returns.
+
+/** The stages from detection to closure, as the overview's progress line shows them. */
+export const stageIds = ["detected", "assessing", "decision", "notifying", "closed"] as const;
+export type StageId = (typeof stageIds)[number];
+
+export const stageLabels: Record<StageId, string> = {
+  detected: "Detected",
+  assessing: "Assessing",
+  decision: "Decision",
+  notifying: "Notifying",
+  closed: "Closed",
+};
+
+/** done: behind; current: the one being worked; todo: ahead; skipped: not needed (not notifiable). */
+export type StageState = "done" | "current" | "todo" | "skipped";
+
+/** An obligation as the overview needs it (the deadlines section computes these). */
+export interface ObligationFact {
+  id: string;
+  ruleId: string;
+  /** What it requires, in the rule pack's words. */
+  obligation: string;
+  notify: "regulator" | "individuals" | "media" | "other";
+  isOutstanding: boolean;
+  /** The deadline, or the guidance target where the law sets none; null while the clock waits. */
+  urgentAt: Date | null;
+  isOverdue: boolean;
+  /** "3 days 4 hours left", "overdue by 2 days"; null when there is no instant. */
+  timeLeft: string | null;
+  /** The recorded fact its clock waits for, when it has not started. */
+  waitingFor: { code: string; label: string } | null;
+}
+
+export interface WorkspaceFacts {
+  /** The incident's status (detected, investigating, ..., closed, closed_not_notifiable). */
+  status: string;
+  hasAssessment: boolean;
+  /** The current decision, or null when none is recorded. */
+  decision: { isNotifiable: boolean } | null;
+  obligations: ObligationFact[];
+  peopleCount: number;
+  noticeTemplateCount: number;
+  /** The incident's campaigns, newest first. */
+  campaigns: { id: string; name: string; status: string }[];
+  overdueActionCount: number;
+  /** The statuses the incident may move to now (incident-lifecycle.policy.ts). */
+  nextStatuses: string[];
+}
+
+/** A link to the page and form where a step is done. */
+export interface StepLink {
+  label: string;
+  href: string;
+}
+
+export interface NextSteps {
+  stages: { id: StageId; label: string; state: StageState }[];
+  /** The outstanding obligation with the nearest deadline (an overdue one first), or one waiting for its clock. */
+  dueSoonest: (ObligationFact & { href: string }) | null;
+  /** What stands in the way of the step, in sentences; empty when nothing does. */
+  blockers: string[];
+  /** The one action that moves the incident on, or null when nothing is left to do. */
+  action: (StepLink & { why: string }) | null;
+  /** Other things that need attention (overdue remedial actions, other overdue obligations). */
+  notes: (StepLink & { text: string })[];
+}
+
+const CLOSED = ["closed", "closed_not_notifiable"];
+const ACTIVE_CAMPAIGN = ["draft", "scheduled", "sending", "paused"];
+
+/** Where the forms are: the workspace's pages under `base` (/incidents/<ref>) and a few pages of their own. */
+function linksOf(base: string) {
+  return {
+    assessment: `${base}/assessment#assessment`,
+    clockEvents: `${base}/deadlines#code`,
+    applyRules: `${base}/deadlines#ruleIds`,
+    obligation: (id: string) => `${base}/deadlines#obligation-${id}`,
+    obligationStatus: (id: string) => `${base}/obligations/${encodeURIComponent(id)}/status`,
+    people: `${base}/scope#people`,
+    notices: `${base}/notifications#notices`,
+    newCampaign: `${base}/campaigns/new`,
+    campaign: (id: string) => `${base}/campaigns/${encodeURIComponent(id)}`,
+    otherChannels: `${base}/ledger/other-channels`,
+    status: `${base}#status`,
+    actions: `${base}/timeline#actions`,
+  };
+}
+
+/** The progress line: each stage done, current, ahead or skipped, from what is recorded. */
+export function stagesOf(facts: WorkspaceFacts): NextSteps["stages"] {
+  const isClosed = CLOSED.includes(facts.status);
+  const isNotNotifiable = facts.status === "closed_not_notifiable" || facts.decision?.isNotifiable === false;
+  const notices = facts.obligations.filter((o) => o.notify !== "other");
+  const isNotified =
+    facts.decision?.isNotifiable === true &&
+    ((notices.length > 0 && notices.every((o) => !o.isOutstanding)) || facts.status === "notifying" || isClosed);
+  const reached: Record<StageId, boolean> = {
+    detected: true,
+    assessing: facts.hasAssessment || facts.decision !== null || isClosed,
+    decision: facts.decision !== null || isClosed,
+    notifying: isNotified || (isClosed && !isNotNotifiable),
+    closed: isClosed,
+  };
+  let isCurrentTaken = false;
+  return stageIds.map((id) => {
+    const label = stageLabels[id];
+    if (id === "notifying" && isNotNotifiable) return { id, label, state: "skipped" as const };
+    // "notifying" counts as reached while notices are still going out: it is then the current stage.
+    const isDone = reached[id] && !(id === "notifying" && !isClosed && notices.some((o) => o.isOutstanding));
+    if (isDone) return { id, label, state: "done" as const };
+    if (isCurrentTaken) return { id, label, state: "todo" as const };
+    isCurrentTaken = true;
+    return { id, label, state: "current" as const };
+  });
+}
+
+/** The outstanding obligation due soonest: an instant before none, the earliest instant first. */
+export function dueSoonestOf(obligations: ObligationFact[]): ObligationFact | null {
+  const outstanding = obligations.filter((o) => o.isOutstanding);
+  const timed = outstanding.filter((o) => o.urgentAt).sort((a, b) => +(a.urgentAt as Date) - +(b.urgentAt as Date));
+  return timed[0] ?? outstanding[0] ?? null;
+}
+
+/** An internal assessment window (AU-NDB-assess): it notifies no one and asks for an assessment. */
+function isAssessmentWindow(o: ObligationFact): boolean {
+  return o.notify === "other" && /\bassess/i.test(o.obligation);
+}
+
+type Step = { blockers: string[]; action: (StepLink & { why: string }) | null };
+
+/** The step that moves one obligation on. */
+function stepFor(o: ObligationFact, facts: WorkspaceFacts, link: ReturnType<typeof linksOf>): Step {
+  const markMet = { label: `Record how ${o.ruleId} was met`, href: link.obligationStatus(o.id) };
+  if (isAssessmentWindow(o)) {
+    if (!facts.hasAssessment) {
+      return {
+        blockers: ["No risk assessment is recorded."],
+        action: { label: "Record the assessment", href: link.assessment, why: `${o.ruleId} asks for the assessment.` },
+      };
+    }
+    return { blockers: [], action: { ...markMet, why: "The assessment is recorded: the obligation can be marked met." } };
+  }
+  if (!facts.decision) {
+    const blockers = [`Whether the breach is notifiable is not decided.`];
+    if (!facts.hasAssessment) {
+      blockers.unshift("No risk assessment is recorded.");
+      return { blockers, action: { label: "Record the assessment", href: link.assessment, why: "The decision rests on it." } };
+    }
+    return {
+      blockers,
+      action: { label: "Record the decision", href: link.assessment, why: `${o.ruleId} applies only if it is.` },
+    };
+  }
+  if (!facts.decision.isNotifiable) {
+    return {
+      blockers: [],
+      action: {
+        label: `Mark ${o.ruleId} not required`,
+        href: link.obligationStatus(o.id),
+        why: "The decision says the breach is not notifiable.",
+      },
+    };
+  }
+  if (o.waitingFor) {
+    return {
+      blockers: [`Its clock waits for "${o.waitingFor.label}", which is not recorded.`],
+      action: { label: `Record "${o.waitingFor.label}"`, href: link.clockEvents, why: "That starts its clock." },
+    };
+  }
+  if (o.notify === "individuals") return individualsStep(o, facts, link, markMet);
+  return {
+    blockers: [],
+    action: { ...markMet, why: `Once ${o.notify === "regulator" ? "the regulator is" : "they are"} told, record when and how.` },
+  };
+}
+
+/** Telling the affected people: people, then a notice, then a campaign, then those told another way. */
+function individualsStep(o: ObligationFact, facts: WorkspaceFacts, link: ReturnType<typeof linksOf>, markMet: StepLink): Step {
+  if (facts.peopleCount === 0) {
+    return {
+      blockers: ["No affected people are imported."],
+      action: { label: "Import the affected people", href: link.people, why: `${o.ruleId} means telling them.` },
+    };
+  }
+  if (facts.noticeTemplateCount === 0) {
+    return {
+      blockers: ["There is no notice to send."],
+      action: { label: "Write the notice", href: link.notices, why: "A campaign sends it." },
+    };
+  }
+  const active = facts.campaigns.find((c) => ACTIVE_CAMPAIGN.includes(c.status));
+  if (active) {
+    const isSending = active.status === "sending";
+    return {
+      blockers: isSending ? [] : [`The campaign "${active.name}" is ${active.status}.`],
+      action: {
+        label: isSending ? `Follow the campaign "${active.name}"` : `Open the campaign "${active.name}"`,
+        href: link.campaign(active.id),
+        why: isSending ? "Its notices are going out." : "Start it to send the notices.",
+      },
+    };
+  }
+  if (!facts.campaigns.some((c) => c.status === "completed")) {
+    return {
+      blockers: ["No campaign has sent the notice."],
+      action: { label: "Start a campaign", href: link.newCampaign, why: "It e-mails the notice to the people." },
+    };
+  }
+  return {
+    blockers: [],
+    action: {
+      label: "Tell the people e-mail did not reach",
+      href: link.otherChannels,
+      why: `The campaign is complete; record those told another way, then ${markMet.label.toLowerCase()}.`,
+    },
+  };
+}
+
+/** The step when no obligation is outstanding: assess, decide, apply the rules, or close. */
+function stepWithoutObligation(facts: WorkspaceFacts, link: ReturnType<typeof linksOf>): Step {
+  if (CLOSED.includes(facts.status)) return { blockers: [], action: null };
+  if (!facts.hasAssessment && !facts.decision) {
+    return {
+      blockers: [],
+      action: { label: "Record the assessment", href: link.assessment, why: "It is the ground for the decision." },
+    };
+  }
+  if (!facts.decision) {
+    return {
+      blockers: [],
+      action: { label: "Record the decision", href: link.assessment, why: "Notifiable or not decides what follows." },
+    };
+  }
+  if (facts.obligations.length === 0 && facts.decision.isNotifiable) {
+    return {
+      blockers: ["No regulator's rule is applied, so no deadline is counted."],
+      action: { label: "Apply the rules that apply", href: link.applyRules, why: "Each starts a deadline." },
+    };
+  }
+  const closing = facts.decision.isNotifiable ? "closed" : "closed_not_notifiable";
+  if (!facts.nextStatuses.includes(closing)) {
+    if (facts.decision.isNotifiable && facts.nextStatuses.includes("notifying")) {
+      return {
+        blockers: [],
+        action: { label: "Start notifying", href: link.status, why: "The breach is notifiable; closing comes after." },
+      };
+    }
+    return {
+      blockers: [`The incident cannot be closed from its status yet.`],
+      action: { label: "Change the status", href: link.status, why: "Move it on to where it can be closed." },
+    };
+  }
+  return {
+    blockers: [],
+    action: {
+      label: facts.decision.isNotifiable ? "Close the incident" : "Close: not notifiable",
+      href: link.status,
+      why: "Every obligation is met or not required.",
+    },
+  };
+}
+
+/**
+ * What to do next on the incident under `base` (/incidents/<ref>): the progress line, the
+ * obligation due soonest with what blocks it, the one action that moves it, and notes.
+ */
+export function computeNextSteps(facts: WorkspaceFacts, base: string): NextSteps {
+  const link = linksOf(base);
+  const soonest = CLOSED.includes(facts.status) ? null : dueSoonestOf(facts.obligations);
+  const step = soonest ? stepFor(soonest, facts, link) : stepWithoutObligation(facts, link);
+  const notes: NextSteps["notes"] = [];
+  const otherOverdue = facts.obligations.filter((o) => o.isOutstanding && o.isOverdue && o.id !== soonest?.id).length;
+  if (otherOverdue > 0) {
+    notes.push({
+      text: `${otherOverdue} other ${otherOverdue === 1 ? "obligation is" : "obligations are"} overdue.`,
+      label: "See the deadlines",
+      href: `${base}/deadlines`,
+    });
+  }
+  if (facts.overdueActionCount > 0) {
+    notes.push({
+      text: `${facts.overdueActionCount} remedial ${facts.overdueActionCount === 1 ? "action is" : "actions are"} overdue.`,
+      label: "See the actions",
+      href: link.actions,
+    });
+  }
+  return {
+    stages: stagesOf(facts),
+    dueSoonest: soonest ? { ...soonest, href: link.obligation(soonest.id) } : null,
+    blockers: step.blockers,
+    action: step.action,
+    notes,
+  };
+}
