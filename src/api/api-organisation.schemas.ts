@@ -6,7 +6,7 @@ import { z } from "zod/v4";
 import { instant, named } from "./api-responses.schemas.js";
 
 const text = (description: string) => z.string().meta({ description });
-const address = (description: string) => z.string().meta({ description: `${description}; "" when not set`, format: "email" });
+const address = (description: string) => z.string().meta({ description: `${description}, an e-mail address; "" when not set` });
 
 const profileFields = {
   name: text("The organisation's name, as the affected people know it (required to save)"),

@@ -19,7 +19,7 @@ const addFormats = (ajvFormats as unknown as { default: (ajv: Ajv2020) => Ajv202
 // biome-ignore lint/suspicious/noExplicitAny: the document and the answers are walked as untyped JSON.
 type Json = Record<string, any>;
 type Method = "get" | "post" | "delete";
-type Who = "viewer" | "alice" | "bob" | "nobody";
+type Who = "viewer" | "alice" | "bob" | "nobody" | "ada";
 
 const CSV = [
   "Email,Given name,Family name,Country",
@@ -39,7 +39,7 @@ describe(`OpenAPI document (${testLane})`, () => {
   let http: ReturnType<typeof supertest>;
   let doc: Json;
   let ajv: Ajv2020;
-  const tokens: Record<Who, string> = { viewer: "", alice: "", bob: "", nobody: "" };
+  const tokens: Record<Who, string> = { viewer: "", alice: "", bob: "", nobody: "", ada: "" };
   /** The operations answered with a 2xx, as "get /incidents/{reference}". */
   const succeeded = new Set<string>();
   /** Every status answered and checked. */
@@ -52,6 +52,7 @@ describe(`OpenAPI document (${testLane})`, () => {
       ["viewer", "viewer"],
       ["alice", "manager"],
       ["bob", "manager"],
+      ["ada", "admin"],
     ] as const) {
       const user = await addUser(t, role, `${who}@example.org`);
       tokens[who] = (await createApiToken(t.deps, user.id, { name: `${who}'s script` }, system)).token;
@@ -262,6 +263,18 @@ describe(`OpenAPI document (${testLane})`, () => {
       csv: "person_id,told_at\nno-address-2,2026-03-01 10:00\n",
       query: "?channel=letter&note=RL",
     });
+
+    // The organisation: an administrator sets its profile, a manager an incident's own sender.
+    const profile = { name: "Example Org", senderName: "Example Org Privacy", senderAddress: "privacy@example.org" };
+    await call("alice", "post", "/organisation", {}, { json: profile });
+    await call("ada", "post", "/organisation", {}, { json: { ...profile, senderAddress: "breachdesk@localhost" } });
+    await call("ada", "post", "/organisation", {}, { json: profile });
+    await call("viewer", "get", "/organisation", {});
+    await call("alice", "post", `${I}/organisation`, at, {
+      json: { senderName: "The incident team", replyTo: "team@example.org" },
+    });
+    const own = await call("viewer", "get", `${I}/organisation`, at);
+    assert.equal(own.body.sender.text, "The incident team <privacy@example.org>");
 
     const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));
