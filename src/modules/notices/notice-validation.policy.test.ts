@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { defaultHeadings, type NoticeContent, sectionKeys } from "./notice-content.policy.js";
-import { placeholderProblem, validateNoticeWords } from "./notice-validation.policy.js";
+import { placeholderProblem, unknownAttributeWarnings, validateNoticeWords } from "./notice-validation.policy.js";
 
 function content(
   sections: Partial<NoticeContent["sections"]> = {},
@@ -69,5 +69,25 @@ describe("validateNoticeWords", () => {
       ),
       {},
     );
+  });
+});
+
+describe("attribute placeholders against the incident's columns", () => {
+  it("warns about a column the people do not have, naming the nearest and the columns they have", () => {
+    const words = content({ whatHappened: "You registered for {{attribute:Confrence}} ({{attribute: conference }})." });
+    const [warning, ...rest] = unknownAttributeWarnings("About {{attribute:Shirt}}", words, ["Conference", "Shirt"]);
+    assert.deepEqual(rest, []);
+    assert.equal(
+      warning,
+      "{{attribute:Confrence}} names a column none of the incident's people have, so it would be empty in every notice. " +
+        "Did you mean {{attribute:Conference}}? The incident's people have these columns: Conference and Shirt.",
+    );
+  });
+
+  it("suggests nothing far off, and says when the people have no columns at all", () => {
+    const words = content({ whatHappened: "{{attribute:Ticket type}}" });
+    assert.doesNotMatch(unknownAttributeWarnings("", words, ["Conference"])[0]!, /Did you mean/);
+    assert.match(unknownAttributeWarnings("", words, [])[0]!, /have no imported columns of their own yet\.$/);
+    assert.deepEqual(unknownAttributeWarnings("", content({ whatHappened: "{{first_name}}" }), []), []);
   });
 });

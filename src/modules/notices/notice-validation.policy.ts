@@ -108,6 +108,37 @@ export function validateNoticeWords(subject: string, content: NoticeContent): Re
   return errors;
 }
 
+/**
+ * Warnings (not errors: the version is saved) about {{attribute:NAME}} placeholders naming a
+ * column the incident's people do not have, as a typo does ({{attribute:Confrence}}): each names
+ * the nearest column they have, and the columns they have (knownAttributes, from the incident's
+ * imports). Such a placeholder would be empty in every notice; the preview and the readiness
+ * check say so for each person.
+ */
+export function unknownAttributeWarnings(subject: string, content: NoticeContent, knownAttributes: string[]): string[] {
+  const texts = [subject, ...sectionKeys.map((key) => content.sections[key])];
+  const known = new Map(knownAttributes.map((name) => [name.trim().toLowerCase(), name]));
+  const unknown = new Set<string>();
+  for (const text of texts) {
+    for (const ref of findPlaceholders(text).known) {
+      if (ref.name === "attribute" && ref.attribute && !known.has(ref.attribute.trim().toLowerCase())) unknown.add(ref.attribute);
+    }
+  }
+  const columns = knownAttributes.length
+    ? `The incident's people have these columns: ${quoteList(knownAttributes)}.`
+    : "The incident's people have no imported columns of their own yet.";
+  return [...unknown].map((name) => {
+    let nearest: { name: string; d: number } | undefined;
+    for (const column of knownAttributes) {
+      const d = distance(name.toLowerCase(), column.toLowerCase());
+      if (!nearest || d < nearest.d) nearest = { name: column, d };
+    }
+    const hint =
+      nearest && nearest.d <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean {{attribute:${nearest.name}}}?` : "";
+    return `{{attribute:${name}}} names a column none of the incident's people have, so it would be empty in every notice.${hint} ${columns}`;
+  });
+}
+
 const count = (n: number) => n.toLocaleString("en");
 
 /**

@@ -138,6 +138,7 @@ export function createNoticesHandlers(deps: Deps) {
             ? `Nothing changed: ${version.language} version ${version.version} stays the latest.`
             : `Saved ${version.language} version ${version.version} of "${template.name}".`,
         );
+        for (const warning of saved.warnings) flash(req, "error", `Check this: ${warning}`);
         res.redirect(
           303,
           `${templatePath(incident.reference, template.id)}/edit?language=${encodeURIComponent(version.language)}`,

@@ -7,6 +7,7 @@ import { newId } from "../../lib/ids.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { isUniqueViolation } from "../data-categories/index.js";
 import { loadIncident } from "../incidents/index.js";
+import { listIncidentAttributeNames } from "../people/index.js";
 import {
   type CategoryWords,
   defaultHeadings,
@@ -17,7 +18,7 @@ import {
   serializeContent,
 } from "./notice-content.policy.js";
 import { byHandKeys } from "./notice-content-check.policy.js";
-import { validateCategoryWords, validateNoticeWords } from "./notice-validation.policy.js";
+import { unknownAttributeWarnings, validateCategoryWords, validateNoticeWords } from "./notice-validation.policy.js";
 import {
   countVersionsByTemplate,
   findLatestVersion,
@@ -153,6 +154,8 @@ export interface SavedVersion {
   version: NoticeTemplateVersion;
   /** True when the words equal the latest version's: nothing was saved. */
   isUnchanged: boolean;
+  /** What was saved but will not work as written: {{attribute:NAME}} naming a column the people do not have. */
+  warnings: string[];
 }
 
 /**
@@ -170,10 +173,11 @@ export async function saveVersion(
   actor: Actor,
 ): Promise<SavedVersion> {
   const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
-  const [obligations, categories, latest] = await Promise.all([
+  const [obligations, categories, latest, attributeNames] = await Promise.all([
     listObligationTerms(deps.db.prisma, incident.id),
     loadCategoryFacts(deps.db.prisma, incident.id),
     findLatestVersion(deps.db.prisma, template.id, input.language),
+    listIncidentAttributeNames(deps, incident.id),
   ]);
   const content = contentFromInput(input);
   content.categoryWords = keptCategoryWords(
@@ -191,8 +195,9 @@ export async function saveVersion(
   const allowed = byHandKeys(obligations);
   content.checkedItems = content.checkedItems.filter((key) => allowed.has(key));
   const sections = serializeContent(content);
+  const warnings = unknownAttributeWarnings(input.subject, content, attributeNames);
   if (latest && latest.subject === input.subject && latest.sections === sections) {
-    return { incident, template, version: latest, isUnchanged: true };
+    return { incident, template, version: latest, isUnchanged: true, warnings };
   }
   try {
     return await withAudit(deps.db, actor, deps.clock, async (tx) => {
@@ -215,7 +220,7 @@ export async function saveVersion(
         updatedAt: now,
       });
       return {
-        result: { incident, template: saved, version, isUnchanged: false },
+        result: { incident, template: saved, version, isUnchanged: false, warnings },
         audit: {
           action: "notice_template_version.create",
           entityType: "notice_template_version",
