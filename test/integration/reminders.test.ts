@@ -223,6 +223,17 @@ describe(`reminders (${testLane})`, () => {
     await addAssessmentObligation(t.db, later.id, at("2016-03-30T23:00:00.000Z"));
     const sooner = await addIncident(t, { ownerId: reader.id, title: "Sooner" });
     await addAssessmentObligation(t.db, sooner.id);
+    // A rule whose clock waits for the statement: listed as waiting, with the fact it waits for.
+    await applyObligations(
+      t.deps,
+      sooner.reference,
+      { ruleIds: ["AU-NDB-individuals"], extraRuleId: "", browseRuleId: "" },
+      {
+        userId: null,
+        label: "test",
+        ip: null,
+      },
+    );
 
     // 07:59 in Sydney: not yet. 08:00: scheduled; 08:05: not again.
     t.clock.set(at("2016-04-10T21:59:00.000Z"));
@@ -234,8 +245,12 @@ describe(`reminders (${testLane})`, () => {
     while ((await dispatcher.runOnce()) > 0) {}
     const sent = await mails();
     assert.equal(sent.length, 1);
-    assert.equal(sent[0]!.subject, "Breachdesk deadlines for 2016-04-11: 2 pending");
+    assert.equal(sent[0]!.subject, "Breachdesk deadlines for 2016-04-11: 2 pending, 1 waiting for their clock");
     const text = sent[0]!.text ?? "";
+    assert.match(
+      text,
+      /AU-NDB-individuals\), [^\n]*\n {2}waiting for: the statement to the regulator marked prepared \(statement_prepared\)/,
+    );
     assert.ok(text.indexOf(sooner.reference) < text.indexOf(later.reference), text);
     assert.match(sent[0]!.messageId, /^<digest\.[0-9a-f]{32}@breachdesk>$/);
     assert.equal(

@@ -6,9 +6,10 @@ import { currentUser } from "../../web/access.js";
 import { type IncidentSection, type WorkspacePage, workspacePath } from "../../web/incident-section.js";
 import { loadIncidentAuditPage } from "../audit/index.js";
 import { computeNextSteps } from "../workspace/index.js";
-import { allowedTransitions, type IncidentStatus, statusLabels } from "./incident-lifecycle.policy.js";
+import { statusLabels } from "./incident-lifecycle.policy.js";
+import { describeProposal } from "./incident-status-proposal.service.js";
 import { severityLabels } from "./incidents.schemas.js";
-import { loadIncident, loadIncidentPageDetails } from "./incidents.service.js";
+import { loadIncident, loadIncidentPageDetails, loadTransitionChoices } from "./incidents.service.js";
 
 const AUDIT_PAGE_SIZE = 50;
 
@@ -53,7 +54,8 @@ export function createWorkspaceHandlers(deps: Deps) {
   }
 
   async function overviewLocals(incident: Incident, viewer: User) {
-    const transitions = allowedTransitions(incident.status as IncidentStatus);
+    // Only the moves that can succeed get a button; the others are listed with why (issue 13).
+    const { offered: transitions, blocked } = await loadTransitionChoices(deps.db.prisma, incident);
     const { facts, deadlines } = await loadOverviewFacts(deps, incident, viewer);
     const steps = computeNextSteps(
       { ...facts, nextStatuses: transitions.map((t) => t.to) },
@@ -63,6 +65,8 @@ export function createWorkspaceHandlers(deps: Deps) {
       steps,
       outstanding: deadlines.filter((d) => d.isOutstanding),
       transitions,
+      blockedTransitions: blocked,
+      proposal: describeProposal(incident),
       transitionValues: {},
       fieldErrors: {},
     };

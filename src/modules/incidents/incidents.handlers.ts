@@ -6,7 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
-import { allowedTransitions, type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.policy.js";
+import { type IncidentStatus, incidentStatuses, statusLabels } from "./incident-lifecycle.policy.js";
 import {
   incidentFilterSchema,
   incidentInputSchema,
@@ -21,6 +21,7 @@ import {
   type Incident,
   listIncidentOwnerCandidates,
   loadIncident,
+  loadTransitionChoices,
   transitionIncident,
   updateIncident,
 } from "./incidents.service.js";
@@ -138,11 +139,13 @@ export function createIncidentsHandlers(deps: Deps) {
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== "validation") throw error;
         const incident = await loadIncident(deps.db.prisma, reference);
+        const { offered, blocked } = await loadTransitionChoices(deps.db.prisma, incident);
         res.status(400).render("incidents/transition", {
           title: `Change the status of ${incident.reference}`,
           incident,
           statusLabels,
-          transitions: allowedTransitions(incident.status as IncidentStatus),
+          transitions: offered,
+          blocked,
           values: formValues(req),
           error: error.message,
           fieldErrors: error.fieldErrors,

@@ -7,7 +7,7 @@ import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js"
 import { type Actor, withAudit } from "../audit/index.js";
 import { findUser } from "../users/index.js";
 import { incidentEvents } from "./incident-hooks.service.js";
-import { checkTransition, type IncidentStatus, statusLabels } from "./incident-lifecycle.policy.js";
+import { checkTransition, type IncidentStatus, offeredTransitions, statusLabels } from "./incident-lifecycle.policy.js";
 import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";
 import {
   countIncidentsByStatus,
@@ -266,4 +266,14 @@ export async function transitionIncident(deps: Deps, reference: string, input: T
       },
     };
   });
+}
+
+/**
+ * The status changes to offer on a page: those that can be taken now, and those that cannot yet,
+ * each with why (a decision to record first), so no button leads to a refusal.
+ */
+export async function loadTransitionChoices(db: DbOrTx, incident: Pick<Incident, "id" | "status">) {
+  const latestDecision = await findLatestDecisionOf(db, incident.id);
+  const all = offeredTransitions(incident.status as IncidentStatus, { latestDecision });
+  return { offered: all.filter((t) => t.blockedBecause === null), blocked: all.filter((t) => t.blockedBecause !== null) };
 }

@@ -26,5 +26,6 @@ export {
   type Incident,
   loadIncident,
   loadIncidentOverview,
+  loadTransitionChoices,
   setIncidentLocation,
 } from "./incidents.service.js";

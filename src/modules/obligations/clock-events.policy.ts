@@ -113,3 +113,13 @@ export function describeClockStart(code: string, events: EffectiveClockEvent[], 
 }
 
 export type ClockStart = NonNullable<ReturnType<typeof describeClockStart>>;
+
+/**
+ * What a rule whose clock has not started waits for, in words: the fact that will start it
+ * ("the decision that the breach is notifiable"), or the event to record by hand.
+ */
+export function describeWaitingFor(code: string): string {
+  const mapping = TRIGGER_FACTS[code as TriggerCode];
+  if (mapping) return `${CLOCK_FACT_LABELS[mapping.fact]} (${code})`;
+  return `${labelOfTrigger(code)}, recorded as a clock event (${code})`;
+}

@@ -63,16 +63,25 @@ export function describeObligation(
   const deadline = deadlineOfObligation(obligation, events);
   const computed = deadline.isWaiting ? null : deadline;
   const urgentAt = computed ? (computed.dueAt ?? computed.targetAt ?? null) : null;
-  const isOutstanding = OUTSTANDING_STATUSES.includes(obligation.status as ObligationStatus);
+  // A rule that sets no deadline (a declaration) is information: never pending, never waiting.
+  const isInformation = rule.deadline.kind === "none";
+  const isOutstanding = !isInformation && OUTSTANDING_STATUSES.includes(obligation.status as ObligationStatus);
   const current = findRule(obligation.ruleId);
   const isMetLate = obligation.status === "met" && obligation.lateReasons !== "";
   return {
     obligation,
     rule,
     status: obligation.status,
-    statusLabel: isMetLate ? "Met late" : (obligationStatusLabels[obligation.status as ObligationStatus] ?? obligation.status),
+    statusLabel:
+      isInformation && obligation.status === "pending"
+        ? "For information: no deadline"
+        : isMetLate
+          ? "Met late"
+          : (obligationStatusLabels[obligation.status as ObligationStatus] ?? obligation.status),
     isOutstanding,
-    waitingFor: deadline.isWaiting ? { code: deadline.waitingFor, label: labelOfTrigger(deadline.waitingFor) } : null,
+    isInformation,
+    waitingFor:
+      deadline.isWaiting && !isInformation ? { code: deadline.waitingFor, label: labelOfTrigger(deadline.waitingFor) } : null,
     /** What started its clock: a recorded fact (with a link to it) or an explicit clock event, an override. */
     startedBy: deadline.isWaiting ? null : describeClockStart(rule.trigger.code, events, reference),
     kind: rule.deadline.kind,
@@ -106,10 +115,12 @@ export async function listDeadlines(deps: Deps, filter: DeadlinesFilter, viewerZ
   const now = deps.clock.now();
   const obligations = await listOutstandingObligations(deps.db.prisma);
   const eventsOf = await loadEventsOf(deps.db.prisma, [...new Set(obligations.map((o) => o.incidentId))]);
-  const views = obligations.map((o) => ({
-    ...describeObligation(o, eventsOf.get(o.incidentId) ?? [], now, viewerZone, o.incident.reference),
-    incident: o.incident,
-  }));
+  const views = obligations
+    .map((o) => ({
+      ...describeObligation(o, eventsOf.get(o.incidentId) ?? [], now, viewerZone, o.incident.reference),
+      incident: o.incident,
+    }))
+    .filter((v) => v.isOutstanding);
   const regimes = [...new Set(views.map((v) => v.rule.regimeCode))].sort();
   const shown = views.filter(
     (v) =>

@@ -126,6 +126,7 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     peopleCount,
     appliedRuleIds: obligations.map((o) => o.ruleId),
     peoplePlaces,
+    startableCodes: new Set(Object.keys(TRIGGER_FACTS)),
   };
   const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
   // The end of the detection year starts only the HIPAA small-breach log: shown when a rule uses it.

@@ -1,7 +1,7 @@
 // The obligations module's face: what other modules may use. The wiring places import
 // obligations.routes.ts and deadlines.section.ts directly.
 
-export { effectiveClockEvents, INCIDENT_FIELD_EVENTS, labelOfTrigger } from "./clock-events.policy.js";
+export { describeWaitingFor, effectiveClockEvents, INCIDENT_FIELD_EVENTS, labelOfTrigger } from "./clock-events.policy.js";
 export { recomputeObligationDeadlines, recordClockEvent } from "./clock-events.service.js";
 export { describeObligation, listUrgentObligations, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 export type { StatementWork } from "./obligation-closing.policy.js";

@@ -155,7 +155,8 @@ export async function closeByStatement(
  */
 export async function proposeClosureWhenDone(deps: WorkDeps, tx: DbOrTx, incident: WorkIncident, actor: Actor): Promise<boolean> {
   const obligations = await listObligationsOfIncident(tx, incident.id);
-  if (obligations.length === 0 || obligations.some((o) => o.status !== "met" && o.status !== "not_required")) return false;
+  const isDone = (o: Obligation) => o.status === "met" || o.status === "not_required" || termsOf(o).deadline.kind === "none";
+  if (obligations.length === 0 || !obligations.every(isDone)) return false;
   const coverage = await loadIncidentCoverage(tx, incident.id);
   const nobodyToTell = coverage.affected === 0 && !obligations.some((o) => isNotifyIndividualsRule(termsOf(o)));
   if (!coverage.isComplete && !nobodyToTell) return false;

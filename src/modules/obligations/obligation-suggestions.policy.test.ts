@@ -123,3 +123,29 @@ describe("suggested obligations from where the imported people live", () => {
     ]);
   });
 });
+
+describe("which suggestions are ticked (issue 13)", () => {
+  const startable = new Set(["aware_suspected_breach", "aware_eligible_breach", "statement_prepared", "awareness"]);
+  const base = { location: "AU", decisionRegimes: ["EU-DORA"], peopleCount: null, appliedRuleIds: [], startableCodes: startable };
+
+  it("never ticks a declaration that sets no deadline, and marks it as information", () => {
+    const pola = suggestObligations(rulePack.rules, base).find((s) => s.rule.id === "AU-POLA-2024");
+    assert.ok(pola);
+    assert.equal(pola.isPreselected, false);
+    assert.equal(pola.isInformation, true);
+    assert.match(pola.notes.join(" "), /sets no deadline and starts no clock/);
+  });
+
+  it("ticks the rules the incident's facts can start, not those only a hand-typed event starts", () => {
+    const suggestions = suggestObligations(rulePack.rules, base);
+    const ticked = (id: string) => suggestions.find((s) => s.rule.id === id)?.isPreselected;
+    assert.equal(ticked("AU-NDB-assess"), true);
+    assert.equal(ticked("AU-NDB-oaic"), true);
+    const dora = suggestions.find((s) => s.rule.id === "EU-DORA-initial");
+    assert.equal(dora?.isPreselected, false);
+    assert.match(
+      dora?.notes.join(" ") ?? "",
+      /starts only from an event you record by hand \(We classified the ICT incident as major/,
+    );
+  });
+});

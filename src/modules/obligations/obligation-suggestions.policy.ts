@@ -1,7 +1,7 @@
 // Which rules of the pack may apply to an incident, and why. Pure: the rules, the incident's
 // location, the decision's regimes, the latest head count and where the imported people live
 // in; explained suggestions out.
-import type { Rule } from "../deadlines/index.js";
+import { describeTrigger, isTriggerCode, type Rule } from "../deadlines/index.js";
 
 /** EU member states' codes: a location in one of them brings in the EU rules. */
 export const EU_MEMBERS = new Set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" "));
@@ -27,6 +27,11 @@ export interface SuggestionFacts {
   appliedRuleIds: string[];
   /** The imported people by where they live, each at the finest code known (AU-NSW, else AU). */
   peoplePlaces?: PlaceCount[];
+  /**
+   * The trigger codes a fact the incident records can start (clock-facts.policy.ts); a rule whose
+   * clock only an event typed by hand starts is suggested but not ticked. Absent: every code.
+   */
+  startableCodes?: ReadonlySet<string>;
 }
 
 /** How many imported people live in one place: a country (AU) or a subdivision (AU-NSW, US-CA). */
@@ -41,8 +46,10 @@ export interface Suggestion {
   reasons: string[];
   /** The rule's conditions and, where it names a head count, how the incident compares. */
   notes: string[];
-  /** Ticked on the form: reasons to apply and nothing known against it. */
+  /** Ticked on the form: reasons to apply, a clock the incident's facts can start, and nothing known against it. */
   isPreselected: boolean;
+  /** A rule that sets no deadline (a declaration, information only): shown apart, never ticked. */
+  isInformation: boolean;
 }
 
 /** Splits a location into upper-case codes: "au, AU-NSW" gives ["AU", "AU-NSW"]; UK is read as GB. */
@@ -202,6 +209,16 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
     if (reasons.length === 0) continue;
     const notes: string[] = [];
     let isPreselected = true;
+    const isInformation = rule.deadline.kind === "none";
+    const code = rule.trigger.code;
+    if (isInformation) {
+      notes.push("Information only: this rule sets no deadline and starts no clock, so it is never pending.");
+      isPreselected = false;
+    } else if (facts.startableCodes && !facts.startableCodes.has(code)) {
+      const label = isTriggerCode(code) ? describeTrigger(code) : code;
+      notes.push(`Not ticked: its clock starts only from an event you record by hand (${label}).`);
+      isPreselected = false;
+    }
     if (SECTOR_REGIMES.has(rule.regimeCode) && !isDecided) {
       notes.push(`${rule.regimeCode} binds only some organisations: not ticked unless it applies to yours.`);
       isPreselected = false;
@@ -216,7 +233,7 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
       notes.push(outcome.note);
       if (outcome.isRuledOut) isPreselected = false;
     }
-    suggestions.push({ rule, reasons, notes, isPreselected });
+    suggestions.push({ rule, reasons, notes, isPreselected, isInformation });
   }
   return suggestions;
 }

@@ -1,9 +1,9 @@
 import { defineJob } from "../../jobs/index.js";
 import { sha256 } from "../../lib/ids.js";
-import { termsOf } from "../obligations/index.js";
+import { describeWaitingFor, termsOf } from "../obligations/index.js";
 import type { ReminderJobDeps } from "./reminder.service.js";
 import { renderDigestEmail } from "./reminder-mail.policy.js";
-import { findDeadlinesOfUser, findRecipient } from "./reminders.repository.js";
+import { findDeadlinesOfUser, findRecipient, findWaitingObligationsOfUser } from "./reminders.repository.js";
 import { type DigestPayload, digestPayloadSchema } from "./reminders.schemas.js";
 
 export const DIGEST_SEND = "reminders.digest";
@@ -20,8 +20,13 @@ export function digestJobKey(userId: string, localDate: string): string {
 export async function sendDigest(deps: ReminderJobDeps, payload: DigestPayload): Promise<boolean> {
   const user = await findRecipient(deps.db.prisma, payload.userId);
   if (!user || user.status !== "active" || user.digestHour === null) return false;
-  const deadlines = await findDeadlinesOfUser(deps.db.prisma, user);
-  if (deadlines.length === 0) {
+  const [deadlines, waitingRows] = await Promise.all([
+    findDeadlinesOfUser(deps.db.prisma, user),
+    findWaitingObligationsOfUser(deps.db.prisma, user),
+  ]);
+  // A rule that starts no clock (a declaration) is never waiting: it is not listed.
+  const waiting = waitingRows.filter((o) => termsOf(o).deadline.kind !== "none");
+  if (deadlines.length === 0 && waiting.length === 0) {
     deps.logger.info({ userId: user.id }, "no pending deadlines: no digest sent");
     return false;
   }
@@ -43,6 +48,17 @@ export async function sendDigest(deps: ReminderJobDeps, payload: DigestPayload):
         dueAt: d.dueAt!,
         ruleZone: d.zone,
         link: `${base}/incidents/${encodeURIComponent(d.incident.reference)}`,
+      };
+    }),
+    waiting: waiting.map((o) => {
+      const rule = termsOf(o);
+      return {
+        incidentReference: o.incident.reference,
+        ruleId: o.ruleId,
+        obligation: rule.obligation,
+        party: rule.party,
+        waitingFor: describeWaitingFor(rule.trigger.code),
+        link: `${base}/incidents/${encodeURIComponent(o.incident.reference)}/deadlines`,
       };
     }),
   });

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { assertGolden } from "../../../test/helpers/golden.js";
 import { renderDigestEmail, renderReminderEmail } from "./reminder-mail.policy.js";
@@ -43,7 +44,7 @@ describe("reminder and digest e-mails (golden copies)", () => {
     assertGolden("emails/reminder-overdue.html", mail.html);
   });
 
-  it("a daily digest with one overdue and one pending deadline", async () => {
+  it("a daily digest with one overdue and one pending deadline, and one waiting for its clock", async () => {
     const mail = await renderDigestEmail({
       recipientName: "Jo Manager",
       recipientZone: "Australia/Sydney",
@@ -72,7 +73,18 @@ describe("reminder and digest e-mails (golden copies)", () => {
           link: "http://127.0.0.1:3000/incidents/BD-2016-0002#deadlines",
         },
       ],
+      waiting: [
+        {
+          incidentReference: "BD-2016-0001",
+          ruleId: "AU-NDB-oaic",
+          obligation: "Prepare statement and give copy to the Commissioner (OAIC)",
+          party: "Australian Information Commissioner (OAIC)",
+          waitingFor: "the decision that the breach is notifiable (aware_eligible_breach)",
+          link: "http://127.0.0.1:3000/incidents/BD-2016-0001/deadlines",
+        },
+      ],
     });
+    assert.equal(mail.subject, "Breachdesk deadlines for 2016-04-25: 2 pending, 1 overdue, 1 waiting for their clock");
     assertGolden("emails/digest.txt", asFile(mail));
     assertGolden("emails/digest.html", mail.html);
   });

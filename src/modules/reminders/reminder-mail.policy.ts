@@ -80,15 +80,31 @@ export interface DigestLine {
   link: string;
 }
 
-/** Renders the daily digest (views/emails/digest.*.ejs): pending deadlines, most urgent first. */
+/** An obligation of the digest whose clock has not started: what it waits for. */
+export interface DigestWaitingLine {
+  incidentReference: string;
+  ruleId: string;
+  obligation: string;
+  party: string;
+  /** The fact that will start it, in words: "the decision that the breach is notifiable". */
+  waitingFor: string;
+  link: string;
+}
+
+/**
+ * Renders the daily digest (views/emails/digest.*.ejs): pending deadlines, most urgent first,
+ * then the obligations still waiting for the fact that starts their clock.
+ */
 export async function renderDigestEmail(data: {
   recipientName: string;
   recipientZone: string;
   localDate: string;
   now: Date;
   lines: DigestLine[];
+  waiting?: DigestWaitingLine[];
   link: string;
 }): Promise<RenderedEmail> {
+  const waiting = data.waiting ?? [];
   const lines = data.lines.map((line) => ({
     ...line,
     timeLeft: describeTimeLeft(line.dueAt, data.now),
@@ -97,6 +113,7 @@ export async function renderDigestEmail(data: {
     dueForRule: formatForReader(line.dueAt, line.ruleZone),
   }));
   const overdue = lines.filter((l) => l.isOverdue).length;
-  const subject = `Breachdesk deadlines for ${data.localDate}: ${lines.length} pending${overdue > 0 ? `, ${overdue} overdue` : ""}`;
-  return renderEmail("emails/digest", subject, { ...data, lines, overdue });
+  const waits = waiting.length > 0 ? `, ${waiting.length} waiting for their clock` : "";
+  const subject = `Breachdesk deadlines for ${data.localDate}: ${lines.length} pending${overdue > 0 ? `, ${overdue} overdue` : ""}${waits}`;
+  return renderEmail("emails/digest", subject, { ...data, lines, waiting, overdue });
 }

@@ -55,13 +55,36 @@ export function findDigestUsers(db: DbOrTx) {
   return db.user.findMany({ where: { status: "active", digestHour: { not: null } }, select: recipientSelect });
 }
 
+/** The incidents a user answers for: those they own and, for managers and admins, those nobody owns. */
+function scopesOf(user: { id: string; role: string }): Prisma.IncidentWhereInput[] {
+  const scopes: Prisma.IncidentWhereInput[] = [{ ownerId: user.id }];
+  if (user.role === "manager" || user.role === "admin") scopes.push({ ownerId: null });
+  return scopes;
+}
+
+/**
+ * The pending obligations whose clock has not started, of the open incidents a user answers for
+ * (the digest lists them as waiting, with the fact they wait for), oldest applied first.
+ */
+export function findWaitingObligationsOfUser(db: DbOrTx, user: { id: string; role: string }) {
+  return db.obligation.findMany({
+    where: {
+      status: "pending",
+      dueAt: null,
+      clockStartedAt: null,
+      incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, OR: scopesOf(user) },
+    },
+    orderBy: { appliedAt: "asc" },
+    select: { id: true, ruleId: true, terms: true, incident: { select: { id: true, reference: true, title: true } } },
+  });
+}
+
 /**
  * The pending obligations with a due instant of the open incidents a user answers for: those
  * they own and, for managers and admins, those nobody owns (the same people reminders go to).
  */
 export function findDeadlinesOfUser(db: DbOrTx, user: { id: string; role: string }) {
-  const scopes: Prisma.IncidentWhereInput[] = [{ ownerId: user.id }];
-  if (user.role === "manager" || user.role === "admin") scopes.push({ ownerId: null });
+  const scopes = scopesOf(user);
   return db.obligation.findMany({
     where: { status: "pending", dueAt: { not: null }, incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, OR: scopes } },
     select: {
