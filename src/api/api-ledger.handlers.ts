@@ -158,7 +158,7 @@ export function createApiLedgerHandlers(deps: Deps) {
 
     async risk(req: Request, res: Response) {
       const incident = await incidentOf(req);
-      const page = await loadRiskPage(deps, incident.reference, incident.timeZone);
+      const page = await loadRiskPage(deps, incident.reference);
       res.json({
         rule: page.rule.text,
         assessment: page.rule.basis

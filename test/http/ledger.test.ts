@@ -270,7 +270,7 @@ describe("the notification ledger", () => {
     assert.match(page.text, /No e-mail address\./);
     assert.match(page.text, /Malformed e-mail address: “<span class="wrap-anywhere">carol@@example<\/span>”/);
     assert.match(page.text, /Bounced: hard bounce: 550 5\.1\.1 \(on <time datetime="2026-03-02T08:00:00\.000Z">2026-03-02 19:00/);
-    assert.match(page.text, /Failed: the mail server answered 550 550 5\.1\.1 User unknown/);
+    assert.match(page.text, /Failed: the mail server answered 550 5\.1\.1 User unknown \(on/);
     assert.match(page.text, /Times are in <strong>Australia\/Sydney<\/strong>, the incident's zone\./);
     assert.match(page.text, /12 Example Street\nWellington 6011\nNew Zealand/);
     assert.doesNotMatch(

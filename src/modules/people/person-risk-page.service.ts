@@ -39,15 +39,16 @@ function importRiskState(rows: { riskSetBy: string; isAtRisk: boolean | null; co
 }
 
 /**
- * The risk page of an incident: the rule in words (with the assessment it reads), how many
+ * The risk page of an incident: the rule in words (with the assessment it reads, its instant in
+ * the incident's zone), how many
  * people are at risk, not at risk or not assessed and who set it, each import's people with
  * the choice a manager made for them, and the people set one by one.
  */
-export async function loadRiskPage(deps: { db: Database }, reference: string, viewerZone: string) {
+export async function loadRiskPage(deps: { db: Database }, reference: string) {
   const db = deps.db.prisma;
   const incident: Incident = await loadIncident(db, reference);
   const [rule, groups, byImport, imports, overrides] = await Promise.all([
-    describeIncidentRiskRule(db, incident, viewerZone),
+    describeIncidentRiskRule(db, incident, incident.timeZone),
     countRisks(db, incident.id),
     countRisksByImport(db, incident.id),
     listImportsForRisk(db, incident.id),
@@ -75,12 +76,12 @@ export async function loadRiskPage(deps: { db: Database }, reference: string, vi
 }
 
 /** One person's risk, who set it and the rule's words, for the page that changes it. */
-export async function loadPersonRiskPage(deps: { db: Database }, reference: string, personId: string, viewerZone: string) {
+export async function loadPersonRiskPage(deps: { db: Database }, reference: string, personId: string) {
   const db = deps.db.prisma;
   const incident = await loadIncident(db, reference);
   const person = await findPersonRisk(db, incident.id, personId);
   if (!person) throw new AppError("not_found", `${incident.reference} has no such person.`);
-  const rule = await describeIncidentRiskRule(db, incident, viewerZone);
+  const rule = await describeIncidentRiskRule(db, incident, incident.timeZone);
   const setter = (person.riskSetBy in RISK_SETTER_LABELS ? person.riskSetBy : "") as RiskSetter;
   return {
     incident,

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { actorOf, currentUser } from "../../web/access.js";
+import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { RISK_CHOICES } from "./person-risk.schemas.js";
 import { reapplyRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
@@ -17,10 +17,8 @@ type FormState = { values?: Record<string, unknown>; fieldErrors?: Record<string
 
 /** The risk page of an incident, the page of one person's risk, and the forms that set them. */
 export function createPersonRiskHandlers(deps: Deps) {
-  const zoneOf = (res: Response) => currentUser(res)?.timeZone ?? "UTC";
-
   async function renderRisk(req: Request, res: Response, form: FormState = {}) {
-    const page = await loadRiskPage(deps, String(req.params.ref), zoneOf(res));
+    const page = await loadRiskPage(deps, String(req.params.ref));
     res.status(form.fieldErrors ? 400 : 200).render("people/risk", {
       title: `Who is at risk: ${page.incident.reference}`,
       ...page,
@@ -32,7 +30,7 @@ export function createPersonRiskHandlers(deps: Deps) {
   }
 
   async function renderPerson(req: Request, res: Response, form: FormState = {}) {
-    const page = await loadPersonRiskPage(deps, String(req.params.ref), String(req.params.personId), zoneOf(res));
+    const page = await loadPersonRiskPage(deps, String(req.params.ref), String(req.params.personId));
     res.status(form.fieldErrors ? 400 : 200).render("people/person-risk", {
       title: `Risk of ${nameOf(page.person)}: ${page.incident.reference}`,
       ...page,
