@@ -5,21 +5,28 @@ import type { Page } from "playwright-core";
 import { andWaitForPage, type E2eSession, PHONE, pathOf, shownText, startSession, textOf } from "./helpers.js";
 
 // Affected people in a real Chromium against the real server and its worker: a manager uploads
-// a small CSV with bad rows, maps its columns, starts the import and watches it finish, checks
-// the counts and the error report, then finds, opens and deletes a person on the people page.
+// a small, wide CSV with unusable values and one unreadable row, maps its columns (at desktop and
+// phone width, nothing wider than the screen), starts the import and watches it finish, checks
+// the counts, the people kept with warnings and the error report, dismisses the rejected row with
+// a reason, then finds, opens and deletes a person on the people page.
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
 const MANAGER = { name: "Mei Manager", email: "mei@example.org", password: "people pages in chromium" };
 
-/** Six members: three good, one bad e-mail, one without any contact, one with an unknown country. */
+/**
+ * Seven members, as wide as a conference's registrations: three good, one with a malformed
+ * e-mail address, one with neither an e-mail nor a postal address, one with an unknown country
+ * (all four kept, with a warning), and one row a field short (rejected).
+ */
 const CSV = [
-  "Member,Email,First name,Surname,Country,State,Shoe size",
-  "M-001,ada.l@example.org,Ada,Lovelace,AU,NSW,38",
-  "M-002,not-an-email,Bad,Address,AU,VIC,40",
-  "M-003,grace@example.org,Grace,Hopper,US,CA,39",
-  "M-004,,No,Contact,NZ,,41",
-  "M-005,linus@example.org,Linus,Torvalds,FI,,44",
-  'M-006,margaret@example.org,Margaret,"Hamilton, M.",XX,,37',
+  "Member,Email,First name,Surname,Address,City,State,Postcode,Country,Conference,Ticket type,Dietary needs,Shoe size",
+  "M-001,ada.l@example.org,Ada,Lovelace,1 Main St,Sydney,NSW,2000,AU,PyCon AU 2014,Professional,Vegetarian,38",
+  "M-002,not-an-email,Bad,Address,2 High St,Fitzroy,VIC,3065,AU,linux.conf.au 2015,Hobbyist,,40",
+  "M-003,grace@example.org,Grace,Hopper,3 Navy Rd,Arlington,CA,22201,US,PyCon AU 2014,Professional,,39",
+  "M-004,,No,Contact,,,,,NZ,linux.conf.au 2014,Student,,41",
+  "M-005,linus@example.org,Linus,Torvalds,5 Kernel St,Helsinki,,00100,FI,linux.conf.au 2015,Speaker,,44",
+  'M-006,margaret@example.org,Margaret,"Hamilton, M.",6 Apollo Way,Boston,MA,02108,XX,PyCon AU 2013,Speaker,,37',
+  "M-007,short@example.org,Row,Short",
 ].join("\r\n");
 
 describe("importing and managing affected people in Chromium", { timeout: 180_000 }, () => {
@@ -75,7 +82,8 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     peoplePath = `/incidents/${reference}/people`;
   });
 
-  it("uploads a CSV and maps its columns on the preview", async () => {
+  it("uploads a CSV and maps its columns, each column a row whose field is shown whole at desktop and phone width", async () => {
+    await page.goto(`/incidents/${reference}/scope`);
     const people = page.getByRole("region", { name: "People", exact: true });
     await people.locator("summary").filter({ hasText: "Import people from a CSV file" }).click();
     await people
@@ -84,19 +92,48 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     await andWaitForPage(page, () => people.getByRole("button", { name: "Upload" }).click());
     assert.match(pathOf(page), new RegExp(`^${peoplePath}/imports/[\\w-]+$`));
     await page.getByRole("heading", { level: 1, name: "Import of members.csv" }).waitFor();
-    const cells = (member: string) => page.getByRole("row").filter({ hasText: member }).getByRole("cell").allTextContents();
-    assert.deepEqual(await cells("M-001"), ["M-001", "ada.l@example.org", "Ada", "Lovelace", "AU", "NSW", "38"]);
+    const preview = page.getByRole("region", { name: "The first rows of the file" });
+    const cells = (member: string) => preview.getByRole("row").filter({ hasText: member }).getByRole("cell").allTextContents();
+    assert.deepEqual((await cells("M-001")).slice(0, 4), ["M-001", "ada.l@example.org", "Ada", "Lovelace"]);
     assert.deepEqual(
-      await cells("M-006"),
-      ["M-006", "margaret@example.org", "Margaret", "Hamilton, M.", "XX", "", "37"],
+      (await cells("M-006")).slice(2, 5),
+      ["Margaret", "Hamilton, M.", "6 Apollo Way"],
       "a quoted field with a comma is one cell",
     );
 
     // Guessed from the headers; the member number is the external id, which no header says.
     assert.equal(await page.getByLabel("Field of column Email").inputValue(), "email");
     assert.equal(await page.getByLabel("Field of column Surname").inputValue(), "familyName");
-    assert.equal(await page.getByLabel("Field of column Shoe size").inputValue(), "attribute");
+    assert.equal(await page.getByLabel("Field of column City").inputValue(), "city");
+    assert.equal(await page.getByLabel("Field of column Postcode").inputValue(), "postcode");
+    assert.equal(await page.getByLabel("Field of column Conference").inputValue(), "attribute");
     await page.getByLabel("Field of column Member").selectOption({ label: "External id" });
+
+    // The page is never wider than the screen, and every field's select is whole inside it.
+    const phone = await session.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    await phone.addCookies(await session.desktop.cookies());
+    const phonePage = await phone.newPage();
+    await phonePage.goto(page.url());
+    for (const [name, view] of [
+      ["desktop", page],
+      ["phone", phonePage],
+    ] as const) {
+      const widths = (await view.evaluate("({ page: document.documentElement.scrollWidth, screen: window.innerWidth })")) as {
+        page: number;
+        screen: number;
+      };
+      assert.ok(widths.page <= widths.screen, `${name}: ${widths.page}px wide on a ${widths.screen}px screen`);
+      for (const select of await view.getByRole("combobox", { name: /^Field of column/ }).all()) {
+        const box = (await select.boundingBox())!;
+        assert.ok(
+          box.x >= 0 && box.x + box.width <= widths.screen,
+          `${name}: a select runs off the screen (${JSON.stringify(box)})`,
+        );
+        assert.ok(box.width >= 150, `${name}: a select is squeezed to ${box.width}px`);
+      }
+    }
+    await phone.close();
+    await session.screenshot("people-import-mapping");
     await andWaitForPage(page, () => page.getByRole("button", { name: "Start the import" }).click());
   });
 
@@ -111,11 +148,13 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
       rejected: await textOf(page.locator('[data-count="rejected"]')),
       created: await textOf(page.locator('[data-count="created"]')),
     };
-    assert.deepEqual(counts, { read: "6", accepted: "3", rejected: "3", created: "3" });
-    const reasons = await textOf(page.getByRole("table").nth(1));
-    assert.match(reasons, /invalid_email/);
-    assert.match(reasons, /missing_contact/);
-    assert.match(reasons, /unknown_country/);
+    // Decision 0012: the three people with an unusable value are kept; only the short row is rejected.
+    assert.deepEqual(counts, { read: "7", accepted: "6", rejected: "1", created: "6" });
+    const warnings = page.locator('[data-import="warnings"]');
+    assert.equal(await textOf(warnings.locator('[data-warning="invalid_email"]')), "1");
+    assert.equal(await textOf(warnings.locator('[data-warning="missing_contact"]')), "1");
+    assert.equal(await textOf(warnings.locator('[data-warning="unknown_country"]')), "1");
+    assert.match(await textOf(page.locator('[data-rejected="outstanding"]')), /^1 row is an affected person not imported\./);
     await session.screenshot("people-import-finished");
   });
 
@@ -128,31 +167,44 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     const text = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
     const lines = text.trim().split(/\r\n/);
     assert.equal(lines[0], "line,row,reason,explanation");
-    assert.equal(lines.length, 4, text);
-    assert.match(lines[1]!, /^3,.*not-an-email.*,invalid_email,/);
-    assert.match(lines[2]!, /^5,.*M-004.*,missing_contact,/);
-    assert.match(lines[3]!, /^7,.*Hamilton, M\..*,unknown_country,/);
+    assert.equal(lines.length, 2, text);
+    assert.match(lines[1]!, /^8,"M-007,short@example\.org,Row,Short",wrong_field_count,/);
+  });
+
+  it("dismisses the rejected row with a reason, on the import's page", async () => {
+    const rejected = page.getByRole("region", { name: "The rejected rows" });
+    await rejected.getByRole("radio", { name: /^Dismiss them/ }).check();
+    await rejected.getByLabel(/^Why/).fill("M-007 registered twice; M-007 is imported from the next file.");
+    await andWaitForPage(page, () => rejected.getByRole("button", { name: "Record it" }).click());
+    assert.equal(await flash(), "The 1 rejected row is recorded as dismissed, on the incident's timeline.");
+    assert.match(
+      await textOf(page.locator('[data-rejected="resolved"]')),
+      /^The 1 rejected row was dismissed on .+: M-007 registered twice/,
+    );
   });
 
   it("opens the people page from the incident and reads the counts", async () => {
-    await page.goto(`/incidents/${reference}`);
+    await page.goto(`/incidents/${reference}/scope`);
     await andWaitForPage(page, () => page.getByRole("link", { name: "Search and filter the people" }).click());
     assert.equal(pathOf(page), peoplePath);
-    await page.getByRole("heading", { level: 2, name: "3 affected people" }).waitFor();
-    assert.equal(await textOf(page.locator('[data-count="with-email"]')), "3");
-    assert.equal(await textOf(page.locator('[data-count="country-AU"]')), "1");
+    await page.getByRole("heading", { level: 2, name: "6 affected people" }).waitFor();
+    assert.equal(await textOf(page.locator('[data-count="with-email"]')), "4");
+    assert.equal(await textOf(page.locator('[data-count="without-email"]')), "2");
+    assert.equal(await textOf(page.locator('[data-count="country-AU"]')), "2");
     assert.equal(await textOf(page.locator('[data-count="place-US-US-CA"]')), "1");
+    assert.equal(await page.locator('[data-count="not-imported"]').count(), 0, "the rejected row is dismissed");
     const rows = page.getByRole("table", { name: "Affected people" }).getByRole("row");
-    assert.equal(await rows.count(), 4, "a header row and three people");
+    assert.equal(await rows.count(), 7, "a header row and six people");
   });
 
   it("filters by country and searches by name", async () => {
     await page.getByLabel("Country", { exact: true }).selectOption("AU");
     await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
     assert.match(pathOf(page), /country=AU/);
-    assert.equal(await textOf(page.locator("#people-matching")), "1 person matches.");
+    assert.equal(await textOf(page.locator("#people-matching")), "2 people match.");
     const table = page.getByRole("table", { name: "Affected people" });
     assert.match(await textOf(table), /Ada Lovelace #M-001 ada\.l@example\.org AU AU-NSW Not assessed/);
+    assert.match(await textOf(table), /Bad Address #M-002 — AU AU-VIC/, "kept without the malformed address");
 
     await page.getByLabel("Country", { exact: true }).selectOption("");
     await page.getByLabel("Search", { exact: true }).fill("HOPPER");
@@ -204,8 +256,15 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     assert.match(details, /External id M-001/);
     assert.match(details, /Email address ada\.l@example\.org/);
     assert.match(details, /State or region AU-NSW/);
+    assert.match(details, /Postal address 1 Main St Sydney NSW 2000 Australia/);
+    assert.match(details, /Town or city Sydney/);
+    assert.match(details, /Postcode 2000/);
     assert.match(details, /Last written by members\.csv/);
     const attributes = page.getByRole("region", { name: "Other data" }).getByRole("row", { name: /Shoe size/ });
+    assert.equal(
+      await shownText(page.getByRole("region", { name: "Other data" }).getByRole("row", { name: /Conference/ })),
+      "Conference PyCon AU 2014",
+    );
     assert.equal(await shownText(attributes), "Shoe size 38");
     await session.screenshot("person-page");
 
@@ -214,16 +273,16 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
     await andWaitForPage(page, () => page.getByRole("button", { name: "Delete Ada Lovelace" }).click());
     assert.equal(pathOf(page), peoplePath);
     assert.equal(await flash(), `Ada Lovelace is deleted from ${reference}.`);
-    await page.getByRole("heading", { level: 2, name: "2 affected people" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "5 affected people" }).waitFor();
     assert.equal(await page.getByRole("link", { name: "Ada Lovelace" }).count(), 0);
   });
 
   it("deletes the rest of the import's people in the background after a confirmation that counts them", async () => {
     await andWaitForPage(page, () => page.getByRole("link", { name: "Delete its people…" }).click());
     await page.getByRole("heading", { level: 1, name: "Delete the people of members.csv" }).waitFor();
-    assert.equal(await textOf(page.locator('[data-count="remaining"]')), "2");
-    await page.getByRole("checkbox", { name: "Yes, delete these 2 people" }).check();
-    await andWaitForPage(page, () => page.getByRole("button", { name: "Delete 2 people" }).click());
+    assert.equal(await textOf(page.locator('[data-count="remaining"]')), "5");
+    await page.getByRole("checkbox", { name: "Yes, delete these 5 people" }).check();
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Delete 5 people" }).click());
     // The worker runs the job; the page refreshes itself until no one is left.
     await page.getByText("No one is left whose last import is this one.").waitFor({ timeout: 30_000 });
     await page.goto(peoplePath);
