@@ -148,7 +148,7 @@ describe("importing and managing affected people in Chromium", { timeout: 180_00
       rejected: await textOf(page.locator('[data-count="rejected"]')),
       created: await textOf(page.locator('[data-count="created"]')),
     };
-    // Decision 0012: the three people with an unusable value are kept; only the short row is rejected.
+    // Decision 0014: the three people with an unusable value are kept; only the short row is rejected.
     assert.deepEqual(counts, { read: "7", accepted: "6", rejected: "1", created: "6" });
     const warnings = page.locator('[data-import="warnings"]');
     assert.equal(await textOf(warnings.locator('[data-warning="invalid_email"]')), "1");

@@ -132,7 +132,7 @@ describe("people import progress and audit", () => {
           fileName: "attendees.csv",
           status: "completed",
           read: 1200,
-          // The 12 rows without a way to write to them were rejections before decision 0012.
+          // The 12 rows without a way to write to them were rejections before decision 0014.
           accepted: 1200,
           created: 1200,
           updated: 0,

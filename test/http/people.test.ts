@@ -101,7 +101,7 @@ describe("people import pages", () => {
         created: done.created,
         duplicates: done.duplicates,
       },
-      // Bob's malformed address and Carol's missing one were rejections before decision 0012.
+      // Bob's malformed address and Carol's missing one were rejections before decision 0014.
       { read: 5, accepted: 5, rejected: 0, created: 4, duplicates: 1 },
     );
     assert.deepEqual(JSON.parse(done.warnings), { invalid_email: 1, missing_contact: 2 });

@@ -43,7 +43,7 @@ describe("breachdesk import", () => {
     copyFileSync(join(projectRoot, "test/fixtures/people/semicolons.csv"), file);
     const run = await capture((io) => runImportCommand(["--incident", "bd-2026-0042", file, "--json"], io));
     assert.equal(run.status, 0, run.stderr);
-    // Bob, Carol and Dan were rejected before decision 0012: each names someone, so each is kept.
+    // Bob, Carol and Dan were rejected before decision 0014: each names someone, so each is kept.
     assert.deepEqual(JSON.parse(run.stdout), {
       read: 5,
       accepted: 5,

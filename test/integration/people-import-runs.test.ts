@@ -30,7 +30,7 @@ const clock = fixedClock(new Date("2026-03-02T09:00:00.000Z"));
 function peopleCsv(rows: number): string {
   const lines = ["id,email,first name,last name,country,state"];
   for (let i = 0; i < rows; i++) {
-    // A malformed address is kept with a warning (decision 0012); a short row is rejected.
+    // A malformed address is kept with a warning (decision 0014); a short row is rejected.
     if (i % 97 === 5) lines.push(`,person${i}-at-example.org,Given${i},Family${i},AU,NSW`);
     else if (i % 211 === 11) lines.push(`,person${i}@example.org,Given${i}`);
     else if (i % 50 === 3 && i >= 2000) lines.push(`,PERSON${i - 1234}@Example.org,"Given, ${i}",Family${i},AU,VIC`);
@@ -210,7 +210,7 @@ describe(`people import runs: crash, interruption, take-over, cancel (${testLane
       warnings: JSON.parse(done.warnings),
     };
     assert.deepEqual(resumed, countsOf(reference.summary));
-    // The 207 malformed addresses were rejected before decision 0012; they are kept, with warnings,
+    // The 207 malformed addresses were rejected before decision 0014; they are kept, with warnings,
     // counted once across the crash; the 94 short rows are the rejected ones, each reported once.
     assert.deepEqual(resumed, {
       read: 20_000,

@@ -103,7 +103,7 @@ describe(`people import (${testLane})`, () => {
     const summary = await importFixture("semicolons.csv", incidentId);
     assert.equal(summary.delimiter, ";");
     // Issue 13: Bob (malformed address), Carol (unknown country) and Dan (no address at all) were
-    // rejected before decision 0012; each names someone, so each is kept with a warning.
+    // rejected before decision 0014; each names someone, so each is kept with a warning.
     assert.deepEqual(counts(summary), {
       read: 5,
       accepted: 5,
@@ -139,7 +139,7 @@ describe(`people import (${testLane})`, () => {
   it("counts physical lines through quoted newlines and recovers from a stray quote", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("quoted-newlines.csv", incidentId);
-    // Ben's malformed address was a rejection before decision 0012: he is kept, with a warning.
+    // Ben's malformed address was a rejection before decision 0014: he is kept, with a warning.
     assert.deepEqual(counts(summary), {
       read: 5,
       accepted: 4,
@@ -233,7 +233,7 @@ describe(`people import (${testLane})`, () => {
   it("keeps formula-like values as given (as warnings) and neutralises them in the error report", async () => {
     const incidentId = await newIncident();
     const summary = await importFixture("formulas.csv", incidentId);
-    // The four formula-like addresses were rejected before decision 0012: the people are kept.
+    // The four formula-like addresses were rejected before decision 0014: the people are kept.
     assert.deepEqual(counts(summary), {
       read: 5,
       accepted: 5,
@@ -303,7 +303,7 @@ describe(`people import (${testLane})`, () => {
     const incidentId = await newIncident();
     const summary = await importFixture("tabs.tsv", incidentId);
     assert.equal(summary.delimiter, "\t");
-    // C-2's "maybe" was a rejection before decision 0012: kept as not assessed, with a warning.
+    // C-2's "maybe" was a rejection before decision 0014: kept as not assessed, with a warning.
     assert.deepEqual(counts(summary), {
       read: 3,
       accepted: 3,
@@ -382,7 +382,7 @@ describe(`people import (${testLane})`, () => {
       { db, clock },
       { incidentId, filePath: path, batchRows: 2000, onProgress: (p) => progress.push(p.rowsRead) },
     );
-    // The malformed addresses were rejections before decision 0012; those people are kept now.
+    // The malformed addresses were rejections before decision 0014; those people are kept now.
     assert.deepEqual(counts(summary), {
       read: 10_000,
       accepted: 10_000,

@@ -5,7 +5,7 @@ import { postalAddressLines } from "./postal-address.policy.js";
 
 /**
  * The people no e-mail can reach because they have no usable address, with the reason (decision
- * 0012): the people to tell another way before any campaign has run, for the ledger's list and
+ * 0014): the people to tell another way before any campaign has run, for the ledger's list and
  * its letters. A person with an address that bounced or failed is the ledger's to add: their
  * address is usable, the delivery says what happened to it.
  */

@@ -29,7 +29,7 @@ export { normaliseLanguage };
 
 /**
  * Stable codes for why a row was rejected: counted per import and written in the error report.
- * Only rows that cannot be read reliably or that name no one are rejected (decision 0012); a
+ * Only rows that cannot be read reliably or that name no one are rejected (decision 0014); a
  * row naming someone with a value that cannot be used is kept with a warning
  * (person-warnings.policy.ts).
  */
@@ -54,7 +54,7 @@ export const reasonMessages: Record<RejectReason, string> = {
     "A value holds an invisible formatting character (such as a right-to-left override) that disguises text; remove it.",
 };
 
-/** Reasons imports before decision 0012 rejected rows for, which are warnings now: their records keep them. */
+/** Reasons imports before decision 0014 rejected rows for, which are warnings now: their records keep them. */
 const earlierReasonMessages: Record<string, string> = {
   invalid_email: "The email address is not valid.",
   invalid_phone: "The phone number is not valid.",

@@ -1,5 +1,5 @@
 /**
- * What an import could not use in a row it kept (decision 0012): a malformed e-mail address, a
+ * What an import could not use in a row it kept (decision 0014): a malformed e-mail address, a
  * bad phone number, an unknown country, an unreadable language or at-risk answer. The person is
  * kept; the unusable value is not put in its field (nothing sends to a malformed address) but is
  * kept as given, under its warning code, in the person's `warnings`. A person with neither a

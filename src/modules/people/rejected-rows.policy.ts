@@ -1,5 +1,5 @@
 /**
- * Rejected rows as people not imported (decision 0012): a rejected row is an affected person
+ * Rejected rows as people not imported (decision 0014): a rejected row is an affected person
  * whom no list holds, until a later import takes them (imported) or a manager says why there is
  * no one to import (dismissed); until then it is outstanding, and coverage cannot be complete.
  * A row with no values at all (empty_row) is no one and never outstanding. Pure.

@@ -9,7 +9,7 @@ import { outstandingRejectedOf, refusalToResolve, rejectedPeopleOf } from "./rej
 import type { RejectedResolutionInput } from "./rejected-rows.schemas.js";
 
 /**
- * Rejected rows as affected people not imported (decision 0012): how many are outstanding per
+ * Rejected rows as affected people not imported (decision 0014): how many are outstanding per
  * incident (for coverage and the regulator summary), the imports that have them, and what a
  * manager records when a later import took them or there is no one to import (audited, on the
  * incident's timeline).
