@@ -22,8 +22,8 @@ export interface RunningServer {
   output: () => string;
 }
 
-/** Starts `node --import tsx src/server.ts` on a fresh SQLite file and waits for its ready line. */
-export function startServer(dataDir: string): Promise<RunningServer> {
+/** Starts `node --import tsx src/server.ts` on a fresh SQLite file, with extraEnv's settings, and waits for its ready line. */
+export function startServer(dataDir: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   // Nothing from the developer's environment or .env (an SMTP relay, a PUBLIC_URL) leaks into
   // the run: an empty value counts as unset, and the .env loader leaves a set variable alone.
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -35,6 +35,10 @@ export function startServer(dataDir: string): Promise<RunningServer> {
     RUN_WORKER: "true",
     LOG_LEVEL: "warn",
     NODE_ENV: "test",
+    // The sender domain check asks no DNS server off this machine: nothing listens on port 9, so
+    // it says at once that it could not check (a test that wants answers runs its own server).
+    DNS_SERVERS: "127.0.0.1:9",
+    ...extraEnv,
   });
   const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     cwd: projectRoot,
@@ -136,14 +140,16 @@ export interface E2eSession {
   problems: string[];
   /** The paths of the pages loaded, in any context of the browser. */
   visited: Set<string>;
+  /** The server's SQLite file (DATABASE_URL), for a test that prepares data the pages then show. */
+  databaseUrl: string;
   /** A full-page picture of the current page at desktop width, then the same address at phone width. */
   screenshot(name: string): Promise<void>;
   /** Closes the browser, stops the server (failing on an unclean stop) and removes its data. */
   close(): Promise<void>;
 }
 
-/** Starts the server on a fresh data directory and opens a desktop page in Chromium. */
-export async function startSession(): Promise<E2eSession> {
+/** Starts the server on a fresh data directory (with extraEnv's settings) and opens a desktop page in Chromium. */
+export async function startSession(extraEnv: Record<string, string> = {}): Promise<E2eSession> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "breachdesk-e2e-"));
   let server: RunningServer | undefined;
@@ -157,7 +163,7 @@ export async function startSession(): Promise<E2eSession> {
     }
   };
   try {
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, extraEnv);
     browser = await launchChromium();
   } catch (error) {
     await browser?.close();
@@ -201,7 +207,8 @@ export async function startSession(): Promise<E2eSession> {
     await phone.close();
   }
 
-  return { server, browser, desktop, page, problems, visited, screenshot, close };
+  const databaseUrl = `file:${join(dataDir, "e2e.db")}`;
+  return { server, browser, desktop, page, problems, visited, databaseUrl, screenshot, close };
 }
 
 /** The text shown on screen (closed panels left out), whitespace collapsed. */
