@@ -266,6 +266,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
     assert.match(reference, /^BD-\d{4}-0001$/);
     ledgerPath = `/incidents/${reference}/ledger`;
 
+    await page.goto(`/incidents/${reference}/scope`);
     const data = region("Personal data involved");
     for (const category of CATEGORIES) {
       await openPanel(data, "Record a category of personal data");
@@ -276,6 +277,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   });
 
   it("places the organisation in AU and applies the Australian (OAIC) rules", async () => {
+    await page.goto(`/incidents/${reference}/deadlines`);
     const deadlines = region("Deadlines");
     await openPanel(deadlines, /^\s*Where the organisation is/);
     await deadlines.getByLabel("Jurisdiction codes").fill("AU");
@@ -297,6 +299,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   });
 
   it("imports thirty attendees, four of them without an e-mail address", async () => {
+    await page.goto(`/incidents/${reference}/scope`);
     const people = region("People");
     await openPanel(people, "Import people from a CSV file");
     await people
@@ -313,7 +316,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
     assert.equal(await textOf(page.locator('[data-count="accepted"]')), "30");
     assert.equal(await textOf(page.locator('[data-count="rejected"]')), "0");
 
-    await page.goto(`/incidents/${reference}`);
+    await page.goto(`/incidents/${reference}/scope`);
     const counts = region("People");
     assert.equal(await textOf(counts.locator('[data-count="people-total"]')), "30");
     assert.equal(await textOf(counts.locator('[data-count="people-without-email"]')), String(NO_EMAIL.length));
@@ -336,6 +339,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   const checkItem = (id: string) => contentCheck().locator(`[data-check="AU-NDB-individuals:${id}"]`);
 
   it("writes the notice until it passes the OAIC content check", async () => {
+    await page.goto(`/incidents/${reference}/notifications`);
     const notices = region("Notices");
     await openPanel(notices, "Write a new notice");
     await notices.getByLabel("Name", { exact: true }).fill(NOTICE);
@@ -381,11 +385,11 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   });
 
   it("saves a campaign that needs a second manager's approval, which its creator cannot give", async () => {
-    await page.goto(`/incidents/${reference}`);
+    await page.goto(`/incidents/${reference}/notifications`);
     assert.equal(
       await region("Campaigns").count(),
       1,
-      "the incident page has no Campaigns section: is campaignsSection listed in incident-sections.ts and campaignsRoutes mounted in app.ts?",
+      "the notifications page has no Campaigns section: is campaignsSection listed in incident-sections.ts and campaignsRoutes mounted in app.ts?",
     );
     await andWaitForPage(page, () => region("Campaigns").getByRole("link", { name: "New campaign" }).click());
     assert.equal(pathOf(page), `/incidents/${reference}/campaigns/new`);
@@ -411,7 +415,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 150_0
   it("is approved by a second manager, who starts it after its checks pass", async () => {
     assert.ok(campaignPath, "the campaign was not saved: see the step above");
     await signIn(page, MAX, new RegExp(`${MAX.name} manager`));
-    await page.goto(`/incidents/${reference}`);
+    await page.goto(`/incidents/${reference}/notifications`);
     await andWaitForPage(page, () => region("Campaigns").getByRole("link", { name: CAMPAIGN }).click());
     assert.equal(pathOf(page), campaignPath);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Approve this campaign" }).click());

@@ -17,7 +17,8 @@ import {
 
 // The Linux Australia breach of March 2016 (the Zookeepr conference server), recorded from its
 // story in a real Chromium as an incident manager would, then read back by a viewer. Only the
-// browser is used: every record goes through the forms of the incident page.
+// browser is used: every record goes through the forms of the incident's workspace pages, each
+// form bringing the manager back to the page it is on.
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
 const MANAGER = { name: "Mei Manager", email: "mei@example.org", password: "zookeepr incident desk" };
@@ -104,6 +105,20 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
 
   const region = (name: string) => page.getByRole("region", { name, exact: true });
 
+  /** Opens a page of the incident's workspace by its tab, e.g. "Scope". */
+  async function openTab(label: string, slug: string) {
+    await andWaitForPage(page, () =>
+      page.getByRole("navigation", { name: "Pages of this incident" }).getByRole("link", { name: label, exact: true }).click(),
+    );
+    assert.equal(pathOf(page), `/incidents/${reference}${slug ? `/${slug}` : ""}`);
+  }
+
+  /** After a form: back on the page it is on, at its section. */
+  function assertBackOn(slug: string, anchor: string) {
+    assert.equal(pathOf(page), `/incidents/${reference}/${slug}`);
+    assert.equal(new URL(page.url()).hash, `#${anchor}`);
+  }
+
   async function flash(): Promise<string> {
     return textOf(page.getByRole("status"));
   }
@@ -163,7 +178,7 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
     const header = await textOf(page.locator("header", { has: page.getByRole("heading", { level: 1 }) }));
     assert.match(header, /Detected Severity: High Owner: Mei Manager Team: Linux Australia admin team/);
-    const overview = await shownText(region("Overview"));
+    const overview = await shownText(region("Summary"));
     assert.match(overview, /Detected 2016-03-22 09:30 GMT\+11/);
     assert.match(overview, /Became aware of a suspected breach 2016-03-24 11:00 GMT\+11/);
   });
@@ -174,6 +189,7 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
   });
 
   it("adds the two systems", async () => {
+    await openTab("Scope", "scope");
     const systems = region("Affected systems");
     for (const system of [
       {
@@ -196,10 +212,12 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       await systems.getByLabel("Status").selectOption({ label: system.status });
       await andWaitForPage(page, () => systems.getByRole("button", { name: "Add system" }).click());
       assert.match(await flash(), new RegExp(`^${system.name} is recorded as`));
+      assertBackOn("scope", "systems");
     }
   });
 
   it("adds four timeline events, two of them entered in other zones", async () => {
+    await openTab("Timeline", "timeline");
     const timeline = region("Timeline");
     for (const event of EVENTS) {
       await openPanel(timeline, "Add an event");
@@ -213,10 +231,12 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       for (const system of event.systems) await timeline.getByRole("checkbox", { name: system }).check();
       await andWaitForPage(page, () => timeline.getByRole("button", { name: "Add the event" }).click());
       assert.equal(await flash(), "The event is on the timeline.");
+      assertBackOn("timeline", "timeline");
     }
   });
 
   it("records five categories of personal data", async () => {
+    await openTab("Scope", "scope");
     const data = region("Personal data involved");
     for (const entry of DATA) {
       await openPanel(data, "Record a category of personal data");
@@ -229,6 +249,7 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
   });
 
   it("adds three remedial actions with owners and due dates", async () => {
+    await openTab("Timeline", "timeline");
     const actions = region("Remedial actions");
     for (const action of ACTIONS) {
       await openPanel(actions, "Add an action");
@@ -238,10 +259,12 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       await actions.getByLabel("Status").selectOption({ label: action.status });
       await andWaitForPage(page, () => actions.getByRole("button", { name: "Add action" }).click());
       assert.equal(await flash(), `Action added: ${action.title}.`);
+      assertBackOn("timeline", "actions");
     }
   });
 
   it("records the assessment, with the data already ticked", async () => {
+    await openTab("Assessment", "assessment");
     const assessment = region("Assessment and decision");
     await openPanel(assessment, "Record the assessment");
     const kinds = assessment.getByRole("group", { name: "Kinds of personal data" });
@@ -277,14 +300,16 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
   });
 
   it("marks the incident contained, with the time of containment", async () => {
+    await openTab("Overview", "");
     await page.getByRole("textbox", { name: `Contained at (${ZONE})` }).fill("2016-03-24 18:00");
     await andWaitForPage(page, () => page.getByRole("button", { name: "Mark contained" }).click());
     assert.equal(await flash(), `${reference} is now contained.`);
-    assert.match(await shownText(region("Overview")), /Contained 2016-03-24 18:00 GMT\+11/);
+    assert.match(await shownText(region("Summary")), /Contained 2016-03-24 18:00 GMT\+11/);
   });
 
-  /** The timeline's entries as shown: the instant (with the entered one beside it) and the words. */
+  /** The timeline's entries as shown on the timeline page: the instant (with the entered one beside it) and the words. */
   async function timelineEntries() {
+    await page.goto(`/incidents/${reference}/timeline`);
     const items = region("Timeline").getByRole("list").first().getByRole("listitem");
     const entries: { iso: string; when: string; text: string }[] = [];
     for (const item of await items.all()) {
@@ -324,8 +349,9 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     assert.match(entries[3]!.text, new RegExp(`Systems: ${SERVER}, ${DATABASE}|Systems: ${DATABASE}, ${SERVER}`));
   });
 
-  /** The systems, data, actions, assessment, decision and audit: what a manager and a viewer both see. */
+  /** The systems, data, actions, assessment, decision and audit, each on its page: what a manager and a viewer both see. */
   async function checkRecords() {
+    await page.goto(`/incidents/${reference}/scope`);
     const systems = region("Affected systems");
     const systemRows = await systems.getByRole("row").all();
     assert.equal(systemRows.length, 3, "a header row and two systems");
@@ -348,12 +374,14 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       assert.ok(text.includes(entry.category.harm), `${entry.category.name} shows the catalogue's harm note`);
     }
 
+    await page.goto(`/incidents/${reference}/timeline`);
     const actions = region("Remedial actions");
     for (const action of ACTIONS) {
       const row = await shownText(actions.getByRole("row", { name: new RegExp(action.title) }));
       assert.match(row, new RegExp(`${action.owner.name} ${action.dueOn} ${action.status}`));
     }
 
+    await page.goto(`/incidents/${reference}/assessment`);
     const assessment = region("Assessment and decision");
     const decision = await shownText(assessment.getByRole("region", { name: "Decision" }));
     assert.match(decision, /Notifiable under AU-NDB/);
@@ -369,6 +397,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     assert.match(current, /Encrypted or protected Partly: passwords were stored hashed/);
     assert.match(current, /Serious harm Likely/);
 
+    // The audit, in words on the evidence page, each entry's code in its details.
+    await page.goto(`/incidents/${reference}/evidence`);
     const audit = region("Audit");
     const counts: Record<string, number> = {
       "incident.create": 1,
@@ -379,21 +409,44 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       "remedial_action.create": ACTIONS.length,
       "assessment.record": 1,
       "decision.record": 1,
+      // What the assessment sets off: the status it proposes (assessing) and the people's risk it rules.
+      "incident.status_propose": 1,
+      "person.risk_rule_apply": 1,
     };
     for (const [action, count] of Object.entries(counts)) {
-      assert.equal(await audit.getByRole("cell", { name: action, exact: true }).count(), count, action);
+      assert.equal(
+        await audit
+          .locator("dd > code")
+          .filter({ hasText: new RegExp(`^${action}$`) })
+          .count(),
+        count,
+        action,
+      );
     }
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    assert.equal(await audit.getByRole("row").count(), total + 1, "a header row and one row a change");
-    assert.equal(await audit.getByRole("cell", { name: MANAGER.email, exact: true }).count(), total, "the manager made them all");
+    const entries = audit.getByRole("listitem").filter({ has: page.locator("details") });
+    const codes = await audit.locator("dd > code").allTextContents();
+    assert.equal(await entries.count(), total, `one entry a change: ${codes.join(", ")}`);
+    assert.equal(
+      await audit
+        .locator("strong")
+        .filter({ hasText: /^Mei Manager$/ })
+        .count(),
+      total,
+      "the manager made them all",
+    );
+    const words = await shownText(audit);
+    assert.match(words, new RegExp(`Mei Manager decided ${reference} is notifiable under AU-NDB\\.`));
+    assert.match(words, new RegExp(`Mei Manager added the system "${SERVER}" to ${reference}\\.`));
   }
 
   it("shows the systems, the data with the catalogue's advice, the actions, the assessment, the decision and the audit", async () => {
     await checkRecords();
+    await page.goto(`/incidents/${reference}`);
     await session.screenshot("linux-australia-incident");
   });
 
-  it("shows a viewer the same page, in their own zone, with no form", async () => {
+  it("shows a viewer the same pages, in their own zone, with no form", async () => {
     await signOut(page);
     await signIn(page, VIEWER);
     await page.goto(`/incidents/${reference}`);
@@ -410,15 +463,21 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
 
     await checkRecords();
 
-    const buttons = await page.getByRole("button").all();
-    assert.deepEqual(await Promise.all(buttons.map((b) => textOf(b))), ["Sign out"]);
-    for (const role of ["textbox", "combobox", "checkbox", "radio"] as const) {
-      assert.equal(await page.getByRole(role, { includeHidden: true }).count(), 0, `no ${role}`);
+    for (const slug of ["", "timeline", "scope", "assessment", "deadlines", "notifications", "regulators", "evidence"]) {
+      await page.goto(`/incidents/${reference}${slug ? `/${slug}` : ""}`);
+      const buttons = await page.getByRole("button").all();
+      assert.deepEqual(await Promise.all(buttons.map((b) => textOf(b))), ["Sign out"], slug);
+      for (const role of ["textbox", "combobox", "checkbox", "radio"] as const) {
+        assert.equal(await page.getByRole(role, { includeHidden: true }).count(), 0, `no ${role} on ${slug || "the overview"}`);
+      }
+      // Panels that only tell more (an audit entry's code, which fact starts which clock) are not forms.
+      const panels = page.locator("main form, main details.form-panel summary");
+      assert.equal(await panels.count(), 0, `no form or panel to open on ${slug || "the overview"}`);
+      for (const link of ["Edit details", "Import events from a CSV file"]) {
+        assert.equal(await page.getByRole("link", { name: link }).count(), 0, link);
+      }
     }
-    assert.equal(await page.locator("main form, main details summary").count(), 0, "no form or panel to open in the page");
-    for (const link of ["Edit details", "Import events from a CSV file"]) {
-      assert.equal(await page.getByRole("link", { name: link }).count(), 0, link);
-    }
+    await page.goto(`/incidents/${reference}`);
     await session.screenshot("linux-australia-incident-viewer");
   });
 

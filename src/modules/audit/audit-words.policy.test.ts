@@ -73,6 +73,25 @@ describe("audit entries in words", () => {
     assert.equal(gone.sentence, "gone@example.org signed in.");
   });
 
+  it("says what the work closed by itself, and what it proposes", () => {
+    const met = entry({
+      action: "obligation.auto_met",
+      actorId: null,
+      actorLabel: "system",
+      after: '{"ruleId":"AU-NDB-assess"}',
+    });
+    assert.equal(
+      describeAuditEntry(met, names).sentence,
+      "Breachdesk recorded AU-NDB-assess met on BD-2016-0001, by the work recorded.",
+    );
+    const proposal = entry({
+      action: "incident.status_propose",
+      entityType: "incident",
+      after: '{"proposedStatus":"assessing"}',
+    });
+    assert.equal(describeAuditEntry(proposal, names).sentence, "Ana Manager proposed moving BD-2016-0001 to assessing.");
+  });
+
   it("names the user a change concerns", () => {
     const role = entry({
       action: "user.role_change",
@@ -85,11 +104,13 @@ describe("audit entries in words", () => {
   });
 
   it("puts an action no phrase knows in words from its record and verb, never failing on broken JSON", () => {
-    const unknown = entry({ action: "obligation.auto_met", after: "{not json" });
+    const unknown = entry({ action: "obligation.snooze_reminders", after: "{not json" });
     assert.equal(
       describeAuditEntry(unknown, names).sentence,
-      "Ana Manager recorded a change to an obligation of BD-2016-0001 (auto met).",
+      "Ana Manager recorded a change to an obligation of BD-2016-0001 (snooze reminders).",
     );
+    const broken = entry({ action: "obligation.apply", after: "{not json" });
+    assert.equal(describeAuditEntry(broken, names).sentence, "Ana Manager applied a rule to BD-2016-0001.");
   });
 
   it("says 'an incident' when the incident is not known any more", () => {

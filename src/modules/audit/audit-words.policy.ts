@@ -67,6 +67,8 @@ const campaignVerbs: Record<string, string> = {
 
 const str = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : "");
 const quoted = (value: unknown): string => (str(value) ? ` "${str(value)}"` : "");
+/** A rule's id, or "a rule" when the entry does not name one. */
+const rule = (value: unknown): string => str(value) || "a rule";
 const triggerPhrase = (code: unknown): string => {
   const text = str(code);
   return isTriggerCode(text) ? TRIGGER_CODES[text].phrase : text.replaceAll("_", " ");
@@ -81,9 +83,26 @@ const phrases: Record<string, Phrase> = {
   "incident.transition": (a, b) =>
     `moved {incident} from ${statusWords[str(b.status)] ?? str(b.status)} to ${statusWords[str(a.status)] ?? str(a.status)}`,
   "incident.location": (a) => `set where the organisation of {incident} is: ${str(a.location) || "nowhere"}`,
-  "obligation.apply": (a) => `applied ${str(a.ruleId)} to {incident}`,
-  "obligation.reapply": (a) => `applied ${str(a.ruleId)} again to {incident}, with the rule pack's current terms`,
-  "obligation.status": (a) => `marked ${str(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
+  "obligation.apply": (a) => `applied ${rule(a.ruleId)} to {incident}`,
+  "obligation.reapply": (a) => `applied ${rule(a.ruleId)} again to {incident}, with the rule pack's current terms`,
+  "obligation.auto_met": (a, b) => `recorded ${rule(a.ruleId ?? b.ruleId)} met on {incident}, by the work recorded`,
+  "obligation.remove": (_a, b) => `removed ${rule(b.ruleId)} from {incident}`,
+  "incident.status_propose": (a) =>
+    `proposed moving {incident} to ${statusWords[str(a.proposedStatus)] ?? str(a.proposedStatus)}${str(a.because) ? ` (${str(a.because)})` : ""}`,
+  "incident.status_proposal_keep": () => "kept the status of {incident}, refusing the proposed one",
+  "person.risk_rule_apply": (a) =>
+    `ruled who is at risk in {incident} from its assessment${str(a.changed) ? ` (${str(a.changed)} people changed)` : ""}`,
+  "person.risk_set": () => "set whether an affected person of {incident} is at risk",
+  "person.told_another_way": (a) =>
+    `recorded ${str(a.count) || "some"} people of {incident} as told another way${str(a.channel) ? ` (${str(a.channel)})` : ""}`,
+  "person_import.rejected_resolve": (a) => `settled the rejected rows of${quoted(a.fileName)} in {incident}`,
+  "person_import.risk_set": (a) => `set who is at risk among the people of${quoted(a.fileName)} in {incident}`,
+  "organisation.update": () => "changed the organisation's profile",
+  "incident_organisation.update": () => "changed the sender and contact point of {incident}",
+  "statement.create": (a) => `drafted the statement for ${rule(a.ruleId)} of {incident}`,
+  "statement.save": (a) => `saved version ${str(a.version)} of the statement for ${rule(a.ruleId)} of {incident}`,
+  "statement.submit": (a) => `recorded the statement for ${rule(a.ruleId)} of {incident} as submitted`,
+  "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
   "clock_event.change": (a) => `changed the clock event "${triggerPhrase(a.code)}" on {incident}`,
   "assessment.record": (a) =>
@@ -160,7 +179,7 @@ function parseState(json: string | null): State {
   }
 }
 
-/** A code no phrase knows, in words: "obligation.auto_met" on an obligation reads "recorded an obligation change (auto met)". */
+/** A code no phrase knows, in words: "obligation.snooze_reminders" reads "recorded a change to an obligation of BD-... (snooze reminders)". */
 function fallbackPhrase(entry: AuditEntryFacts): string {
   const [domain = "", verb = ""] = entry.action.split(".");
   const thing = (entry.entityType || domain).replaceAll("_", " ");
