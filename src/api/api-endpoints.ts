@@ -10,8 +10,7 @@ import { incidentListQuerySchema, pageQuerySchema, peopleUploadQuerySchema } fro
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { createApiIncidentHandlers } from "./api-incidents.handlers.js";
-import { createApiLedgerHandlers } from "./api-ledger.handlers.js";
-import * as L from "./api-ledger.schemas.js";
+import { ledgerEndpoints } from "./api-ledger.endpoints.js";
 import { createApiObligationHandlers } from "./api-obligations.handlers.js";
 import * as O from "./api-obligations.schemas.js";
 import { createApiOrganisationHandlers } from "./api-organisation.handlers.js";
@@ -93,7 +92,6 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
   const people = createApiPeopleHandlers(deps);
   const imports = createApiPeopleImportHandlers(deps, options);
   const campaigns = createApiCampaignHandlers(deps);
-  const ledger = createApiLedgerHandlers(deps);
   const organisation = createApiOrganisationHandlers(deps);
   const incident = "/incidents/:ref";
   const obligation = `${incident}/obligations/:rule`;
@@ -198,77 +196,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
       read(`${incident}/people/:personId`, people.show, "Read one person", ok(R.person)),
       remove(`${incident}/people/:personId`, people.remove, "Delete one person (409 while an import runs)", gone, move),
       // Who is at risk, coverage and the people to tell another way (modules/people, modules/ledger).
-      post(
-        `${personImport}/risk`,
-        ledger.setImportRisk,
-        "Set the risk of an import's people, or give them back to the rule",
-        ok(L.importRisk),
-        {
-          request: L.riskChoiceBody,
-          canConflict: true,
-        },
-      ),
-      post(
-        `${incident}/people/:personId/risk`,
-        ledger.setPersonRisk,
-        "Set one person's risk, or give it back to the rule",
-        ok(L.personRisk),
-        {
-          request: L.riskChoiceBody,
-        },
-      ),
-      read(`${incident}/risk`, ledger.risk, "Read the risk rule in words and who is at risk, by who set it", ok(L.riskSummary)),
-      read(
-        `${incident}/coverage`,
-        ledger.coverage,
-        "Read the coverage of the affected people (never complete while rows wait)",
-        ok(L.coverage),
-        {
-          query: {
-            names: ["atRisk", "places"],
-            notes: { atRisk: "true: only the people at risk", places: "codes such as AU,AU-NSW" },
-          },
-        },
-      ),
-      read(
-        `${incident}/people-to-tell`,
-        ledger.peopleToTell,
-        "List the people to tell another way, with why",
-        ok(L.peopleToTellList),
-        {
-          query: {
-            names: ["reason", "country", "region", "campaign", "q", "after"],
-            notes: {
-              reason: "no_email, invalid_email, bounced or failed",
-              after: "the cursor: page.nextAfter of the previous page",
-            },
-          },
-        },
-      ),
-      post(
-        `${incident}/people-to-tell/told`,
-        ledger.recordTold,
-        "Record people told another way: those named, or all the filter matches",
-        ok(L.toldOutcome, 201),
-        {
-          request: L.toldBody,
-          canConflict: true,
-        },
-      ),
-      post(
-        `${incident}/people-to-tell/letters`,
-        ledger.recordLetters,
-        "Record a CSV file of letters sent (all lines or none)",
-        ok(L.lettersOutcome, 201),
-        {
-          body: "csv",
-          query: {
-            names: ["fileName", "channel", "toldAt", "note"],
-            notes: { channel: "for lines without one: letter, phone, public_statement, other" },
-          },
-          canConflict: true,
-        },
-      ),
+      ...ledgerEndpoints(deps, { incident, personImport }),
     ]),
     ...tagged("Campaigns", [
       post(`${incident}/campaigns`, campaigns.create, "Create a draft campaign", ok(R.campaign, 201), {
