@@ -25,6 +25,7 @@ import { ensureBuiltInCategories } from "../src/modules/data-categories/data-cat
 import { createIncident } from "../src/modules/incidents/incidents.service.js";
 import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/index.js";
 import { campaignInput } from "../test/helpers/campaigns.js";
+import { ensureOrganisationSender } from "../test/helpers/organisation.js";
 import { incidentInput } from "../test/helpers/incidents.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 import { startCampaignPageServer } from "./send-page.js";
@@ -88,6 +89,8 @@ const languageOf = (i: number) => (i % 5 === 0 ? "fr" : "en");
 async function seed(deps: Deps) {
   const incident = await createIncident(deps, incidentInput(), actor);
   const now = new Date();
+  // A campaign does not start without the organisation's sender (decision 0010).
+  await ensureOrganisationSender(deps.db);
   await deps.db.prisma.incidentDataCategory.create({
     data: { incidentId: incident.id, categoryId: "email_address", details: "", createdAt: now, updatedAt: now },
   });
