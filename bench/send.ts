@@ -25,8 +25,8 @@ import { ensureBuiltInCategories } from "../src/modules/data-categories/data-cat
 import { createIncident } from "../src/modules/incidents/incidents.service.js";
 import { defaultHeadings, sectionKeys, serializeContent } from "../src/modules/notices/index.js";
 import { campaignInput } from "../test/helpers/campaigns.js";
-import { ensureOrganisationSender } from "../test/helpers/organisation.js";
 import { incidentInput } from "../test/helpers/incidents.js";
+import { ensureOrganisationSender } from "../test/helpers/organisation.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 import { startCampaignPageServer } from "./send-page.js";
 
