@@ -96,7 +96,8 @@ describe("regulator deadlines on an incident", () => {
     );
     assert.match(html, /OVERDUE by/);
     assert.match(html, /href="https:\/\/www.oaic.gov.au\//);
-    assert.match(html, /<svg viewBox="0 0 400 /);
+    assert.match(html, /<svg viewBox="0 0 720 /);
+    assert.match(html, /<ol class="clock-axis__list">/);
     const audit = await lastAudit("obligation.apply");
     assert.equal(audit.incidentId, incident.id);
     assert.equal(audit.after.ruleId, "AU-NDB-assess");

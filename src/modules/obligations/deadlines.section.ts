@@ -139,14 +139,18 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     events: starts.map((g) => ({
       label: g.short,
       at: g.at,
-      title: `${g.title}: ${g.inZone}; starts ${g.codes.map((c) => c.code).join(", ")}`,
+      when: formatInZone(g.at, viewer.timeZone).slice(0, 10),
+      title: `${g.title.charAt(0).toUpperCase()}${g.title.slice(1)}: ${g.inZone}; starts ${g.codes.map((c) => c.code).join(", ")}`,
+      listText: `${g.title.charAt(0).toUpperCase()}${g.title.slice(1)}: ${g.inZone}`,
     })),
     deadlines: deadlines
       .filter((d) => d.urgentAt && d.isOutstanding)
       .map((d) => ({
         label: `${d.rule.id} ${d.timeLeft?.isOverdue ? "OVERDUE" : "due"}`,
         at: d.urgentAt as Date,
+        when: formatInZone(d.urgentAt as Date, viewer.timeZone).slice(0, 10),
         title: `${d.rule.id}: ${d.rule.obligation}; ${d.dueAt ? "due" : "guidance target"} ${formatInZone(d.urgentAt as Date, d.obligation.zone)}; ${d.timeLeft?.text ?? ""}`,
+        listText: `${d.rule.id} ${d.dueAt ? "due" : "target"} ${formatInZone(d.urgentAt as Date, d.obligation.zone)}: ${d.timeLeft?.text ?? ""}`,
         isOverdue: d.timeLeft?.isOverdue ?? false,
       })),
   });
@@ -154,6 +158,7 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     incident,
     canEdit,
     viewerZone: viewer.timeZone,
+    now,
     nowInZone: formatInZone(now, viewer.timeZone),
     events,
     starts,
