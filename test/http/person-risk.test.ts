@@ -99,6 +99,11 @@ describe("who is at risk", () => {
     assert.match(page.text, /there is none yet: nobody is at risk unless an import&#39;s at-risk column or a manager says so/);
     assert.match(page.text, /data-count="not-assessed">4</);
     assert.doesNotMatch(page.text, /Apply the rule again/, "a viewer has no forms");
+    // The people pages lead to it.
+    const people = await viewer.agent.get(`/incidents/${incident.reference}/people`);
+    assert.ok(people.text.includes(`href="${risk}">Who is at risk, and why</a>`));
+    const one = await viewer.agent.get(`/incidents/${incident.reference}/people/hashes`);
+    assert.ok(one.text.includes(`href="${risk}/people/hashes">Why</a>`));
   });
 
   it("sets everyone's risk when an assessment is recorded, from its verdict and the person's data categories", async () => {
