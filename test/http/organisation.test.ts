@@ -209,7 +209,7 @@ describe("the organisation's profile and the notices' sender", () => {
     assert.equal(headers.From, "LCA 2016 <lca2016@linux.org.au>");
     assert.equal(headers["Reply-To"], "privacy@linux.org.au");
     assert.match(
-      caught[0]!.text,
+      caught[0]!.text ?? "",
       /We are Linux Australia Inc\., PO Box 7143, Wagga Wagga NSW 2650\. Write to Jane Citizen \(dpo@linux\.org\.au\) or see https:\/\/linux\.org\.au\./,
     );
     const audit = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "campaign.start", entityId: campaign.id } });
