@@ -41,6 +41,7 @@ import { isAllowed } from "./web/access.js";
 import { csrfProtection } from "./web/csrf.js";
 import { errorHandler, notFound } from "./web/errors.js";
 import { takeFlash } from "./web/flash.js";
+import { keepFormOfExpiredSession, refillKeptForm } from "./web/kept-form.js";
 import { redactUrlForLog } from "./web/log-redaction.js";
 import { resolveSessionSecret, sessionMiddleware } from "./web/session.js";
 import { viewHelpers } from "./web/view-helpers.js";
@@ -100,6 +101,9 @@ export async function createApp(deps: Deps): Promise<Express> {
           "upgrade-insecure-requests": null,
         },
       },
+      // Our own pages' address goes with a request to our own pages only (never to another site):
+      // a form sent after the session expired comes back to the page it was on (decision 0016).
+      referrerPolicy: { policy: "same-origin" },
       // Behind a trusted proxy, which terminates HTTPS; served directly, the app may be plain HTTP.
       strictTransportSecurity: deps.config.TRUST_PROXY !== false,
     }),
@@ -139,7 +143,10 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));
   app.use(dsnUploadBody());
   app.use(lettersUploadBody());
+  // A form sent after the session expired is kept for after sign-in (decision 0016), then refilled.
+  app.use(keepFormOfExpiredSession(deps));
   app.use(csrfProtection);
+  app.use(refillKeptForm(deps));
 
   app.use(homeRoutes(deps));
   app.use(

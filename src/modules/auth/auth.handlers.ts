@@ -6,6 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderFormError } from "../../web/forms.js";
+import { keptFormOf } from "../../web/kept-form.js";
 import {
   createFirstAdmin,
   findUsableToken,
@@ -24,15 +25,32 @@ function safeNext(value: unknown): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
 }
 
-/** Starts a fresh session for a user: a new session id, so an id fixed before sign-in is worthless. */
+/**
+ * Starts a fresh session for a user: a new session id, so an id fixed before sign-in is worthless.
+ * A form kept when the last session expired comes along, to be refilled on its page.
+ */
 function signIn(req: Request, userId: string): Promise<void> {
+  const keptForm = req.session.keptForm;
   return new Promise((resolve, reject) =>
     req.session.regenerate((error) => {
       if (error) return reject(error);
       req.session.userId = userId;
+      if (keptForm) req.session.keptForm = keptForm;
       resolve();
     }),
   );
+}
+
+/** What the sign-in page says above the form: why the person is there. */
+function signInNotice(req: Request, next: string, now: Date): string | undefined {
+  const kept = keptFormOf(req, now);
+  if (kept) {
+    return kept.fields
+      ? "Your session had expired, so the form you sent was not saved. Sign in again to go back to it with what you typed filled in (passwords are never kept)."
+      : "Your session had expired, so the form you sent was not saved. Sign in again to go back to the page.";
+  }
+  if (req.query.signedOut === "1") return "You are signed out.";
+  return next !== "/" ? "Sign in to see that page." : undefined;
 }
 
 /** The setup form's locals: the zones, with the server's own offered first. */
@@ -45,7 +63,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     showLogin(req: Request, res: Response) {
       if (currentUser(res)) return res.redirect(303, "/");
       const next = safeNext(req.query.next);
-      const notice = req.query.signedOut === "1" ? "You are signed out." : next !== "/" ? "Sign in to see that page." : undefined;
+      const notice = signInNotice(req, next, deps.clock.now());
       res.render("auth/login", { title: "Sign in", values: {}, next, notice, fieldErrors: {} });
     },
 
