@@ -7,6 +7,7 @@ import { dataSection } from "./modules/data-categories/incident-data.section.js"
 import { noticesSection } from "./modules/notices/notices.section.js";
 import { deadlinesSection, loadDeadlinesSection } from "./modules/obligations/deadlines.section.js";
 import { peopleSection } from "./modules/people/people.section.js";
+import { statementsSection } from "./modules/statements/statements.section.js";
 import { systemsSection } from "./modules/systems/systems.section.js";
 import { timelineSection } from "./modules/timeline/timeline.section.js";
 import type { ObligationFact, WorkspaceFacts } from "./modules/workspace/index.js";
@@ -71,7 +72,7 @@ export const workspacePages: WorkspacePage[] = [
     label: "Regulators",
     title: "Regulators and public",
     intro: "What the regulators are told, and what the public is.",
-    sections: [],
+    sections: [statementsSection],
     anchorPrefixes: ["regulator"],
   },
   {
@@ -106,6 +107,7 @@ export async function loadOverviewFacts(deps: Deps, incident: Incident, viewer: 
     campaignsSection.load(deps, incident, viewer),
     actionsSection.load(deps, incident, viewer),
   ]);
+  const factOf = new Map(deadlines.factTable.map((row) => [row.code, row.fact]));
   const obligations: ObligationFact[] = deadlines.deadlines.map((d) => ({
     id: d.obligation.id,
     ruleId: d.rule.id,
@@ -115,7 +117,7 @@ export async function loadOverviewFacts(deps: Deps, incident: Incident, viewer: 
     urgentAt: d.urgentAt,
     isOverdue: d.timeLeft?.isOverdue ?? false,
     timeLeft: d.timeLeft?.text ?? null,
-    waitingFor: d.waitingFor,
+    waitingFor: d.waitingFor && { ...d.waitingFor, startsFrom: factOf.get(d.waitingFor.code) ?? null },
   }));
   const decision = listOf(assessment.decisions)[0];
   const facts: Omit<WorkspaceFacts, "nextStatuses"> = {

@@ -125,7 +125,7 @@ describe("the one action that moves the incident", () => {
     assert.equal(steps.action?.href, `${BASE}/obligations/assess/status`);
   });
 
-  it("asks for the decision before anyone is told, and says a regulator's clock waits for it", () => {
+  it("asks for the decision before anyone is told", () => {
     const f = facts({ hasAssessment: true, obligations: [individuals] });
     const steps = computeNextSteps(f, BASE);
     assert.deepEqual(steps.blockers, ["Whether the breach is notifiable is not decided."]);
@@ -141,6 +141,30 @@ describe("the one action that moves the incident", () => {
     );
     assert.deepEqual(steps.blockers, ['Its clock waits for "Aware of an eligible data breach", which is not recorded.']);
     assert.equal(steps.action?.href, `${BASE}/deadlines#code`);
+  });
+
+  it("sends a clock that starts from the statement to the regulators page, where the statement is prepared", () => {
+    const waiting = {
+      ...individuals,
+      urgentAt: null,
+      waitingFor: {
+        code: "statement_prepared",
+        label: "Statement prepared",
+        startsFrom: "the statement to the regulator marked prepared",
+      },
+    };
+    const f = facts({ hasAssessment: true, decision: { isNotifiable: true }, obligations: [waiting], peopleCount: 30 });
+    const steps = computeNextSteps(f, BASE);
+    assert.deepEqual(steps.blockers, [
+      "Its clock starts from the statement to the regulator marked prepared, which is not recorded yet.",
+    ]);
+    assert.deepEqual(
+      { label: steps.action?.label, href: steps.action?.href },
+      {
+        label: "Prepare the statement to the regulator",
+        href: `${BASE}/regulators`,
+      },
+    );
   });
 
   it("walks the notice to individuals: people, a notice, a campaign, then those e-mail did not reach", () => {

@@ -30,8 +30,12 @@ export interface ObligationFact {
   isOverdue: boolean;
   /** "3 days 4 hours left", "overdue by 2 days"; null when there is no instant. */
   timeLeft: string | null;
-  /** The recorded fact its clock waits for, when it has not started. */
-  waitingFor: { code: string; label: string } | null;
+  /**
+   * What its clock waits for, when it has not started: the trigger code and its label, and the
+   * recorded fact that starts it where one does (e.g. "the statement to the regulator marked
+   * prepared"); without one, only a clock event starts it.
+   */
+  waitingFor: { code: string; label: string; startsFrom?: string | null } | null;
 }
 
 export interface WorkspaceFacts {
@@ -80,6 +84,7 @@ function linksOf(base: string) {
     obligation: (id: string) => `${base}/deadlines#obligation-${id}`,
     obligationStatus: (id: string) => `${base}/obligations/${encodeURIComponent(id)}/status`,
     people: `${base}/scope#people`,
+    regulators: `${base}/regulators`,
     notices: `${base}/notifications#notices`,
     newCampaign: `${base}/campaigns/new`,
     campaign: (id: string) => `${base}/campaigns/${encodeURIComponent(id)}`,
@@ -165,9 +170,24 @@ function stepFor(o: ObligationFact, facts: WorkspaceFacts, link: ReturnType<type
     };
   }
   if (o.waitingFor) {
+    const { label, startsFrom } = o.waitingFor;
+    if (startsFrom && /\bstatement\b/.test(startsFrom)) {
+      return {
+        blockers: [`Its clock starts from ${startsFrom}, which is not recorded yet.`],
+        action: {
+          label: "Prepare the statement to the regulator",
+          href: link.regulators,
+          why: "Marking it prepared starts the clock.",
+        },
+      };
+    }
     return {
-      blockers: [`Its clock waits for "${o.waitingFor.label}", which is not recorded.`],
-      action: { label: `Record "${o.waitingFor.label}"`, href: link.clockEvents, why: "That starts its clock." },
+      blockers: [
+        startsFrom
+          ? `Its clock starts from ${startsFrom}, which is not recorded yet.`
+          : `Its clock waits for "${label}", which is not recorded.`,
+      ],
+      action: { label: `Record "${label}"`, href: link.clockEvents, why: "That starts its clock." },
     };
   }
   if (o.notify === "individuals") return individualsStep(o, facts, link, markMet);
