@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runPeopleImport } from "../../src/modules/people/people-import.job.js";
@@ -39,7 +39,8 @@ describe("people import files", () => {
     if (!existsSync(directory)) return [];
     return readdirSync(directory).filter((name) => {
       const path = join(directory, name);
-      return existsSync(path) && readFileSync(path, "utf8").includes(marker);
+      // Another suite's upload folder may sit beside the files (PostgreSQL runs share the uploads).
+      return existsSync(path) && statSync(path).isFile() && readFileSync(path, "utf8").includes(marker);
     });
   };
 

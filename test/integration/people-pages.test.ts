@@ -274,7 +274,7 @@ describe(`people pages (${testLane})`, () => {
     assert.doesNotMatch(res.text, /Delete this person/, "a viewer gets no delete link");
     const all = await viewer.agent.get(`${path}/person-020`);
     assert.match(all.text, /All of the incident's: Password hashes, Names and identity details, E-mail addresses/);
-    assert.match(all.text, /None: they need another channel/);
+    assert.match(all.text, /None usable: they need another channel/);
     assert.equal((await viewer.agent.get(`${path}/outsider`)).status, 404, "another incident's person");
     assert.equal((await viewer.agent.get(`${path}/no-such-person`)).status, 404);
     assert.equal((await viewer.agent.get(`/incidents/BD-1999-9999/people`)).status, 404);
