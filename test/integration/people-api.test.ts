@@ -371,6 +371,10 @@ describe(`people API (${testLane})`, () => {
     assert.equal(shown.body.uniqueKey, "email:alice@example.org");
     assert.deepEqual(shown.body.attributes, { "Shoe size": "38" });
     assert.equal(shown.body.categoryIds, null);
+    assert.deepEqual([shown.body.city, shown.body.postcode, shown.body.warnings], [null, null, {}]);
+    const bob = await t.db.prisma.person.findFirstOrThrow({ where: { incidentId: incident.id, givenName: "Bob" } });
+    const bobShown = await http.get(`${base}/people/${bob.id}`).set(as("viewer"));
+    assert.deepEqual([bobShown.body.email, bobShown.body.warnings], [null, { invalid_email: "bob@example" }]);
     assert.equal(shown.body.links.import, `${base}/people/imports/${importId}`);
 
     const other = await addIncident(t, { title: "Elsewhere" });
