@@ -27,11 +27,13 @@ import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
 import { noticesRoutes } from "./modules/notices/notices.routes.js";
 import { obligationsRoutes } from "./modules/obligations/obligations.routes.js";
-import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { organisationRoutes } from "./modules/organisation/organisation.routes.js";
+import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
+import { statementsUploadBody } from "./modules/statements/index.js";
+import { statementsRoutes } from "./modules/statements/statements.routes.js";
 import { systemsRoutes } from "./modules/systems/systems.routes.js";
 import { timelineUploadBody } from "./modules/timeline/index.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
@@ -54,8 +56,8 @@ const SETUP_PATHS = ["/setup", "/healthz", "/static/"];
  * drive the app through supertest.
  */
 export async function createApp(deps: Deps): Promise<Express> {
-  const app = express();
   wireIncidentEvents();
+  const app = express();
   const isProduction = deps.config.NODE_ENV === "production";
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.set("views", join(projectRoot, "views"));
@@ -143,6 +145,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));
   app.use(dsnUploadBody());
   app.use(lettersUploadBody());
+  app.use(statementsUploadBody());
   // A form sent after the session expired is kept for after sign-in (decision 0016), then refilled.
   app.use(keepFormOfExpiredSession(deps));
   app.use(csrfProtection);
@@ -164,9 +167,9 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(personRiskRoutes(deps));
   app.use(noticesRoutes(deps));
   app.use(campaignsRoutes(deps));
+  app.use(organisationRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
-  app.use(organisationRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
   app.use(remindersRoutes(deps));
@@ -175,6 +178,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(mailCatcherRoutes(deps));
   app.use(bouncesRoutes(deps));
   app.use(ledgerRoutes(deps));
+  app.use(statementsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

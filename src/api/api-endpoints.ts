@@ -19,9 +19,14 @@ import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
+import { statementEndpoints } from "./api-statements.endpoints.js";
 
-/** What an endpoint answers on success: a JSON schema, a CSV file, or nothing (204). */
-export type ApiSuccess = { status: number; schema: z.ZodType } | { status: number; csv: true } | { status: 204 };
+/** What an endpoint answers on success: a JSON schema, a CSV file, a PDF, or nothing (204). */
+export type ApiSuccess =
+  | { status: number; schema: z.ZodType }
+  | { status: number; csv: true }
+  | { status: number; pdf: true }
+  | { status: 204 };
 
 /** One API endpoint: its path under /api/v1, who may call it, what it reads and what it answers. */
 export interface ApiEndpoint {
@@ -36,7 +41,7 @@ export interface ApiEndpoint {
   body?: "json" | "csv" | "none";
   handler: RequestHandler;
   summary: string;
-  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation";
+  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -256,5 +261,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
         },
       ),
     ]),
+    // Statements to regulators (modules/statements): drafted from the record, versioned, submitted.
+    ...tagged("Statements", statementEndpoints(deps, incident)),
   ];
 }

@@ -14,6 +14,7 @@ const PATH_PARAMETERS: Record<string, { name: string; description: string }> = {
   importId: { name: "importId", description: "The import's id." },
   personId: { name: "personId", description: "The person's id." },
   campaignId: { name: "campaignId", description: "The campaign's id." },
+  statementId: { name: "statementId", description: "The statement's id." },
 };
 
 /** The document's path for an Express path: /incidents/:ref -> /incidents/{reference}. */
@@ -87,7 +88,9 @@ function responsesOf(endpoint: ApiEndpoint): JsonObject {
       ? { content: { "application/json": { schema: ref(success.schema) } } }
       : "csv" in success
         ? { content: { "text/csv": { schema: { type: "string" } } } }
-        : {};
+        : "pdf" in success
+          ? { content: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf" } } } }
+          : {};
   const responses: JsonObject = { [String(success.status)]: { description: endpoint.summary, ...body } };
   if (endpoint.alsoOk) responses[String(endpoint.alsoOk)] = { description: "See the summary.", ...body };
   const errors = [401, 404];
@@ -149,7 +152,9 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }],
-    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation"].map((name) => ({ name })),
+    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation", "Statements"].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: {

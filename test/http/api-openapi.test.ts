@@ -85,10 +85,11 @@ describe(`OpenAPI document (${testLane})`, () => {
     let req = http[method](url);
     if (who !== "nobody") req = req.set("Authorization", `Bearer ${tokens[who]}`);
     const res = send?.csv !== undefined ? await req.set("Content-Type", "text/csv").send(send.csv) : await req.send(send?.json);
-    const response = responseOf(template, method, res.status, res.text);
+    const response = responseOf(template, method, res.status, res.text ?? "(a binary body)");
     const content = response.content as Json | undefined;
     if (res.status === 204) assert.equal(content, undefined, "a 204 is documented without content");
     else if (content?.["text/csv"]) assert.match(String(res.headers["content-type"]), /^text\/csv/);
+    else if (content?.["application/pdf"]) assert.match(String(res.headers["content-type"]), /^application\/pdf/);
     else {
       assert.match(String(res.headers["content-type"]), /^application\/json/);
       const ref = String(content?.["application/json"]?.schema?.$ref ?? "");
@@ -275,6 +276,27 @@ describe(`OpenAPI document (${testLane})`, () => {
     });
     const own = await call("viewer", "get", `${I}/organisation`, at);
     assert.equal(own.body.sender.text, "The incident team <privacy@example.org>");
+
+    // Statements to regulators: drafted from the record, read, saved, submitted, as a PDF.
+    const S = `${I}/statements`;
+    await call("alice", "post", `${I}/obligations`, at, { json: { rule: "AU-NDB-oaic" } });
+    const drafted = await call("alice", "post", S, at, { json: { rule: "AU-NDB-oaic" } });
+    assert.equal(drafted.status, 201);
+    await call("alice", "post", S, at, { json: { rule: "AU-NDB-oaic" } });
+    await call("alice", "post", S, at, { json: { rule: "AU-NDB-individuals" } });
+    await call("viewer", "post", S, at, { json: { rule: "AU-NDB-oaic" } });
+    const st = { reference, statementId: drafted.body.id as string };
+    await call("viewer", "get", S, at);
+    await call("viewer", "get", `${S}/{statementId}`, st, { query: "?version=1" });
+    await call("viewer", "get", `${S}/{statementId}.pdf`, st);
+    await call("alice", "post", `${S}/{statementId}`, st, { json: { fields: { individualsAffected: "3" }, baseVersion: 1 } });
+    await call("alice", "post", `${S}/{statementId}`, st, { json: { fields: { individualsAffected: "4" }, baseVersion: 1 } });
+    await call("alice", "post", `${S}/{statementId}/submit`, st, {
+      json: { submittedAt: "2026-03-01T09:00:00Z", how: "portal" },
+    });
+    await call("alice", "post", `${S}/{statementId}/submit`, st, {
+      json: { submittedAt: "2026-03-01T09:00:00Z", how: "portal" },
+    });
 
     const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));

@@ -61,19 +61,35 @@ export function missingItems(
     const problem = choiceProblem(f, value);
     if (problem) missing.push({ key: f.key, label: f.label, citation: f.citation, why: problem });
     else if (!value && isAsked(rule, f, record)) {
-      const why = f.key === "lateReasons" ? "The statement goes after the 72 hours: say why." : "The law asks for it.";
+      const why =
+        f.key === "lateReasons"
+          ? "The statement goes after the 72 hours: say why."
+          : f.citation.startsWith("OAIC")
+            ? "The OAIC's form asks for it."
+            : "The law asks for it.";
       missing.push({ key: f.key, label: f.label, citation: f.citation, why });
     }
   }
   return missing;
 }
 
-/** The edited fields kept: only the rule's items, trimmed, each at most 20,000 characters. */
-export function keepFields(rule: StatementRule, input: Record<string, unknown>): StatementFields {
+/**
+ * The edited fields kept: only the rule's items, trimmed, each at most 20,000 characters. An item
+ * not sent keeps its current value (the form sends every item; a multiple choice sends an empty
+ * value first, so unticking every box clears it).
+ */
+export function keepFields(rule: StatementRule, input: Record<string, unknown>, current: StatementFields = {}): StatementFields {
   const fields: StatementFields = {};
   for (const f of statementFieldsOf(rule)) {
     const raw = input[f.key];
-    const value = Array.isArray(raw) ? raw.map(String).join(", ") : typeof raw === "string" ? raw : "";
+    const value = Array.isArray(raw)
+      ? raw
+          .map((v) => String(v).trim())
+          .filter(Boolean)
+          .join(", ")
+      : typeof raw === "string"
+        ? raw
+        : (current[f.key] ?? "");
     fields[f.key] = value.replace(/\r\n/g, "\n").trim().slice(0, 20_000);
   }
   return fields;
