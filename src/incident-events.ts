@@ -9,12 +9,13 @@ import { overdueWhere } from "./modules/actions/index.js";
 import { assessmentEvents } from "./modules/assessments/index.js";
 import { campaignEvents } from "./modules/campaigns/index.js";
 import { findIncidentWithId, incidentEvents, proposeIncidentStatus, useOverdueActionFilter } from "./modules/incidents/index.js";
-import { ledgerEvents } from "./modules/ledger/index.js";
+import { formatShare, ledgerEvents, loadIncidentCoverage } from "./modules/ledger/index.js";
 import {
   closeAssessmentWindows,
   closeByCoverage,
   obligationEvents,
   recomputeObligationDeadlines,
+  useCoverageReader,
 } from "./modules/obligations/index.js";
 import { applyRiskRule } from "./modules/people/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
@@ -29,6 +30,11 @@ export function wireIncidentEvents(): void {
 
   // The incident list counts and filters overdue actions as the actions module defines them.
   useOverdueActionFilter(overdueWhere);
+  // The obligations read how far the telling of the people has come from the ledger, above them.
+  useCoverageReader(async (db, incidentId, scope) => {
+    const coverage = await loadIncidentCoverage(db, incidentId, scope);
+    return { ...coverage, shareText: formatShare(coverage.share, coverage.isComplete) };
+  });
 
   // A status change is an event of the incident's story.
   incidentEvents.on("incident.status_changed", async (e) => {

@@ -4,12 +4,12 @@ import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
 import { describeProposal } from "../incidents/index.js";
-import { formatShare, loadIncidentCoverage } from "../ledger/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
 import { clockFactHref, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { CLOCK_FACT_LABELS, TRIGGER_FACTS } from "./clock-facts.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 import { describeMetBy, isNotifyIndividualsRule, peopleScopeOf } from "./obligation-closing.policy.js";
+import { readCoverage } from "./obligation-hooks.service.js";
 import { suggestObligations } from "./obligation-suggestions.policy.js";
 
 /** The incident and the viewer, as the incident page passes them to a section. */
@@ -92,8 +92,8 @@ async function coverageOfIndividuals(
     deadlines
       .filter((d) => d.isOutstanding && isNotifyIndividualsRule(d.rule))
       .map(async (d) => {
-        const c = await loadIncidentCoverage(deps.db.prisma, incident.id, peopleScopeOf(d.rule, incident.location));
-        return [d.obligation.id, { ...c, shareText: formatShare(c.share, c.isComplete) }] as const;
+        const c = await readCoverage(deps.db.prisma, incident.id, peopleScopeOf(d.rule, incident.location));
+        return [d.obligation.id, c] as const;
       }),
   );
   return Object.fromEntries(entries);

@@ -12,7 +12,13 @@ export {
   proposeClosureWhenDone,
 } from "./obligation-closing.service.js";
 export { termsOf } from "./obligation-deadline.policy.js";
-export { type ChangedObligation, type ObligationEventMap, obligationEvents } from "./obligation-hooks.service.js";
+export {
+  type ChangedObligation,
+  type CoverageReader,
+  type ObligationEventMap,
+  obligationEvents,
+  useCoverageReader,
+} from "./obligation-hooks.service.js";
 export { removeObligation } from "./obligation-removal.service.js";
 export { applySchema, clockEventSchema, statusSchema } from "./obligations.schemas.js";
 export { applyObligations, changeObligationStatus } from "./obligations.service.js";

@@ -10,7 +10,6 @@ import type { Deps } from "../../deps.js";
 import type { Incident, Obligation } from "../../generated/sqlite/client.js";
 import { type Actor, recordAudit } from "../audit/index.js";
 import { proposeIncidentStatus } from "../incidents/index.js";
-import { loadIncidentCoverage } from "../ledger/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import {
   type AssessmentWork,
@@ -27,7 +26,7 @@ import {
   type WorkOutcome,
 } from "./obligation-closing.policy.js";
 import { termsOf } from "./obligation-deadline.policy.js";
-import { obligationEvents } from "./obligation-hooks.service.js";
+import { obligationEvents, readCoverage } from "./obligation-hooks.service.js";
 import { listObligationsOfIncident, updateObligation } from "./obligations.repository.js";
 
 type WorkDeps = Pick<Deps, "db" | "clock">;
@@ -120,7 +119,7 @@ export async function closeByCoverage(deps: WorkDeps, tx: DbOrTx, incident: Work
   for (const obligation of await listObligationsOfIncident(tx, incident.id)) {
     const rule = termsOf(obligation);
     if (!isOpenToWork(obligation) || !isNotifyIndividualsRule(rule)) continue;
-    const coverage = await loadIncidentCoverage(tx, incident.id, peopleScopeOf(rule, incident.location));
+    const coverage = await readCoverage(tx, incident.id, peopleScopeOf(rule, incident.location));
     if (!coverage.isComplete) continue;
     const summary = `/incidents/${incident.reference}/ledger/summary`;
     await meetByWork(deps, tx, incident, obligation, coverageOutcome(coverage, deps.clock.now(), summary), actor);
@@ -157,7 +156,7 @@ export async function proposeClosureWhenDone(deps: WorkDeps, tx: DbOrTx, inciden
   const obligations = await listObligationsOfIncident(tx, incident.id);
   const isDone = (o: Obligation) => o.status === "met" || o.status === "not_required" || termsOf(o).deadline.kind === "none";
   if (obligations.length === 0 || !obligations.every(isDone)) return false;
-  const coverage = await loadIncidentCoverage(tx, incident.id);
+  const coverage = await readCoverage(tx, incident.id);
   const nobodyToTell = coverage.affected === 0 && !obligations.some((o) => isNotifyIndividualsRule(termsOf(o)));
   if (!coverage.isComplete && !nobodyToTell) return false;
   const because = coverage.isComplete
