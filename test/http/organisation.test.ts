@@ -218,6 +218,23 @@ describe("the organisation's profile and the notices' sender", () => {
     assert.match(show.text, /<dd data-sender>LCA 2016 &lt;lca2016@linux\.org\.au&gt;, replies to privacy@linux\.org\.au<\/dd>/);
   });
 
+  it("starts a new notice's contact details from the organisation, the incident's own contact point over it", async () => {
+    const incident = await addIncident(t);
+    const path = `/incidents/${incident.reference}/organisation`;
+    await postFrom(manager, path, path, { contactPhone: "+61 2 5550 0177" });
+    const templateId = newId();
+    const now = new Date("2026-03-01T00:00:00Z");
+    await t.db.prisma.noticeTemplate.create({
+      data: { id: templateId, incidentId: incident.id, name: "First notice", createdAt: now, updatedAt: now },
+    });
+    const editor = await manager.agent.get(`/incidents/${incident.reference}/notices/${templateId}/edit`);
+    assert.equal(editor.status, 200);
+    // The profile as the previous step left it (renamed after that campaign started).
+    assert.match(editor.text, /name="organisation"[^>]*value="Renamed Org"/);
+    assert.match(editor.text, /value="privacy@linux\.org\.au"/);
+    assert.match(editor.text, /value="\+61 2 5550 0177"/);
+  });
+
   it("counts a notice whose {{organisation.*}} has no value as broken, naming what to set", async () => {
     await postFrom(admin, "/admin/organisation", "/admin/organisation", { ...PROFILE, website: "" });
     const incident = await addIncident(t);

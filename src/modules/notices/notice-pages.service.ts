@@ -5,6 +5,7 @@
 import type { Deps } from "../../deps.js";
 import type { NoticeTemplate } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
+import { loadOrganisationFor } from "../organisation/index.js";
 import { incidentCategories, isEnglish, languageName } from "./notice-category-words.policy.js";
 import {
   CATEGORY_ID_PATTERN,
@@ -177,6 +178,12 @@ function startingPoint(
   return { kind: "empty" as const, version: null, language, fallbackLanguage: template.fallbackLanguage };
 }
 
+/** A first version's contact details: the organisation's (with the incident's own contact point), to keep or change. */
+async function organisationDetails(deps: Deps, incidentId: string) {
+  const organisation = await loadOrganisationFor(deps.db.prisma, incidentId);
+  return { organisation: organisation.name, contactEmail: organisation.contactEmail, contactPhone: organisation.contactPhone };
+}
+
 /**
  * The editor for one language: the latest version's words (or, for a language without one, the
  * fallback language's words to translate), the languages the template has, and the content
@@ -201,7 +208,7 @@ export async function loadEditor(
   const start = startingPoint(template, chosen, base, fallback);
   const startContent = start.version
     ? parseContent(start.version.sections)
-    : { ...parseContent("{}"), headings: defaultHeadings() };
+    : { ...parseContent("{}"), headings: defaultHeadings(), details: await organisationDetails(deps, incident.id) };
   // Another language's category words are not this one's: a new language starts from the catalogue's.
   if (start.kind === "copy") startContent.categoryWords = {};
   const values = submitted ?? valuesOfContent(start.version?.subject ?? "", chosen, startContent);
