@@ -1,6 +1,7 @@
 // The rows of the endpoint table (api-endpoints.ts) for the statements to regulators: kept here so
 // the table stays one screen per part. Their handlers are in api-statements.handlers.ts, their
 // schemas in api-statements.schemas.ts.
+import type { z } from "zod/v4";
 import type { Deps } from "../deps.js";
 import type { ApiEndpoint } from "./api-endpoints.js";
 import { createApiStatementHandlers } from "./api-statements.handlers.js";
@@ -14,7 +15,7 @@ export function statementEndpoints(deps: Deps, incident: string): Row[] {
   const one = `${incident}/statements/:statementId`;
   const read = { method: "get", role: "viewer" } as const;
   const change = { method: "post", role: "manager" } as const;
-  const ok = (schema = S.statement) => ({ status: 200, schema });
+  const ok = (schema: z.ZodType = S.statement) => ({ status: 200, schema });
   return [
     {
       ...read,
