@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { newId } from "../../src/lib/ids.js";
 import { createCatcherMailer } from "../../src/mail/catcher-mailer.js";
+import { startDueCampaigns } from "../../src/modules/campaigns/campaign-start.service.js";
+import { scheduleCampaign } from "../../src/modules/campaigns/index.js";
 import { defaultHeadings, sectionKeys, serializeContent } from "../../src/modules/notices/index.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addNoticeTemplate, addPeople, createTestCampaign, runUntilSettled, testSender } from "../helpers/campaigns.js";
@@ -83,6 +85,23 @@ describe("the organisation's profile and the notices' sender", () => {
     const after = await deps.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     assert.equal(after.status, "draft");
     assert.equal(await t.db.prisma.delivery.count({ where: { campaignId: campaign.id } }), 0);
+  });
+
+  it("sends a scheduled campaign back to draft at its time when there is no sender, saying why", async () => {
+    const incident = await addIncident(t);
+    const template = await addNoticeTemplate(t.db, incident.id);
+    await t.db.prisma.organisationProfile.deleteMany({});
+    await addPeople(t.db, incident.id, 2);
+    const { campaign, deps } = await createTestCampaign(t, incident.reference, template.templateId);
+    await scheduleCampaign(deps, incident.reference, campaign.id, "2026-03-03 09:00", { userId: null, label: "test", ip: null });
+    t.clock.set(new Date("2026-03-03T00:00:00Z"));
+    const started = await startDueCampaigns({ ...deps, messageIdDomain: "example.org", logger: t.deps.logger }, t.clock.now());
+    assert.equal(started, 0);
+    const after = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    assert.equal(after.status, "draft");
+    assert.match(after.pauseReason, /It could not start at its scheduled time: The notices have no sender yet\./);
+    assert.equal(await t.db.prisma.delivery.count({ where: { campaignId: campaign.id } }), 0);
+    t.clock.set(new Date("2026-03-02T09:00:00Z"));
   });
 
   it("re-shows the form with a message per field for a sender at localhost, a bad website and no name", async () => {
