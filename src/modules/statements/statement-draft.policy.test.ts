@@ -96,6 +96,7 @@ describe("regulator statements: drafts", () => {
     const fields = draftStatement(rule, linuxAustralia());
     assert.match(fields.entity!, /^Linux Australia\nPO Box 7100/);
     assert.match(fields.description!, /remote buffer overflow/);
+    assert.match(fields.description!, /What happened:\n- 22 March 2015, 11:00 \(Australia\/Sydney\): Remote access tool loaded into memory after a reboot/);
     assert.match(fields.description!, /22 March 2015, 11:00 \(Australia\/Sydney\)/);
     assert.equal(fields.kindsOfInformation, "Names: first and last\nPostal addresses\nPassword hashes");
     assert.equal(
