@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { JobDispatcher } from "../../src/jobs/dispatcher.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { recordDecision } from "../../src/modules/assessments/assessments.service.js";
 import { recordClockEvent } from "../../src/modules/obligations/clock-events.service.js";
 import { applyObligations, changeObligationStatus } from "../../src/modules/obligations/obligations.service.js";
 import { sweepDigests } from "../../src/modules/reminders/digest.service.js";
@@ -213,6 +214,41 @@ describe(`reminders (${testLane})`, () => {
     const obligation = await t.db.prisma.obligation.findUniqueOrThrow({ where: { id } });
     assert.equal(obligation.nextReminderSlot, "three-quarters");
     assert.equal((await mails()).length, 0);
+  });
+
+  it("schedules the reminders of a clock a decision started from the decision's instant, through the sweep too", async () => {
+    t.clock.set(at("2026-03-02T09:00:00.000Z"));
+    const incident = await addIncident(t, { title: "NYDFS breach", timeZone: "America/New_York", awareAt: "2026-03-01 08:00" });
+    const actor = { userId: null, label: "test", ip: null };
+    await applyObligations(
+      t.deps,
+      incident.reference,
+      { ruleIds: ["US-NY-DFS-500.17"], extraRuleId: "", browseRuleId: "" },
+      actor,
+    );
+    await recordDecision(
+      t.deps,
+      incident.reference,
+      {
+        isNotifiable: true,
+        regimes: ["US-NY-DFS"],
+        rationale: "A cybersecurity event.",
+        decidedAt: "2026-03-02 03:00",
+        materiality: null,
+      },
+      actor,
+    );
+    const started = await t.db.prisma.obligation.findFirstOrThrow({ where: { incidentId: incident.id } });
+    assert.equal(started.clockStartedAt?.toISOString(), "2026-03-02T08:00:00.000Z");
+    assert.equal(started.dueAt?.toISOString(), "2026-03-05T08:00:00.000Z");
+    assert.deepEqual([started.nextReminderSlot, started.nextReminderAt?.toISOString()], ["half", "2026-03-03T20:00:00.000Z"]);
+    // The sweep sends the half slot and stores the next one from the stored start: three quarters.
+    await sweepAt("2026-03-03T20:00:00.000Z");
+    const moved = await t.db.prisma.obligation.findFirstOrThrow({ where: { incidentId: incident.id } });
+    assert.deepEqual(
+      [moved.nextReminderSlot, moved.nextReminderAt?.toISOString()],
+      ["three-quarters", "2026-03-04T14:00:00.000Z"],
+    );
   });
 
   it("sends each user's digest once per local day at their hour, most urgent first", async () => {

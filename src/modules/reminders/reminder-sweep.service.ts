@@ -7,7 +7,7 @@ import { dueReminderAt, isWithinReach, reminderJobKey } from "./reminder.policy.
 import { clockStartOf, nextReminderFor } from "./reminder-schedule.policy.js";
 import { reminderSendJob } from "./reminder-send.job.js";
 import { advanceReminders, type DueReminderRow, selectDueReminders } from "./reminder-sweep.sql.js";
-import { CLOSED_INCIDENT_STATUSES } from "./reminders.repository.js";
+import { CLOSED_INCIDENT_STATUSES, findClockStarts } from "./reminders.repository.js";
 import type { ReminderSendPayload } from "./reminders.schemas.js";
 
 /** Due rows read and handled per transaction; a sweep goes on while batches come back full. */
@@ -37,8 +37,10 @@ interface Step {
  * What to do with one due row: send the latest slot passed at `now` (normally the stored one;
  * after downtime a later one, the earlier being skipped), and store the first slot after now.
  */
-function stepOf(row: DueReminderRow, now: Date): Step {
-  const startAt = clockStartOf(row, effectiveClockEvents(row.incident, row.incident.clockEvents));
+function stepOf(row: DueReminderRow, now: Date, storedStart: Date | null): Step {
+  // The start the obligations stored (a decision starts clocks too, which the row's incident
+  // fields do not show); rows not recomputed since it was stored fall back to the incident's events.
+  const startAt = storedStart ?? clockStartOf(row, effectiveClockEvents(row.incident, row.incident.clockEvents));
   if (!row.dueAt) return { row, send: null, next: { nextReminderAt: null, nextReminderSlot: null } };
   const window = { startAt, dueAt: row.dueAt };
   const due = dueReminderAt(window, now);
@@ -75,7 +77,11 @@ export async function sweepReminders(db: Database, now: Date, logger?: Logger): 
     const rows = await selectDueReminders(db, now, SWEEP_BATCH);
     candidates += rows.length;
     if (rows.length === 0) break;
-    const steps = rows.map((row) => stepOf(row, now));
+    const starts = await findClockStarts(
+      db.prisma,
+      rows.map((row) => row.id),
+    );
+    const steps = rows.map((row) => stepOf(row, now, starts.get(row.id) ?? null));
     const scheduled = new Set(
       await advanceReminders(
         db,

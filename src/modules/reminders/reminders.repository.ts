@@ -134,3 +134,10 @@ export function setNextReminder(
 ) {
   return db.obligation.update({ where: { id: obligationId }, data: next });
 }
+
+/** When each of these obligations' clocks started, as stored (null while waiting, or before it was first recomputed). */
+export async function findClockStarts(db: DbOrTx, obligationIds: string[]): Promise<Map<string, Date | null>> {
+  if (obligationIds.length === 0) return new Map();
+  const rows = await db.obligation.findMany({ where: { id: { in: obligationIds } }, select: { id: true, clockStartedAt: true } });
+  return new Map(rows.map((r) => [r.id, r.clockStartedAt]));
+}
