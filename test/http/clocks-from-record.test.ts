@@ -51,12 +51,17 @@ describe("clocks start from the incident's record", () => {
       ),
     );
     assert.match(page.text, /32 hours left|1 day 8 hours left/);
-    assert.doesNotMatch(page.text, /Waiting for the event that starts the clock/);
+    assert.doesNotMatch(page.text, /Waiting for its clock to start/);
   });
 
   it("a notifiable decision starts AU-NDB-oaic, linked to the decision", async () => {
     await manager.post(`/incidents/${ref}/obligations`, { ruleIds: "AU-NDB-oaic" }, `/incidents/${ref}/deadlines`);
     assert.equal((await obligationOf("AU-NDB-oaic")).clockStartedBy, "");
+    const waiting = await manager.agent.get(`/incidents/${ref}/deadlines`);
+    assert.match(
+      waiting.text,
+      /Waiting for its clock to start:<\/strong> the decision that the breach is notifiable \(aware_eligible_breach\)\./,
+    );
     const res = await manager.post(
       `/incidents/${ref}/decisions`,
       {

@@ -6,7 +6,13 @@ import type { Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
 import { loadDecisionFacts } from "../assessments/index.js";
 import { findRule } from "../deadlines/index.js";
-import { describeClockStart, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
+import {
+  describeClockStart,
+  describeWaitingFor,
+  type EffectiveClockEvent,
+  effectiveClockEvents,
+  labelOfTrigger,
+} from "./clock-events.policy.js";
 import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
 import {
   compareUrgency,
@@ -81,7 +87,14 @@ export function describeObligation(
     isOutstanding,
     isInformation,
     waitingFor:
-      deadline.isWaiting && !isInformation ? { code: deadline.waitingFor, label: labelOfTrigger(deadline.waitingFor) } : null,
+      deadline.isWaiting && !isInformation
+        ? {
+            code: deadline.waitingFor,
+            label: labelOfTrigger(deadline.waitingFor),
+            /** The fact that will start it ("the decision that the breach is notifiable (aware_eligible_breach)"). */
+            fact: describeWaitingFor(deadline.waitingFor),
+          }
+        : null,
     /** What started its clock: a recorded fact (with a link to it) or an explicit clock event, an override. */
     startedBy: deadline.isWaiting ? null : describeClockStart(rule.trigger.code, events, reference),
     kind: rule.deadline.kind,

@@ -77,7 +77,7 @@ export function assessmentOutcome(assessment: AssessmentWork): WorkOutcome {
   return {
     metAt: assessment.assessedAt,
     metHow: "Risk assessment recorded in Breachdesk",
-    metReference: `assessment ${assessment.id}`,
+    metReference: "",
     evidenceNote: `The risk assessment by ${assessment.assessedBy} concluded that serious harm is ${harm}.`,
     metBy: `assessment:${assessment.id}`,
   };
