@@ -279,7 +279,6 @@ describe(`OpenAPI document (${testLane})`, () => {
 
     // Statements to regulators: drafted from the record, read, saved, submitted, as a PDF.
     const S = `${I}/statements`;
-    await call("alice", "post", `${I}/obligations`, at, { json: { rule: "AU-NDB-oaic" } });
     const drafted = await call("alice", "post", S, at, { json: { rule: "AU-NDB-oaic" } });
     assert.equal(drafted.status, 201);
     await call("alice", "post", S, at, { json: { rule: "AU-NDB-oaic" } });

@@ -199,6 +199,55 @@ describe(`regulator statements (${testLane})`, () => {
     assert.equal(again.status, 409);
     const shown = await manager.agent.get(`/incidents/${ref}/statements/${statementId}`);
     assert.match(shown.text, /the regulator's reference <strong>NDB-2026-0042<\/strong>/);
+    const ack = await viewer.agent.get(`/incidents/${ref}/statements/${statementId}/versions/2/acknowledgment`);
+    assert.equal(ack.status, 200);
+    assert.match(String(ack.headers["content-disposition"]), /oaic-ack\.txt/);
+    assert.equal(ack.text, "Thank you, your submission has been received.");
+    const none = await viewer.agent.get(`/incidents/${ref}/statements/${statementId}/versions/1/acknowledgment`);
+    assert.equal(none.status, 404);
+  });
+
+  it("GDPR asks the reasons for delay once the 72 hours have passed; NIS2's three reports follow each other", async () => {
+    const api = supertest(t.app);
+    const auth = { Authorization: `Bearer ${token}` };
+    const eu = await addIncident(t, {
+      title: "Ticket portal",
+      summary: "Customer records copied",
+      timeZone: "Europe/Dublin",
+      awareAt: "2026-02-25 09:00",
+    });
+    const at = `/api/v1/incidents/${eu.reference}`;
+    for (const rule of ["EU-GDPR-33", "EU-NIS2-early-warning", "EU-NIS2-notification", "EU-NIS2-final"]) {
+      assert.equal((await api.post(`${at}/obligations`).set(auth).send({ rule })).status, 201, rule);
+    }
+    const gdpr = await api.post(`${at}/statements`).set(auth).send({ rule: "EU-GDPR-33" });
+    assert.equal(gdpr.status, 201, gdpr.text);
+    assert.equal(gdpr.body.fields.phase, "initial");
+    const late = gdpr.body.missingItems.find((m: { key: string }) => m.key === "lateReasons");
+    assert.equal(late?.citation, "GDPR (EU) 2016/679 Art. 33(1)", "aware on 25 February, the 72 hours ended on the 28th");
+    const early = await api.post(`${at}/statements`).set(auth).send({ rule: "EU-NIS2-early-warning" });
+    await api
+      .post(`${at}/statements/${early.body.id}`)
+      .set(auth)
+      .send({ fields: { crossBorder: "no", entity: "Tickets Ltd, Dublin" }, baseVersion: 1 });
+    const notification = await api.post(`${at}/statements`).set(auth).send({ rule: "EU-NIS2-notification" });
+    assert.equal(notification.body.followsId, early.body.id);
+    assert.equal(notification.body.fields.entity, "Tickets Ltd, Dublin", "carried over from the early warning as edited");
+    const final = await api.post(`${at}/statements`).set(auth).send({ rule: "EU-NIS2-final" });
+    assert.equal(final.body.followsId, notification.body.id);
+    assert.deepEqual(
+      final.body.items.map((i: { key: string }) => i.key),
+      ["entity", "description", "rootCause", "measures", "crossBorder"],
+    );
+    const generic = await api.post(`${at}/statements`).set(auth).send({ rule: "SG-PDPA-pdpc" });
+    assert.equal(generic.status, 201);
+    assert.ok(
+      generic.body.items.some((i: { key: string }) => i.key === "item1"),
+      "a generic draft from the rule's content items",
+    );
+    const bare = await api.post(`${at}/statements`).set(auth).send({ rule: "US-CA-regulator" });
+    assert.deepEqual(bare.body.missing, [], "a rule without content items names nothing it may not ask");
+    assert.equal(bare.body.fields.kindsOfInformation, "");
   });
 
   it("API: POST .../statements with a rule answers 201 with the contract's fields filled, and the PDF", async () => {

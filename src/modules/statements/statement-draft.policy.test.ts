@@ -96,7 +96,10 @@ describe("regulator statements: drafts", () => {
     const fields = draftStatement(rule, linuxAustralia());
     assert.match(fields.entity!, /^Linux Australia\nPO Box 7100/);
     assert.match(fields.description!, /remote buffer overflow/);
-    assert.match(fields.description!, /What happened:\n- 22 March 2015, 11:00 \(Australia\/Sydney\): Remote access tool loaded into memory after a reboot/);
+    assert.match(
+      fields.description!,
+      /What happened:\n- 22 March 2015, 11:00 \(Australia\/Sydney\): Remote access tool loaded into memory after a reboot/,
+    );
     assert.match(fields.description!, /22 March 2015, 11:00 \(Australia\/Sydney\)/);
     assert.equal(fields.kindsOfInformation, "Names: first and last\nPostal addresses\nPassword hashes");
     assert.equal(
@@ -142,11 +145,16 @@ describe("regulator statements: drafts", () => {
     );
   });
 
-  it("carries an earlier NIS2 report's items over where the record says nothing", () => {
+  it("carries an earlier NIS2 report's items over, as edited, before the record's draft", () => {
     const rule = rulePack.rules.find((r) => r.id === "EU-NIS2-final")!;
-    const fields = draftStatement(rule, emptyRecord(now), { crossBorder: "No: all users are in Ireland", entity: "Old" });
+    const fields = draftStatement(rule, linuxAustralia(), {
+      crossBorder: "No: all users are in Ireland",
+      entity: "Old",
+      measures: " ",
+    });
     assert.equal(fields.crossBorder, "No: all users are in Ireland");
     assert.equal(fields.entity, "Old");
+    assert.match(fields.measures!, /Expire attendee accounts/, "an empty item carried is drafted from the record");
   });
 
   it("keeps only the rule's items, joins several choices, and shows choices by their labels", () => {

@@ -16,15 +16,14 @@ export interface MissingItem {
 }
 
 /**
- * The first draft of a rule's statement: each item drafted from the record; items of an earlier
- * linked report (NIS2's early warning for its notification) carried over where they match and
- * the record has nothing to say.
+ * The first draft of a rule's statement: each item drafted from the record, except the items of
+ * an earlier linked report (NIS2's early warning for its notification), which are carried over as
+ * the manager left them.
  */
 export function draftStatement(rule: StatementRule, record: StatementRecord, carried: StatementFields = {}): StatementFields {
   const fields: StatementFields = {};
   for (const f of statementFieldsOf(rule)) {
-    const drafted = f.draft(record).trim();
-    fields[f.key] = drafted || (carried[f.key] ?? "").trim();
+    fields[f.key] = (carried[f.key] ?? "").trim() || f.draft(record).trim();
   }
   return fields;
 }

@@ -201,7 +201,18 @@ function genericFields(rule: Pick<Rule, "id" | "content" | "citations">): Statem
     const draft = CONTENT_DRAFTS.find(([re]) => re.test(item))?.[1] ?? blank;
     return field(`item${i + 1}`, item.charAt(0).toUpperCase() + item.slice(1), law, draft, isOptional ? optional : {});
   });
-  return [entity(law), description(law), ...own];
+  if (own.length > 0) return [entity(law), description(law), ...own];
+  // The pack records no content items for this rule (many US state rules): what regulators
+  // usually ask, offered as optional, so nothing is named missing that the law may not ask.
+  const usual = "Not listed in the rule pack: what regulators usually ask";
+  return [
+    entity(law),
+    description(law),
+    field("kindsOfInformation", "Kinds of information concerned", usual, D.draftKinds, optional),
+    field("peopleAffected", "Number of people affected", usual, D.draftPeopleCount, { ...line, ...optional }),
+    field("measures", "Measures taken or proposed", usual, D.draftMeasures, optional),
+    field("recommendedSteps", "Recommended steps for individuals", usual, D.draftRecommendedSteps, optional),
+  ];
 }
 
 /** Which statement a rule takes, by its id and regime. */

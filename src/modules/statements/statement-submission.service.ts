@@ -155,3 +155,11 @@ async function recordPrepared(deps: Deps, reference: string, at: Date, zone: str
     if (!(error instanceof AppError && error.code === "validation")) throw error;
   }
 }
+
+/** The acknowledgment file kept with a submitted version: its name as uploaded and where it is. */
+export async function loadAckFile(deps: Deps, reference: string, id: string, versionNumber: number) {
+  const { versions } = await loadStatement(deps, reference, id);
+  const version = versions.find((v) => v.version === versionNumber);
+  if (!version?.ackFilePath) throw new AppError("not_found", `Version ${versionNumber} has no acknowledgment file.`);
+  return { fileName: version.ackFileName, path: join(uploadDirectory(deps.db.url), version.ackFilePath) };
+}

@@ -10,7 +10,7 @@ import type { Role } from "../users/index.js";
 import { statementSections } from "./statement-export.policy.js";
 import { loadStatementExport, statementJson, statementPdfOf, statementTextOf } from "./statement-exports.service.js";
 import { statementFieldsOf } from "./statement-regimes.policy.js";
-import { markStatementSubmitted } from "./statement-submission.service.js";
+import { loadAckFile, markStatementSubmitted } from "./statement-submission.service.js";
 import {
   channelLabels,
   createStatementSchema,
@@ -152,6 +152,11 @@ export function createStatementsHandlers(deps: Deps) {
     async json(req: Request, res: Response) {
       const { loaded, stem } = await loadStatementExport(deps, String(req.params.ref), String(req.params.id), versionParam(req));
       res.attachment(`${stem}.json`).json(statementJson(loaded));
+    },
+
+    async ack(req: Request, res: Response) {
+      const file = await loadAckFile(deps, String(req.params.ref), String(req.params.id), Number(req.params.version));
+      res.download(file.path, file.fileName);
     },
 
     async pdf(req: Request, res: Response) {

@@ -21,6 +21,7 @@ export function statementsRoutes(deps: Deps): Router {
     { method: "get", path: `${one}.json`, access: "viewer", handler: h.json },
     { method: "get", path: `${one}.pdf`, access: "viewer", handler: h.pdf },
     { method: "get", path: `${one}/print`, access: "viewer", handler: h.print },
+    { method: "get", path: `${one}/versions/:version/acknowledgment`, access: "viewer", handler: h.ack },
     { method: "get", path: one, access: "viewer", handler: h.show },
     { method: "post", path: one, access: "manager", handler: h.save },
     { method: "post", path: SUBMIT_PATH, access: "manager", handler: h.submit },
