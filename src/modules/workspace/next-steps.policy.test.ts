@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { computeNextSteps, dueSoonestOf, type ObligationFact, stagesOf, type WorkspaceFacts } from "./next-steps.policy.js";
+import { computeNextSteps, dueSoonestOf } from "./next-steps.policy.js";
+import { stagesOf } from "./progress-line.policy.js";
+import type { ObligationFact, WorkspaceFacts } from "./workspace.types.js";
 
 const BASE = "/incidents/BD-2016-0001";
 

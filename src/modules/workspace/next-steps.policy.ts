@@ -1,58 +1,8 @@
 // What to do next on an incident, from what is recorded: the stage it is at, the obligation due
 // soonest, what stands in its way, and the one action that moves it. Pure: the workspace's
 // overview gathers the facts from the sections and shows what this returns.
-
-/** The stages from detection to closure, as the overview's progress line shows them. */
-export const stageIds = ["detected", "assessing", "decision", "notifying", "closed"] as const;
-export type StageId = (typeof stageIds)[number];
-
-export const stageLabels: Record<StageId, string> = {
-  detected: "Detected",
-  assessing: "Assessing",
-  decision: "Decision",
-  notifying: "Notifying",
-  closed: "Closed",
-};
-
-/** done: behind; current: the one being worked; todo: ahead; skipped: not needed (not notifiable). */
-export type StageState = "done" | "current" | "todo" | "skipped";
-
-/** An obligation as the overview needs it (the deadlines section computes these). */
-export interface ObligationFact {
-  id: string;
-  ruleId: string;
-  /** What it requires, in the rule pack's words. */
-  obligation: string;
-  notify: "regulator" | "individuals" | "media" | "other";
-  isOutstanding: boolean;
-  /** The deadline, or the guidance target where the law sets none; null while the clock waits. */
-  urgentAt: Date | null;
-  isOverdue: boolean;
-  /** "3 days 4 hours left", "overdue by 2 days"; null when there is no instant. */
-  timeLeft: string | null;
-  /**
-   * What its clock waits for, when it has not started: the trigger code and its label, and the
-   * recorded fact that starts it where one does (e.g. "the statement to the regulator marked
-   * prepared"); without one, only a clock event starts it.
-   */
-  waitingFor: { code: string; label: string; startsFrom?: string | null } | null;
-}
-
-export interface WorkspaceFacts {
-  /** The incident's status (detected, investigating, ..., closed, closed_not_notifiable). */
-  status: string;
-  hasAssessment: boolean;
-  /** The current decision, or null when none is recorded. */
-  decision: { isNotifiable: boolean } | null;
-  obligations: ObligationFact[];
-  peopleCount: number;
-  noticeTemplateCount: number;
-  /** The incident's campaigns, newest first. */
-  campaigns: { id: string; name: string; status: string }[];
-  overdueActionCount: number;
-  /** The statuses the incident may move to now (incident-lifecycle.policy.ts). */
-  nextStatuses: string[];
-}
+import { type StageId, type StageState, stagesOf } from "./progress-line.policy.js";
+import type { ObligationFact, WorkspaceFacts } from "./workspace.types.js";
 
 /** A link to the page and form where a step is done. */
 export interface StepLink {
@@ -92,34 +42,6 @@ function linksOf(base: string) {
     status: `${base}#status`,
     actions: `${base}/timeline#actions`,
   };
-}
-
-/** The progress line: each stage done, current, ahead or skipped, from what is recorded. */
-export function stagesOf(facts: WorkspaceFacts): NextSteps["stages"] {
-  const isClosed = CLOSED.includes(facts.status);
-  const isNotNotifiable = facts.status === "closed_not_notifiable" || facts.decision?.isNotifiable === false;
-  const notices = facts.obligations.filter((o) => o.notify !== "other");
-  const isNotified =
-    facts.decision?.isNotifiable === true &&
-    ((notices.length > 0 && notices.every((o) => !o.isOutstanding)) || facts.status === "notifying" || isClosed);
-  const reached: Record<StageId, boolean> = {
-    detected: true,
-    assessing: facts.hasAssessment || facts.decision !== null || isClosed,
-    decision: facts.decision !== null || isClosed,
-    notifying: isNotified || (isClosed && !isNotNotifiable),
-    closed: isClosed,
-  };
-  let isCurrentTaken = false;
-  return stageIds.map((id) => {
-    const label = stageLabels[id];
-    if (id === "notifying" && isNotNotifiable) return { id, label, state: "skipped" as const };
-    // "notifying" counts as reached while notices are still going out: it is then the current stage.
-    const isDone = reached[id] && !(id === "notifying" && !isClosed && notices.some((o) => o.isOutstanding));
-    if (isDone) return { id, label, state: "done" as const };
-    if (isCurrentTaken) return { id, label, state: "todo" as const };
-    isCurrentTaken = true;
-    return { id, label, state: "current" as const };
-  });
 }
 
 /** The outstanding obligation due soonest: an instant before none, the earliest instant first. */
