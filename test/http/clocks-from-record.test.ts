@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Incident } from "../../src/generated/sqlite/client.js";
+import { loadIncidentClocks } from "../../src/modules/obligations/index.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 
@@ -82,6 +83,11 @@ describe("clocks start from the incident's record", () => {
       page.text,
       new RegExp(`<a href="/incidents/${ref}/assessment#decision-${decision.id}">the decision that the breach is notifiable</a>`),
     );
+    // The face gives the API the same: the decision as what started the clock, with its link.
+    const clocks = await loadIncidentClocks(t.deps, incident, "UTC");
+    const started = clocks.obligations.find((o) => o.rule.id === "AU-NDB-oaic")?.startedBy;
+    assert.equal(started?.fact, "decision.notifiable");
+    assert.equal(started?.href, `/incidents/${ref}/assessment#decision-${decision.id}`);
     const assessment = await manager.agent.get(`/incidents/${ref}/assessment`);
     assert.match(assessment.text, new RegExp(`id="decision-${decision.id}"`));
   });

@@ -2,7 +2,7 @@
 // deadline computed from its copied terms, with time left, both zones and its sources.
 import type { DbOrTx } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
-import type { Obligation } from "../../generated/sqlite/client.js";
+import type { Incident, Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
 import { loadDecisionFacts } from "../assessments/index.js";
 import { findRule } from "../deadlines/index.js";
@@ -116,6 +116,26 @@ export function describeObligation(
     isPackChanged: current !== undefined && copyTerms(current) !== obligation.terms,
     isNotInPack: current === undefined,
   };
+}
+
+/**
+ * An incident's clocks as every page and the API should read them: the effective events (its
+ * facts, decisions included, and its clock events) and its obligations described at now, most
+ * urgent first, each with startedBy linking to what started it.
+ */
+export async function loadIncidentClocks(
+  deps: Deps,
+  incident: Pick<Incident, "id" | "reference" | "awareAt" | "detectedAt" | "timeZone">,
+  viewerZone: string,
+) {
+  const now = deps.clock.now();
+  const facts = await loadDeadlineFacts(deps, incident.id, false);
+  const events = effectiveClockEvents({ ...incident, decisions: facts.decisions }, facts.recorded);
+  const obligations = sortByUrgency(
+    facts.obligations.map((o) => describeObligation(o, events, now, viewerZone, incident.reference)),
+    now,
+  );
+  return { events, recorded: facts.recorded, obligations };
 }
 
 /** Obligations sorted by urgency: overdue first, then nearest, then waiting, then done. */

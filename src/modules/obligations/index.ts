@@ -3,7 +3,13 @@
 
 export { describeWaitingFor, effectiveClockEvents, INCIDENT_FIELD_EVENTS, labelOfTrigger } from "./clock-events.policy.js";
 export { recomputeObligationDeadlines, recordClockEvent } from "./clock-events.service.js";
-export { describeObligation, listUrgentObligations, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
+export {
+  describeObligation,
+  listUrgentObligations,
+  loadDeadlineFacts,
+  loadIncidentClocks,
+  sortByUrgency,
+} from "./deadlines-view.service.js";
 export type { StatementWork } from "./obligation-closing.policy.js";
 export {
   closeAssessmentWindows,
