@@ -85,7 +85,7 @@ export async function markStatementSubmitted(
       tx,
       incident,
       {
-        id: `${statement.id}@${version.version}`,
+        id: statement.id,
         ruleId: rule.id,
         submittedAt: at,
         how: `${how}: version ${version.version} of the statement`,
