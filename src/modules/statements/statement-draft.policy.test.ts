@@ -143,6 +143,11 @@ describe("regulator statements: drafts", () => {
       missingItems(rule, fields, late).find((m) => m.key === "lateReasons")?.citation,
       "GDPR (EU) 2016/679 Art. 33(1)",
     );
+    assert.ok(
+      missingItems(rule, fields, early).some((m) => m.key === "stillUnknown"),
+      "an initial report says what is not known yet",
+    );
+    assert.ok(!missingItems(rule, { ...fields, phase: "complete" }, early).some((m) => m.key === "stillUnknown"));
   });
 
   it("carries an earlier NIS2 report's items over, as edited, before the record's draft", () => {

@@ -42,9 +42,21 @@ function choiceProblem(f: StatementField, value: string): string | null {
   return bad.length ? `${bad.join(", ")} is not one of the choices.` : null;
 }
 
-/** Whether an item is asked for in this statement: GDPR's reasons for delay only when it goes after the deadline. */
-function isAsked(rule: StatementRule, f: StatementField, record: Pick<StatementRecord, "dueAt" | "now">): boolean {
-  if (f.key === "lateReasons" && statementKindOf(rule) === "gdpr") return isLate(record as StatementRecord);
+/**
+ * Whether an item is asked for in this statement. GDPR: the reasons for delay only when it goes
+ * after the deadline (Art. 33(1)); what is still unknown in an initial or follow-up report, which
+ * Art. 33(4) lets give the information in phases.
+ */
+function isAsked(
+  rule: StatementRule,
+  f: StatementField,
+  fields: StatementFields,
+  record: Pick<StatementRecord, "dueAt" | "now">,
+): boolean {
+  if (statementKindOf(rule) === "gdpr") {
+    if (f.key === "lateReasons") return isLate(record as StatementRecord);
+    if (f.key === "stillUnknown") return (fields.phase ?? "") !== "complete";
+  }
   return f.isRequired;
 }
 
@@ -59,13 +71,15 @@ export function missingItems(
     const value = (fields[f.key] ?? "").trim();
     const problem = choiceProblem(f, value);
     if (problem) missing.push({ key: f.key, label: f.label, citation: f.citation, why: problem });
-    else if (!value && isAsked(rule, f, record)) {
+    else if (!value && isAsked(rule, f, fields, record)) {
       const why =
         f.key === "lateReasons"
           ? "The statement goes after the 72 hours: say why."
-          : f.citation.startsWith("OAIC")
-            ? "The OAIC's form asks for it."
-            : "The law asks for it.";
+          : f.key === "stillUnknown"
+            ? "A report given in phases says what is not known yet (or mark it the complete report)."
+            : f.citation.startsWith("OAIC")
+              ? "The OAIC's form asks for it."
+              : "The law asks for it.";
       missing.push({ key: f.key, label: f.label, citation: f.citation, why });
     }
   }
