@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { Incident } from "../../src/generated/sqlite/client.js";
 import { sendCampaignNow } from "../../src/modules/campaigns/index.js";
 import { recordPeopleTold } from "../../src/modules/ledger/index.js";
+import { applyObligations, closeByStatement } from "../../src/modules/obligations/index.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import {
   addNoticeTemplate,
@@ -193,5 +194,26 @@ describe("obligations close from the work", () => {
     const done = await fresh();
     assert.equal(done.proposedStatus, "closed");
     assert.match(done.proposedBecause, /all 3 people affected were told/);
+  });
+
+  it("a regulator statement marked submitted closes the obligation it answers (the regulators issue's hook)", async () => {
+    const other = await addIncident(t, { title: "Statement", awareAt: "2026-03-01 10:00" });
+    await applyObligations(t.deps, other.reference, { ruleIds: ["AU-NDB-oaic"], extraRuleId: "", browseRuleId: "" }, testManager);
+    const statement = {
+      id: "st-1",
+      ruleId: "AU-NDB-oaic",
+      submittedAt: new Date("2026-03-02T08:00:00Z"),
+      how: "OAIC online form",
+      reference: "OAIC-123",
+    };
+    const met = await t.db.prisma.$transaction((tx) => closeByStatement(t.deps, tx, other, statement, testManager));
+    assert.equal(met, true);
+    const oaic = await t.db.prisma.obligation.findFirstOrThrow({ where: { incidentId: other.id, ruleId: "AU-NDB-oaic" } });
+    assert.deepEqual(
+      [oaic.status, oaic.metBy, oaic.metReference, oaic.metHow],
+      ["met", "statement:st-1", "OAIC-123", "OAIC online form"],
+    );
+    // Once met, a second submission changes nothing.
+    assert.equal(await t.db.prisma.$transaction((tx) => closeByStatement(t.deps, tx, other, statement, testManager)), false);
   });
 });
