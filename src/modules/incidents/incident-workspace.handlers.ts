@@ -90,11 +90,14 @@ export function createWorkspaceHandlers(deps: Deps) {
       };
     },
 
-    /** /incidents/:ref/regulators: what will be here (issue 14) and what exists now. */
+    /** /incidents/:ref/regulators: the statements to the regulators, and the obligations to tell them and the public. */
     async regulators(req: Request, res: Response) {
-      const { incident, viewer, locals } = await frame(req, res, "regulators");
-      const obligations = await loadRegulatorObligations(deps, incident, viewer);
-      res.render("incidents/workspace/regulators", { ...locals, obligations });
+      const { incident, viewer, page, locals } = await frame(req, res, "regulators");
+      const [obligations, sections] = await Promise.all([
+        loadRegulatorObligations(deps, incident, viewer),
+        Promise.all(page.sections.map(async (section) => ({ ...section, data: await section.load(deps, incident, viewer) }))),
+      ]);
+      res.render("incidents/workspace/regulators", { ...locals, obligations, sections });
     },
 
     /** /incidents/:ref/evidence: the records a regulator may ask for, and the incident's audit entries in words. */
