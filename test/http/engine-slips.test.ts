@@ -42,6 +42,7 @@ describe("deadlines and status slips", () => {
   it("offers Close: not notifiable only once a not-notifiable decision is recorded, and says why otherwise", async () => {
     const overview = await manager.agent.get(`/incidents/${ref}`);
     assert.doesNotMatch(overview.text, /Close: not notifiable<\/button>/);
+    assert.match(overview.text, /<strong>Close: not notifiable<\/strong>: Record a decision that the breach is not notifiable/);
     const refused = await manager.post(
       `/incidents/${ref}/status`,
       { to: "closed_not_notifiable", reason: "" },

@@ -86,6 +86,8 @@ describe("obligations close from the work", () => {
     const page = await manager.agent.get(`/incidents/${ref}/assessment`);
     assert.match(page.text, /Proposed: move to Assessing/);
     assert.match(page.text, /name="answer" value="accept"/);
+    const overview = await manager.agent.get(`/incidents/${ref}`);
+    assert.match(overview.text, /Proposed: move to Assessing/, "the overview's status section shows the proposal");
     const deadlines = await manager.agent.get(`/incidents/${ref}/deadlines`);
     assert.match(deadlines.text, /<strong>Met automatically<\/strong> by the risk assessment/);
     assert.match(deadlines.text, /Undo: set AU-NDB-assess back to pending/);
