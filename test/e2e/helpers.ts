@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
@@ -253,4 +254,27 @@ export async function addUser(page: Page, user: { email: string; password: strin
   await page.getByLabel("Their password, when you set it now").fill(user.password);
   await andWaitForPage(page, () => page.getByRole("button", { name: "Add user" }).click());
   assert.match(await textOf(page.getByRole("status").first()), new RegExp(`${user.name} can now sign in`));
+}
+
+const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/**
+ * What a page fails of the layout and contrast rules: sideways scroll (the document wider than
+ * the screen) and text below 4.5:1 (axe-core's color-contrast rule). The page's context must be
+ * made with bypassCSP, so that axe's script can be injected.
+ */
+export async function layoutAndContrastProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  const { scrollWidth, clientWidth } = (await page.evaluate(
+    "({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })",
+  )) as { scrollWidth: number; clientWidth: number };
+  if (scrollWidth > clientWidth) problems.push(`scrolls sideways: ${scrollWidth}px wide on a ${clientWidth}px screen`);
+  await page.addScriptTag({ path: axeSource });
+  const result = (await page.evaluate('axe.run({ runOnly: { type: "rule", values: ["color-contrast"] } })')) as {
+    violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+  };
+  for (const v of result.violations) {
+    for (const n of v.nodes) problems.push(`${n.target.join(" ")}: ${n.failureSummary ?? v.id}`);
+  }
+  return problems;
 }
