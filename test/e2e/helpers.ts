@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -277,4 +277,39 @@ export async function layoutAndContrastProblems(page: Page): Promise<string[]> {
     for (const n of v.nodes) problems.push(`${n.target.join(" ")}: ${n.failureSummary ?? v.id}`);
   }
   return problems;
+}
+
+const axeText = readFileSync(axeSource, "utf8");
+
+/**
+ * Text contrast below 4.5:1 (axe-core's color-contrast rule) on the page as it is. axe is
+ * evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not
+ * cover, so any context will do.
+ */
+export async function contrastProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axeText);
+  return (await page.evaluate(
+    "axe.run(document, { runOnly: ['color-contrast'] }).then(r => r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)))",
+  )) as string[];
+}
+
+/**
+ * The session's page as it is at 1,280 px, then the same address at 390 px in a phone context
+ * signed in alike: no sideways scroll and no low-contrast text at either width; then pictures
+ * named `name` at both widths.
+ */
+export async function checkBothWidthsAndShoot(session: E2eSession, page: Page, name: string): Promise<void> {
+  assert.deepEqual(await contrastProblems(page), [], `${pathOf(page)} at 1,280 px`);
+  const phone = await session.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  await phone.addCookies(await session.desktop.cookies());
+  const phonePage = await phone.newPage();
+  await phonePage.goto(page.url());
+  const widths = (await phonePage.evaluate("({ page: document.documentElement.scrollWidth, screen: window.innerWidth })")) as {
+    page: number;
+    screen: number;
+  };
+  assert.ok(widths.page <= widths.screen, `${pathOf(page)}: ${widths.page}px wide on a ${widths.screen}px screen`);
+  assert.deepEqual(await contrastProblems(phonePage), [], `${pathOf(page)} at 390 px`);
+  await phone.close();
+  await session.screenshot(name);
 }

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { loadConfig } from "../../src/config/config.js";
@@ -14,24 +12,13 @@ import { createIncident } from "../../src/modules/incidents/index.js";
 import { addNoticeTemplate, addPeople, campaignInput } from "../helpers/campaigns.js";
 import { startDnsServer, type TestDnsServer } from "../helpers/dns-server.js";
 import { incidentInput } from "../helpers/incidents.js";
-import { andWaitForPage, type E2eSession, PHONE, pathOf, startSession, textOf } from "./helpers.js";
+import { andWaitForPage, checkBothWidthsAndShoot, type E2eSession, pathOf, startSession, textOf } from "./helpers.js";
 
 // The organisation's profile, an incident's own sender and the campaign start page in Chromium,
 // at 1,280 and 390 pixels wide: no sideways scroll, no text below 4.5:1 contrast (axe-core), the
 // sender domain check answered by a DNS server on 127.0.0.1 (DNS_SERVERS).
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** Text contrast below 4.5:1 (axe-core's color-contrast rule) on the page as it is. */
-async function contrastProblems(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not cover.
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(
-    "axe.run(document, { runOnly: ['color-contrast'] }).then(r => r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)))",
-  )) as string[];
-  return result;
-}
 
 describe("the organisation and the notices' sender in Chromium", { timeout: 120_000 }, () => {
   let session: E2eSession;
@@ -54,21 +41,8 @@ describe("the organisation and the notices' sender in Chromium", { timeout: 120_
     await dns?.close();
   });
 
-  /** The page at desktop and phone width: no sideways scroll, no low-contrast text; then pictures of both. */
   async function checkAndShoot(name: string) {
-    assert.deepEqual(await contrastProblems(page), [], `${pathOf(page)} at 1,280 px`);
-    const phone = await session.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-    await phone.addCookies(await session.desktop.cookies());
-    const phonePage = await phone.newPage();
-    await phonePage.goto(page.url());
-    const widths = (await phonePage.evaluate("({ page: document.documentElement.scrollWidth, screen: window.innerWidth })")) as {
-      page: number;
-      screen: number;
-    };
-    assert.ok(widths.page <= widths.screen, `${pathOf(page)}: ${widths.page}px wide on a ${widths.screen}px screen`);
-    assert.deepEqual(await contrastProblems(phonePage), [], `${pathOf(page)} at 390 px`);
-    await phone.close();
-    await session.screenshot(name);
+    await checkBothWidthsAndShoot(session, page, name);
   }
 
   it("starts with no sender: the administrator's page says no campaign can start until one is set", async () => {

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { loadConfig } from "../../src/config/config.js";
@@ -13,21 +11,13 @@ import { createIncident } from "../../src/modules/incidents/index.js";
 import { applyObligations } from "../../src/modules/obligations/index.js";
 import { createStatement } from "../../src/modules/statements/index.js";
 import { incidentInput } from "../helpers/incidents.js";
-import { andWaitForPage, type E2eSession, PHONE, pathOf, startSession, textOf } from "./helpers.js";
+import { andWaitForPage, checkBothWidthsAndShoot, type E2eSession, startSession, textOf } from "./helpers.js";
 
 // The statement to the OAIC in Chromium, at 1,280 and 390 pixels wide: read, edited as a new
 // version, marked submitted with the acknowledgment, its PDF; no sideways scroll and no text
 // below 4.5:1 contrast (axe-core) on its pages.
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function contrastProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return (await page.evaluate(
-    "axe.run(document, { runOnly: ['color-contrast'] }).then(r => r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)))",
-  )) as string[];
-}
 
 describe("a regulator statement in Chromium", { timeout: 120_000 }, () => {
   let session: E2eSession;
@@ -43,19 +33,7 @@ describe("a regulator statement in Chromium", { timeout: 120_000 }, () => {
   });
 
   async function checkAndShoot(name: string) {
-    assert.deepEqual(await contrastProblems(page), [], `${pathOf(page)} at 1,280 px`);
-    const phone = await session.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-    await phone.addCookies(await session.desktop.cookies());
-    const phonePage = await phone.newPage();
-    await phonePage.goto(page.url());
-    const widths = (await phonePage.evaluate("({ page: document.documentElement.scrollWidth, screen: window.innerWidth })")) as {
-      page: number;
-      screen: number;
-    };
-    assert.ok(widths.page <= widths.screen, `${pathOf(page)}: ${widths.page}px wide on a ${widths.screen}px screen`);
-    assert.deepEqual(await contrastProblems(phonePage), [], `${pathOf(page)} at 390 px`);
-    await phone.close();
-    await session.screenshot(name);
+    await checkBothWidthsAndShoot(session, page, name);
   }
 
   it("shows the statement drafted from the record, with what is missing", async () => {
