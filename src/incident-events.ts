@@ -17,7 +17,7 @@ import {
   recomputeObligationDeadlines,
   useCoverageReader,
 } from "./modules/obligations/index.js";
-import { applyRiskRule } from "./modules/people/index.js";
+import { applyRiskRuleSoon } from "./modules/people/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
 import { recordTimelineEvent } from "./modules/timeline/index.js";
 
@@ -60,9 +60,9 @@ export function wireIncidentEvents(): void {
   });
 
   // A risk assessment sets who is at risk: the people's risk rule runs again, except for people
-  // whose risk an import's at-risk column or a manager set.
+  // whose risk an import's at-risk column or a manager set (a large incident's as a job of its own).
   assessmentEvents.on("assessment.recorded", async (e) => {
-    await applyRiskRule(e.deps, e.tx, e.incident.id, { actor: e.actor, why: "assessment recorded" });
+    await applyRiskRuleSoon(e.deps, e.tx, e.incident.id, { actor: e.actor, why: "assessment recorded" });
   });
 
   // A decision is a fact that starts clocks (aware_eligible_breach, determination, materiality, ...).

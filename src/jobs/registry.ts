@@ -6,6 +6,7 @@ import { bounceMailboxJobs, bounceMailboxPollJob } from "../modules/bounces/boun
 import { campaignJobs, createCampaignSender, noticeRendering } from "../modules/campaigns/index.js";
 import { deleteImportPeopleJob } from "../modules/people/delete-import-people.job.js";
 import { peopleImportJob } from "../modules/people/index.js";
+import { applyRiskRuleJob } from "../modules/people/person-risk.job.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
 import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/index.js";
 import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
@@ -32,6 +33,7 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   auditAnchorJob,
   peopleImportJob,
   deleteImportPeopleJob,
+  applyRiskRuleJob,
 ];
 
 /** The periodic jobs and their intervals (the bounce mailbox's only when one is configured). */

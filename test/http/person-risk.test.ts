@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Incident, Prisma } from "../../src/generated/sqlite/client.js";
 import { verifyAuditChain } from "../../src/modules/audit/index.js";
-import { importPeopleFile } from "../../src/modules/people/index.js";
+import { APPLY_RISK_RULE_JOB, applyRiskRuleSoon, importPeopleFile } from "../../src/modules/people/index.js";
+import { applyRiskRuleJob } from "../../src/modules/people/person-risk.job.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 
@@ -196,5 +197,19 @@ describe("who is at risk", () => {
         ["says-no@example.org", false, "file"],
       ],
     );
+  });
+
+  it("sets a large incident's risks in a job of its own, written with the assessment", async () => {
+    const actor = { userId: null, label: "test", ip: null };
+    await t.db.prisma.person.updateMany({ where: { incidentId: incident.id, riskSetBy: "" }, data: { isAtRisk: null } });
+    const how = await t.db.prisma.$transaction((tx) =>
+      applyRiskRuleSoon(t.deps, tx, incident.id, { actor, why: "assessment recorded", inlineLimit: 2 }),
+    );
+    assert.equal(how, "queued");
+    assert.deepEqual(await riskOf("all-of-incident"), [null, ""], "nothing set yet");
+    const job = await t.db.prisma.job.findFirstOrThrow({ where: { kind: APPLY_RISK_RULE_JOB } });
+    const payload = applyRiskRuleJob.schema.parse(JSON.parse(job.payload));
+    await applyRiskRuleJob.handler(payload, { ...t.deps, job, signal: new AbortController().signal });
+    assert.deepEqual(await riskOf("all-of-incident"), [true, ""]);
   });
 });

@@ -28,6 +28,7 @@ export { startPeopleImport, uploadPeopleFile } from "./people-import.use-case.js
 export { countPeopleWithoutUsableEmail, listPeopleWithoutUsableEmail, type PersonWithoutEmail } from "./people-reach.service.js";
 export { MAX_PEOPLE_UPLOAD_BYTES, peopleUploadBody, uploadDirectory } from "./people-upload.middleware.js";
 export { deletePerson } from "./person-deletion.service.js";
+export { APPLY_RISK_RULE_JOB, applyRiskRuleSoon, RISK_INLINE_LIMIT } from "./person-risk.job.js";
 export { applyRiskRule, describeIncidentRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
 export { loadRiskPage } from "./person-risk-page.service.js";
 export { normaliseLanguage } from "./person-row.policy.js";
