@@ -172,6 +172,8 @@ describe("who is at risk", () => {
     );
     assert.equal((await verifyAuditChain(t.db)).break, null);
     assert.equal((await post(`${risk}/people/nobody`, { risk: "no", note: "x" })).status, 404);
+    assert.equal((await post(`${risk}/apply`, {})).status, 303);
+    assert.match((await manager.agent.get(risk)).text, /The risk rule was applied again: the counts below are up to date\./);
     const refused = await viewer.agent
       .post(`${risk}/people/hashes`)
       .type("form")

@@ -3,8 +3,9 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { actorOf } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
+import { reapplyRiskRule } from "./person-risk.job.js";
 import { RISK_CHOICES } from "./person-risk.schemas.js";
-import { reapplyRiskRule, setImportRisk, setPersonRisk } from "./person-risk.service.js";
+import { setImportRisk, setPersonRisk } from "./person-risk.service.js";
 import { loadPersonRiskPage, loadRiskPage } from "./person-risk-page.service.js";
 
 const riskPath = (reference: string) => `/incidents/${encodeURIComponent(reference)}/risk`;
@@ -55,11 +56,13 @@ export function createPersonRiskHandlers(deps: Deps) {
     },
 
     async reapply(req: Request, res: Response) {
-      const { incident, changed } = await reapplyRiskRule(deps, String(req.params.ref), actorOf(req, res));
+      const { incident, how } = await reapplyRiskRule(deps, String(req.params.ref), actorOf(req, res));
       flash(
         req,
         "success",
-        `The risk rule was applied again: ${changed.toLocaleString("en")} ${changed === 1 ? "person's risk" : "people's risks"} changed.`,
+        how === "applied"
+          ? "The risk rule was applied again: the counts below are up to date."
+          : "The risk rule is being applied again in the background: the counts change within a minute or so.",
       );
       res.redirect(303, riskPath(incident.reference));
     },

@@ -3,6 +3,7 @@ import type { Database, DbOrTx } from "../../db/client.js";
 import { defineJob, enqueueJob } from "../../jobs/index.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Actor } from "../audit/index.js";
+import { loadIncident } from "../incidents/index.js";
 import { countIncidentPeople } from "./people-browse.repository.js";
 import { applyRiskRule } from "./person-risk.service.js";
 
@@ -61,4 +62,16 @@ export async function applyRiskRuleSoon(
     now,
   });
   return "queued";
+}
+
+/**
+ * Applies the rule again on a manager's request (after the incident's data categories changed,
+ * say): at once for a small incident, as the job for a large one.
+ */
+export async function reapplyRiskRule(deps: { db: Database; clock: Clock }, reference: string, actor: Actor) {
+  return deps.db.prisma.$transaction(async (tx) => {
+    const incident = await loadIncident(tx, reference);
+    const how = await applyRiskRuleSoon(deps, tx, incident.id, { actor, why: "applied again by a manager" });
+    return { incident, how };
+  });
 }

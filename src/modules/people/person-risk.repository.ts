@@ -44,20 +44,27 @@ export async function listCategoryNames(db: DbOrTx): Promise<Map<string, string>
  * The people the rule may set: not set by anyone else, and not of an import being written (its
  * at-risk column is marked as the file's when it ends, and the rule applied to the rest then).
  */
-async function ruleScope(db: DbOrTx, incidentId: string, personIds?: string[]): Promise<Prisma.PersonWhereInput> {
+/** Some of the incident's people: these ones, or those an import last wrote. */
+export interface RuleSubset {
+  personIds?: string[];
+  importId?: string;
+}
+
+async function ruleScope(db: DbOrTx, incidentId: string, subset: RuleSubset = {}): Promise<Prisma.PersonWhereInput> {
   const writing = await db.personImport.findMany({
     where: { incidentId, status: { in: [...RUNNING_STATUSES] } },
     select: { id: true },
   });
   const and: Prisma.PersonWhereInput[] = [{ incidentId }, { riskSetBy: "" }];
   if (writing.length) and.push({ OR: [{ importId: null }, { importId: { notIn: writing.map((w) => w.id) } }] });
-  if (personIds) and.push({ id: { in: personIds } });
+  if (subset.personIds) and.push({ id: { in: subset.personIds } });
+  if (subset.importId) and.push({ importId: subset.importId });
   return { AND: and };
 }
 
 /** The distinct category lists (JSON text, null: all of the incident's) of the people the rule sets. */
-export async function listRuleCategoryValues(db: DbOrTx, incidentId: string, personIds?: string[]): Promise<(string | null)[]> {
-  const groups = await db.person.groupBy({ by: ["categoryIds"], where: await ruleScope(db, incidentId, personIds) });
+export async function listRuleCategoryValues(db: DbOrTx, incidentId: string, subset?: RuleSubset): Promise<(string | null)[]> {
+  const groups = await db.person.groupBy({ by: ["categoryIds"], where: await ruleScope(db, incidentId, subset) });
   return groups.map((g) => g.categoryIds);
 }
 
@@ -77,10 +84,10 @@ export async function setRuleRisk(
   incidentId: string,
   categoryValues: (string | null)[],
   value: boolean | null,
-  personIds?: string[],
+  subset?: RuleSubset,
 ): Promise<number> {
   let changed = 0;
-  const scope = await ruleScope(db, incidentId, personIds);
+  const scope = await ruleScope(db, incidentId, subset);
   if (categoryValues.includes(null)) {
     const { count } = await db.person.updateMany({
       where: { AND: [scope, { categoryIds: null }, differsFrom(value)] },

@@ -17,6 +17,7 @@ import {
   listIncidentCategoryIds,
   listRuleCategoryValues,
   markFileRisks,
+  type RuleSubset,
   setImportRiskOverride,
   setPersonRiskOverride,
   setRuleRisk,
@@ -42,9 +43,9 @@ export interface RiskRuleOutcome {
 }
 
 /** Groups the people's category lists by the rule's verdict for them. */
-async function verdicts(tx: DbOrTx, incidentId: string, basis: RiskRuleBasis | null, personIds?: string[]) {
+async function verdicts(tx: DbOrTx, incidentId: string, basis: RiskRuleBasis | null, subset?: RuleSubset) {
   const [values, incidentCategories] = await Promise.all([
-    listRuleCategoryValues(tx, incidentId, personIds),
+    listRuleCategoryValues(tx, incidentId, subset),
     listIncidentCategoryIds(tx, incidentId),
   ]);
   const byVerdict = new Map<boolean | null, (string | null)[]>();
@@ -67,16 +68,16 @@ export async function applyRiskRule(
   deps: RiskDeps,
   tx: DbOrTx,
   incidentId: string,
-  options: { actor?: Actor; why: string; personIds?: string[] },
+  options: { actor?: Actor; why: string; subset?: RuleSubset },
 ): Promise<RiskRuleOutcome> {
   const basis = await findRiskRuleBasis(tx, incidentId);
   let changed = 0;
-  for (const [verdict, values] of await verdicts(tx, incidentId, basis, options.personIds)) {
-    changed += await setRuleRisk(tx, incidentId, values, verdict, options.personIds);
+  for (const [verdict, values] of await verdicts(tx, incidentId, basis, options.subset)) {
+    changed += await setRuleRisk(tx, incidentId, values, verdict, options.subset);
   }
   changed += await applyRiskOverrides(tx, incidentId);
   // A run for a few people is part of a change audited by its caller.
-  if (!options.personIds) {
+  if (!options.subset) {
     await recordAudit(
       deps.db,
       tx,
@@ -144,7 +145,11 @@ export async function setPersonRisk(deps: RiskDeps, reference: string, personId:
     const value = overrideOf(form.risk);
     await setPersonRiskOverride(tx, incident.id, personId, value);
     if (value === null)
-      await applyRiskRule(deps, tx, incident.id, { actor, why: "person given back to the rule", personIds: [personId] });
+      await applyRiskRule(deps, tx, incident.id, {
+        actor,
+        why: "person given back to the rule",
+        subset: { personIds: [personId] },
+      });
     else await applyRiskOverrides(tx, incident.id);
     const after = await findPersonRisk(tx, incident.id, personId);
     await recordAudit(
@@ -189,7 +194,11 @@ export async function setImportRisk(deps: RiskDeps, reference: string, importId:
     const people = await setImportRiskOverride(tx, incident.id, importId, value);
     const outcome =
       value === null
-        ? await applyRiskRule(deps, tx, incident.id, { actor, why: `import ${record.fileName} given back to the rule` })
+        ? await applyRiskRule(deps, tx, incident.id, {
+            actor,
+            why: `import ${record.fileName} given back to the rule`,
+            subset: { importId },
+          })
         : { changed: await applyRiskOverrides(tx, incident.id) };
     await recordAudit(
       deps.db,
@@ -206,7 +215,7 @@ export async function setImportRisk(deps: RiskDeps, reference: string, importId:
     );
     forgetPeopleCounts(incident.id);
     return { incident, fileName: record.fileName, people, choice: form.risk };
-  });
+  }, RISK_TX);
 }
 
 /** The rule of an incident in words, with the assessment it reads. */
@@ -216,11 +225,8 @@ export async function describeIncidentRiskRule(db: DbOrTx, incident: Incident, v
   return { basis, text: describeRiskRule(basis, (id) => names.get(id) ?? id, when) };
 }
 
-/** Applies the rule again on a manager's request (after the incident's data categories changed, say). */
-export async function reapplyRiskRule(deps: RiskDeps, reference: string, actor: Actor) {
-  return deps.db.prisma.$transaction(async (tx) => {
-    const incident = await loadIncident(tx, reference);
-    const outcome = await applyRiskRule(deps, tx, incident.id, { actor, why: "applied again by a manager" });
-    return { incident, ...outcome };
-  });
-}
+/**
+ * A change of many people's risk: an import's people may be a million rows (about 1 s a 200,000
+ * on SQLite, measured), more than Prisma's default 5 s for a transaction.
+ */
+export const RISK_TX = { timeout: 10 * 60_000, maxWait: 10_000 };
