@@ -10,32 +10,43 @@ import { containsPattern } from "../../lib/like-pattern.js";
  * both databases; every fragment reads the person row as `p`.
  */
 
+/**
+ * One of the person's deliveries has one of these statuses, read from the index (incident_id,
+ * person_id, status) alone. The status is compared as an expression (`|| ''`) so that no index
+ * can serve it on its own: SQLite without planner statistics would otherwise pick (incident_id,
+ * status) and read every delivery of that status for each person (measured: 67 s for 20,000
+ * people; 0.27 s for 200,000 with the covering index).
+ */
+const hasDelivery = (statuses: string[]) =>
+  Prisma.sql`EXISTS (SELECT 1 FROM "delivery" d WHERE d."incident_id" = p."incident_id" AND d."person_id" = p."id"
+    AND (d."status" || '') IN (${Prisma.join(statuses)}))`;
+
 /** Their notice was delivered by e-mail (and did not bounce since). */
-const SENT = Prisma.sql`EXISTS (SELECT 1 FROM "delivery" d WHERE d."incident_id" = p."incident_id" AND d."person_id" = p."id" AND d."status" = 'sent')`;
+const SENT = hasDelivery(["sent"]);
 /** Recorded as told another way: on their own row, or on a delivery (recorded before that row existed). */
 const TOLD = Prisma.sql`(EXISTS (SELECT 1 FROM "told_another_way" t WHERE t."incident_id" = p."incident_id" AND t."person_id" = p."id")
-  OR EXISTS (SELECT 1 FROM "delivery" d WHERE d."incident_id" = p."incident_id" AND d."person_id" = p."id" AND d."status" = 'told_otherwise'))`;
-/** The status of their latest delivery (by queue order), null when no campaign addressed them. */
-const LATEST = Prisma.sql`(SELECT d."status" FROM "delivery" d WHERE d."incident_id" = p."incident_id" AND d."person_id" = p."id"
-  ORDER BY d."queued_at" DESC, d."id" DESC LIMIT 1)`;
+  OR ${hasDelivery(["told_otherwise"])})`;
+/** A notice of theirs is queued or being sent. */
+const PENDING = hasDelivery(["queued", "sending"]);
+/** A notice of theirs failed, bounced or was not e-mailed. */
+const UNREACHED = hasDelivery(["failed", "bounced", "excluded"]);
 /** Their address bounced hard in this incident: its campaigns do not e-mail it. */
 const SUPPRESSED = Prisma.sql`EXISTS (SELECT 1 FROM "bounced_address" b WHERE b."incident_id" = p."incident_id" AND b."email_normalized" = p."email_normalized")`;
 /** The import kept a malformed address as a warning (the person has no usable e-mail). */
 const MALFORMED = Prisma.sql`p."warnings" LIKE '%"invalid_email"%'`;
+/** E-mail cannot reach them: no usable address, a suppressed one, or a notice that did not get through. */
+const UNREACHABLE = Prisma.sql`(p."email_normalized" IS NULL OR ${SUPPRESSED} OR ${UNREACHED})`;
 
 /**
- * Not told, and e-mail cannot reach them: no usable address, a suppressed one, or their latest
- * notice failed, bounced or was not e-mailed. Someone whose latest notice is still queued or
- * being sent is not listed yet.
+ * Not told, and e-mail cannot reach them. Someone with a notice still queued or being sent (a
+ * retry) is not listed while it is.
  */
-const NEEDS_ANOTHER_WAY = Prisma.sql`NOT ${SENT} AND NOT ${TOLD}
-  AND COALESCE(${LATEST}, '') NOT IN ('queued', 'sending')
-  AND (p."email_normalized" IS NULL OR ${SUPPRESSED} OR ${LATEST} IN ('failed', 'bounced', 'excluded'))`;
+const NEEDS_ANOTHER_WAY = Prisma.sql`NOT ${SENT} AND NOT ${TOLD} AND NOT ${PENDING} AND ${UNREACHABLE}`;
 
 /** Why they could not be e-mailed, as a code (the reasons' words are the page's). */
 const REASON = Prisma.sql`CASE WHEN p."email_normalized" IS NULL THEN (CASE WHEN ${MALFORMED} THEN 'invalid_email' ELSE 'no_email' END)
-  WHEN ${LATEST} = 'bounced' THEN 'bounced' WHEN ${SUPPRESSED} THEN 'suppressed' WHEN ${LATEST} = 'failed' THEN 'failed'
-  ELSE COALESCE(${LATEST}, '') END`;
+  WHEN ${hasDelivery(["bounced"])} THEN 'bounced' WHEN ${SUPPRESSED} THEN 'suppressed' WHEN ${hasDelivery(["failed"])} THEN 'failed'
+  ELSE 'excluded' END`;
 
 /** Reasons the list filters on. */
 export const TELL_REASONS = ["no_email", "invalid_email", "bounced", "failed"] as const;
@@ -58,8 +69,8 @@ function tellWhere(filter: TellFilter): Prisma.Sql {
   const parts = [Prisma.sql`p."incident_id" = ${filter.incidentId}`, NEEDS_ANOTHER_WAY];
   if (filter.reason === "no_email") parts.push(Prisma.sql`p."email_normalized" IS NULL AND NOT ${MALFORMED}`);
   else if (filter.reason === "invalid_email") parts.push(Prisma.sql`p."email_normalized" IS NULL AND ${MALFORMED}`);
-  else if (filter.reason === "bounced") parts.push(Prisma.sql`(${LATEST} = 'bounced' OR ${SUPPRESSED})`);
-  else if (filter.reason === "failed") parts.push(Prisma.sql`${LATEST} = 'failed' AND NOT ${SUPPRESSED}`);
+  else if (filter.reason === "bounced") parts.push(Prisma.sql`(${hasDelivery(["bounced"])} OR ${SUPPRESSED})`);
+  else if (filter.reason === "failed") parts.push(Prisma.sql`${hasDelivery(["failed"])} AND NOT ${SUPPRESSED}`);
   if (filter.country) parts.push(Prisma.sql`p."country" = ${filter.country}`);
   if (filter.region) parts.push(Prisma.sql`p."region" = ${filter.region}`);
   if (filter.campaignId) {
@@ -166,8 +177,7 @@ export async function countCoverageStates(db: DbOrTx, incidentId: string, scope:
   }
   const rows = await db.$queryRaw<{ state: string; n: bigint | number }[]>(
     Prisma.sql`SELECT "state", COUNT(*) AS "n" FROM (SELECT CASE WHEN ${SENT} THEN 'email' WHEN ${TOLD} THEN 'another_way'
-      WHEN COALESCE(${LATEST}, '') IN ('queued', 'sending') THEN 'being_sent'
-      WHEN p."email_normalized" IS NULL OR ${SUPPRESSED} OR ${LATEST} IN ('failed', 'bounced', 'excluded') THEN 'to_tell'
+      WHEN ${PENDING} THEN 'being_sent' WHEN ${UNREACHABLE} THEN 'to_tell'
       ELSE 'not_addressed' END AS "state" FROM "person" p WHERE ${Prisma.join(parts, " AND ")}) s GROUP BY "state"`,
   );
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])) as Partial<Record<string, number>>;
