@@ -120,7 +120,10 @@ export function readLettersFile(text: string, defaults: LetterDefaults, zone: st
 function readChannel(given: string, defaults: LetterDefaults, out: LetterLine) {
   if (!given) {
     if (defaults.channel) out.channel = defaults.channel;
-    else out.errors.push("It gives no channel, and none was chosen for lines without one: choose one, or fill in the channel column.");
+    else
+      out.errors.push(
+        "It gives no channel, and none was chosen for lines without one: choose one, or fill in the channel column.",
+      );
     return;
   }
   const channel = CHANNEL_WORDS[squash(given)];
@@ -131,7 +134,9 @@ function readChannel(given: string, defaults: LetterDefaults, out: LetterLine) {
 function readToldAt(given: string, defaults: LetterDefaults, zone: string, now: Date, out: LetterLine) {
   const text = given || defaults.toldAt || "";
   if (!text) {
-    out.errors.push("It says not when they were told, and no date was given for lines without one: give one, or fill in told_at.");
+    out.errors.push(
+      "It says not when they were told, and no date was given for lines without one: give one, or fill in told_at.",
+    );
     return;
   }
   try {
@@ -152,7 +157,8 @@ function readToldAt(given: string, defaults: LetterDefaults, zone: string, now: 
 
 function readNote(given: string, defaults: LetterDefaults, out: LetterLine) {
   const note = given || defaults.note || "";
-  if (!note) out.errors.push("It gives no note, and none was given for lines without one: say how (the letter's reference, who phoned).");
+  if (!note)
+    out.errors.push("It gives no note, and none was given for lines without one: say how (the letter's reference, who phoned).");
   else if (note.length > 2000) out.errors.push("Its note is longer than 2,000 characters.");
   else if (findUnsafeCharacter(note, "long"))
     out.errors.push("Its note holds a control or invisible formatting character: remove it.");
