@@ -15,13 +15,11 @@ import { ledgerEvents } from "./ledger-hooks.service.js";
 import {
   countPeopleToTell,
   findUniqueKey,
-  insertToldForFilter,
   latestDeliveriesOf,
   listPeopleToTell,
-  markDeliveriesTold,
   type TellFilter,
-  type ToldRecording,
 } from "./ledger-people.repository.js";
+import { insertToldForFilter, markDeliveriesTold, type ToldRecording } from "./ledger-told.repository.js";
 
 /**
  * The people to tell another way, person by person: everyone of the incident that e-mail cannot

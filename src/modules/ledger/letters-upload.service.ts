@@ -6,13 +6,7 @@ import type { UploadedFile } from "../../lib/uploaded-file.js";
 import { parseInput } from "../../lib/validation.js";
 import type { Actor } from "../audit/index.js";
 import { toldFileSchema } from "./ledger.schemas.js";
-import {
-  findPeopleByKeys,
-  findToldAlready,
-  insertToldRows,
-  markDeliveriesTold,
-  type ToldRow,
-} from "./ledger-people.repository.js";
+import { findPeopleByKeys, findToldAlready, insertToldRows, markDeliveriesTold, type ToldRow } from "./ledger-told.repository.js";
 import { finishRecording, RECORDING_TX } from "./ledger-told.service.js";
 import { type LetterLine, readLettersFile } from "./letters-file.policy.js";
 
