@@ -124,9 +124,3 @@ export function findToldAlready(db: DbOrTx, incidentId: string, personIds: strin
     select: { personId: true, toldAt: true, channel: true },
   });
 }
-
-/** Of these people, those whose person row still exists (a deleted person's delivery names a gone id). */
-export async function existingPeople(db: DbOrTx, incidentId: string, personIds: string[]): Promise<Set<string>> {
-  const rows = await db.person.findMany({ where: { incidentId, id: { in: personIds } }, select: { id: true } });
-  return new Set(rows.map((r) => r.id));
-}
