@@ -51,7 +51,9 @@ async function verdicts(tx: DbOrTx, incidentId: string, basis: RiskRuleBasis | n
   const byVerdict = new Map<boolean | null, (string | null)[]>();
   for (const value of values) {
     const verdict = riskUnderRule(basis, parsePersonCategories(value), incidentCategories);
-    byVerdict.set(verdict, [...(byVerdict.get(verdict) ?? []), value]);
+    const group = byVerdict.get(verdict);
+    if (group) group.push(value);
+    else byVerdict.set(verdict, [value]);
   }
   return byVerdict;
 }
