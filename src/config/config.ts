@@ -62,6 +62,9 @@ export const settingDocs = {
   DNS_SERVERS: "DNS servers the sender domain check asks, comma-separated (e.g. 127.0.0.1:5353 or 9.9.9.9); unset: the system's.",
   MESSAGE_ID_DOMAIN: "Domain of the notices' Message-IDs, <delivery.ID@domain> (default: the domain of MAIL_FROM).",
   PEOPLE_UPLOAD_MAX_MIB: "Largest file of affected people accepted, on the site and through the API, in MiB (2048 = 2 GiB).",
+  EVIDENCE_MAX_MIB: "Largest evidence file accepted, on the site and through the API, in MiB (1024 = 1 GiB).",
+  EVIDENCE_DIR:
+    "Folder where evidence files are kept (default: evidence/ beside the SQLite database, or ./data/evidence with PostgreSQL). Back it up with the database.",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   BOUNCE_MAILBOX_URL:
@@ -133,6 +136,8 @@ const schema = z.object({
     })
     .optional(),
   PEOPLE_UPLOAD_MAX_MIB: positiveInt(1024 * 1024).default(2048),
+  EVIDENCE_MAX_MIB: positiveInt(1024 * 1024).default(1024),
+  EVIDENCE_DIR: z.string().min(1).optional(),
   DKIM_DOMAIN: domainName.optional(),
   DKIM_SELECTOR: z
     .string()
