@@ -4,7 +4,10 @@ import { pendingStatuses } from "./action-status.policy.js";
 
 export type { RemedialAction };
 
-type ActionFields = Pick<RemedialAction, "title" | "ownerId" | "dueOn" | "dueAt" | "status" | "notes" | "completedAt">;
+type ActionFields = Pick<
+  RemedialAction,
+  "title" | "ownerId" | "dueOn" | "dueAt" | "status" | "notes" | "completedAt" | "isPublic"
+>;
 
 const withOwner = { owner: { select: { id: true, name: true, email: true, status: true } } } as const;
 
@@ -47,5 +50,14 @@ export function listOverdueActions(db: DbOrTx, now: Date, limit: number) {
     orderBy: [{ dueAt: "asc" }, { createdAt: "asc" }],
     take: limit,
     include: { ...withOwner, incident: { select: { id: true, reference: true, title: true, timeZone: true } } },
+  });
+}
+
+/** The remedial actions of an incident ticked to show on its public report, in the order they were added. */
+export function listPublicActions(db: DbOrTx, incidentId: string) {
+  return db.remedialAction.findMany({
+    where: { incidentId, isPublic: true },
+    select: { title: true, status: true, completedAt: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }

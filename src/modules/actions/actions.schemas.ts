@@ -32,6 +32,8 @@ export const actionSchema = z.object({
     .refine((v) => v === null || isCalendarDay(v), { message: "Enter the due date as YYYY-MM-DD, e.g. 2026-03-31." }),
   status: z.enum(actionStatuses, { message: "Choose open, in progress, done or cancelled." }).default("open"),
   notes: optionalText(4000, "The notes", "The notes field"),
+  /** Ticked: shown on the incident's public report (a form sends "on"; absent means not ticked). */
+  isPublic: z.preprocess((v) => v === true || v === "on" || v === "yes" || v === "true", z.boolean()),
 });
 
 export type ActionInput = z.infer<typeof actionSchema>;

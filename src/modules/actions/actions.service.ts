@@ -8,7 +8,14 @@ import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
 import { findUser, listUsersPage } from "../users/index.js";
 import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.policy.js";
-import { findAction, insertAction, listActionsOfIncident, listOverdueActions, updateAction } from "./actions.repository.js";
+import {
+  findAction,
+  insertAction,
+  listActionsOfIncident,
+  listOverdueActions,
+  listPublicActions,
+  updateAction,
+} from "./actions.repository.js";
 import type { ActionInput } from "./actions.schemas.js";
 
 type ActionWithOwner = NonNullable<Awaited<ReturnType<typeof findAction>>>;
@@ -48,6 +55,7 @@ function auditView(incident: Incident, action: ActionWithOwner) {
     dueOn: action.dueOn,
     status: action.status,
     notes: action.notes,
+    isPublic: action.isPublic,
     completedAt: action.completedAt?.toISOString() ?? null,
   };
 }
@@ -65,6 +73,7 @@ export async function createAction(deps: Deps, reference: string, input: ActionI
       ...dueFields(input, incident),
       status: input.status,
       notes: input.notes,
+      isPublic: input.isPublic,
       completedAt: completedAtAfter(null, input.status, deps.clock.now()),
     });
     return {
@@ -94,6 +103,7 @@ export async function editAction(deps: Deps, reference: string, actionId: string
       ...dueFields(input, incident),
       status: input.status,
       notes: input.notes,
+      isPublic: input.isPublic,
       completedAt: completedAtAfter(action, input.status, deps.clock.now()),
     });
     return {
@@ -146,4 +156,9 @@ export async function loadActions(deps: Deps, incident: Incident) {
 /** The overdue actions of every incident, longest overdue first, for the dashboard. */
 export function findOverdueActions(deps: Deps, now: Date, limit: number) {
   return listOverdueActions(deps.db.prisma, now, limit);
+}
+
+/** What a public report shows of an incident's remedial actions: title, status and when done, of those ticked public. */
+export function loadPublicActions(db: DbOrTx, incidentId: string) {
+  return listPublicActions(db, incidentId);
 }

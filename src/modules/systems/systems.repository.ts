@@ -47,3 +47,12 @@ export function insertSystem(db: DbOrTx, data: SystemInput & { id: string; incid
 export function updateSystem(db: DbOrTx, id: string, data: SystemInput) {
   return db.affectedSystem.update({ where: { id }, data });
 }
+
+/** The systems of an incident ticked to show on its public report, in the order they were recorded. */
+export function listPublicSystems(db: DbOrTx, incidentId: string) {
+  return db.affectedSystem.findMany({
+    where: { incidentId, isPublic: true },
+    select: { name: true, role: true, status: true },
+    orderBy: [{ createdAt: "asc" }, { name: "asc" }],
+  });
+}

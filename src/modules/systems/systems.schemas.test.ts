@@ -11,6 +11,7 @@ describe("systemSchema", () => {
       compromiseMethod: "",
       status: "compromised",
       notes: "",
+      isPublic: false,
     });
   });
 

@@ -32,6 +32,8 @@ export const systemSchema = z.object({
   compromiseMethod: optionalText(1000, "How it was compromised", "long"),
   status: z.enum(systemStatuses, { message: "Choose compromised, suspected, clean or rebuilt." }),
   notes: optionalText(4000, "The notes", "long"),
+  /** Ticked: shown on the incident's public report (a form sends "on"; absent means not ticked). */
+  isPublic: z.preprocess((v) => v === true || v === "on" || v === "yes" || v === "true", z.boolean()),
 });
 
 export type SystemInput = z.infer<typeof systemSchema>;

@@ -11,6 +11,7 @@ import {
   type AffectedSystem,
   findSystem,
   insertSystem,
+  listPublicSystems,
   listSystemNames,
   listSystemsWithEvents,
   updateSystem,
@@ -54,6 +55,7 @@ function auditView(incident: Incident, system: AffectedSystem) {
     compromiseMethod: system.compromiseMethod,
     status: system.status,
     notes: system.notes,
+    isPublic: system.isPublic,
   };
 }
 
@@ -154,4 +156,9 @@ export async function loadSystems(deps: Deps, incident: Incident, viewerZone: st
       )
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id)),
   }));
+}
+
+/** What a public report shows of an incident's systems: name, role and status of those ticked public. */
+export function loadPublicSystems(db: DbOrTx, incidentId: string) {
+  return listPublicSystems(db, incidentId);
 }
