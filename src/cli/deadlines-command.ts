@@ -16,7 +16,8 @@ import {
 
 export const deadlinesUsage = `  breachdesk regimes [--json]
       Lists the rules of the regulator rule pack: id, jurisdiction, regime, who is notified,
-      the event that starts the clock, the duration and its unit, and the citation.
+      the event that starts the clock, the duration and its unit, and the citations (with --json,
+      each as {title, url, primary}: primary is the law itself, the others commentary).
   breachdesk deadlines --rule ID [--rule ID ...] --event NAME=INSTANT [--event ...] [--json]
       Computes the deadlines of the rules from the events that start their clocks. NAME is a
       trigger code (awareness, discovery, materiality_determination, ...); INSTANT has an
@@ -121,7 +122,10 @@ interface ListRow {
   trigger: string;
   duration: number | null;
   unit: string | null;
+  /** The first primary citation (the law itself), as one line. */
   citation: string;
+  /** Every citation: the law itself (`primary: true`) first, then the commentary. */
+  citations: { title: string; url: string | null; primary: boolean }[];
 }
 
 function listRow(rule: Rule): ListRow {
@@ -132,8 +136,11 @@ function listRow(rule: Rule): ListRow {
       : d.kind === "relative" && d.outerLimit
         ? { duration: d.outerLimit.amount, unit: d.outerLimit.unit }
         : { duration: null, unit: null };
-  const first = rule.citations[0];
+  const first = rule.citations.find((c) => c.primary) ?? rule.citations[0];
   const citation = first ? [first.law, first.section].filter(Boolean).join(" ") + (first.url ? `, ${first.url}` : "") : "";
+  const citations = [...rule.citations]
+    .sort((a, b) => Number(b.primary === true) - Number(a.primary === true))
+    .map((c) => ({ title: c.source, url: c.url, primary: c.primary === true }));
   return {
     id: rule.id,
     jurisdiction: rule.jurisdiction,
@@ -142,6 +149,7 @@ function listRow(rule: Rule): ListRow {
     trigger: rule.trigger.code,
     ...span,
     citation,
+    citations,
   };
 }
 

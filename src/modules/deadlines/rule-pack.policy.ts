@@ -107,7 +107,76 @@ const relativeSchema = z
 
 const noneSchema = z.object({ kind: z.literal("none"), standard: text }).strict();
 
-const citationSchema = z.object({ law: text, section: text.nullable(), url: z.string().url().nullable(), source: text }).strict();
+/**
+ * Hosts that publish the law itself or a regulator's own pages (a host matches itself and its
+ * subdomains): a citation marked `primary` must point at one of them. Commentary may be anywhere.
+ */
+export const OFFICIAL_HOSTS = [
+  // Governments by domain: US federal and state (.gov: ecfr.gov, govinfo.gov, federalregister.gov,
+  // sec.gov, hhs.gov, ftc.gov, dfs.ny.gov, state legislatures such as leginfo.legislature.ca.gov,
+  // capitol.texas.gov, ilga.gov), Australia, Canada, Québec, New Zealand, Singapore, Japan,
+  // Brazil, India, South Africa, Korea, China.
+  "gov",
+  "gov.au",
+  "gc.ca",
+  "gouv.qc.ca",
+  "govt.nz",
+  "gov.sg",
+  "go.jp",
+  "gov.br",
+  "gov.in",
+  "nic.in",
+  "gov.za",
+  "go.kr",
+  "gov.cn",
+  // The EU's and the UK's official legislation and regulators.
+  "eur-lex.europa.eu",
+  "legislation.gov.uk",
+  "ico.org.uk",
+  // Official bodies outside those domains: NZ Privacy Commissioner, CERT-In, South Africa's
+  // Information Regulator, Korea Legislation Research Institute (the official English texts).
+  "privacy.org.nz",
+  "cert-in.org.in",
+  "inforegulator.org.za",
+  "klri.re.kr",
+  // US state and territory legislatures, official code publishers and Attorneys General outside .gov.
+  "legislature.state.al.us",
+  "leg.state.fl.us",
+  "ksrevisor.org",
+  "ag.state.la.us",
+  "leg.state.nv.us",
+  "gencourt.state.nh.us",
+  "nmonesource.com",
+  "legis.state.pa.us",
+  "guamcourts.org",
+  "legvi.org",
+] as const;
+
+/** True when the address is https or http on one of OFFICIAL_HOSTS (or a subdomain of one). */
+export function isOfficialSourceUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return OFFICIAL_HOSTS.some((official) => host === official || host.endsWith(`.${official}`));
+}
+
+const citationSchema = z
+  .object({
+    law: text,
+    section: text.nullable(),
+    url: z.string().url().nullable(),
+    source: text,
+    /** The law itself or the regulator's own page; the others are commentary. */
+    primary: z.boolean().optional(),
+  })
+  .strict()
+  .refine((c) => !c.primary || (c.url !== null && isOfficialSourceUrl(c.url)), {
+    message: "a primary citation needs an address on an official host (OFFICIAL_HOSTS)",
+    path: ["url"],
+  });
 
 const ruleSchema = z
   .object({
