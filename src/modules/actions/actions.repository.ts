@@ -53,6 +53,15 @@ export function listOverdueActions(db: DbOrTx, now: Date, limit: number) {
   });
 }
 
+/** The actions of several incidents (for the breach register), each incident's in the order they were added. */
+export function listActionsOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.remedialAction.findMany({
+    where: { incidentId: { in: incidentIds } },
+    orderBy: [{ createdAt: "asc" }, { title: "asc" }],
+    select: { incidentId: true, title: true, status: true, dueOn: true, completedAt: true },
+  });
+}
+
 /** The remedial actions of an incident ticked to show on its public report, in the order they were added. */
 export function listPublicActions(db: DbOrTx, incidentId: string) {
   return db.remedialAction.findMany({

@@ -56,3 +56,26 @@ export function listDecisionFactsOf(db: DbOrTx, incidentIds: string[]) {
     select: { id: true, incidentId: true, isNotifiable: true, isMaterial: true, decidedAt: true, recordedAt: true },
   });
 }
+
+/** The decisions of several incidents (for the breach register), each incident's newest first. */
+export function listDecisionsOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.decision.findMany({ where: { incidentId: { in: incidentIds } }, orderBy: [{ recordedAt: "desc" }, { id: "desc" }] });
+}
+
+/** The risk assessments of several incidents (for the breach register), each incident's newest first. */
+export function listAssessmentsOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.riskAssessment.findMany({
+    where: { incidentId: { in: incidentIds } },
+    orderBy: [{ assessedAt: "desc" }, { id: "desc" }],
+    select: {
+      incidentId: true,
+      peopleCount: true,
+      peopleCountNote: true,
+      seriousHarmLikely: true,
+      harmPrevented: true,
+      rationale: true,
+      assessedAt: true,
+      assessedBy: true,
+    },
+  });
+}

@@ -3,3 +3,4 @@
 
 export { type AssessmentEventMap, assessmentEvents } from "./assessment-hooks.service.js";
 export { type DecisionFacts, loadDecisionFacts } from "./assessments-facts.service.js";
+export { loadDecisionsForRegister, type RegisterAssessment, type RegisterDecision } from "./assessments-register.service.js";

@@ -69,3 +69,8 @@ export function updateIncidentData(
 export function deleteIncidentData(db: DbOrTx, incidentId: string, categoryId: string) {
   return db.incidentDataCategory.delete({ where: { incidentId_categoryId: { incidentId, categoryId } } });
 }
+
+/** The categories several incidents record (for the breach register), with each catalogue entry. */
+export function listIncidentDataOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.incidentDataCategory.findMany({ where: { incidentId: { in: incidentIds } }, include: { category: true } });
+}

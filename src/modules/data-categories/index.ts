@@ -4,3 +4,4 @@
 export { type Sensitivity, sensitivityRank } from "./catalogue.policy.js";
 export { ensureBuiltInCategories, isUniqueViolation, loadCatalogue } from "./data-categories.service.js";
 export { loadIncidentData } from "./incident-data.service.js";
+export { listDataKindsForRegister, type RegisterDataKind } from "./incident-data-register.service.js";

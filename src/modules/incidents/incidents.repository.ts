@@ -105,3 +105,17 @@ export async function countIncidentsByStatus(db: DbOrTx): Promise<Record<string,
 export function findLatestDecisionOf(db: DbOrTx, incidentId: string) {
   return db.decision.findFirst({ where: { incidentId }, orderBy: { recordedAt: "desc" }, select: { isNotifiable: true } });
 }
+
+/** Every incident of a year (its reference's) and a status, or all of them, the newest reference first. */
+export function listIncidentsOfYearAndStatus(db: DbOrTx, filter: { year?: number; status?: string }) {
+  return db.incident.findMany({
+    where: { ...(filter.year ? { year: filter.year } : {}), ...(filter.status ? { status: filter.status } : {}) },
+    orderBy: [{ year: "desc" }, { number: "desc" }],
+  });
+}
+
+/** The years of the incidents' references, the newest first. */
+export async function listReferenceYears(db: DbOrTx): Promise<number[]> {
+  const rows = await db.incident.findMany({ distinct: ["year"], select: { year: true }, orderBy: { year: "desc" } });
+  return rows.map((r) => r.year);
+}

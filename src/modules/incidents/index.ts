@@ -16,6 +16,7 @@ export {
   openStatuses,
   statusLabels,
 } from "./incident-lifecycle.policy.js";
+export { listIncidentsForRegister, listIncidentYears } from "./incident-register.service.js";
 export { describeProposal, proposeIncidentStatus } from "./incident-status-proposal.service.js";
 export { incidentInputSchema, listSorts, severities, zoneField } from "./incidents.schemas.js";
 export {

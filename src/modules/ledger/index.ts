@@ -2,7 +2,13 @@
 // places import ledger.routes.ts directly.
 
 export { loadLedgerPage, loadLedgerSummary } from "./ledger.service.js";
-export { type CoverageScope, formatShare, type IncidentCoverage, loadIncidentCoverage } from "./ledger-coverage.service.js";
+export {
+  type CoverageScope,
+  formatShare,
+  type IncidentCoverage,
+  loadCoverageOfIncidents,
+  loadIncidentCoverage,
+} from "./ledger-coverage.service.js";
 export { type LedgerEventMap, ledgerEvents } from "./ledger-hooks.service.js";
 export { loadPeopleToTell, recordPeopleTold } from "./ledger-told.service.js";
 export { lettersUploadBody } from "./ledger-upload.middleware.js";

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
-import { countOutstandingRejectedRows, listOutstandingRejections } from "../people/index.js";
-import { type CoverageScope, countCoverageStates } from "./ledger-people.repository.js";
+import { countOutstandingRejectedRows, countOutstandingRejectedRowsOf, listOutstandingRejections } from "../people/index.js";
+import { type CoverageScope, countCoverageStates, countCoverageStatesOf } from "./ledger-people.repository.js";
 
 export type { CoverageScope };
 
@@ -43,6 +43,24 @@ export async function loadIncidentCoverage(db: DbOrTx, incidentId: string, scope
     countCoverageStates(db, incidentId, scope),
     countOutstandingRejectedRows(db, incidentId),
   ]);
+  return coverageOf(states, notImported);
+}
+
+/**
+ * The coverage of each of several incidents' people (no scope), by incident id, in two queries
+ * whatever their number: for the breach register, which lists every incident.
+ */
+export async function loadCoverageOfIncidents(db: DbOrTx, incidentIds: string[]): Promise<Map<string, IncidentCoverage>> {
+  if (incidentIds.length === 0) return new Map();
+  const [states, notImported] = await Promise.all([
+    countCoverageStatesOf(db, incidentIds),
+    countOutstandingRejectedRowsOf(db, incidentIds),
+  ]);
+  return new Map(incidentIds.map((id) => [id, coverageOf(states.get(id) ?? {}, notImported.get(id) ?? 0)]));
+}
+
+/** The coverage figures from the people's counted states and the rejected rows outstanding. */
+function coverageOf(states: Partial<Record<string, number>>, notImported: number): IncidentCoverage {
   const byEmail = states.email ?? 0;
   const anotherWay = states.another_way ?? 0;
   const people = Object.values(states).reduce((a: number, b) => a + (b ?? 0), 0);

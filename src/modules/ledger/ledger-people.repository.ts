@@ -181,3 +181,23 @@ export async function countCoverageStates(db: DbOrTx, incidentId: string, scope:
   );
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])) as Partial<Record<string, number>>;
 }
+
+/**
+ * countCoverageStates for several incidents in one statement (the breach register), by incident:
+ * the same states, counted for every person of those incidents (no scope). Reads only.
+ */
+export async function countCoverageStatesOf(db: DbOrTx, incidentIds: string[]) {
+  const rows = await db.$queryRaw<{ incident_id: string; state: string; n: bigint | number }[]>(
+    Prisma.sql`SELECT "incident_id", "state", COUNT(*) AS "n" FROM (SELECT p."incident_id", CASE WHEN ${SENT} THEN 'email'
+      WHEN ${TOLD} THEN 'another_way' WHEN ${PENDING} THEN 'being_sent' WHEN ${UNREACHABLE} THEN 'to_tell'
+      ELSE 'not_addressed' END AS "state" FROM "person" p WHERE p."incident_id" IN (${Prisma.join(incidentIds)})) s
+      GROUP BY "incident_id", "state"`,
+  );
+  const byIncident = new Map<string, Partial<Record<string, number>>>();
+  for (const r of rows) {
+    const states = byIncident.get(r.incident_id) ?? {};
+    states[r.state] = Number(r.n);
+    byIncident.set(r.incident_id, states);
+  }
+  return byIncident;
+}

@@ -28,3 +28,4 @@ export {
 export { removeObligation } from "./obligation-removal.service.js";
 export { applySchema, clockEventSchema, statusSchema } from "./obligations.schemas.js";
 export { applyObligations, changeObligationStatus } from "./obligations.service.js";
+export { listMetRegulatorObligations, type MetRegulatorObligation } from "./obligations-register.service.js";

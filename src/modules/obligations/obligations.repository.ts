@@ -108,3 +108,21 @@ export function listIncidentClockFields(db: DbOrTx, ids: string[]) {
     select: { id: true, awareAt: true, detectedAt: true, timeZone: true },
   });
 }
+
+/** The met obligations of several incidents (for the breach register), in the order met. */
+export function listMetObligationsOf(db: DbOrTx, incidentIds: string[]) {
+  return db.obligation.findMany({
+    where: { incidentId: { in: incidentIds }, status: "met" },
+    orderBy: [{ metAt: "asc" }, { ruleId: "asc" }],
+    select: {
+      incidentId: true,
+      ruleId: true,
+      terms: true,
+      zone: true,
+      metAt: true,
+      metHow: true,
+      metReference: true,
+      metBy: true,
+    },
+  });
+}

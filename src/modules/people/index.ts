@@ -37,6 +37,7 @@ export { countryName, type PostalAddressParts, postalAddressLines } from "./post
 export { rejectedResolutionSchema } from "./rejected-rows.schemas.js";
 export {
   countOutstandingRejectedRows,
+  countOutstandingRejectedRowsOf,
   describeRejectedRows,
   importResultOf,
   listOutstandingRejections,

@@ -206,3 +206,8 @@ export async function listMappingsOfIncident(db: DbOrTx, incidentId: string): Pr
   });
   return rows.map((row) => parseStoredMapping(row.mapping));
 }
+
+/** The imports of several incidents with rejected rows (for the breach register's coverage). */
+export function listImportsWithRejectedRowsOf(db: DbOrTx, incidentIds: string[]) {
+  return db.personImport.findMany({ where: { incidentId: { in: incidentIds }, rejected: { gt: 0 } } });
+}

@@ -4,7 +4,12 @@ import type { Incident, PersonImport } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
-import { findImportOfIncident, listImportsWithRejectedRows, resolveImportRejectedRows } from "./person-import.repository.js";
+import {
+  findImportOfIncident,
+  listImportsWithRejectedRows,
+  listImportsWithRejectedRowsOf,
+  resolveImportRejectedRows,
+} from "./person-import.repository.js";
 import { outstandingRejectedOf, refusalToResolve, rejectedPeopleOf } from "./rejected-rows.policy.js";
 import type { RejectedResolutionInput } from "./rejected-rows.schemas.js";
 
@@ -72,6 +77,15 @@ export async function listOutstandingRejections(db: DbOrTx, incidentId: string):
 export async function countOutstandingRejectedRows(db: DbOrTx, incidentId: string): Promise<number> {
   const rows = await listImportsWithRejectedRows(db, incidentId);
   return rows.reduce((sum, row) => sum + outstandingRejectedOf(row), 0);
+}
+
+/** countOutstandingRejectedRows for several incidents in one query, by incident id (absent: 0). */
+export async function countOutstandingRejectedRowsOf(db: DbOrTx, incidentIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (incidentIds.length === 0) return counts;
+  for (const row of await listImportsWithRejectedRowsOf(db, incidentIds))
+    counts.set(row.incidentId, (counts.get(row.incidentId) ?? 0) + outstandingRejectedOf(row));
+  return counts;
 }
 
 /**

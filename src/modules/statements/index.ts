@@ -14,4 +14,5 @@ export {
   submitStatementSchema,
 } from "./statements.schemas.js";
 export { createStatement, loadStatement, saveStatementVersion } from "./statements.service.js";
+export { listSubmittedStatements, type SubmittedStatement } from "./statements-register.service.js";
 export { statementsUploadBody } from "./statements-upload.middleware.js";

@@ -100,3 +100,19 @@ export async function readRecordExtras(db: DbOrTx, incidentId: string) {
   ]);
   return { assessment, actions, systems };
 }
+
+/** The submitted versions of several incidents' statements (for the breach register), in the order submitted. */
+export function listSubmittedVersionsOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.regulatorStatementVersion.findMany({
+    where: { submittedAt: { not: null }, statement: { incidentId: { in: incidentIds } } },
+    orderBy: [{ submittedAt: "asc" }, { version: "asc" }],
+    select: {
+      version: true,
+      submittedAt: true,
+      submittedZone: true,
+      submittedHow: true,
+      submittedReference: true,
+      statement: { select: { id: true, incidentId: true, ruleId: true } },
+    },
+  });
+}

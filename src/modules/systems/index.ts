@@ -2,3 +2,4 @@
 // places import systems.routes.ts and systems.section.ts directly.
 
 export { loadPublicSystems } from "./systems.service.js";
+export { listSystemsForRegister, type RegisterSystem } from "./systems-register.service.js";

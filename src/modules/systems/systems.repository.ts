@@ -48,6 +48,15 @@ export function updateSystem(db: DbOrTx, id: string, data: SystemInput) {
   return db.affectedSystem.update({ where: { id }, data });
 }
 
+/** The systems of several incidents (for the breach register), in the order each incident recorded them. */
+export function listSystemsOfIncidents(db: DbOrTx, incidentIds: string[]) {
+  return db.affectedSystem.findMany({
+    where: { incidentId: { in: incidentIds } },
+    orderBy: [{ createdAt: "asc" }, { name: "asc" }],
+    select: { incidentId: true, name: true, role: true, status: true, compromiseMethod: true },
+  });
+}
+
 /** The systems of an incident ticked to show on its public report, in the order they were recorded. */
 export function listPublicSystems(db: DbOrTx, incidentId: string) {
   return db.affectedSystem.findMany({
