@@ -21,22 +21,44 @@ describe("breachdesk regimes", () => {
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     assert.equal(rows.length, 148);
     for (const row of rows) {
-      assert.deepEqual(Object.keys(row), ["id", "jurisdiction", "regime", "notify", "trigger", "duration", "unit", "citation"]);
+      assert.deepEqual(Object.keys(row), [
+        "id",
+        "jurisdiction",
+        "regime",
+        "notify",
+        "trigger",
+        "duration",
+        "unit",
+        "citation",
+        "citations",
+      ]);
       assert.ok(typeof row.citation === "string" && row.citation.length > 0, String(row.id));
+      const citations = row.citations as { title: string; url: string | null; primary: boolean }[];
+      for (const c of citations) assert.deepEqual(Object.keys(c), ["title", "url", "primary"], String(row.id));
+      // The law itself comes first, then the commentary.
+      const firstCommentary = citations.findIndex((c) => !c.primary);
+      if (firstCommentary >= 0)
+        assert.ok(
+          citations.slice(firstCommentary).every((c) => !c.primary),
+          String(row.id),
+        );
     }
-    assert.deepEqual(
-      rows.find((r) => r.id === "EU-GDPR-33"),
-      {
-        id: "EU-GDPR-33",
-        jurisdiction: "EU",
-        regime: "GDPR (Regulation (EU) 2016/679)",
-        notify: "regulator",
-        trigger: "awareness",
-        duration: 72,
-        unit: "hours",
-        citation: "Regulation (EU) 2016/679 (GDPR) Art. 33(1), https://gdprhub.eu/Article_33_GDPR",
-      },
-    );
+    const { citations: gdprCitations, ...gdpr } = rows.find((r) => r.id === "EU-GDPR-33") as Record<string, unknown>;
+    assert.deepEqual((gdprCitations as unknown[])[0], {
+      title: "EUR-Lex: Regulation (EU) 2016/679 (GDPR), Art. 33(1)",
+      url: "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+      primary: true,
+    });
+    assert.deepEqual(gdpr, {
+      id: "EU-GDPR-33",
+      jurisdiction: "EU",
+      regime: "GDPR (Regulation (EU) 2016/679)",
+      notify: "regulator",
+      trigger: "awareness",
+      duration: 72,
+      unit: "hours",
+      citation: "Regulation (EU) 2016/679 (GDPR) Art. 33(1), https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+    });
     const asap = rows.find((r) => r.id === "EU-GDPR-34");
     assert.equal(asap?.duration, null);
     assert.equal(asap?.unit, null);
