@@ -21,9 +21,9 @@ function refusal(rules: unknown[]): string {
 }
 
 describe("the rule pack", () => {
-  it("holds the 148 researched rules, each id once", () => {
-    assert.equal(rulePack.rules.length, 148);
-    assert.equal(new Set(rulePack.rules.map((r) => r.id)).size, 148);
+  it("holds the 148 researched rules and the data subjects' notice of POPIA s 22(1)(b), each id once", () => {
+    assert.equal(rulePack.rules.length, 149);
+    assert.equal(new Set(rulePack.rules.map((r) => r.id)).size, 149);
     for (const id of [
       "AU-NDB-assess",
       "EU-GDPR-33",
@@ -31,6 +31,7 @@ describe("the rule pack", () => {
       "BR-LGPD-anpd",
       "US-VI-individuals",
       "GB-PECR-5A-pre-2025-08-20",
+      "ZA-POPIA-22-subjects",
     ]) {
       assert.ok(rulePack.byId.has(id), id);
     }
@@ -50,7 +51,7 @@ describe("the rule pack", () => {
   it("gives a number only where the research found one: no fixed duration for as-soon-as-practicable rules", () => {
     const counts: Record<string, number> = {};
     for (const rule of rulePack.rules) counts[rule.deadline.kind] = (counts[rule.deadline.kind] ?? 0) + 1;
-    assert.deepEqual(counts, { fixed: 71, asap: 69, relative: 7, none: 1 });
+    assert.deepEqual(counts, { fixed: 71, asap: 70, relative: 7, none: 1 });
     for (const rule of rulePack.rules.filter((r) => r.deadline.kind === "asap")) assert.ok(!("amount" in rule.deadline), rule.id);
   });
 
@@ -121,6 +122,6 @@ describe("loading a rule pack", () => {
     ]);
     assert.match(message, /EU-GDPR-33/);
     assert.match(message, /EU-GDPR-34/);
-    assert.equal(loadRulePack({ version: "copy", rules: rulePack.rules }).rules.length, 148);
+    assert.equal(loadRulePack({ version: "copy", rules: rulePack.rules }).rules.length, 149);
   });
 });
