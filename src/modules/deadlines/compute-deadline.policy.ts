@@ -1,6 +1,7 @@
 // Pure deadline arithmetic: a rule and the instant of the event that starts its clock in, an
 // exact instant (UTC) and its local rendering out. No clock, no database.
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type HolidaysType from "date-holidays";
 import { DateTime } from "luxon";
 import { AppError } from "../../lib/errors.js";
 import { isValidZone } from "../../lib/instants.js";
@@ -250,6 +251,16 @@ function holidayName(day: DateTime, calendar: HolidayCalendar): string | undefin
 
 const holidayCache = new Map<string, Map<string, string>>();
 
+// date-holidays parses every country's calendar when loaded (about 27 MB of a process's memory,
+// measured with process.resourceUsage().maxRSS), so it is loaded at the first business-day count,
+// not by every process that merely imports the deadlines module (the import worker never counts).
+const requireHere = createRequire(import.meta.url);
+let HolidaysClass: typeof HolidaysType | null = null;
+function holidaysOf(country: string, state: string | null): HolidaysType {
+  HolidaysClass ??= requireHere("date-holidays") as typeof HolidaysType;
+  return state ? new HolidaysClass(country, state) : new HolidaysClass(country);
+}
+
 /**
  * Public holidays by local date for a calendar and year. Only type "public": bank, optional
  * and observance days (Brazil's Carnival, the day after Thanksgiving) count as working days,
@@ -259,7 +270,7 @@ function publicHolidays(calendar: HolidayCalendar, year: number): Map<string, st
   const key = `${calendar.country}/${calendar.state ?? ""}/${year}`;
   const cached = holidayCache.get(key);
   if (cached) return cached;
-  const hd = calendar.state ? new Holidays(calendar.country, calendar.state) : new Holidays(calendar.country);
+  const hd = holidaysOf(calendar.country, calendar.state ?? null);
   const days = new Map<string, string>();
   for (const holiday of hd.getHolidays(year, "en")) {
     if (holiday.type !== "public") continue;
