@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Holidays from "date-holidays";
 import { isValidZone } from "../../lib/instants.js";
-import { isRegimeCode, loadRulePack, RulePackError, rulePack } from "./rule-pack.policy.js";
+import { isOfficialSourceUrl, isRegimeCode, loadRulePack, OFFICIAL_HOSTS, RulePackError, rulePack } from "./rule-pack.policy.js";
 import { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST } from "./trigger-codes.policy.js";
 
 /** A copy of a valid rule from the pack, to break one field at a time. */
@@ -48,6 +48,45 @@ describe("the rule pack", () => {
     }
   });
 
+  it("cites the law itself for every rule: a primary citation on an official host, listed before the commentary", () => {
+    const hostsUsed = new Set<string>();
+    for (const rule of rulePack.rules) {
+      const primary = rule.citations.filter((c) => c.primary);
+      assert.ok(primary.length >= 1, `${rule.id} has no primary citation (the law itself or the regulator's own page)`);
+      for (const c of primary) {
+        assert.ok(c.url && isOfficialSourceUrl(c.url), `${rule.id}: ${c.url} is not on an official host`);
+        hostsUsed.add(new URL(c.url).hostname);
+      }
+      const firstCommentary = rule.citations.findIndex((c) => !c.primary);
+      if (firstCommentary >= 0)
+        assert.ok(
+          rule.citations.slice(firstCommentary).every((c) => !c.primary),
+          rule.id,
+        );
+      // A rule whose primary text was not found says so in its open questions, at lowered confidence.
+      if (rule.openQuestions?.includes("Primary source:")) assert.notEqual(rule.confidence, "high", rule.id);
+    }
+    // Every allowlisted host is used by some rule, so the list stays the list of what the pack cites.
+    for (const official of OFFICIAL_HOSTS) {
+      assert.ok(
+        [...hostsUsed].some((host) => host === official || host.endsWith(`.${official}`)),
+        `${official} is allowlisted but no primary citation uses it`,
+      );
+    }
+  });
+
+  it("tells official hosts from the rest by the whole host name, not a substring", () => {
+    assert.equal(isOfficialSourceUrl("https://eur-lex.europa.eu/eli/reg/2016/679/oj"), true);
+    assert.equal(isOfficialSourceUrl("https://www.ecfr.gov/current/title-45/section-164.404"), true);
+    assert.equal(isOfficialSourceUrl("https://www.legislation.gov.au/C2004A03712/latest/text"), true);
+    assert.equal(isOfficialSourceUrl("https://gdprhub.eu/Article_33_GDPR"), false);
+    assert.equal(isOfficialSourceUrl("https://www.dwt.com/florida/"), false);
+    assert.equal(isOfficialSourceUrl("https://eur-lex.europa.eu.example.com/x"), false);
+    assert.equal(isOfficialSourceUrl("https://notgov/x"), false);
+    assert.equal(isOfficialSourceUrl("https://example.com/?u=https://www.ecfr.gov"), false);
+    assert.equal(isOfficialSourceUrl("not a url"), false);
+  });
+
   it("gives a number only where the research found one: no fixed duration for as-soon-as-practicable rules", () => {
     const counts: Record<string, number> = {};
     for (const rule of rulePack.rules) counts[rule.deadline.kind] = (counts[rule.deadline.kind] ?? 0) + 1;
@@ -83,6 +122,23 @@ describe("loading a rule pack", () => {
     assert.match(refusal([rule]), /EU-GDPR-33: citations: needs at least one citation/);
     const { citations: _dropped, ...withoutKey } = sampleRule();
     assert.match(refusal([withoutKey]), /EU-GDPR-33: citations: needs citations/);
+  });
+
+  it("refuses a primary citation that is not on an official host, naming the rule", () => {
+    const rule = sampleRule();
+    const citations = rule.citations as Record<string, unknown>[];
+    const commentary = { ...citations[0], url: "https://gdprhub.eu/Article_33_GDPR", primary: true };
+    assert.match(
+      refusal([{ ...rule, citations: [commentary] }]),
+      /EU-GDPR-33: citations\.0\.url: a primary citation needs an address on an official host/,
+    );
+    assert.match(refusal([{ ...rule, citations: [{ ...citations[0], url: null }] }]), /a primary citation needs an address/);
+    assert.match(refusal([{ ...rule, citations: [{ ...citations[0], url: "ftp://eur-lex.europa.eu/x" }] }]), /official host/);
+    const onlyCommentary = citations.filter((c) => !c.primary);
+    assert.match(
+      refusal([{ ...rule, citations: onlyCommentary }]),
+      /EU-GDPR-33: citations: needs a primary citation: the law itself on an official host/,
+    );
   });
 
   it("refuses a fixed deadline without its amount or its unit", () => {
