@@ -31,6 +31,7 @@ import { organisationRoutes } from "./modules/organisation/organisation.routes.j
 import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
+import { registerRoutes } from "./modules/register/register.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { statementsUploadBody } from "./modules/statements/index.js";
 import { statementsRoutes } from "./modules/statements/statements.routes.js";
@@ -179,6 +180,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(bouncesRoutes(deps));
   app.use(ledgerRoutes(deps));
   app.use(statementsRoutes(deps));
+  app.use(registerRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -19,6 +19,7 @@ import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
+import { registerEndpoints } from "./api-register.endpoints.js";
 import { statementEndpoints } from "./api-statements.endpoints.js";
 
 /** What an endpoint answers on success: a JSON schema, a CSV file, a PDF, or nothing (204). */
@@ -41,7 +42,7 @@ export interface ApiEndpoint {
   body?: "json" | "csv" | "none";
   handler: RequestHandler;
   summary: string;
-  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements";
+  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements" | "Register";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -263,5 +264,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ]),
     // Statements to regulators (modules/statements): drafted from the record, versioned, submitted.
     ...tagged("Statements", statementEndpoints(deps, incident)),
+    // The breach register (modules/register): every incident with its decision and notifications.
+    ...tagged("Register", registerEndpoints(deps)),
   ];
 }

@@ -152,9 +152,11 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }],
-    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation", "Statements"].map((name) => ({
-      name,
-    })),
+    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation", "Statements", "Register"].map(
+      (name) => ({
+        name,
+      }),
+    ),
     paths,
     components: {
       securitySchemes: {
