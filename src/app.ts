@@ -19,6 +19,8 @@ import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.route
 import { dsnUploadBody } from "./modules/bounces/index.js";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
+import { evidenceRoutes } from "./modules/evidence/evidence.routes.js";
+import { evidenceUploadBody } from "./modules/evidence/index.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentProposalRoutes } from "./modules/incidents/incident-proposal.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
@@ -147,6 +149,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(dsnUploadBody());
   app.use(lettersUploadBody());
   app.use(statementsUploadBody());
+  app.use(evidenceUploadBody(deps));
   // A form sent after the session expired is kept for after sign-in (decision 0016), then refilled.
   app.use(keepFormOfExpiredSession(deps));
   app.use(csrfProtection);
@@ -180,6 +183,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(bouncesRoutes(deps));
   app.use(ledgerRoutes(deps));
   app.use(statementsRoutes(deps));
+  app.use(evidenceRoutes(deps));
   app.use(registerRoutes(deps));
 
   app.use(notFound);

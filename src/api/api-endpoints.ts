@@ -9,6 +9,7 @@ import type { Role } from "../modules/users/index.js";
 import { incidentListQuerySchema, pageQuerySchema, peopleUploadQuerySchema } from "./api.schemas.js";
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
+import { evidenceEndpoints } from "./api-evidence.endpoints.js";
 import { createApiIncidentHandlers } from "./api-incidents.handlers.js";
 import { ledgerEndpoints } from "./api-ledger.endpoints.js";
 import { createApiObligationHandlers } from "./api-obligations.handlers.js";
@@ -17,9 +18,9 @@ import { createApiOrganisationHandlers } from "./api-organisation.handlers.js";
 import * as G from "./api-organisation.schemas.js";
 import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
+import { registerEndpoints } from "./api-register.endpoints.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
-import { registerEndpoints } from "./api-register.endpoints.js";
 import { statementEndpoints } from "./api-statements.endpoints.js";
 
 /** What an endpoint answers on success: a JSON schema, a CSV file, a PDF, or nothing (204). */
@@ -27,6 +28,7 @@ export type ApiSuccess =
   | { status: number; schema: z.ZodType }
   | { status: number; csv: true }
   | { status: number; pdf: true }
+  | { status: number; file: true }
   | { status: 204 };
 
 /** One API endpoint: its path under /api/v1, who may call it, what it reads and what it answers. */
@@ -37,12 +39,13 @@ export interface ApiEndpoint {
   role: Role;
   /**
    * What a POST's body is: a JSON object (the default), a CSV file streamed to disk by the
-   * handler, or nothing (an action such as approve: any body is ignored).
+   * handler, a multipart form with a file the handler streams to storage, or nothing (an action
+   * such as approve: any body is ignored).
    */
-  body?: "json" | "csv" | "none";
+  body?: "json" | "csv" | "multipart" | "none";
   handler: RequestHandler;
   summary: string;
-  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements" | "Register";
+  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements" | "Evidence" | "Register";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -264,6 +267,8 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ]),
     // Statements to regulators (modules/statements): drafted from the record, versioned, submitted.
     ...tagged("Statements", statementEndpoints(deps, incident)),
+    // Evidence files (modules/evidence): streamed to storage with their SHA-256, never changed.
+    ...tagged("Evidence", evidenceEndpoints(deps, incident)),
     // The breach register (modules/register): every incident with its decision and notifications.
     ...tagged("Register", registerEndpoints(deps)),
   ];

@@ -15,6 +15,7 @@ const PATH_PARAMETERS: Record<string, { name: string; description: string }> = {
   personId: { name: "personId", description: "The person's id." },
   campaignId: { name: "campaignId", description: "The campaign's id." },
   statementId: { name: "statementId", description: "The statement's id." },
+  fileId: { name: "fileId", description: "The evidence file's id." },
 };
 
 /** The document's path for an Express path: /incidents/:ref -> /incidents/{reference}. */
@@ -28,8 +29,8 @@ const ERRORS: Record<number, string> = {
   403: "The token's owner's role does not allow this.",
   404: "No such incident (or obligation, person, import, campaign).",
   409: "The change is not possible in the current state; the message says why.",
-  413: "The body is too large (1 MB of JSON; a CSV upload: 2 GiB).",
-  415: "The body is not of the expected type (application/json; a CSV upload: text/csv).",
+  413: "The body is too large (1 MB of JSON; a CSV upload: 2 GiB; an evidence file: EVIDENCE_MAX_MIB).",
+  415: "The body is not of the expected type (application/json; a CSV upload: text/csv; an evidence file: multipart/form-data).",
 };
 
 const ref = (schema: z.ZodType): JsonObject => {
@@ -70,11 +71,28 @@ function parametersOf(endpoint: ApiEndpoint): JsonObject[] {
   return [...inPath, ...inQuery];
 }
 
+/** An evidence upload's multipart form: the file, and the text fields the site's form has. */
+const MULTIPART_FILE: JsonObject = {
+  type: "object",
+  required: ["file"],
+  properties: {
+    file: { type: "string", contentMediaType: "application/octet-stream", description: "The file, with its file name" },
+    description: { type: "string", description: "What it is (optional)" },
+    link: {
+      type: "string",
+      description:
+        "<kind>:<id> of the record it is evidence of (event, system, decision, statement, obligation); empty: the incident",
+    },
+    replaces: { type: "string", description: "The id of the earlier file this one is a new version of" },
+  },
+};
+
 function requestBodyOf(endpoint: ApiEndpoint): JsonObject | undefined {
   if (endpoint.method !== "post" || endpoint.body === "none") return undefined;
   if (endpoint.body === "csv") {
     return { required: true, content: { "text/csv": { schema: { type: "string", contentMediaType: "text/csv" } } } };
   }
+  if (endpoint.body === "multipart") return { required: true, content: { "multipart/form-data": { schema: MULTIPART_FILE } } };
   return {
     required: true,
     content: { "application/json": { schema: endpoint.request ? ref(endpoint.request) : { type: "object" } } },
@@ -90,12 +108,18 @@ function responsesOf(endpoint: ApiEndpoint): JsonObject {
         ? { content: { "text/csv": { schema: { type: "string" } } } }
         : "pdf" in success
           ? { content: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf" } } } }
-          : {};
+          : "file" in success
+            ? {
+                content: {
+                  "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } },
+                },
+              }
+            : {};
   const responses: JsonObject = { [String(success.status)]: { description: endpoint.summary, ...body } };
   if (endpoint.alsoOk) responses[String(endpoint.alsoOk)] = { description: "See the summary.", ...body };
   const errors = [401, 404];
   if (endpoint.role !== "viewer") errors.push(403);
-  if (endpoint.query || endpoint.request || endpoint.body === "csv") errors.push(400);
+  if (endpoint.query || endpoint.request || endpoint.body === "csv" || endpoint.body === "multipart") errors.push(400);
   if (endpoint.canConflict) errors.push(409);
   if (endpoint.method === "post" && endpoint.body !== "none") errors.push(413, 415);
   for (const status of errors.sort()) responses[String(status)] = { $ref: `#/components/responses/E${status}` };
@@ -152,11 +176,19 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }],
-    tags: ["API", "Incidents", "Obligations and clocks", "People", "Campaigns", "Organisation", "Statements", "Register"].map(
-      (name) => ({
-        name,
-      }),
-    ),
+    tags: [
+      "API",
+      "Incidents",
+      "Obligations and clocks",
+      "People",
+      "Campaigns",
+      "Organisation",
+      "Statements",
+      "Evidence",
+      "Register",
+    ].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: {

@@ -3,6 +3,7 @@ import type { Deps } from "../deps.js";
 import { bearerAuth, requireRole } from "./api-auth.js";
 import { apiEndpoints } from "./api-endpoints.js";
 import { apiErrorHandler, apiNotFound, ensureRequestId, requireJsonObject } from "./api-errors.js";
+import { requireMultipartBody } from "./api-evidence.handlers.js";
 import { buildOpenApiDocument, OPENAPI_PATH } from "./api-openapi.js";
 import type { PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import { requireCsvBody } from "./api-upload.js";
@@ -34,7 +35,9 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
         ? []
         : endpoint.body === "csv"
           ? [requireCsvBody]
-          : [requireJsonObject];
+          : endpoint.body === "multipart"
+            ? [requireMultipartBody]
+            : [requireJsonObject];
     const guards = [requireRole(endpoint.role), ...bodyGuard];
     router[endpoint.method](endpoint.path, ...guards, endpoint.handler);
   }

@@ -23,7 +23,7 @@ export interface MultipartForm<T> {
 export function readMultipartForm<T>(
   req: Request,
   maxBytes: number,
-  receiveFile: (stream: Readable, fileName: string) => Promise<T>,
+  receiveFile: (stream: Readable, fileName: string, mimeType: string) => Promise<T>,
 ): Promise<MultipartForm<T>> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -60,7 +60,7 @@ export function readMultipartForm<T>(
         stream.resume();
         return;
       }
-      received = receiveFile(stream, info.filename ?? "");
+      received = receiveFile(stream, info.filename ?? "", info.mimeType ?? "");
       // A failed receiver must not leave busboy waiting on an unread stream.
       received.catch(() => stream.resume());
     });

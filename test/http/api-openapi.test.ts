@@ -79,17 +79,23 @@ describe(`OpenAPI document (${testLane})`, () => {
     method: Method,
     template: string,
     params: Record<string, string>,
-    send?: { json?: object; csv?: string; query?: string },
+    send?: { json?: object; csv?: string; query?: string; file?: { name: string; content: Buffer } },
   ) {
     const url = `/api/v1${template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!))}${send?.query ?? ""}`;
     let req = http[method](url);
     if (who !== "nobody") req = req.set("Authorization", `Bearer ${tokens[who]}`);
-    const res = send?.csv !== undefined ? await req.set("Content-Type", "text/csv").send(send.csv) : await req.send(send?.json);
+    const res =
+      send?.csv !== undefined
+        ? await req.set("Content-Type", "text/csv").send(send.csv)
+        : send?.file
+          ? await req.attach("file", send.file.content, send.file.name)
+          : await req.send(send?.json);
     const response = responseOf(template, method, res.status, res.text ?? "(a binary body)");
     const content = response.content as Json | undefined;
     if (res.status === 204) assert.equal(content, undefined, "a 204 is documented without content");
     else if (content?.["text/csv"]) assert.match(String(res.headers["content-type"]), /^text\/csv/);
     else if (content?.["application/pdf"]) assert.match(String(res.headers["content-type"]), /^application\/pdf/);
+    else if (content?.["application/octet-stream"]) assert.equal(res.headers["content-type"], "application/octet-stream");
     else {
       assert.match(String(res.headers["content-type"]), /^application\/json/);
       const ref = String(content?.["application/json"]?.schema?.$ref ?? "");
@@ -303,6 +309,18 @@ describe(`OpenAPI document (${testLane})`, () => {
     assert.equal(inRegister?.notifications.regulators[0]?.rule, "AU-NDB-oaic");
     await call("viewer", "get", "/register", {}, { query: "?year=2016&status=closed_not_notifiable" });
     await call("viewer", "get", "/register", {}, { query: "?status=finished" });
+
+    // Evidence files: a multipart upload, the list, the download.
+    const E = `${I}/evidence`;
+    const evidence = await call("alice", "post", E, at, {
+      file: { name: "report.txt", content: Buffer.from("Forensic report") },
+    });
+    assert.equal(evidence.status, 201);
+    await call("alice", "post", E, at, { json: { file: "not multipart" } });
+    await call("viewer", "post", E, at, { file: { name: "report.txt", content: Buffer.from("x") } });
+    await call("viewer", "get", E, at);
+    await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: evidence.body.id as string });
+    await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: "no-such-file" });
 
     const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));

@@ -102,15 +102,16 @@ export function createWorkspaceHandlers(deps: Deps) {
 
     /** /incidents/:ref/evidence: the records a regulator may ask for, and the incident's audit entries in words. */
     async evidence(req: Request, res: Response) {
-      const { incident, locals } = await frame(req, res, "evidence");
+      const { incident, viewer, page, locals } = await frame(req, res, "evidence");
       const requested = Number.parseInt(String(req.query.page ?? "1"), 10);
       const pageNumber = Number.isFinite(requested) ? Math.max(1, Math.min(requested, 100_000)) : 1;
-      const { entries, total } = await loadIncidentAuditPage(deps.db.prisma, incident.id, {
-        take: AUDIT_PAGE_SIZE,
-        skip: (pageNumber - 1) * AUDIT_PAGE_SIZE,
-      });
+      const [{ entries, total }, sections] = await Promise.all([
+        loadIncidentAuditPage(deps.db.prisma, incident.id, { take: AUDIT_PAGE_SIZE, skip: (pageNumber - 1) * AUDIT_PAGE_SIZE }),
+        Promise.all(page.sections.map(async (section) => ({ ...section, data: await section.load(deps, incident, viewer) }))),
+      ]);
       res.render("incidents/workspace/evidence", {
         ...locals,
+        sections,
         entries,
         total,
         pageNumber,
