@@ -10,6 +10,7 @@ import { assessmentEvents } from "./modules/assessments/index.js";
 import { campaignEvents } from "./modules/campaigns/index.js";
 import { findIncidentWithId, incidentEvents, proposeIncidentStatus, useOverdueActionFilter } from "./modules/incidents/index.js";
 import { formatShare, ledgerEvents, loadIncidentCoverage } from "./modules/ledger/index.js";
+import { useStatementReader } from "./modules/notices/index.js";
 import {
   closeAssessmentWindows,
   closeByCoverage,
@@ -19,6 +20,7 @@ import {
 } from "./modules/obligations/index.js";
 import { applyRiskRuleSoon } from "./modules/people/index.js";
 import { rescheduleReminders } from "./modules/reminders/index.js";
+import { listStatementsForNotices } from "./modules/statements/index.js";
 import { recordTimelineEvent } from "./modules/timeline/index.js";
 
 let isWired = false;
@@ -35,6 +37,8 @@ export function wireIncidentEvents(): void {
     const coverage = await loadIncidentCoverage(db, incidentId, scope);
     return { ...coverage, shareText: formatShare(coverage.share, coverage.isComplete) };
   });
+  // The notices start from and are checked against the statements to regulators, above them.
+  useStatementReader(listStatementsForNotices);
 
   // A status change is an event of the incident's story.
   incidentEvents.on("incident.status_changed", async (e) => {

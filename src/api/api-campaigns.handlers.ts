@@ -10,6 +10,7 @@ import {
   countCampaignDeliveries,
   createCampaign,
   describeAudience,
+  disagreementJson,
   listIncidentCampaigns,
   noticeRendering,
   parseAudience,
@@ -19,6 +20,7 @@ import {
   requireIncident,
   resumeCampaign,
   retryFailedDeliveries,
+  StatementDisagreementError,
   scheduleCampaign,
   sendCampaignNow,
 } from "../modules/campaigns/index.js";
@@ -111,11 +113,26 @@ export function createApiCampaignHandlers(deps: Deps) {
       await reply(req, res);
     },
 
-    /** Starts sending now, or with {"scheduledAt": INSTANT} schedules the start. */
+    /**
+     * Starts sending now, or with {"scheduledAt": INSTANT} schedules the start. A notice that
+     * differs from a submitted Australian statement is refused with 409 statement_mismatch and the
+     * differences, unless {"override": {"reason": ...}} is given.
+     */
     async start(req: Request, res: Response) {
       const body = parseApiBody(campaignStartBody, req.body);
-      if (body.scheduledAt) await scheduleCampaign(campaignDeps, ref(req), id(req), body.scheduledAt, apiActor(req, res));
-      else await sendCampaignNow(campaignDeps, ref(req), id(req), apiActor(req, res));
+      try {
+        if (body.scheduledAt) await scheduleCampaign(campaignDeps, ref(req), id(req), body.scheduledAt, apiActor(req, res));
+        else
+          await sendCampaignNow(campaignDeps, ref(req), id(req), apiActor(req, res), { overrideReason: body.override?.reason });
+      } catch (error) {
+        if (!(error instanceof StatementDisagreementError)) throw error;
+        const requestId = String(res.getHeader("x-request-id") ?? "");
+        const differences = disagreementJson(error.agreement.refusals);
+        res
+          .status(409)
+          .json({ error: { status: 409, code: "statement_mismatch", message: error.message, differences, requestId } });
+        return;
+      }
       await reply(req, res);
     },
 

@@ -217,10 +217,16 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
         body: "none",
         ...move,
       }),
-      post(`${campaign}/start`, campaigns.start, "Start sending now, or at scheduledAt", ok(R.campaign), {
-        request: Q.campaignStartBody,
-        ...move,
-      }),
+      post(
+        `${campaign}/start`,
+        campaigns.start,
+        "Start sending now, or at scheduledAt (409 statement_mismatch: the notice differs from an Australian statement; override.reason starts it anyway)",
+        ok(R.campaign),
+        {
+          request: Q.campaignStartBody,
+          ...move,
+        },
+      ),
       post(`${campaign}/pause`, campaigns.pause, "Pause sending", ok(R.campaign), { request: Q.campaignPauseBody, ...move }),
       post(`${campaign}/resume`, campaigns.resume, "Resume a paused campaign", ok(R.campaign), { body: "none", ...move }),
       post(`${campaign}/cancel`, campaigns.cancel, "Cancel it; what was sent stays sent", ok(R.campaign), {

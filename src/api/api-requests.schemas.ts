@@ -95,8 +95,17 @@ export const newCampaignBody = named(
 
 export const campaignStartBody = named(
   "StartCampaign",
-  "Starts now, or with scheduledAt at that instant.",
-  z.object({ scheduledAt: when.optional() }),
+  "Starts now, or with scheduledAt at that instant. override.reason starts it although its notice differs from a submitted Australian statement (audited, on the timeline).",
+  z.object({
+    scheduledAt: when.optional(),
+    override: z
+      .object({ reason: z.string().trim().min(1).max(1000) })
+      .optional()
+      .meta({
+        description:
+          "A manager's reason to start although the notice differs from a submitted AU-NDB statement (the 409 statement_mismatch).",
+      }),
+  }),
 );
 
 export const campaignPauseBody = named(

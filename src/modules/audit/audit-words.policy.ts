@@ -132,6 +132,8 @@ const phrases: Record<string, Phrase> = {
     `saved ${str(a.version) ? `version ${str(a.version)}` : "a version"}${str(a.language) ? ` (${str(a.language)})` : ""} of a notice of {incident}`,
   "notice_template_version.send_test": () => "sent a test notice of {incident}",
   "campaign.create": (a) => `created the campaign${quoted(a.name)} of {incident}`,
+  "campaign.statement_override": (a) =>
+    `started the campaign${quoted(a.name)} of {incident} although its notice differs from the statement to the regulator (reason: ${str(a.reason) || "none given"})`,
   "delivery.told_otherwise": (a) =>
     `recorded ${str(a.count) || "some"} people of {incident} as told another way${str(a.channel) ? ` (${str(a.channel)})` : ""}`,
   "delivery.reports": () => "recorded bounce and complaint reports about notices of {incident}",

@@ -7,6 +7,7 @@ import { findIncidentWithId } from "../incidents/index.js";
 import { describeSender, loadOrganisationFor, noticeSenderOf, pinOrganisation } from "../organisation/index.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
+import { checkStatementAgreement, recordStatementOverride } from "./campaign-statement-check.service.js";
 import {
   applyCampaignTransition,
   auditCampaignTransition,
@@ -123,11 +124,17 @@ async function planFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, check
  * notice passes the checks, in one transaction it moves to sending with the checked template
  * versions pinned (one write, only while its status is still the one read), writes one delivery
  * per recipient and is audited with the counts. Refused (nothing written) when approval is
- * missing, the template has no version, the notice is not ready, a new version was saved since
- * the check, or the audience is empty; CampaignChangedError when another request or worker
- * moved the campaign meanwhile.
+ * missing, the template has no version, the notice is not ready, it differs from a submitted
+ * Australian statement without `overrideReason` (StatementDisagreementError; with it, the
+ * override is audited and on the timeline), a new version was saved since the check, or the
+ * audience is empty; CampaignChangedError when another request or worker moved the campaign meanwhile.
  */
-export async function startCampaign(deps: StartDeps, campaign: Campaign, actor: Actor) {
+export async function startCampaign(
+  deps: StartDeps,
+  campaign: Campaign,
+  actor: Actor,
+  options: { overrideReason?: string } = {},
+) {
   const now = deps.clock.now();
   // The lifecycle's refusals (wrong status, no approval) come before the checks' cost.
   const plan = planCampaignTransition(campaign, { action: "start", actorId: actor.userId, now });
@@ -135,6 +142,7 @@ export async function startCampaign(deps: StartDeps, campaign: Campaign, actor: 
   await requireNoticeSender(deps.db.prisma, campaign.incidentId, reference);
   const { versionIds, readiness } = await checkBeforeStart(deps, campaign);
   if (!readiness.isReady) throw new AppError("conflict", describeReadiness(readiness));
+  const agreement = await checkStatementAgreement(deps.db.prisma, campaign, versionIds, options.overrideReason);
   return deps.db.prisma.$transaction(async (tx) => {
     // The organisation as it is now is pinned with the versions: every notice of the campaign has the same From.
     const { organisation, sender } = await requireNoticeSender(tx, campaign.incidentId, reference);
@@ -155,7 +163,9 @@ export async function startCampaign(deps: StartDeps, campaign: Campaign, actor: 
       excluded: counts.excluded,
     };
     await auditCampaignTransition(deps, tx, actor, "start", campaign, plan, details);
-    return { campaign: started, details };
+    if (agreement.refusals.length && options.overrideReason)
+      await recordStatementOverride(deps, tx, campaign, agreement, options.overrideReason, actor);
+    return { campaign: started, details, agreement };
   }, LONG_TRANSACTION);
 }
 

@@ -15,6 +15,7 @@ import {
   loadNewCampaignForm,
   loadStartPage,
 } from "./campaign-pages.service.js";
+import { loadStatementAgreement, StatementDisagreementError } from "./campaign-statement-check.service.js";
 import { campaignInputSchema, pauseSchema, startSchema } from "./campaigns.schemas.js";
 import {
   approveCampaign,
@@ -58,7 +59,8 @@ export function createCampaignsHandlers(deps: Deps) {
     const page = await loadStartPage(cdeps, params(req).ref, params(req).id);
     const scheduled = toLocalInput(page.campaign.scheduledAt, page.incident.timeZone).replace("T", " ");
     const defaults = { when: page.campaign.scheduledAt ? "later" : "now", scheduledAt: scheduled };
-    return { ...page, title: `Start ${page.campaign.name} · ${page.incident.reference}`, values: values ?? defaults };
+    const agreement = await loadStatementAgreement(deps.db, page.campaign);
+    return { ...page, agreement, title: `Start ${page.campaign.name} · ${page.incident.reference}`, values: values ?? defaults };
   };
 
   return {
@@ -125,7 +127,8 @@ export function createCampaignsHandlers(deps: Deps) {
           const at = campaign.scheduledAt ? formatInZone(campaign.scheduledAt, currentUser(res)!.timeZone) : "the time set";
           flash(req, "success", `Campaign scheduled: the worker starts it at ${at}.`);
         } else {
-          const { details } = await sendCampaignNow(cdeps, ref, id, actorOf(req, res));
+          const overrideReason = input.overrideReason || undefined;
+          const { details } = await sendCampaignNow(cdeps, ref, id, actorOf(req, res), { overrideReason });
           const queued = Number(details.queued);
           const excluded = Number(details.excluded);
           flash(
@@ -136,7 +139,18 @@ export function createCampaignsHandlers(deps: Deps) {
         }
         res.redirect(303, pagePath(req));
       } catch (error) {
-        await renderRefusal(res, "campaigns/start", error, () => startLocals(req, formValues(req)));
+        // The differences are shown side by side on the page: the summary says what to do.
+        const refusal =
+          error instanceof StatementDisagreementError
+            ? new AppError(
+                "conflict",
+                "The notice does not say what the statement to the regulator says: see the differences below.",
+                {
+                  overrideReason: "Make the notice and the statement agree, or give a reason to start anyway.",
+                },
+              )
+            : error;
+        await renderRefusal(res, "campaigns/start", refusal, () => startLocals(req, formValues(req)));
       }
     },
 

@@ -40,8 +40,15 @@ export const campaignInputSchema = z
   });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
-/** The start form: send now, or schedule for the instant given (prefilled with the campaign's). */
+/** The start form: send now, or schedule for the instant given (prefilled with the campaign's); a reason to start although the notice differs from an Australian statement. */
 export const startSchema = z.object({
+  overrideReason: z
+    .string()
+    .trim()
+    .max(1000, { message: "A reason has at most 1,000 characters." })
+    .superRefine(safeText("The reason", "long"))
+    .optional()
+    .default(""),
   when: z.enum(["now", "later"], { message: "Choose to send now or at a set time." }).default("now"),
   scheduledAt: z
     .string()

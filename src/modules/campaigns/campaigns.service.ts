@@ -121,10 +121,16 @@ export async function approveCampaign(deps: CampaignDeps, reference: string, cam
   return applyCampaignTransition(deps, campaign.id, { action: "approve", actorId: actor.userId }, actor);
 }
 
-/** Starts sending now: see startCampaign. */
-export async function sendCampaignNow(deps: CampaignDeps, reference: string, campaignId: string, actor: Actor) {
+/** Starts sending now: see startCampaign (overrideReason: a manager's reason to start although the notice differs from an Australian statement). */
+export async function sendCampaignNow(
+  deps: CampaignDeps,
+  reference: string,
+  campaignId: string,
+  actor: Actor,
+  options: { overrideReason?: string } = {},
+) {
   const { campaign } = await requireCampaign(deps, reference, campaignId);
-  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign, actor);
+  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign, actor, options);
 }
 
 /** Schedules a draft to start at an instant typed in the incident's zone (the worker starts it then). */

@@ -7,6 +7,11 @@ export { type Audience, describeAudience, parseAudience } from "./campaign-audie
 export { type CampaignEventMap, campaignEvents } from "./campaign-hooks.service.js";
 export { type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 export { type SenderSettings, senderSettingsOf } from "./campaign-settings.policy.js";
+export {
+  disagreementJson,
+  loadStatementAgreement,
+  StatementDisagreementError,
+} from "./campaign-statement-check.service.js";
 export { type CampaignWorkerDeps, campaignJobs, createCampaignSender } from "./campaign-worker.service.js";
 export type { DeliveryCounts, DeliveryStatus } from "./campaigns.repository.js";
 export { type CampaignInput, campaignInputSchema, pauseSchema } from "./campaigns.schemas.js";

@@ -9,6 +9,19 @@ export { sendTestNotice } from "./notice-preview.service.js";
 export { checkNoticeReadiness, FIRST_BROKEN_LIMIT } from "./notice-readiness.service.js";
 export type { NoticeRecipient, NoticeRenderer, RenderedNotice } from "./notice-render.policy.js";
 export { latestVersionIds, loadNoticeRenderer, toNoticeRecipient } from "./notice-render.service.js";
+export {
+  comparedLabels,
+  type StatementComparison,
+  type StatementWords,
+} from "./notice-statement.policy.js";
+export {
+  checkAgainstStatements,
+  describeDisagreement,
+  type StatementAgreement,
+  type StatementCheck,
+  type StatementReader,
+  useStatementReader,
+} from "./notice-statement.service.js";
 export { noticePersonSelect } from "./notices.repository.js";
 export type { VersionInput } from "./notices.schemas.js";
 export { createTemplate, saveVersion } from "./notices.service.js";

@@ -22,6 +22,8 @@ import {
 import { checkNoticeContent, type ObligationForCheck } from "./notice-content-check.policy.js";
 import { checkVersionsContent } from "./notice-readiness.service.js";
 import { latestVersionIds } from "./notice-render.service.js";
+import { preferredStatement, type StatementWords, startFromStatement } from "./notice-statement.policy.js";
+import { readIncidentStatements } from "./notice-statement.service.js";
 import {
   findLatestVersion,
   findVersion,
@@ -184,10 +186,23 @@ async function organisationDetails(deps: Deps, incidentId: string) {
   return { organisation: organisation.name, contactEmail: organisation.contactEmail, contactPhone: organisation.contactPhone };
 }
 
+/** The statements the editor offers to start from, the one asked for (a statement id, or "" for the preferred one). */
+async function statementStart(deps: Deps, incidentId: string, asked: string | undefined) {
+  const statements = await readIncidentStatements(deps.db.prisma, incidentId);
+  const offered = statements.map((s) => s.submitted ?? s.newest);
+  const preferred = preferredStatement(statements);
+  const chosen: StatementWords | null =
+    asked === undefined ? null : asked === "" ? preferred : (offered.find((s) => s.statementId === asked) ?? null);
+  if (asked && !chosen) throw new AppError("not_found", "The incident has no such statement to start from.");
+  return { offered, preferredId: preferred?.statementId ?? "", chosen };
+}
+
 /**
  * The editor for one language: the latest version's words (or, for a language without one, the
  * fallback language's words to translate), the languages the template has, and the content
- * check of the words on the form. After a refusal, `submitted` holds what was sent.
+ * check of the words on the form. After a refusal, `submitted` holds what was sent. With
+ * `fromStatement` (a statement id, or "" for the newest submitted), the words start from that
+ * statement (notice-statement.policy.ts startFromStatement); nothing is saved until the manager saves.
  */
 export async function loadEditor(
   deps: Deps,
@@ -195,23 +210,28 @@ export async function loadEditor(
   templateId: string,
   language: string | undefined,
   submitted?: EditorValues,
+  fromStatement?: string,
 ) {
   const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
   const chosen = language ?? template.fallbackLanguage;
-  const [latest, base, fallback, obligations, categoryFacts] = await Promise.all([
+  const [latest, base, fallback, obligations, categoryFacts, statements] = await Promise.all([
     latestVersionIds(deps.db.prisma, template.id),
     findLatestVersion(deps.db.prisma, template.id, chosen),
     findLatestVersion(deps.db.prisma, template.id, template.fallbackLanguage),
     listObligationTerms(deps.db.prisma, incident.id),
     loadCategoryFacts(deps.db.prisma, incident.id),
+    statementStart(deps, incident.id, submitted ? undefined : fromStatement),
   ]);
   const start = startingPoint(template, chosen, base, fallback);
-  const startContent = start.version
+  let startContent = start.version
     ? parseContent(start.version.sections)
     : { ...parseContent("{}"), headings: defaultHeadings(), details: await organisationDetails(deps, incident.id) };
   // Another language's category words are not this one's: a new language starts from the catalogue's.
   if (start.kind === "copy") startContent.categoryWords = {};
+  const categories = incidentCategories(categoryFacts.catalogue, categoryFacts.incidentCategoryIds);
+  if (statements.chosen) startContent = startFromStatement(startContent, statements.chosen, categories);
   const values = submitted ?? valuesOfContent(start.version?.subject ?? "", chosen, startContent);
+  if (statements.chosen) values.fields.fromStatement = `${statements.chosen.statementId}:${statements.chosen.version}`;
   values.fields.language = submitted?.fields.language ?? chosen;
   // Ticks vouch for the words they were given with, not for a translation started from them.
   if (!submitted && start.kind === "copy") values.checked = [];
@@ -224,8 +244,10 @@ export async function loadEditor(
     start,
     values,
     checks,
+    /** The statements to start from, and the one the words were started from (null: none). */
+    statements,
     /** The incident's data categories in notice order, with the catalogue's (English) words. */
-    categories: incidentCategories(categoryFacts.catalogue, categoryFacts.incidentCategoryIds).map((c) => ({
+    categories: categories.map((c) => ({
       id: c.id,
       name: c.name,
       advice: c.advice,

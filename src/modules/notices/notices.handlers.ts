@@ -29,6 +29,13 @@ function requestedLanguage(req: Request): string | undefined {
   return parsed.data;
 }
 
+/** The statement the editor was asked to start from: a statement id, "" for the newest submitted, undefined for none. */
+function requestedStatement(req: Request): string | undefined {
+  if (req.query.from !== "statement") return undefined;
+  const id = typeof req.query.statement === "string" ? req.query.statement.trim() : "";
+  return /^[\w-]{0,64}$/.test(id) ? id : "";
+}
+
 /** The handlers of the templates, their versions and the editor: parse, call a service, render or redirect. */
 export function createNoticesHandlers(deps: Deps) {
   const listLocals = async (req: Request, res: Response) => {
@@ -42,8 +49,16 @@ export function createNoticesHandlers(deps: Deps) {
     res: Response,
     language: string | undefined,
     submitted?: ReturnType<typeof valuesOfBody>,
+    fromStatement?: string,
   ) => {
-    const editor = await loadEditor(deps, String(req.params.ref), String(req.params.templateId), language, submitted);
+    const editor = await loadEditor(
+      deps,
+      String(req.params.ref),
+      String(req.params.templateId),
+      language,
+      submitted,
+      fromStatement,
+    );
     return {
       ...editor,
       title: `Edit ${editor.template.name} (${editor.language}) · ${editor.incident.reference}`,
@@ -119,7 +134,8 @@ export function createNoticesHandlers(deps: Deps) {
 
     async edit(req: Request, res: Response) {
       try {
-        res.render(EDITOR_VIEW, { ...(await editorLocals(req, res, requestedLanguage(req))), fieldErrors: {} });
+        const locals = await editorLocals(req, res, requestedLanguage(req), undefined, requestedStatement(req));
+        res.render(EDITOR_VIEW, { ...locals, fieldErrors: {} });
       } catch (error) {
         // A language that is not a tag: the editor of the fallback language, with the message.
         await renderRefusal(res, EDITOR_VIEW, error, () => editorLocals(req, res, undefined));

@@ -125,6 +125,14 @@ export const versionSchema = z.preprocess(
       .optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
     categoryWords: z.record(z.object({ name: z.string(), advice: z.string() })),
+    /** "statementId:version" when the editor's words were started from a statement (kept in the audit). */
+    fromStatement: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^([\w-]+:\d+)?$/)
+      .optional()
+      .catch(undefined),
   }),
 ) as z.ZodType<VersionInput, z.ZodTypeDef, unknown>;
 
@@ -137,6 +145,8 @@ export interface VersionInput {
   checked: string[];
   /** By data-category id, as typed (one line each; "" when left empty); none when absent. */
   categoryWords?: Record<string, CategoryWords>;
+  /** "statementId:version" when the words were started from a statement. */
+  fromStatement?: string;
   [field: `section_${string}`]: string;
   [field: `heading_${string}`]: string;
 }

@@ -18,6 +18,7 @@ import {
   serializeContent,
 } from "./notice-content.policy.js";
 import { byHandKeys } from "./notice-content-check.policy.js";
+import { readIncidentStatements } from "./notice-statement.service.js";
 import { unknownAttributeWarnings, validateCategoryWords, validateNoticeWords } from "./notice-validation.policy.js";
 import {
   countVersionsByTemplate,
@@ -148,6 +149,15 @@ function keptCategoryWords(
   return givenCategoryWords(kept);
 }
 
+/** The statement a version was started from, as the audit names it: its rule and version (null when none or unknown). */
+async function startedFrom(db: DbOrTx, incidentId: string, fromStatement: string | undefined) {
+  if (!fromStatement) return null;
+  const [statementId, version] = fromStatement.split(":");
+  const statements = await readIncidentStatements(db, incidentId);
+  const found = statements.find((s) => s.newest.statementId === statementId);
+  return found ? { statementId, ruleId: found.newest.ruleId, version: Number(version) } : null;
+}
+
 export interface SavedVersion {
   incident: Incident;
   template: NoticeTemplate;
@@ -173,11 +183,12 @@ export async function saveVersion(
   actor: Actor,
 ): Promise<SavedVersion> {
   const { incident, template } = await requireTemplate(deps.db.prisma, reference, templateId);
-  const [obligations, categories, latest, attributeNames] = await Promise.all([
+  const [obligations, categories, latest, attributeNames, fromStatement] = await Promise.all([
     listObligationTerms(deps.db.prisma, incident.id),
     loadCategoryFacts(deps.db.prisma, incident.id),
     findLatestVersion(deps.db.prisma, template.id, input.language),
     listIncidentAttributeNames(deps, incident.id),
+    startedFrom(deps.db.prisma, incident.id, input.fromStatement),
   ]);
   const content = contentFromInput(input);
   content.categoryWords = keptCategoryWords(
@@ -234,6 +245,7 @@ export async function saveVersion(
             version: version.version,
             subject: version.subject,
             sectionsSha256: createHash("sha256").update(sections).digest("hex"),
+            ...(fromStatement ? { fromStatement } : {}),
           },
         },
       };

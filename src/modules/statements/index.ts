@@ -4,6 +4,7 @@
 export { type MissingItem, missingItems, type StatementFields } from "./statement-draft.policy.js";
 export { loadStatementExport, statementJson, statementPdfOf, statementTextOf } from "./statement-exports.service.js";
 export { listIncidentStatements, type StatementRow } from "./statement-list.service.js";
+export { listStatementsForNotices } from "./statement-notice.service.js";
 export { statementFieldsOf, statementKindOf } from "./statement-regimes.policy.js";
 export { type AckFile, MAX_ACK_BYTES, markStatementSubmitted } from "./statement-submission.service.js";
 export {
