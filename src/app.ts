@@ -33,6 +33,7 @@ import { organisationRoutes } from "./modules/organisation/organisation.routes.j
 import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
+import { publicReportRoutes } from "./modules/public-report/public-report.routes.js";
 import { registerRoutes } from "./modules/register/register.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { statementsUploadBody } from "./modules/statements/index.js";
@@ -183,6 +184,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(bouncesRoutes(deps));
   app.use(ledgerRoutes(deps));
   app.use(statementsRoutes(deps));
+  // The public report's pages are read without signing in, each with its own strict CSP (decision 0018).
+  app.use(publicReportRoutes(deps));
   app.use(evidenceRoutes(deps));
   app.use(registerRoutes(deps));
 

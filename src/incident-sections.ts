@@ -8,6 +8,7 @@ import { evidenceFilesSection } from "./modules/evidence/evidence.section.js";
 import { noticesSection } from "./modules/notices/notices.section.js";
 import { deadlinesSection, loadDeadlinesSection } from "./modules/obligations/deadlines.section.js";
 import { peopleSection } from "./modules/people/people.section.js";
+import { publicReportSection } from "./modules/public-report/public-report.section.js";
 import { statementsSection } from "./modules/statements/statements.section.js";
 import { systemsSection } from "./modules/systems/systems.section.js";
 import { timelineSection } from "./modules/timeline/timeline.section.js";
@@ -73,8 +74,8 @@ export const workspacePages: WorkspacePage[] = [
     label: "Regulators",
     title: "Regulators and public",
     intro: "What the regulators are told, and what the public is.",
-    sections: [statementsSection],
-    anchorPrefixes: ["regulator"],
+    sections: [statementsSection, publicReportSection],
+    anchorPrefixes: ["regulator", "public-report"],
   },
   {
     slug: "evidence",

@@ -18,6 +18,7 @@ import { createApiOrganisationHandlers } from "./api-organisation.handlers.js";
 import * as G from "./api-organisation.schemas.js";
 import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
+import { publicReportEndpoints } from "./api-public-report.endpoints.js";
 import { registerEndpoints } from "./api-register.endpoints.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
@@ -45,7 +46,16 @@ export interface ApiEndpoint {
   body?: "json" | "csv" | "multipart" | "none";
   handler: RequestHandler;
   summary: string;
-  tag: "Incidents" | "Obligations and clocks" | "People" | "Campaigns" | "Organisation" | "Statements" | "Evidence" | "Register";
+  tag:
+    | "Incidents"
+    | "Obligations and clocks"
+    | "People"
+    | "Campaigns"
+    | "Organisation"
+    | "Statements"
+    | "Evidence"
+    | "Public report"
+    | "Register";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -273,6 +283,8 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ]),
     // Statements to regulators (modules/statements): drafted from the record, versioned, submitted.
     ...tagged("Statements", statementEndpoints(deps, incident)),
+    // The public report (modules/public-report): a draft, each publication a version, read without signing in at its address.
+    ...tagged("Public report", publicReportEndpoints(deps, incident)),
     // Evidence files (modules/evidence): streamed to storage with their SHA-256, never changed.
     ...tagged("Evidence", evidenceEndpoints(deps, incident)),
     // The breach register (modules/register): every incident with its decision and notifications.

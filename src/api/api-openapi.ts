@@ -185,6 +185,7 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
       "Organisation",
       "Statements",
       "Evidence",
+      "Public report",
       "Register",
     ].map((name) => ({
       name,

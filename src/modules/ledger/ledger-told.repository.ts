@@ -124,3 +124,23 @@ export function findToldAlready(db: DbOrTx, incidentId: string, personIds: strin
     select: { personId: true, toldAt: true, channel: true },
   });
 }
+
+/**
+ * The people of a recording told by public statement point at the public report's version they
+ * were told by (row locks on those told_another_way rows); returns how many.
+ */
+export function linkToldToPublicReport(tx: DbOrTx, recordingId: string, versionId: string) {
+  return tx.toldAnotherWay.updateMany({
+    where: { recordingId, channel: "public_statement" },
+    data: { publicReportVersionId: versionId },
+  });
+}
+
+/** The people of an incident told by public statement, counted by the public report version they were told by (null: none published then). */
+export function countToldByPublicStatement(db: DbOrTx, incidentId: string) {
+  return db.toldAnotherWay.groupBy({
+    by: ["publicReportVersionId"],
+    where: { incidentId, channel: "public_statement" },
+    _count: { _all: true },
+  });
+}

@@ -8,6 +8,7 @@ import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/index.js";
 import { suppressionsByAddress } from "../bounces/index.js";
 import { emailProblemOf, postalAddressLines } from "../people/index.js";
+import { currentPublishedVersion } from "../public-report/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { listCampaignsOfIncident } from "./ledger.repository.js";
 import { OTHER_CHANNELS, type TellQuery, TICK_SOMEONE, tellQuerySchema, toldOtherwiseSchema } from "./ledger.schemas.js";
@@ -19,7 +20,7 @@ import {
   listPeopleToTell,
   type TellFilter,
 } from "./ledger-people.repository.js";
-import { insertToldForFilter, markDeliveriesTold, type ToldRecording } from "./ledger-told.repository.js";
+import { insertToldForFilter, linkToldToPublicReport, markDeliveriesTold, type ToldRecording } from "./ledger-told.repository.js";
 
 /**
  * The people to tell another way, person by person: everyone of the incident that e-mail cannot
@@ -116,6 +117,9 @@ export async function finishRecording(
   recording: ToldRecording & { recorded: number; deliveries: number; fileName?: string; lastToldAt: Date },
 ) {
   const channel = OTHER_CHANNELS[recording.channel] ?? recording.channel;
+  // Told by public statement: the public report's version up now is the statement they were told by.
+  const statement = await currentPublishedVersion(tx, incident.id);
+  const linked = statement ? (await linkToldToPublicReport(tx, recording.recordingId, statement.id)).count : 0;
   await recordAudit(
     deps.db,
     tx,
@@ -135,6 +139,7 @@ export async function finishRecording(
         toldAt: recording.toldAt.toISOString(),
         toldZone: recording.toldZone,
         note: recording.note,
+        ...(linked ? { publicReportVersion: statement?.version, publicReportUrl: statement?.url } : {}),
       },
     },
     deps.clock,

@@ -5,6 +5,7 @@ import { csvLine } from "../../lib/csv-cells.js";
 import { AppError } from "../../lib/errors.js";
 import { listTemplateVersionLabels } from "../campaigns/index.js";
 import { loadIncident } from "../incidents/index.js";
+import { describeReportVersions } from "../public-report/index.js";
 import {
   countByPlace,
   countByStatus,
@@ -17,6 +18,7 @@ import {
 } from "./ledger.repository.js";
 import { ledgerQuerySchema } from "./ledger.schemas.js";
 import { formatShare, listNotImported, loadIncidentCoverage } from "./ledger-coverage.service.js";
+import { countToldByPublicStatement } from "./ledger-told.repository.js";
 
 /** Rows on one page of the ledger. */
 export const LEDGER_PAGE_SIZE = 100;
@@ -106,13 +108,15 @@ const sumOf = (counts: Record<string, number>, statuses: string[]) => statuses.r
 export async function loadLedgerSummary(deps: Deps, incident: Incident, campaignId?: string) {
   const { prisma } = deps.db;
   const filter: LedgerFilter = { incidentId: incident.id, campaignId };
-  const [counts, places, span, campaigns, coverage, notImported] = await Promise.all([
+  const [counts, places, span, campaigns, coverage, notImported, byStatement, reportVersions] = await Promise.all([
     countByStatus(prisma, filter),
     countByPlace(prisma, filter),
     sentSpan(prisma, filter),
     listCampaignsOfIncident(prisma, incident.id),
     loadIncidentCoverage(prisma, incident.id),
     listNotImported(prisma, incident.id),
+    countToldByPublicStatement(prisma, incident.id),
+    describeReportVersions(deps, incident.id),
   ]);
   const addressed = Object.values(counts).reduce((a, b) => a + b, 0) - (counts.cancelled ?? 0);
   const reached = sumOf(counts, REACHED);
@@ -147,6 +151,13 @@ export async function loadLedgerSummary(deps: Deps, incident: Incident, campaign
     coverage: { ...coverage, text: formatShare(coverage.share, coverage.isComplete) },
     notImported,
     jurisdictions,
+    // The people told by public statement, by the public report version they were told by (null: none was published).
+    publicStatements: byStatement
+      .map((row) => ({
+        count: row._count._all,
+        version: row.publicReportVersionId ? (reportVersions.get(row.publicReportVersionId) ?? null) : null,
+      }))
+      .sort((a, b) => (a.version?.version ?? 0) - (b.version?.version ?? 0)),
     ...span,
   };
 }

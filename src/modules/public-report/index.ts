@@ -1,10 +1,13 @@
 // The public report's face: what the ledger, the /verify page, the API and tests may use. The
 // wiring places import public-report.routes.ts and public-report.section.ts. See README.md.
 
-export { type DraftInput, draftSchema, reportKinds } from "./public-report.schemas.js";
+export { type DraftInput, draftSchema, reportKinds, textKeys } from "./public-report.schemas.js";
 export {
   currentPublishedVersion,
+  describeReportVersions,
   loadReportEditor,
+  loadReportState,
+  loadReportVersion,
   publicAddressOf,
   publicReportUrlFor,
   saveReportDraft,

@@ -86,25 +86,29 @@ export async function contentFromRecord(deps: Deps, incident: Incident, draft: D
   });
 }
 
-/** The editor: the draft, what publishing it now would show, what is missing, and the versions published. */
-export async function loadReportEditor(deps: Deps, reference: string) {
+/** An incident's report as it stands: the draft, the versions published (newest first), its address when up. */
+export async function loadReportState(deps: Pick<Deps, "db">, reference: string) {
   const incident = await loadIncident(deps.db.prisma, reference);
   const report = await findReportOfIncident(deps.db.prisma, incident.id);
   const draft = report ? draftOf(report.draft, report.kind) : draftOf("{}", "statement");
-  const [preview, versions] = await Promise.all([
-    contentFromRecord(deps, incident, draft),
-    report ? listVersions(deps.db.prisma, report.id) : [],
-  ]);
+  const versions = report ? await listVersions(deps.db.prisma, report.id) : [];
+  const isPublished = report?.isPublished ?? false;
   return {
     incident,
     report,
     draft,
-    preview,
-    missing: missingBeforePublishing(draft),
-    versions,
-    url: report ? publicAddressOf(report.slug) : null,
-    isPublished: report?.isPublished ?? false,
+    versions: versions.map((v) => ({ ...v, url: isPublished && report ? versionAddressOf(report.slug, v.version) : null })),
+    url: report && isPublished ? publicAddressOf(report.slug) : null,
+    isPublished,
+    status: !report ? "none" : isPublished ? "published" : report.version > 0 ? "unpublished" : "draft",
   };
+}
+
+/** The editor: the draft, what publishing it now would show, what is missing, and the versions published. */
+export async function loadReportEditor(deps: Deps, reference: string) {
+  const state = await loadReportState(deps, reference);
+  const preview = await contentFromRecord(deps, state.incident, state.draft);
+  return { ...state, preview, missing: missingBeforePublishing(state.draft) };
 }
 
 /** Saves the draft (the page does not change until it is published), audited with the incident. */
@@ -162,4 +166,41 @@ export async function unpublishReport(deps: Deps, reference: string, actor: Acto
       },
     };
   });
+}
+
+/** Where an incident's report stands, for the regulators page and the overview: published, which version, its address. */
+export async function loadReportSummary(deps: Pick<Deps, "db">, incidentId: string) {
+  const report = await findReportOfIncident(deps.db.prisma, incidentId);
+  return {
+    hasDraft: Boolean(report?.draftSavedAt),
+    isPublished: report?.isPublished ?? false,
+    version: report?.version ?? 0,
+    kind: report?.kind ?? "statement",
+    url: report?.isPublished ? publicAddressOf(report.slug) : null,
+  };
+}
+
+/** One published version of an incident's report, with its stored content, for the API; not_found when there is none. */
+export async function loadReportVersion(deps: Pick<Deps, "db">, reference: string, number: number) {
+  const state = await loadReportState(deps, reference);
+  const version = state.versions.find((v) => v.version === number);
+  if (!version) throw new AppError("not_found", `The public report of ${state.incident.reference} has no version ${number}.`);
+  return { ...version, content: JSON.parse(version.content) as PublicReportContent };
+}
+
+/** The published versions of an incident's report by id: number, date, and address while the report is up (the ledger shows them). */
+export async function describeReportVersions(deps: Pick<Deps, "db">, incidentId: string) {
+  const report = await findReportOfIncident(deps.db.prisma, incidentId);
+  if (!report) return new Map<string, { version: number; publishedAt: Date; url: string | null }>();
+  const versions = await listVersions(deps.db.prisma, report.id);
+  return new Map(
+    versions.map((v) => [
+      v.id,
+      {
+        version: v.version,
+        publishedAt: v.publishedAt,
+        url: report.isPublished ? versionAddressOf(report.slug, v.version) : null,
+      },
+    ]),
+  );
 }
