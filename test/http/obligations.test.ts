@@ -96,6 +96,11 @@ describe("regulator deadlines on an incident", () => {
     );
     assert.match(html, /OVERDUE by/);
     assert.match(html, /href="https:\/\/www.oaic.gov.au\//);
+    // The law itself first, under its own heading; the OAIC's guidance and the rest are commentary.
+    assert.match(
+      html,
+      /<dt>The law<\/dt>\s*<dd><ul class="plain">\s*<li>Privacy Act 1988 \(Cth\), s 26WH: <a href="https:\/\/www.legislation.gov.au\/C2004A03712\/latest\/text"[\s\S]*?<dt>Commentary<\/dt>[\s\S]*?www.oaic.gov.au/,
+    );
     assert.match(html, /<svg viewBox="0 0 720 /);
     assert.match(html, /<ol class="clock-axis__list">/);
     const audit = await lastAudit("obligation.apply");
