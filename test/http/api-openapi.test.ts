@@ -303,6 +303,20 @@ describe(`OpenAPI document (${testLane})`, () => {
       json: { submittedAt: "2026-03-01T09:00:00Z", how: "portal" },
     });
 
+    // The public report: a draft, published to an address read without signing in, its versions, taken down.
+    const PR = `${I}/public-report`;
+    await call("viewer", "get", PR, at);
+    await call("alice", "post", `${PR}/publish`, at);
+    await call("alice", "post", PR, at, { json: { narrative: "We were attacked; no personal data was taken." } });
+    await call("alice", "post", PR, at, { json: { kind: "press release" } });
+    const published = await call("alice", "post", `${PR}/publish`, at);
+    assert.match(published.body.url, /^\/public\//);
+    await call("viewer", "get", `${PR}/versions`, at);
+    await call("viewer", "get", `${PR}/versions/{version}`, { reference, version: "1" });
+    await call("viewer", "get", `${PR}/versions/{version}`, { reference, version: "7" });
+    await call("alice", "post", `${PR}/unpublish`, at);
+    await call("alice", "post", `${PR}/unpublish`, at);
+
     // The breach register: every incident with its decision and the statement just submitted.
     const registered = await call("viewer", "get", "/register", {});
     const inRegister = registered.body.incidents.find((i: Json) => i.reference === reference);

@@ -192,7 +192,8 @@ describe("public report", () => {
     assert.equal(empty.status, 200);
     assert.equal(empty.body.status, "none");
     const refused = await anonymous().post(`${path}/publish`).set(auth);
-    assert.equal(refused.status, 400);
+    assert.equal(refused.status, 409, "nothing written yet to publish");
+    assert.match(refused.body.error.message, /Write the public report of/);
     const draft = await anonymous().post(path).set(auth).send({ narrative: "We were attacked; no personal data was taken." });
     assert.equal(draft.status, 200);
     assert.equal(draft.body.status, "draft");

@@ -17,10 +17,10 @@ import { draftOf, missingBeforePublishing } from "./public-report-content.policy
 export async function publishReport(deps: Deps, reference: string, actor: Actor) {
   const incident = await loadIncident(deps.db.prisma, reference);
   const report = await findReportOfIncident(deps.db.prisma, incident.id);
-  if (!report) throw new AppError("validation", `Write the public report of ${incident.reference} before publishing it.`);
+  if (!report) throw new AppError("conflict", `Write the public report of ${incident.reference} before publishing it.`);
   const draft = draftOf(report.draft, report.kind);
   const missing = missingBeforePublishing(draft);
-  if (missing.length) throw new AppError("validation", `The report cannot be published yet: ${missing.join(" ")}`);
+  if (missing.length) throw new AppError("conflict", `The report cannot be published yet: ${missing.join(" ")}`);
   const content = await contentFromRecord(deps, incident, draft);
   return withAudit(deps.db, actor, deps.clock, async (tx) => {
     const now = deps.clock.now();
