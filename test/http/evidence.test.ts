@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
+import { createStatement, markStatementSubmitted } from "../../src/modules/statements/index.js";
 import { createSystem } from "../../src/modules/systems/systems.service.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { testLane } from "../helpers/db.js";
@@ -204,6 +205,23 @@ describe(`evidence files (${testLane})`, () => {
     assert.match(evidence.text, /deleted the content of the evidence file &#34;forensic-report.txt&#34; of/);
     const again = await admin.post(confirm, { reason: "Twice" }, `/incidents/${ref}/evidence`);
     assert.equal(again.status, 409);
+  });
+
+  it("lists the regulators' acknowledgments kept with the statements beside the evidence files", async () => {
+    const actor = { userId: manager.user.id, label: manager.user.email, ip: null };
+    const drafted = await createStatement(t.deps, ref, "AU-NDB-oaic", actor);
+    const input = {
+      submittedAt: "2026-03-01 10:00",
+      submittedZone: "Australia/Sydney",
+      how: "portal" as const,
+      reference: "NDB-1",
+    };
+    const ack = { fileName: "oaic-receipt.txt", content: Buffer.from("Received, thank you.") };
+    await markStatementSubmitted(t.deps, ref, drafted.statement.id, input, ack, actor);
+    const page = await viewer.agent.get(`/incidents/${ref}/evidence`);
+    const href = `/incidents/${ref}/statements/${drafted.statement.id}/versions/1/acknowledgment`;
+    assert.match(page.text, new RegExp(`<a href="${href}">oaic-receipt.txt</a>`));
+    assert.equal((await viewer.agent.get(href)).status, 200);
   });
 
   it("uploads, lists and downloads through the API, refusing a file over the limit and a body that is not multipart", async () => {
