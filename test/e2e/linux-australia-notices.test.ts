@@ -7,6 +7,7 @@ import { builtInCategories } from "../../src/modules/data-categories/catalogue.p
 import {
   addUser,
   andWaitForPage,
+  checkBothWidthsAndShoot,
   DESKTOP,
   type E2eSession,
   layoutAndContrastProblems,
@@ -30,7 +31,10 @@ import {
 // AU-NDB-individuals' clock, the campaign and the letters complete the coverage that meets
 // AU-NDB-individuals; the manager accepts each status the work proposes, up to closed; the audit
 // has no obligation.status entry; every workspace page is checked at 1,280 and 390 px wide (no
-// sideways scroll, no text below 4.5:1 with axe-core).
+// sideways scroll, no text below 4.5:1 with axe-core). Issue 14's: the OAIC statement drafted from
+// the record with the council's contact and steps, exported as a PDF, marked submitted; the notice
+// started from it; the campaign refused while the notice names a kind of information the statement
+// does not, and started once they agree.
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.org", password: "correct horse battery staple" };
 const MEI = { name: "Mei Manager", email: "mei@example.org", password: "zookeepr incident desk" };
@@ -168,7 +172,10 @@ const CATEGORIES = ["identity", "email_address", "postal_address", "password_has
   (id) => builtInCategories.find((c) => c.id === id)!,
 );
 
-/** The notice's words; version 1 leaves out the recommended steps, version 2 adds them. */
+/** A kind of information the notice names at first and the statement to the OAIC does not. */
+const EXTRA_KIND = "Your conference registrations";
+
+/** The notice's words; version 1 leaves out the recommended steps, version 2 takes them from the statement. */
 const WORDS = {
   subject: "Linux Australia: your conference registration details ({{incident_reference}})",
   whoWeAre:
@@ -407,6 +414,26 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     );
     assert.match(pathOf(page), new RegExp(`^/incidents/${reference}/statements/[\\w-]+$`));
     assert.match(await textOf(page.locator("h1")), /Statement to Australian Information Commissioner/);
+    const statementPath = pathOf(page);
+    // Drafted from the record: the kinds of information are the incident's data categories, the steps their advice.
+    for (const category of CATEGORIES) {
+      assert.match(
+        await page.getByLabel("Kinds of information concerned", { exact: true }).inputValue(),
+        new RegExp(category.name),
+      );
+    }
+    // The council adds its contact details and its own steps: the notice will carry them over.
+    await page
+      .getByLabel("Identity and contact details of the entity", { exact: true })
+      .fill(`Linux Australia Inc.\nE-mail: ${WORDS.contactEmail}\nPhone: ${WORDS.contactPhone}\nWebsite: https://linux.org.au`);
+    const steps = page.getByLabel("Recommended steps for individuals", { exact: true });
+    await steps.fill(`${await steps.inputValue()}\n${WORDS.whatYouShouldDo}`);
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Save as version 2" }).click());
+    assert.match(await textOf(page.locator("main")), /Version 2 of 2/);
+    const pdf = await page.request.get(`${statementPath}.pdf`);
+    assert.equal(pdf.status(), 200);
+    assert.match(String(pdf.headers()["content-type"]), /^application\/pdf/);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), "%PDF-");
     await page
       .getByLabel("When it was submitted")
       .fill(DateTime.now().setZone(ZONE).minus({ minutes: 5 }).toFormat("yyyy-MM-dd HH:mm"));
@@ -441,7 +468,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
   const contentCheck = () => page.getByRole("region", { name: "Content check" });
   const checkItem = (id: string) => contentCheck().locator(`[data-check="AU-NDB-individuals:${id}"]`);
 
-  it("writes the notice until it passes the OAIC content check", async () => {
+  it("writes the notice until it passes the OAIC content check, starting it from the submitted statement", async () => {
     await page.goto(`/incidents/${reference}/notifications`);
     const notices = region("Notices");
     await openPanel(notices, "Write a new notice");
@@ -467,7 +494,21 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
       /Missing: Recommendations about the steps individuals should take/,
     );
 
-    await page.getByRole("textbox", { name: SECTION_LABELS.whatYouShouldDo, exact: true }).fill(WORDS.whatYouShouldDo);
+    // The steps, the contact and a description come from the statement the OAIC was given.
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Start from the statement" }).click());
+    assert.match(
+      await shownText(page.locator("[data-from-statement]")),
+      /start from the statement to .* \(AU-NDB-oaic\) version 2, as submitted/,
+    );
+    const box = (label: string) => page.getByRole("textbox", { name: label, exact: true });
+    assert.match(await box(SECTION_LABELS.whatYouShouldDo).inputValue(), /^- Change your password on any other site/m);
+    assert.match(await box(SECTION_LABELS.whatHappened).inputValue(), /remote buffer overflow/);
+    assert.equal(await page.getByLabel("Contact e-mail address").inputValue(), WORDS.contactEmail);
+    assert.equal(await page.getByLabel("Contact phone").inputValue(), WORDS.contactPhone);
+    await checkBothWidthsAndShoot(session, page, "notice-from-statement");
+    // The description is rewritten as a letter; "What information" names one kind more than the statement.
+    await box(SECTION_LABELS.whatHappened).fill(WORDS.whatHappened);
+    await box(SECTION_LABELS.whatInformation).fill(`${WORDS.whatInformation}\n- ${EXTRA_KIND}`);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Save as a new version" }).click());
     assert.equal(await flash(), `Saved en version 2 of "${NOTICE}".`);
     assert.match(await shownText(contentCheck()), /Everything this law requires is there\./);
@@ -515,7 +556,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     await signOut(page);
   });
 
-  it("is approved by a second manager, who starts it after its checks pass", async () => {
+  it("is approved by a second manager, refused while the notice and the statement differ, and started once they agree", async () => {
     assert.ok(campaignPath, "the campaign was not saved: see the step above");
     await signIn(page, MAX, new RegExp(`${MAX.name} manager`));
     await page.goto(`/incidents/${reference}/notifications`);
@@ -535,6 +576,30 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     assert.match(await textOf(page.locator("[data-sender]")), /^Linux Australia <privacy@linux\.org\.au>/);
     // Paced by the worker's token bucket (MAIL_RATE_PER_SECOND, 50 by default), not "at once".
     assert.ok(await page.getByRole("radio", { name: "Now: 26 notices at 50 a second: all within a second" }).isChecked());
+
+    // The notice names a kind of information the statement to the OAIC does not: refused, side by side.
+    const differs = page.locator('[data-statement-differs="AU-NDB-oaic"]');
+    assert.equal(await differs.getAttribute("data-severity"), "refusal");
+    assert.match(await shownText(differs), new RegExp(`the notice gives “${EXTRA_KIND}”, which the statement does not`));
+    assert.match(await shownText(differs.locator('tr[data-item="kinds"]')), new RegExp(`“${EXTRA_KIND}” \\(only here\\)`));
+    await checkBothWidthsAndShoot(session, page, "campaign-start-refused");
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Confirm" }).click());
+    assert.match(
+      await shownText(page.locator(".error-summary").first()),
+      /The notice does not say what the statement to the regulator says/,
+    );
+    assert.equal(await page.getByRole("radio", { name: /^Now:/ }).count(), 1, "still on the start page");
+
+    // Max takes the extra kind out of the notice (version 3): the check agrees and the campaign starts.
+    const startPath = pathOf(page);
+    await page.goto(`/incidents/${reference}/notices`);
+    await andWaitForPage(page, () => page.getByRole("link", { name: NOTICE }).first().click());
+    await page.goto(`${pathOf(page)}/edit`);
+    await page.getByRole("textbox", { name: SECTION_LABELS.whatInformation, exact: true }).fill(WORDS.whatInformation);
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Save as a new version" }).click());
+    assert.equal(await flash(), `Saved en version 3 of "${NOTICE}".`);
+    await page.goto(startPath);
+    assert.match(await shownText(page.locator("[data-statement-agrees]")), /AU-NDB-oaic version 2/);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Confirm" }).click());
     assert.equal(pathOf(page), campaignPath);
     assert.equal(await flash(), "Sending started: 26 notices queued, 4 people excluded (no address or a bounced one).");
@@ -558,7 +623,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     const bar = page.getByRole("progressbar", { name: "Notices settled" });
     assert.equal(await bar.getAttribute("value"), await bar.getAttribute("max"), "every notice is settled");
     assert.match(await textOf(page.locator("[data-time-left]")), /nothing left to send/);
-    assert.match(await shownText(page.getByRole("region", { name: "Settings" })), /sent as en version 2/);
+    assert.match(await shownText(page.getByRole("region", { name: "Settings" })), /sent as en version 3/);
     await session.screenshot("campaign-completed");
   });
 
@@ -615,7 +680,7 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     const reader = await shownText(rows.filter({ hasText: READER.email }));
     assert.match(reader, /^\S+ \S+ \S+ Sent \d{4}-\d\d-\d\d \d\d:\d\d .+ sent \d{4}-\d\d-\d\d \d\d:\d\d .+ 1 2\d\d /, reader);
     assert.ok(reader.includes(readerMessageId), `the row has the Message-ID the mail catcher caught: ${reader}`);
-    assert.ok(reader.endsWith(" en version 2"), `the row names the version sent: ${reader}`);
+    assert.ok(reader.endsWith(" en version 3"), `the row names the version sent: ${reader}`);
 
     await page.goto(campaignPath);
     await andWaitForPage(page, () => page.locator('[data-count="excluded"]').click());
@@ -634,19 +699,19 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     const rows = page.getByRole("table", { name: "Notices" }).locator("tbody tr");
     assert.equal(await rows.count(), 30);
 
-    await page.getByLabel("Address, name or Message-ID").fill(READER.last);
+    await page.getByLabel(/^Address, name/).fill(READER.last);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
     assert.equal(await rows.count(), 1);
     const row = await shownText(rows.first());
     assert.match(row, new RegExp(`${READER.first} ${READER.last} ${READER.email.replace(/\./g, "\\.")} Sent`));
     assert.ok(row.includes(readerMessageId), `the ledger has the Message-ID the mail catcher caught: ${row}`);
 
-    await page.getByLabel("Address, name or Message-ID").fill(readerMessageId);
+    await page.getByLabel(/^Address, name/).fill(readerMessageId);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
     assert.equal(await rows.count(), 1, "found by its Message-ID");
     assert.match(await shownText(rows.first()), new RegExp(`${READER.first} ${READER.last}`));
 
-    await page.getByLabel("Address, name or Message-ID").fill("");
+    await page.getByLabel(/^Address, name/).fill("");
     await page.getByLabel("Status", { exact: true }).selectOption({ label: "Not e-mailed" });
     await andWaitForPage(page, () => page.getByRole("button", { name: "Filter" }).click());
     assert.equal(await rows.count(), NO_EMAIL.length);
