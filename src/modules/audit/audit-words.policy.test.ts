@@ -113,6 +113,24 @@ describe("audit entries in words", () => {
     assert.equal(describeAuditEntry(broken, names).sentence, "Ana Manager applied a rule to BD-2016-0001.");
   });
 
+  it("reads evidence files added and deleted, and a timeline entry's kind with its article", () => {
+    const say = (action: string, after: object) =>
+      describeAuditEntry(entry({ action, after: JSON.stringify(after) }), names).sentence;
+    assert.equal(
+      say("evidence_file.upload", { fileName: "forensic-report.pdf", sha256: "ab" }),
+      'Ana Manager added the evidence file "forensic-report.pdf" to BD-2016-0001.',
+    );
+    assert.equal(
+      say("evidence_file.delete", { fileName: "scan.png", reason: "Holds a card number" }),
+      'Ana Manager deleted the content of the evidence file "scan.png" of BD-2016-0001 (Holds a card number).',
+    );
+    assert.equal(
+      say("timeline.event_add", { kind: "evidence" }),
+      "Ana Manager added an evidence event to the timeline of BD-2016-0001.",
+    );
+    assert.equal(say("timeline.event_add", { kind: "note" }), "Ana Manager added a note event to the timeline of BD-2016-0001.");
+  });
+
   it("says 'an incident' when the incident is not known any more", () => {
     const words = describeAuditEntry(
       entry({ action: "obligation.apply", incidentId: "i-gone", after: '{"ruleId":"X-1"}' }),

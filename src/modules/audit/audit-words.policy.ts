@@ -114,7 +114,8 @@ const phrases: Record<string, Phrase> = {
     `recorded a risk assessment of {incident}${str(a.seriousHarmLikely) ? ` (serious harm ${str(a.seriousHarmLikely)})` : ""}`,
   "decision.record": decisionPhrase,
   "decision.change": decisionPhrase,
-  "timeline.event_add": (a) => `added ${str(a.kind) ? `a ${str(a.kind)} event` : "an event"} to the timeline of {incident}`,
+  "timeline.event_add": (a) =>
+    `added ${str(a.kind) ? `${/^[aeiou]/.test(str(a.kind)) ? "an" : "a"} ${str(a.kind)} event` : "an event"} to the timeline of {incident}`,
   "timeline.event_correct": () => "corrected an entry of the timeline of {incident}",
   "timeline.import_upload": (a) => `uploaded${quoted(a.fileName)} to import timeline events into {incident}`,
   "timeline.import": (a) => `imported ${str(a.count) || "the"} timeline events into {incident}`,
