@@ -8,6 +8,7 @@ import { registerFilterSchema } from "./register.schemas.js";
 import { listRegister, listRegisterYears } from "./register.service.js";
 import type { RegisterReader } from "./register-access.policy.js";
 import { registerCsv } from "./register-export.policy.js";
+import { registerCount, registerInstant } from "./register-time.policy.js";
 
 const readerOf = (res: Response): RegisterReader => {
   const user = currentUser(res);
@@ -21,7 +22,7 @@ export function createRegisterHandlers(deps: Deps) {
       const years = await listRegisterYears(deps);
       const parsed = registerFilterSchema.safeParse(req.query);
       const statuses = incidentStatuses.map((s) => ({ value: s, label: statusLabels[s] }));
-      const base = { title: "Breach register", years, statuses, formatShare, sent: req.query };
+      const base = { title: "Breach register", years, statuses, formatShare, instant: registerInstant, count: registerCount };
       if (!parsed.success) {
         const fieldErrors: Record<string, string> = {};
         for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
