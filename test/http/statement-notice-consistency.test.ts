@@ -254,5 +254,7 @@ describe(`statement and notice agree (${testLane})`, () => {
     assert.doesNotMatch(start.text, /id="overrideReason"/, "no reason is asked for a warning");
     const started = await api("post", `/incidents/${eu.reference}/campaigns/${id}/start`).send({});
     assert.equal(started.status, 200, started.text.slice(0, 400));
+    const audit = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "campaign.start", incidentId: eu.id } });
+    assert.match(String(audit.after), /"statementDifferences":\["en version 1 and the statement EU-GDPR-33 version 1: Contact: /);
   });
 });

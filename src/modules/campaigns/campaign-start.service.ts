@@ -7,7 +7,7 @@ import { findIncidentWithId } from "../incidents/index.js";
 import { describeSender, loadOrganisationFor, noticeSenderOf, pinOrganisation } from "../organisation/index.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
-import { checkStatementAgreement, recordStatementOverride } from "./campaign-statement-check.service.js";
+import { checkStatementAgreement, recordStatementOverride, statementDifferencesOf } from "./campaign-statement-check.service.js";
 import {
   applyCampaignTransition,
   auditCampaignTransition,
@@ -161,6 +161,8 @@ export async function startCampaign(
       recipients: counts.total,
       queued: counts.queued,
       excluded: counts.excluded,
+      // What differed from a submitted statement (GDPR's warnings, an overridden refusal), kept with the start.
+      ...statementDifferencesOf(agreement),
     };
     await auditCampaignTransition(deps, tx, actor, "start", campaign, plan, details);
     if (agreement.refusals.length && options.overrideReason)

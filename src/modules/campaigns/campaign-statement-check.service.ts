@@ -48,6 +48,12 @@ export async function loadStatementAgreement(db: Database, campaign: Pick<Campai
   return checkAgainstStatements(db.prisma, campaign.incidentId, versionIds);
 }
 
+/** The start's audit detail of what differed from a submitted statement; nothing when all agreed. */
+export function statementDifferencesOf(agreement: StatementAgreement): { statementDifferences?: string[] } {
+  const differing = [...agreement.refusals, ...agreement.warnings];
+  return differing.length ? { statementDifferences: describeDisagreement(differing) } : {};
+}
+
 /**
  * Compares the versions a start will pin with the submitted statements. Refused
  * (StatementDisagreementError) when an Australian statement differs and no override reason is given.
