@@ -20,6 +20,7 @@ import { dsnUploadBody } from "./modules/bounces/index.js";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
 import { dataCategoriesRoutes } from "./modules/data-categories/data-categories.routes.js";
 import { evidenceRoutes } from "./modules/evidence/evidence.routes.js";
+import { evidencePackRoutes } from "./modules/evidence-pack/evidence-pack.routes.js";
 import { evidenceUploadBody } from "./modules/evidence/index.js";
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentProposalRoutes } from "./modules/incidents/incident-proposal.routes.js";
@@ -43,6 +44,7 @@ import { timelineUploadBody } from "./modules/timeline/index.js";
 import { timelineRoutes } from "./modules/timeline/timeline.routes.js";
 import { findUser, hasUsers } from "./modules/users/index.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
+import { verificationRoutes } from "./modules/verification/verification.routes.js";
 import { isAllowed } from "./web/access.js";
 import { csrfProtection } from "./web/csrf.js";
 import { errorHandler, notFound } from "./web/errors.js";
@@ -123,6 +125,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(calendarFeedRoutes(deps));
   // Bounce reports carry a shared secret: no session, no CSRF, their own body parser.
   app.use(bounceHookRoutes(deps));
+  // Is this notice genuine? Public, read-only and rate limited: no session, no CSRF, its own body parser.
+  app.use(verificationRoutes(deps));
   // 1 MB: a notice's seven sections in a non-Latin script take up to 3 bytes a character, and
   // percent-encoding triples that again.
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 200 }));
@@ -187,6 +191,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   // The public report's pages are read without signing in, each with its own strict CSP (decision 0018).
   app.use(publicReportRoutes(deps));
   app.use(evidenceRoutes(deps));
+  app.use(evidencePackRoutes(deps));
   app.use(registerRoutes(deps));
 
   app.use(notFound);

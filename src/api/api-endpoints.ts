@@ -23,6 +23,7 @@ import { registerEndpoints } from "./api-register.endpoints.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
 import { statementEndpoints } from "./api-statements.endpoints.js";
+import { verifyEndpoints } from "./api-verify.endpoints.js";
 
 /** What an endpoint answers on success: a JSON schema, a CSV file, a PDF, or nothing (204). */
 export type ApiSuccess =
@@ -38,6 +39,8 @@ export interface ApiEndpoint {
   path: string;
   /** The least role of the token's owner. */
   role: Role;
+  /** Open to anyone, without a token (mounted before the token check; rate limited by its handler): role is then unused. */
+  isPublic?: boolean;
   /**
    * What a POST's body is: a JSON object (the default), a CSV file streamed to disk by the
    * handler, a multipart form with a file the handler streams to storage, or nothing (an action
@@ -55,7 +58,8 @@ export interface ApiEndpoint {
     | "Statements"
     | "Evidence"
     | "Public report"
-    | "Register";
+    | "Register"
+    | "Verification";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -289,5 +293,7 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ...tagged("Evidence", evidenceEndpoints(deps, incident)),
     // The breach register (modules/register): every incident with its decision and notifications.
     ...tagged("Register", registerEndpoints(deps)),
+    // Is this notice genuine? (modules/verification): open to anyone, rate limited per client.
+    ...tagged("Verification", verifyEndpoints(deps)),
   ];
 }

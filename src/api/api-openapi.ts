@@ -29,6 +29,7 @@ const ERRORS: Record<number, string> = {
   403: "The token's owner's role does not allow this.",
   404: "No such incident (or obligation, person, import, campaign).",
   409: "The change is not possible in the current state; the message says why.",
+  429: "Too many requests from this client address (an endpoint open to anyone); Retry-After says when to try again.",
   413: "The body is too large (1 MB of JSON; a CSV upload: 2 GiB; an evidence file: EVIDENCE_MAX_MIB).",
   415: "The body is not of the expected type (application/json; a CSV upload: text/csv; an evidence file: multipart/form-data).",
 };
@@ -117,8 +118,8 @@ function responsesOf(endpoint: ApiEndpoint): JsonObject {
             : {};
   const responses: JsonObject = { [String(success.status)]: { description: endpoint.summary, ...body } };
   if (endpoint.alsoOk) responses[String(endpoint.alsoOk)] = { description: "See the summary.", ...body };
-  const errors = [401, 404];
-  if (endpoint.role !== "viewer") errors.push(403);
+  const errors = endpoint.isPublic ? [429] : [401, 404];
+  if (endpoint.role !== "viewer" && !endpoint.isPublic) errors.push(403);
   if (endpoint.query || endpoint.request || endpoint.body === "csv" || endpoint.body === "multipart") errors.push(400);
   if (endpoint.canConflict) errors.push(409);
   if (endpoint.method === "post" && endpoint.body !== "none") errors.push(413, 415);
@@ -132,7 +133,10 @@ function operationOf(endpoint: ApiEndpoint): JsonObject {
   return {
     operationId: `${endpoint.method}${openApiPath(endpoint.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, c?: string) => (c ?? "").toUpperCase())}`,
     summary: endpoint.summary,
-    description: `Least role: ${endpoint.role}.`,
+    description: endpoint.isPublic
+      ? "Open to anyone: no token. Rate limited per client address."
+      : `Least role: ${endpoint.role}.`,
+    ...(endpoint.isPublic ? { security: [] } : {}),
     tags: [endpoint.tag],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
@@ -187,6 +191,7 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
       "Evidence",
       "Public report",
       "Register",
+      "Verification",
     ].map((name) => ({
       name,
     })),

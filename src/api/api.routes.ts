@@ -26,10 +26,15 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
   router.get(OPENAPI_PATH, (_req, res) => {
     res.json(document);
   });
+  // Endpoints open to anyone (is this notice genuine?): before the token check, with a small body parser of their own.
+  for (const endpoint of endpoints.filter((e) => e.isPublic)) {
+    const body = endpoint.method === "post" ? [express.json({ limit: "4kb" }), requireJsonObject] : [];
+    router[endpoint.method](endpoint.path, ...body, endpoint.handler);
+  }
   // Authenticate before reading the body: an unauthenticated client learns nothing, not even that its JSON is malformed.
   router.use(bearerAuth(deps));
   router.use(express.json({ limit: "1mb", type: ["application/json", "application/*+json"] }));
-  for (const endpoint of endpoints) {
+  for (const endpoint of endpoints.filter((e) => !e.isPublic)) {
     const bodyGuard =
       endpoint.method !== "post" || endpoint.body === "none"
         ? []

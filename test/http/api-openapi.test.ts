@@ -336,6 +336,11 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: evidence.body.id as string });
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: "no-such-file" });
 
+    // Is this notice genuine? Open to anyone, no token: an unknown code's answer, and a malformed code's 400.
+    const verified = await call("nobody", "post", "/verify", {}, { json: { code: "7kq2 m9xd 4trp" } });
+    assert.equal(verified.body.isGenuine, false);
+    await call("nobody", "post", "/verify", {}, { json: { code: "7KQ2" } });
+
     const operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     const missed = operations.filter((op) => op !== "get /openapi.json" && !succeeded.has(op));
     assert.deepEqual(missed, [], "every operation answered at least once with success");

@@ -15,6 +15,8 @@ export interface SenderSettings {
   concurrency: number;
   /** Idle wait between two claims that found nothing. */
   pollMs: number;
+  /** The page where people check a notice's code (PUBLIC_URL/verify), for {{verification.url}}. */
+  verifyUrl?: string;
 }
 
 /**
@@ -43,5 +45,6 @@ export function senderSettingsOf(config: Config): SenderSettings {
     batchSize: BATCH_SIZE,
     concurrency: Math.max(4, config.SMTP_POOL_SIZE * 4),
     pollMs: config.WORKER_POLL_MS,
+    verifyUrl: `${config.publicUrl}/verify`,
   };
 }

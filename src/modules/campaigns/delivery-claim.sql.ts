@@ -22,6 +22,8 @@ export interface ClaimedDelivery {
   /** Times it was taken back from a worker that stopped while holding it, this claim included. */
   reclaims: number;
   queuedAt: Date;
+  /** The notice's verification code (decision 0019), null for one fanned out before codes existed. */
+  verificationCode: string | null;
 }
 
 function toClaimedDelivery(row: Record<string, unknown>): ClaimedDelivery {
@@ -38,6 +40,7 @@ function toClaimedDelivery(row: Record<string, unknown>): ClaimedDelivery {
     attempts: Number(row.attempts),
     reclaims: Number(row.reclaims),
     queuedAt: toDate(row.queued_at),
+    verificationCode: toStringOrNull(row.verification_code),
   };
 }
 
@@ -61,6 +64,7 @@ const CLAIMED_COLUMNS = [
   "attempts",
   "reclaims",
   "queued_at",
+  "verification_code",
 ];
 
 /**

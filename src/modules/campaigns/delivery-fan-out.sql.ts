@@ -2,6 +2,7 @@ import type { DatabaseKind } from "../../config/config.js";
 import type { DbOrTx } from "../../db/client.js";
 import { instantParam } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
+import { codeBytesColumn, newCodeSql } from "../verification/index.js";
 
 // The start's fan-out of a campaign's deliveries: one INSERT ... SELECT per start. The SQL is the
 // same on both databases but for a few expressions (a new id, a JSON table, a timestamp), chosen by kind.
@@ -28,7 +29,8 @@ const SQLITE_UUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-
  * Writes one delivery row per person of the audience in the caller's transaction (the one that
  * moves the campaign to sending), in ONE INSERT ... SELECT: the person's address, name, place
  * and language are copied, the version chosen for their language is pinned, and the Message-ID
- * is derived from the new row's id. People without an e-mail address, or whose address is
+ * is derived from the new row's id, and each row that will be e-mailed gets a verification code drawn
+ * from random bytes (modules/verification, decision 0019), never from the person's data. People without an e-mail address, or whose address is
  * suppressed in this incident (it bounced hard on one of its notices), are written as excluded
  * with the reason. A person already in the campaign is
  * skipped (unique campaign and person), so a second run adds nothing. Returns the rows written.
@@ -41,20 +43,23 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
   const versionsTable =
     kind === "postgresql" ? Prisma.sql`json_each_text(${versions}::json)` : Prisma.sql`json_each(${versions})`;
   const stamp = kind === "postgresql" ? Prisma.sql`${at}::timestamp(3)` : Prisma.sql`${at}`;
+  const code = newCodeSql(kind, Prisma.sql`x."code_bytes"`);
   // Reads the audience's people (no lock: the people of an incident being notified are not
   // imported at the same moment, and a later import is not part of this campaign) and inserts
   // their deliveries (row locks on PostgreSQL, SQLite's write lock, until the caller commits).
   // The MATERIALIZED step draws each row's id once: the Message-ID must repeat the same id.
+  // A code is unique (its index); two rows drawing the same 60 bits would fail the start, which
+  // can simply be tried again (about 1 in 30,000 for 5 million notices on top of 5 million).
   // WHERE true: see upsertPeople (SQLite's parser and INSERT ... SELECT ... ON CONFLICT).
   return tx.$executeRaw(Prisma.sql`
     WITH picked AS MATERIALIZED (
       SELECT ${newId} AS "new_id", p."id", p."incident_id", p."email", p."email_normalized", p."given_name",
-             p."family_name", p."country", p."region", p."language"
+             p."family_name", p."country", p."region", p."language", ${codeBytesColumn(kind)}
       FROM "person" p WHERE ${fanOut.audience}
     )
     INSERT INTO "delivery" ("id", "campaign_id", "incident_id", "person_id", "email", "email_normalized", "full_name",
       "country", "region", "language", "template_version_id", "channel", "status", "attempts", "next_attempt_at",
-      "message_id", "exclusion_reason", "queued_at", "updated_at")
+      "message_id", "exclusion_reason", "queued_at", "updated_at", "verification_code")
     SELECT x."new_id", ${fanOut.campaignId}, x."incident_id", x."id", x."email", x."email_normalized",
       TRIM(x."given_name" || ' ' || x."family_name"), x."country", x."region", COALESCE(x."language", ''),
       COALESCE(v."value", ${fanOut.fallbackVersionId}), 'email',
@@ -62,7 +67,7 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
       CASE WHEN ${isExcluded} THEN NULL ELSE ${stamp} END,
       '<delivery.' || x."new_id" || '@' || ${fanOut.messageIdDomain} || '>',
       CASE WHEN x."email_normalized" IS NULL THEN 'no_email' WHEN b."email_normalized" IS NOT NULL THEN 'bounced_address' ELSE '' END,
-      ${stamp}, ${stamp}
+      ${stamp}, ${stamp}, CASE WHEN ${isExcluded} THEN NULL ELSE ${code} END
     FROM picked x
     LEFT JOIN "bounced_address" b ON b."incident_id" = x."incident_id" AND b."email_normalized" = x."email_normalized"
     LEFT JOIN ${versionsTable} v ON v."key" = COALESCE(x."language", '')

@@ -33,12 +33,16 @@ export interface CampaignReadiness {
 export interface NoticeRendering {
   /** The latest version of each language of a template: pinned when a campaign starts. */
   latestVersionIds(db: DbOrTx, templateId: string): Promise<Record<string, string>>;
-  /** organisation: the {{organisation.*}} values a started campaign pinned; the incident's current ones when absent. */
+  /**
+   * organisation: the {{organisation.*}} values a started campaign pinned; the incident's current ones when absent.
+   * options.verifyUrl: the verification page, for {{verification.url}}.
+   */
   loadNoticeRenderer(
     db: DbOrTx,
     incidentId: string,
     versionIds: Record<string, string>,
     organisation?: Organisation,
+    options?: { verifyUrl?: string },
   ): Promise<CampaignRenderer>;
   /** The content check of the versions and the render check over the people `audienceWhere` selects. */
   checkNoticeReadiness(
@@ -53,12 +57,13 @@ export const noticeRendering: NoticeRendering = { latestVersionIds, loadNoticeRe
 /** The person columns a notice is rendered from, as the sender reads them (selectNoticePeople, delivery-claim.sql.ts). */
 export type RecipientRow = NoticePersonColumns;
 
-/** What the delivery copied at fan-out, for a person deleted since. */
+/** What the delivery copied at fan-out, for a person deleted since, and its own verification code. */
 export interface DeliveredTo {
   personId: string;
   email: string | null;
   fullName: string;
   language: string;
+  verificationCode?: string | null;
 }
 
 /**
@@ -79,6 +84,7 @@ export function recipientOf(person: RecipientRow | undefined, delivery: Delivere
       region: null,
       categoryIds: null,
       attributes: {},
+      verificationCode: delivery.verificationCode ?? null,
     };
   }
   return {
@@ -92,6 +98,7 @@ export function recipientOf(person: RecipientRow | undefined, delivery: Delivere
     region: person.region,
     categoryIds: readJson(person.categoryIds, (v): v is string[] => Array.isArray(v), null),
     attributes: readJson(person.attributes, (v): v is Record<string, string> => typeof v === "object" && v !== null, {}),
+    verificationCode: delivery.verificationCode ?? null,
   };
 }
 

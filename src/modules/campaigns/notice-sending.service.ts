@@ -100,7 +100,10 @@ export class NoticeSending {
     const cached = this.renderers.get(campaignId);
     if (cached && readMs() - cached.loadedAtMs < RENDERER_TTL_MS) return cached.renderer;
     const organisation = readPinnedOrganisation(campaign.organisation) ?? undefined;
-    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds), organisation);
+    const verifyUrl = this.options.settings.verifyUrl;
+    const renderer = rendering.loadNoticeRenderer(db.prisma, campaign.incidentId, JSON.parse(campaign.versionIds), organisation, {
+      ...(verifyUrl ? { verifyUrl } : {}),
+    });
     this.renderers.set(campaignId, { renderer, loadedAtMs: readMs() });
     renderer.catch(() => this.renderers.delete(campaignId));
     return renderer;

@@ -3,6 +3,7 @@ import { sqliteInstant } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
 import { containsPattern } from "../../lib/like-pattern.js";
 import { noticePersonSelect } from "../notices/index.js";
+import { readCode } from "../verification/index.js";
 
 /**
  * The queries of the delivery ledger: the record, person by person, of every notice of an
@@ -18,7 +19,7 @@ export interface LedgerFilter {
   /** A delivery status, or "needs_other_channel" for failed, bounced and excluded ones. */
   status?: string;
   channel?: string;
-  /** An address (prefix) or part of a name. */
+  /** An address (prefix), part of a name, a Message-ID or a notice's verification code. */
   q?: string;
 }
 
@@ -52,8 +53,11 @@ function whereSqlOf(filter: LedgerFilter): Prisma.Sql {
   if (filter.q) {
     const q = filter.q.trim();
     const prefix = `${containsPattern(q.toLowerCase()).slice(1)}`;
+    // A verification code as a person reads it out (any case, dashes, O for 0): its stored form.
+    const read = readCode(q);
+    const code = read.isValid ? Prisma.sql` OR "verification_code" = ${read.code}` : Prisma.empty;
     parts.push(Prisma.sql`("email_normalized" LIKE ${prefix} ESCAPE '\\'
-      OR LOWER("full_name") LIKE ${containsPattern(q.toLowerCase())} ESCAPE '\\' OR "message_id" = ${q})`);
+      OR LOWER("full_name") LIKE ${containsPattern(q.toLowerCase())} ESCAPE '\\' OR "message_id" = ${q}${code})`);
   }
   return Prisma.join(parts, " AND ");
 }
@@ -83,6 +87,7 @@ export const ledgerRowSelect = {
   failedAt: true,
   toldAt: true,
   toldNote: true,
+  verificationCode: true,
 } satisfies Prisma.DeliverySelect;
 
 export type LedgerRow = Prisma.DeliveryGetPayload<{ select: typeof ledgerRowSelect }>;

@@ -10,6 +10,7 @@
  */
 import type { NoticeWords, SectionKey } from "./notice-content.policy.js";
 import { sectionLabels } from "./notice-content.policy.js";
+import { verificationCheck } from "./notice-verification-check.policy.js";
 
 export interface ObligationForCheck {
   id: string;
@@ -24,6 +25,12 @@ export interface ObligationForCheck {
 export interface ContentFacts {
   /** How many data categories the incident records (each person's notice lists theirs). */
   incidentCategoryCount: number;
+  /**
+   * The public site (PUBLIC_URL) when one is configured: people can then check a notice at its
+   * /verify page, so every notice must carry its verification code (decision 0019). Unset: the
+   * app's address is only the default (localhost), which no recipient can reach.
+   */
+  publicSite?: string;
 }
 
 export interface ContentItemCheck {
@@ -199,14 +206,18 @@ export function byHandKey(ruleId: string, item: string): string {
   return `${ruleId}|${item}`;
 }
 
-/** Checks a version's words against every applying regime's required content. */
+/**
+ * Checks a version's words against every applying regime's required content, and, with a public
+ * site, for its verification code.
+ */
 export function checkNoticeContent(
   words: NoticeWords,
   obligations: ObligationForCheck[],
   facts: ContentFacts,
 ): RegimeContentCheck[] {
   const ticked = new Set(words.checkedItems);
-  return individualObligations(obligations).map(({ obligation, terms }) => {
+  const verification = facts.publicSite ? [verificationCheck(words, facts.publicSite)] : [];
+  const regimes = individualObligations(obligations).map(({ obligation, terms }): RegimeContentCheck => {
     const mapped = mappedRegimes[terms.regimeCode];
     const items: ContentItemCheck[] = mapped
       ? mapped.map((r) => {
@@ -242,6 +253,7 @@ export function checkNoticeContent(
       note,
     };
   });
+  return [...regimes, ...verification];
 }
 
 /** The keys a manager may tick on a version: the by-hand items of the applying regimes. */

@@ -101,6 +101,12 @@ export const placeholders = [
   { name: "contact_phone", description: "the contact phone number (below)" },
   // The organisation's profile, with the incident's own sender and contact point over it (modules/organisation).
   ...organisationPlaceholders,
+  // Each notice's own code and the page where people check it (modules/verification, decision 0019).
+  {
+    name: "verification.code",
+    description: "this notice's verification code, e.g. 7KQ2-M9XD-4TRP (given when the campaign starts)",
+  },
+  { name: "verification.url", description: "the page where people check a code: PUBLIC_URL/verify" },
   { name: "attribute:NAME", description: "the person's imported column NAME, e.g. {{attribute:Member number}}" },
 ] as const;
 

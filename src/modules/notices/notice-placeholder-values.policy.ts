@@ -4,6 +4,7 @@
  * breaks are gone before they reach a notice. Pure.
  */
 import { fieldLabels, type OrganisationPlaceholder, placeholderField } from "../organisation/index.js";
+import { formatCode } from "../verification/index.js";
 import { placeholderKey } from "./notice-content.policy.js";
 import { cleanLine, type Slot } from "./notice-format.policy.js";
 import type { NoticeRecipient } from "./notice-render.policy.js";
@@ -16,6 +17,8 @@ export interface VersionContact {
   phoneHref: string;
   /** The {{organisation.*}} values: the organisation's profile with the incident's own values, or what a campaign pinned. */
   profile: Readonly<Partial<Record<OrganisationPlaceholder, string>>>;
+  /** The page where people check a notice's code (PUBLIC_URL/verify); "" when the renderer was given none. */
+  verifyUrl: string;
 }
 
 /** An attribute as text: callers may hand over parsed JSON, whose values are not always strings. */
@@ -63,6 +66,10 @@ export function placeholderValue(
       return contact.phone;
     case "attribute":
       return cleanLine(attributeValue(r.attributes, slot.ref.attribute ?? "")).trim();
+    case "verification.code":
+      return r.verificationCode ? formatCode(cleanLine(r.verificationCode).trim()) : "";
+    case "verification.url":
+      return contact.verifyUrl;
     default:
       return cleanLine(contact.profile[slot.ref.name] ?? "").trim();
   }
@@ -84,6 +91,10 @@ export function missingValueProblem(slot: Slot): string {
       return `no external id for ${written}`;
     case "attribute":
       return `no "${slot.ref.attribute}" value for ${written}`;
+    case "verification.code":
+      return `no verification code for ${written} (each notice gets one when its campaign starts)`;
+    case "verification.url":
+      return `no address of the verification page for ${written}`;
     case "organisation.name":
     case "organisation.address":
     case "organisation.contact":

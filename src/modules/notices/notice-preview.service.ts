@@ -32,6 +32,9 @@ export const SAMPLE_RECIPIENT: NoticeRecipient = {
 
 const SEARCH_LIMIT = 20;
 
+/** The code a preview and a test show where each notice will have its own (decision 0019); no notice has it. */
+const PREVIEW_CODE = "XXXXXXXXXXXX";
+
 /** A person's name for lists: their name, else their address, else their id. */
 export function recipientLabel(r: Pick<NoticeRecipient, "givenName" | "familyName" | "email" | "externalId">): string {
   return `${r.givenName} ${r.familyName}`.trim() || r.email || r.externalId || "(no name)";
@@ -70,10 +73,13 @@ export async function loadPreview(deps: Deps, reference: string, templateId: str
   } else {
     versionIds = await latestVersionIds(db, template.id);
   }
-  const renderer = await loadNoticeRenderer(db, incident.id, versionIds);
+  const renderer = await loadNoticeRenderer(db, incident.id, versionIds, undefined, {
+    verifyUrl: `${deps.config.publicUrl}/verify`,
+  });
   const picked = renderer.versionFor(recipient.language);
   const chosen = versions.find((v) => v.id === picked.id)!;
-  return { ...base, chosen, isPinned: Boolean(query.version), notice: renderer.render(recipient, picked.id) };
+  const notice = renderer.render({ ...recipient, verificationCode: PREVIEW_CODE }, picked.id);
+  return { ...base, chosen, isPinned: Boolean(query.version), notice };
 }
 
 /**
@@ -129,6 +135,10 @@ export async function loadReadiness(deps: Deps, reference: string, templateId: s
   const versionIds = await latestVersionIds(deps.db.prisma, template.id);
   const versions = await listVersionSummaries(deps.db.prisma, template.id);
   if (Object.keys(versionIds).length === 0) return { incident, template, versions, readiness: null };
-  const readiness = await checkNoticeReadiness(deps.db.prisma, { incidentId: incident.id, versionIds });
+  const readiness = await checkNoticeReadiness(deps.db.prisma, {
+    incidentId: incident.id,
+    versionIds,
+    ...(deps.config.PUBLIC_URL ? { publicSite: deps.config.publicUrl } : {}),
+  });
   return { incident, template, versions, readiness };
 }

@@ -85,20 +85,27 @@ export interface ReadinessOptions {
   audienceWhere?: Prisma.PersonWhereInput;
   /** People read per page; the default suits both databases. */
   pageSize?: number;
+  /** PUBLIC_URL when configured: the notice must then carry its verification code (notice-content-check.policy.ts). */
+  publicSite?: string;
 }
 
 export const FIRST_BROKEN_LIMIT = 100;
 const PAGE_SIZE = 2000;
 
 /** The content check of each pinned version, with the gaps flattened, and the versions' warnings. */
-export async function checkVersionsContent(db: DbOrTx, incidentId: string, versionIds: Record<string, string>) {
+export async function checkVersionsContent(
+  db: DbOrTx,
+  incidentId: string,
+  versionIds: Record<string, string>,
+  publicSite?: string,
+) {
   const ids = [...new Set(Object.values(versionIds))];
   const [versions, obligations, categories] = await Promise.all([
     listVersionsByIds(db, incidentId, ids),
     listObligationTerms(db, incidentId),
     loadCategoryFacts(db, incidentId),
   ]);
-  const facts = { incidentCategoryCount: categories.incidentCategoryIds.length };
+  const facts = { incidentCategoryCount: categories.incidentCategoryIds.length, ...(publicSite ? { publicSite } : {}) };
   const involved = incidentCategories(categories.catalogue, categories.incidentCategoryIds);
   const warnings: ReadinessWarning[] = [];
   const contentChecks = versions
@@ -147,7 +154,7 @@ export async function checkNoticeReadiness(db: DbOrTx, options: ReadinessOptions
   const { incidentId, versionIds, audienceWhere } = options;
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const [{ contentChecks, contentGaps, warnings }, renderer] = await Promise.all([
-    checkVersionsContent(db, incidentId, versionIds),
+    checkVersionsContent(db, incidentId, versionIds, options.publicSite),
     loadNoticeRenderer(db, incidentId, versionIds),
   ]);
   const counts = new Map<string, number>();

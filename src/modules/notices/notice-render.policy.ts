@@ -39,6 +39,11 @@ export interface NoticeRecipient {
   categoryIds: string[] | null;
   /** The person's free (imported) columns, for {{attribute:NAME}}. */
   attributes: Record<string, string>;
+  /**
+   * Their notice's verification code as stored (12 characters), for {{verification.code}}: the
+   * delivery's, given at fan-out; absent before (a preview, the render check, a letter).
+   */
+  verificationCode?: string | null;
 }
 
 /** One person's notice. */
@@ -84,6 +89,8 @@ export interface RendererFacts {
   incidentCategoryIds: string[];
   /** The {{organisation.*}} values (modules/organisation); none given: every one is empty. */
   organisation?: Readonly<Partial<Record<OrganisationPlaceholder, string>>>;
+  /** The verification page, PUBLIC_URL/verify, for {{verification.url}}; none given: empty. */
+  verifyUrl?: string;
 }
 
 interface CompiledSection {
@@ -116,6 +123,7 @@ function compileVersion(
   version: RendererVersion,
   categoriesOf: (r: NoticeRecipient) => ResolvedCategories,
   organisation: RendererFacts["organisation"] = {},
+  verifyUrl = "",
 ): CompiledVersion {
   const { content } = version;
   const sections = sectionKeys.map((key) => {
@@ -146,6 +154,7 @@ function compileVersion(
       phone,
       phoneHref: phone.replace(/[^0-9+]/g, ""),
       profile: organisation,
+      verifyUrl: cleanLine(verifyUrl).trim(),
     },
     slots: [...seen.values()],
     shapes: new Map(),
@@ -204,7 +213,10 @@ export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
   if (facts.versions.length === 0) throw new Error("createNoticeRenderer: no template version given");
   const resolverFor = createCategoryResolver(facts.catalogue, facts.incidentCategoryIds);
   const versions = new Map(
-    facts.versions.map((v) => [v.id, compileVersion(v, resolverFor(v.content.categoryWords), facts.organisation)]),
+    facts.versions.map((v) => [
+      v.id,
+      compileVersion(v, resolverFor(v.content.categoryWords), facts.organisation, facts.verifyUrl),
+    ]),
   );
   const versionFor = createLanguageChooser([...versions.values()], facts.fallbackLanguage);
 
@@ -217,7 +229,9 @@ export function createNoticeRenderer(facts: RendererFacts): NoticeRenderer {
   const problemsWith = (r: NoticeRecipient, version: CompiledVersion, categories: ResolvedCategories): string[] => {
     const problems: string[] = [];
     for (const slot of version.slots) {
-      if (slot.ref.name !== "categories" && placeholderValue(slot, r, version.contact, facts.reference, "") === "") {
+      // A notice's code is given when its campaign starts: before that (the render check) it has none yet.
+      if (slot.ref.name === "categories" || slot.ref.name.startsWith("verification.")) continue;
+      if (placeholderValue(slot, r, version.contact, facts.reference, "") === "") {
         problems.push(missingValueProblem(slot));
       }
     }

@@ -43,6 +43,12 @@ export async function latestVersionIds(db: DbOrTx, templateId: string): Promise<
   return out;
 }
 
+/** What a renderer is given beyond the database's facts. */
+export interface RendererOptions {
+  /** The verification page (PUBLIC_URL/verify), for {{verification.url}}. */
+  verifyUrl?: string;
+}
+
 /**
  * Loads the pinned versions and the incident's facts once; render() is then pure and fast (no
  * database), about 100k renders/s. versionIds maps a language to a version id (what
@@ -54,6 +60,7 @@ export async function loadNoticeRenderer(
   incidentId: string,
   versionIds: Record<string, string>,
   organisation?: Organisation,
+  options: RendererOptions = {},
 ): Promise<NoticeRenderer> {
   const ids = [...new Set(Object.values(versionIds))];
   if (ids.length === 0) throw new Error("loadNoticeRenderer: no template version given");
@@ -76,6 +83,7 @@ export async function loadNoticeRenderer(
     versions: rows.map((r) => ({ id: r.id, language: r.language, subject: r.subject, content: parseContent(r.sections) })),
     ...categories,
     organisation: organisationPlaceholderValues(current),
+    ...(options.verifyUrl ? { verifyUrl: options.verifyUrl } : {}),
   });
 }
 
