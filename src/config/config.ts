@@ -65,6 +65,9 @@ export const settingDocs = {
   EVIDENCE_MAX_MIB: "Largest evidence file accepted, on the site and through the API, in MiB (1024 = 1 GiB).",
   EVIDENCE_DIR:
     "Folder where evidence files are kept (default: evidence/ beside the SQLite database, or ./data/evidence with PostgreSQL). Back it up with the database.",
+  RETENTION_DAYS_AFTER_CLOSE:
+    "Days after an incident is closed that its affected people's personal data is kept before the purge (an incident may set its own, or a legal hold).",
+  MAIL_CATCHER_RETENTION_DAYS: "Days the mail catcher keeps a message before housekeeping deletes it.",
   BOUNCE_WEBHOOK_SECRET:
     "Shared secret (16 characters or more) that bounce and complaint reports to POST /hooks/bounces must carry; unset refuses them.",
   BOUNCE_MAILBOX_URL:
@@ -138,6 +141,8 @@ const schema = z.object({
   PEOPLE_UPLOAD_MAX_MIB: positiveInt(1024 * 1024).default(2048),
   EVIDENCE_MAX_MIB: positiveInt(1024 * 1024).default(1024),
   EVIDENCE_DIR: z.string().min(1).optional(),
+  RETENTION_DAYS_AFTER_CLOSE: positiveInt(36_500).default(90),
+  MAIL_CATCHER_RETENTION_DAYS: positiveInt(3650).default(30),
   DKIM_DOMAIN: domainName.optional(),
   DKIM_SELECTOR: z
     .string()
