@@ -8,6 +8,7 @@ import { evidenceFilesSection } from "./modules/evidence/evidence.section.js";
 import { noticesSection } from "./modules/notices/notices.section.js";
 import { deadlinesSection, loadDeadlinesSection } from "./modules/obligations/deadlines.section.js";
 import { peopleSection } from "./modules/people/people.section.js";
+import { loadReportSummary } from "./modules/public-report/index.js";
 import { publicReportSection } from "./modules/public-report/public-report.section.js";
 import { statementsSection } from "./modules/statements/statements.section.js";
 import { systemsSection } from "./modules/systems/systems.section.js";
@@ -101,13 +102,14 @@ const countOf = (value: unknown): number => (typeof value === "number" ? value :
  * deadlines section describes them. The statuses the incident may move to are the caller's.
  */
 export async function loadOverviewFacts(deps: Deps, incident: Incident, viewer: User) {
-  const [deadlines, assessment, people, notices, campaigns, actions] = await Promise.all([
+  const [deadlines, assessment, people, notices, campaigns, actions, publicReport] = await Promise.all([
     loadDeadlinesSection(deps, incident, viewer),
     assessmentSection.load(deps, incident, viewer),
     peopleSection.load(deps, incident, viewer),
     noticesSection.load(deps, incident, viewer),
     campaignsSection.load(deps, incident, viewer),
     actionsSection.load(deps, incident, viewer),
+    loadReportSummary(deps, incident.id),
   ]);
   const factOf = new Map(deadlines.factTable.map((row) => [row.code, row.fact]));
   const obligations: ObligationFact[] = deadlines.deadlines.map((d) => ({
@@ -134,6 +136,7 @@ export async function loadOverviewFacts(deps: Deps, incident: Incident, viewer: 
       return { id: String(campaign.id ?? ""), name: String(campaign.name ?? ""), status: String(campaign.status ?? "") };
     }),
     overdueActionCount: countOf(objectOf(actions.actionsSection).overdueCount),
+    publicReport: { isPublished: publicReport.isPublished, version: publicReport.version, hasDraft: publicReport.hasDraft },
   };
   return { facts, deadlines: deadlines.deadlines };
 }

@@ -7,6 +7,7 @@ export {
   describeReportVersions,
   loadReportEditor,
   loadReportState,
+  loadReportSummary,
   loadReportVersion,
   publicAddressOf,
   publicReportUrlFor,

@@ -223,4 +223,21 @@ describe("the one action that moves the incident", () => {
       [`1 other obligation is overdue. ${BASE}/deadlines`, `2 remedial actions are overdue. ${BASE}/timeline#actions`],
     );
   });
+
+  it("notes the public report: published with its version, or to write when no one has to be told", () => {
+    const notNotifiable = facts({
+      decision: { isNotifiable: false },
+      publicReport: { isPublished: false, version: 0, hasDraft: false },
+    });
+    assert.deepEqual(
+      computeNextSteps(notNotifiable, BASE).notes.map((n) => `${n.label} ${n.href}`),
+      [`Write the public report ${BASE}/public-report`],
+    );
+    const published = facts({ publicReport: { isPublished: true, version: 2, hasDraft: true } });
+    assert.deepEqual(
+      computeNextSteps(published, BASE).notes.map((n) => n.text),
+      ["The public report is published (version 2)."],
+    );
+    assert.deepEqual(computeNextSteps(facts({ decision: { isNotifiable: true } }), BASE).notes, []);
+  });
 });

@@ -209,6 +209,26 @@ function stepWithoutObligation(facts: WorkspaceFacts, link: ReturnType<typeof li
  * What to do next on the incident under `base` (/incidents/<ref>): the progress line, the
  * obligation due soonest with what blocks it, the one action that moves it, and notes.
  */
+/**
+ * The public report: once published, a link to update it; when the decision says no one has to
+ * be told, the reminder that the community can be, in a post-incident report (the Apache kind).
+ */
+function publicReportNotes(facts: WorkspaceFacts, base: string): NextSteps["notes"] {
+  const report = facts.publicReport;
+  const href = `${base}/public-report`;
+  if (report?.isPublished) {
+    return [{ text: `The public report is published (version ${report.version}).`, label: "Update the public report", href }];
+  }
+  if (!report || !facts.decision || facts.decision.isNotifiable || CLOSED.includes(facts.status)) return [];
+  return [
+    {
+      text: "Not notifiable: no one has to be told, but the community can be, in a post-incident report.",
+      label: report.hasDraft ? "Edit the public report" : "Write the public report",
+      href,
+    },
+  ];
+}
+
 export function computeNextSteps(facts: WorkspaceFacts, base: string): NextSteps {
   const link = linksOf(base);
   const soonest = CLOSED.includes(facts.status) ? null : dueSoonestOf(facts.obligations);
@@ -229,6 +249,7 @@ export function computeNextSteps(facts: WorkspaceFacts, base: string): NextSteps
       href: link.actions,
     });
   }
+  notes.push(...publicReportNotes(facts, base));
   return {
     stages: stagesOf(facts),
     dueSoonest: soonest ? { ...soonest, href: link.obligation(soonest.id) } : null,

@@ -33,6 +33,8 @@ export interface WorkspaceFacts {
   /** The incident's campaigns, newest first. */
   campaigns: { id: string; name: string; status: string }[];
   overdueActionCount: number;
+  /** Where the public report stands (modules/public-report); absent: not read. */
+  publicReport?: { isPublished: boolean; version: number; hasDraft: boolean };
   /** The statuses the incident may move to now (incident-lifecycle.policy.ts). */
   nextStatuses: string[];
 }
