@@ -31,13 +31,9 @@ export const errorBody = named(
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
-      differences: z
-        .array(z.record(z.string(), z.unknown()))
-        .optional()
-        .meta({
-          description:
-            "Only with code statement_mismatch: each notice version and submitted statement that differ, item by item.",
-        }),
+      differences: z.array(z.record(z.string(), z.unknown())).optional().meta({
+        description: "Only with code statement_mismatch: each notice version and submitted statement that differ, item by item.",
+      }),
       requestId: z.string(),
     }),
   }),

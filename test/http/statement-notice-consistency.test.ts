@@ -10,11 +10,12 @@ import { addIncident } from "../helpers/incidents.js";
 import { ensureOrganisationSender } from "../helpers/organisation.js";
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON answers, read field by field
 type Json = Record<string, any>;
 const system = { userId: null, label: "test", ip: null };
 const OWN_STEP = "- Change your password on any other site where you used the one you had with us.";
 
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -26,11 +27,11 @@ const unescape = (s: string) =>
 function editorForm(html: string): Record<string, string> {
   const form = /<form id="notice-form"[\s\S]*?<\/form>/.exec(html)?.[0] ?? "";
   const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[m[1]!] = unescape(m[2]!);
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[m[1]!] = unescapeHtml(m[2]!);
   for (const m of form.matchAll(/<input([^>]*)>/g)) {
     const name = /name="([^"]+)"/.exec(m[1]!)?.[1];
     if (!name || /type="(checkbox|submit)"/.test(m[1]!)) continue;
-    fields[name] = unescape(/value="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
+    fields[name] = unescapeHtml(/value="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
   }
   return fields;
 }
