@@ -1,19 +1,11 @@
 // Pure deadline arithmetic: a rule and the instant of the event that starts its clock in, an
 // exact instant (UTC) and its local rendering out. No clock, no database.
-import { createRequire } from "node:module";
-import type HolidaysType from "date-holidays";
 import { DateTime } from "luxon";
 import { AppError } from "../../lib/errors.js";
 import { isValidZone } from "../../lib/instants.js";
+import { type HolidayCalendar, holidayName } from "./holiday-calendar.policy.js";
 import type { DeadlineUnit, Rule, RuleDeadline } from "./rule-pack.policy.js";
 import { TRIGGER_CODES, type TriggerCode } from "./trigger-codes.policy.js";
-
-export interface HolidayCalendar {
-  /** date-holidays country code, e.g. "BR". */
-  country: string;
-  /** date-holidays state code, e.g. "NSW"; null for national holidays only. */
-  state?: string | null;
-}
 
 export interface DeadlineOptions {
   /** The IANA zone that counts days and shows times, instead of the rule's default. */
@@ -243,47 +235,6 @@ function inForceNotes(rule: Rule, trigger: DateTime): string[] {
 /** True when a local day is a weekday and not a public holiday of the calendar. */
 export function isBusinessDay(day: DateTime, calendar: HolidayCalendar): boolean {
   return day.weekday <= 5 && !holidayName(day, calendar);
-}
-
-function holidayName(day: DateTime, calendar: HolidayCalendar): string | undefined {
-  return publicHolidays(calendar, day.year).get(day.toISODate() ?? "");
-}
-
-const holidayCache = new Map<string, Map<string, string>>();
-
-// date-holidays parses every country's calendar when loaded (about 27 MB of a process's memory,
-// measured with process.resourceUsage().maxRSS), so it is loaded at the first business-day count,
-// not by every process that merely imports the deadlines module (the import worker never counts).
-const requireHere = createRequire(import.meta.url);
-let HolidaysClass: typeof HolidaysType | null = null;
-function holidaysOf(country: string, state: string | null): HolidaysType {
-  HolidaysClass ??= requireHere("date-holidays") as typeof HolidaysType;
-  return state ? new HolidaysClass(country, state) : new HolidaysClass(country);
-}
-
-/**
- * Public holidays by local date for a calendar and year. Only type "public": bank, optional
- * and observance days (Brazil's Carnival, the day after Thanksgiving) count as working days,
- * which can only make a business-day deadline earlier, never later.
- */
-function publicHolidays(calendar: HolidayCalendar, year: number): Map<string, string> {
-  const key = `${calendar.country}/${calendar.state ?? ""}/${year}`;
-  const cached = holidayCache.get(key);
-  if (cached) return cached;
-  const hd = holidaysOf(calendar.country, calendar.state ?? null);
-  const days = new Map<string, string>();
-  for (const holiday of hd.getHolidays(year, "en")) {
-    if (holiday.type !== "public") continue;
-    // `date` is the local date of the holiday's start; a multi-day holiday covers each day until `end`.
-    const first = DateTime.fromISO(holiday.date.slice(0, 10));
-    const length = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / (24 * HOUR_MS)));
-    for (let i = 0; i < length; i += 1) {
-      const date = first.plus({ days: i }).toISODate();
-      if (date && !days.has(date)) days.set(date, holiday.name);
-    }
-  }
-  holidayCache.set(key, days);
-  return days;
 }
 
 function count(amount: number, unit: DeadlineUnit): string {

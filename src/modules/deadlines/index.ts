@@ -1,6 +1,7 @@
 // The deadlines module's face: the rule pack, the trigger codes and the deadline arithmetic, for
 // the obligations module and the `breachdesk deadlines` command. It has no routes or data.
 
-export { type ComputedDeadline, computeDeadline, type HolidayCalendar } from "./compute-deadline.policy.js";
+export { type ComputedDeadline, computeDeadline } from "./compute-deadline.policy.js";
+export type { HolidayCalendar } from "./holiday-calendar.policy.js";
 export { findRule, type Rule, rulePack } from "./rule-pack.policy.js";
 export { describeTrigger, isTriggerCode, TRIGGER_CODE_LIST, TRIGGER_CODES, type TriggerCode } from "./trigger-codes.policy.js";
