@@ -16,6 +16,9 @@ export function typedCodeOf(body: unknown, query?: unknown): string {
   return typed.slice(0, MAX_TYPED);
 }
 
+/** The summary above the form when the typed text cannot be a code; the field says why. */
+const NOT_A_CODE = "That is not a verification code.";
+
 /** The page's locals around what a request found. */
 function page(extra: Record<string, unknown>) {
   return {
@@ -43,9 +46,7 @@ export function createVerificationHandlers(deps: Deps) {
       const outcome = answer.code === null ? "malformed" : answer.isGenuine ? "genuine" : "unknown";
       req.log?.info({ verification: outcome }, "notice code looked up");
       if (answer.code === null) {
-        res
-          .status(400)
-          .render("verify/index", page({ value: typed, error: answer.message, fieldErrors: { code: answer.message } }));
+        res.status(400).render("verify/index", page({ value: typed, error: NOT_A_CODE, fieldErrors: { code: answer.message } }));
         return;
       }
       const sentOnText = answer.sentOn ? DateTime.fromISO(answer.sentOn).setLocale("en-GB").toFormat("d LLLL yyyy") : "";
