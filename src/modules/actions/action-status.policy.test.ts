@@ -50,7 +50,14 @@ describe("due dates", () => {
 
   it("the form schema treats an empty due date and owner as none, and defaults the status to open", () => {
     const parsed = actionSchema.parse({ title: "  Deploy log analysis ", ownerId: "", dueOn: "" });
-    assert.deepEqual(parsed, { title: "Deploy log analysis", ownerId: null, dueOn: null, status: "open", notes: "", isPublic: false });
+    assert.deepEqual(parsed, {
+      title: "Deploy log analysis",
+      ownerId: null,
+      dueOn: null,
+      status: "open",
+      notes: "",
+      isPublic: false,
+    });
     assert.equal(actionSchema.safeParse({ title: "x", dueOn: "2026-02-30" }).success, false);
     assert.equal(actionSchema.safeParse({ title: "x", status: "finished" }).success, false);
   });
