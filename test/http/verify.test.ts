@@ -194,6 +194,11 @@ describe("verifying a notice's code", () => {
     assert.equal(missing.status, 200);
     assert.match(missing.text, /The notice&#39;s verification code, \{\{verification.code\}\}/);
     assert.match(missing.text, /\{\{verification.url\}\}/);
+    // The template page and the editor run the same check on the latest words.
+    const page = await manager.agent.get(`/incidents/${other.reference}/notices/${template.templateId}`);
+    assert.match(page.text, /The notice&#39;s verification code/);
+    const editor = await manager.agent.get(`/incidents/${other.reference}/notices/${template.templateId}/edit`);
+    assert.match(editor.text, /The notice&#39;s verification code/);
 
     const ready = await manager.agent.get(`/incidents/${incident.reference}/notices/${templateId}/check`);
     assert.equal(ready.status, 200);

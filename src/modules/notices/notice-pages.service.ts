@@ -113,6 +113,11 @@ export function valuesOfBody(body: unknown): EditorValues {
   return { fields, checked };
 }
 
+/** PUBLIC_URL when configured: notices must then carry their verification code (decision 0019). */
+function publicSiteOf(deps: Deps): { publicSite?: string } {
+  return deps.config.PUBLIC_URL ? { publicSite: deps.config.publicUrl } : {};
+}
+
 async function contentCheckOf(
   deps: Deps,
   incidentId: string,
@@ -122,7 +127,10 @@ async function contentCheckOf(
   const [terms, categories] = loaded
     ? [loaded.obligations, loaded.categories]
     : await Promise.all([listObligationTerms(deps.db.prisma, incidentId), loadCategoryFacts(deps.db.prisma, incidentId)]);
-  return checkNoticeContent(words, terms, { incidentCategoryCount: categories.incidentCategoryIds.length });
+  return checkNoticeContent(words, terms, {
+    incidentCategoryCount: categories.incidentCategoryIds.length,
+    ...publicSiteOf(deps),
+  });
 }
 
 /** The template page: its versions by language (newest first) with who saved them, and the latest versions' content check. */
@@ -140,7 +148,8 @@ export async function loadTemplatePage(deps: Deps, reference: string, templateId
       .map((v) => ({ ...v, savedBy: names.get(v.createdById ?? "") ?? "" })),
   }));
   const latest = await latestVersionIds(deps.db.prisma, template.id);
-  const content = Object.keys(latest).length ? await checkVersionsContent(deps.db.prisma, incident.id, latest) : null;
+  const site = publicSiteOf(deps).publicSite;
+  const content = Object.keys(latest).length ? await checkVersionsContent(deps.db.prisma, incident.id, latest, site) : null;
   return { incident, template, languages, contentChecks: content?.contentChecks ?? [], contentGaps: content?.contentGaps ?? [] };
 }
 
