@@ -22,7 +22,16 @@ export function createRegisterHandlers(deps: Deps) {
       const years = await listRegisterYears(deps);
       const parsed = registerFilterSchema.safeParse(req.query);
       const statuses = incidentStatuses.map((s) => ({ value: s, label: statusLabels[s] }));
-      const base = { title: "Breach register", years, statuses, formatShare, instant: registerInstant, count: registerCount };
+      const asOf = registerInstant(deps.clock.now(), currentUser(res)?.timeZone ?? "UTC");
+      const base = {
+        title: "Breach register",
+        years,
+        statuses,
+        formatShare,
+        instant: registerInstant,
+        count: registerCount,
+        asOf,
+      };
       if (!parsed.success) {
         const fieldErrors: Record<string, string> = {};
         for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
