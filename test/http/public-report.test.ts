@@ -156,6 +156,11 @@ describe("public report", () => {
     const [first, second] = await addPeople(t.db, incidentId, 2, () => ({ email: null }));
     const incident = await t.db.prisma.incident.findUniqueOrThrow({ where: { id: incidentId } });
     const before = await loadIncidentCoverage(t.db.prisma, incidentId);
+    const form = await manager.agent.get(`/incidents/${ref}/ledger/other-channels`);
+    assert.match(
+      form.text,
+      new RegExp(`each person is linked to <a href="${url}">the public report</a> as published now \\(version 2\\)`),
+    );
     await recordPeopleTold(
       t.deps,
       incident,

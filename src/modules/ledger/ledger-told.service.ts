@@ -8,7 +8,7 @@ import { parseInput } from "../../lib/validation.js";
 import { type Actor, recordAudit } from "../audit/index.js";
 import { suppressionsByAddress } from "../bounces/index.js";
 import { emailProblemOf, postalAddressLines } from "../people/index.js";
-import { currentPublishedVersion } from "../public-report/index.js";
+import { currentPublishedVersion, loadReportSummary } from "../public-report/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { listCampaignsOfIncident } from "./ledger.repository.js";
 import { OTHER_CHANNELS, type TellQuery, TICK_SOMEONE, tellQuerySchema, toldOtherwiseSchema } from "./ledger.schemas.js";
@@ -93,6 +93,8 @@ export async function loadPeopleToTell(deps: Deps, incident: Incident, query: un
     query: q,
     total,
     campaigns,
+    // People told by public statement are linked to the public report's version up when recorded.
+    publicReport: await loadReportSummary(deps, incident.id),
     rows: page.map((person) => ({
       person,
       latest: latest.get(person.id) ?? null,
