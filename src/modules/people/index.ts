@@ -4,7 +4,7 @@
 
 export { describeEncoding } from "./encoding.service.js";
 export { type ImportProgress, type ImportSummary, importPeopleFile } from "./import.service.js";
-export { missingErrorReportMessage } from "./import-files.service.js";
+export { forgetImportFilesOfIncident, missingErrorReportMessage } from "./import-files.service.js";
 export {
   assertNoActiveImport,
   type ImportIncident,
