@@ -319,12 +319,23 @@ describe("the Apache incident in Chromium", { timeout: 240_000 }, () => {
     assert.deepEqual(strangerProblems, []);
   });
 
+  it("closes the incident as not notifiable from the overview, which notes the public report", async () => {
+    await page.goto(`/incidents/${reference}`);
+    assert.match(
+      await shownText(page.locator("main")),
+      /The public report is published \(version 1\)\. Update the public report/,
+    );
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Close: not notifiable" }).click());
+    assert.match(await flash(), /closed: not notifiable/i);
+  });
+
   it("lists the incident in the breach register: not notifiable, with its rationale", async () => {
     await page.goto("/register");
     const entry = page.locator("article", { has: page.getByRole("heading", { name: new RegExp(reference) }) });
     const text = await shownText(entry);
     assert.match(text, new RegExp(TITLE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     assert.match(text, /Not notifiable/);
+    assert.match(text, /Closed: not notifiable/);
     assert.match(text, /no one is to be told; the community is told in a public post-incident report/);
     assert.deepEqual(session.problems, []);
   });
