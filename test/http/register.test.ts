@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
+import { listRegister } from "../../src/modules/register/index.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
-import { runUntilSettled, startTestCampaign, testSender } from "../helpers/campaigns.js";
+import { addPeople, runUntilSettled, startTestCampaign, testSender } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 import { addIncident } from "../helpers/incidents.js";
 
@@ -251,6 +252,38 @@ describe(`breach register (${testLane})`, () => {
     assert.deepEqual(
       listed.systems.map((x: Json) => x.name),
       ["dv35.apachecon.com", "minotaur.apache.org"],
+    );
+  });
+
+  it("reads the register with as many queries for 25 incidents as for a few: one per kind of record, not one per incident", async () => {
+    let queries = 0;
+    const counted = t.db.prisma.$extends({
+      query: {
+        async $allOperations({ args, query }) {
+          queries += 1;
+          return query(args);
+        },
+      },
+    });
+    const deps = { ...t.deps, db: { ...t.db, prisma: counted as unknown as typeof t.db.prisma } };
+    const reader = { userId: viewer.user.id, role: "viewer" };
+    const countFor = async () => {
+      queries = 0;
+      const entries = await listRegister(deps, reader, {});
+      return { queries, incidents: entries.length };
+    };
+    const few = await countFor();
+    for (let i = 0; i < 20; i++) {
+      const extra = await addIncident(t, { title: `Extra ${i}` });
+      await addPeople(t.db, extra.id, 3);
+    }
+    const many = await countFor();
+    assert.equal(many.incidents, few.incidents + 20);
+    assert.ok(few.queries > 0);
+    assert.equal(
+      many.queries,
+      few.queries,
+      `${few.queries} queries for ${few.incidents} incidents, ${many.queries} for ${many.incidents}`,
     );
   });
 
