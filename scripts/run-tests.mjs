@@ -1,19 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: unit tests, then the integration and HTTP suites on SQLite and (when
-// TEST_DATABASE_URL is set, and always in CI) on PostgreSQL, the two side by side, then the end-to-end tests in
-// Chromium when it is installed (in CI it must be). Prints one closing line with the totals.
+// `npm test`: the unit tests, the integration and HTTP suites on SQLite and (when
+// TEST_DATABASE_URL is set, and always in CI) on PostgreSQL, and the end-to-end tests in
+// Chromium when it is installed (in CI it must be), two lanes at a time. Prints one closing line with the totals.
 //   npm test -- --lane sqlite|postgresql|unit|e2e   runs one lane only
 //   npm test -- path/to/file.test.ts ...            runs the named files on the SQLite lane
+//   npm test -- --isolate ...                       gives every test file a process of its own
+// The unit, SQLite and PostgreSQL lanes run their files in batches, FILES_PER_PROCESS to a process
+// (scripts/test-batch.mjs): starting a process cost more than most files' tests. The e2e files,
+// each with its own server and browser, keep a process each.
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { root } from "./schema-paths.mjs";
+import { batchEntry } from "./test-batch.mjs";
 
 const args = process.argv.slice(2);
 const isCi = process.env.CI === "true" || process.env.CI === "1";
 const onlyLane = args.includes("--lane") ? args[args.indexOf("--lane") + 1] : null;
+const isolate = args.includes("--isolate");
 const files = args.filter((a, i) => a.endsWith(".ts") && args[i - 1] !== "--lane");
+/** How many test files share a process in a batched lane. */
+const FILES_PER_PROCESS = 20;
 
 function findTests(dir, pattern = /\.test\.ts$/) {
   const out = [];
@@ -37,12 +45,13 @@ const failedLanes = [];
  * Runs one lane's test files in a child process. With `quiet`, the lane's output is kept in a
  * file and printed whole at the end, so two lanes can run at once without mixing their lines.
  */
-async function runLane(name, testFiles, env = {}, { quiet = false } = {}) {
+async function runLane(name, testFiles, env = {}, { quiet = false, batched = !isolate } = {}) {
   if (testFiles.length === 0) return;
   const tapDir = mkdtempSync(join(tmpdir(), "breachdesk-tap-"));
   const tapFile = join(tapDir, "out.tap");
   const logFile = join(tapDir, "out.log");
   const header = `\n=== lane: ${name} (${testFiles.length} files) ===`;
+  const entries = batched ? batchesOf(testFiles, tapDir) : testFiles;
   if (!quiet) console.log(header);
   const child = spawn(
     process.execPath,
@@ -55,7 +64,7 @@ async function runLane(name, testFiles, env = {}, { quiet = false } = {}) {
       "--test-reporter-destination=stdout",
       "--test-reporter=tap",
       `--test-reporter-destination=${tapFile}`,
-      ...testFiles,
+      ...entries,
     ],
     {
       cwd: root,
@@ -83,34 +92,69 @@ async function runLane(name, testFiles, env = {}, { quiet = false } = {}) {
   console.log(`=== lane ${name}: ${count("pass")} passed, ${count("fail")} failed ===`);
 }
 
+/**
+ * Splits a lane's files into batches of about FILES_PER_PROCESS (the files in their order, the
+ * batches of even size), each an entry module in dir that runs its files in one process; a
+ * batch of one file is the file itself.
+ */
+function batchesOf(testFiles, dir) {
+  const count = Math.ceil(testFiles.length / FILES_PER_PROCESS);
+  const size = Math.ceil(testFiles.length / count);
+  const entries = [];
+  for (let i = 0; i < testFiles.length; i += size) {
+    const batch = testFiles.slice(i, i + size).map((file) => resolve(root, file));
+    if (batch.length === 1) {
+      entries.push(batch[0]);
+      continue;
+    }
+    const entry = join(dir, `batch-${entries.length + 1}-of-${count}.mjs`);
+    writeFileSync(entry, batchEntry(batch));
+    entries.push(entry);
+  }
+  return entries;
+}
+
 const wants = (lane) => !onlyLane || onlyLane === lane;
 if (files.length > 0) {
   await runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
 } else {
-  if (wants("unit")) await runLane("unit", findTests(join(root, "src")));
+  // The lanes use separate databases and folders, so they run two at a time (a core each), the
+  // longest first: the next starts when one ends.
+  const lanes = [];
   const dbSuites = [...findTests(join(root, "test/integration")), ...findTests(join(root, "test/http"))];
-  // The two database lanes use separate databases, so they run side by side (one per core).
-  const dbLanes = [];
-  if (wants("sqlite")) dbLanes.push(["sqlite", { TEST_DB: "sqlite" }]);
   if (wants("postgresql")) {
-    if (process.env.TEST_DATABASE_URL) dbLanes.push(["postgresql", { TEST_DB: "postgresql" }]);
+    if (process.env.TEST_DATABASE_URL) lanes.push({ name: "postgresql", files: dbSuites, env: { TEST_DB: "postgresql" } });
     else if (isCi || onlyLane === "postgresql") {
       console.error("lane postgresql: TEST_DATABASE_URL is not set");
       failedLanes.push("postgresql");
     } else console.log("\n=== lane: postgresql skipped (set TEST_DATABASE_URL=postgresql://... to run it) ===");
   }
-  if (dbLanes.length > 1)
-    console.log(`\n=== lanes ${dbLanes.map(([n]) => n).join(" and ")} run at once; each prints when it ends ===`);
-  await Promise.all(dbLanes.map(([name, env]) => runLane(name, dbSuites, env, { quiet: dbLanes.length > 1 })));
   if (wants("e2e")) {
     const browser = chromiumPath();
     if (browser)
-      await runLane("e2e (chromium)", findTests(join(root, "test/e2e")), { TEST_DB: "sqlite", CHROMIUM_PATH: browser });
+      lanes.push({
+        name: "e2e (chromium)",
+        files: findTests(join(root, "test/e2e")),
+        env: { TEST_DB: "sqlite", CHROMIUM_PATH: browser },
+        batched: false,
+      });
     else if (isCi || onlyLane === "e2e") {
       console.error("lane e2e: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)");
       failedLanes.push("e2e");
     } else console.log("\n=== lane: e2e skipped (no Chromium; apt-get install chromium) ===");
   }
+  if (wants("sqlite")) lanes.push({ name: "sqlite", files: dbSuites, env: { TEST_DB: "sqlite" } });
+  if (wants("unit")) lanes.push({ name: "unit", files: findTests(join(root, "src")), env: {} });
+  const quiet = lanes.length > 1;
+  if (quiet) console.log(`\n=== lanes ${lanes.map((l) => l.name).join(", ")}: two at a time; each prints when it ends ===`);
+  let next = 0;
+  const slot = async () => {
+    while (next < lanes.length) {
+      const lane = lanes[next++];
+      await runLane(lane.name, lane.files, lane.env, { quiet, batched: lane.batched ?? !isolate });
+    }
+  };
+  await Promise.all([slot(), slot()]);
 }
 
 if (failedLanes.length) console.log(`\nfailed lanes: ${failedLanes.join(", ")}`);

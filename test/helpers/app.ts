@@ -38,6 +38,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   };
   await ensureBuiltInCategories(db);
   const app = await createApp(deps);
+  app.set("view cache", true);
   return { app, deps, db, clock, close: () => db.destroy() };
 }
 
