@@ -15,6 +15,8 @@ import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { secondFactorGate } from "./modules/auth/index.js";
+import { twoFactorRoutes } from "./modules/auth/two-factor.routes.js";
 import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.routes.js";
 import { dsnUploadBody } from "./modules/bounces/index.js";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.js";
@@ -148,6 +150,8 @@ export async function createApp(deps: Deps): Promise<Express> {
     if (isSetUp && req.path === "/setup") return next(new AppError("not_found", "Breachdesk is already set up."));
     next();
   });
+  // REQUIRE_MFA: a user who must set up a second factor goes nowhere else until it is done.
+  app.use(secondFactorGate(deps));
   // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
   app.use(timelineUploadBody());
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));
@@ -166,6 +170,7 @@ export async function createApp(deps: Deps): Promise<Express> {
       isSetUp = true;
     }),
   );
+  app.use(twoFactorRoutes(deps));
   app.use(incidentsRoutes(deps));
   app.use(incidentProposalRoutes(deps));
   app.use(timelineRoutes(deps));

@@ -78,6 +78,8 @@ export const settingDocs = {
   LOGIN_MAX_FAILURES:
     "Failed sign-ins to an account from one address before that address waits, 5 seconds and doubling; five times that over all accounts from one address, or to one account from all addresses (then a wait of at most a minute).",
   LOGIN_WINDOW_MINUTES: "Longest wait after failed sign-ins, in minutes; failures are forgotten after this much quiet.",
+  REQUIRE_MFA:
+    "none | staff | all: who must sign in with a second factor (staff: administrators and managers); a user without one is taken to its setup after the password.",
   LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
   AUDIT_KEY:
     "Secret (32 bytes or more) that keys the audit log's hashes; unset: generated on first start into <database>.audit-key beside the database (mode 0600). Back it up apart from the database.",
@@ -185,6 +187,7 @@ const schema = z.object({
   WORKER_POLL_MS: positiveInt(60_000).default(1000),
   LOGIN_MAX_FAILURES: positiveInt(100).default(5),
   LOGIN_WINDOW_MINUTES: positiveInt(24 * 60).default(15),
+  REQUIRE_MFA: z.enum(["none", "staff", "all"], { message: "must be none, staff or all" }).default("none"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   AUDIT_KEY: z
     .string()

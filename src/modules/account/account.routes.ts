@@ -6,6 +6,7 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser, mountRoutes } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { renderFormError } from "../../web/forms.js";
+import { loadSecondFactorState } from "../auth/index.js";
 import { zoneField } from "../incidents/index.js";
 import { nameField, updateOwnAccount } from "../users/index.js";
 import { listCredentialsIssuedSincePasswordChange } from "./credential-review.service.js";
@@ -28,6 +29,7 @@ export function accountRoutes(deps: Deps): Router {
           values: { name: user.name, timeZone: user.timeZone },
           fieldErrors: {},
           issued: await listCredentialsIssuedSincePasswordChange(deps, user.id),
+          twoFactor: await loadSecondFactorState(deps, user),
         });
       },
     },
@@ -47,6 +49,7 @@ export function accountRoutes(deps: Deps): Router {
             zones: listZones(),
             values: req.body ?? {},
             issued: await listCredentialsIssuedSincePasswordChange(deps, currentUser(res)!.id),
+            twoFactor: await loadSecondFactorState(deps, currentUser(res)!),
           });
         }
       },

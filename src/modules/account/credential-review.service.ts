@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type ApiTokenView, countLiveApiTokens, listApiTokensIssuedSince, revokeAllApiTokensOf } from "../api-tokens/index.js";
 import { type Actor, withAudit } from "../audit/index.js";
+import { loadSecondFactorState } from "../auth/index.js";
 import { clearCalendarFeed } from "../reminders/index.js";
 import { type CredentialsReview, findUser, type User } from "../users/index.js";
 
@@ -37,11 +38,13 @@ export async function listCredentialsIssuedSincePasswordChange(deps: Deps, userI
   return { since, tokens, calendarFeedIssuedAt };
 }
 
-/** How many of the user's API tokens work, and whether they have a calendar feed. */
+/** How many of the user's API tokens work, whether they have a calendar feed, and their second factor. */
 export async function countLiveCredentials(deps: Deps, user: User) {
+  const twoFactor = await loadSecondFactorState(deps, user);
   return {
     apiTokens: await countLiveApiTokens(deps, user.id),
     hasCalendarFeed: user.calendarTokenHash !== null,
+    twoFactor: { isOn: twoFactor.isOn, recoveryCodesLeft: twoFactor.recoveryCodesLeft },
   };
 }
 

@@ -17,8 +17,11 @@ import {
   serverZone,
   setupSchema,
 } from "../users/index.js";
-import { authenticate, recordLogout } from "./auth.service.js";
+import { authenticate, completeSignIn, recordLogout } from "./auth.service.js";
 import { setPasswordThroughLink } from "./password-set.service.js";
+import { mustSetUpSecondFactor } from "./two-factor.service.js";
+import { SETUP_PATH } from "./two-factor-gate.middleware.js";
+import { hasSecondFactor } from "./two-factor-sign-in.service.js";
 
 /** Only same-site paths are followed after sign-in, never another host. */
 function safeNext(value: unknown): string {
@@ -29,7 +32,7 @@ function safeNext(value: unknown): string {
  * Starts a fresh session for a user: a new session id, so an id fixed before sign-in is worthless.
  * A form kept when the last session expired comes along, to be refilled on its page.
  */
-function signIn(req: Request, userId: string): Promise<void> {
+export function signIn(req: Request, userId: string): Promise<void> {
   const keptForm = req.session.keptForm;
   return new Promise((resolve, reject) =>
     req.session.regenerate((error) => {
@@ -73,8 +76,14 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
       try {
         const input = parseInput(loginSchema, req.body);
         const user = await authenticate(deps, input.email, input.password, req.ip ?? null);
+        if (await hasSecondFactor(deps, user.id)) {
+          // Not signed in yet: the code page finishes the sign-in (two-factor.handlers.ts).
+          req.session.pendingSignIn = { userId: user.id, next, startedAt: deps.clock.now().toISOString() };
+          return res.redirect(303, "/login/code");
+        }
+        await completeSignIn(deps, user, req.ip ?? null);
         await signIn(req, user.id);
-        res.redirect(303, next);
+        res.redirect(303, (await mustSetUpSecondFactor(deps, user)) ? SETUP_PATH : next);
       } catch (error) {
         renderFormError(res, "auth/login", error, locals);
       }
@@ -146,6 +155,12 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
       try {
         const { password } = parseInput(newPasswordSchema, req.body);
         const user = await setPasswordThroughLink(deps, token, password, req.ip ?? null);
+        if (await hasSecondFactor(deps, user.id)) {
+          // A mailbox alone does not open an account with a second factor: the code is still asked.
+          req.session.pendingSignIn = { userId: user.id, next: "/", startedAt: deps.clock.now().toISOString() };
+          flash(req, "success", "Your password is set. Enter your code to finish signing in.");
+          return res.redirect(303, "/login/code");
+        }
         await signIn(req, user.id);
         flash(req, "success", "Your password is set, and you are signed in.");
         res.redirect(303, "/");

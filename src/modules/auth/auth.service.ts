@@ -16,7 +16,7 @@ import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./l
 const turns = new Map<string, { tail: Promise<unknown>; waiting: number }>();
 const MAX_WAITING = 20;
 
-async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const queue = turns.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
   if (queue.waiting >= MAX_WAITING) {
     throw new AppError("rate_limited", "Too many sign-ins at once from your network address. Wait a minute and try again.");
@@ -35,7 +35,8 @@ async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
 /**
  * Checks an e-mail and password. Fails with one message whatever was wrong (no such account,
  * wrong password, deactivated), makes a client that failed too often wait (see
- * login-throttle.policy.ts), and records both outcomes in the audit log.
+ * login-throttle.policy.ts), and records a failure in the audit log. A success signs no one in:
+ * the caller completes the sign-in (completeSignIn) at once, or after the second factor.
  */
 export function authenticate(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
   return inTurn(addressKey(ip), () => checkSignIn(deps, email, password, ip));
@@ -58,10 +59,25 @@ async function checkSignIn(deps: Deps, email: string, password: string, ip: stri
     );
     throw new AppError("unauthenticated", "That e-mail address and password do not match an active account.");
   }
-  await recordSuccessfulSignIn(deps, email, ip);
+  return user;
+}
+
+/**
+ * Records a sign-in that passed every step: forgets this client's failures on the account,
+ * notes the time on the user and audits it, saying which second factor was used, if any. The
+ * failures are forgotten only now, so a client that knows the password but not the code
+ * cannot wipe its wrong codes by entering the password again.
+ */
+export async function completeSignIn(
+  deps: Deps,
+  user: User,
+  ip: string | null,
+  secondFactor?: "code" | "recovery code",
+): Promise<User> {
+  await recordSuccessfulSignIn(deps, user.email, ip);
   return withAudit(deps.db, { userId: user.id, label: user.email, ip }, deps.clock, async (tx) => ({
     result: await markSignedIn(tx, user.id, deps.clock.now()),
-    audit: { action: "auth.login", entityType: "user", entityId: user.id },
+    audit: { action: "auth.login", entityType: "user", entityId: user.id, after: secondFactor ? { secondFactor } : undefined },
   }));
 }
 

@@ -9,8 +9,11 @@ import type { User } from "./users.repository.js";
  * and app.ts passes it to usersRoutes.
  */
 export interface CredentialsReview {
-  /** How many of the user's API tokens work, and whether they have a calendar feed. */
-  countLive(deps: Deps, user: User): Promise<{ apiTokens: number; hasCalendarFeed: boolean }>;
+  /** How many of the user's API tokens work, whether they have a calendar feed, and their second factor. */
+  countLive(
+    deps: Deps,
+    user: User,
+  ): Promise<{ apiTokens: number; hasCalendarFeed: boolean; twoFactor: { isOn: boolean; recoveryCodesLeft: number } }>;
   /** Revokes all of the user's API tokens and their calendar feed in one audited change. */
   revokeAll(
     deps: Deps,
