@@ -36,7 +36,7 @@ import { organisationRoutes } from "./modules/organisation/organisation.routes.j
 import { peopleUploadBody, uploadDirectory } from "./modules/people/index.js";
 import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
-import { publicReportRoutes } from "./modules/public-report/public-report.routes.js";
+import { publicReportPageRoutes, publicReportRoutes } from "./modules/public-report/public-report.routes.js";
 import { registerRoutes } from "./modules/register/register.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { statementsUploadBody } from "./modules/statements/index.js";
@@ -125,6 +125,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use("/api/v1", apiRouter(deps, { maxUploadBytes: peopleUploadMaxBytes }));
   // The calendar feed's secret is in its URL: no session, no CSRF.
   app.use(calendarFeedRoutes(deps));
+  // The public report's pages are read without signing in: no session (no cookie), each with its own strict CSP (decision 0018).
+  app.use(publicReportPageRoutes(deps));
   // Bounce reports carry a shared secret: no session, no CSRF, their own body parser.
   app.use(bounceHookRoutes(deps));
   // Is this notice genuine? Public, read-only and rate limited: no session, no CSRF, its own body parser.
@@ -193,7 +195,6 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(bouncesRoutes(deps));
   app.use(ledgerRoutes(deps));
   app.use(statementsRoutes(deps));
-  // The public report's pages are read without signing in, each with its own strict CSP (decision 0018).
   app.use(publicReportRoutes(deps));
   app.use(evidenceRoutes(deps));
   app.use(evidencePackRoutes(deps));

@@ -94,6 +94,7 @@ describe("public report", () => {
     assert.equal(page.status, 200);
     assert.equal(page.headers["content-security-policy"], CSP);
     assert.equal(page.headers["referrer-policy"], "no-referrer");
+    assert.equal(page.headers["set-cookie"], undefined, "a reader gets no session cookie");
     assert.match(page.text, new RegExp(PUBLIC_ENTRY));
     assert.match(page.text, /Services moved to clean hosts/);
     assert.doesNotMatch(page.text, /backup account/);
