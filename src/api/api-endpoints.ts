@@ -10,6 +10,7 @@ import { incidentListQuerySchema, pageQuerySchema, peopleUploadQuerySchema } fro
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { evidenceEndpoints } from "./api-evidence.endpoints.js";
+import { evidencePackEndpoints } from "./api-evidence-pack.endpoints.js";
 import { createApiIncidentHandlers } from "./api-incidents.handlers.js";
 import { ledgerEndpoints } from "./api-ledger.endpoints.js";
 import { createApiObligationHandlers } from "./api-obligations.handlers.js";
@@ -289,8 +290,8 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ...tagged("Statements", statementEndpoints(deps, incident)),
     // The public report (modules/public-report): a draft, each publication a version, read without signing in at its address.
     ...tagged("Public report", publicReportEndpoints(deps, incident)),
-    // Evidence files (modules/evidence): streamed to storage with their SHA-256, never changed.
-    ...tagged("Evidence", evidenceEndpoints(deps, incident)),
+    // Evidence files (modules/evidence): streamed to storage with their SHA-256, never changed; the evidence pack.
+    ...tagged("Evidence", [...evidenceEndpoints(deps, incident), ...evidencePackEndpoints(deps, incident)]),
     // The breach register (modules/register): every incident with its decision and notifications.
     ...tagged("Register", registerEndpoints(deps)),
     // Is this notice genuine? (modules/verification): open to anyone, rate limited per client.

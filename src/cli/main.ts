@@ -11,6 +11,7 @@ import { createMailer } from "../mail/create-mailer.js";
 import { createUser, createUserSchema } from "../modules/users/index.js";
 import { auditUsage, runAuditCommand } from "./audit-command.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
+import { evidencePackUsage, runEvidencePackCommand, runVerifyPackCommand } from "./evidence-pack-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
 import { coverageUsage, runCoverageCommand, runToldCommand } from "./ledger-command.js";
 import { readPassword } from "./read-password.js";
@@ -29,6 +30,7 @@ ${deadlinesUsage}
 ${importUsage}
 ${coverageUsage}
 ${auditUsage}
+${evidencePackUsage}
 
 Settings come from the environment (DATABASE_URL, ...): see .env.example.`;
 
@@ -83,6 +85,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "coverage") return await runCoverageCommand(argv.slice(1));
     if (group === "told") return await runToldCommand(argv.slice(1));
     if (group === "audit") return await runAuditCommand(argv.slice(1));
+    if (group === "evidence-pack") return await runEvidencePackCommand(argv.slice(1));
+    if (group === "verify-pack") return await runVerifyPackCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
     say(

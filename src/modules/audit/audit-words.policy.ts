@@ -106,6 +106,8 @@ const phrases: Record<string, Phrase> = {
   "public_report.unpublish": (a) => `took down the public report of {incident} (version ${str(a.version)} was shown)`,
   "statement.submit": (a) => `recorded the statement for ${rule(a.ruleId)} of {incident} as submitted`,
   "evidence_file.upload": (a) => `added the evidence file${quoted(a.fileName)} to {incident}`,
+  "evidence_pack.build": (a) =>
+    `built an evidence pack of {incident}, ${a.includesPersonalData === true ? "with" : "without"} personal data (manifest SHA-256 ${str(a.manifestSha256)})`,
   "evidence_file.delete": (a) => `deleted the content of the evidence file${quoted(a.fileName)} of {incident} (${str(a.reason)})`,
   "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
