@@ -2,11 +2,13 @@
 // command line, without the web app or a database. The JSON shapes are a contract for scripts.
 import { parseArgs } from "node:util";
 import { AppError } from "../lib/errors.js";
-import { parseInstant } from "../lib/instants.js";
+import { isValidZone, parseInstant } from "../lib/instants.js";
 import {
   computeDeadline,
+  type DeadlineOptions,
   describeTrigger,
   findRule,
+  holidayCalendarOf,
   isTriggerCode,
   type Rule,
   rulePack,
@@ -18,10 +20,14 @@ export const deadlinesUsage = `  breachdesk regimes [--json]
       Lists the rules of the regulator rule pack: id, jurisdiction, regime, who is notified,
       the event that starts the clock, the duration and its unit, and the citations (with --json,
       each as {title, url, primary}: primary is the law itself, the others commentary).
-  breachdesk deadlines --rule ID [--rule ID ...] --event NAME=INSTANT [--event ...] [--json]
+  breachdesk deadlines --rule ID [--rule ID ...] --event NAME=INSTANT [--event ...]
+                      [--zone IANA-ZONE] [--holidays COUNTRY[-STATE]] [--json]
       Computes the deadlines of the rules from the events that start their clocks. NAME is a
       trigger code (awareness, discovery, materiality_determination, ...); INSTANT has an
-      offset (2026-03-28T10:00:00+01:00) or a zone in brackets (2026-03-28T10:00[Europe/Berlin]).`;
+      offset (2026-03-28T10:00:00+01:00) or a zone in brackets (2026-03-28T10:00[Europe/Berlin]).
+      --zone counts days in the entity's own zone (Australia/Perth) instead of each rule's;
+      --holidays takes the public holidays of that place (AU-WA, DE-BE, BR) instead of each
+      rule's.`;
 
 /** Where a command writes; tests pass collectors, the CLI uses the process streams. */
 export interface CommandOutput {
@@ -64,7 +70,13 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
   return withUsageErrors(io, () => {
     const { values } = parseArgs({
       args,
-      options: { rule: { type: "string", multiple: true }, event: { type: "string", multiple: true }, json: { type: "boolean" } },
+      options: {
+        rule: { type: "string", multiple: true },
+        event: { type: "string", multiple: true },
+        zone: { type: "string" },
+        holidays: { type: "string" },
+        json: { type: "boolean" },
+      },
       strict: true,
     });
     const problems: string[] = [];
@@ -76,6 +88,7 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
         `Unknown rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (\`breachdesk regimes\` lists the rule ids).`,
       );
     const events = parseEvents(values.event ?? [], problems);
+    const overrides = parseOverrides(values.zone, values.holidays, problems);
     const rules = ruleIds.map((id) => findRule(id)).filter((rule): rule is Rule => rule !== undefined);
     const named = new Set((values.event ?? []).map((pair) => pair.split("=")[0]?.trim()));
     for (const rule of rules) {
@@ -90,7 +103,7 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
     }
     const eventMap = Object.fromEntries(events) as Partial<Record<TriggerCode, Date>>;
     const deadlines = rules.map((rule) => {
-      const computed = computeDeadline(rule, events.get(rule.trigger.code) as Date, { events: eventMap });
+      const computed = computeDeadline(rule, events.get(rule.trigger.code) as Date, { events: eventMap, ...overrides });
       return {
         rule: rule.id,
         dueAt: computed.dueAt?.toISOString() ?? null,
@@ -156,6 +169,24 @@ function listRow(rule: Rule): ListRow {
 function durationText(row: ListRow): string {
   if (row.duration === null || row.unit === null) return findRule(row.id)?.deadline.kind === "none" ? "none" : "no fixed";
   return `${row.duration} ${row.unit.replace("_", " ")}`;
+}
+
+/** Reads --zone and --holidays, adding a message to `problems` for each bad one. */
+function parseOverrides(zone: string | undefined, holidays: string | undefined, problems: string[]): DeadlineOptions {
+  const options: DeadlineOptions = {};
+  if (zone !== undefined) {
+    if (isValidZone(zone)) options.zone = zone;
+    else problems.push(`--zone "${zone}" is not an IANA time zone (e.g. Australia/Perth, Europe/Berlin).`);
+  }
+  if (holidays !== undefined) {
+    const calendar = holidayCalendarOf(holidays);
+    if (calendar) options.holidays = calendar;
+    else
+      problems.push(
+        `--holidays "${holidays}" is not a country or a country and state date-holidays knows (e.g. AU-WA, DE-BE, BR).`,
+      );
+  }
+  return options;
 }
 
 /** Reads the --event NAME=INSTANT pairs, adding a message to `problems` for each bad one. */

@@ -9,6 +9,7 @@ import { createLogger } from "../lib/logger.js";
 import { parseInput } from "../lib/validation.js";
 import { createMailer } from "../mail/create-mailer.js";
 import { createUser, createUserSchema } from "../modules/users/index.js";
+import { applicableUsage, runApplicableCommand } from "./applicable-command.js";
 import { auditUsage, runAuditCommand } from "./audit-command.js";
 import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadlines-command.js";
 import { evidencePackUsage, runEvidencePackCommand, runVerifyPackCommand } from "./evidence-pack-command.js";
@@ -27,6 +28,7 @@ ${tokensUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
 ${deadlinesUsage}
+${applicableUsage}
 ${importUsage}
 ${coverageUsage}
 ${auditUsage}
@@ -89,6 +91,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "verify-pack") return await runVerifyPackCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
+    if (group === "applicable") return runApplicableCommand(argv.slice(1));
     say(
       group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`,
       group ? process.stderr : process.stdout,

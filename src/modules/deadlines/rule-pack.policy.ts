@@ -3,6 +3,7 @@
 // the app at boot instead of producing a wrong deadline later.
 import { z } from "zod";
 import { isValidZone } from "../../lib/instants.js";
+import { applicabilitySchema } from "./applicability.schemas.js";
 import packJson from "./rule-pack.json" with { type: "json" };
 import { isTriggerCode, type TriggerCode } from "./trigger-codes.policy.js";
 
@@ -204,6 +205,8 @@ const ruleSchema = z
     inForce: z.object({ text: text.nullable(), from: isoDay, until: isoDay }).strict(),
     confidence: z.enum(["high", "medium", "low"]),
     openQuestions: text.nullable(),
+    /** Who the rule binds, as data (decision 0027); absent: not yet recorded, so "maybe". */
+    applicability: applicabilitySchema.optional(),
   })
   .strict();
 

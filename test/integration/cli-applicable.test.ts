@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runApplicableCommand } from "../../src/cli/applicable-command.js";
+import { runDeadlinesCommand } from "../../src/cli/deadlines-command.js";
+import { rulePack } from "../../src/modules/deadlines/index.js";
+
+type Io = { out: (t: string) => void; err: (t: string) => void };
+function run(command: (args: string[], io: Io) => number, args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = command(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+const folder = mkdtempSync(join(tmpdir(), "breachdesk-applicable-"));
+let files = 0;
+function profileFile(profile: unknown): string {
+  files += 1;
+  const file = join(folder, `profile-${files}.json`);
+  writeFileSync(file, typeof profile === "string" ? profile : JSON.stringify(profile));
+  return file;
+}
+
+interface Row {
+  rule: string;
+  applies: "yes" | "maybe" | "no";
+  reasons: string[];
+}
+function assess(profile: unknown): Map<string, Row> {
+  const result = run(runApplicableCommand, ["--profile", profileFile(profile), "--json"]);
+  assert.equal(result.status, 0, result.stderr);
+  const body = JSON.parse(result.stdout) as { rules: Row[] };
+  assert.equal(body.rules.length, rulePack.rules.length);
+  for (const row of body.rules) {
+    assert.ok(["yes", "maybe", "no"].includes(row.applies), row.rule);
+    assert.ok(row.reasons.length > 0 && row.reasons.every((r) => typeof r === "string"), row.rule);
+  }
+  return new Map(body.rules.map((r) => [r.rule, r]));
+}
+
+/** Linux Australia Inc.: an incorporated association of New South Wales, small by turnover. */
+const linuxAustralia = {
+  at: "2016-03-24T09:00:00+11:00",
+  establishedIn: ["AU-NSW"],
+  entityTypes: [],
+  annualTurnover: { amount: 400000, currency: "AUD" },
+  offersToEU: false,
+  offersToUK: false,
+  residents: { AU: 600, "AU-NSW": 120, NZ: 12, DE: 3 },
+  dataElements: ["name", "email", "postal-address", "date-of-birth"],
+};
+const australianOrEu = (id: string) => /^(AU|EU)-/.test(id);
+
+describe("breachdesk applicable", () => {
+  it("Linux Australia in March 2016: no Australian or EU rule applies yet (not in force)", () => {
+    const rows = assess(linuxAustralia);
+    const auEu = [...rows.values()].filter((r) => australianOrEu(r.rule));
+    assert.ok(auEu.length >= 14);
+    for (const row of auEu) {
+      assert.equal(row.applies, "no", `${row.rule}: ${row.reasons.join("; ")}`);
+      assert.match(row.reasons[0] ?? "", /^not in force on 2016-03-2[34] \(in force from 20\d\d-\d\d-\d\d\)$/, row.rule);
+    }
+    assert.equal(rows.get("AU-NDB-oaic")?.reasons[0], "not in force on 2016-03-24 (in force from 2018-02-22)");
+  });
+
+  it("Linux Australia today: the NDB rules apply only when it is an APP entity", () => {
+    const today = { ...linuxAustralia, at: "2026-12-07T10:00:00+11:00" };
+    const small = assess(today);
+    for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "AU-NDB-individuals"]) {
+      assert.equal(small.get(id)?.applies, "no", id);
+      assert.ok(
+        small.get(id)?.reasons.some((r) => r.includes("small business under s 6D unless an exception applies")),
+        id,
+      );
+    }
+    const over = assess({ ...today, annualTurnover: { amount: 3500000, currency: "AUD" } });
+    const optedIn = assess({ ...today, entityTypes: ["au-opted-in"] });
+    for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "AU-NDB-individuals"]) {
+      assert.equal(over.get(id)?.applies, "yes", id);
+      assert.ok(
+        over
+          .get(id)
+          ?.reasons.includes("annual turnover A$3,500,000, over A$3 million: not a small business (s 6D), an APP entity"),
+      );
+      assert.equal(optedIn.get(id)?.applies, "yes", id);
+    }
+    // GDPR still does not reach it: three Germans and no offer to the EU.
+    assert.equal(over.get("EU-GDPR-33")?.applies, "no");
+  });
+
+  it("a non-EU organisation with residents in Germany that does not offer to the EU: GDPR does not apply", () => {
+    const rows = assess({
+      at: "2026-12-07T10:00:00Z",
+      establishedIn: ["US-CA"],
+      offersToEU: false,
+      offersToUK: false,
+      residents: { DE: 250 },
+    });
+    for (const id of ["EU-GDPR-33", "EU-GDPR-33-2", "EU-GDPR-34"]) {
+      assert.equal(rows.get(id)?.applies, "no", id);
+      assert.ok(
+        rows
+          .get(id)
+          ?.reasons.includes(
+            "not established in the EU and does not offer goods or services to or monitor people there (Art. 3(2))",
+          ),
+      );
+    }
+  });
+
+  it("a US company with 300 Texans: the Attorney General's notice applies; with 100 it does not", () => {
+    const company = { at: "2026-12-07T10:00:00-06:00", establishedIn: ["US-DE"], entityTypes: [], dataElements: ["name", "ssn"] };
+    const many = assess({ ...company, residents: { "US-TX": 300 } });
+    assert.equal(many.get("US-TX-regulator")?.applies, "yes");
+    assert.ok(many.get("US-TX-regulator")?.reasons.includes("300 residents of Texas, at least 250"));
+    assert.equal(many.get("US-TX-individuals")?.applies, "yes");
+    const few = assess({ ...company, residents: { "US-TX": 100 } });
+    assert.equal(few.get("US-TX-regulator")?.applies, "no");
+    assert.ok(few.get("US-TX-regulator")?.reasons.includes("100 residents of Texas, not at least 250"));
+    assert.equal(few.get("US-TX-individuals")?.applies, "yes");
+    assert.equal(few.get("US-CA-cdph")?.applies, "no");
+  });
+
+  it("prints the answers grouped in words without --json", () => {
+    const result = run(runApplicableCommand, ["--profile", profileFile(linuxAustralia)]);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^Applies \(\d+\):/m);
+    assert.match(result.stdout, /^Does not apply \(\d+\):\n(.*\n)*? {2}AU-NDB-oaic: not in force on 2016-03-24/m);
+  });
+
+  it("refuses a bad profile with status 2, naming the key to fix", () => {
+    const cases: [unknown, RegExp][] = [
+      [{ establishedIn: ["AU"] }, /at: is required/],
+      [{ at: "24/03/2016" }, /at: use ISO 8601/],
+      [{ ...linuxAustralia, residents: { "US-TX": "many" } }, /residents\.US-TX/],
+      [{ ...linuxAustralia, entityTypes: ["bank-of-mars"] }, /entityTypes\.0: unknown entity type "bank-of-mars"/],
+      [{ ...linuxAustralia, annualTurnover: { amount: 5 } }, /annualTurnover\.currency/],
+      [{ ...linuxAustralia, offersToEu: true }, /unknown key offersToEu/],
+      ["{not json", /not JSON/],
+    ];
+    for (const [profile, message] of cases) {
+      const result = run(runApplicableCommand, ["--profile", profileFile(profile), "--json"]);
+      assert.equal(result.status, 2, JSON.stringify(profile));
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, "");
+    }
+    assert.equal(run(runApplicableCommand, ["--json"]).status, 2);
+  });
+});
+
+describe("breachdesk deadlines --zone and --holidays", () => {
+  const args = ["--rule", "AU-NDB-assess", "--event", "aware_suspected_breach=2026-05-02T10:00:00+08:00", "--json"];
+  const due = (extra: string[]) => {
+    const result = run(runDeadlinesCommand, [...args, ...extra]);
+    assert.equal(result.status, 0, result.stderr);
+    return (JSON.parse(result.stdout) as { deadlines: { dueAt: string; zone: string; extendsTo?: string }[] }).deadlines[0];
+  };
+  it("counts in Perth with Western Australia's holidays (Western Australia Day, Monday 1 June 2026)", () => {
+    const sydney = due([]);
+    assert.equal(sydney?.zone, "Australia/Sydney");
+    assert.equal(sydney?.extendsTo, undefined);
+    const perth = due(["--zone", "Australia/Perth", "--holidays", "AU-WA"]);
+    assert.equal(perth?.zone, "Australia/Perth");
+    assert.equal(perth?.dueAt, "2026-06-01T15:59:59.999Z");
+    assert.equal(perth?.extendsTo, "2026-06-02T15:59:59.999Z");
+  });
+  it("refuses an unknown zone or calendar with status 2", () => {
+    const result = run(runDeadlinesCommand, [...args, "--zone", "Mars/Olympus", "--holidays", "AU-XX"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--zone "Mars\/Olympus" is not an IANA time zone/);
+    assert.match(result.stderr, /--holidays "AU-XX" is not a country/);
+  });
+});
