@@ -1,9 +1,11 @@
 import type { DbOrTx } from "../db/client.js";
+import { deleteCaughtMailBefore } from "../mail/mail-catcher.repository.js";
 import { defineJob, periodicPayloadSchema } from "./job-definition.js";
 import type { PeriodicJob } from "./scheduler.js";
 
 export const SESSION_CLEANUP = "session.cleanup";
 export const THROTTLE_CLEANUP = "throttle.cleanup";
+export const CATCHER_CLEANUP = "mail_catcher.cleanup";
 
 const HOUR_MS = 60 * 60_000;
 /** Used and expired one-time links stay a week, so "this link was already used" can still be told apart from "no such link". */
@@ -61,8 +63,20 @@ export const throttleCleanupJob = defineJob({
   },
 });
 
+/** Deletes the mail catcher's messages older than MAIL_CATCHER_RETENTION_DAYS (notices hold people's data). */
+export const catcherCleanupJob = defineJob({
+  id: CATCHER_CLEANUP,
+  schema: periodicPayloadSchema,
+  async handler(_payload, { db, clock, logger, config }) {
+    const before = new Date(clock.now().getTime() - config.MAIL_CATCHER_RETENTION_DAYS * 24 * HOUR_MS);
+    const deleted = await deleteCaughtMailBefore(db, before);
+    if (deleted) logger.info({ deleted }, "old messages of the mail catcher deleted");
+  },
+});
+
 /** The periodic jobs that keep the foundation's tables small. */
 export const housekeepingJobs: PeriodicJob[] = [
   { job: sessionCleanupJob, everyMs: HOUR_MS },
   { job: throttleCleanupJob, everyMs: 15 * 60_000 },
+  { job: catcherCleanupJob, everyMs: HOUR_MS },
 ];

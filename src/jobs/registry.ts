@@ -9,7 +9,8 @@ import { peopleImportJob } from "../modules/people/index.js";
 import { applyRiskRuleJob } from "../modules/people/person-risk.job.js";
 import { uploadCleanupJob, uploadCleanupJobs } from "../modules/people/upload-cleanup.job.js";
 import { reminderJobs, reminderPeriodicJobs } from "../modules/reminders/index.js";
-import { housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
+import { retentionJobs, retentionPeriodicJobs } from "../modules/retention/retention.job.js";
+import { catcherCleanupJob, housekeepingJobs, sessionCleanupJob, throttleCleanupJob } from "./housekeeping.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 import type { PeriodicJob } from "./scheduler.js";
 
@@ -26,6 +27,7 @@ wireIncidentEvents();
 export const jobDefinitions: readonly AnyJobDefinition[] = [
   sessionCleanupJob,
   throttleCleanupJob,
+  catcherCleanupJob,
   uploadCleanupJob,
   ...reminderJobs,
   ...campaignJobs,
@@ -34,11 +36,19 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   peopleImportJob,
   deleteImportPeopleJob,
   applyRiskRuleJob,
+  ...retentionJobs,
 ];
 
 /** The periodic jobs and their intervals (the bounce mailbox's only when one is configured). */
 export function periodicJobsOf(config: Config): PeriodicJob[] {
-  return [...housekeepingJobs, ...uploadCleanupJobs, ...reminderPeriodicJobs, ...bounceMailboxJobs(config), ...auditAnchorJobs];
+  return [
+    ...housekeepingJobs,
+    ...uploadCleanupJobs,
+    ...reminderPeriodicJobs,
+    ...bounceMailboxJobs(config),
+    ...auditAnchorJobs,
+    ...retentionPeriodicJobs,
+  ];
 }
 
 /** A loop the worker starts beside its dispatcher and stops before it. */

@@ -107,3 +107,9 @@ export async function getCaughtMail(db: Database, id: string, secrets = NO_SECRE
     SELECT id FROM caught_mail WHERE id = ${id} AND ${visibleCondition(db.kind, secrets)}`;
   return rows.length ? db.prisma.caughtMail.findUnique({ where: { id } }) : null;
 }
+
+/** Deletes the caught messages kept since before `before` (MAIL_CATCHER_RETENTION_DAYS); returns how many. */
+export async function deleteCaughtMailBefore(db: Database, before: Date): Promise<number> {
+  const { count } = await db.prisma.caughtMail.deleteMany({ where: { createdAt: { lt: before } } });
+  return count;
+}

@@ -37,3 +37,14 @@ export const legalHoldSchema = z
 export const lookupSchema = z.object({
   email: z.string({ message: "Give an e-mail address." }).trim().min(3, { message: "Give an e-mail address." }).max(320),
 });
+
+/** The worker's purge of one incident. */
+export const purgeJobPayloadSchema = z.object({ incidentId: z.string().min(1) });
+
+/** One warning e-mail before a purge. */
+export const purgeWarningPayloadSchema = z.object({
+  incidentId: z.string().min(1),
+  userId: z.string().min(1),
+  days: z.number().int(),
+  purgeAt: z.string().min(1),
+});
