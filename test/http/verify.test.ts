@@ -178,6 +178,12 @@ describe("verifying a notice's code", () => {
     assert.match(res.text, /Verification code/);
   });
 
+  it("previews a notice with a code no notice has, and the verification page's address", async () => {
+    const res = await manager.agent.get(`/incidents/${incident.reference}/notices/${templateId}/preview`);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /enter the code XXXX-XXXX-XXXX at https:\/\/breach\.example\.org\/verify\./);
+  });
+
   it("shows the code on the ledger's row and finds the row by it", async () => {
     const res = await manager.agent.get(`/incidents/${incident.reference}/ledger`).query({ q: sentCode.toLowerCase() });
     assert.equal(res.status, 200);
