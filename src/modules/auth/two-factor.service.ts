@@ -43,7 +43,7 @@ export async function mustSetUpSecondFactor(deps: Deps, user: Pick<User, "id" | 
 /** What the setup page shows for a new secret: the QR code (an SVG data URI) and the address it holds. */
 export async function describeNewSecret(user: Pick<User, "email">, secret: string) {
   const uri = otpauthUri(secret, user.email);
-  const svg = await QRCode.toString(uri, { type: "svg", margin: 2, errorCorrectionLevel: "M" });
+  const svg = await QRCode.toString(uri, { type: "svg", margin: 2, width: 200, errorCorrectionLevel: "M" });
   return { uri, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }
 
