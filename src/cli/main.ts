@@ -15,6 +15,7 @@ import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadli
 import { evidencePackUsage, runEvidencePackCommand, runVerifyPackCommand } from "./evidence-pack-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
 import { coverageUsage, runCoverageCommand, runToldCommand } from "./ledger-command.js";
+import { purgeUsage, runLookupAddressCommand, runPurgeCommand } from "./purge-command.js";
 import { readPassword } from "./read-password.js";
 import { setPasswordUsage, usersSetPassword } from "./set-password-command.js";
 import { tokensCreate, tokensUsage } from "./tokens-command.js";
@@ -31,6 +32,7 @@ ${deadlinesUsage}
 ${applicableUsage}
 ${importUsage}
 ${coverageUsage}
+${purgeUsage}
 ${auditUsage}
 ${evidencePackUsage}
 
@@ -86,6 +88,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "import") return await runImportCommand(argv.slice(1));
     if (group === "coverage") return await runCoverageCommand(argv.slice(1));
     if (group === "told") return await runToldCommand(argv.slice(1));
+    if (group === "purge") return await runPurgeCommand(argv.slice(1));
+    if (group === "lookup-address") return await runLookupAddressCommand(argv.slice(1));
     if (group === "audit") return await runAuditCommand(argv.slice(1));
     if (group === "evidence-pack") return await runEvidencePackCommand(argv.slice(1));
     if (group === "verify-pack") return await runVerifyPackCommand(argv.slice(1));
