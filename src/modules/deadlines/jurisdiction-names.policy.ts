@@ -70,6 +70,14 @@ const OTHER_NAMES: Record<string, string> = {
   AU: "Australia",
   JP: "Japan",
   CN: "China",
+  CA: "Canada",
+  "CA-QC": "Québec",
+  NZ: "New Zealand",
+  SG: "Singapore",
+  BR: "Brazil",
+  IN: "India",
+  ZA: "South Africa",
+  KR: "South Korea",
 };
 
 /** "US-TX" gives "Texas", "EU" "the EU"; a code without a name is written as itself. */
