@@ -10,6 +10,7 @@ import { deadlinesSection, loadDeadlinesSection } from "./modules/obligations/de
 import { peopleSection } from "./modules/people/people.section.js";
 import { loadReportSummary } from "./modules/public-report/index.js";
 import { publicReportSection } from "./modules/public-report/public-report.section.js";
+import { retentionSection } from "./modules/retention/retention.section.js";
 import { statementsSection } from "./modules/statements/statements.section.js";
 import { systemsSection } from "./modules/systems/systems.section.js";
 import { timelineSection } from "./modules/timeline/timeline.section.js";
@@ -83,7 +84,7 @@ export const workspacePages: WorkspacePage[] = [
     label: "Evidence",
     title: "Evidence and audit",
     intro: "The record that shows what was done: every change in words, and the files a regulator may ask for.",
-    sections: [evidenceFilesSection],
+    sections: [evidenceFilesSection, retentionSection],
     anchorPrefixes: ["audit", "evidence"],
   },
 ];

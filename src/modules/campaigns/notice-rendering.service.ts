@@ -47,7 +47,13 @@ export interface NoticeRendering {
   /** The content check of the versions and the render check over the people `audienceWhere` selects. */
   checkNoticeReadiness(
     db: DbOrTx,
-    options: { incidentId: string; versionIds: Record<string, string>; audienceWhere?: Prisma.PersonWhereInput },
+    options: {
+      incidentId: string;
+      versionIds: Record<string, string>;
+      audienceWhere?: Prisma.PersonWhereInput;
+      /** PUBLIC_URL when configured: the notice must then carry {{verification.code}} (decision 0019). */
+      publicSite?: string;
+    },
   ): Promise<CampaignReadiness>;
 }
 
