@@ -39,6 +39,7 @@ import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
 import { publicReportPageRoutes, publicReportRoutes } from "./modules/public-report/public-report.routes.js";
 import { registerRoutes } from "./modules/register/register.routes.js";
 import { retentionRoutes } from "./modules/retention/retention.routes.js";
+import { retentionRoutes } from "./modules/retention/retention.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { statementsUploadBody } from "./modules/statements/index.js";
 import { statementsRoutes } from "./modules/statements/statements.routes.js";
@@ -200,6 +201,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(evidenceRoutes(deps));
   app.use(evidencePackRoutes(deps));
   app.use(registerRoutes(deps));
+  app.use(retentionRoutes(deps));
   app.use(retentionRoutes(deps));
 
   app.use(notFound);

@@ -3,20 +3,15 @@ import { safeText } from "../../lib/validation.js";
 
 /** The incident's own retention: a number of days after closure, or empty for the default. */
 export const retentionRuleSchema = z.object({
-  daysAfterClose: z
-    .union([
-      z.literal("").transform(() => null),
-      z.null(),
-      z.coerce.number({ message: "Give a whole number of days, or leave it empty for the default." }),
-    ])
-    .pipe(
-      z
-        .number()
-        .int({ message: "Give a whole number of days, or leave it empty for the default." })
-        .min(0, { message: "Give 0 days or more." })
-        .max(36_500, { message: "Give at most 36,500 days (100 years)." })
-        .nullable(),
-    ),
+  daysAfterClose: z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? null : typeof v === "string" ? Number(v.trim()) : v),
+    z
+      .number({ message: "Give a whole number of days, or leave it empty for the default." })
+      .int({ message: "Give a whole number of days, or leave it empty for the default." })
+      .min(0, { message: "Give 0 days or more." })
+      .max(36_500, { message: "Give at most 36,500 days (100 years)." })
+      .nullable(),
+  ),
   evidenceFiles: z.enum(["kept", "with_people"], { message: "Choose kept or with_people." }).default("kept"),
 });
 
