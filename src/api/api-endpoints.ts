@@ -21,6 +21,7 @@ import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import { publicReportEndpoints } from "./api-public-report.endpoints.js";
 import { registerEndpoints } from "./api-register.endpoints.js";
+import { retentionEndpoints } from "./api-retention.endpoints.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
 import { statementEndpoints } from "./api-statements.endpoints.js";
@@ -291,7 +292,11 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     // The public report (modules/public-report): a draft, each publication a version, read without signing in at its address.
     ...tagged("Public report", publicReportEndpoints(deps, incident)),
     // Evidence files (modules/evidence): streamed to storage with their SHA-256, never changed; the evidence pack.
-    ...tagged("Evidence", [...evidenceEndpoints(deps, incident), ...evidencePackEndpoints(deps, incident)]),
+    ...tagged("Evidence", [
+      ...evidenceEndpoints(deps, incident),
+      ...evidencePackEndpoints(deps, incident),
+      ...retentionEndpoints(deps, incident),
+    ]),
     // The breach register (modules/register): every incident with its decision and notifications.
     ...tagged("Register", registerEndpoints(deps)),
     // Is this notice genuine? (modules/verification): open to anyone, rate limited per client.

@@ -10,7 +10,6 @@ import {
   type E2eSession,
   pathOf,
   SCREENSHOTS,
-  signOut,
   startSession,
   textOf,
 } from "./helpers.js";
@@ -43,6 +42,12 @@ describe("two-factor sign-in in Chromium", { timeout: 180_000 }, () => {
     await page.getByLabel("E-mail address", { exact: true }).fill(ADMIN.email);
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Sign in", exact: true }).click());
+  }
+
+  // The header's button: the account page has its own "Sign out" buttons for each session.
+  async function signOutFromHeader() {
+    await andWaitForPage(page, () => page.getByRole("banner").getByRole("button", { name: "Sign out" }).click());
+    assert.equal(new URL(page.url()).pathname, "/login");
   }
 
   async function enterCode(code: string) {
@@ -88,7 +93,7 @@ describe("two-factor sign-in in Chromium", { timeout: 180_000 }, () => {
   });
 
   it("asks for the code after the password, refuses a wrong one, and lets the right one in", async () => {
-    await signOut(page);
+    await signOutFromHeader();
     await passwordStep();
     assert.equal(pathOf(page), "/login/code");
     await page.getByRole("heading", { level: 1, name: "Enter your code" }).waitFor();
@@ -103,16 +108,29 @@ describe("two-factor sign-in in Chromium", { timeout: 180_000 }, () => {
   });
 
   it("signs in with a recovery code once; the same code is refused the next time", async () => {
-    await signOut(page);
+    await signOutFromHeader();
     await passwordStep();
     await enterCode(recoveryCodes[0]!);
     assert.equal(pathOf(page), "/");
     assert.match(await textOf(page.getByRole("status").first()), /You signed in with a recovery code.*9 are left/);
-    await signOut(page);
+    await signOutFromHeader();
     await passwordStep();
     await enterCode(recoveryCodes[0]!);
     assert.equal(pathOf(page), "/login/code");
     assert.match(await textOf(page.getByRole("alert")), /used already/);
+  });
+
+  it("shows the state on the account page and on the administrators' user page, with the reset behind a confirmation", async () => {
+    await enterCode(recoveryCodes[1]!);
+    await page.goto("/account");
+    assert.match(await textOf(page.locator("#two-factor")), /8 unused recovery codes left/);
+    await checkBothWidthsAndShoot(session!, page, "two-factor-account");
+    await page.goto("/admin/users");
+    await andWaitForPage(page, () => page.getByRole("main").getByRole("link", { name: ADMIN.name }).click());
+    const card = page.locator("#two-factor");
+    assert.match(await textOf(card), /On, with 8 unused recovery codes/);
+    assert.equal(await card.getByRole("checkbox").getAttribute("required"), "");
+    await checkBothWidthsAndShoot(session!, page, "two-factor-admin-user");
     assert.deepEqual(problems, []);
   });
 });
