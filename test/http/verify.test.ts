@@ -210,4 +210,16 @@ describe("verifying a notice's code", () => {
     assert.equal(ready.status, 200);
     assert.doesNotMatch(ready.text, /The notice&#39;s verification code/);
   });
+
+  it("with PUBLIC_URL set, refuses to start a campaign whose notice has no {{verification.code}}", async () => {
+    const other = await addIncident(t);
+    const template = await addNoticeTemplate(t.db, other.id);
+    await addPeople(t.db, other.id, 1, () => ({ givenName: "Grace", familyName: "Hopper", email: "grace@example.net" }));
+    const { campaign, deps } = await createTestCampaign(t, other.reference, template.templateId);
+    await assert.rejects(sendCampaignNow(deps, other.reference, campaign.id, testManager), (error: Error) => {
+      assert.match(error.message, /not ready to send: 1 item a law requires is missing or not yet ticked \(Breachdesk: /);
+      return true;
+    });
+    assert.equal(await t.db.prisma.delivery.count({ where: { campaignId: campaign.id } }), 0);
+  });
 });

@@ -13,7 +13,7 @@ import { audienceCondition, describeAudience, parseAudience } from "./campaign-a
 import { availableActions, type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
 import { paceOf } from "./campaign-pace.policy.js";
 import { computeProgress, individualsDeadlineOf, SentSamples } from "./campaign-progress.policy.js";
-import { messageIdDomainOf, senderSettingsOf } from "./campaign-settings.policy.js";
+import { senderSettingsOf, startSettingsOf } from "./campaign-settings.policy.js";
 import { checkBeforeStart } from "./campaign-start.service.js";
 import {
   type Campaign,
@@ -171,7 +171,7 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     canRetry: viewer.role !== "viewer" && retryable > 0 && ["sending", "paused", "completed"].includes(campaign.status),
     retryable,
     isLive: campaign.status === "sending" || campaign.status === "scheduled",
-    messageIdDomain: messageIdDomainOf(deps.config),
+    ...startSettingsOf(deps.config),
     // From and Reply-To: what the campaign pinned when it started; before that, what it would use now.
     ...(await senderOfCampaign(deps, campaign)),
     possibleRepeats,
@@ -190,7 +190,7 @@ export async function loadStartPage(deps: CampaignDeps, reference: string, campa
   let check: Awaited<ReturnType<typeof checkBeforeStart>> | null = null;
   let problem: string | null = null;
   try {
-    check = await checkBeforeStart({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign);
+    check = await checkBeforeStart({ ...deps, ...startSettingsOf(deps.config) }, campaign);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     problem = error.message;

@@ -33,6 +33,14 @@ export function messageIdDomainOf(config: Pick<Config, "MESSAGE_ID_DOMAIN" | "MA
   return domain ?? "breachdesk.invalid";
 }
 
+/**
+ * What a campaign's start is checked with besides the notice: the Message-ID domain, and
+ * PUBLIC_URL when configured, since notices must then carry {{verification.code}} (decision 0019).
+ */
+export function startSettingsOf(config: Config): { messageIdDomain: string; publicSite?: string } {
+  return { messageIdDomain: messageIdDomainOf(config), ...(config.PUBLIC_URL ? { publicSite: config.publicUrl } : {}) };
+}
+
 /** The sender's settings from the configuration. */
 export function senderSettingsOf(config: Config): SenderSettings {
   return {

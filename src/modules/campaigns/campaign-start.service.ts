@@ -31,6 +31,8 @@ export interface StartDeps {
   clock: Clock;
   rendering: NoticeRendering;
   messageIdDomain: string;
+  /** PUBLIC_URL when configured: the notice must then carry {{verification.code}}. */
+  publicSite?: string;
 }
 
 /** A one-paragraph account of why a notice is not ready to send, for the refusal. */
@@ -64,6 +66,7 @@ export async function checkBeforeStart(deps: StartDeps, campaign: Campaign) {
     incidentId: campaign.incidentId,
     versionIds,
     audienceWhere: audiencePersonWhere(parseAudience(campaign.audience)),
+    ...(deps.publicSite ? { publicSite: deps.publicSite } : {}),
   });
   return { versionIds, readiness };
 }

@@ -5,7 +5,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
 import { pauseCampaignForErrors, settleSendingCampaigns } from "./campaign-automation.service.js";
 import { campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
-import { type SenderSettings, senderSettingsOf } from "./campaign-settings.policy.js";
+import { type SenderSettings, senderSettingsOf, startSettingsOf } from "./campaign-settings.policy.js";
 import { startDueCampaigns } from "./campaign-start.service.js";
 import { DeliverySender } from "./delivery-sender.service.js";
 import type { NoticeRendering } from "./notice-rendering.service.js";
@@ -33,7 +33,12 @@ export function createCampaignSender(deps: CampaignWorkerDeps): DeliverySender {
   const settings = { ...senderSettingsOf(deps.config), ...deps.settings };
   const logger = deps.logger.child({ component: "campaign-sender" });
   const automation = { db: deps.db, clock: deps.clock, logger };
-  const starting = { ...automation, rendering: deps.rendering, messageIdDomain: settings.messageIdDomain };
+  const starting = {
+    ...automation,
+    rendering: deps.rendering,
+    ...startSettingsOf(deps.config),
+    messageIdDomain: settings.messageIdDomain,
+  };
   return new DeliverySender({
     db: deps.db,
     mailer: deps.mailer,

@@ -8,7 +8,7 @@ import { loadIncident } from "../incidents/index.js";
 import { listIncidentAttributeNames } from "../people/index.js";
 import { type Audience, attributeFiltersOf, describeAudience } from "./campaign-audience.policy.js";
 import { requeueFailedDeliveries } from "./campaign-deliveries.sql.js";
-import { messageIdDomainOf } from "./campaign-settings.policy.js";
+import { startSettingsOf } from "./campaign-settings.policy.js";
 import { startCampaign } from "./campaign-start.service.js";
 import { applyCampaignTransition } from "./campaign-transitions.service.js";
 import {
@@ -130,7 +130,7 @@ export async function sendCampaignNow(
   options: { overrideReason?: string } = {},
 ) {
   const { campaign } = await requireCampaign(deps, reference, campaignId);
-  return startCampaign({ ...deps, messageIdDomain: messageIdDomainOf(deps.config) }, campaign, actor, options);
+  return startCampaign({ ...deps, ...startSettingsOf(deps.config) }, campaign, actor, options);
 }
 
 /** Schedules a draft to start at an instant typed in the incident's zone (the worker starts it then). */
