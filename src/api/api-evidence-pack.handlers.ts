@@ -14,9 +14,16 @@ export function createApiEvidencePackHandlers(deps: Deps) {
   return {
     async build(req: Request, res: Response) {
       const input = parseApiBody(evidencePackBody, req.body ?? {});
-      await sendEvidencePack(deps, res, apiActor(req, res), String(req.params.ref), {
-        includePersonalData: input.include_personal_data,
-      });
+      await sendEvidencePack(
+        deps,
+        res,
+        apiActor(req, res),
+        String(req.params.ref),
+        {
+          includePersonalData: input.include_personal_data,
+        },
+        "application/octet-stream",
+      );
     },
 
     async download(req: Request, res: Response) {
@@ -24,9 +31,16 @@ export function createApiEvidencePackHandlers(deps: Deps) {
       const input = parseApiBody(evidencePackBody, {
         include_personal_data: query.success ? query.data.include_personal_data : "?",
       });
-      await sendEvidencePack(deps, res, apiActor(req, res), String(req.params.ref), {
-        includePersonalData: input.include_personal_data,
-      });
+      await sendEvidencePack(
+        deps,
+        res,
+        apiActor(req, res),
+        String(req.params.ref),
+        {
+          includePersonalData: input.include_personal_data,
+        },
+        "application/octet-stream",
+      );
     },
   };
 }

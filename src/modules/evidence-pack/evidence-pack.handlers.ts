@@ -12,12 +12,20 @@ import { loadOrCreatePackKey } from "./pack-key.service.js";
  * Builds an incident's evidence pack into the response as it is read (a zip, an attachment):
  * nothing is kept on the server (decision 0024). The incident is looked up first, so an unknown
  * one is a plain 404; a failure once the zip has started cuts the response off, which the
- * receiver sees as a broken download, and records nothing.
+ * receiver sees as a broken download, and records nothing. The API answers it as
+ * application/octet-stream, as its other files (the OpenAPI document's binary type).
  */
-export async function sendEvidencePack(deps: Deps, res: Response, actor: Actor, reference: string, options: PackOptions) {
+export async function sendEvidencePack(
+  deps: Deps,
+  res: Response,
+  actor: Actor,
+  reference: string,
+  options: PackOptions,
+  type: "application/zip" | "application/octet-stream" = "application/zip",
+) {
   const incident = await loadIncident(deps.db.prisma, reference);
   res.attachment(packFileName(incident.reference, deps.clock.now()));
-  res.type("application/zip");
+  res.type(type);
   res.setHeader("Cache-Control", "private, no-store");
   res.setHeader("X-Content-Type-Options", "nosniff");
   try {
