@@ -127,6 +127,8 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     appliedRuleIds: obligations.map((o) => o.ruleId),
     peoplePlaces,
     startableCodes: new Set(Object.keys(TRIGGER_FACTS)),
+    // The law in force when the breach was discovered decides (decision 0027).
+    at: incident.detectedAt ?? incident.awareAt ?? now,
   };
   const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
   // The end of the detection year starts only the HIPAA small-breach log: shown when a rule uses it.

@@ -149,3 +149,43 @@ describe("which suggestions are ticked (issue 13)", () => {
     );
   });
 });
+
+describe("suggestions that do not apply are listed, never ticked (issue 17)", () => {
+  const base = { location: "AU", decisionRegimes: [], peopleCount: null, appliedRuleIds: [] };
+  const find = (list: Suggestion[], id: string) => list.find((s) => s.rule.id === id);
+
+  it("an incident discovered in 2016 gets the NDB rules and GDPR listed as not in force, unticked", () => {
+    const list = suggestObligations(rulePack.rules, { ...base, location: "AU, DE", at: new Date("2016-03-22T09:30:00+11:00") });
+    for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "EU-GDPR-33"]) {
+      const s = find(list, id);
+      assert.ok(s, id);
+      assert.equal(s.isPreselected, false, id);
+      assert.match(s.notes.join(" "), /Does not apply: not in force on 2016-03-2\d \(in force from 2018-0\d-\d\d\)/);
+    }
+    const now = suggestObligations(rulePack.rules, { ...base, at: new Date("2026-12-07T00:00:00Z") });
+    assert.equal(find(now, "AU-NDB-assess")?.isPreselected, true);
+  });
+
+  it("Japan's two final reports are one choice: only one is ticked", () => {
+    const list = suggestObligations(rulePack.rules, { ...base, location: "JP", at: new Date("2026-12-07T00:00:00Z") });
+    const finals = ["JP-APPI-final", "JP-APPI-final-unlawful-purpose"].map((id) => find(list, id));
+    assert.deepEqual(
+      finals.map((s) => s?.isPreselected),
+      [true, false],
+    );
+    assert.match(finals[1]?.notes.join(" ") ?? "", /An alternative to JP-APPI-final: only one of them applies/);
+  });
+
+  it("California's health facilities' rule is not ticked for any Californians", () => {
+    const list = suggestObligations(rulePack.rules, {
+      ...base,
+      location: "US",
+      peoplePlaces: [{ code: "US-CA", count: 40 }],
+      at: new Date("2026-12-07T00:00:00Z"),
+    });
+    const cdph = find(list, "US-CA-cdph");
+    assert.equal(cdph?.isPreselected, false);
+    assert.match(cdph?.notes.join(" ") ?? "", /Binds only a licensed California clinic/);
+    assert.equal(find(list, "US-CA-individuals")?.isPreselected, true);
+  });
+});

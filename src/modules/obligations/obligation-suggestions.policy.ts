@@ -1,7 +1,7 @@
 // Which rules of the pack may apply to an incident, and why. Pure: the rules, the incident's
 // location, the decision's regimes, the latest head count and where the imported people live
 // in; explained suggestions out.
-import { describeTrigger, isTriggerCode, type Rule } from "../deadlines/index.js";
+import { assessApplicability, describeTrigger, ENTITY_TYPES, isTriggerCode, type Rule } from "../deadlines/index.js";
 
 /** EU member states' codes: a location in one of them brings in the EU rules. */
 export const EU_MEMBERS = new Set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" "));
@@ -32,6 +32,8 @@ export interface SuggestionFacts {
    * clock only an event typed by hand starts is suggested but not ticked. Absent: every code.
    */
   startableCodes?: ReadonlySet<string>;
+  /** The incident's discovery: a rule not in force then is listed, never ticked (decision 0027). Absent: not checked. */
+  at?: Date;
 }
 
 /** How many imported people live in one place: a country (AU) or a subdivision (AU-NSW, US-CA). */
@@ -223,6 +225,19 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
       notes.push(`${rule.regimeCode} binds only some organisations: not ticked unless it applies to yours.`);
       isPreselected = false;
     }
+    const bound = rule.applicability?.entityTypes;
+    if (bound && !isDecided && !SECTOR_REGIMES.has(rule.regimeCode)) {
+      const kinds = bound.map((t) => ENTITY_TYPES[t as keyof typeof ENTITY_TYPES] ?? t).join(" or ");
+      notes.push(`Binds only ${kinds}: not ticked unless that is your organisation.`);
+      isPreselected = false;
+    }
+    if (facts.at) {
+      const answer = assessApplicability(rule, { at: facts.at });
+      if (answer.applies === "no") {
+        notes.push(`Does not apply: ${answer.reasons.filter((r) => /^(not|no longer) in force/.test(r)).join("; ")}.`);
+        isPreselected = false;
+      }
+    }
     if (rule.conditions) notes.push(`Conditions: ${rule.conditions}`);
     const threshold = parseThreshold(rule.conditions);
     if (threshold) {
@@ -234,6 +249,23 @@ export function suggestObligations(rules: readonly Rule[], facts: SuggestionFact
       if (outcome.isRuledOut) isPreselected = false;
     }
     suggestions.push({ rule, reasons, notes, isPreselected, isInformation });
+  }
+  return oneOfEachAlternative(suggestions);
+}
+
+/** Alternatives (Japan's two final reports) are one choice: only the first ticked of a group stays ticked. */
+function oneOfEachAlternative(suggestions: Suggestion[]): Suggestion[] {
+  const chosen = new Map<string, string>();
+  for (const s of suggestions) {
+    const group = s.rule.applicability?.alternatives;
+    if (!group) continue;
+    const first = chosen.get(group);
+    if (!first) {
+      if (s.isPreselected) chosen.set(group, s.rule.id);
+      continue;
+    }
+    s.isPreselected = false;
+    s.notes.push(`An alternative to ${first}: only one of them applies, so only ${first} is ticked.`);
   }
   return suggestions;
 }
