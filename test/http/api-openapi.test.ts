@@ -336,6 +336,12 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: evidence.body.id as string });
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: "no-such-file" });
 
+    // The evidence pack: built and answered as a zip (POST with the choice in the body, GET in the query), a bad choice a 400.
+    await call("viewer", "post", `${I}/evidence-pack`, at, { json: { include_personal_data: false } });
+    await call("viewer", "post", `${I}/evidence-pack`, at, { json: { include_personal_data: "maybe" } });
+    await call("viewer", "get", `${I}/evidence-pack`, at, { query: "?include_personal_data=true" });
+    await call("viewer", "get", `${I}/evidence-pack`, at, { query: "?include_personal_data=perhaps" });
+
     // Retention: the rule, a legal hold set and lifted, the purge refused while open then run once closed, the lookup.
     const RT = `${I}/retention`;
     await call("viewer", "get", RT, at);
