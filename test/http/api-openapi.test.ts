@@ -336,6 +336,20 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: evidence.body.id as string });
     await call("viewer", "get", `${E}/{fileId}`, { reference, fileId: "no-such-file" });
 
+    // Retention: the rule, a legal hold set and lifted, the purge refused while open then run once closed, the lookup.
+    const RT = `${I}/retention`;
+    await call("viewer", "get", RT, at);
+    await call("alice", "post", RT, at, { json: { daysAfterClose: -1 } });
+    await call("alice", "post", RT, at, { json: { daysAfterClose: 0, evidenceFiles: "kept" } });
+    await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: true, reason: "Court order" } });
+    await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: false } });
+    await call("alice", "post", `${RT}/purge`, at);
+    await t.db.prisma.incident.update({ where: { reference }, data: { status: "closed", closedAt: new Date("2026-01-01T00:00:00Z") } });
+    const purged = await call("alice", "post", `${RT}/purge`, at);
+    assert.equal(purged.status, 200);
+    const looked = await call("viewer", "post", `${RT}/lookup`, at, { json: { email: "ANN@example.org" } });
+    assert.equal(looked.body.found, true);
+
     // The evidence pack: built and answered as a zip (POST with the choice in the body, GET in the query), a bad choice a 400.
     await call("viewer", "post", `${I}/evidence-pack`, at, { json: { include_personal_data: false } });
     await call("viewer", "post", `${I}/evidence-pack`, at, { json: { include_personal_data: "maybe" } });

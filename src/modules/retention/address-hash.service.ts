@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../lib/errors.js";
-import { readAuditKey } from "../audit/index.js";
+import { loadOrCreateAuditKey } from "../audit/index.js";
 import type { AddressHasher } from "./purge-batches.sql.js";
 
 /** The address as the people import keeps it for uniqueness: trimmed, lower-cased; null when blank. */
@@ -13,15 +12,10 @@ export function normaliseAddress(text: string): string | null {
 /**
  * The keyed hash of addresses the purge keeps (HMAC-SHA256 with the audit key, decision 0006,
  * over the normalised address, hex): the key never leaves the server, so a copy of the database
- * alone cannot test guessed addresses. Throws AppError "unavailable" without the key.
+ * alone cannot test guessed addresses. Throws AppError "unavailable" when the key file cannot be read.
  */
 export function addressHasherOf(deps: Pick<Deps, "config" | "db">): AddressHasher {
-  const key = readAuditKey(deps.config, deps.db.url);
-  if (!key) {
-    throw new AppError(
-      "unavailable",
-      "The audit key is needed to hash addresses and was not found: set AUDIT_KEY or restore the key file.",
-    );
-  }
+  // The key the server and the worker load (or make) at start: AUDIT_KEY, else the file beside the database.
+  const key = loadOrCreateAuditKey(deps.config);
   return (normalized: string) => createHmac("sha256", key.key).update(normalized, "utf8").digest("hex");
 }
