@@ -8,8 +8,9 @@ import type { Deps } from "./deps.js";
 import { wireIncidentEvents } from "./incident-events.js";
 import { AppError } from "./lib/errors.js";
 import { projectRoot } from "./lib/paths.js";
+import { accountSessionsRoutes } from "./modules/account/account-sessions.routes.js";
 import { accountRoutes } from "./modules/account/account.routes.js";
-import { credentialsReview } from "./modules/account/index.js";
+import { credentialsReview, recordSessionClient } from "./modules/account/index.js";
 import { actionsRoutes } from "./modules/actions/actions.routes.js";
 import { apiTokensRoutes } from "./modules/api-tokens/api-tokens.routes.js";
 import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
@@ -38,7 +39,6 @@ import { peopleRoutes } from "./modules/people/people.routes.js";
 import { personRiskRoutes } from "./modules/people/person-risk.routes.js";
 import { publicReportPageRoutes, publicReportRoutes } from "./modules/public-report/public-report.routes.js";
 import { registerRoutes } from "./modules/register/register.routes.js";
-import { retentionRoutes } from "./modules/retention/retention.routes.js";
 import { retentionRoutes } from "./modules/retention/retention.routes.js";
 import { calendarFeedRoutes, remindersRoutes } from "./modules/reminders/reminders.routes.js";
 import { statementsUploadBody } from "./modules/statements/index.js";
@@ -139,6 +139,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(express.json({ limit: "200kb" }));
   app.use(sessionMiddleware(deps, await resolveSessionSecret(deps)));
   app.use(loadCurrentUser(deps));
+  // A signed-in session's client (User-Agent, address) is recorded once; a new one may be e-mailed (decision 0028).
+  app.use(recordSessionClient(deps));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.flashMessages = takeFlash(req);
     res.locals.currentPath = req.path;
@@ -188,6 +190,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(organisationRoutes(deps));
   app.use(assessmentsRoutes(deps));
   app.use(obligationsRoutes(deps));
+  app.use(accountSessionsRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(apiTokensRoutes(deps));
   app.use(remindersRoutes(deps));
@@ -201,7 +204,6 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(evidenceRoutes(deps));
   app.use(evidencePackRoutes(deps));
   app.use(registerRoutes(deps));
-  app.use(retentionRoutes(deps));
   app.use(retentionRoutes(deps));
 
   app.use(notFound);

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Deps } from "../deps.js";
 import { AppError } from "../lib/errors.js";
-import { type ApiCaller, apiActorOf, authenticateApiToken } from "../modules/api-tokens/index.js";
+import { type ApiCaller, apiActorOf, authenticateApiToken, isAllowedByScope } from "../modules/api-tokens/index.js";
 import type { Actor } from "../modules/audit/index.js";
 import type { Role } from "../modules/users/index.js";
 import { isAllowed } from "../web/access.js";
@@ -29,6 +29,15 @@ export function bearerAuth(deps: Deps): RequestHandler {
         res.setHeader("WWW-Authenticate", `${BEARER_CHALLENGE}, error="invalid_token"`);
       }
       return next(error);
+    }
+    const { token } = res.locals.apiCaller as ApiCaller;
+    if (!isAllowedByScope(token, req.method)) {
+      return next(
+        new AppError(
+          "forbidden",
+          `The token "${token.name}" has the read_only scope: it may only read (GET). Use a token with the full scope to make changes.`,
+        ),
+      );
     }
     next();
   };

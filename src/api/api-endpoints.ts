@@ -7,6 +7,7 @@ import type { Deps } from "../deps.js";
 import { peopleApiQuerySchema } from "../modules/people/index.js";
 import type { Role } from "../modules/users/index.js";
 import { incidentListQuerySchema, pageQuerySchema, peopleUploadQuerySchema } from "./api.schemas.js";
+import { accountEndpoints } from "./api-account.endpoints.js";
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { evidenceEndpoints } from "./api-evidence.endpoints.js";
@@ -61,7 +62,8 @@ export interface ApiEndpoint {
     | "Evidence"
     | "Public report"
     | "Register"
-    | "Verification";
+    | "Verification"
+    | "Account";
   /** The JSON body's schema (for body "json"). */
   request?: z.ZodType;
   /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
@@ -301,5 +303,6 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
     ...tagged("Register", registerEndpoints(deps)),
     // Is this notice genuine? (modules/verification): open to anyone, rate limited per client.
     ...tagged("Verification", verifyEndpoints(deps)),
+    ...tagged("Account", accountEndpoints(deps)),
   ];
 }

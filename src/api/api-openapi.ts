@@ -192,6 +192,7 @@ export function buildOpenApiDocument(endpoints: ApiEndpoint[]): JsonObject {
       "Public report",
       "Register",
       "Verification",
+      "Account",
     ].map((name) => ({
       name,
     })),

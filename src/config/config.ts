@@ -80,6 +80,8 @@ export const settingDocs = {
   LOGIN_WINDOW_MINUTES: "Longest wait after failed sign-ins, in minutes; failures are forgotten after this much quiet.",
   REQUIRE_MFA:
     "none | staff | all: who must sign in with a second factor (staff: administrators and managers); a user without one is taken to its setup after the password.",
+  NOTIFY_NEW_CLIENT_SIGN_IN:
+    "E-mail a user when they sign in from a client not seen for them before (browser and system families and the network: IPv4 /24, IPv6 /48): true or false.",
   LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
   AUDIT_KEY:
     "Secret (32 bytes or more) that keys the audit log's hashes; unset: generated on first start into <database>.audit-key beside the database (mode 0600). Back it up apart from the database.",
@@ -188,6 +190,7 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: positiveInt(100).default(5),
   LOGIN_WINDOW_MINUTES: positiveInt(24 * 60).default(15),
   REQUIRE_MFA: z.enum(["none", "staff", "all"], { message: "must be none, staff or all" }).default("none"),
+  NOTIFY_NEW_CLIENT_SIGN_IN: boolean.default("false"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   AUDIT_KEY: z
     .string()

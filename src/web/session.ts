@@ -13,8 +13,13 @@ declare module "express-session" {
     userId?: string;
     csrfToken?: string;
     flash?: FlashMessage[];
+    /** The client the session was signed in from, recorded on its first signed-in request (decision 0028). */
+    client?: { userAgent: string | null; ip: string | null };
   }
 }
+
+/** A session's last-seen instant is a hint for its owner: written at most once a minute. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /**
  * express-session store keeping sessions in the database, so every web process sees the same
@@ -44,16 +49,26 @@ export class DatabaseSessionStore extends Store {
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     const data = JSON.stringify(sess);
-    const values = { data, userId: sess.userId ?? null, expiresAt: this.expiryOf(sess) };
+    const client = { userAgent: sess.client?.userAgent ?? null, ip: sess.client?.ip ?? null };
+    const values = { data, userId: sess.userId ?? null, expiresAt: this.expiryOf(sess), lastSeenAt: this.now(), ...client };
     this.db.prisma.session
       .upsert({ where: { id: sid }, create: { id: sid, ...values }, update: values })
       .then(() => callback?.())
       .catch((error) => callback?.(error));
   }
 
+  /**
+   * Rolls the expiry and records the last request, at most once a minute a session: a request
+   * within the minute matches no row and writes nothing (decision 0028).
+   */
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
+    const now = this.now();
+    const notBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
     this.db.prisma.session
-      .updateMany({ where: { id: sid }, data: { expiresAt: this.expiryOf(sess) } })
+      .updateMany({
+        where: { id: sid, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: notBefore } }] },
+        data: { expiresAt: this.expiryOf(sess), lastSeenAt: now },
+      })
       .then(() => callback?.())
       .catch(() => callback?.());
   }

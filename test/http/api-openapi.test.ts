@@ -371,6 +371,20 @@ describe(`OpenAPI document (${testLane})`, () => {
     assert.equal(looked.body.found, true);
     await t.db.prisma.incident.update({ where: { reference }, data: { status: "notifying", closedAt: null } });
 
+    // Your own sessions and tokens: a session of the viewer's (as the session store writes it) listed and ended; a spare token revoked.
+    const viewer = await t.deps.db.prisma.user.findFirstOrThrow({ where: { email: "viewer@example.org" } });
+    await t.deps.db.prisma.session.create({
+      data: { id: "openapi-session", userId: viewer.id, data: "{}", expiresAt: new Date(Date.now() + 3600_000), ip: "192.0.2.9" },
+    });
+    const mySessions = await call("viewer", "get", "/me/sessions", {});
+    assert.equal(mySessions.body.sessions.length, 1);
+    await call("viewer", "delete", "/me/sessions/{id}", { id: mySessions.body.sessions[0].id as string });
+    await call("viewer", "delete", "/me/sessions/{id}", { id: mySessions.body.sessions[0].id as string });
+    const spare = await createApiToken(t.deps, viewer.id, { name: "spare", scope: "read_only" }, system);
+    await call("viewer", "get", "/me/tokens", {});
+    await call("viewer", "delete", "/me/tokens/{id}", { id: spare.apiToken.id });
+    await call("viewer", "delete", "/me/tokens/{id}", { id: spare.apiToken.id });
+
     // Is this notice genuine? Open to anyone, no token: an unknown code's answer, and a malformed code's 400.
     const verified = await call("nobody", "post", "/verify", {}, { json: { code: "7kq2 m9xd 4trp" } });
     assert.equal(verified.body.isGenuine, false);

@@ -13,7 +13,13 @@ const TOKENS_PATH = "/account/tokens";
 export function createApiTokensHandlers(deps: Deps) {
   async function pageLocals(res: Response) {
     const user = currentUser(res)!;
-    return { title: "API tokens", tokens: await listUserApiTokens(deps, user.id), values: {}, fieldErrors: {} };
+    return {
+      title: "API tokens",
+      tokens: await listUserApiTokens(deps, user.id),
+      now: deps.clock.now(),
+      values: {},
+      fieldErrors: {},
+    };
   }
 
   return {
@@ -48,7 +54,8 @@ export function createApiTokensHandlers(deps: Deps) {
         if (!(error instanceof AppError)) throw error;
         flash(req, "error", error.message);
       }
-      res.redirect(303, TOKENS_PATH);
+      // The account page's list of sessions and tokens sends its forms back to itself.
+      res.redirect(303, (req.body as Record<string, unknown>)?.back === "account" ? "/account#sessions-and-tokens" : TOKENS_PATH);
     },
   };
 }

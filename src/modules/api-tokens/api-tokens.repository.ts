@@ -14,11 +14,13 @@ const viewFields = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  expiresAt: true,
+  scope: true,
 } as const;
 
 export function insertApiToken(
   db: DbOrTx,
-  data: Pick<ApiToken, "id" | "userId" | "name" | "tokenHash" | "prefix" | "createdAt">,
+  data: Pick<ApiToken, "id" | "userId" | "name" | "tokenHash" | "prefix" | "createdAt" | "expiresAt" | "scope">,
 ) {
   return db.apiToken.create({ data, select: viewFields });
 }

@@ -4,6 +4,7 @@ import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId, sha256 } from "../../lib/ids.js";
+import { endOfDayIn } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { findUser, findUserWithEmail } from "../users/index.js";
 import {
@@ -38,7 +39,15 @@ export function generateApiToken(): { token: string; tokenHash: string; prefix: 
 
 /** What the audit log keeps of a token: never the token or its hash. */
 function auditView(token: ApiTokenView, owner: User) {
-  return { name: token.name, prefix: token.prefix, userId: owner.id, userEmail: owner.email, revokedAt: token.revokedAt };
+  return {
+    name: token.name,
+    prefix: token.prefix,
+    userId: owner.id,
+    userEmail: owner.email,
+    revokedAt: token.revokedAt,
+    expiresAt: token.expiresAt,
+    scope: token.scope,
+  };
 }
 
 /**
@@ -56,6 +65,12 @@ export async function createApiToken(
     const owner = await findUser(tx, userId);
     if (!owner) throw new AppError("not_found", "No such user.");
     assertCanHoldTokens(owner);
+    const expiresAt = input.expiresOn ? endOfDayIn(input.expiresOn, owner.timeZone) : null;
+    if (expiresAt && expiresAt <= deps.clock.now()) {
+      throw new AppError("validation", "The expiry date has passed: choose a later day, or leave it empty.", {
+        expiresOn: "Choose a day from today on, or leave it empty.",
+      });
+    }
     const created = await insertApiToken(tx, {
       id: newId(),
       userId: owner.id,
@@ -63,6 +78,8 @@ export async function createApiToken(
       tokenHash: secret.tokenHash,
       prefix: secret.prefix,
       createdAt: deps.clock.now(),
+      expiresAt,
+      scope: input.scope ?? "full",
     });
     return {
       result: created,
@@ -87,6 +104,11 @@ function assertCanHoldTokens(user: User): void {
   if (user.status !== "active") {
     throw new AppError("conflict", `${user.email} has not accepted their invitation yet: API tokens are for active accounts.`);
   }
+}
+
+/** Whether a token may be used for a request of this method: a read-only token only reads. */
+export function isAllowedByScope(token: Pick<ApiTokenView, "scope">, method: string): boolean {
+  return token.scope !== "read_only" || method === "GET" || method === "HEAD";
 }
 
 /** A user's tokens (never their hashes), usable ones first. */
@@ -147,6 +169,13 @@ export async function authenticateApiToken(deps: Deps, presented: string): Promi
   if (!found || found.revokedAt || found.user.status !== "active") throw refused();
   const { user, ...token } = found;
   const now = deps.clock.now();
+  if (token.expiresAt && token.expiresAt <= now) {
+    // The caller holds the secret: telling them it expired gives nothing away.
+    throw new AppError(
+      "unauthenticated",
+      `This API token ("${token.name}") expired at ${token.expiresAt.toISOString()}. Create a new one on your account page.`,
+    );
+  }
   const notBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!token.lastUsedAt || token.lastUsedAt < notBefore) {
     await touchApiToken(deps.db.prisma, token.id, now, notBefore);
