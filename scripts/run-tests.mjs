@@ -118,8 +118,8 @@ const wants = (lane) => !onlyLane || onlyLane === lane;
 if (files.length > 0) {
   await runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
 } else {
-  // The lanes use separate databases and folders, so they run two at a time (a core each), the
-  // longest first: the next starts when one ends.
+  // The lanes use separate databases and folders, so they run two at a time (a core each): the
+  // two database lanes first, the longest, then the e2e lane and the unit lane as each ends.
   const lanes = [];
   const dbSuites = [...findTests(join(root, "test/integration")), ...findTests(join(root, "test/http"))];
   if (wants("postgresql")) {
@@ -129,6 +129,7 @@ if (files.length > 0) {
       failedLanes.push("postgresql");
     } else console.log("\n=== lane: postgresql skipped (set TEST_DATABASE_URL=postgresql://... to run it) ===");
   }
+  if (wants("sqlite")) lanes.push({ name: "sqlite", files: dbSuites, env: { TEST_DB: "sqlite" } });
   if (wants("e2e")) {
     const browser = chromiumPath();
     if (browser)
@@ -143,7 +144,6 @@ if (files.length > 0) {
       failedLanes.push("e2e");
     } else console.log("\n=== lane: e2e skipped (no Chromium; apt-get install chromium) ===");
   }
-  if (wants("sqlite")) lanes.push({ name: "sqlite", files: dbSuites, env: { TEST_DB: "sqlite" } });
   if (wants("unit")) lanes.push({ name: "unit", files: findTests(join(root, "src")), env: {} });
   const quiet = lanes.length > 1;
   if (quiet) console.log(`\n=== lanes ${lanes.map((l) => l.name).join(", ")}: two at a time; each prints when it ends ===`);
