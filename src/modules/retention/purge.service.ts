@@ -31,14 +31,15 @@ export interface PurgeCounts {
 export interface PurgeOptions {
   actor: Actor;
   trigger: "worker" | "manual";
-  /** Rows a batch takes (default 1,000); each batch is one transaction. */
+  /** Rows a batch takes (default 150); each batch is one transaction. */
   batchSize?: number;
   /** Called after each committed batch (the crash test waits for a few). */
   onBatch?: (run: PurgeRun) => void;
 }
 
 export const PURGE_ACTION = "incident.purge";
-const DEFAULT_BATCH = 1000;
+// Within SQLite's 999 parameters a statement: a batch's UPDATE binds its ids and up to two values a row.
+const DEFAULT_BATCH = 150;
 const TX_OPTIONS = { timeout: 120_000, maxWait: 30_000 };
 
 /**
@@ -58,9 +59,27 @@ export async function purgeIncident(deps: Deps, incident: PurgeIncident, options
     run = (await findPurgeRun(deps.db.prisma, incident.id)) ?? run;
     if (moved) options.onBatch?.(run);
   }
-  // The old pages of the purged rows must not wait in the write-ahead log.
-  if (deps.db.kind === "sqlite") await deps.db.prisma.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (deps.db.kind === "sqlite") await rewriteSqliteFile(deps);
   return run;
+}
+
+/**
+ * Rewrites the SQLite file so no copy of a purged value stays in its free space: secure_delete
+ * zeroes what the purge frees, but the free space of pages split or merged before the purge may
+ * still hold old copies of rows, so VACUUM rebuilds the file from the live rows, then the
+ * checkpoint empties the write-ahead log. A VACUUM that cannot run now (another connection
+ * busy) is logged: the values are gone from every table, and the next purge's VACUUM tries again.
+ */
+async function rewriteSqliteFile(deps: Deps): Promise<void> {
+  try {
+    await deps.db.prisma.$executeRawUnsafe("VACUUM");
+    await deps.db.prisma.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (error) {
+    deps.logger.warn(
+      { err: error },
+      "the purge could not rewrite the SQLite file (VACUUM): free pages may keep old copies until the next",
+    );
+  }
 }
 
 /** The run of this incident: the one a crash left, else a new one when the purge is due. */
