@@ -2,7 +2,7 @@
 // stream (Readable.from an async generator is pulled only as fast as the zip takes it), so a
 // million notices pass through flat memory.
 import { Readable } from "node:stream";
-import type { DbOrTx } from "../../db/client.js";
+import type { Database, DbOrTx } from "../../db/client.js";
 import { csvLine } from "../../lib/csv-cells.js";
 import { type DeliveryCursor, listDeliveryPage, listToldPage } from "./pack-records.repository.js";
 
@@ -34,7 +34,7 @@ const LEDGER_COLUMNS = [
 ];
 const PERSONAL = new Set(["full_name", "email"]);
 
-async function* ledgerLines(db: DbOrTx, incidentId: string, campaigns: Map<string, string>, isPersonal: boolean) {
+async function* ledgerLines(db: Database, incidentId: string, campaigns: Map<string, string>, isPersonal: boolean) {
   const keep = LEDGER_COLUMNS.map((c) => isPersonal || !PERSONAL.has(c));
   const pick = (cells: (string | number | null)[]) => csvLine(cells.filter((_, i) => keep[i]));
   yield `\uFEFF${pick(LEDGER_COLUMNS)}`;
@@ -76,7 +76,7 @@ async function* ledgerLines(db: DbOrTx, incidentId: string, campaigns: Map<strin
 }
 
 /** The incident's notices as CSV, one row per delivery in (queued, id) order; names and addresses only with personal data. */
-export function ledgerCsvStream(db: DbOrTx, incidentId: string, campaigns: Map<string, string>, isPersonal: boolean): Readable {
+export function ledgerCsvStream(db: Database, incidentId: string, campaigns: Map<string, string>, isPersonal: boolean): Readable {
   return Readable.from(ledgerLines(db, incidentId, campaigns, isPersonal), { objectMode: false });
 }
 
