@@ -22,7 +22,7 @@ async function signInAs(t: TestApp, user: User, userAgent: string) {
 
 /** The handle of the session whose row on the account page names this client. */
 function handleOf(accountPage: string, client: string): string {
-  const row = accountPage.split("<tr>").find((r) => r.includes(client) && r.includes("/account/sessions/"));
+  const row = accountPage.split("<li>").find((r) => r.includes(client) && r.includes("/account/sessions/"));
   const handle = row?.match(/\/account\/sessions\/([\w-]+)\/end/)?.[1];
   assert.ok(handle, `no session of ${client} on the account page`);
   return handle;
@@ -46,8 +46,8 @@ describe(`sessions and tokens a user can see and end (${testLane})`, () => {
     const page = (await firefox.agent.get("/account")).text;
     assert.match(page, /Firefox 133 on Linux/);
     assert.match(page, /Mobile Safari 17 on iOS 17/);
-    assert.equal(page.match(/this session/g)?.length, 1);
-    assert.match(page.split("<tr>").find((r) => r.includes("this session"))!, /Firefox/);
+    assert.equal(page.match(/>this session</g)?.length, 1);
+    assert.match(page.split("<li>").find((r) => r.includes(">this session<"))!, /Firefox/);
 
     const ended = await firefox.post(`/account/sessions/${handleOf(page, "Mobile Safari")}/end`, { confirm: "yes" }, "/account");
     assert.equal(ended.status, 303);
