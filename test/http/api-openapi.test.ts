@@ -356,21 +356,6 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("viewer", "get", `${I}/evidence-pack`, at, { query: "?include_personal_data=true" });
     await call("viewer", "get", `${I}/evidence-pack`, at, { query: "?include_personal_data=perhaps" });
 
-    // Retention: the rule, a legal hold set and lifted, the purge refused while open then run once closed, the lookup.
-    const RT = `${I}/retention`;
-    await call("viewer", "get", RT, at);
-    await call("alice", "post", RT, at, { json: { daysAfterClose: -1 } });
-    await call("alice", "post", RT, at, { json: { daysAfterClose: 0, evidenceFiles: "kept" } });
-    await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: true, reason: "Court order" } });
-    await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: false } });
-    await call("alice", "post", `${RT}/purge`, at);
-    await t.db.prisma.incident.update({ where: { reference }, data: { status: "closed", closedAt: new Date("2026-01-01T00:00:00Z") } });
-    const purged = await call("alice", "post", `${RT}/purge`, at);
-    assert.equal(purged.status, 200);
-    const looked = await call("viewer", "post", `${RT}/lookup`, at, { json: { email: "ANN@example.org" } });
-    assert.equal(looked.body.found, true);
-    await t.db.prisma.incident.update({ where: { reference }, data: { status: "notifying", closedAt: null } });
-
     // Your own sessions and tokens: a session of the viewer's (as the session store writes it) listed and ended; a spare token revoked.
     const viewer = await t.deps.db.prisma.user.findFirstOrThrow({ where: { email: "viewer@example.org" } });
     await t.deps.db.prisma.session.create({
