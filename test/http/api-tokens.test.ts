@@ -65,6 +65,8 @@ describe("API token pages", () => {
       userId: viewer.user.id,
       userEmail: viewer.user.email,
       revokedAt: null,
+      expiresAt: null,
+      scope: "full",
     });
   });
 
