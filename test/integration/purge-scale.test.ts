@@ -169,7 +169,7 @@ describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none o
       }
     } else {
       const tables = await t.db.prisma.$queryRawUnsafe<{ t: string }[]>(
-        `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+        `SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
       );
       for (const { t: table } of tables) {
         for (const m of MARKERS) {
