@@ -73,6 +73,8 @@ const triggerPhrase = (code: unknown): string => {
   const text = str(code);
   return isTriggerCode(text) ? TRIGGER_CODES[text].phrase : text.replaceAll("_", " ");
 };
+/** "1 session", "2 sessions". */
+const counted = (value: unknown, noun: string): string => `${str(value)} ${noun}${value === 1 ? "" : "s"}`;
 const userNamed = (names: AuditNames, id: string | null, fallback: unknown = ""): string =>
   (id && names.users.get(id)) || str(fallback) || "a user";
 
@@ -167,6 +169,11 @@ const phrases: Record<string, Phrase> = {
   "auth.two_factor_reset": (_a, _b, n, id) => `reset the two-factor sign-in of ${userNamed(n, id)}`,
   "data_category.create": (a) => `added the data category${quoted(a.name)}`,
   "delivery_event.review": () => "marked a bounce report reviewed",
+  "session.end": (a) => `ended a session (${str(a.client)})`,
+  "auth.new_client": (a) =>
+    `signed in from a new client (${str(a.client)}, ${str(a.ip)})${a.isMailed === true ? " and was told by e-mail" : ""}`,
+  "user.signed_out_everywhere": (a, _b, n, id) =>
+    `signed ${userNamed(n, id)} out everywhere (${counted(a.sessionsEnded, "session")} ended, ${counted(a.apiTokensRevoked, "API token")} revoked)`,
 };
 
 function decisionPhrase(a: State): string {
