@@ -17,6 +17,11 @@ export interface RouteSpec {
   path: string;
   access: Access;
   handler: RequestHandler;
+  /**
+   * Served before the session layer (no cookie, no session, so no CSRF token): only for a public
+   * POST that changes nothing, such as /verify's look-up. The CSRF test lists these apart.
+   */
+  sessionless?: true;
 }
 
 /** Every route the app serves, with its access level: the authorization test walks it. */

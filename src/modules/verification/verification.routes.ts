@@ -37,7 +37,7 @@ export function verificationRoutes(deps: Deps): Router {
   router.post("/verify", express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 }), verifyRateLimit(h.limited));
   mountRoutes(router, [
     { method: "get", path: "/verify", access: "public", handler: h.form },
-    { method: "post", path: "/verify", access: "public", handler: h.check },
+    { method: "post", path: "/verify", access: "public", handler: h.check, sessionless: true },
   ]);
   return router;
 }
