@@ -226,6 +226,7 @@ if (mode === "pack") await childPack(args[0]!, args[1]!, args[2]!, args[3]!);
 else if (mode === "raw") await childRaw(args[0]!, args[1]!);
 else {
   say(`Evidence pack of an incident with ${DELIVERIES.toLocaleString("en")} deliveries`);
-  await benchLane("sqlite");
+  // BENCH_LANE=postgresql runs that lane alone.
+  if (process.env.BENCH_LANE !== "postgresql") await benchLane("sqlite");
   if (process.env.TEST_DATABASE_URL) await benchLane("postgresql");
 }
