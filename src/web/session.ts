@@ -51,10 +51,12 @@ export class DatabaseSessionStore extends Store {
     const data = JSON.stringify(sess);
     const client = { userAgent: sess.client?.userAgent ?? null, ip: sess.client?.ip ?? null };
     const values = { data, userId: sess.userId ?? null, expiresAt: this.expiryOf(sess), lastSeenAt: this.now(), ...client };
-    this.db.prisma.session
-      .upsert({ where: { id: sid }, create: { id: sid, ...values }, update: values })
-      .then(() => callback?.())
-      .catch((error) => callback?.(error));
+    // A session that has recorded its client has had its row since sign-in: it is only updated,
+    // so a request in flight when the session was ended cannot bring it back (decision 0028).
+    const write = sess.client
+      ? this.db.prisma.session.updateMany({ where: { id: sid }, data: values })
+      : this.db.prisma.session.upsert({ where: { id: sid }, create: { id: sid, ...values }, update: values });
+    write.then(() => callback?.()).catch((error) => callback?.(error));
   }
 
   /**

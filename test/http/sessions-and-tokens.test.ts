@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { SessionData } from "express-session";
 import supertest from "supertest";
+import { DatabaseSessionStore } from "../../src/web/session.js";
 import { addUser, agentFor, createTestApp, signedIn, TEST_PASSWORD, type TestApp } from "../helpers/app.js";
 import { testLane } from "../helpers/db.js";
 
@@ -62,6 +64,17 @@ describe(`sessions and tokens a user can see and end (${testLane})`, () => {
     assert.equal((await firefox.agent.get("/account")).status, 303);
     const audit = await t.db.prisma.auditEntry.findMany({ where: { action: "session.end", entityId: user.id } });
     assert.equal(audit.length, 2);
+  });
+
+  it("a session ended while one of its requests was in flight is not saved back by that request", async () => {
+    const user = await addUser(t, "viewer");
+    await signInAs(t, user, FIREFOX);
+    const row = await t.db.prisma.session.findFirstOrThrow({ where: { userId: user.id } });
+    const data = JSON.parse(row.data) as SessionData;
+    await t.db.prisma.session.delete({ where: { id: row.id } });
+    const store = new DatabaseSessionStore(t.db, 3600_000, () => t.clock.now());
+    await new Promise<void>((resolve, reject) => store.set(row.id, data, (error) => (error ? reject(error) : resolve())));
+    assert.equal(await t.db.prisma.session.count({ where: { id: row.id } }), 0);
   });
 
   it("records last seen at most once a minute", async () => {
