@@ -7,8 +7,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import supertest from "supertest";
-import yauzl from "yauzl";
-import { ZipFile } from "yazl";
 import { runEvidencePackCommand, runVerifyPackCommand } from "../../src/cli/evidence-pack-command.js";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
 import { packKeyPath } from "../../src/modules/evidence-pack/index.js";
@@ -16,45 +14,10 @@ import { createStatement, markStatementSubmitted } from "../../src/modules/state
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { startTestCampaign } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
+import { readZip, writeZip } from "../helpers/zip-files.js";
 
 const run = promisify(execFile);
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-
-/** Every file of a zip, by name, with its bytes. */
-function readZip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const files = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(files));
-      zip.readEntry();
-    });
-  });
-}
-
-/** A zip of these files (how a tamperer would rewrite a pack). */
-function writeZip(files: Map<string, Buffer>): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, bytes] of files) zip.addBuffer(bytes, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    zip.outputStream.on("data", (c: Buffer) => chunks.push(c));
-    zip.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on("error", reject);
-  });
-}
 
 /** What verify-pack prints with --json and its exit status, called as a function. */
 async function verifyJson(path: string) {
