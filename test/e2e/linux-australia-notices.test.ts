@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { DateTime } from "luxon";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { builtInCategories } from "../../src/modules/data-categories/catalogue.policy.js";
+import { readZip, writeZip } from "../helpers/zip-files.js";
 import {
   addUser,
   andWaitForPage,
@@ -20,6 +25,8 @@ import {
   startSession,
   textOf,
 } from "./helpers.js";
+
+const run = promisify(execFile);
 
 // Issue 6's scenario in a real Chromium against the real server and its worker: the Linux
 // Australia breach recorded with its Australian obligations, thirty past attendees imported (four
@@ -898,6 +905,41 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
       }
     });
   }
+
+  it("writes the evidence pack with `breachdesk evidence-pack`, which `breachdesk verify-pack` accepts and refuses once a byte is changed or a file removed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "breachdesk-la-pack-"));
+    const cli = (...args: string[]) =>
+      run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+        env: { ...process.env, DATABASE_URL: session.databaseUrl },
+      }).then(
+        (done) => ({ code: 0, ...done }),
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
+      );
+    try {
+      const pack = join(dir, "la.zip");
+      const written = await cli("evidence-pack", "--incident", reference, "--out", pack);
+      assert.equal(written.code, 0, written.stderr);
+      assert.equal((await cli("verify-pack", pack)).code, 0);
+      const files = await readZip(readFileSync(pack));
+      const notice = [...files.keys()].find((name) => name === "parts/notices.json")!;
+      const changed = new Map(files);
+      const bytes = Buffer.from(changed.get(notice)!);
+      bytes[20] = bytes[20]! ^ 1;
+      changed.set(notice, bytes);
+      writeFileSync(join(dir, "changed.zip"), await writeZip(changed));
+      const refusedChange = await cli("verify-pack", join(dir, "changed.zip"));
+      assert.equal(refusedChange.code, 1);
+      assert.match(refusedChange.stderr, /parts\/notices\.json: changed/);
+      const removed = new Map(files);
+      removed.delete("ledger.csv");
+      writeFileSync(join(dir, "removed.zip"), await writeZip(removed));
+      const refusedRemoval = await cli("verify-pack", join(dir, "removed.zip"));
+      assert.equal(refusedRemoval.code, 1);
+      assert.match(refusedRemoval.stderr, /ledger\.csv: removed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("reads on a phone without scrolling sideways: the campaign, the ledger, the summary, the people to tell", async () => {
     const ofCampaign = `${ledgerPath}?campaign=${campaignPath.split("/").pop()}`;
