@@ -131,6 +131,27 @@ describe("audit entries in words", () => {
     assert.equal(say("timeline.event_add", { kind: "note" }), "Ana Manager added a note event to the timeline of BD-2016-0001.");
   });
 
+  it("reads retention, legal holds, the purge and a token's scope and last day", () => {
+    const say = (action: string, after: object, entityType = "incident") =>
+      describeAuditEntry(entry({ action, entityType, after: JSON.stringify(after) }), names).sentence;
+    assert.equal(
+      say("incident.retention_set", { daysAfterClose: 30 }),
+      "Ana Manager set how long the affected people's data of BD-2016-0001 is kept (30 days after closing).",
+    );
+    assert.equal(
+      say("incident.legal_hold_set", { reason: "Court order" }),
+      "Ana Manager put BD-2016-0001 on legal hold (Court order).",
+    );
+    assert.equal(
+      say("incident.purge", { people: 3, deliveries: 2 }),
+      "Ana Manager purged the affected people's data of BD-2016-0001 (3 people, 2 deliveries kept with a hashed address).",
+    );
+    assert.equal(
+      say("api_token.create", { scope: "read_only", expiresAt: "2027-01-31T12:59:59.999Z" }, "api_token"),
+      "Ana Manager created a read-only API token (it expires 2027-01-31 12:59 UTC).",
+    );
+  });
+
   it("says 'an incident' when the incident is not known any more", () => {
     const words = describeAuditEntry(
       entry({ action: "obligation.apply", incidentId: "i-gone", after: '{"ruleId":"X-1"}' }),

@@ -111,6 +111,12 @@ const phrases: Record<string, Phrase> = {
   "evidence_pack.build": (a) =>
     `built an evidence pack of {incident}, ${a.includesPersonalData === true ? "with" : "without"} personal data (manifest SHA-256 ${str(a.manifestSha256)})`,
   "evidence_file.delete": (a) => `deleted the content of the evidence file${quoted(a.fileName)} of {incident} (${str(a.reason)})`,
+  "incident.retention_set": (a) =>
+    `set how long the affected people's data of {incident} is kept${str(a.daysAfterClose) ? ` (${str(a.daysAfterClose)} days after closing)` : ""}`,
+  "incident.legal_hold_set": (a) => `put {incident} on legal hold${str(a.reason) ? ` (${str(a.reason)})` : ""}`,
+  "incident.legal_hold_lift": () => "lifted the legal hold on {incident}",
+  "incident.purge": (a) =>
+    `purged the affected people's data of {incident} (${str(a.people) || "0"} people, ${str(a.deliveries) || "0"} deliveries kept with a hashed address)`,
   "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
   "clock_event.change": (a) => `changed the clock event "${triggerPhrase(a.code)}" on {incident}`,
@@ -160,7 +166,8 @@ const phrases: Record<string, Phrase> = {
   "auth.login": (a) => (a.secondFactor === "recovery code" ? "signed in with a recovery code" : "signed in"),
   "auth.logout": () => "signed out",
   "auth.login_failed": () => "failed to sign in",
-  "api_token.create": () => "created an API token",
+  "api_token.create": (a) =>
+    `created ${a.scope === "read_only" ? "a read-only" : "an"} API token${str(a.expiresAt) ? ` (it expires ${str(a.expiresAt).slice(0, 16).replace("T", " ")} UTC)` : ""}`,
   "api_token.revoke": () => "revoked an API token",
   "auth.code_failed": () => "entered a wrong two-factor code while signing in",
   "auth.two_factor_on": () => "switched on two-factor sign-in",

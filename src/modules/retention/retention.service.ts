@@ -46,6 +46,7 @@ export async function setRetentionRule(deps: Deps, reference: string, input: Ret
         action: "incident.retention_set",
         entityType: "incident",
         entityId: incident.id,
+        incidentId: incident.id,
         before: { incident: incident.reference, daysAfterClose: rule.daysAfterClose, evidenceFiles: rule.evidenceFiles },
         after: { incident: incident.reference, ...input, defaultDays: deps.config.RETENTION_DAYS_AFTER_CLOSE },
       },
@@ -82,6 +83,7 @@ export async function setLegalHold(deps: Deps, reference: string, hold: { isHeld
         action: hold.isHeld ? "incident.legal_hold_set" : "incident.legal_hold_lift",
         entityType: "incident",
         entityId: incident.id,
+        incidentId: incident.id,
         before: { incident: incident.reference, isHeld: rule.isHeld, reason: rule.holdReason },
         after: {
           incident: incident.reference,
