@@ -5,10 +5,10 @@ import type { RequestHandler } from "express";
 import type { z } from "zod/v4";
 import type { Deps } from "../deps.js";
 import { peopleApiQuerySchema } from "../modules/people/index.js";
-import type { Role } from "../modules/users/index.js";
 import { incidentListQuerySchema, pageQuerySchema, peopleUploadQuerySchema } from "./api.schemas.js";
 import { accountEndpoints } from "./api-account.endpoints.js";
 import { createApiCampaignHandlers } from "./api-campaigns.handlers.js";
+import type { ApiEndpoint, ApiSuccess } from "./api-endpoint.types.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { evidenceEndpoints } from "./api-evidence.endpoints.js";
 import { evidencePackEndpoints } from "./api-evidence-pack.endpoints.js";
@@ -22,58 +22,13 @@ import { createApiPeopleHandlers } from "./api-people.handlers.js";
 import { createApiPeopleImportHandlers, type PeopleImportApiOptions } from "./api-people-imports.handlers.js";
 import { publicReportEndpoints } from "./api-public-report.endpoints.js";
 import { registerEndpoints } from "./api-register.endpoints.js";
-import { retentionEndpoints } from "./api-retention.endpoints.js";
 import * as Q from "./api-requests.schemas.js";
 import * as R from "./api-responses.schemas.js";
+import { retentionEndpoints } from "./api-retention.endpoints.js";
 import { statementEndpoints } from "./api-statements.endpoints.js";
 import { verifyEndpoints } from "./api-verify.endpoints.js";
 
-/** What an endpoint answers on success: a JSON schema, a CSV file, a PDF, or nothing (204). */
-export type ApiSuccess =
-  | { status: number; schema: z.ZodType }
-  | { status: number; csv: true }
-  | { status: number; pdf: true }
-  | { status: number; file: true }
-  | { status: 204 };
-
-/** One API endpoint: its path under /api/v1, who may call it, what it reads and what it answers. */
-export interface ApiEndpoint {
-  method: "get" | "post" | "delete";
-  path: string;
-  /** The least role of the token's owner. */
-  role: Role;
-  /** Open to anyone, without a token (mounted before the token check; rate limited by its handler): role is then unused. */
-  isPublic?: boolean;
-  /**
-   * What a POST's body is: a JSON object (the default), a CSV file streamed to disk by the
-   * handler, a multipart form with a file the handler streams to storage, or nothing (an action
-   * such as approve: any body is ignored).
-   */
-  body?: "json" | "csv" | "multipart" | "none";
-  handler: RequestHandler;
-  summary: string;
-  tag:
-    | "Incidents"
-    | "Obligations and clocks"
-    | "People"
-    | "Campaigns"
-    | "Organisation"
-    | "Statements"
-    | "Evidence"
-    | "Public report"
-    | "Register"
-    | "Verification"
-    | "Account";
-  /** The JSON body's schema (for body "json"). */
-  request?: z.ZodType;
-  /** The query parameters: the keys of the schema that reads them, with a line each where it helps. */
-  query?: { names: string[]; notes?: Record<string, string> };
-  success: ApiSuccess;
-  /** Another success status with the same body (e.g. 200 when a clock event is moved, not recorded). */
-  alsoOk?: number;
-  /** Answers with 409 when the state does not allow the change. */
-  canConflict?: boolean;
-}
+export type { ApiEndpoint, ApiSuccess } from "./api-endpoint.types.js";
 
 type Row = Omit<ApiEndpoint, "tag">;
 type Extra = Partial<Pick<ApiEndpoint, "body" | "request" | "query" | "alsoOk" | "canConflict">>;
