@@ -344,7 +344,10 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: true, reason: "Court order" } });
     await call("alice", "post", `${RT}/hold`, at, { json: { isHeld: false } });
     await call("alice", "post", `${RT}/purge`, at);
-    await t.db.prisma.incident.update({ where: { reference }, data: { status: "closed", closedAt: new Date("2026-01-01T00:00:00Z") } });
+    await t.db.prisma.incident.update({
+      where: { reference },
+      data: { status: "closed", closedAt: new Date("2026-01-01T00:00:00Z") },
+    });
     const purged = await call("alice", "post", `${RT}/purge`, at);
     assert.equal(purged.status, 200);
     const looked = await call("viewer", "post", `${RT}/lookup`, at, { json: { email: "ANN@example.org" } });
