@@ -899,6 +899,11 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
           assert.equal(await textOf(p.locator(".status").first()), "Closed", path);
           for (const problem of await layoutAndContrastProblems(p)) problems.push(`${path}: ${problem}`);
         }
+        // The ledger's pages (long Message-IDs and verification codes in its rows), read the same way.
+        for (const path of [ledgerPath, `${ledgerPath}/summary`, `${ledgerPath}/other-channels`]) {
+          assert.equal((await p.goto(path))?.status(), 200, path);
+          for (const problem of await layoutAndContrastProblems(p)) problems.push(`${path}: ${problem}`);
+        }
         assert.deepEqual(problems, [], `at ${viewport.width} px`);
       } finally {
         await context.close();
