@@ -100,9 +100,8 @@ export async function buildEvidencePack(
     zip.add(`parts/${part.name}.json`, () => `${JSON.stringify(part.data, null, 2)}\n`);
     zip.add(`parts/${part.name}.html`, () => renderPartPage(incident.reference, part));
   }
-  const campaigns = new Map(facts.records.campaigns.map((c) => [c.id, c.name]));
   const files = [{ path: "ledger.csv", label: "every notice, one row each" }];
-  zip.add("ledger.csv", () => ledgerCsvStream(deps.db, incident.id, campaigns, options.includePersonalData));
+  zip.add("ledger.csv", () => ledgerCsvStream(deps.db, incident.id, options.includePersonalData));
   if (options.includePersonalData) {
     files.push({ path: "told-another-way.csv", label: "the people told another way, by name" });
     zip.add("told-another-way.csv", () => toldCsvStream(deps.db.prisma, incident.id));

@@ -1,12 +1,11 @@
 // The evidence pack's reads: the incident's stored records as they are, table by table (decision
 // 0024: a pack is a copy of the record, so it reads the rows, not another module's view of them).
 // Read only; nothing here writes. The delivery rows and the people told another way are read a
-// page at a time by keyset, so a million of them never sit in memory.
-import type { Database, DbOrTx } from "../../db/client.js";
-import { instantParam } from "../../db/values.js";
-import { Prisma } from "../../generated/sqlite/client.js";
+// page at a time by keyset, so a million of them never sit in memory (the ledger CSV is the
+// ledger module's own export).
+import type { DbOrTx } from "../../db/client.js";
 
-/** Rows read per query while writing the ledger's CSV (about 1 MB of rows at a time). */
+/** Rows read per query of the people told another way. */
 export const PACK_PAGE_SIZE = 2000;
 
 /** The incident's records other than the per-person rows, each as its table holds them. */
@@ -76,61 +75,6 @@ export async function countToldAnotherWay(db: DbOrTx, incidentId: string) {
   });
   return groups.map((g) => ({ channel: g.channel, source: g.source, count: g._count._all }));
 }
-
-export interface DeliveryCursor {
-  queuedAt: Date;
-  id: string;
-}
-
-/**
- * One page of an incident's delivery rows after the cursor, in (queued_at, id) order: the ids by
- * one raw read whose row-value comparison both databases take as one range of the index
- * delivery(incident_id, queued_at, id) (an OR of the two columns is not: SQLite scanned from the
- * start each page), then the rows through Prisma for those ids. As the ledger's own pages.
- */
-export async function listDeliveryPage(
-  database: Database,
-  incidentId: string,
-  after: DeliveryCursor | null,
-  take = PACK_PAGE_SIZE,
-) {
-  const db = database.prisma;
-  const since = after
-    ? Prisma.sql` AND ("queued_at", "id") > (${instantParam(database.kind, after.queuedAt)}, ${after.id})`
-    : Prisma.empty;
-  const ids = await db.$queryRaw<{ id: string }[]>(
-    Prisma.sql`SELECT "id" FROM "delivery" WHERE "incident_id" = ${incidentId}${since} ORDER BY "queued_at", "id" LIMIT ${take}`,
-  );
-  if (ids.length === 0) return [];
-  const rows = await db.delivery.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: deliverySelect });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((r) => byId.get(r.id)).filter((r) => r !== undefined);
-}
-
-const deliverySelect = {
-  id: true,
-  campaignId: true,
-  personId: true,
-  fullName: true,
-  email: true,
-  country: true,
-  region: true,
-  language: true,
-  templateVersionId: true,
-  channel: true,
-  status: true,
-  attempts: true,
-  reclaims: true,
-  queuedAt: true,
-  sentAt: true,
-  failedAt: true,
-  toldAt: true,
-  smtpCode: true,
-  smtpResponse: true,
-  messageId: true,
-  exclusionReason: true,
-  toldNote: true,
-} as const;
 
 /** One page of the people told another way after the person id, in person id order (the primary key). */
 export function listToldPage(db: DbOrTx, incidentId: string, afterPersonId: string | null, take = PACK_PAGE_SIZE) {

@@ -1,7 +1,7 @@
 // The ledger module's face: what the API, the command line and the wiring places use. The wiring
 // places import ledger.routes.ts directly.
 
-export { loadLedgerPage, loadLedgerSummary } from "./ledger.service.js";
+export { ledgerCsv, loadLedgerPage, loadLedgerSummary } from "./ledger.service.js";
 export {
   type CoverageScope,
   formatShare,

@@ -46,7 +46,10 @@ function decodeCursor(text: string | undefined): LedgerCursor | null {
 }
 
 /** The ledger's filters from a query string, or a validation error naming the bad one. */
-export function ledgerFilterOf(incident: Incident, query: unknown): { filter: LedgerFilter; cursor: LedgerCursor | null } {
+export function ledgerFilterOf(
+  incident: Pick<Incident, "id">,
+  query: unknown,
+): { filter: LedgerFilter; cursor: LedgerCursor | null } {
   const parsed = ledgerQuerySchema.safeParse(query ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -190,21 +193,32 @@ const EXPORT_HEADER = [
 
 const iso = (at: Date | null) => (at ? at.toISOString() : "");
 
+/** The export's columns that name a person: left out of an evidence pack built without personal data. */
+const PERSONAL_COLUMNS = new Set(["name", "email"]);
+
 /**
  * The filtered ledger as CSV, a batch of rows at a time (so a million rows stream through flat
  * memory): formula cells neutralised, instants in UTC ISO 8601, a byte order mark first.
+ * withPersonalData false leaves out the name and e-mail columns (the evidence pack's choice).
  */
-export async function* ledgerCsv(deps: Deps, incident: Incident, query: unknown): AsyncGenerator<string> {
+export async function* ledgerCsv(
+  deps: Pick<Deps, "db">,
+  incident: Pick<Incident, "id">,
+  query: unknown,
+  { withPersonalData = true }: { withPersonalData?: boolean } = {},
+): AsyncGenerator<string> {
   const { filter } = ledgerFilterOf(incident, query);
   const names = new Map((await listCampaignsOfIncident(deps.db.prisma, incident.id)).map((c) => [c.id, c.name]));
-  yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
+  const keep = EXPORT_HEADER.map((column) => withPersonalData || !PERSONAL_COLUMNS.has(column));
+  const csvRow = (cells: (string | number | null)[]) => csvLine(withPersonalData ? cells : cells.filter((_, i) => keep[i]));
+  yield `\uFEFF${csvRow(EXPORT_HEADER)}`;
   let cursor: LedgerCursor | null = null;
   for (;;) {
     const rows = await listLedgerPage(deps.db, filter, cursor, EXPORT_BATCH);
     if (rows.length === 0) return;
     yield rows
       .map((r) =>
-        csvLine([
+        csvRow([
           r.id,
           names.get(r.campaignId) ?? r.campaignId,
           r.personId,
