@@ -147,7 +147,7 @@ describe("campaign pages", () => {
     assert.match(sentRow, /<span class="status status--sent">Sent<\/span>/);
     assert.match(sentRow, new RegExp(`<td data-label="Outcome">sent <time datetime="${escapeRe(sentAt.toISOString())}">`));
     assert.match(sentRow, /<td data-label="Attempts">2<\/td>/);
-    assert.match(sentRow, /<td data-label="Server's answer">250 2\.0\.0 Ok: queued as 4F2K9<\/td>/);
+    assert.match(sentRow, /<td data-label="Server's answer" class="wrap-anywhere">250 2\.0\.0 Ok: queued as 4F2K9<\/td>/);
     assert.match(
       sentRow,
       /<td data-label="Notice"><a href="\/incidents\/[^"]+\/notices\/[^"]+\/preview\?version=[^"&]+&amp;person=[^"]+">en version 1<\/a><\/td>/,
@@ -155,7 +155,7 @@ describe("campaign pages", () => {
     const retryRow = rowOf(second!.id);
     assert.match(retryRow, /<span class="status status--queued">Queued<\/span>/);
     assert.match(retryRow, new RegExp(`<td data-label="Outcome">next try <time datetime="${escapeRe(retryAt.toISOString())}">`));
-    assert.match(retryRow, /<td data-label="Server's answer">421 4\.7\.0 Try again later<\/td>/);
+    assert.match(retryRow, /<td data-label="Server's answer" class="wrap-anywhere">421 4\.7\.0 Try again later<\/td>/);
     assert.match(ledger.text, /Times in [A-Za-z_/]+\./);
 
     // The old address answers with the incident's ledger, keeping the search and status only.

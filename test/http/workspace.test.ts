@@ -62,7 +62,10 @@ describe("the incident workspace", () => {
       }
       const asViewer = (await viewer.agent.get(path)).text;
       const forms = [...asViewer.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]);
-      assert.deepEqual(forms, ["/logout"], `${path}: a viewer gets no form but signing out`);
+      // Building the evidence pack is a read a viewer may do (a POST because it is audited and asks
+      // whether to include personal data), so the evidence page offers it to every reader.
+      const reads = slug === "evidence" ? [`/incidents/${reference}/evidence-pack`] : [];
+      assert.deepEqual(forms, ["/logout", ...reads], `${path}: a viewer gets no form but signing out (and the reads)`);
       assert.equal((await viewer.agent.get(`/incidents/BD-1999-0001${slug ? `/${slug}` : ""}`)).status, 404);
     }
     const overview = await manager.agent.get(`/incidents/${reference}`);

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { loadConfig } from "../../src/config/config.js";
 import { JobDispatcher } from "../../src/jobs/dispatcher.js";
 import {
+  CATCHER_CLEANUP,
+  catcherCleanupJob,
   deleteEndedLoginThrottles,
   deleteExpiredSessions,
   housekeepingJobs,
@@ -429,13 +431,16 @@ describe(`jobs (${testLane})`, () => {
         workerId: "w",
         pollMs: 1000,
         leaseMs: MINUTE,
-        jobs: [sessionCleanupJob, throttleCleanupJob, uploadCleanupJob],
+        jobs: [sessionCleanupJob, throttleCleanupJob, catcherCleanupJob, uploadCleanupJob],
       });
       await db.prisma.loginThrottle.create({ data: { key: "ended", failures: 2, windowStart: at(-20 * MINUTE) } });
       await scheduler.tick();
-      assert.equal(await dispatcher.runOnce(), 3);
+      assert.equal(await dispatcher.runOnce(), 4);
       const jobs = await db.prisma.job.findMany();
-      assert.deepEqual(jobs.map((j) => j.kind).sort(), [SESSION_CLEANUP, THROTTLE_CLEANUP, UPLOAD_CLEANUP]);
+      assert.deepEqual(
+        jobs.map((j) => j.kind).sort(),
+        [CATCHER_CLEANUP, SESSION_CLEANUP, THROTTLE_CLEANUP, UPLOAD_CLEANUP].sort(),
+      );
       assert.ok(
         jobs.every((j) => j.status === "done"),
         JSON.stringify(jobs),
