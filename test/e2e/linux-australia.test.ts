@@ -465,13 +465,25 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
 
     for (const slug of ["", "timeline", "scope", "assessment", "deadlines", "notifications", "regulators", "evidence"]) {
       await page.goto(`/incidents/${reference}${slug ? `/${slug}` : ""}`);
+      // The one form a viewer gets is a read: building the evidence pack (audited, with the choice
+      // of personal data), on the evidence page.
+      const isEvidence = slug === "evidence";
       const buttons = await page.getByRole("button").all();
-      assert.deepEqual(await Promise.all(buttons.map((b) => textOf(b))), ["Sign out"], slug);
+      assert.deepEqual(
+        await Promise.all(buttons.map((b) => textOf(b))),
+        ["Sign out", ...(isEvidence ? ["Build and download the evidence pack"] : [])],
+        slug,
+      );
       for (const role of ["textbox", "combobox", "checkbox", "radio"] as const) {
-        assert.equal(await page.getByRole(role, { includeHidden: true }).count(), 0, `no ${role} on ${slug || "the overview"}`);
+        const expected = isEvidence && role === "checkbox" ? 1 : 0;
+        assert.equal(
+          await page.getByRole(role, { includeHidden: true }).count(),
+          expected,
+          `how many ${role} on ${slug || "the overview"}`,
+        );
       }
       // Panels that only tell more (an audit entry's code, which fact starts which clock) are not forms.
-      const panels = page.locator("main form, main details.form-panel summary");
+      const panels = page.locator("main form:not(#evidence-pack), main details.form-panel summary");
       assert.equal(await panels.count(), 0, `no form or panel to open on ${slug || "the overview"}`);
       for (const link of ["Edit details", "Import events from a CSV file"]) {
         assert.equal(await page.getByRole("link", { name: link }).count(), 0, link);
