@@ -42,9 +42,9 @@ export async function receiveUploadBody(req: Request, res: Response, path: strin
   }
   await mkdir(dirname(path), { recursive: true });
   let bytes = 0;
+  const out = createWriteStream(path, { flags: "wx" });
   try {
     await new Promise<void>((done, fail) => {
-      const out = createWriteStream(path, { flags: "wx" });
       const onData = (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes <= maxBytes) return;
@@ -63,6 +63,10 @@ export async function receiveUploadBody(req: Request, res: Response, path: strin
       req.pipe(out);
     });
   } catch (error) {
+    // The file is opened asynchronously: a stream destroyed before its open completes still
+    // creates the file, so it is removed only once the stream has closed (seen under load: the
+    // refused upload's file left behind).
+    if (!out.closed) await new Promise<void>((closed) => out.once("close", () => closed()));
     await unlink(path).catch(() => {});
     if (error instanceof ApiError && error.status === 413) {
       res.setHeader("Connection", "close");
