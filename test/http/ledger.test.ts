@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Incident, Prisma } from "../../src/generated/sqlite/client.js";
 import { newId } from "../../src/lib/ids.js";
+import { foldName } from "../../src/lib/name-fold.js";
 import { verifyAuditChain } from "../../src/modules/audit/index.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
@@ -135,6 +136,8 @@ describe("the notification ledger", () => {
       incidentId: incident.id,
       personId: `p-${n}`,
       fullName: `Person ${n}`,
+      // As the fan-out writes it beside the name (lib/name-fold.ts): what the ledger's search reads.
+      nameSearch: foldName(`Person ${n}`),
       messageId: `<delivery.d-${n}@breachdesk.example.org>`,
       // A campaign's fan-out queues everyone at one instant: the first 120 share it, so pages
       // must break ties by id.

@@ -1,7 +1,7 @@
 import type { Database, DbOrTx } from "../../db/client.js";
 import { sqliteInstant } from "../../db/values.js";
 import { Prisma } from "../../generated/sqlite/client.js";
-import { containsPattern } from "../../lib/like-pattern.js";
+import { foldName, prefixRange } from "../../lib/name-fold.js";
 import { noticePersonSelect } from "../notices/index.js";
 import { readCode } from "../verification/index.js";
 
@@ -19,7 +19,7 @@ export interface LedgerFilter {
   /** A delivery status, or "needs_other_channel" for failed, bounced and excluded ones. */
   status?: string;
   channel?: string;
-  /** An address (prefix), part of a name, a Message-ID or a notice's verification code. */
+  /** The start of an address or of a name (case and accents aside), a Message-ID or a notice's verification code. */
   q?: string;
 }
 
@@ -40,9 +40,10 @@ function whereOf(filter: LedgerFilter): Prisma.DeliveryWhereInput {
 }
 
 /**
- * The whole filter as SQL, the search included: an address prefix, a Message-ID, or part of a
- * name ignoring case on both databases (LOWER on both sides; Prisma's `contains` is
- * case-sensitive on PostgreSQL).
+ * The whole filter as SQL, the search included. A search reads indexes, never every row: a prefix
+ * of the normalised address (incident_id, email_normalized) or of the folded name (incident_id,
+ * name_search; lib/name-fold.ts), each as one index range, or exactly a Message-ID (message_id)
+ * or a verification code (its unique index).
  */
 function whereSqlOf(filter: LedgerFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`"incident_id" = ${filter.incidentId}`];
@@ -50,16 +51,32 @@ function whereSqlOf(filter: LedgerFilter): Prisma.Sql {
   if (filter.status === "needs_other_channel") parts.push(Prisma.sql`"status" IN (${Prisma.join(NEEDS_OTHER_CHANNEL)})`);
   else if (filter.status) parts.push(Prisma.sql`"status" = ${filter.status}`);
   if (filter.channel) parts.push(Prisma.sql`"channel" = ${filter.channel}`);
-  if (filter.q) {
-    const q = filter.q.trim();
-    const prefix = `${containsPattern(q.toLowerCase()).slice(1)}`;
-    // A verification code as a person reads it out (any case, dashes, O for 0): its stored form.
-    const read = readCode(q);
-    const code = read.isValid ? Prisma.sql` OR "verification_code" = ${read.code}` : Prisma.empty;
-    parts.push(Prisma.sql`("email_normalized" LIKE ${prefix} ESCAPE '\\'
-      OR LOWER("full_name") LIKE ${containsPattern(q.toLowerCase())} ESCAPE '\\' OR "message_id" = ${q}${code})`);
-  }
+  if (filter.q?.trim()) parts.push(searchSqlOf(filter.incidentId, filter.q.trim()));
   return Prisma.join(parts, " AND ");
+}
+
+/** `column` starts with `prefix`: a range of its index (code point order), written for both databases. */
+function startsWithSql(column: string, prefix: string): Prisma.Sql {
+  const { low, high } = prefixRange(prefix);
+  const below = high === null ? Prisma.empty : Prisma.sql` AND ${Prisma.raw(`"${column}"`)} < ${high}`;
+  return Prisma.sql`${Prisma.raw(`"${column}"`)} >= ${low}${below}`;
+}
+
+/**
+ * The search's condition: each alternative repeats the incident, so each is one range of its own
+ * index and the databases combine them (PostgreSQL's BitmapOr, SQLite's OR by union).
+ */
+export function searchSqlOf(incidentId: string, q: string): Prisma.Sql {
+  const incident = Prisma.sql`"incident_id" = ${incidentId}`;
+  const alternatives = [
+    Prisma.sql`(${incident} AND ${startsWithSql("email_normalized", q.toLowerCase())})`,
+    Prisma.sql`(${incident} AND ${startsWithSql("name_search", foldName(q))})`,
+    Prisma.sql`"message_id" = ${q}`,
+  ];
+  // A verification code as a person reads it out (any case, dashes, O for 0): its stored form.
+  const read = readCode(q);
+  if (read.isValid) alternatives.push(Prisma.sql`"verification_code" = ${read.code}`);
+  return Prisma.sql`(${Prisma.join(alternatives, " OR ")})`;
 }
 
 export const ledgerRowSelect = {
@@ -92,6 +109,15 @@ export const ledgerRowSelect = {
 
 export type LedgerRow = Prisma.DeliveryGetPayload<{ select: typeof ledgerRowSelect }>;
 
+/** The read of a page's ids (exported for the test that keeps its plan on the indexes). */
+export function ledgerPageIdsSql(kind: Database["kind"], filter: LedgerFilter, cursor: LedgerCursor | null, take: number) {
+  // A raw comparison with a stored instant needs the stored shape (SQLite keeps text).
+  const at = cursor ? (kind === "sqlite" ? sqliteInstant(cursor.queuedAt) : cursor.queuedAt) : null;
+  // A row-value comparison, which both databases read as one range of the (incident_id, queued_at, id) index.
+  const after = cursor ? Prisma.sql` AND ("queued_at", "id") > (${at}, ${cursor.id})` : Prisma.empty;
+  return Prisma.sql`SELECT "id" FROM "delivery" WHERE ${whereSqlOf(filter)}${after} ORDER BY "queued_at", "id" LIMIT ${take}`;
+}
+
 /**
  * One page of the ledger in the order notices were queued, after the cursor: the ids by one
  * raw read (the filter as SQL), then the rows through Prisma, typed, for at most `take` ids.
@@ -103,13 +129,7 @@ export async function listLedgerPage(
   take: number,
 ): Promise<LedgerRow[]> {
   const db = database.prisma;
-  // A raw comparison with a stored instant needs the stored shape (SQLite keeps text).
-  const at = cursor ? (database.kind === "sqlite" ? sqliteInstant(cursor.queuedAt) : cursor.queuedAt) : null;
-  // A row-value comparison, which both databases read as one range of the (incident_id, queued_at, id) index.
-  const after = cursor ? Prisma.sql` AND ("queued_at", "id") > (${at}, ${cursor.id})` : Prisma.empty;
-  const ids = await db.$queryRaw<{ id: string }[]>(
-    Prisma.sql`SELECT "id" FROM "delivery" WHERE ${whereSqlOf(filter)}${after} ORDER BY "queued_at", "id" LIMIT ${take}`,
-  );
+  const ids = await db.$queryRaw<{ id: string }[]>(ledgerPageIdsSql(database.kind, filter, cursor, take));
   if (ids.length === 0) return [];
   const rows = await db.delivery.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: ledgerRowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
