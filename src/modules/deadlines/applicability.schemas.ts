@@ -32,6 +32,20 @@ export const ENTITY_TYPES = {
   "au-credit-reporting-body": "a credit reporting body (s 6D(4)(f))",
   "au-related-to-larger-business": "related to a body corporate that is not a small business (s 6D(9))",
   "au-government-agency": "an Australian Government agency",
+  "apra-regulated-entity": "an APRA-regulated entity (bank, insurer, superannuation trustee: CPS 234)",
+  "soci-responsible-entity": "the responsible entity for a critical infrastructure asset under Part 2B of the SOCI Act",
+  "au-ransomware-reporting-entity":
+    "a reporting business entity under the Cyber Security Act 2024 (carries on business in Australia with a turnover over A$3 million)",
+  "occ-supervised-bank": "a national bank, federal savings association or federal branch supervised by the OCC",
+  "fed-supervised-banking-organization":
+    "a bank holding company, state member bank or other banking organization supervised by the Federal Reserve",
+  "fdic-supervised-bank": "an insured state nonmember bank or state savings association supervised by the FDIC",
+  "bank-service-provider": "a bank service provider (Bank Service Company Act)",
+  "phr-vendor": "a vendor of personal health records or PHR related entity (FTC Health Breach Notification Rule)",
+  "sec-covered-institution":
+    "a broker-dealer, funding portal, investment company, registered investment adviser or transfer agent (SEC Regulation S-P)",
+  "dod-contractor": "a defense contractor whose contract includes DFARS 252.204-7012",
+  "insurance-licensee": "an insurer, producer or other licensee of a state insurance regulator",
 } as const;
 export type EntityType = keyof typeof ENTITY_TYPES;
 export const ENTITY_TYPE_LIST = Object.keys(ENTITY_TYPES) as EntityType[];

@@ -31,6 +31,15 @@ export const REGIME_CODES = {
   "KR-PIPA": "South Korea: Personal Information Protection Act",
   "CN-PIPL": "China: Personal Information Protection Law",
   "CN-CAC": "China: CAC cybersecurity incident reporting measures (2025)",
+  "AU-APRA": "Australia: APRA Prudential Standard CPS 234 Information Security",
+  "AU-SOCI": "Australia: Security of Critical Infrastructure Act 2018 Part 2B (cyber security incidents)",
+  "AU-CSA": "Australia: Cyber Security Act 2024 Part 3 (ransomware payment reporting)",
+  "US-BANK": "United States: bank regulators' computer-security incident notification rule (OCC, Federal Reserve, FDIC)",
+  "US-FCC": "United States: FCC breach rule for telecommunications carriers and interconnected VoIP (47 CFR 64.2011)",
+  "US-HBNR": "United States: FTC Health Breach Notification Rule (16 CFR Part 318)",
+  "US-REGSP": "United States: SEC Regulation S-P (17 CFR 248.30, as amended in 2024)",
+  "US-DFARS": "United States: DFARS 252.204-7012 (defense contractors)",
+  "US-INS": "US states: insurance data security laws (NAIC Model Law #668)",
 } as const;
 
 /** True for a code of REGIME_CODES or a US state or territory code (US-CA, US-DC, US-PR...). */

@@ -82,6 +82,23 @@ export const TRIGGER_CODES = {
     label: "The Minister made an eligible data breach declaration",
     phrase: "the Minister's declaration",
   },
+  awareness_security_incident: {
+    label:
+      "We became aware of the cyber or information security incident the law names (CPS 234: material; SOCI Act: significant or relevant impact on an asset)",
+    phrase: "awareness of the security incident",
+  },
+  awareness_control_weakness: {
+    label: "We became aware of a material information security control weakness we do not expect to remediate in time (CPS 234)",
+    phrase: "awareness of the control weakness",
+  },
+  ransom_payment: {
+    label: "We made a ransomware or extortion payment (or learned that one was made on our behalf)",
+    phrase: "the ransom payment",
+  },
+  information_available: {
+    label: "Information an earlier filing lacked was determined or became available (SEC Form 8-K/A)",
+    phrase: "the information becoming available",
+  },
   disputed: {
     label: "Disputed: the sources disagree on which event starts this clock",
     phrase: "the disputed starting event",
