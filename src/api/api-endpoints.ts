@@ -229,6 +229,22 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
         role: "admin",
       },
       read(
+        "/organisation/applicability",
+        organisation.showApplicability,
+        "Read who the law reaches: where the organisation is established, its entity types, turnover, offers to the EU/UK",
+        ok(G.applicability),
+      ),
+      {
+        ...post(
+          "/organisation/applicability",
+          organisation.saveApplicability,
+          "Set who the law reaches (administrators)",
+          ok(G.applicability),
+          { request: G.applicabilityBody },
+        ),
+        role: "admin",
+      },
+      read(
         `${incident}/organisation`,
         organisation.showIncident,
         "Read the incident's own sender and contact point",

@@ -2,13 +2,17 @@ import type { Request, Response } from "express";
 import type { Deps } from "../deps.js";
 import { parseInput } from "../lib/validation.js";
 import {
+  applicabilityBodySchema,
+  applicabilityJson,
   describeSender,
+  loadApplicability,
   loadIncidentOrganisationPage,
   loadProfilePage,
   type NoticeSender,
   overrideSchema,
   profileSchema,
   type SenderReadiness,
+  saveApplicability,
   saveIncidentOrganisation,
   saveProfile,
 } from "../modules/organisation/index.js";
@@ -52,6 +56,15 @@ export function createApiOrganisationHandlers(deps: Deps) {
     async save(req: Request, res: Response) {
       await saveProfile(deps, parseInput(profileSchema, req.body), apiActor(req, res));
       res.json(await organisationBody());
+    },
+
+    async showApplicability(_req: Request, res: Response) {
+      res.json(applicabilityJson(await loadApplicability(deps.db.prisma)));
+    },
+
+    async saveApplicability(req: Request, res: Response) {
+      const values = await saveApplicability(deps, parseInput(applicabilityBodySchema, req.body ?? {}), apiActor(req, res));
+      res.json(applicabilityJson(values));
     },
 
     async showIncident(req: Request, res: Response) {

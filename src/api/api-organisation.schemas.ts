@@ -98,3 +98,37 @@ export const incidentOrganisation = named(
     readiness: senderReadiness,
   }),
 );
+
+const applicabilityFields = {
+  establishedIn: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: 'Jurisdiction codes as the rule pack writes them, e.g. ["AU-NSW"]; null: not given' }),
+  entityTypes: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: "Entity-type words (README, breachdesk applicable); [] none of them; null: not given" }),
+  annualTurnover: z
+    .object({ amount: z.number(), currency: z.string().meta({ examples: ["AUD"] }) })
+    .nullable()
+    .meta({
+      description: "For Australia's s 6D (A$3,000,000 or less: a small business unless an exception applies); null: not given",
+    }),
+  offersToEU: z
+    .boolean()
+    .nullable()
+    .meta({ description: "Offers goods or services to, or monitors, people in the EU (GDPR Art. 3(2)); null: not given" }),
+  offersToUK: z.boolean().nullable().meta({ description: "The same for the UK; null: not given" }),
+};
+
+export const applicabilityBody = named(
+  "OrganisationApplicabilityBody",
+  "Who the law reaches, as the keys of `breachdesk applicable --profile` name it; a key left out or null is saved as not given.",
+  z.object(applicabilityFields).partial(),
+);
+
+export const applicability = named(
+  "OrganisationApplicability",
+  "Who the law reaches, as saved (every value null before an administrator sets it); the rule suggestions read it.",
+  z.object(applicabilityFields),
+);

@@ -59,7 +59,7 @@ describe("regulator deadlines on an incident", () => {
   }
 
   it("suggests the Australian rules once the location is AU, each explained, and audits the location", async () => {
-    assert.doesNotMatch(await render(manager.user), /AU-NDB-assess: the organisation is in AU/);
+    assert.doesNotMatch(await render(manager.user), /<li>established in AU<\/li>/);
     const bad = await post(manager, `/incidents/${ref}/location`, { location: "AU, Sydney!" });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /SYDNEY! is not a jurisdiction code/);
@@ -67,11 +67,11 @@ describe("regulator deadlines on an incident", () => {
     const res = await post(manager, `/incidents/${ref}/location`, { location: "au" });
     assert.equal(res.status, 303);
     const html = await render(manager.user);
-    assert.match(html, /AU-NDB-assess: the organisation is in AU\./);
+    assert.match(html, /<li>established in AU<\/li>/);
     // Detected in March 2016: the NDB scheme (from 2018-02-22) is listed but not ticked (issue 17).
     assert.match(html, /id="suggest-AU-NDB-assess" name="ruleIds" value="AU-NDB-assess"[^>]*>/);
     assert.doesNotMatch(html, /id="suggest-AU-NDB-assess"[^>]*checked/);
-    assert.match(html, /Does not apply: not in force on 2016-03-22 \(in force from 2018-02-22\)\./);
+    assert.match(html, /<li>not in force on 2016-03-22 \(in force from 2018-02-22\)<\/li>/);
     assert.match(html, /Conditions: Eligible data breach/);
     const audit = await lastAudit("incident.location");
     assert.equal(audit.incidentId, incident.id);
@@ -175,7 +175,7 @@ describe("regulator deadlines on an incident", () => {
     t.clock.advance(4 * 24 * 3_600_000);
     html = await render(manager.user);
     assert.match(html, /<strong class="badge-overdue">OVERDUE by 2 days 1 hour<\/strong>/);
-    const urgent = await listUrgentObligations(t.db.prisma, t.clock.now(), 5);
+    const urgent = await listUrgentObligations(t.db.prisma, manager.user, t.clock.now(), 5);
     assert.deepEqual(
       urgent.map((u) => u.ruleId),
       ["AU-NDB-assess", "EU-GDPR-33"],
@@ -275,15 +275,15 @@ describe("regulator deadlines on an incident", () => {
       ],
     });
     const html = await render(manager.user);
-    assert.match(html, /US-TX-regulator: 260 of the people imported live in US-TX\./);
-    assert.match(html, /260 of the people imported live in US-TX: the threshold is met\./);
+    assert.match(html, /<li>260 residents of Texas, at least 250<\/li>/);
     // Texas's Attorney General notice dates from after this 2016 breach: listed, not ticked (issue 17).
     assert.doesNotMatch(html, /id="suggest-US-TX-regulator"[^>]*checked/);
-    assert.match(html, /Does not apply: not in force on 2016-03-21 \(in force from 2023-09-01\)\./);
-    assert.match(html, /id="suggest-US-TX-individuals" name="ruleIds" value="US-TX-individuals" checked/);
-    assert.match(html, /3 of the people imported live in US-FL: the threshold is not met by the people imported so far\./);
+    assert.match(html, /<li>not in force on 2016-03-21 \(in force from 2023-09-01\)<\/li>/);
+    // The organisation's profile is not given: a state's notice to its residents may apply, never ticked.
+    assert.doesNotMatch(html, /id="suggest-US-TX-individuals"[^>]*checked/);
+    assert.match(html, /<li>3 residents of Florida, not at least 500<\/li>/);
     assert.doesNotMatch(html, /id="suggest-US-FL-regulator"[^>]*checked/);
     await t.db.prisma.person.deleteMany({ where: { incidentId: incident.id } });
-    assert.doesNotMatch(await render(manager.user), /of the people imported live in US-TX/);
+    assert.doesNotMatch(await render(manager.user), /residents of Texas, at least 250/);
   });
 });

@@ -182,6 +182,9 @@ function entityFinding(types: EntityType[], given: string[] | undefined): Findin
   return { applies: "no", reason: `the rule binds only ${words}, which the organisation is not` };
 }
 
+/** The kinds of government identifier "identity-document" (kind not recorded) may be. */
+const GOVERNMENT_IDS: readonly DataElement[] = ["ssn", "drivers-license", "government-id", "passport", "tax-id"];
+
 function dataFinding(rule: NonNullable<Applicability["dataElements"]>, given: string[] | undefined): Finding {
   const words = (list: DataElement[]) => list.map((d) => DATA_ELEMENTS[d]).join(", ");
   const anyOf = rule.anyOf as DataElement[];
@@ -189,6 +192,14 @@ function dataFinding(rule: NonNullable<Applicability["dataElements"]>, given: st
     return { applies: "maybe", reason: `the kinds of information affected are not given (the law names ${words(anyOf)})` };
   const hit = anyOf.filter((d) => given.includes(d));
   if (hit.length) return { applies: "yes", reason: `${words(hit)} affected, which the law names` };
+  const ids = anyOf.filter((d) => GOVERNMENT_IDS.includes(d));
+  if (given.includes("identity-document") && ids.length === GOVERNMENT_IDS.length)
+    return { applies: "yes", reason: "government identifiers affected; the law names every kind of them" };
+  if (given.includes("identity-document") && ids.length)
+    return {
+      applies: "maybe",
+      reason: `government identifiers affected, of a kind not recorded; the law names ${words(ids)}`,
+    };
   const affected = given.filter(isDataElement);
   const what = affected.length ? words(affected) : "no kind of information the law names";
   if (rule.complete) return { applies: "no", reason: `${what} affected; the law names only ${words(anyOf)}` };

@@ -13,6 +13,7 @@ export {
   DATA_ELEMENTS,
   ENTITY_TYPE_LIST,
   ENTITY_TYPES,
+  type EntityType,
   isDataElement,
   isEntityType,
 } from "./applicability.schemas.js";

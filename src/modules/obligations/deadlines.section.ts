@@ -3,14 +3,16 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
+import { loadIncidentData } from "../data-categories/index.js";
 import { describeProposal } from "../incidents/index.js";
+import { loadApplicability, toApplicabilityProfile } from "../organisation/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
 import { clockFactHref, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { CLOCK_FACT_LABELS, TRIGGER_FACTS } from "./clock-facts.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 import { describeMetBy, isNotifyIndividualsRule, peopleScopeOf } from "./obligation-closing.policy.js";
 import { readCoverage } from "./obligation-hooks.service.js";
-import { suggestObligations } from "./obligation-suggestions.policy.js";
+import { type PlaceCount, type SuggestionList, suggestObligations } from "./obligation-suggestions.policy.js";
 
 /** The incident and the viewer, as the incident page passes them to a section. */
 type SectionIncident = Parameters<IncidentSection["load"]>[1];
@@ -99,6 +101,52 @@ async function coverageOfIndividuals(
   return Object.fromEntries(entries);
 }
 
+/**
+ * Every rule of the pack for an incident, applies / may apply / does not apply with the reasons,
+ * read from the organisation's profile (who the law reaches) and the incident's facts: its
+ * discovery (detected, else aware, else now: the law in force then decides), its location, its
+ * data categories and where its imported people live (decisions 0027 and 0032).
+ */
+export async function suggestForIncident(
+  deps: Deps,
+  incident: SectionIncident,
+  known: { decisionRegimes: string[]; appliedRuleIds: string[]; peoplePlaces: PlaceCount[]; now: Date },
+) {
+  const [reach, data] = await Promise.all([loadApplicability(deps.db.prisma), loadIncidentData(deps, incident)]);
+  const { at: _at, ...organisation } = toApplicabilityProfile(reach, known.now);
+  return suggestObligations(rulePack.rules, {
+    location: incident.location,
+    decisionRegimes: known.decisionRegimes,
+    appliedRuleIds: known.appliedRuleIds,
+    peoplePlaces: known.peoplePlaces,
+    startableCodes: new Set(Object.keys(TRIGGER_FACTS)),
+    at: incident.detectedAt ?? incident.awareAt ?? known.now,
+    organisation,
+    dataCategories: data.entries.map((e) => ({ id: e.categoryId, encrypted: e.encrypted })),
+  });
+}
+
+/** What the suggestions were read from, in words, for the page. */
+function describeSuggestedFrom(list: SuggestionList, peopleCount: number | null) {
+  const p = list.profile;
+  const residents = Object.entries(p.residents ?? {}).sort((a, b) => b[1] - a[1]);
+  const imported = residents.reduce((sum, [, n]) => sum + n, 0);
+  return {
+    at: p.at.toISOString().slice(0, 10),
+    establishedIn: p.establishedIn?.join(", ") ?? "not given",
+    residents: residents.length ? residents.map(([code, n]) => `${n.toLocaleString("en")} in ${code}`).join(", ") : "no people imported",
+    isCountShort: peopleCount !== null && peopleCount > imported,
+    peopleCount,
+    dataElements: p.dataElements ? p.dataElements.join(", ") || "none the laws name" : "no data categories recorded",
+    encrypted: list.encryptedCategories.join(", "),
+    counts: {
+      yes: list.suggestions.filter((s) => s.applies === "yes").length,
+      maybe: list.suggestions.filter((s) => s.applies === "maybe").length,
+      no: list.suggestions.filter((s) => s.applies === "no").length,
+    },
+  };
+}
+
 /** Everything the deadlines partial shows, for an incident and a viewer. */
 export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident, viewer: Viewer) {
   const now = deps.clock.now();
@@ -120,17 +168,14 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     })),
     now,
   );
-  const facts = {
-    location: incident.location,
-    decisionRegimes: regimes,
-    peopleCount,
-    appliedRuleIds: obligations.map((o) => o.ruleId),
-    peoplePlaces,
-    startableCodes: new Set(Object.keys(TRIGGER_FACTS)),
-    // The law in force when the breach was discovered decides (decision 0027).
-    at: incident.detectedAt ?? incident.awareAt ?? now,
-  };
-  const suggestions = canEdit ? suggestObligations(rulePack.rules, facts) : [];
+  const suggested = canEdit
+    ? await suggestForIncident(deps, incident, {
+        decisionRegimes: regimes,
+        appliedRuleIds: obligations.map((o) => o.ruleId),
+        peoplePlaces,
+        now,
+      })
+    : null;
   // The end of the detection year starts only the HIPAA small-breach log: shown when a rule uses it.
   const used = new Set<string>(deadlines.map((d) => d.rule.trigger.code));
   const starts = groupClockStarts(events, incident.reference).filter(
@@ -170,7 +215,8 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     deadlines,
     overdueCount: deadlines.filter((d) => d.timeLeft?.isOverdue).length,
     axis,
-    suggestions,
+    suggestions: suggested?.suggestions ?? [],
+    suggestedFrom: suggested ? describeSuggestedFrom(suggested, peopleCount) : null,
     decisionRegimes: regimes,
     peopleCount,
     triggerCodes: TRIGGER_CODE_LIST.map((code) => ({ code, label: TRIGGER_CODES[code].label })),

@@ -77,6 +77,15 @@ function chosenRules(input: ApplyInput, appliedIds: Set<string>): Rule[] {
   if (input.extraRuleId) take(input.extraRuleId, "extraRuleId");
   if (input.browseRuleId) take(input.browseRuleId, "browseRuleId");
   if (rules.size === 0 && Object.keys(fieldErrors).length === 0) fieldErrors.ruleIds = "Choose at least one rule to apply.";
+  // Alternatives (Japan's two final reports) are one choice (decision 0032).
+  const byGroup = new Map<string, string>();
+  for (const id of [...appliedIds, ...rules.keys()]) {
+    const group = findRule(id)?.applicability?.alternatives;
+    const other = group ? byGroup.get(group) : undefined;
+    if (group && other && rules.has(id) && !fieldErrors.ruleIds)
+      fieldErrors.ruleIds = `${other} and ${id} are alternatives: only one of them applies, so choose one.`;
+    else if (group) byGroup.set(group, id);
+  }
   if (Object.keys(fieldErrors).length) throw new AppError("validation", "Some fields need correcting.", fieldErrors);
   return [...rules.values()];
 }

@@ -3,12 +3,23 @@
 
 export { type OverrideInput, overrideSchema, type ProfileInput, profileSchema } from "./organisation.schemas.js";
 export {
+  loadApplicability,
   loadIncidentOrganisationPage,
   loadOrganisationFor,
   loadProfilePage,
+  saveApplicability,
   saveIncidentOrganisation,
   saveProfile,
 } from "./organisation.service.js";
+export {
+  type ApplicabilityValues,
+  applicabilityJson,
+  describeApplicability,
+  ENTITY_TYPE_GROUPS,
+  emptyApplicability,
+  toApplicabilityProfile,
+} from "./organisation-applicability.policy.js";
+export { applicabilityBodySchema, applicabilityFormSchema } from "./organisation-applicability.schemas.js";
 export {
   describeSender,
   domainOf,

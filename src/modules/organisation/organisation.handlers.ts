@@ -4,8 +4,17 @@ import { parseInput } from "../../lib/validation.js";
 import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { formValues, renderRefusal } from "../../web/forms.js";
+import { ENTITY_TYPES } from "../deadlines/index.js";
 import { overrideSchema, profileSchema } from "./organisation.schemas.js";
-import { loadIncidentOrganisationPage, loadProfilePage, saveIncidentOrganisation, saveProfile } from "./organisation.service.js";
+import {
+  loadIncidentOrganisationPage,
+  loadProfilePage,
+  saveApplicability,
+  saveIncidentOrganisation,
+  saveProfile,
+} from "./organisation.service.js";
+import { type ApplicabilityValues, describeApplicability, ENTITY_TYPE_GROUPS } from "./organisation-applicability.policy.js";
+import { applicabilityFormSchema } from "./organisation-applicability.schemas.js";
 import { fieldLabels, overrideFields } from "./organisation-profile.policy.js";
 
 const PROFILE_VIEW = "organisation/profile";
@@ -14,9 +23,19 @@ const INCIDENT_VIEW = "organisation/incident";
 /** The organisation's profile page (administrators edit, managers read) and an incident's own sender page. */
 export function createOrganisationHandlers(deps: Deps) {
   const viewerZone = (res: Response) => currentUser(res)?.timeZone ?? "UTC";
-  const profileLocals = async (res: Response, values?: Record<string, string>) => {
+  const profileLocals = async (res: Response, values?: Record<string, string>, reach?: Record<string, unknown>) => {
     const page = await loadProfilePage(deps);
-    return { title: "Organisation", ...page, fieldLabels, values: values ?? page.profile, viewerZone: viewerZone(res) };
+    return {
+      title: "Organisation",
+      ...page,
+      fieldLabels,
+      values: values ?? page.profile,
+      viewerZone: viewerZone(res),
+      reach: reach ?? reachFormValues(page.applicability),
+      reachWords: describeApplicability(page.applicability),
+      entityTypeGroups: ENTITY_TYPE_GROUPS,
+      entityTypeWords: ENTITY_TYPES,
+    };
   };
   const incidentLocals = async (req: Request, res: Response, values?: Record<string, string>) => {
     const page = await loadIncidentOrganisationPage(deps, String(req.params.ref));
@@ -45,6 +64,16 @@ export function createOrganisationHandlers(deps: Deps) {
       }
     },
 
+    async saveApplicability(req: Request, res: Response) {
+      try {
+        await saveApplicability(deps, parseInput(applicabilityFormSchema, req.body), actorOf(req, res));
+        flash(req, "success", "Who the law reaches is saved: every incident's rule suggestions read it from now on.");
+        res.redirect(303, "/admin/organisation#applicability");
+      } catch (error) {
+        await renderRefusal(res, PROFILE_VIEW, error, () => profileLocals(res, undefined, sentReach(req.body)));
+      }
+    },
+
     async showIncident(req: Request, res: Response) {
       res.render(INCIDENT_VIEW, { ...(await incidentLocals(req, res)), fieldErrors: {} });
     },
@@ -63,5 +92,32 @@ export function createOrganisationHandlers(deps: Deps) {
         await renderRefusal(res, INCIDENT_VIEW, error, () => incidentLocals(req, res, formValues(req)));
       }
     },
+  };
+}
+
+/** The form's values from what is saved: codes and amount as text, the offers as "yes", "no" or "". */
+function reachFormValues(v: ApplicabilityValues) {
+  const tri = (b: boolean | null) => (b === null ? "" : b ? "yes" : "no");
+  return {
+    establishedIn: v.establishedIn?.join(", ") ?? "",
+    entityTypes: v.entityTypes ?? [],
+    annualTurnover: v.annualTurnover ? String(v.annualTurnover.amount) : "",
+    turnoverCurrency: v.annualTurnover?.currency ?? "AUD",
+    offersToEU: tri(v.offersToEU),
+    offersToUK: tri(v.offersToUK),
+  };
+}
+
+/** What the refused form sent, to show it again as sent. */
+function sentReach(body: Record<string, unknown> | undefined) {
+  const text = (k: string) => (typeof body?.[k] === "string" ? (body[k] as string) : "");
+  const types = body?.entityTypes;
+  return {
+    establishedIn: text("establishedIn"),
+    entityTypes: Array.isArray(types) ? types.map(String) : typeof types === "string" ? [types] : [],
+    annualTurnover: text("annualTurnover"),
+    turnoverCurrency: text("turnoverCurrency"),
+    offersToEU: text("offersToEU"),
+    offersToUK: text("offersToUK"),
   };
 }

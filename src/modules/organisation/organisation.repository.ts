@@ -34,3 +34,26 @@ export function upsertIncidentOrganisation(
   const data = { ...values, updatedById, updatedAt: now };
   return db.incidentOrganisation.upsert({ where: { incidentId }, create: { incidentId, ...data }, update: data });
 }
+
+/** Who the law reaches (the same one row's id), or null before an administrator first saved it. */
+export function findApplicability(db: DbOrTx) {
+  return db.organisationApplicability.findUnique({ where: { id: PROFILE_ID } });
+}
+
+/** Writes who the law reaches, creating the row the first time. */
+export function upsertApplicability(
+  db: DbOrTx,
+  values: {
+    establishedIn: string | null;
+    entityTypes: string | null;
+    annualTurnover: number | null;
+    turnoverCurrency: string;
+    offersToEU: boolean | null;
+    offersToUK: boolean | null;
+  },
+  updatedById: string | null,
+  now: Date,
+) {
+  const data = { ...values, updatedById, updatedAt: now };
+  return db.organisationApplicability.upsert({ where: { id: PROFILE_ID }, create: { id: PROFILE_ID, ...data }, update: data });
+}

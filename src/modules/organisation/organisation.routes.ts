@@ -13,6 +13,7 @@ export function organisationRoutes(deps: Deps): Router {
   mountRoutes(router, [
     { method: "get", path: "/admin/organisation", access: "manager", handler: h.showProfile },
     { method: "post", path: "/admin/organisation", access: "admin", handler: h.saveProfile },
+    { method: "post", path: "/admin/organisation/applicability", access: "admin", handler: h.saveApplicability },
     { method: "get", path: "/incidents/:ref/organisation", access: "viewer", handler: h.showIncident },
     { method: "post", path: "/incidents/:ref/organisation", access: "manager", handler: h.saveIncident },
   ]);

@@ -3,13 +3,21 @@ import type { Deps } from "../../deps.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { loadIncident } from "../incidents/index.js";
 import {
+  findApplicability,
   findIncidentOrganisation,
   findProfile,
   PROFILE_ID,
+  upsertApplicability,
   upsertIncidentOrganisation,
   upsertProfile,
 } from "./organisation.repository.js";
 import type { OverrideInput, ProfileInput } from "./organisation.schemas.js";
+import {
+  type ApplicabilityValues,
+  applicabilityRowOf,
+  applicabilityValuesOf,
+  describeApplicability,
+} from "./organisation-applicability.policy.js";
 import {
   effectiveOrganisation,
   noticeSenderOf,
@@ -31,12 +39,14 @@ export async function loadOrganisationFor(db: DbOrTx, incidentId: string | null)
 
 /** The administrator's page: the profile as saved (or empty), who saved it last, and its sender domain's readiness. */
 export async function loadProfilePage(deps: Pick<Deps, "db" | "config">) {
-  const row = await findProfile(deps.db.prisma);
+  const [row, reach] = await Promise.all([findProfile(deps.db.prisma), findApplicability(deps.db.prisma)]);
   const profile = profileValuesOf(row);
   const sender = noticeSenderOf(profile);
   return {
     profile,
     updatedAt: row?.updatedAt ?? null,
+    applicability: applicabilityValuesOf(reach),
+    applicabilityUpdatedAt: reach?.updatedAt ?? null,
     sender,
     readiness: sender ? await checkSenderReadiness(deps.config, sender.from.address) : null,
   };
@@ -117,6 +127,35 @@ export async function saveIncidentOrganisation(
         incidentId: incident.id,
         before: before ? overrideValuesOf(before) : null,
         after,
+      },
+    };
+  });
+}
+
+/** Who the law reaches, as the organisation recorded it (every value null before it did). */
+export async function loadApplicability(db: DbOrTx): Promise<ApplicabilityValues> {
+  return applicabilityValuesOf(await findApplicability(db));
+}
+
+/**
+ * Saves who the law reaches (where the organisation is established, the kinds of entity it is,
+ * its turnover, its offers to the EU and the UK), audited as `organisation_applicability.update`
+ * with the values before and after, in words. The rule suggestions of every incident read it
+ * from now on; obligations already applied stay.
+ */
+export async function saveApplicability(deps: Pick<Deps, "db" | "clock">, values: ApplicabilityValues, actor: Actor) {
+  return withAudit(deps.db, actor, deps.clock, async (tx) => {
+    const before = await findApplicability(tx);
+    await upsertApplicability(tx, applicabilityRowOf(values), actor.userId, deps.clock.now());
+    return {
+      result: values,
+      audit: {
+        action: "organisation_applicability.update",
+        entityType: "organisation",
+        entityId: PROFILE_ID,
+        incidentId: null,
+        before: before ? describeApplicability(applicabilityValuesOf(before)) : null,
+        after: describeApplicability(values),
       },
     };
   });
