@@ -116,6 +116,7 @@ const phrases: Record<string, Phrase> = {
   "incident.legal_hold_set": (a) => `put {incident} on legal hold${str(a.reason) ? ` (${str(a.reason)})` : ""}`,
   "incident.legal_hold_lift": () => "lifted the legal hold on {incident}",
   "incident.purge": (a) =>
+  "organisation_applicability.update": () => "changed who the law reaches (where the organisation is established, what it is)",
     `purged the affected people's data of {incident} (${str(a.people) || "0"} people, ${str(a.deliveries) || "0"} deliveries kept with a hashed address)`,
   "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,

@@ -73,6 +73,7 @@ export const DATA_ELEMENTS = {
   "government-id": "other government identification numbers",
   passport: "passport numbers",
   "tax-id": "taxpayer identification numbers",
+  "identity-document": "government identifiers of a kind not recorded (Social Security, licence, passport, tax or other)",
   "financial-account": "financial account numbers",
   "payment-card": "payment card numbers",
   "account-credentials": "user names or e-mail addresses with their passwords",
