@@ -46,6 +46,8 @@ export const ENTITY_TYPES = {
     "a broker-dealer, funding portal, investment company, registered investment adviser or transfer agent (SEC Regulation S-P)",
   "dod-contractor": "a defense contractor whose contract includes DFARS 252.204-7012",
   "insurance-licensee": "an insurer, producer or other licensee of a state insurance regulator",
+  "eu-trust-service-provider": "a qualified or non-qualified trust service provider (eIDAS Regulation (EU) No 910/2014)",
+  "cra-manufacturer": "a manufacturer of products with digital elements made available on the EU market (Cyber Resilience Act)",
 } as const;
 export type EntityType = keyof typeof ENTITY_TYPES;
 export const ENTITY_TYPE_LIST = Object.keys(ENTITY_TYPES) as EntityType[];

@@ -78,6 +78,19 @@ const OTHER_NAMES: Record<string, string> = {
   IN: "India",
   ZA: "South Africa",
   KR: "South Korea",
+  CH: "Switzerland",
+  PH: "the Philippines",
+  TH: "Thailand",
+  ID: "Indonesia",
+  VN: "Vietnam",
+  MY: "Malaysia",
+  SA: "Saudi Arabia",
+  TR: "Türkiye",
+  NG: "Nigeria",
+  KE: "Kenya",
+  CO: "Colombia",
+  "CA-ON": "Ontario",
+  "CA-AB": "Alberta",
 };
 
 /** "US-TX" gives "Texas", "EU" "the EU"; a code without a name is written as itself. */

@@ -40,6 +40,21 @@ export const REGIME_CODES = {
   "US-REGSP": "United States: SEC Regulation S-P (17 CFR 248.30, as amended in 2024)",
   "US-DFARS": "United States: DFARS 252.204-7012 (defense contractors)",
   "US-INS": "US states: insurance data security laws (NAIC Model Law #668)",
+  "EU-EPRIVACY": "EU: ePrivacy Directive 2002/58/EC and Regulation (EU) No 611/2013 (public electronic communications providers)",
+  "EU-CRA": "EU: Cyber Resilience Act, Regulation (EU) 2024/2847 (manufacturers of products with digital elements)",
+  "CH-FADP": "Switzerland: Federal Act on Data Protection (FADP, 2023)",
+  "PH-DPA": "Philippines: Data Privacy Act of 2012 and NPC Circular 16-03",
+  "TH-PDPA": "Thailand: Personal Data Protection Act B.E. 2562 (2019)",
+  "ID-PDP": "Indonesia: Personal Data Protection Law No. 27 of 2022",
+  "VN-PDP": "Vietnam: Decree 13/2023/ND-CP and the Law on Personal Data Protection 2025",
+  "MY-PDPA": "Malaysia: Personal Data Protection Act 2010 (as amended in 2024)",
+  "SA-PDPL": "Saudi Arabia: Personal Data Protection Law and its Implementing Regulation",
+  "TR-KVKK": "Türkiye: Personal Data Protection Law No. 6698 (KVKK)",
+  "NG-NDPA": "Nigeria: Nigeria Data Protection Act 2023",
+  "KE-DPA": "Kenya: Data Protection Act 2019",
+  "CO-HD": "Colombia: Statutory Law 1581 of 2012 and the SIC's Circular Única",
+  "CA-ON-PHIPA": "Ontario: Personal Health Information Protection Act, 2004",
+  "CA-AB-PIPA": "Alberta: Personal Information Protection Act",
 } as const;
 
 /** True for a code of REGIME_CODES or a US state or territory code (US-CA, US-DC, US-PR...). */
@@ -156,6 +171,22 @@ export const OFFICIAL_HOSTS = [
   "legis.state.pa.us",
   "guamcourts.org",
   "legvi.org",
+  // Switzerland's Fedlex, and the other countries' gazettes, legal databases and regulators (issue 17 item 3):
+  // the Philippines, Thailand, Indonesia, Vietnam, Malaysia, Saudi Arabia, Türkiye, Nigeria, Colombia
+  // by government domain; Kenya Law (the National Council for Law Reporting); Ontario and Alberta.
+  "fedlex.admin.ch",
+  "gov.ph",
+  "go.th",
+  "go.id",
+  "chinhphu.vn",
+  "gov.my",
+  "gov.sa",
+  "gov.tr",
+  "gov.ng",
+  "gov.co",
+  "kenyalaw.org",
+  "ontario.ca",
+  "alberta.ca",
 ] as const;
 
 /** True when the address is https or http on one of OFFICIAL_HOSTS (or a subdomain of one). */

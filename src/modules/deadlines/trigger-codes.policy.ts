@@ -99,6 +99,28 @@ export const TRIGGER_CODES = {
     label: "Information an earlier filing lacked was determined or became available (SEC Form 8-K/A)",
     phrase: "the information becoming available",
   },
+  awareness_exploited_vulnerability: {
+    label: "We became aware of an actively exploited vulnerability in a product with digital elements (Cyber Resilience Act)",
+    phrase: "awareness of the actively exploited vulnerability",
+  },
+  awareness_severe_incident: {
+    label:
+      "We became aware of a severe incident having an impact on the security of a product with digital elements (Cyber Resilience Act)",
+    phrase: "awareness of the severe incident",
+  },
+  corrective_measure_available: {
+    label: "A corrective or mitigating measure for the actively exploited vulnerability became available",
+    phrase: "the corrective or mitigating measure becoming available",
+  },
+  breach_occurred: {
+    label:
+      "The breach (the violation of the data protection rules) occurred, as far as known: Vietnam's Decree 13 counts from it",
+    phrase: "the breach occurring",
+  },
+  regulator_direction: {
+    label: "The regulator required us to notify the individuals (Alberta's Commissioner under PIPA s 37.1)",
+    phrase: "the regulator's direction",
+  },
   disputed: {
     label: "Disputed: the sources disagree on which event starts this clock",
     phrase: "the disputed starting event",

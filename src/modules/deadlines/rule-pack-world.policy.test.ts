@@ -1,0 +1,275 @@
+// Worked cases for the regimes of Europe and the rest of the world added by issue 17 (item 3):
+// each rule's due instant for a concrete trigger, worked out by hand from the law's words (hours
+// as elapsed time across daylight-saving changes, days and months under Regulation 1182/71 with
+// their roll-forward, Colombian business days over Holy Week), and who each rule binds.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type ApplicabilityProfile, assessApplicability } from "./applicability.policy.js";
+import { computeDeadline, type DeadlineOptions } from "./compute-deadline.policy.js";
+import { placeName } from "./jurisdiction-names.policy.js";
+import { findRule, isOfficialSourceUrl, REGIME_CODES, type Rule } from "./rule-pack.policy.js";
+
+const ADDED = {
+  "EU-EPRIVACY": ["EU-EPRIVACY-611-authority", "EU-EPRIVACY-611-second", "EU-EPRIVACY-611-subscribers"],
+  "EU-CRA": [
+    "EU-CRA-14-vuln-early-warning",
+    "EU-CRA-14-vuln-notification",
+    "EU-CRA-14-vuln-final",
+    "EU-CRA-14-incident-early-warning",
+    "EU-CRA-14-incident-notification",
+    "EU-CRA-14-incident-final",
+    "EU-CRA-14-users",
+  ],
+  "EU-NIS2": ["EU-NIS2-notification-trust-service"],
+  "CH-FADP": ["CH-FADP-24-fdpic", "CH-FADP-24-subjects"],
+  "PH-DPA": ["PH-DPA-npc", "PH-DPA-subjects"],
+  "TH-PDPA": ["TH-PDPA-37-office", "TH-PDPA-37-subjects"],
+  "ID-PDP": ["ID-PDP-46-agency", "ID-PDP-46-subjects"],
+  "VN-PDP": ["VN-DECREE13-23", "VN-PDPL-2025"],
+  "MY-PDPA": ["MY-PDPA-12B-commissioner", "MY-PDPA-12B-subjects"],
+  "SA-PDPL": ["SA-PDPL-IR24-sdaia", "SA-PDPL-IR24-subjects"],
+  "TR-KVKK": ["TR-KVKK-12-board", "TR-KVKK-12-subjects"],
+  "NG-NDPA": ["NG-NDPA-40-commission", "NG-NDPA-40-subjects"],
+  "KE-DPA": ["KE-DPA-43-commissioner", "KE-DPA-43-subjects"],
+  "CO-HD": ["CO-SIC-incidents"],
+  "CA-ON-PHIPA": ["CA-ON-PHIPA-12-individuals", "CA-ON-PHIPA-12-ipc", "CA-ON-PHIPA-annual"],
+  "CA-AB-PIPA": ["CA-AB-PIPA-34.1", "CA-AB-PIPA-37.1-individuals"],
+} as const;
+const ADDED_IDS: string[] = Object.values(ADDED).flat();
+
+function rule(id: string): Rule {
+  const found = findRule(id);
+  assert.ok(found, `${id} is in the pack`);
+  return found;
+}
+
+/** The conservative due instant (UTC ISO) for a trigger given with its offset, or null when the law sets none. */
+function due(id: string, trigger: string, options?: DeadlineOptions): string | null {
+  return computeDeadline(rule(id), new Date(trigger), options).dueAt?.toISOString() ?? null;
+}
+
+describe("the regimes of Europe and the rest of the world", () => {
+  it("are in the pack under their regime codes, each citing the law itself with its applicability as data", () => {
+    assert.equal(ADDED_IDS.length, 37);
+    for (const [code, ids] of Object.entries(ADDED)) {
+      assert.ok(Object.hasOwn(REGIME_CODES, code), code);
+      for (const id of ids) {
+        const r = rule(id);
+        assert.equal(r.regimeCode, code, id);
+        const primary = r.citations.filter((c) => c.primary);
+        assert.ok(primary.length >= 1 && primary.every((c) => c.url && isOfficialSourceUrl(c.url)), id);
+        assert.ok(r.applicability, `${id} has its applicability as data`);
+        assert.ok(r.content.length >= 1, `${id} lists the notice's content`);
+        // Where the law's own text was not found, the rule says so and is not "high".
+        if (r.openQuestions?.includes("Primary source:")) assert.notEqual(r.confidence, "high", id);
+      }
+    }
+  });
+
+  it("never gives an as-soon-as rule a number, and names every new place in words", () => {
+    for (const id of ["CH-FADP-24-fdpic", "TH-PDPA-37-subjects", "CA-AB-PIPA-34.1", "EU-CRA-14-users", "KE-DPA-43-subjects"]) {
+      assert.equal(rule(id).deadline.kind, "asap", id);
+      assert.equal(due(id, "2026-10-01T10:00:00Z"), null, id);
+    }
+    assert.deepEqual(["CH", "PH", "TH", "ID", "VN", "MY", "SA", "TR", "NG", "KE", "CO", "CA-ON", "CA-AB"].map(placeName), [
+      "Switzerland",
+      "the Philippines",
+      "Thailand",
+      "Indonesia",
+      "Vietnam",
+      "Malaysia",
+      "Saudi Arabia",
+      "Türkiye",
+      "Nigeria",
+      "Kenya",
+      "Colombia",
+      "Ontario",
+      "Alberta",
+    ]);
+  });
+});
+
+describe("worked cases: the EU", () => {
+  it("ePrivacy: 24 hours from detection across the spring clock change; the rest within 3 days, moved past a weekend", () => {
+    // 10:00 CET on Saturday 28 March 2026; clocks go forward that night: 24 h later is 11:00 CEST.
+    assert.equal(due("EU-EPRIVACY-611-authority", "2026-03-28T10:00:00+01:00"), "2026-03-29T09:00:00.000Z");
+    const second = computeDeadline(rule("EU-EPRIVACY-611-second"), new Date("2026-12-23T15:00:00+01:00"));
+    // 24, 25, 26 December: the third day is a Saturday; Reg. 1182/71 moves it to Monday 28 December.
+    assert.equal(second.dueAt?.toISOString(), "2026-12-26T22:59:59.999Z");
+    assert.equal(second.extendsTo?.toISOString(), "2026-12-28T22:59:59.999Z");
+    assert.equal(due("EU-EPRIVACY-611-subscribers", "2026-03-28T10:00:00+01:00"), null);
+  });
+
+  it("Cyber Resilience Act: 24 and 72 hours from awareness, across the autumn clock change", () => {
+    // 01:30 CEST on Sunday 25 October 2026 is 23:30 UTC on the 24th; clocks go back at 03:00.
+    assert.equal(due("EU-CRA-14-incident-early-warning", "2026-10-25T01:30:00+02:00"), "2026-10-25T23:30:00.000Z");
+    assert.equal(due("EU-CRA-14-incident-notification", "2026-10-25T01:30:00+02:00"), "2026-10-27T23:30:00.000Z");
+    // The first day Art. 14 applies.
+    assert.equal(due("EU-CRA-14-vuln-early-warning", "2026-09-11T00:30:00+02:00"), "2026-09-11T22:30:00.000Z");
+    assert.equal(due("EU-CRA-14-vuln-notification", "2026-09-11T00:30:00+02:00"), "2026-09-13T22:30:00.000Z");
+  });
+
+  it("Cyber Resilience Act: final reports 14 days after the fix and a month after the notification, with 1182/71's roll-forward", () => {
+    // A fix available on Saturday 3 October 2026: 14 days end on Saturday the 17th; Monday the 19th at the latest.
+    const vuln = computeDeadline(rule("EU-CRA-14-vuln-final"), new Date("2026-10-03T12:00:00+02:00"));
+    assert.equal(vuln.dueAt?.toISOString(), "2026-10-17T21:59:59.999Z");
+    assert.equal(vuln.extendsTo?.toISOString(), "2026-10-19T21:59:59.999Z");
+    // Notified on 31 January 2027: one month is 28 February (no 31st), a Sunday; Monday 1 March at the latest.
+    const incident = computeDeadline(rule("EU-CRA-14-incident-final"), new Date("2027-01-31T10:00:00+01:00"));
+    assert.equal(incident.dueAt?.toISOString(), "2027-02-28T22:59:59.999Z");
+    assert.equal(incident.extendsTo?.toISOString(), "2027-03-01T22:59:59.999Z");
+  });
+
+  it("NIS2: a trust service provider's incident notification is due 24 hours after awareness, not 72", () => {
+    assert.equal(due("EU-NIS2-notification-trust-service", "2026-05-04T16:20:00Z"), "2026-05-05T16:20:00.000Z");
+    assert.equal(due("EU-NIS2-notification", "2026-05-04T16:20:00Z"), "2026-05-07T16:20:00.000Z");
+  });
+});
+
+describe("worked cases: Asia, the Middle East and Africa", () => {
+  const cases: [string, string, string][] = [
+    // The Philippines' Independence Day changes nothing: hours are elapsed time.
+    ["PH-DPA-npc", "2026-06-12T08:00:00+08:00", "2026-06-15T00:00:00.000Z"],
+    ["PH-DPA-subjects", "2026-06-12T08:00:00+08:00", "2026-06-15T00:00:00.000Z"],
+    ["TH-PDPA-37-office", "2026-04-13T09:00:00+07:00", "2026-04-16T02:00:00.000Z"],
+    // 3 x 24 hours from Nyepi evening in Jakarta.
+    ["ID-PDP-46-agency", "2026-03-19T22:00:00+07:00", "2026-03-22T15:00:00.000Z"],
+    ["ID-PDP-46-subjects", "2026-03-19T22:00:00+07:00", "2026-03-22T15:00:00.000Z"],
+    // Decree 13 counts from the violation, even across the new year.
+    ["VN-DECREE13-23", "2025-12-30T23:00:00+07:00", "2026-01-02T16:00:00.000Z"],
+    ["VN-PDPL-2025", "2026-01-05T10:00:00+07:00", "2026-01-08T03:00:00.000Z"],
+    ["MY-PDPA-12B-commissioner", "2026-06-01T09:00:00+08:00", "2026-06-04T01:00:00.000Z"],
+    ["SA-PDPL-IR24-sdaia", "2026-03-19T21:00:00+03:00", "2026-03-22T18:00:00.000Z"],
+    ["TR-KVKK-12-board", "2026-10-28T23:00:00+03:00", "2026-10-31T20:00:00.000Z"],
+    ["NG-NDPA-40-commission", "2026-10-01T12:00:00+01:00", "2026-10-04T11:00:00.000Z"],
+    ["KE-DPA-43-commissioner", "2026-12-12T08:00:00+03:00", "2026-12-15T05:00:00.000Z"],
+  ];
+  for (const [id, trigger, expected] of cases) {
+    it(`${id}: 72 hours after ${trigger} is ${expected}`, () => {
+      assert.equal(due(id, trigger), expected);
+    });
+  }
+
+  it("Malaysia: the data subjects within 7 days of the notice to the Commissioner, to the end of the seventh day in Kuala Lumpur", () => {
+    assert.equal(due("MY-PDPA-12B-subjects", "2026-06-03T17:00:00+08:00"), "2026-06-10T15:59:59.999Z");
+  });
+
+  it("Switzerland, Saudi Arabia, Türkiye and Nigeria's notices to people set no number of hours", () => {
+    for (const id of ["CH-FADP-24-subjects", "SA-PDPL-IR24-subjects", "TR-KVKK-12-subjects", "NG-NDPA-40-subjects"]) {
+      const d = computeDeadline(rule(id), new Date("2026-10-01T10:00:00Z"));
+      assert.equal(d.dueAt, null, id);
+      assert.match(d.basis, /^No fixed deadline: "/, id);
+    }
+  });
+});
+
+describe("worked cases: the Americas", () => {
+  it("Colombia: 15 business days in Bogotá, skipping San José and Holy Thursday and Good Friday", () => {
+    // Detected on Friday 20 March 2026. Monday 23 March (San José), 2 and 3 April are holidays:
+    // 24-27 March (4), 30-31 March and 1 April (7), 6-10 April (12), 13-15 April (15).
+    const d = computeDeadline(rule("CO-SIC-incidents"), new Date("2026-03-20T16:00:00-05:00"));
+    assert.equal(d.dueAt?.toISOString(), "2026-04-16T04:59:59.999Z");
+    assert.match(d.basis, /2026-03-23/);
+    assert.match(d.basis, /2026-04-03/);
+  });
+
+  it("Ontario: the annual report by 1 March, a day earlier in a leap year", () => {
+    assert.equal(due("CA-ON-PHIPA-annual", "2026-12-31T23:59:00-05:00"), "2027-03-02T04:59:59.999Z");
+    assert.equal(due("CA-ON-PHIPA-annual", "2027-12-31T23:59:00-05:00"), "2028-03-01T04:59:59.999Z");
+    assert.equal(due("CA-ON-PHIPA-12-individuals", "2026-12-31T23:59:00-05:00"), null);
+  });
+
+  it("Alberta: the Commissioner without unreasonable delay; the individuals when the Commissioner directs", () => {
+    const direction = computeDeadline(rule("CA-AB-PIPA-37.1-individuals"), new Date("2026-07-02T09:00:00-06:00"));
+    assert.equal(direction.dueAt, null);
+    assert.match(direction.basis, /after the regulator's direction/);
+    assert.equal(rule("CA-AB-PIPA-37.1-individuals").trigger.code, "regulator_direction");
+  });
+});
+
+describe("who the new rules bind", () => {
+  const at = new Date("2026-10-01T10:00:00Z");
+  const answer = (id: string, profile: Omit<ApplicabilityProfile, "at">, when = at) =>
+    assessApplicability(rule(id), { at: when, ...profile });
+
+  it("the Cyber Resilience Act: a manufacturer in the EU from 11 September 2026; not before; maybe from outside", () => {
+    const maker = { establishedIn: ["DE"], entityTypes: ["cra-manufacturer"] };
+    assert.equal(answer("EU-CRA-14-vuln-early-warning", maker).applies, "yes");
+    const before = answer("EU-CRA-14-vuln-early-warning", maker, new Date("2026-09-01T10:00:00Z"));
+    assert.equal(before.applies, "no");
+    assert.equal(before.reasons[0], "not in force on 2026-09-01 (in force from 2026-09-11)");
+    assert.equal(
+      answer("EU-CRA-14-vuln-early-warning", { establishedIn: ["US-CA"], entityTypes: ["cra-manufacturer"] }).applies,
+      "maybe",
+    );
+    const notMaker = answer("EU-CRA-14-vuln-early-warning", { establishedIn: ["DE"], entityTypes: ["telecom-provider"] });
+    assert.equal(notMaker.applies, "no");
+  });
+
+  it("ePrivacy binds telecoms providers; NIS2's 24 hours binds trust service providers", () => {
+    assert.equal(
+      answer("EU-EPRIVACY-611-authority", { establishedIn: ["FR"], entityTypes: ["telecom-provider"] }).applies,
+      "yes",
+    );
+    assert.equal(answer("EU-EPRIVACY-611-authority", { establishedIn: ["FR"], entityTypes: [] }).applies, "no");
+    const tsp = answer("EU-NIS2-notification-trust-service", {
+      establishedIn: ["BE"],
+      entityTypes: ["eu-trust-service-provider"],
+    });
+    assert.equal(tsp.applies, "yes");
+    assert.ok(
+      tsp.reasons.includes(
+        "the organisation is a qualified or non-qualified trust service provider (eIDAS Regulation (EU) No 910/2014)",
+      ),
+    );
+  });
+
+  it("Ontario's PHIPA binds health information custodians in Ontario only", () => {
+    const clinic = answer("CA-ON-PHIPA-12-ipc", { establishedIn: ["CA-ON"], entityTypes: ["health-provider"] });
+    assert.equal(clinic.applies, "yes");
+    assert.ok(clinic.reasons.includes("established in CA-ON"));
+    const quebec = answer("CA-ON-PHIPA-12-ipc", { establishedIn: ["CA-QC"], entityTypes: ["health-provider"] });
+    assert.equal(quebec.applies, "no");
+    assert.ok(quebec.reasons.includes("not established in Ontario"));
+  });
+
+  it("Nigeria, Kenya and Saudi Arabia reach controllers abroad through the people affected there", () => {
+    const lagos = answer("NG-NDPA-40-commission", { establishedIn: ["GB"], residents: { NG: 5, GB: 40 } });
+    assert.equal(lagos.applies, "yes");
+    assert.ok(lagos.reasons.includes("5 residents of Nigeria, at least 1"));
+    const none = answer("SA-PDPL-IR24-sdaia", { establishedIn: ["US-NY"], residents: { "US-NY": 3 } });
+    assert.equal(none.applies, "maybe");
+    assert.match(
+      none.reasons[1] ?? "",
+      /not established in Saudi Arabia; no affected residents of Saudi Arabia; the law may reach/,
+    );
+    assert.equal(answer("KE-DPA-43-commissioner", { establishedIn: ["KE"] }).applies, "yes");
+  });
+
+  it("Vietnam: Decree 13 until the end of 2025, the 2025 Law from 1 January 2026", () => {
+    const hanoi = { establishedIn: ["VN"] };
+    const decree = answer("VN-DECREE13-23", hanoi, new Date("2026-02-01T03:00:00Z"));
+    assert.equal(decree.applies, "no");
+    assert.equal(decree.reasons[0], "no longer in force on 2026-02-01 (in force until 2025-12-31)");
+    assert.equal(answer("VN-PDPL-2025", hanoi, new Date("2026-02-01T03:00:00Z")).applies, "yes");
+    assert.equal(answer("VN-PDPL-2025", hanoi, new Date("2025-06-01T03:00:00Z")).applies, "no");
+  });
+
+  it("the national laws: established there, yes; elsewhere, maybe, because each reaches some organisations abroad", () => {
+    for (const [id, place] of [
+      ["CH-FADP-24-fdpic", "CH"],
+      ["PH-DPA-npc", "PH"],
+      ["TH-PDPA-37-office", "TH"],
+      ["ID-PDP-46-agency", "ID"],
+      ["MY-PDPA-12B-commissioner", "MY"],
+      ["TR-KVKK-12-board", "TR"],
+      ["CO-SIC-incidents", "CO"],
+      ["CA-AB-PIPA-34.1", "CA-AB"],
+    ] as const) {
+      assert.equal(answer(id, { establishedIn: [place] }).applies, "yes", id);
+      const abroad = answer(id, { establishedIn: ["JP"] });
+      assert.equal(abroad.applies, "maybe", id);
+      assert.match(abroad.reasons.join("; "), new RegExp(`not established in ${placeName(place)}`), id);
+    }
+  });
+});
