@@ -190,6 +190,22 @@ describe("United States: federal rules", () => {
     assert.equal(applies("US-SEC-RegSP-individuals", { ...adviser, at: "2025-12-03T16:00[America/New_York]" }).applies, "yes");
   });
 
+  it("carries the delays the law allows: HBNR's law-enforcement delay, Regulation S-P's Attorney General steps, FCC's agency direction", () => {
+    for (const id of ["US-FTC-HBNR-individuals", "US-FTC-HBNR-ftc", "US-FTC-HBNR-ftc-pre-2024-07-29"]) {
+      const [delay] = rule(id).delays ?? [];
+      assert.equal(delay?.kind, "law_enforcement_delay", id);
+      assert.deepEqual(delay?.forms?.oral, { amount: 30, unit: "calendar_days" }, id);
+    }
+    const [ag] = rule("US-SEC-RegSP-individuals").delays ?? [];
+    assert.equal(ag?.kind, "attorney_general_determination");
+    assert.deepEqual(
+      ag?.steps?.map((s) => s.amount),
+      [30, 30, 60],
+    );
+    assert.deepEqual(rule("US-FCC-64.2011-customers").delays?.[0]?.forms?.written, { amount: 30, unit: "calendar_days" });
+    assert.equal(rule("US-INS-SC").delays, undefined);
+  });
+
   it("DFARS 252.204-7012: 72 hours from discovery across the end of daylight saving (1 November 2026)", () => {
     // 22:00 EDT on 31 October is 02:00 UTC on 1 November; + 72 h = 02:00 UTC on the 4th, 21:00 EST on the 3rd.
     assert.equal(dueLocal("US-DFARS-252.204-7012", "2026-10-31T22:00[America/New_York]"), "2026-11-03T21:00:00.000-05:00");
