@@ -3,7 +3,8 @@
 // number of pre-rendered messages, both to one local SMTP sink (bench/send-sink.ts, a process of
 // its own) in the same run; and the campaign page's response time while the campaign sends.
 // Run: npm run bench:send (BENCH_RECIPIENTS=20000 for a quicker run); SQLite always, PostgreSQL
-// too when TEST_DATABASE_URL is set. Targets: pipeline >= 0.8 of the bare rate; p95 of the
+// too when TEST_DATABASE_URL is set (BENCH_LANE=sqlite or postgresql for one), where the same
+// people then get a campaign sent by one worker process and by BENCH_WORKERS (2) of them. Targets: pipeline >= 0.8 of the bare rate; p95 of the
 // campaign page < 100 ms during the send.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -31,6 +32,8 @@ import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.
 import { startCampaignPageServer } from "./send-page.js";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
+/** Worker processes of the PostgreSQL run's shared campaign (BENCH_WORKERS=4 for four). */
+const WORKERS = Math.max(2, Number(process.env.BENCH_WORKERS ?? 2));
 const POOL_SIZE = 5;
 /** Messages the bare baseline keeps in flight: what the pipeline's sender does with a pool of 5. */
 const BARE_WINDOW = POOL_SIZE * 4;
@@ -189,6 +192,72 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/**
+ * A new campaign to the seeded people, sent by `workers` worker processes (src/worker.ts, as
+ * `npm run worker` runs it, no rate limit) sharing it through the database; resolves to the
+ * notices a second from the start of the send to the campaign's completion.
+ */
+async function sendWithWorkers(
+  deps: Deps & { rendering: typeof noticeRendering },
+  reference: string,
+  templateId: string,
+  databaseUrl: string,
+  sinkPort: number,
+  workers: number,
+): Promise<number> {
+  const { campaign } = await createCampaign(
+    deps,
+    reference,
+    campaignInput(templateId, { name: `Bench, ${workers} workers` }),
+    actor,
+  );
+  const children = Array.from({ length: workers }, () =>
+    spawn(process.execPath, ["--import", "tsx", join(projectRoot, "src/worker.ts")], {
+      cwd: projectRoot,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        LOG_LEVEL: "error",
+        DATABASE_URL: databaseUrl,
+        SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+        SMTP_POOL_SIZE: String(POOL_SIZE),
+        MAIL_RATE_PER_SECOND: "0",
+        MAIL_RATE_PER_HOUR: "0",
+        WORKER_POLL_MS: "100",
+      },
+    }),
+  );
+  try {
+    // The workers boot (config, connect, migrations checked) before the send is timed.
+    await sleep(8000);
+    const started = await sendCampaignNow(deps, reference, campaign.id, actor);
+    const queued = Number(started.details.queued);
+    const at = performance.now();
+    for (;;) {
+      const { status } = await deps.db.prisma.campaign.findUniqueOrThrow({
+        where: { id: campaign.id },
+        select: { status: true },
+      });
+      if (status === "completed") break;
+      if (children.some((c) => c.exitCode !== null)) throw new Error("a worker process stopped during the send");
+      await sleep(100);
+    }
+    return queued / ((performance.now() - at) / 1000);
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            c.once("exit", () => resolve());
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}
+
 async function run(kind: "sqlite" | "postgresql") {
   say(`\n${kind}: ${RECIPIENTS.toLocaleString("en")} recipients`);
   const target = await freshDatabase(kind);
@@ -202,6 +271,8 @@ async function run(kind: "sqlite" | "postgresql") {
     SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     SMTP_POOL_SIZE: String(POOL_SIZE),
     LOG_LEVEL: "silent",
+    // The bench's user reads the incident as any user of a deployment without need-to-know would.
+    INCIDENTS_DEFAULT_ACCESS: "open",
   });
   const mailer = createSmtpMailer({ url: config.SMTP_URL!, poolSize: POOL_SIZE, from: FROM });
   const deps: Deps = { config, db, mailer, clock: systemClock, logger: createLogger("silent") };
@@ -327,6 +398,19 @@ async function run(kind: "sqlite" | "postgresql") {
       }
       say(`  ledger, ${label}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
     }
+    if (kind === "postgresql") {
+      // Worker processes (src/worker.ts) sharing a new campaign to the same people: one, then
+      // BENCH_WORKERS (2 unless set), against the same sink; each rate is against the bare pool's.
+      const counts = [...new Set([1, WORKERS])];
+      const rates = new Map<number, number>();
+      for (const workers of counts) {
+        const rate = await sendWithWorkers(campaignDeps, incident.reference, templateId, target.url, sink.port, workers);
+        rates.set(workers, rate);
+        say(
+          `  ${workers} worker process${workers > 1 ? "es" : ""}: ${Math.round(rate)} notices/s, ${(rate / bareRate).toFixed(2)} of the bare pool${workers > 1 ? `, ${(rate / rates.get(1)!).toFixed(2)} times one worker process` : ""}`,
+        );
+      }
+    }
   } finally {
     page?.server.close();
     await mailer.close();
@@ -336,6 +420,9 @@ async function run(kind: "sqlite" | "postgresql") {
   }
 }
 
-await run("sqlite");
-if (process.env.TEST_DATABASE_URL) await run("postgresql");
+// BENCH_LANE=sqlite or postgresql runs that one alone.
+const lane = process.env.BENCH_LANE ?? "";
+if (lane !== "postgresql") await run("sqlite");
+if (lane === "sqlite") say("\npostgresql: skipped (BENCH_LANE=sqlite)");
+else if (process.env.TEST_DATABASE_URL) await run("postgresql");
 else say("\npostgresql: skipped (set TEST_DATABASE_URL=postgresql://... to run it)");

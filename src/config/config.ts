@@ -43,9 +43,9 @@ export const settingDocs = {
   MAIL_FROM:
     "Sender of the system's own mail (invitations, password resets, reminders, digests, pause notices). Notices come from the organisation's sender (Admin, Organisation), never from this.",
   MAIL_RATE_PER_SECOND:
-    "Most campaign notices one worker sends per second (a token bucket that allows a second's burst); 0: no limit.",
+    "Most campaign notices the deployment sends per second, all workers together (a token bucket that allows a second's burst; on PostgreSQL shared through the database); 0: no limit.",
   MAIL_RATE_PER_HOUR:
-    "Most campaign notices one worker sends per hour (a token bucket that allows an hour's burst); 0: no limit.",
+    "Most campaign notices the deployment sends per hour, all workers together (a token bucket that allows an hour's burst; on PostgreSQL shared through the database); 0: no limit.",
   MAIL_LEASE_SECONDS: "Seconds a worker holds the notices it claimed; those of a worker that died are sent again after this.",
   MAIL_RETRY_HOURS:
     "Hours a notice refused for a passing reason (4xx, no connection) is retried, from when it was queued, before it fails.",

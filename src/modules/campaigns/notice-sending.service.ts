@@ -6,6 +6,7 @@ import type { SenderSettings } from "./campaign-settings.policy.js";
 import type { ClaimedDelivery } from "./delivery-claim.sql.js";
 import { failedOutcome, type Outcome, sentOutcome } from "./delivery-outcome.policy.js";
 import { type CampaignRenderer, type NoticeRendering, type RecipientRow, recipientOf } from "./notice-rendering.service.js";
+import { type SendPacer, SharedSendRate } from "./shared-send-rate.service.js";
 import { TokenBucket } from "./token-bucket.policy.js";
 
 /** A campaign's loaded renderer is reused this long (its pinned versions never change). */
@@ -36,15 +37,23 @@ export interface NoticeSendingOptions {
 /**
  * The send of one claimed notice, for the delivery sender (delivery-sender.service.ts): renders
  * it with its campaign's renderer (loaded once and shared by a batch's concurrent sends), takes
- * a token from the transport's bucket, sends it and says what the answer means. One per sender,
- * so its bucket paces every notice the worker sends.
+ * a token from the relay's bucket, sends it and says what the answer means. One per sender, so
+ * its bucket paces every notice the worker sends: on PostgreSQL the deployment's bucket, shared
+ * with the other workers through the database (shared-send-rate.service.ts); on SQLite, where one
+ * worker runs, its own in memory.
  */
 export class NoticeSending {
-  private readonly bucket: TokenBucket;
+  private readonly bucket: SendPacer;
   private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
 
   constructor(private readonly options: NoticeSendingOptions) {
-    this.bucket = new TokenBucket(options.settings.rate, options.readMs);
+    const { rate, concurrency } = options.settings;
+    const isLimited = rate.perSecond > 0 || rate.perHour > 0;
+    // On PostgreSQL several workers share the relay: the rate is the deployment's, in the database.
+    this.bucket =
+      isLimited && options.db.kind === "postgresql"
+        ? new SharedSendRate(options.db, rate, concurrency)
+        : new TokenBucket(rate, options.readMs);
   }
 
   /** Renders, paces and sends one notice; never throws. */
