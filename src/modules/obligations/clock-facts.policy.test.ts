@@ -42,6 +42,8 @@ describe("the clock-facts mapping table, one mapping at a time", () => {
     aware_suspected_breach: { fact: "incident.aware_at", at: awareAt.toISOString() },
     awareness_significant_incident: { fact: "incident.aware_at", at: awareAt.toISOString() },
     knowledge_incident_affected_personal_data: { fact: "incident.aware_at", at: awareAt.toISOString() },
+    awareness_security_incident: { fact: "incident.aware_at", at: awareAt.toISOString() },
+    awareness_severe_incident: { fact: "incident.aware_at", at: awareAt.toISOString() },
     detection: { fact: "incident.detected_at", at: detectedAt.toISOString() },
     discovery: { fact: "incident.detected_at", at: detectedAt.toISOString() },
     // 31 December 2015, end of the day in Sydney (UTC+11).

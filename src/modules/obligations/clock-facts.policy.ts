@@ -47,6 +47,14 @@ export const TRIGGER_FACTS: Partial<Record<TriggerCode, { fact: ClockFactKey; wh
     fact: "incident.aware_at",
     why: "ANPD Res. 15/2024 art. 6: from the controller's knowledge that the incident affected personal data.",
   },
+  awareness_security_incident: {
+    fact: "incident.aware_at",
+    why: "APRA CPS 234 para 35 and the SOCI Act s 30BC/30BD count from becoming aware of the security incident; the incident's awareness of a suspected breach is the earliest it can be.",
+  },
+  awareness_severe_incident: {
+    fact: "incident.aware_at",
+    why: "Cyber Resilience Act Art. 14(3)-(4): the early warning and notification count from becoming aware of the severe incident.",
+  },
   detection: { fact: "incident.detected_at", why: "The rule counts from detecting the breach." },
   discovery: {
     fact: "incident.detected_at",
