@@ -17,6 +17,7 @@ import { assessmentsRoutes } from "./modules/assessments/assessments.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { secondFactorGate } from "./modules/auth/index.js";
+import { oidcRoutes } from "./modules/auth/oidc.routes.js";
 import { twoFactorRoutes } from "./modules/auth/two-factor.routes.js";
 import { bounceHookRoutes, bouncesRoutes } from "./modules/bounces/bounces.routes.js";
 import { dsnUploadBody } from "./modules/bounces/index.js";
@@ -180,6 +181,7 @@ export async function createApp(deps: Deps): Promise<Express> {
   app.use(incidentsRoutes(deps));
   app.use(incidentProposalRoutes(deps));
   app.use(timelineRoutes(deps));
+  app.use(oidcRoutes(deps));
   app.use(systemsRoutes(deps));
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));

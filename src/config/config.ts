@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { dkimKeyProblem } from "./dkim-key.js";
+import { lowerCaseList, oidcSettingsProblems, roleMap } from "./oidc-settings.js";
 import { trustProxy } from "./trust-proxy.js";
 
 /**
@@ -89,6 +90,24 @@ export const settingDocs = {
     "Append-only file where the worker writes the audit chain's latest entry and hash every minute it moved (default: <database>.audit-anchor beside the database).",
 } as const;
 
+  OIDC_ISSUER_URL:
+    "Issuer of the OpenID Connect provider for single sign-on (https://, e.g. https://login.example.org/realms/staff); unset: no single sign-on. Discovered at the first sign-in, not at start.",
+  OIDC_CLIENT_ID: "Client id the OpenID provider gave Breachdesk; its redirect URI there is <PUBLIC_URL>/login/sso/callback.",
+  OIDC_CLIENT_SECRET: "Client secret the OpenID provider gave Breachdesk; unset: a public client (PKCE only).",
+  OIDC_PROVIDER_NAME: 'Name on the sign-in page\'s button, "Sign in with <name>".',
+  OIDC_SCOPES: "Scopes asked of the provider, space-separated; openid is always asked.",
+  OIDC_ROLE_CLAIM: "Claim of the ID token or userinfo holding the user's groups or roles (a string or a list of strings).",
+  OIDC_ROLE_MAP:
+    "claim-value=role entries, comma-separated, role admin | manager | viewer, * for any other value (e.g. breach-admins=admin,breach-managers=manager,*=viewer); the highest matched wins; no match and no *: refused.",
+  OIDC_ALLOWED_DOMAINS: "E-mail domains allowed to sign in through the provider, comma-separated (exact domains); unset: any.",
+  OIDC_LINK_BY_EMAIL:
+    "true links a first single sign-on to an existing account with the same (verified) e-mail address; false refuses it (an administrator links nobody by address): true or false.",
+  OIDC_MFA:
+    "local | amr | idp: when a single sign-on counts as two-factor for REQUIRE_MFA (local: never, Breachdesk's own code is asked; amr: when the ID token's amr says mfa, otp, hwk, swk, sms, fpt or face; idp: always, the provider enforces it).",
+  LOCAL_PASSWORDS:
+    "on | off: off refuses password sign-in to everyone but the BREAK_GLASS_ADMINS (single sign-on must be set up).",
+  BREAK_GLASS_ADMINS:
+    "E-mail addresses of administrators who may still sign in with a password when LOCAL_PASSWORDS=off, comma-separated.",
 /** A domain name such as example.org. */
 const domainName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
   message: "must be a domain name such as example.org",
@@ -200,6 +219,18 @@ const schema = z.object({
 });
 
 type Parsed = z.infer<typeof schema>;
+  OIDC_ISSUER_URL: z.string().url({ message: "must be an absolute URL such as https://login.example.org" }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_PROVIDER_NAME: z.string().min(1).max(60, { message: "must be at most 60 characters" }).default("single sign-on"),
+  OIDC_SCOPES: z.string().min(1).default("openid email profile"),
+  OIDC_ROLE_CLAIM: z.string().min(1).default("groups"),
+  OIDC_ROLE_MAP: roleMap.default(""),
+  OIDC_ALLOWED_DOMAINS: lowerCaseList.default(""),
+  OIDC_LINK_BY_EMAIL: boolean.default("false"),
+  OIDC_MFA: z.enum(["local", "amr", "idp"], { message: "must be local, amr or idp" }).default("local"),
+  LOCAL_PASSWORDS: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  BREAK_GLASS_ADMINS: lowerCaseList.default(""),
 export type DatabaseKind = "sqlite" | "postgresql";
 export type Config = Parsed & { publicUrl: string; databaseKind: DatabaseKind };
 
@@ -251,6 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...parsed,
     publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ""),
+  const oidcProblems = oidcSettingsProblems(parsed);
+  if (oidcProblems.length) throw new ConfigError(oidcProblems);
     databaseKind: parsed.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql",
   };
 }

@@ -74,6 +74,14 @@ const triggerPhrase = (code: unknown): string => {
   return isTriggerCode(text) ? TRIGGER_CODES[text].phrase : text.replaceAll("_", " ");
 };
 /** "1 session", "2 sessions". */
+const ssoRefusals: Record<string, string> = {
+  no_email: "no verified e-mail address",
+  domain: "e-mail domain not allowed",
+  no_role: "no group that gives a role",
+  not_linked: "an account with that address exists and is not linked",
+  linked_elsewhere: "that account is linked to another subject",
+  deactivated: "account deactivated",
+};
 const counted = (value: unknown, noun: string): string => `${str(value)} ${noun}${value === 1 ? "" : "s"}`;
 const userNamed = (names: AuditNames, id: string | null, fallback: unknown = ""): string =>
   (id && names.users.get(id)) || str(fallback) || "a user";
@@ -164,7 +172,10 @@ const phrases: Record<string, Phrase> = {
   "user.password_set": (_a, _b, n, id) => `set a new password for ${userNamed(n, id)}`,
   "user.account_update": () => "changed their name or time zone",
   "user.reminders_update": () => "changed their reminder settings",
-  "auth.login": (a) => (a.secondFactor === "recovery code" ? "signed in with a recovery code" : "signed in"),
+  "auth.login": (a) =>
+    `${a.secondFactor === "recovery code" ? "signed in with a recovery code" : "signed in"}${a.via === "sso" ? " through single sign-on" : ""}`,
+  "auth.sso_refused": (a) => `was refused single sign-on (${ssoRefusals[str(a.reason)] ?? str(a.reason)})`,
+  "user.sso_link": (_a, _b, n, id) => `linked ${userNamed(n, id)} to their single sign-on account by e-mail address`,
   "auth.logout": () => "signed out",
   "auth.login_failed": () => "failed to sign in",
   "api_token.create": (a) =>

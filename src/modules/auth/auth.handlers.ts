@@ -17,14 +17,15 @@ import {
   serverZone,
   setupSchema,
 } from "../users/index.js";
-import { authenticate, completeSignIn, recordLogout } from "./auth.service.js";
+import { assertPasswordsAllowed, authenticate, completeSignIn, recordLogout } from "./auth.service.js";
+import { isSsoConfigured } from "./oidc.policy.js";
 import { setPasswordThroughLink } from "./password-set.service.js";
 import { mustSetUpSecondFactor } from "./two-factor.service.js";
 import { SETUP_PATH } from "./two-factor-gate.middleware.js";
 import { hasSecondFactor } from "./two-factor-sign-in.service.js";
 
 /** Only same-site paths are followed after sign-in, never another host. */
-function safeNext(value: unknown): string {
+export function safeNext(value: unknown): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
 }
 
@@ -56,6 +57,15 @@ function signInNotice(req: Request, next: string, now: Date): string | undefined
   return next !== "/" ? "Sign in to see that page." : undefined;
 }
 
+/** What the sign-in page offers besides the password: the provider's button, and whether passwords are off. */
+function signInOptions(deps: Deps) {
+  const config = deps.config;
+  return {
+    ssoName: isSsoConfigured(config) ? config.OIDC_PROVIDER_NAME : null,
+    arePasswordsOff: config.LOCAL_PASSWORDS === "off",
+  };
+}
+
 /** The setup form's locals: the zones, with the server's own offered first. */
 function setupLocals() {
   return { title: "Set up Breachdesk", zones: listZones(), serverZone: serverZone() };
@@ -67,12 +77,12 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
       if (currentUser(res)) return res.redirect(303, "/");
       const next = safeNext(req.query.next);
       const notice = signInNotice(req, next, deps.clock.now());
-      res.render("auth/login", { title: "Sign in", values: {}, next, notice, fieldErrors: {} });
+      res.render("auth/login", { title: "Sign in", values: {}, next, notice, fieldErrors: {}, ...signInOptions(deps) });
     },
 
     async login(req: Request, res: Response) {
       const next = safeNext((req.body as Record<string, unknown>)?.next);
-      const locals = { title: "Sign in", values: formValues(req, ["password"]), next };
+      const locals = { title: "Sign in", values: formValues(req, ["password"]), next, ...signInOptions(deps) };
       try {
         const input = parseInput(loginSchema, req.body);
         const user = await authenticate(deps, input.email, input.password, req.ip ?? null);
@@ -142,6 +152,7 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     async showSetPassword(req: Request, res: Response) {
       const found = await findUsableToken(deps, String(req.params.token));
       if (!found) throw new AppError("not_found", "This link has expired or was used already. Ask for a new one.");
+      assertPasswordsAllowed(deps, found.user.email);
       res.render("auth/set-password", {
         title: "Choose a password",
         email: found.user.email,
@@ -153,6 +164,8 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     async setPassword(req: Request, res: Response) {
       const token = String(req.params.token);
       try {
+        const linked = await findUsableToken(deps, token);
+        if (linked) assertPasswordsAllowed(deps, linked.user.email);
         const { password } = parseInput(newPasswordSchema, req.body);
         const user = await setPasswordThroughLink(deps, token, password, req.ip ?? null);
         if (await hasSecondFactor(deps, user.id)) {

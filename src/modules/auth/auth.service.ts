@@ -5,6 +5,7 @@ import { type Actor, recordAudit, withAudit } from "../audit/index.js";
 import { findUserWithEmail, markSignedIn, type User } from "../users/index.js";
 import { addressKey } from "./login-throttle.policy.js";
 import { assertMaySignIn, recordFailedSignIn, recordSuccessfulSignIn } from "./login-throttle.service.js";
+import { isPasswordSignInAllowed } from "./oidc.policy.js";
 
 /**
  * Sign-in attempts from one client address take turns: each is checked against the throttle
@@ -43,6 +44,7 @@ export function authenticate(deps: Deps, email: string, password: string, ip: st
 }
 
 async function checkSignIn(deps: Deps, email: string, password: string, ip: string | null): Promise<User> {
+  assertPasswordsAllowed(deps, email);
   await assertMaySignIn(deps, email, ip);
   const user = await findUserWithEmail(deps.db.prisma, email);
   const isValid = await verifyPassword(user?.passwordHash ?? (await timingDecoyHash), password);
@@ -59,12 +61,24 @@ async function checkSignIn(deps: Deps, email: string, password: string, ip: stri
     );
     throw new AppError("unauthenticated", "That e-mail address and password do not match an active account.");
   }
+  // LOCAL_PASSWORDS=off: a break-glass address signs in with its password only as an administrator.
+  if (deps.config.LOCAL_PASSWORDS === "off" && user.role !== "admin") assertPasswordsAllowed(deps, "");
   return user;
+}
+
+/** LOCAL_PASSWORDS=off refuses a password sign-in, whatever the password, to all but the break-glass administrators. */
+export function assertPasswordsAllowed(deps: Deps, email: string): void {
+  if (isPasswordSignInAllowed(deps.config, email)) return;
+  throw new AppError(
+    "unauthenticated",
+    `Passwords are switched off here: use "Sign in with ${deps.config.OIDC_PROVIDER_NAME}". Only the administrators kept for emergencies sign in with a password.`,
+  );
 }
 
 /**
  * Records a sign-in that passed every step: forgets this client's failures on the account,
- * notes the time on the user and audits it, saying which second factor was used, if any. The
+ * notes the time on the user and audits it, saying which second factor was used, if any, and
+ * "sso" for a single sign-on. The
  * failures are forgotten only now, so a client that knows the password but not the code
  * cannot wipe its wrong codes by entering the password again.
  */
@@ -72,12 +86,14 @@ export async function completeSignIn(
   deps: Deps,
   user: User,
   ip: string | null,
-  secondFactor?: "code" | "recovery code",
+  secondFactor?: "code" | "recovery code" | "provider",
+  via?: "sso",
 ): Promise<User> {
   await recordSuccessfulSignIn(deps, user.email, ip);
+  const after = secondFactor || via ? { ...(secondFactor ? { secondFactor } : {}), ...(via ? { via } : {}) } : undefined;
   return withAudit(deps.db, { userId: user.id, label: user.email, ip }, deps.clock, async (tx) => ({
     result: await markSignedIn(tx, user.id, deps.clock.now()),
-    audit: { action: "auth.login", entityType: "user", entityId: user.id, after: secondFactor ? { secondFactor } : undefined },
+    audit: { action: "auth.login", entityType: "user", entityId: user.id, after },
   }));
 }
 

@@ -19,6 +19,8 @@ export function secondFactorGate(deps: Deps) {
     if (deps.config.REQUIRE_MFA === "none" || !user || OPEN_PATHS.includes(req.path) || req.path.startsWith("/static/")) {
       return next();
     }
+    // A single sign-on whose provider's sign-in stands for the second factor (OIDC_MFA, decision 0031).
+    if (req.session?.isSecondFactorByProvider) return next();
     if (!(await mustSetUpSecondFactor(deps, user))) return next();
     if (req.method === "GET") return res.redirect(303, SETUP_PATH);
     next(new AppError("forbidden", "Set up two-factor sign-in first: your organisation requires it."));

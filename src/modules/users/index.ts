@@ -4,10 +4,12 @@
 // The repository is the module's own: other modules read users through user-lookup.service.ts.
 // The wiring places import users.routes.ts directly.
 
+export { createSsoUser, findUserBySubject, linkSsoSubject, setRoleFromSso } from "./sso-accounts.service.js";
 export { findUser, findUserWithEmail, hasUsers, listAdministrators, markSignedIn, type User } from "./user-lookup.service.js";
 export { findUsableToken, requestPasswordReset, setPasswordByEmail, setPasswordWithToken } from "./user-passwords.service.js";
 export {
   createUserSchema,
+  emailField,
   forgotPasswordSchema,
   loginSchema,
   nameField,

@@ -15,6 +15,11 @@ export function findUserByEmail(db: DbOrTx, email: string) {
   return db.user.findUnique({ where: { email } });
 }
 
+/** The user a single sign-on's provider knows by this subject, or null (decision 0031). */
+export function findUserBySsoSubject(db: DbOrTx, oidcIssuer: string, oidcSubject: string) {
+  return db.user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer, oidcSubject } } });
+}
+
 export function listUsers(db: DbOrTx) {
   return db.user.findMany({ orderBy: [{ status: "asc" }, { name: "asc" }] });
 }
@@ -35,7 +40,8 @@ export function listAdminAccounts(db: DbOrTx) {
 
 export function insertUser(
   db: DbOrTx,
-  data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash" | "passwordChangedAt" | "timeZone">,
+  data: Pick<User, "id" | "email" | "name" | "role" | "status" | "passwordHash" | "passwordChangedAt" | "timeZone"> &
+    Partial<Pick<User, "oidcIssuer" | "oidcSubject">>,
 ) {
   return db.user.create({ data });
 }
@@ -44,7 +50,19 @@ export function updateUser(
   db: DbOrTx,
   id: string,
   data: Partial<
-    Pick<User, "name" | "role" | "status" | "passwordHash" | "passwordChangedAt" | "lastLoginAt" | "deactivatedAt" | "timeZone">
+    Pick<
+      User,
+      | "name"
+      | "role"
+      | "status"
+      | "passwordHash"
+      | "passwordChangedAt"
+      | "lastLoginAt"
+      | "deactivatedAt"
+      | "timeZone"
+      | "oidcIssuer"
+      | "oidcSubject"
+    >
   >,
 ) {
   return db.user.update({ where: { id }, data });
