@@ -29,6 +29,7 @@ import { evidencePackRoutes } from "./modules/evidence-pack/evidence-pack.routes
 import { healthRoutes, homeRoutes } from "./modules/home/home.routes.js";
 import { incidentProposalRoutes } from "./modules/incidents/incident-proposal.routes.js";
 import { incidentsRoutes } from "./modules/incidents/incidents.routes.js";
+import { incidentPageGate } from "./modules/incidents/index.js";
 import { lettersUploadBody } from "./modules/ledger/index.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { mailCatcherRoutes } from "./modules/mail-catcher/mail-catcher.routes.js";
@@ -159,6 +160,8 @@ export async function createApp(deps: Deps): Promise<Express> {
   });
   // REQUIRE_MFA: a user who must set up a second factor goes nowhere else until it is done.
   app.use(secondFactorGate(deps));
+  // Need-to-know (decision 0030): a reader who may not read an incident gets 404 before any of its routes, uploads or forms.
+  app.use("/incidents/:ref", incidentPageGate(deps));
   // Multipart uploads must be read before the CSRF check, which looks for _csrf in the body.
   app.use(timelineUploadBody());
   app.use(peopleUploadBody({ directory: uploadDirectory(deps.config.DATABASE_URL), maxBytes: peopleUploadMaxBytes }));

@@ -57,6 +57,18 @@ export function wireIncidentEvents(): void {
     );
   });
 
+  // A change to who may read the incident is part of its story (need-to-know, decision 0030).
+  incidentEvents.on("incident.team_changed", async (e) => {
+    const at = e.deps.clock.now();
+    await recordTimelineEvent(
+      e.deps,
+      e.tx,
+      e.incident,
+      { occurredAt: at, occurredZone: e.incident.timeZone, kind: "note", description: e.description, source: "lifecycle" },
+      e.actor,
+    );
+  });
+
   // awareAt or detectedAt moved: the clocks they start move with them. No clock is passed, as
   // before: the reminders start from the deadline's first slot and the sweep skips those passed.
   incidentEvents.on("incident.clock_facts_changed", async (e) => {

@@ -5,6 +5,7 @@ import { assessmentSection } from "./modules/assessments/assessments.section.js"
 import { campaignsSection } from "./modules/campaigns/campaigns.section.js";
 import { dataSection } from "./modules/data-categories/incident-data.section.js";
 import { evidenceFilesSection } from "./modules/evidence/evidence.section.js";
+import { accessSection } from "./modules/incidents/incident-access.section.js";
 import { noticesSection } from "./modules/notices/notices.section.js";
 import { deadlinesSection, loadDeadlinesSection } from "./modules/obligations/deadlines.section.js";
 import { peopleSection } from "./modules/people/people.section.js";
@@ -84,7 +85,7 @@ export const workspacePages: WorkspacePage[] = [
     label: "Evidence",
     title: "Evidence and audit",
     intro: "The record that shows what was done: every change in words, and the files a regulator may ask for.",
-    sections: [evidenceFilesSection, retentionSection],
+    sections: [evidenceFilesSection, retentionSection, accessSection],
     anchorPrefixes: ["audit", "evidence"],
   },
 ];

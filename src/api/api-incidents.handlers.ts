@@ -5,7 +5,7 @@ import { createIncident, findIncidents, incidentInputSchema, loadIncident } from
 import { incidentListQuerySchema, pageQuerySchema } from "./api.schemas.js";
 import { incidentPath, pageInfo, serializeAuditEntry, serializeIncident } from "./api.serializers.js";
 import { loadIncidentAuditPage } from "./api-audit.service.js";
-import { apiActor } from "./api-auth.js";
+import { apiActor, apiCallerOf } from "./api-auth.js";
 
 /** The incident endpoints: create, list, read, and the incident's audit trail. */
 export function createApiIncidentHandlers(deps: Deps) {
@@ -20,6 +20,7 @@ export function createApiIncidentHandlers(deps: Deps) {
       const query = parseInput(incidentListQuerySchema, req.query);
       const { incidents, total } = await findIncidents(
         deps,
+        apiCallerOf(res).user,
         {
           status: query.status,
           severity: query.severity,

@@ -1,5 +1,7 @@
-import express, { Router } from "express";
+import express, { type RequestHandler, Router } from "express";
 import type { Deps } from "../deps.js";
+import { incidentApiGate } from "../modules/incidents/index.js";
+import { isIncidentPath, passedIncidentGate } from "../web/access.js";
 import { bearerAuth, requireRole } from "./api-auth.js";
 import { apiEndpoints } from "./api-endpoints.js";
 import { apiErrorHandler, apiNotFound, ensureRequestId, requireJsonObject } from "./api-errors.js";
@@ -33,6 +35,8 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
   }
   // Authenticate before reading the body: an unauthenticated client learns nothing, not even that its JSON is malformed.
   router.use(bearerAuth(deps));
+  // Need-to-know (decision 0030): the token's owner reads the incident or gets 404, before the body is read.
+  router.use("/incidents/:ref", incidentApiGate(deps));
   router.use(express.json({ limit: "1mb", type: ["application/json", "application/*+json"] }));
   for (const endpoint of endpoints.filter((e) => !e.isPublic)) {
     const bodyGuard =
@@ -43,7 +47,10 @@ export function apiRouter(deps: Deps, options: PeopleImportApiOptions = {}): Rou
           : endpoint.body === "multipart"
             ? [requireMultipartBody]
             : [requireJsonObject];
-    const guards = [requireRole(endpoint.role), ...bodyGuard];
+    const gate: RequestHandler[] = isIncidentPath(endpoint.path)
+      ? [(req, res, next) => passedIncidentGate(req, res, next) && next()]
+      : [];
+    const guards = [...gate, requireRole(endpoint.role), ...bodyGuard];
     router[endpoint.method](endpoint.path, ...guards, endpoint.handler);
   }
   router.use(apiNotFound);

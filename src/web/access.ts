@@ -44,7 +44,22 @@ export function isAllowed(role: Role | undefined, access: Access): boolean {
   return role !== undefined && rank[role] >= rank[access];
 }
 
-function guard(access: Access): RequestHandler {
+/** Whether a route's path is one of an incident's (/incidents/:ref and below), behind the incident gate. */
+export function isIncidentPath(path: string): boolean {
+  return path === "/incidents/:ref" || path.startsWith("/incidents/:ref/") || path.startsWith("/incidents/:ref.");
+}
+
+/**
+ * Whether the incident gate (incidentPageGate / incidentApiGate, decision 0030) let this request
+ * in. An incident route reached without it fails closed, with the same 404 as a stranger gets.
+ */
+export function passedIncidentGate(req: Request, res: Response, next: NextFunction): boolean {
+  if (res.locals.incidentAccess) return true;
+  next(new AppError("not_found", `There is no incident ${String(req.params.ref ?? "")}.`));
+  return false;
+}
+
+function guard(access: Access, isIncidentRoute: boolean): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (access === "public") return next();
     const user = currentUser(res);
@@ -54,6 +69,8 @@ function guard(access: Access): RequestHandler {
       }
       return next(new AppError("unauthenticated", "Sign in to continue."));
     }
+    // Inside an incident the user's role is already the one they act with there (the gate lowered it).
+    if (isIncidentRoute && !passedIncidentGate(req, res, next)) return;
     if (!isAllowed(user.role as Role, access)) {
       return next(new AppError("forbidden", "Your role does not allow this. Ask an administrator if you need it."));
     }
@@ -64,7 +81,7 @@ function guard(access: Access): RequestHandler {
 /** Registers routes on a router, each behind its access guard, and records them in routeTable. */
 export function mountRoutes(router: Router, specs: RouteSpec[]): void {
   for (const spec of specs) {
-    router[spec.method](spec.path, guard(spec.access), spec.handler);
+    router[spec.method](spec.path, guard(spec.access, isIncidentPath(spec.path)), spec.handler);
     if (!routeTable.some((r) => r.method === spec.method && r.path === spec.path)) routeTable.push(spec);
   }
 }

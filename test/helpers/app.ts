@@ -27,7 +27,14 @@ export interface TestApp {
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config: Config = loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url, RUN_WORKER: "false", ...env });
+  // New incidents are open in tests not about need-to-know, which pass INCIDENTS_DEFAULT_ACCESS=restricted.
+  const config: Config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: db.url,
+    RUN_WORKER: "false",
+    INCIDENTS_DEFAULT_ACCESS: "open",
+    ...env,
+  });
   const clock = fixedClock(new Date("2026-03-02T09:00:00Z"));
   const deps: Deps = {
     config,

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
-import type { RemedialAction } from "../../generated/sqlite/client.js";
+import type { Prisma, RemedialAction } from "../../generated/sqlite/client.js";
 import { pendingStatuses } from "./action-status.policy.js";
 
 export type { RemedialAction };
@@ -44,9 +44,9 @@ export async function countOverdueActionsByIncident(db: DbOrTx, now: Date): Prom
 }
 
 /** The overdue actions of every incident, longest overdue first, with their incident's reference and title. */
-export function listOverdueActions(db: DbOrTx, now: Date, limit: number) {
+export function listOverdueActions(db: DbOrTx, now: Date, limit: number, readable: Prisma.IncidentWhereInput = {}) {
   return db.remedialAction.findMany({
-    where: overdueWhere(now),
+    where: { ...overdueWhere(now), incident: readable },
     orderBy: [{ dueAt: "asc" }, { createdAt: "asc" }],
     take: limit,
     include: { ...withOwner, incident: { select: { id: true, reference: true, title: true, timeZone: true } } },

@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { endOfDayIn } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
-import { loadIncident } from "../incidents/index.js";
+import { type IncidentReader, loadIncident, readableIncidentsWhere } from "../incidents/index.js";
 import { findUser, listUsersPage } from "../users/index.js";
 import { type ActionStatus, actionStatusLabels, compareActions, completedAtAfter, isOverdue } from "./action-status.policy.js";
 import {
@@ -154,8 +154,8 @@ export async function loadActions(deps: Deps, incident: Incident) {
 }
 
 /** The overdue actions of every incident, longest overdue first, for the dashboard. */
-export function findOverdueActions(deps: Deps, now: Date, limit: number) {
-  return listOverdueActions(deps.db.prisma, now, limit);
+export function findOverdueActions(deps: Deps, reader: IncidentReader, now: Date, limit: number) {
+  return listOverdueActions(deps.db.prisma, now, limit, readableIncidentsWhere(reader));
 }
 
 /** What a public report shows of an incident's remedial actions: title, status and when done, of those ticked public. */

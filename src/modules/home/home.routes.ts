@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from "express";
 import type { Deps } from "../../deps.js";
-import { mountRoutes } from "../../web/access.js";
+import { AppError } from "../../lib/errors.js";
+import { currentUser, mountRoutes } from "../../web/access.js";
 import { openStatuses, statusLabels } from "../incidents/index.js";
 import { checkDatabase, loadDashboard } from "./home.service.js";
 
@@ -13,7 +14,12 @@ export function homeRoutes(deps: Deps): Router {
       path: "/",
       access: "viewer",
       handler: async (_req: Request, res: Response) => {
-        const { byStatus, overdueActions, recentActivity, recentIncidents, urgentObligations } = await loadDashboard(deps);
+        const reader = currentUser(res);
+        if (!reader) throw new AppError("unauthenticated", "Sign in to continue.");
+        const { byStatus, overdueActions, recentActivity, recentIncidents, urgentObligations } = await loadDashboard(
+          deps,
+          reader,
+        );
         const openCount = openStatuses.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
         res.render("home/index", {
           title: "Dashboard",

@@ -30,6 +30,14 @@ export interface IncidentEventMap {
     description: string;
     actor: Actor;
   };
+  /** Someone joined or left the incident's team, or its access changed: the timeline notes it. */
+  "incident.team_changed": {
+    deps: Pick<Deps, "db" | "clock">;
+    tx: DbOrTx;
+    incident: Incident;
+    description: string;
+    actor: Actor;
+  };
 }
 
 /** The incidents module's events; emit with emitSerial inside the transaction. */

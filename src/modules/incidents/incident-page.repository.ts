@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
 
 /** Active managers and administrators: who may own an incident or an action. */
 export function listOwnerCandidates(db: DbOrTx) {
@@ -15,8 +16,16 @@ export function listIncidentAudit(db: DbOrTx, incidentId: string, take: number) 
 }
 
 /** The newest audit entries about any incident, with the incident's reference, for the dashboard. */
-export async function listRecentIncidentActivity(db: DbOrTx, take: number) {
-  const entries = await db.auditEntry.findMany({ where: { incidentId: { not: null } }, orderBy: { seq: "desc" }, take });
+export async function listRecentIncidentActivity(db: DbOrTx, take: number, readable: Prisma.IncidentWhereInput = {}) {
+  // The incidents the reader may not read (few: the restricted ones they are not on) are left out.
+  const hidden = Object.keys(readable).length
+    ? (await db.incident.findMany({ where: { NOT: readable }, select: { id: true } })).map((i) => i.id)
+    : [];
+  const entries = await db.auditEntry.findMany({
+    where: { incidentId: hidden.length ? { not: null, notIn: hidden } : { not: null } },
+    orderBy: { seq: "desc" },
+    take,
+  });
   const ids = [...new Set(entries.map((e) => e.incidentId as string))];
   const incidents = await db.incident.findMany({
     where: { id: { in: ids } },

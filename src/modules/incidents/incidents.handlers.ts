@@ -55,7 +55,9 @@ export function createIncidentsHandlers(deps: Deps) {
     async list(req: Request, res: Response) {
       const filter = parseInput(incidentFilterSchema, req.query);
       const page = filter.page ?? 1;
-      const { incidents, total } = await findIncidents(deps, filter, {
+      const reader = currentUser(res);
+      if (!reader) throw new AppError("unauthenticated", "Sign in to continue.");
+      const { incidents, total } = await findIncidents(deps, reader, filter, {
         take: PAGE_SIZE,
         skip: (page - 1) * PAGE_SIZE,
       });

@@ -45,7 +45,13 @@ async function searchIncidentIds(db: DbOrTx, text: string): Promise<string[]> {
 }
 
 /** One page of incidents matching the filter, with the total and each one's overdue action count. */
-export async function listIncidents(db: DbOrTx, filter: IncidentFilter, now: Date, page: { take: number; skip: number }) {
+export async function listIncidents(
+  db: DbOrTx,
+  filter: IncidentFilter,
+  now: Date,
+  page: { take: number; skip: number },
+  readable: Prisma.IncidentWhereInput = {},
+) {
   const overdueActions = overdueActionsAt(now) as Prisma.RemedialActionWhereInput;
   const statuses: IncidentStatus[] | undefined =
     filter.status === "open" || filter.status === undefined
@@ -59,6 +65,7 @@ export async function listIncidents(db: DbOrTx, filter: IncidentFilter, now: Dat
     ...(filter.owner === "none" ? { ownerId: null } : filter.owner ? { ownerId: filter.owner } : {}),
     ...(filter.overdue ? { actions: { some: overdueActions } } : {}),
     ...(filter.q ? { id: { in: await searchIncidentIds(db, filter.q) } } : {}),
+    AND: [readable],
   };
   const orderBy: Prisma.IncidentOrderByWithRelationInput[] =
     filter.sort === "reference"
@@ -91,13 +98,16 @@ export async function listIncidents(db: DbOrTx, filter: IncidentFilter, now: Dat
 }
 
 /** The open incidents updated most recently, for the dashboard. */
-export function listRecentOpenIncidents(db: DbOrTx, take: number) {
-  return db.incident.findMany({ where: { status: { in: openStatuses } }, orderBy: { updatedAt: "desc" }, take });
+export function listRecentOpenIncidents(db: DbOrTx, take: number, readable: Prisma.IncidentWhereInput = {}) {
+  return db.incident.findMany({ where: { status: { in: openStatuses }, AND: [readable] }, orderBy: { updatedAt: "desc" }, take });
 }
 
 /** How many incidents are in each status. */
-export async function countIncidentsByStatus(db: DbOrTx): Promise<Record<string, number>> {
-  const groups = await db.incident.groupBy({ by: ["status"], _count: { _all: true } });
+export async function countIncidentsByStatus(
+  db: DbOrTx,
+  readable: Prisma.IncidentWhereInput = {},
+): Promise<Record<string, number>> {
+  const groups = await db.incident.groupBy({ by: ["status"], where: readable, _count: { _all: true } });
   return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
 }
 
@@ -107,15 +117,28 @@ export function findLatestDecisionOf(db: DbOrTx, incidentId: string) {
 }
 
 /** Every incident of a year (its reference's) and a status, or all of them, the newest reference first. */
-export function listIncidentsOfYearAndStatus(db: DbOrTx, filter: { year?: number; status?: string }) {
+export function listIncidentsOfYearAndStatus(
+  db: DbOrTx,
+  filter: { year?: number; status?: string },
+  readable: Prisma.IncidentWhereInput = {},
+) {
   return db.incident.findMany({
-    where: { ...(filter.year ? { year: filter.year } : {}), ...(filter.status ? { status: filter.status } : {}) },
+    where: {
+      ...(filter.year ? { year: filter.year } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      AND: [readable],
+    },
     orderBy: [{ year: "desc" }, { number: "desc" }],
   });
 }
 
 /** The years of the incidents' references, the newest first. */
-export async function listReferenceYears(db: DbOrTx): Promise<number[]> {
-  const rows = await db.incident.findMany({ distinct: ["year"], select: { year: true }, orderBy: { year: "desc" } });
+export async function listReferenceYears(db: DbOrTx, readable: Prisma.IncidentWhereInput = {}): Promise<number[]> {
+  const rows = await db.incident.findMany({
+    where: readable,
+    distinct: ["year"],
+    select: { year: true },
+    orderBy: { year: "desc" },
+  });
   return rows.map((r) => r.year);
 }

@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { workspacePages } from "../../incident-sections.js";
 import { mountRoutes } from "../../web/access.js";
+import { createAccessHandlers } from "./incident-access.handlers.js";
 import { createWorkspaceHandlers } from "./incident-workspace.handlers.js";
 import { createIncidentsHandlers } from "./incidents.handlers.js";
 import { workspaceRedirects } from "./workspace-redirects.middleware.js";
@@ -10,6 +11,7 @@ import { workspaceRedirects } from "./workspace-redirects.middleware.js";
 export function incidentsRoutes(deps: Deps): Router {
   const h = createIncidentsHandlers(deps);
   const w = createWorkspaceHandlers(deps);
+  const team = createAccessHandlers(deps);
   const router = Router();
   // Mounted before the other modules' routers: their redirects to a section land on its page.
   router.use(workspaceRedirects(workspacePages));
@@ -28,6 +30,9 @@ export function incidentsRoutes(deps: Deps): Router {
     { method: "get", path: "/incidents/:ref/edit", access: "manager", handler: h.showEdit },
     { method: "post", path: "/incidents/:ref", access: "manager", handler: h.update },
     { method: "post", path: "/incidents/:ref/status", access: "manager", handler: h.transition },
+    { method: "post", path: "/incidents/:ref/members", access: "manager", handler: team.addMember },
+    { method: "post", path: "/incidents/:ref/members/:userId/remove", access: "manager", handler: team.removeMember },
+    { method: "post", path: "/incidents/:ref/access", access: "manager", handler: team.setAccess },
   ]);
   return router;
 }

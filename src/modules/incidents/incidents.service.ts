@@ -6,6 +6,7 @@ import { newId } from "../../lib/ids.js";
 import { type ParsedInstant, parseOptionalInstant } from "../../lib/instants.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { findUser } from "../users/index.js";
+import { addFoundingMembers, addOwnerAsMember, type IncidentReader, readableIncidentsWhere } from "./incident-access.service.js";
 import { incidentEvents } from "./incident-hooks.service.js";
 import { checkTransition, type IncidentStatus, offeredTransitions, statusLabels } from "./incident-lifecycle.policy.js";
 import { listIncidentAudit, listOwnerCandidates, listRecentIncidentActivity } from "./incident-page.repository.js";
@@ -25,9 +26,14 @@ import type { IncidentInput, TransitionInput } from "./incidents.schemas.js";
 
 export type { Incident };
 
-/** One page of the incidents matching the filter, as of now, with the total and each one's overdue action count. */
-export function findIncidents(deps: Deps, filter: Parameters<typeof listIncidents>[1], page: { take: number; skip: number }) {
-  return listIncidents(deps.db.prisma, filter, deps.clock.now(), page);
+/** One page of the incidents `reader` may read matching the filter, as of now, with the total and each one's overdue action count. */
+export function findIncidents(
+  deps: Deps,
+  reader: IncidentReader,
+  filter: Parameters<typeof listIncidents>[1],
+  page: { take: number; skip: number },
+) {
+  return listIncidents(deps.db.prisma, filter, deps.clock.now(), page, readableIncidentsWhere(reader));
 }
 
 /** Who may own an incident, for the incident form and the list's owner filter. */
@@ -74,12 +80,13 @@ export function setIncidentLocation(tx: DbOrTx, incidentId: string, location: st
   return updateIncidentRow(tx, incidentId, { location });
 }
 
-/** The dashboard's incidents: how many in each status, the open ones updated last, and recent activity on any. */
-export async function loadIncidentOverview(deps: Deps) {
+/** The dashboard's incidents `reader` may read: how many in each status, the open ones updated last, and recent activity on any. */
+export async function loadIncidentOverview(deps: Deps, reader: IncidentReader) {
+  const readable = readableIncidentsWhere(reader);
   const [byStatus, recentIncidents, recentActivity] = await Promise.all([
-    countIncidentsByStatus(deps.db.prisma),
-    listRecentOpenIncidents(deps.db.prisma, 8),
-    listRecentIncidentActivity(deps.db.prisma, 10),
+    countIncidentsByStatus(deps.db.prisma, readable),
+    listRecentOpenIncidents(deps.db.prisma, 8, readable),
+    listRecentIncidentActivity(deps.db.prisma, 10, readable),
   ]);
   return { byStatus, recentIncidents, recentActivity };
 }
@@ -168,7 +175,9 @@ export async function createIncident(deps: Deps, input: IncidentInput, actor: Ac
           timeZone: input.timeZone,
           ...instants,
           createdById: actor.userId,
+          access: deps.config.INCIDENTS_DEFAULT_ACCESS,
         });
+        await addFoundingMembers(tx, incident, deps.clock.now());
         return {
           result: incident,
           audit: { action: "incident.create", entityType: "incident", entityId: incident.id, after: auditView(incident) },
@@ -196,6 +205,8 @@ export async function updateIncident(deps: Deps, reference: string, input: Incid
       timeZone: input.timeZone,
       ...instants,
     });
+    // A new owner joins the team (as lead), so they can read the incident they now answer for.
+    if (updated.ownerId !== incident.ownerId) await addOwnerAsMember(tx, updated, actor.userId, deps.clock.now());
     // awareAt and detectedAt start clocks when no clock event overrides them: the obligations
     // above recompute their stored deadlines in this transaction.
     if (+(incident.awareAt ?? 0) !== +(updated.awareAt ?? 0) || +(incident.detectedAt ?? 0) !== +(updated.detectedAt ?? 0)) {

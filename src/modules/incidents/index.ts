@@ -3,6 +3,30 @@
 // section list, incident-sections.ts, directly; each module's incident section is typed by
 // IncidentSection from here.
 
+export { incidentApiGate, incidentPageGate } from "./incident-access.middleware.js";
+export {
+  accessLabels,
+  canManageAccess,
+  effectiveIncidentRole,
+  type IncidentAccessLevel,
+  type IncidentRole,
+  incidentAccessLevels,
+  incidentRoleLabels,
+  incidentRoles,
+} from "./incident-access.policy.js";
+export { accessInputSchema, memberInputSchema } from "./incident-access.schemas.js";
+export {
+  addIncidentMember,
+  canReadIncident,
+  type IncidentReader,
+  loadIncidentTeam,
+  readableAmong,
+  readableIncidentsWhere,
+  readableThroughIncident,
+  removeIncidentMember,
+  resolveIncidentAccess,
+  setIncidentAccess,
+} from "./incident-access.service.js";
 export {
   type IncidentEventMap,
   incidentEvents,

@@ -6,6 +6,7 @@ import type { Incident, Obligation } from "../../generated/sqlite/client.js";
 import { formatInZone } from "../../lib/instants.js";
 import { loadDecisionFacts } from "../assessments/index.js";
 import { findRule } from "../deadlines/index.js";
+import { type IncidentReader, readableIncidentsWhere } from "../incidents/index.js";
 import {
   describeClockStart,
   describeWaitingFor,
@@ -143,10 +144,10 @@ export function sortByUrgency<T extends { status: string; urgentAt: Date | null 
   return [...items].sort(compareUrgency(now));
 }
 
-/** Every outstanding obligation of the open incidents, filtered, most urgent first (the deadlines page). */
-export async function listDeadlines(deps: Deps, filter: DeadlinesFilter, viewerZone: string) {
+/** Every outstanding obligation of the open incidents `reader` may read, filtered, most urgent first (the deadlines page). */
+export async function listDeadlines(deps: Deps, reader: IncidentReader, filter: DeadlinesFilter, viewerZone: string) {
   const now = deps.clock.now();
-  const obligations = await listOutstandingObligations(deps.db.prisma);
+  const obligations = await listOutstandingObligations(deps.db.prisma, readableIncidentsWhere(reader));
   const eventsOf = await loadEventsOf(deps.db.prisma, [...new Set(obligations.map((o) => o.incidentId))]);
   const views = obligations
     .map((o) => ({
@@ -185,8 +186,8 @@ async function loadEventsOf(db: DbOrTx, incidentIds: string[]) {
  * The most urgent outstanding obligations with a due instant across open incidents, overdue
  * first (for the dashboard's "Needs attention"), each with its incident and time left at `now`.
  */
-export async function listUrgentObligations(db: DbOrTx, now: Date, limit: number) {
-  const rows = await listDueOutstandingObligations(db, limit);
+export async function listUrgentObligations(db: DbOrTx, reader: IncidentReader, now: Date, limit: number) {
+  const rows = await listDueOutstandingObligations(db, limit, readableIncidentsWhere(reader));
   return rows.map((o) => {
     const rule = termsOf(o);
     const dueAt = o.dueAt as Date;

@@ -148,8 +148,10 @@ export function createObligationsHandlers(deps: Deps) {
 
     async list(req: Request, res: Response) {
       const filter = deadlinesFilterSchema.parse(req.query);
-      const viewerZone = currentUser(res)?.timeZone ?? "UTC";
-      const { deadlines, regimes } = await listDeadlines(deps, filter, viewerZone);
+      const reader = currentUser(res);
+      if (!reader) throw new AppError("unauthenticated", "Sign in to continue.");
+      const { deadlines, regimes } = await listDeadlines(deps, reader, filter, reader.timeZone);
+      const viewerZone = reader.timeZone;
       res.render("obligations/list", { title: "Deadlines", deadlines, regimes, filter, viewerZone });
     },
   };

@@ -79,17 +79,21 @@ const incidentSummary = { select: { id: true, reference: true, title: true, time
  * Outstanding (pending or late) obligations of open incidents, with their incident; the
  * caller sorts by urgency, which for "as soon as practicable" rules is computed, not stored.
  */
-export function listOutstandingObligations(db: DbOrTx) {
+export function listOutstandingObligations(db: DbOrTx, readable: Prisma.IncidentWhereInput = {}) {
   return db.obligation.findMany({
-    where: { status: { in: OUTSTANDING_STATUSES }, incident: { status: { in: openStatuses } } },
+    where: { status: { in: OUTSTANDING_STATUSES }, incident: { status: { in: openStatuses }, AND: [readable] } },
     include: { incident: incidentSummary },
   });
 }
 
 /** Outstanding obligations of open incidents that have a due instant, nearest (or most overdue) first. */
-export function listDueOutstandingObligations(db: DbOrTx, limit: number) {
+export function listDueOutstandingObligations(db: DbOrTx, limit: number, readable: Prisma.IncidentWhereInput = {}) {
   return db.obligation.findMany({
-    where: { status: { in: OUTSTANDING_STATUSES }, dueAt: { not: null }, incident: { status: { in: openStatuses } } },
+    where: {
+      status: { in: OUTSTANDING_STATUSES },
+      dueAt: { not: null },
+      incident: { status: { in: openStatuses }, AND: [readable] },
+    },
     orderBy: [{ dueAt: "asc" }, { appliedAt: "asc" }],
     take: limit,
     include: { incident: incidentSummary },

@@ -3,6 +3,6 @@
 
 export { type RegisterFilter, registerFilterSchema } from "./register.schemas.js";
 export { listRegister, listRegisterYears } from "./register.service.js";
-export { canReadInRegister, type RegisterReader } from "./register-access.policy.js";
+export type { RegisterReader } from "./register-access.policy.js";
 export type { RegisterEntry, RegulatorNotification } from "./register-entry.policy.js";
 export { REGISTER_CSV_HEADER, registerCsv, registerEntryJson } from "./register-export.policy.js";

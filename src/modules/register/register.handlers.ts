@@ -19,7 +19,7 @@ const readerOf = (res: Response): RegisterReader => {
 export function createRegisterHandlers(deps: Deps) {
   return {
     async page(req: Request, res: Response) {
-      const years = await listRegisterYears(deps);
+      const years = await listRegisterYears(deps, readerOf(res));
       const parsed = registerFilterSchema.safeParse(req.query);
       const statuses = incidentStatuses.map((s) => ({ value: s, label: statusLabels[s] }));
       const asOf = registerInstant(deps.clock.now(), currentUser(res)?.timeZone ?? "UTC");

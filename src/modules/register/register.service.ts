@@ -10,7 +10,7 @@ import { listMetRegulatorObligations } from "../obligations/index.js";
 import { listSubmittedStatements } from "../statements/index.js";
 import { listSystemsForRegister } from "../systems/index.js";
 import type { RegisterFilter } from "./register.schemas.js";
-import { canReadInRegister, type RegisterReader } from "./register-access.policy.js";
+import { incidentReaderOf, type RegisterReader } from "./register-access.policy.js";
 import { buildRegisterEntries, type RegisterEntry } from "./register-entry.policy.js";
 
 /**
@@ -37,20 +37,19 @@ async function entriesOf(deps: Deps, incidents: Incident[]): Promise<RegisterEnt
 }
 
 /**
- * The breach register as `reader` may see it: every incident of the filter's year and status
+ * The breach register as `reader` may see it: every incident they may read (decision 0030) of the filter's year and status
  * (all when not given), closed as not notifiable included, the newest reference first, each with
  * its facts, effects, remedial actions, decision and the notifications made. The one function
  * the page, the CSV and the API read the register through.
  */
 export async function listRegister(deps: Deps, reader: RegisterReader, filter: RegisterFilter): Promise<RegisterEntry[]> {
-  const incidents = await listIncidentsForRegister(deps.db.prisma, filter);
-  const visible = incidents.filter((incident) => canReadInRegister(reader, incident));
+  const visible = await listIncidentsForRegister(deps.db.prisma, filter, incidentReaderOf(reader));
   const entries: RegisterEntry[] = [];
   for (let i = 0; i < visible.length; i += BATCH) entries.push(...(await entriesOf(deps, visible.slice(i, i + BATCH))));
   return entries;
 }
 
 /** The years the register's filter offers: those of the incidents' references, the newest first. */
-export function listRegisterYears(deps: Deps): Promise<number[]> {
-  return listIncidentYears(deps.db.prisma);
+export function listRegisterYears(deps: Deps, reader: RegisterReader): Promise<number[]> {
+  return listIncidentYears(deps.db.prisma, incidentReaderOf(reader));
 }

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client.js";
 import { sha256 } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
+import { canReadIncident } from "../incidents/index.js";
 import { termsOf } from "../obligations/index.js";
 import { renderReminderEmail } from "./reminder-mail.policy.js";
 import {
@@ -38,15 +39,24 @@ function wantsReminders(user: ReminderRecipient | null): user is ReminderRecipie
 
 /**
  * Who is reminded of an incident's deadlines: its owner when it has one (and wants reminders);
- * when nobody owns it, every active manager and admin who wants reminders. The model has no
- * team membership (Incident.team is free text), so "the team" cannot be resolved to people.
+ * when nobody owns it, every active manager and admin who wants reminders. Of a restricted
+ * incident (given with its id and access), only those who may read it (decision 0030).
  */
-export async function reminderRecipients(db: Database, incident: { ownerId: string | null }): Promise<ReminderRecipient[]> {
+export async function reminderRecipients(
+  db: Database,
+  incident: { ownerId: string | null; id?: string; access?: string },
+): Promise<ReminderRecipient[]> {
+  let users: ReminderRecipient[];
   if (incident.ownerId) {
     const owner = await findRecipient(db.prisma, incident.ownerId);
-    return wantsReminders(owner) ? [owner] : [];
+    users = wantsReminders(owner) ? [owner] : [];
+  } else {
+    users = await findActiveManagersWithReminders(db.prisma);
   }
-  return findActiveManagersWithReminders(db.prisma);
+  const { id, access } = incident;
+  if (id === undefined || access === undefined || access === "open") return users;
+  const readable = await Promise.all(users.map((user) => canReadIncident(db.prisma, user, { id, access })));
+  return users.filter((_, i) => readable[i]);
 }
 
 /** The stable Message-ID of one reminder delivery: the same on every retry of that job. */
@@ -66,7 +76,9 @@ export async function deliverReminder(
   const obligation = await findObligationForReminder(deps.db.prisma, payload.obligationId);
   const reason = reasonNotToRemind(obligation);
   const user = await findRecipient(deps.db.prisma, payload.userId);
-  if (reason || !obligation?.dueAt || !wantsReminders(user)) {
+  // Taken off a restricted incident's team since the reminder was queued: not reminded of it.
+  const mayRead = user && obligation ? await canReadIncident(deps.db.prisma, user, obligation.incident) : false;
+  if (reason || !obligation?.dueAt || !wantsReminders(user) || !mayRead) {
     deps.logger.info({ obligationId: payload.obligationId, userId: payload.userId, reason }, "reminder not sent");
     return false;
   }

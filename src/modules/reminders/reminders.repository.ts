@@ -1,5 +1,6 @@
 import type { DbOrTx } from "../../db/client.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
+import { readableIncidentsWhere } from "../incidents/index.js";
 
 /** Incident statuses after which no deadline of the incident is reminded or listed. */
 export const CLOSED_INCIDENT_STATUSES = ["closed", "closed_not_notifiable"];
@@ -12,7 +13,16 @@ const reminderObligationSelect = {
   status: true,
   dueAt: true,
   incident: {
-    select: { id: true, reference: true, title: true, status: true, ownerId: true, timeZone: true, clockEvents: true },
+    select: {
+      id: true,
+      reference: true,
+      title: true,
+      status: true,
+      ownerId: true,
+      access: true,
+      timeZone: true,
+      clockEvents: true,
+    },
   },
 } satisfies Prisma.ObligationSelect;
 
@@ -55,7 +65,14 @@ export function findDigestUsers(db: DbOrTx) {
   return db.user.findMany({ where: { status: "active", digestHour: { not: null } }, select: recipientSelect });
 }
 
-/** The incidents a user answers for: those they own and, for managers and admins, those nobody owns. */
+/**
+ * The incidents a user answers for: those they own and, for managers and admins, those nobody
+ * owns; of those, only the ones they may read (decision 0030), put beside the scopes with AND.
+ */
+function answeredFor(user: { id: string; role: string }): Prisma.IncidentWhereInput {
+  return { OR: scopesOf(user), AND: [readableIncidentsWhere(user)] };
+}
+
 function scopesOf(user: { id: string; role: string }): Prisma.IncidentWhereInput[] {
   const scopes: Prisma.IncidentWhereInput[] = [{ ownerId: user.id }];
   if (user.role === "manager" || user.role === "admin") scopes.push({ ownerId: null });
@@ -72,7 +89,7 @@ export function findWaitingObligationsOfUser(db: DbOrTx, user: { id: string; rol
       status: "pending",
       dueAt: null,
       clockStartedAt: null,
-      incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, OR: scopesOf(user) },
+      incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, ...answeredFor(user) },
     },
     orderBy: { appliedAt: "asc" },
     select: { id: true, ruleId: true, terms: true, incident: { select: { id: true, reference: true, title: true } } },
@@ -84,9 +101,12 @@ export function findWaitingObligationsOfUser(db: DbOrTx, user: { id: string; rol
  * they own and, for managers and admins, those nobody owns (the same people reminders go to).
  */
 export function findDeadlinesOfUser(db: DbOrTx, user: { id: string; role: string }) {
-  const scopes = scopesOf(user);
   return db.obligation.findMany({
-    where: { status: "pending", dueAt: { not: null }, incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, OR: scopes } },
+    where: {
+      status: "pending",
+      dueAt: { not: null },
+      incident: { status: { notIn: CLOSED_INCIDENT_STATUSES }, ...answeredFor(user) },
+    },
     select: {
       id: true,
       ruleId: true,
