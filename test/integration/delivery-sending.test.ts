@@ -336,7 +336,8 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
       logger: t.deps.logger,
       workerId: "paced",
       rendering: noticeRendering,
-      settings: { rate: { perSecond: 4, perHour: 0 }, concurrency: 1 },
+      // The worker's own bucket on fake time; the deployment's shared one: delivery-shared-rate.test.ts.
+      settings: { rate: { perSecond: 4, perHour: 0 }, concurrency: 1, isRateShared: false },
       readMs: () => now,
       sleep: async (ms) => {
         now += ms;

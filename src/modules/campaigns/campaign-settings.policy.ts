@@ -4,6 +4,11 @@ import type { SendRateLimits } from "./token-bucket.policy.js";
 /** How the delivery sender works, from the settings (see config.ts for each key's meaning). */
 export interface SenderSettings {
   rate: SendRateLimits;
+  /**
+   * On PostgreSQL the rate is the deployment's, shared through the database (decision 0035);
+   * false keeps this worker's own bucket in memory (a test of the pacing itself, on fake time).
+   */
+  isRateShared?: boolean;
   leaseMs: number;
   retryWindowMs: number;
   errorWindow: number;

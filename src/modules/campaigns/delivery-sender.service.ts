@@ -75,6 +75,10 @@ export class DeliverySender {
   private connectionErrors = 0;
   private wasLastClaimFull = false;
   private lastMaintenanceMs = Number.NEGATIVE_INFINITY;
+  /** When (the app's clock, as leases are) this worker last looked for another's expired leases. */
+  private lastReclaimAt = Number.NEGATIVE_INFINITY;
+  /** The last read of the batches' campaigns, shared by the batches in flight for STATUS_REFRESH_MS. */
+  private campaignRead: { key: string; atMs: number; read: Promise<Map<string, CampaignView>> } | null = null;
   private isRunning = false;
   private timer: NodeJS.Timeout | undefined;
   /** The batches being sent: at most two, the tail of one while the next is claimed and started. */
@@ -130,8 +134,12 @@ export class DeliverySender {
       isAnySending = await this.options.maintain(now);
       this.lastMaintenanceMs = readMs();
     }
+    // Another worker's expired leases are looked for every third of a lease (a crashed worker's
+    // notices wait at most that much longer), not at every claim.
+    const withReclaims = now.getTime() - this.lastReclaimAt >= settings.leaseMs / 3;
+    if (isAnySending && withReclaims) this.lastReclaimAt = now.getTime();
     const claimed = isAnySending
-      ? await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now })
+      ? await claimDueDeliveries(db, { workerId, limit: settings.batchSize, leaseMs: settings.leaseMs, now, withReclaims })
       : [];
     this.wasLastClaimFull = claimed.length === settings.batchSize;
     if (claimed.length > 0) await this.sendBatch(claimed, () => onStarted?.(claimed.length));
@@ -267,9 +275,19 @@ export class DeliverySender {
   /** The batch's campaigns; a campaign no longer sending forgets its error window (a resume starts afresh). */
   private async readCampaigns(ids: string[], previous?: Map<string, CampaignView>): Promise<Map<string, CampaignView>> {
     try {
-      const rows = await listCampaignsForSending(this.options.db.prisma, ids);
-      for (const row of rows) if (row.status !== "sending") this.windows.delete(row.id);
-      return new Map(rows.map((r) => [r.id, r]));
+      // The two batches in flight share a read younger than STATUS_REFRESH_MS of the same campaigns.
+      const key = [...ids].sort().join(",");
+      const last = this.campaignRead;
+      if (last && last.key === key && this.options.readMs() - last.atMs < STATUS_REFRESH_MS) return new Map(await last.read);
+      const read = listCampaignsForSending(this.options.db.prisma, ids).then((rows) => {
+        for (const row of rows) if (row.status !== "sending") this.windows.delete(row.id);
+        return new Map(rows.map((r) => [r.id, r]));
+      });
+      this.campaignRead = { key, atMs: this.options.readMs(), read };
+      read.catch(() => {
+        if (this.campaignRead?.read === read) this.campaignRead = null;
+      });
+      return new Map(await read);
     } catch (error) {
       if (!previous) throw error;
       this.options.logger.warn({ err: error }, "could not re-read the campaigns' statuses; keeping the last ones read");

@@ -45,13 +45,14 @@ export interface NoticeSendingOptions {
 export class NoticeSending {
   private readonly bucket: SendPacer;
   private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
+  private readonly senders = new Map<string | null, { from?: MailAddress; replyTo?: string }>();
 
   constructor(private readonly options: NoticeSendingOptions) {
     const { rate, concurrency } = options.settings;
     const isLimited = rate.perSecond > 0 || rate.perHour > 0;
     // On PostgreSQL several workers share the relay: the rate is the deployment's, in the database.
     this.bucket =
-      isLimited && options.db.kind === "postgresql"
+      isLimited && options.db.kind === "postgresql" && options.settings.isRateShared !== false
         ? new SharedSendRate(options.db, rate, concurrency)
         : new TokenBucket(rate, options.readMs);
   }
@@ -95,8 +96,20 @@ export class NoticeSending {
     }
   }
 
-  /** The From and Reply-To of the campaign's pinned organisation; none (the mailer's) when it pinned none. */
+  /**
+   * The From and Reply-To of the campaign's pinned organisation; none (the mailer's) when it
+   * pinned none. Read once per pinned text (it never changes once started), not once a notice.
+   */
   private senderOf(campaign: CampaignView): { from?: MailAddress; replyTo?: string } {
+    const cached = this.senders.get(campaign.organisation);
+    if (cached) return cached;
+    const sender = this.readSender(campaign);
+    if (this.senders.size > 100) this.senders.clear();
+    this.senders.set(campaign.organisation, sender);
+    return sender;
+  }
+
+  private readSender(campaign: CampaignView): { from?: MailAddress; replyTo?: string } {
     const organisation = readPinnedOrganisation(campaign.organisation);
     const sender = organisation ? noticeSenderOf(organisation) : null;
     if (!sender) return {};
