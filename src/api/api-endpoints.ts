@@ -12,6 +12,7 @@ import type { ApiEndpoint, ApiSuccess } from "./api-endpoint.types.js";
 import { createApiEventHandlers } from "./api-events.handlers.js";
 import { evidenceEndpoints } from "./api-evidence.endpoints.js";
 import { evidencePackEndpoints } from "./api-evidence-pack.endpoints.js";
+import { incidentAccessEndpoints } from "./api-incident-access.endpoints.js";
 import { createApiIncidentHandlers } from "./api-incidents.handlers.js";
 import { ledgerEndpoints } from "./api-ledger.endpoints.js";
 import { createApiObligationHandlers } from "./api-obligations.handlers.js";
@@ -110,6 +111,8 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
       read(`${incident}/audit`, incidents.audit, "List the audit entries of the incident", ok(R.auditEntryList), {
         query: paged,
       }),
+      // Need-to-know (decision 0030): the team and whether the incident is restricted to it.
+      ...incidentAccessEndpoints(deps, incident),
     ]),
     ...tagged(clocks, [
       read(`${incident}/obligations`, obligations.list, "List the obligations, deadlines and clock starts", ok(O.obligationList)),

@@ -367,6 +367,15 @@ describe(`OpenAPI document (${testLane})`, () => {
     const mySessions = await call("viewer", "get", "/me/sessions", {});
     assert.equal(mySessions.body.sessions.length, 1);
     await call("viewer", "delete", "/me/sessions/{id}", { id: mySessions.body.sessions[0].id as string });
+    // The team and access (decision 0030): listed, the viewer put on it and taken off, a stranger's address refused, the access set.
+    const M = `${I}/members`;
+    const teamViewer = await t.deps.db.prisma.user.findFirstOrThrow({ where: { email: "viewer@example.org" } });
+    await call("viewer", "get", M, at);
+    await call("alice", "post", M, at, { json: { email: "viewer@example.org", role: "viewer" } });
+    await call("alice", "post", M, at, { json: { email: "nobody@example.org", role: "viewer" } });
+    await call("alice", "delete", `${M}/{userId}`, { reference, userId: teamViewer.id });
+    await call("alice", "post", `${I}/access`, at, { json: { access: "open" } });
+
     await call("viewer", "delete", "/me/sessions/{id}", { id: mySessions.body.sessions[0].id as string });
     const spare = await createApiToken(t.deps, viewer.id, { name: "spare", scope: "read_only" }, system);
     await call("viewer", "get", "/me/tokens", {});
