@@ -101,7 +101,8 @@ export async function buildEvidencePack(
     zip.add(`parts/${part.name}.html`, () => renderPartPage(incident.reference, part));
   }
   const files = [{ path: "ledger.csv", label: "every notice, one row each" }];
-  zip.add("ledger.csv", () => ledgerCsvStream(deps.db, incident.id, options.includePersonalData));
+  const campaignNames = new Map(facts.records.campaigns.map((c) => [c.id, c.name]));
+  zip.add("ledger.csv", () => ledgerCsvStream(deps.db, incident.id, options.includePersonalData, campaignNames));
   if (options.includePersonalData) {
     files.push({ path: "told-another-way.csv", label: "the people told another way, by name" });
     zip.add("told-another-way.csv", () => toldCsvStream(deps.db.prisma, incident.id));
