@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "evidence_file" ADD COLUMN "purged_at" DATETIME;
+
