@@ -86,6 +86,14 @@ const counted = (value: unknown, noun: string): string => `${str(value)} ${noun}
 const userNamed = (names: AuditNames, id: string | null, fallback: unknown = ""): string =>
   (id && names.users.get(id)) || str(fallback) || "a user";
 
+/** The law's delays and extensions recorded on an obligation (obligations' deadline-delay.policy.ts). */
+const delayWords: Record<string, string> = {
+  law_enforcement_delay: "a law-enforcement delay",
+  attorney_general_determination: "an Attorney General determination",
+  extension_granted: "an extension granted",
+  delay_lifted: "the lifting of a delay",
+};
+
 /** The phrases by action code; "{incident}" is where the incident's reference goes. */
 const phrases: Record<string, Phrase> = {
   "incident.create": (a) => `recorded {incident}${str(a.title) ? `: ${str(a.title)}` : ""}`,
@@ -100,6 +108,10 @@ const phrases: Record<string, Phrase> = {
   "incident.status_propose": (a) =>
     `proposed moving {incident} to ${statusWords[str(a.proposedStatus)] ?? str(a.proposedStatus)}${str(a.because) ? ` (${str(a.because)})` : ""}`,
   "incident.status_proposal_keep": () => "kept the status of {incident}, refusing the proposed one",
+  "incident.member_add": (a) => `put ${str(a.email)} on the team of {incident} as ${str(a.role)}`,
+  "incident.member_role": (a, b) => `made ${str(a.email)} ${str(a.role)} on {incident} (was ${str(b.role)})`,
+  "incident.member_remove": (_a, b) => `took ${str(b.email) || "a user"} off the team of {incident}`,
+  "incident.access": (a) => (a.access === "open" ? "opened {incident} to every user" : "restricted {incident} to its team"),
   "person.risk_rule_apply": (a) =>
     `ruled who is at risk in {incident} from its assessment${str(a.changed) ? ` (${str(a.changed)} people changed)` : ""}`,
   "person.risk_set": () => "set whether an affected person of {incident} is at risk",
@@ -108,10 +120,7 @@ const phrases: Record<string, Phrase> = {
   "person_import.rejected_resolve": (a) => `settled the rejected rows of${quoted(a.fileName)} in {incident}`,
   "person_import.risk_set": (a) => `set who is at risk among the people of${quoted(a.fileName)} in {incident}`,
   "organisation.update": () => "changed the organisation's profile",
-  "incident.member_add": (a) => `put ${str(a.email)} on the team of {incident} as ${str(a.role)}`,
-  "incident.member_role": (a, b) => `made ${str(a.email)} ${str(a.role)} on {incident} (was ${str(b.role)})`,
-  "incident.member_remove": (_a, b) => `took ${str(b.email) || "a user"} off the team of {incident}`,
-  "incident.access": (a) => (a.access === "open" ? "opened {incident} to every user" : "restricted {incident} to its team"),
+  "organisation_applicability.update": () => "changed who the law reaches (where the organisation is established, what it is)",
   "incident_organisation.update": () => "changed the sender and contact point of {incident}",
   "statement.create": (a) => `drafted the statement for ${rule(a.ruleId)} of {incident}`,
   "statement.save": (a) => `saved version ${str(a.version)} of the statement for ${rule(a.ruleId)} of {incident}`,
@@ -128,8 +137,9 @@ const phrases: Record<string, Phrase> = {
   "incident.legal_hold_set": (a) => `put {incident} on legal hold${str(a.reason) ? ` (${str(a.reason)})` : ""}`,
   "incident.legal_hold_lift": () => "lifted the legal hold on {incident}",
   "incident.purge": (a) =>
-  "organisation_applicability.update": () => "changed who the law reaches (where the organisation is established, what it is)",
     `purged the affected people's data of {incident} (${str(a.people) || "0"} people, ${str(a.deliveries) || "0"} deliveries kept with a hashed address)`,
+  "obligation.delay": (a) =>
+    `recorded ${delayWords[str(a.kind)] ?? str(a.kind)} on ${rule(a.ruleId)} of {incident}${str(a.agency) ? ` (${str(a.agency)})` : ""}: ${a.dueAt ? `due ${str(a.dueAt)}` : "no due instant until the delay is lifted"}${a.originalDueAt ? `, originally ${str(a.originalDueAt)}` : ""}`,
   "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
   "clock_event.change": (a) => `changed the clock event "${triggerPhrase(a.code)}" on {incident}`,
