@@ -90,8 +90,6 @@ export const settingDocs = {
     "Secret (32 bytes or more) that keys the audit log's hashes; unset: generated on first start into <database>.audit-key beside the database (mode 0600). Back it up apart from the database.",
   AUDIT_ANCHOR_PATH:
     "Append-only file where the worker writes the audit chain's latest entry and hash every minute it moved (default: <database>.audit-anchor beside the database).",
-} as const;
-
   OIDC_ISSUER_URL:
     "Issuer of the OpenID Connect provider for single sign-on (https://, e.g. https://login.example.org/realms/staff); unset: no single sign-on. Discovered at the first sign-in, not at start.",
   OIDC_CLIENT_ID: "Client id the OpenID provider gave Breachdesk; its redirect URI there is <PUBLIC_URL>/login/sso/callback.",
@@ -110,6 +108,8 @@ export const settingDocs = {
     "on | off: off refuses password sign-in to everyone but the BREAK_GLASS_ADMINS (single sign-on must be set up).",
   BREAK_GLASS_ADMINS:
     "E-mail addresses of administrators who may still sign in with a password when LOCAL_PASSWORDS=off, comma-separated.",
+} as const;
+
 /** A domain name such as example.org. */
 const domainName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
   message: "must be a domain name such as example.org",
@@ -219,9 +219,6 @@ const schema = z.object({
     .refine((v) => Buffer.byteLength(v) >= 32, { message: "must be at least 32 bytes, e.g. from openssl rand -base64 32" })
     .optional(),
   AUDIT_ANCHOR_PATH: z.string().min(1).optional(),
-});
-
-type Parsed = z.infer<typeof schema>;
   OIDC_ISSUER_URL: z.string().url({ message: "must be an absolute URL such as https://login.example.org" }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -234,6 +231,9 @@ type Parsed = z.infer<typeof schema>;
   OIDC_MFA: z.enum(["local", "amr", "idp"], { message: "must be local, amr or idp" }).default("local"),
   LOCAL_PASSWORDS: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
   BREAK_GLASS_ADMINS: lowerCaseList.default(""),
+});
+
+type Parsed = z.infer<typeof schema>;
 export type DatabaseKind = "sqlite" | "postgresql";
 export type Config = Parsed & { publicUrl: string; databaseKind: DatabaseKind };
 
@@ -282,11 +282,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = result.data;
   const dkimProblems = dkimKeyProblem(parsed);
   if (dkimProblems.length) throw new ConfigError(dkimProblems);
+  const oidcProblems = oidcSettingsProblems(parsed);
+  if (oidcProblems.length) throw new ConfigError(oidcProblems);
   return {
     ...parsed,
     publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ""),
-  const oidcProblems = oidcSettingsProblems(parsed);
-  if (oidcProblems.length) throw new ConfigError(oidcProblems);
     databaseKind: parsed.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql",
   };
 }
