@@ -378,7 +378,7 @@ async function run(kind: "sqlite" | "postgresql") {
     say(
       `  campaign page during the send: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (target < 100 ms)`,
     );
-    // The ledger once everything is sent: its first page, the campaign's, a page deep in it, a search.
+    // The ledger once everything is sent: its first page, the campaign's, a page deep in it, searches.
     const ledger = page.url.replace(/\/campaigns\/.*$/, "/ledger");
     const firstPage = await (await page.get(`${ledger}?campaign=${campaign.id}`)).text();
     const deeper = /href="([^"]*after=[^"]*)"/.exec(firstPage)?.[1]?.replaceAll("&amp;", "&");
@@ -387,6 +387,7 @@ async function run(kind: "sqlite" | "postgresql") {
       ["the campaign's first page", `${ledger}?campaign=${campaign.id}`],
       ["the next page", deeper ? new URL(deeper, ledger).toString() : ledger],
       ["a search by address", `${ledger}?q=person4242`],
+      ["a search by name", `${ledger}?q=given4242`],
     ] as const) {
       const times: number[] = [];
       for (let i = 0; i < 20; i++) {
