@@ -181,10 +181,10 @@ export async function createApp(deps: Deps): Promise<Express> {
     }),
   );
   app.use(twoFactorRoutes(deps));
+  app.use(oidcRoutes(deps));
   app.use(incidentsRoutes(deps));
   app.use(incidentProposalRoutes(deps));
   app.use(timelineRoutes(deps));
-  app.use(oidcRoutes(deps));
   app.use(systemsRoutes(deps));
   app.use(dataCategoriesRoutes(deps));
   app.use(actionsRoutes(deps));
