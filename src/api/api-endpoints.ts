@@ -131,6 +131,13 @@ export function apiEndpoints(deps: Deps, options: PeopleImportApiOptions = {}): 
           request: O.obligationStatusBody,
         },
       ),
+      post(
+        `${obligation}/delays`,
+        obligations.recordDelay,
+        "Record a delay, Attorney General determination, extension granted or delay lifted",
+        ok(O.obligation, 201),
+        { request: O.obligationDelayBody },
+      ),
       read(`${incident}/clock-events`, obligations.clockEvents, "List the events that drive the clocks", ok(O.clockEventList)),
       post(
         `${incident}/clock-events`,

@@ -8,13 +8,15 @@ import {
   applyObligations,
   changeObligationStatus,
   clockEventSchema,
+  delayEventSchema,
   recordClockEvent,
+  recordObligationDelay,
   removeObligation,
   statusSchema,
 } from "../modules/obligations/index.js";
 import { apiActor } from "./api-auth.js";
 import { parseApiBody, renameFields } from "./api-input.js";
-import { applyObligationBody, clockEventBody, obligationStatusBody } from "./api-obligations.schemas.js";
+import { applyObligationBody, clockEventBody, obligationDelayBody, obligationStatusBody } from "./api-obligations.schemas.js";
 import { loadApiObligation, loadApiObligations, obligationPath } from "./api-obligations.service.js";
 
 /** The clock form's fields as the API names them; the code's message lists the codes, not "the list" of a form. */
@@ -79,6 +81,24 @@ export function createApiObligationHandlers(deps: Deps) {
         throw renameFields(error, { metAtZone: "metZone" });
       });
       res.json((await loadApiObligation(deps, incident.reference, obligation.rule)).obligation);
+    },
+
+    /** Records a delay, determination, extension or lifting (201): the deadline is recomputed, capped by the law. */
+    async recordDelay(req: Request, res: Response) {
+      const body = parseApiBody(obligationDelayBody, req.body);
+      const { incident, obligation } = await loadApiObligation(deps, ref(req), key(req));
+      const input = parseInput(delayEventSchema, {
+        ...body,
+        form: body.form ?? "",
+        until: body.until ?? "",
+        atZone: body.zone ?? incident.timeZone,
+      });
+      await recordObligationDelay(deps, incident.reference, { obligationId: obligation.id }, input, apiActor(req, res)).catch(
+        (error: unknown) => {
+          throw renameFields(error, { atZone: "zone" });
+        },
+      );
+      res.status(201).json((await loadApiObligation(deps, incident.reference, obligation.rule)).obligation);
     },
 
     async clockEvents(req: Request, res: Response) {

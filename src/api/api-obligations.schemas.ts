@@ -40,6 +40,48 @@ export const obligationStatusBody = named(
   }),
 );
 
+export const delayKinds = [
+  "law_enforcement_delay",
+  "attorney_general_determination",
+  "extension_granted",
+  "delay_lifted",
+] as const;
+
+/** POST .../obligations/{rule}/delays: a delay or extension the rule's law allows, or the lifting of one. */
+export const obligationDelayBody = named(
+  "ObligationDelay",
+  "A law-enforcement delay, an Attorney General determination, an extension granted, or the lifting of an " +
+    "open-ended delay. at (and until) are read in zone, else the incident's zone, unless they have an offset. " +
+    "until is the end the request or grant names (none for an open-ended delay or a lifting); form is written " +
+    "or oral where the law distinguishes them (HIPAA). Refused (400) beyond the rule's cap or when its law allows no such kind.",
+  z.object({
+    kind: z.enum(delayKinds, { message: `Use one of: ${delayKinds.join(", ")}.` }),
+    form: z.enum(["written", "oral"], { message: "Use written or oral." }).optional(),
+    at: text(64, "at"),
+    until: text(64, "until").optional(),
+    zone: text(64, "zone").optional(),
+    agency: text(200, "who asked or granted"),
+    reference: text(200, "the reference").optional(),
+    evidenceUrl: text(500, "the evidence link").optional(),
+    note: text(1000, "the note").optional(),
+  }),
+);
+
+const recordedDelay = z.object({
+  id: z.string(),
+  kind: z.enum(delayKinds),
+  form: z.enum(["", "written", "oral"]),
+  at: instant,
+  zone: z.string(),
+  until: maybeInstant,
+  agency: z.string(),
+  reference: z.string(),
+  evidenceUrl: z.string(),
+  note: z.string(),
+  recordedAt: instant,
+  recordedBy: z.string(),
+});
+
 /** POST .../clock-events: the event of a trigger code and when it happened. */
 export const clockEventBody = named(
   "RecordClockEvent",
@@ -131,7 +173,11 @@ export const obligation = named(
     appliedBy: z.string(),
     reappliedAt: maybeInstant,
     isPackChanged: z.boolean(),
-    links: z.object({ self: z.string(), status: z.string(), incident: z.string() }),
+    /** The due instant without the delays recorded (null when none moved it), and the delays in order. */
+    originalDueAt: maybeInstant,
+    isDelaySuspended: z.boolean(),
+    delays: z.array(recordedDelay),
+    links: z.object({ self: z.string(), status: z.string(), incident: z.string(), delays: z.string() }),
   }),
 );
 

@@ -104,7 +104,10 @@ function serializeObligation(reference: string, view: ObligationView): z.output<
     appliedBy: o.appliedBy,
     reappliedAt: iso(o.reappliedAt),
     isPackChanged: view.isPackChanged,
-    links: { self, status: `${self}/status`, incident: incidentPath(reference) },
+    originalDueAt: view.delay ? iso(view.delay.originalDueAt) : null,
+    isDelaySuspended: view.delay?.isSuspended ?? false,
+    delays: view.delayEvents.map(({ label: _label, ...d }) => d),
+    links: { self, status: `${self}/status`, incident: incidentPath(reference), delays: `${self}/delays` },
   };
 }
 

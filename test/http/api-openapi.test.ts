@@ -188,6 +188,14 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("alice", "post", `${I}/clock-events`, at, { json: { code: "awareness", at: "2026-03-01 07:00" } });
     await call("alice", "post", `${I}/clock-events`, at, { json: { code: "nope", at: "2026-03-01 07:00" } });
     await call("viewer", "get", `${I}/clock-events`, at);
+    const dpdp = { reference, rule: "IN-DPDP-board-72h" };
+    await call("alice", "post", `${I}/obligations`, at, { json: { rule: dpdp.rule } });
+    await call("alice", "post", `${I}/obligations/{rule}/delays`, dpdp, {
+      json: { kind: "extension_granted", at: "2026-03-02 08:00", until: "2026-03-10 08:00", agency: "Data Protection Board" },
+    });
+    await call("alice", "post", `${I}/obligations/{rule}/delays`, dpdp, {
+      json: { kind: "law_enforcement_delay", at: "2026-03-02 08:00", agency: "CBI" },
+    });
     await call("alice", "delete", `${I}/obligations/{rule}`, { reference, rule: "EU-GDPR-33" });
 
     // People: an upload kept for review, started with a mapping, imported, then listed.

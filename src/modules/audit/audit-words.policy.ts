@@ -86,6 +86,14 @@ const counted = (value: unknown, noun: string): string => `${str(value)} ${noun}
 const userNamed = (names: AuditNames, id: string | null, fallback: unknown = ""): string =>
   (id && names.users.get(id)) || str(fallback) || "a user";
 
+/** The law's delays and extensions recorded on an obligation (obligations' deadline-delay.policy.ts). */
+const delayWords: Record<string, string> = {
+  law_enforcement_delay: "a law-enforcement delay",
+  attorney_general_determination: "an Attorney General determination",
+  extension_granted: "an extension granted",
+  delay_lifted: "the lifting of a delay",
+};
+
 /** The phrases by action code; "{incident}" is where the incident's reference goes. */
 const phrases: Record<string, Phrase> = {
   "incident.create": (a) => `recorded {incident}${str(a.title) ? `: ${str(a.title)}` : ""}`,
@@ -130,6 +138,8 @@ const phrases: Record<string, Phrase> = {
   "incident.legal_hold_lift": () => "lifted the legal hold on {incident}",
   "incident.purge": (a) =>
     `purged the affected people's data of {incident} (${str(a.people) || "0"} people, ${str(a.deliveries) || "0"} deliveries kept with a hashed address)`,
+  "obligation.delay": (a) =>
+    `recorded ${delayWords[str(a.kind)] ?? str(a.kind)} on ${rule(a.ruleId)} of {incident}${str(a.agency) ? ` (${str(a.agency)})` : ""}: ${a.dueAt ? `due ${str(a.dueAt)}` : "no due instant until the delay is lifted"}${a.originalDueAt ? `, originally ${str(a.originalDueAt)}` : ""}`,
   "obligation.status": (a) => `marked ${rule(a.ruleId)} ${obligationStatusWords[str(a.status)] ?? str(a.status)} on {incident}`,
   "clock_event.record": (a) => `recorded the clock event "${triggerPhrase(a.code)}" on {incident}`,
   "clock_event.change": (a) => `changed the clock event "${triggerPhrase(a.code)}" on {incident}`,

@@ -107,6 +107,12 @@ describe("HIPAA's law-enforcement delay (45 CFR 164.412)", () => {
     assert.equal(delayed.dueAt?.getTime(), original.getTime() + stopped);
   });
 
+  it("stands the clock still in local days: a daylight-saving change inside the delay keeps the deadline's hour", () => {
+    // 5 March 14:00 EST to 20 March 14:00 EDT: 15 local days, one hour less of elapsed time.
+    const written = event("law_enforcement_delay", "2026-03-05T19:00:00Z", "2026-03-20T18:00:00Z", "written");
+    assert.equal(due("US-HHS-individuals", start, [written], zone).dueLocal, "2026-05-16T23:59:59.999-04:00");
+  });
+
   it("needs the statement's form, and refuses a delay asked after the deadline passed", () => {
     const noForm = event("law_enforcement_delay", "2026-03-10T18:00:00Z", "2026-03-20T18:00:00Z");
     assert.match(

@@ -111,21 +111,30 @@ export function applyDelays(
   let isSuspended = false;
   let tolledUntil = 0;
   const words: string[] = [];
-  const shift = (at: Date | undefined, ms: number) => (at ? new Date(at.getTime() + ms) : undefined);
+  // The clock stands still for the delay's length in local days and time, so a daylight-saving
+  // change inside the delay does not move the deadline's hour.
+  const shift = (at: Date | undefined, from: number, to: number) => {
+    if (!at || to <= from) return at;
+    const length = DateTime.fromMillis(to, { zone: base.zone }).diff(DateTime.fromMillis(from, { zone: base.zone }), [
+      "days",
+      "milliseconds",
+    ]);
+    return DateTime.fromJSDate(at, { zone: base.zone }).plus(length).toJSDate();
+  };
   for (const d of delays) {
     const allowance = allowanceFor(rule, d.kind);
     if (!allowance) continue;
     const at = new Date(d.at);
     const until = d.until ? new Date(d.until) : null;
     if (allowance.effect === "toll" && until) {
-      const start = Math.max(at.getTime(), tolledUntil);
-      const ms = Math.max(0, until.getTime() - start);
-      tolledUntil = Math.max(tolledUntil, until.getTime());
+      const from = Math.max(at.getTime(), tolledUntil);
+      const to = until.getTime();
+      tolledUntil = Math.max(tolledUntil, to);
       current = {
         ...current,
-        dueAt: shift(current.dueAt ?? undefined, ms) ?? null,
-        targetAt: shift(current.targetAt, ms),
-        extendsTo: shift(current.extendsTo, ms),
+        dueAt: shift(current.dueAt ?? undefined, from, to) ?? null,
+        targetAt: shift(current.targetAt, from, to),
+        extendsTo: shift(current.extendsTo, from, to),
       };
       words.push(
         `Delayed at ${whoAsked(d)} from ${formatInZone(at, d.zone)} until ${formatInZone(until, d.zone)} (${cite(allowance)}): the clock stopped for that time.`,

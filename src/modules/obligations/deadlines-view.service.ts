@@ -14,7 +14,8 @@ import {
   effectiveClockEvents,
   labelOfTrigger,
 } from "./clock-events.policy.js";
-import { deadlineOfObligation, termsOf } from "./obligation-deadline.policy.js";
+import { DELAY_KIND_LABELS, delaysOf } from "./deadline-delay.policy.js";
+import { deadlineOfObligation, delayRulesOf, termsOf } from "./obligation-deadline.policy.js";
 import {
   compareUrgency,
   describeTimeLeft,
@@ -116,6 +117,16 @@ export function describeObligation(
     isTimeLeftToTarget: computed?.dueAt == null && computed?.targetAt != null,
     isPackChanged: current !== undefined && copyTerms(current) !== obligation.terms,
     isNotInPack: current === undefined,
+    /** What the law's delays and extensions recorded on it did (decision 0034): the original due instant beside the new one. */
+    delay: computed?.delay
+      ? {
+          ...computed.delay,
+          originalDueInZone: computed.delay.originalDueAt ? formatInZone(computed.delay.originalDueAt, obligation.zone) : null,
+        }
+      : null,
+    delayEvents: delaysOf(obligation).map((d) => ({ ...d, label: DELAY_KIND_LABELS[d.kind] })),
+    /** The delays and extensions its law allows, with their citations: none means nothing to record. */
+    delayAllowances: delayRulesOf(rule).delays ?? [],
   };
 }
 

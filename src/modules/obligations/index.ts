@@ -3,6 +3,8 @@
 
 export { describeWaitingFor, effectiveClockEvents, INCIDENT_FIELD_EVENTS, labelOfTrigger } from "./clock-events.policy.js";
 export { recomputeObligationDeadlines, recordClockEvent } from "./clock-events.service.js";
+export { type DelayEventInput, delayEventSchema } from "./deadline-delay.schemas.js";
+export { recordObligationDelay } from "./deadline-delay.service.js";
 export {
   describeObligation,
   listUrgentObligations,

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { Deps } from "../../deps.js";
 import { mountRoutes } from "../../web/access.js";
+import { createDelayHandlers } from "./deadline-delay.handlers.js";
 import { createObligationsHandlers } from "./obligations.handlers.js";
 
 /**
@@ -9,6 +10,7 @@ import { createObligationsHandlers } from "./obligations.handlers.js";
  */
 export function obligationsRoutes(deps: Deps): Router {
   const h = createObligationsHandlers(deps);
+  const delays = createDelayHandlers(deps);
   const router = Router();
   mountRoutes(router, [
     { method: "get", path: "/deadlines", access: "viewer", handler: h.list },
@@ -19,6 +21,8 @@ export function obligationsRoutes(deps: Deps): Router {
     { method: "post", path: "/incidents/:ref/obligations/:obligationId/status", access: "manager", handler: h.setStatus },
     { method: "get", path: "/incidents/:ref/obligations/:obligationId/reapply", access: "manager", handler: h.showReapply },
     { method: "post", path: "/incidents/:ref/obligations/:obligationId/reapply", access: "manager", handler: h.reapply },
+    { method: "get", path: "/incidents/:ref/obligations/:obligationId/delays", access: "manager", handler: delays.show },
+    { method: "post", path: "/incidents/:ref/obligations/:obligationId/delays", access: "manager", handler: delays.record },
   ]);
   return router;
 }
