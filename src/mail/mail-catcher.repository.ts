@@ -1,7 +1,7 @@
 import type { DatabaseKind } from "../config/config.js";
 import type { Database } from "../db/client.js";
 import { type CaughtMail, Prisma } from "../generated/sqlite/client.js";
-import { SECRET_FOR_HEADER } from "./mailer.js";
+import { INCIDENT_HEADER, SECRET_FOR_HEADER } from "./mailer.js";
 import { systemEmailSubjects } from "./render.js";
 
 export type { CaughtMail };
@@ -27,6 +27,8 @@ export interface ListCaughtMailOptions {
   search?: string | undefined;
   /** Default: no message carrying a secret. */
   secrets?: SecretVisibility;
+  /** Incidents the reader may not read (decision 0030): their notices, reminders and tests are left out. */
+  hiddenIncidentIds?: string[];
 }
 
 const NO_SECRETS: SecretVisibility = { kind: "none" };
@@ -59,6 +61,18 @@ function visibleCondition(kind: DatabaseKind, secrets: SecretVisibility): Prisma
 }
 
 /**
+ * The condition that leaves out the messages of incidents the reader may not read: a notice to an
+ * affected person by its delivery's Message-ID (delivery.message_id is indexed), a reminder or a
+ * test notice by its INCIDENT_HEADER mark. Reads only.
+ */
+function incidentCondition(kind: DatabaseKind, hidden: string[]): Prisma.Sql {
+  if (hidden.length === 0) return Prisma.sql`1 = 1`;
+  const delivered = Prisma.sql`message_id IN (SELECT message_id FROM delivery WHERE incident_id IN (${Prisma.join(hidden)}))`;
+  const marked = hidden.map((id) => headersContain(kind, `"${INCIDENT_HEADER}":${JSON.stringify(id)}`));
+  return Prisma.sql`NOT (${delivered}) AND NOT (${Prisma.join(marked, " OR ")})`;
+}
+
+/**
  * Whether the stored header block contains this text exactly (case and all): the catcher
  * writes the mark exactly so, and a test holds it to that. instr/strpos take the text
  * literally; on SQLite a page over 20,000 messages took 55 ms with them, 160 with LOWER() LIKE.
@@ -82,7 +96,7 @@ export async function listCaughtMail(db: Database, options: ListCaughtMailOption
   const matches = pattern
     ? Prisma.sql`(LOWER(subject) LIKE ${pattern} ESCAPE '\\' OR LOWER(to_address) LIKE ${pattern} ESCAPE '\\')`
     : Prisma.sql`1 = 1`;
-  const where = Prisma.sql`${matches} AND ${visibleCondition(db.kind, options.secrets ?? NO_SECRETS)}`;
+  const where = Prisma.sql`${matches} AND ${visibleCondition(db.kind, options.secrets ?? NO_SECRETS)} AND ${incidentCondition(db.kind, options.hiddenIncidentIds ?? [])}`;
   const [idRows, countRows] = await Promise.all([
     db.prisma.$queryRaw<{ id: string }[]>`
       SELECT id FROM caught_mail WHERE ${where}
@@ -102,9 +116,15 @@ export async function listCaughtMail(db: Database, options: ListCaughtMailOption
  * Returns one caught message with its bodies and headers (JSON object text), or null when
  * there is none the reader may see (by default, none carrying a secret).
  */
-export async function getCaughtMail(db: Database, id: string, secrets = NO_SECRETS): Promise<CaughtMail | null> {
+export async function getCaughtMail(
+  db: Database,
+  id: string,
+  secrets = NO_SECRETS,
+  hiddenIncidentIds: string[] = [],
+): Promise<CaughtMail | null> {
   const rows = await db.prisma.$queryRaw<{ id: string }[]>`
-    SELECT id FROM caught_mail WHERE id = ${id} AND ${visibleCondition(db.kind, secrets)}`;
+    SELECT id FROM caught_mail WHERE id = ${id} AND ${visibleCondition(db.kind, secrets)}
+      AND ${incidentCondition(db.kind, hiddenIncidentIds)}`;
   return rows.length ? db.prisma.caughtMail.findUnique({ where: { id } }) : null;
 }
 

@@ -41,6 +41,13 @@ export interface MailAddress {
  */
 export const SECRET_FOR_HEADER = "X-Breachdesk-Secret-For";
 
+/**
+ * The incident a message about one carries (its id): the mail catcher hides such a message from
+ * a reader who may not read the incident (decision 0030). Notices to affected people need none:
+ * the catcher finds their incident through the delivery with the same Message-ID.
+ */
+export const INCIDENT_HEADER = "X-Breachdesk-Incident";
+
 export interface SentMail {
   messageId: string;
   /** Envelope addresses the server (or the catcher) took. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
+import { INCIDENT_HEADER } from "../../src/mail/mailer.js";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
 import { createIncident } from "../../src/modules/incidents/incidents.service.js";
 import { sendDigest } from "../../src/modules/reminders/digest-send.job.js";
@@ -158,6 +159,27 @@ describe(`need-to-know in the lists (${testLane})`, () => {
       const feed = await supertest(t.app).get(url);
       assert.equal(feed.status, 200);
       assert.equal(feed.text.includes(ref), sees, `calendar of ${client.user.email}`);
+    }
+  });
+
+  it("hides from the mail catcher a message about the incident from those who may not read it", async () => {
+    const sent = await t.deps.mailer.send({
+      to: "someone@example.org",
+      subject: "Reminder: assessment due (catcher check)",
+      text: "Due soon",
+      html: "<p>Due soon</p>",
+      headers: { [INCIDENT_HEADER]: incidentId },
+    });
+    const caught = await t.db.prisma.caughtMail.findFirstOrThrow({ where: { messageId: sent.messageId } });
+    for (const [who, client, sees] of [
+      ["member", member, true],
+      ["admin", admin, true],
+      ["stranger manager", stranger, false],
+    ] as const) {
+      const list = await client.agent.get("/mail");
+      assert.equal(list.status, 200);
+      assert.equal(list.text.includes("(catcher check)"), sees, `/mail as ${who}`);
+      assert.equal((await client.agent.get(`/mail/${caught.id}`)).status, sees ? 200 : 404, `/mail/:id as ${who}`);
     }
   });
 

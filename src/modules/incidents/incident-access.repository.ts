@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../../db/client.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
 
 const memberUser = { select: { id: true, name: true, email: true, role: true, status: true } } as const;
 
@@ -54,4 +55,9 @@ export async function membershipsAmong(db: DbOrTx, userId: string, incidentIds: 
     select: { incidentId: true },
   });
   return new Set(rows.map((r) => r.incidentId));
+}
+
+/** The ids of the incidents matching the filter. */
+export async function listIncidentIdsWhere(db: DbOrTx, where: Prisma.IncidentWhereInput): Promise<string[]> {
+  return (await db.incident.findMany({ where, select: { id: true } })).map((i) => i.id);
 }

@@ -18,6 +18,7 @@ import {
   deleteMember,
   findMembership,
   listActiveUsers,
+  listIncidentIdsWhere,
   listMembersOf,
   membershipsAmong,
   updateIncidentAccess,
@@ -70,6 +71,12 @@ export async function resolveIncidentAccess(
   const role = effectiveIncidentRole(reader, incident, membership);
   if (!role) throw noSuchIncident(reference);
   return { incident, role };
+}
+
+/** The ids of the incidents `reader` may not read (the restricted ones they are not on; none for an administrator). */
+export async function listUnreadableIncidentIds(deps: Deps, reader: IncidentReader): Promise<string[]> {
+  if (reader.role === "admin") return [];
+  return listIncidentIdsWhere(deps.db.prisma, { NOT: readableIncidentsWhere(reader) });
 }
 
 /** Whether `reader` may read the incident with this id (a missing one: no). */

@@ -19,6 +19,7 @@ export {
   addIncidentMember,
   canReadIncident,
   type IncidentReader,
+  listUnreadableIncidentIds,
   loadIncidentTeam,
   readableAmong,
   readableIncidentsWhere,

@@ -8,6 +8,7 @@ import {
   listCaughtMail,
   type SecretVisibility,
 } from "../../mail/mail-catcher.repository.js";
+import { listUnreadableIncidentIds } from "../incidents/index.js";
 import { listAdministrators } from "../users/index.js";
 
 /**
@@ -28,12 +29,21 @@ export async function listMailFor(
   reader: User,
   options: { limit: number; offset: number; search?: string | undefined },
 ): Promise<CaughtMailPage> {
-  return listCaughtMail(deps.db, { ...options, secrets: await secretVisibilityFor(deps, reader) });
+  const [secrets, hiddenIncidentIds] = await Promise.all([
+    secretVisibilityFor(deps, reader),
+    listUnreadableIncidentIds(deps, reader),
+  ]);
+  return listCaughtMail(deps.db, { ...options, secrets, hiddenIncidentIds });
 }
 
 /** One caught message this reader may see; one they may not is reported as missing, like an unknown id. */
 export async function findMailFor(deps: Deps, reader: User, id: string): Promise<CaughtMail> {
-  const mail = await getCaughtMail(deps.db, id, await secretVisibilityFor(deps, reader));
+  const mail = await getCaughtMail(
+    deps.db,
+    id,
+    await secretVisibilityFor(deps, reader),
+    await listUnreadableIncidentIds(deps, reader),
+  );
   if (!mail) throw new AppError("not_found", "No such message in the mail catcher.");
   return mail;
 }

@@ -6,7 +6,7 @@
 import type { Deps } from "../../deps.js";
 import type { User } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
-import { classifySendError } from "../../mail/mailer.js";
+import { classifySendError, INCIDENT_HEADER } from "../../mail/mailer.js";
 import { type Actor, withAudit } from "../audit/index.js";
 import { searchIncidentPeople } from "../people/index.js";
 import { checkNoticeReadiness } from "./notice-readiness.service.js";
@@ -104,7 +104,7 @@ export async function sendTestNotice(
       subject: `[TEST] ${notice.subject}`,
       text: notice.text,
       html: notice.html,
-      headers: { "X-Breachdesk-Test": "notice" },
+      headers: { "X-Breachdesk-Test": "notice", [INCIDENT_HEADER]: incident.id },
     });
   } catch (error) {
     throw new AppError("unavailable", `The test was not sent: ${classifySendError(error).message}`);

@@ -2,7 +2,7 @@ import type { Config } from "../../config/config.js";
 import type { Database } from "../../db/client.js";
 import { sha256 } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
-import type { Mailer } from "../../mail/mailer.js";
+import { INCIDENT_HEADER, type Mailer } from "../../mail/mailer.js";
 import { canReadIncident } from "../incidents/index.js";
 import { termsOf } from "../obligations/index.js";
 import { renderReminderEmail } from "./reminder-mail.policy.js";
@@ -103,7 +103,7 @@ export async function deliverReminder(
     to: user.email,
     ...mail,
     messageId: reminderMessageId(deliveryKey),
-    headers: { "X-Breachdesk-Reminder": `${obligation.ruleId} ${payload.slot}` },
+    headers: { "X-Breachdesk-Reminder": `${obligation.ruleId} ${payload.slot}`, [INCIDENT_HEADER]: obligation.incident.id },
   });
   return true;
 }
