@@ -4,22 +4,40 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { loadConfig } from "../config/config.js";
+import { openDatabase } from "../db/client.js";
+import { migrateDatabase } from "../db/migrate.js";
+import type { Deps } from "../deps.js";
+import { systemClock } from "../lib/clock.js";
+import { AppError } from "../lib/errors.js";
+import { createLogger } from "../lib/logger.js";
+import { createMailer } from "../mail/create-mailer.js";
 import {
+  type ApplicabilityAnswer,
   type ApplicabilityProfile,
   assessRules,
   DATA_ELEMENT_LIST,
   ENTITY_TYPE_LIST,
   isDataElement,
   isEntityType,
+  type Rule,
   rulePack,
 } from "../modules/deadlines/index.js";
+import { suggestForReference } from "../modules/obligations/index.js";
+import { loadApplicability, toApplicabilityProfile } from "../modules/organisation/index.js";
 import type { CommandOutput } from "./deadlines-command.js";
 
 export const applicableUsage = `  breachdesk applicable --profile FILE.json [--json]
       Says for every rule of the pack whether it applies ("yes", "maybe" or "no") and why, from a
       profile: at (ISO 8601 with offset), establishedIn (codes: "AU-NSW", "DE", "US-TX"),
       entityTypes, annualTurnover {amount, currency}, offersToEU, offersToUK, residents (code to
-      count), dataElements. A key left out is not known: rules that depend on it answer "maybe".`;
+      count), dataElements. A key left out is not known: rules that depend on it answer "maybe".
+  breachdesk applicable --stored [--at ISO] [--json]
+      The same from the organisation's stored profile (the Organisation page's "who the law
+      reaches"), at --at (default now), with no residents or data elements.
+  breachdesk applicable --incident REF [--json]
+      The same from the stored profile and the incident: its discovery as at, its location,
+      the residents of its imported people, its data categories (not encrypted) as data elements.`;
 
 const processOutput: CommandOutput = {
   out: (text) => process.stdout.write(text),
@@ -99,19 +117,44 @@ export class ProfileError extends Error {
   }
 }
 
-/** `breachdesk applicable --profile FILE.json [--json]`: 0, or 2 naming what to fix. */
-export function runApplicableCommand(args: string[], io: CommandOutput = processOutput): number {
-  let values: { profile?: string; json?: boolean };
+type Values = { profile?: string; json?: boolean; stored?: boolean; incident?: string; at?: string };
+
+/**
+ * `breachdesk applicable --profile FILE.json | --stored [--at ISO] | --incident REF [--json]`: 0,
+ * or 2 naming what to fix. The stored profile and the incident are read from the database.
+ */
+export async function runApplicableCommand(
+  args: string[],
+  io: CommandOutput = processOutput,
+  withDeps: <T>(run: (deps: Deps) => Promise<T>) => Promise<T> = withDatabase,
+): Promise<number> {
+  let values: Values;
   try {
-    values = parseArgs({ args, options: { profile: { type: "string" }, json: { type: "boolean" } }, strict: true }).values;
+    values = parseArgs({
+      args,
+      options: {
+        profile: { type: "string" },
+        json: { type: "boolean" },
+        stored: { type: "boolean" },
+        incident: { type: "string" },
+        at: { type: "string" },
+      },
+      strict: true,
+    }).values;
   } catch (error) {
     io.err(`${(error as Error).message}\n\nUsage:\n${applicableUsage}\n`);
     return 2;
   }
-  if (!values.profile) {
-    io.err(`Missing --profile FILE.json.\n\nUsage:\n${applicableUsage}\n`);
+  const sources = [values.profile, values.stored, values.incident].filter((v) => v !== undefined && v !== false);
+  if (sources.length !== 1) {
+    io.err(`Give one of --profile FILE.json, --stored or --incident REF.\n\nUsage:\n${applicableUsage}\n`);
     return 2;
   }
+  if (values.at !== undefined && !values.stored) {
+    io.err("--at goes with --stored (a profile file has its own at; an incident's is its discovery).\n");
+    return 2;
+  }
+  if (!values.profile) return runFromDatabase(values, io, withDeps);
   let profile: ApplicabilityProfile;
   try {
     const raw: unknown = JSON.parse(readFileSync(values.profile, "utf8"));
@@ -124,21 +167,89 @@ export function runApplicableCommand(args: string[], io: CommandOutput = process
     io.err(`The profile cannot be read:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
     return 2;
   }
-  const rules = assessRules(rulePack.rules, profile).map(({ rule, answer }) => ({
+  printAnswers(profile, assessRules(rulePack.rules, profile), values.json === true, io);
+  return 0;
+}
+
+/** --stored and --incident: the organisation's stored profile, with the incident's facts for --incident. */
+async function runFromDatabase(
+  values: Values,
+  io: CommandOutput,
+  withDeps: <T>(run: (deps: Deps) => Promise<T>) => Promise<T>,
+): Promise<number> {
+  let at: Date | undefined;
+  if (values.at !== undefined) {
+    const parsed = profileSchema.shape.at.safeParse(values.at);
+    if (!parsed.success) {
+      io.err(`--at ${parsed.error.issues[0]?.message ?? "is not an instant"}\n`);
+      return 2;
+    }
+    at = new Date(values.at);
+  }
+  try {
+    return await withDeps(async (deps) => {
+      if (values.incident) {
+        const list = await suggestForReference(deps, values.incident);
+        const answers = list.suggestions.map((s) => ({
+          rule: s.rule,
+          answer: {
+            applies: s.applies,
+            reasons: s.reasons,
+            informationOnly: s.isInformation,
+            alternatives: s.alternatives ?? undefined,
+          },
+        }));
+        printAnswers(list.profile, answers, values.json === true, io);
+        return 0;
+      }
+      const { at: _now, ...organisation } = toApplicabilityProfile(await loadApplicability(deps.db.prisma), deps.clock.now());
+      const profile = { ...organisation, at: at ?? deps.clock.now() };
+      printAnswers(profile, assessRules(rulePack.rules, profile), values.json === true, io);
+      return 0;
+    });
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "validation")) {
+      io.err(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function withDatabase<T>(run: (deps: Deps) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await migrateDatabase(config.DATABASE_URL);
+  const db = await openDatabase(config.DATABASE_URL);
+  try {
+    return await run({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) });
+  } finally {
+    await db.close();
+  }
+}
+
+/** The answers in words, or as the JSON contract (README), in the pack's order. */
+function printAnswers(
+  profile: ApplicabilityProfile,
+  answers: { rule: Rule; answer: Omit<ApplicabilityAnswer, "alternatives"> & { alternatives?: string } }[],
+  json: boolean,
+  io: CommandOutput,
+) {
+  const order = new Map(rulePack.rules.map((r, i) => [r.id, i]));
+  const sorted = [...answers].sort((a, b) => (order.get(a.rule.id) ?? 0) - (order.get(b.rule.id) ?? 0));
+  const rules = sorted.map(({ rule, answer }) => ({
     rule: rule.id,
     applies: answer.applies,
     reasons: answer.reasons,
     ...(answer.alternatives ? { alternatives: answer.alternatives } : {}),
     informationOnly: answer.informationOnly,
   }));
-  if (values.json) {
+  if (json) {
     io.out(`${JSON.stringify({ at: profile.at.toISOString(), rulePackVersion: rulePack.version, rules }, null, 2)}\n`);
-    return 0;
+    return;
   }
   for (const applies of ["yes", "maybe", "no"] as const) {
     const list = rules.filter((r) => r.applies === applies);
     io.out(`${{ yes: "Applies", maybe: "May apply", no: "Does not apply" }[applies]} (${list.length}):\n`);
     for (const r of list) io.out(`  ${r.rule}: ${r.reasons.join("; ")}\n`);
   }
-  return 0;
 }

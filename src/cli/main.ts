@@ -95,7 +95,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (group === "verify-pack") return await runVerifyPackCommand(argv.slice(1));
     if (group === "regimes") return runRegimesCommand(argv.slice(1));
     if (group === "deadlines") return runDeadlinesCommand(argv.slice(1));
-    if (group === "applicable") return runApplicableCommand(argv.slice(1));
+    if (group === "applicable") return await runApplicableCommand(argv.slice(1));
     say(
       group === undefined || group === "help" || group === "--help" ? usage : `Unknown command: ${argv.join(" ")}\n\n${usage}`,
       group ? process.stderr : process.stdout,

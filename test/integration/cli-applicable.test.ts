@@ -2,16 +2,29 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { runApplicableCommand } from "../../src/cli/applicable-command.js";
 import { runDeadlinesCommand } from "../../src/cli/deadlines-command.js";
+import type { Deps } from "../../src/deps.js";
 import { rulePack } from "../../src/modules/deadlines/index.js";
+import { type ApplicabilityValues, saveApplicability } from "../../src/modules/organisation/index.js";
+import { createTestApp, type TestApp } from "../helpers/app.js";
+import { addIncident } from "../helpers/incidents.js";
 
 type Io = { out: (t: string) => void; err: (t: string) => void };
 function run(command: (args: string[], io: Io) => number, args: string[]) {
   let stdout = "";
   let stderr = "";
   const status = command(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+/** `breachdesk applicable` reads the database for --stored and --incident, so it answers a promise. */
+async function runApplicable(args: string[], deps?: Deps) {
+  let stdout = "";
+  let stderr = "";
+  const io = { out: (t: string) => (stdout += t), err: (t: string) => (stderr += t) };
+  const status = await runApplicableCommand(args, io, deps ? (work) => work(deps) : undefined);
   return { status, stdout, stderr };
 }
 
@@ -29,8 +42,8 @@ interface Row {
   applies: "yes" | "maybe" | "no";
   reasons: string[];
 }
-function assess(profile: unknown): Map<string, Row> {
-  const result = run(runApplicableCommand, ["--profile", profileFile(profile), "--json"]);
+async function assess(profile: unknown): Promise<Map<string, Row>> {
+  const result = await runApplicable(["--profile", profileFile(profile), "--json"]);
   assert.equal(result.status, 0, result.stderr);
   const body = JSON.parse(result.stdout) as { rules: Row[] };
   assert.equal(body.rules.length, rulePack.rules.length);
@@ -55,8 +68,8 @@ const linuxAustralia = {
 const australianOrEu = (id: string) => /^(AU|EU)-/.test(id);
 
 describe("breachdesk applicable", () => {
-  it("Linux Australia in March 2016: no Australian or EU rule applies yet (not in force)", () => {
-    const rows = assess(linuxAustralia);
+  it("Linux Australia in March 2016: no Australian or EU rule applies yet (not in force)", async () => {
+    const rows = await assess(linuxAustralia);
     const auEu = [...rows.values()].filter((r) => australianOrEu(r.rule));
     assert.ok(auEu.length >= 14);
     for (const row of auEu) {
@@ -74,9 +87,9 @@ describe("breachdesk applicable", () => {
     assert.equal(rows.get("AU-NDB-oaic")?.reasons[0], "not in force on 2016-03-24 (in force from 2018-02-22)");
   });
 
-  it("Linux Australia today: the NDB rules apply only when it is an APP entity", () => {
+  it("Linux Australia today: the NDB rules apply only when it is an APP entity", async () => {
     const today = { ...linuxAustralia, at: "2026-12-07T10:00:00+11:00" };
-    const small = assess(today);
+    const small = await assess(today);
     for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "AU-NDB-individuals"]) {
       assert.equal(small.get(id)?.applies, "no", id);
       assert.ok(
@@ -84,8 +97,8 @@ describe("breachdesk applicable", () => {
         id,
       );
     }
-    const over = assess({ ...today, annualTurnover: { amount: 3500000, currency: "AUD" } });
-    const optedIn = assess({ ...today, entityTypes: ["au-opted-in"] });
+    const over = await assess({ ...today, annualTurnover: { amount: 3500000, currency: "AUD" } });
+    const optedIn = await assess({ ...today, entityTypes: ["au-opted-in"] });
     for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "AU-NDB-individuals"]) {
       assert.equal(over.get(id)?.applies, "yes", id);
       assert.ok(
@@ -99,8 +112,8 @@ describe("breachdesk applicable", () => {
     assert.equal(over.get("EU-GDPR-33")?.applies, "no");
   });
 
-  it("a non-EU organisation with residents in Germany that does not offer to the EU: GDPR does not apply", () => {
-    const rows = assess({
+  it("a non-EU organisation with residents in Germany that does not offer to the EU: GDPR does not apply", async () => {
+    const rows = await assess({
       at: "2026-12-07T10:00:00Z",
       establishedIn: ["US-CA"],
       offersToEU: false,
@@ -119,27 +132,27 @@ describe("breachdesk applicable", () => {
     }
   });
 
-  it("a US company with 300 Texans: the Attorney General's notice applies; with 100 it does not", () => {
+  it("a US company with 300 Texans: the Attorney General's notice applies; with 100 it does not", async () => {
     const company = { at: "2026-12-07T10:00:00-06:00", establishedIn: ["US-DE"], entityTypes: [], dataElements: ["name", "ssn"] };
-    const many = assess({ ...company, residents: { "US-TX": 300 } });
+    const many = await assess({ ...company, residents: { "US-TX": 300 } });
     assert.equal(many.get("US-TX-regulator")?.applies, "yes");
     assert.ok(many.get("US-TX-regulator")?.reasons.includes("300 residents of Texas, at least 250"));
     assert.equal(many.get("US-TX-individuals")?.applies, "yes");
-    const few = assess({ ...company, residents: { "US-TX": 100 } });
+    const few = await assess({ ...company, residents: { "US-TX": 100 } });
     assert.equal(few.get("US-TX-regulator")?.applies, "no");
     assert.ok(few.get("US-TX-regulator")?.reasons.includes("100 residents of Texas, not at least 250"));
     assert.equal(few.get("US-TX-individuals")?.applies, "yes");
     assert.equal(few.get("US-CA-cdph")?.applies, "no");
   });
 
-  it("prints the answers grouped in words without --json", () => {
-    const result = run(runApplicableCommand, ["--profile", profileFile(linuxAustralia)]);
+  it("prints the answers grouped in words without --json", async () => {
+    const result = await runApplicable(["--profile", profileFile(linuxAustralia)]);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /^Applies \(\d+\):/m);
     assert.match(result.stdout, /^Does not apply \(\d+\):\n(.*\n)*? {2}AU-NDB-oaic: not in force on 2016-03-24/m);
   });
 
-  it("refuses a bad profile with status 2, naming the key to fix", () => {
+  it("refuses a bad profile with status 2, naming the key to fix", async () => {
     const cases: [unknown, RegExp][] = [
       [{ establishedIn: ["AU"] }, /at: is required/],
       [{ at: "24/03/2016" }, /at: use ISO 8601/],
@@ -150,12 +163,12 @@ describe("breachdesk applicable", () => {
       ["{not json", /not JSON/],
     ];
     for (const [profile, message] of cases) {
-      const result = run(runApplicableCommand, ["--profile", profileFile(profile), "--json"]);
+      const result = await runApplicable(["--profile", profileFile(profile), "--json"]);
       assert.equal(result.status, 2, JSON.stringify(profile));
       assert.match(result.stderr, message);
       assert.equal(result.stdout, "");
     }
-    assert.equal(run(runApplicableCommand, ["--json"]).status, 2);
+    assert.equal((await runApplicable(["--json"])).status, 2);
   });
 });
 
@@ -180,5 +193,61 @@ describe("breachdesk deadlines --zone and --holidays", () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--zone "Mars\/Olympus" is not an IANA time zone/);
     assert.match(result.stderr, /--holidays "AU-XX" is not a country/);
+  });
+});
+
+describe("breachdesk applicable --stored and --incident (the organisation's stored profile)", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+  const admin = { userId: null, label: "test", ip: null };
+
+  it("reads the stored profile: Linux Australia under A$3 million, then opted in (s 6EA)", async () => {
+    const small = {
+      establishedIn: ["AU-NSW"],
+      entityTypes: [] as ApplicabilityValues["entityTypes"],
+      annualTurnover: { amount: 900000, currency: "AUD" },
+      offersToEU: false,
+      offersToUK: false,
+    };
+    await saveApplicability(t.deps, small, admin);
+    const before = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.deps);
+    assert.equal(before.status, 0, before.stderr);
+    const rows = new Map((JSON.parse(before.stdout) as { rules: Row[] }).rules.map((r) => [r.rule, r]));
+    assert.equal(rows.get("AU-NDB-oaic")?.applies, "no");
+    assert.ok(
+      rows.get("AU-NDB-oaic")?.reasons.some((r) => r.includes("a small business under s 6D unless an exception applies")),
+    );
+    await saveApplicability(t.deps, { ...small, entityTypes: ["au-opted-in"] }, admin);
+    const opted = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.deps);
+    const after = new Map((JSON.parse(opted.stdout) as { rules: Row[] }).rules.map((r) => [r.rule, r]));
+    assert.equal(after.get("AU-NDB-oaic")?.applies, "yes");
+  });
+
+  it("reads an incident: its discovery in 2016 is the date assessed, and the answer covers every rule", async () => {
+    const incident = await addIncident(t);
+    const result = await runApplicable(["--incident", incident.reference, "--json"], t.deps);
+    assert.equal(result.status, 0, result.stderr);
+    const body = JSON.parse(result.stdout) as { at: string; rules: Row[] };
+    assert.equal(body.at, "2016-03-21T22:00:00.000Z");
+    assert.equal(body.rules.length, rulePack.rules.length);
+    const ndb = body.rules.find((r) => r.rule === "AU-NDB-oaic");
+    assert.equal(ndb?.applies, "no");
+    assert.ok(ndb?.reasons.some((r) => r.startsWith("not in force on 2016-03-22")));
+  });
+
+  it("refuses an unknown incident, two sources at once, or --at without --stored, with status 2", async () => {
+    const missing = await runApplicable(["--incident", "BD-1999-0001"], t.deps);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /BD-1999-0001/);
+    assert.equal((await runApplicable(["--stored", "--incident", "BD-1999-0001"], t.deps)).status, 2);
+    const at = await runApplicable(["--incident", "BD-1999-0001", "--at", "2026-01-01T00:00:00Z"], t.deps);
+    assert.equal(at.status, 2);
+    assert.match(at.stderr, /--at goes with --stored/);
+    const badAt = await runApplicable(["--stored", "--at", "yesterday"], t.deps);
+    assert.equal(badAt.status, 2);
+    assert.match(badAt.stderr, /ISO 8601/);
   });
 });

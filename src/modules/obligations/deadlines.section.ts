@@ -3,16 +3,15 @@ import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
 import type { IncidentSection } from "../../web/incident-section.js";
 import { type Rule, rulePack, TRIGGER_CODE_LIST, TRIGGER_CODES } from "../deadlines/index.js";
-import { loadIncidentData } from "../data-categories/index.js";
 import { describeProposal } from "../incidents/index.js";
-import { loadApplicability, toApplicabilityProfile } from "../organisation/index.js";
 import { layoutClockAxis } from "./clock-axis.policy.js";
 import { clockFactHref, type EffectiveClockEvent, effectiveClockEvents, labelOfTrigger } from "./clock-events.policy.js";
 import { CLOCK_FACT_LABELS, TRIGGER_FACTS } from "./clock-facts.policy.js";
 import { describeObligation, loadDeadlineFacts, sortByUrgency } from "./deadlines-view.service.js";
 import { describeMetBy, isNotifyIndividualsRule, peopleScopeOf } from "./obligation-closing.policy.js";
 import { readCoverage } from "./obligation-hooks.service.js";
-import { type PlaceCount, type SuggestionList, suggestObligations } from "./obligation-suggestions.policy.js";
+import type { SuggestionList } from "./obligation-suggestions.policy.js";
+import { suggestForIncident } from "./obligation-suggestions.service.js";
 
 /** The incident and the viewer, as the incident page passes them to a section. */
 type SectionIncident = Parameters<IncidentSection["load"]>[1];
@@ -101,31 +100,6 @@ async function coverageOfIndividuals(
   return Object.fromEntries(entries);
 }
 
-/**
- * Every rule of the pack for an incident, applies / may apply / does not apply with the reasons,
- * read from the organisation's profile (who the law reaches) and the incident's facts: its
- * discovery (detected, else aware, else now: the law in force then decides), its location, its
- * data categories and where its imported people live (decisions 0027 and 0032).
- */
-export async function suggestForIncident(
-  deps: Deps,
-  incident: SectionIncident,
-  known: { decisionRegimes: string[]; appliedRuleIds: string[]; peoplePlaces: PlaceCount[]; now: Date },
-) {
-  const [reach, data] = await Promise.all([loadApplicability(deps.db.prisma), loadIncidentData(deps, incident)]);
-  const { at: _at, ...organisation } = toApplicabilityProfile(reach, known.now);
-  return suggestObligations(rulePack.rules, {
-    location: incident.location,
-    decisionRegimes: known.decisionRegimes,
-    appliedRuleIds: known.appliedRuleIds,
-    peoplePlaces: known.peoplePlaces,
-    startableCodes: new Set(Object.keys(TRIGGER_FACTS)),
-    at: incident.detectedAt ?? incident.awareAt ?? known.now,
-    organisation,
-    dataCategories: data.entries.map((e) => ({ id: e.categoryId, encrypted: e.encrypted })),
-  });
-}
-
 /** What the suggestions were read from, in words, for the page. */
 function describeSuggestedFrom(list: SuggestionList, peopleCount: number | null) {
   const p = list.profile;
@@ -134,7 +108,9 @@ function describeSuggestedFrom(list: SuggestionList, peopleCount: number | null)
   return {
     at: p.at.toISOString().slice(0, 10),
     establishedIn: p.establishedIn?.join(", ") ?? "not given",
-    residents: residents.length ? residents.map(([code, n]) => `${n.toLocaleString("en")} in ${code}`).join(", ") : "no people imported",
+    residents: residents.length
+      ? residents.map(([code, n]) => `${n.toLocaleString("en")} in ${code}`).join(", ")
+      : "no people imported",
     isCountShort: peopleCount !== null && peopleCount > imported,
     peopleCount,
     dataElements: p.dataElements ? p.dataElements.join(", ") || "none the laws name" : "no data categories recorded",

@@ -28,6 +28,7 @@ export {
   useCoverageReader,
 } from "./obligation-hooks.service.js";
 export { removeObligation } from "./obligation-removal.service.js";
+export { suggestForReference } from "./obligation-suggestions.service.js";
 export { applySchema, clockEventSchema, statusSchema } from "./obligations.schemas.js";
 export { applyObligations, changeObligationStatus } from "./obligations.service.js";
 export { listMetRegulatorObligations, type MetRegulatorObligation } from "./obligations-register.service.js";
