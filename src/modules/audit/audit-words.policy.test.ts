@@ -51,6 +51,16 @@ describe("audit entries in words", () => {
       "Ana Manager marked AU-NDB-assess met on BD-2016-0001.",
     );
     assert.equal(
+      say("obligation.delay", {
+        ruleId: "US-TX-individuals",
+        kind: "law_enforcement_delay",
+        agency: "Texas Rangers",
+        dueAt: null,
+        originalDueAt: "2026-04-28T04:59:59.999Z",
+      }),
+      "Ana Manager recorded a law-enforcement delay on US-TX-individuals of BD-2016-0001 (Texas Rangers): no due instant until the delay is lifted, originally 2026-04-28T04:59:59.999Z.",
+    );
+    assert.equal(
       say("clock_event.record", { code: "aware_suspected_breach" }, {}, "clock_event"),
       'Ana Manager recorded the clock event "awareness of a suspected breach" on BD-2016-0001.',
     );
