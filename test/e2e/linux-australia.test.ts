@@ -93,9 +93,11 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
   let session: E2eSession;
   let page: Page;
   let reference = "";
+  let membersAdded = 0;
 
   before(async () => {
-    session = await startSession();
+    // Need-to-know (decision 0030): the incident is restricted to its team, as new incidents are by default.
+    session = await startSession({ INCIDENTS_DEFAULT_ACCESS: "restricted" });
     page = session.page;
   });
 
@@ -177,7 +179,7 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     assert.equal(await flash(), `${reference} is recorded.`);
     await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
     const header = await textOf(page.locator("header", { has: page.getByRole("heading", { level: 1 }) }));
-    assert.match(header, /Detected Severity: High Owner: Mei Manager Team: Linux Australia admin team/);
+    assert.match(header, /Detected Severity: High Owner: Mei Manager Team: Linux Australia admin team Restricted to its team/);
     const overview = await shownText(region("Summary"));
     assert.match(overview, /Detected 2016-03-22 09:30 GMT\+11/);
     assert.match(overview, /Became aware of a suspected breach 2016-03-24 11:00 GMT\+11/);
@@ -404,7 +406,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       "incident.create": 1,
       "incident.transition": 2,
       "affected_system.create": 2,
-      "timeline.event_add": 4 + 3,
+      // Four events, three status changes and, once the viewer is on the team, the note that says so.
+      "timeline.event_add": 4 + 3 + membersAdded,
       "incident_data.add": DATA.length,
       "remedial_action.create": ACTIONS.length,
       "assessment.record": 1,
@@ -412,6 +415,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
       // What the assessment sets off: the status it proposes (assessing) and the people's risk it rules.
       "incident.status_propose": 1,
       "person.risk_rule_apply": 1,
+      // The viewer put on the restricted incident's team, once that step has run.
+      "incident.member_add": membersAdded,
     };
     for (const [action, count] of Object.entries(counts)) {
       assert.equal(
@@ -446,6 +451,19 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     await session.screenshot("linux-australia-incident");
   });
 
+  it("puts the viewer on the team of the restricted incident, on its evidence page", async () => {
+    await page.goto(`/incidents/${reference}/evidence`);
+    const team = region("Team and access");
+    assert.match(await shownText(team), /Restricted: its members and administrators\./);
+    assert.match(await shownText(team), /Mei Manager mei@example\.org lead manager/);
+    await team.getByLabel(/^Add a member/).fill(VIEWER.email);
+    await team.getByLabel("Role here").selectOption("viewer");
+    await andWaitForPage(page, () => team.getByRole("button", { name: "Save the member" }).click());
+    assert.equal(await flash(), `${VIEWER.email} is on the team as viewer.`);
+    assert.match(await shownText(region("Team and access")), /Val Viewer val@example\.org viewer viewer/);
+    membersAdded = 1;
+  });
+
   it("shows a viewer the same pages, in their own zone, with no form", async () => {
     await signOut(page);
     await signIn(page, VIEWER);
@@ -453,7 +471,8 @@ describe("the Linux Australia incident in Chromium", { timeout: 180_000 }, () =>
     await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
 
     const entries = await timelineEntries();
-    assert.equal(entries.length, 7);
+    // The seven events, and the note that the viewer joined the team.
+    assert.equal(entries.length, 7 + membersAdded);
     const isos = entries.map((e) => e.iso);
     assert.deepEqual(isos, [...isos].sort(), "chronological order");
     // The viewer reads UTC (the default): the events entered in Sydney or Auckland say so.
