@@ -128,6 +128,8 @@ describe(`delays and extensions of obligations (${testLane})`, () => {
       JSON.stringify(timeline.body),
       /US-HHS-individuals: law-enforcement delay recorded \(FBI, reference FBI-NY-2026-118\); due 2026-05-14 23:59/,
     );
+    const list = await manager.agent.get("/deadlines");
+    assert.match(list.text, /originally 2026-04-21 23:59/, "the deadlines page shows the original beside the new due instant");
     assert.equal((await verifyAuditChain(t.db)).break, null);
   });
 
