@@ -245,7 +245,7 @@ export function checkDelayRequest(
     const cap = allowance.steps[step];
     if (!cap) {
       refuse(
-        `${rule.id} allows ${allowance.steps.length} ${label}s (${allowance.steps.map(capWords).join(", then ")}; ${cite(allowance)}); ${allowance.beyond ?? "no further one"}`,
+        `${rule.id} allows ${allowance.steps.length} ${label}s (${allowance.steps.map(capWords).join(", then ")}; ${cite(allowance)}). ${allowance.beyond ?? "No further one."}`,
       );
     }
     const limit = capEnd(from, cap, zone);
