@@ -42,6 +42,7 @@ function fileJson(reference: string, view: EvidenceFileView) {
     deletedAt: file.deletedAt?.toISOString() ?? null,
     deletedBy: file.deletedAt ? file.deletedBy : null,
     deleteReason: file.deletedAt ? file.deleteReason : null,
+    purgedAt: file.purgedAt?.toISOString() ?? null,
     download: view.isDeleted ? null : `/api/v1/incidents/${encodeURIComponent(reference)}/evidence/${file.id}`,
   };
 }

@@ -28,6 +28,7 @@ export const evidenceFile = named(
     deletedAt: maybeInstant,
     deletedBy: z.string().nullable(),
     deleteReason: z.string().nullable(),
+    purgedAt: maybeInstant.meta({ description: "When the retention purge removed its bytes (deletedAt too); null otherwise" }),
     download: z.string().nullable().meta({ description: "The API path of its content; null once deleted" }),
   }),
 );

@@ -12,6 +12,11 @@ const purgeCounts = z.object({
   bouncedAddresses: z.number().int().min(0),
   toldAnotherWay: z.number().int().min(0),
   importFiles: z.number().int().min(0),
+  evidenceFiles: z
+    .number()
+    .int()
+    .min(0)
+    .meta({ description: "Evidence files whose bytes the purge removed (evidenceFiles with_people); their records stay" }),
 });
 
 export const retentionRule = named(

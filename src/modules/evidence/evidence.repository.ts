@@ -8,7 +8,7 @@ import type { EvidenceFile } from "../../generated/sqlite/client.js";
 export type { EvidenceFile };
 
 /** The fields of a new evidence file. */
-export type NewEvidenceFile = Omit<EvidenceFile, "deletedAt" | "deletedById" | "deletedBy" | "deleteReason">;
+export type NewEvidenceFile = Omit<EvidenceFile, "deletedAt" | "deletedById" | "deletedBy" | "deleteReason" | "purgedAt">;
 
 export function insertEvidenceFile(db: DbOrTx, data: NewEvidenceFile) {
   return db.evidenceFile.create({ data });
@@ -51,4 +51,27 @@ export async function listLinkTargets(db: DbOrTx, incidentId: string) {
     db.obligation.findMany({ where: { incidentId }, orderBy: { ruleId: "asc" }, select: { id: true, ruleId: true } }),
   ]);
   return { events, systems, decisions, statements, obligations };
+}
+
+/** An incident's files whose bytes are still kept (neither deleted nor purged). */
+export function listKeptEvidenceFilesOf(db: DbOrTx, incidentId: string) {
+  return db.evidenceFile.findMany({
+    where: { incidentId, deletedAt: null },
+    select: { id: true, storageKey: true },
+    orderBy: { id: "asc" },
+  });
+}
+
+/** Marks the files removed by the retention purge (their bytes gone), those still kept among ids: how many changed. */
+export async function markEvidenceFilesPurged(
+  db: DbOrTx,
+  incidentId: string,
+  ids: string[],
+  removal: { deletedAt: Date; deletedById: string | null; deletedBy: string; deleteReason: string },
+) {
+  const { count } = await db.evidenceFile.updateMany({
+    where: { incidentId, id: { in: ids }, deletedAt: null },
+    data: { ...removal, purgedAt: removal.deletedAt, storageKey: "" },
+  });
+  return count;
 }

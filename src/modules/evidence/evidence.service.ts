@@ -172,6 +172,8 @@ export interface EvidenceFileView {
   replaces: { id: string; fileName: string } | null;
   replacedBy: { id: string; fileName: string }[];
   isDeleted: boolean;
+  /** removed by the retention purge (isDeleted too) */
+  isPurged: boolean;
 }
 
 /** An incident's evidence files, newest first, each with its link named, and the files it replaces and that replace it. */
@@ -201,6 +203,7 @@ export async function listEvidenceFiles(deps: Deps, incident: Incident, zone: st
       replaces: replaced ? { id: replaced.id, fileName: replaced.fileName } : null,
       replacedBy: files.filter((f) => f.replacesId === file.id).map((f) => ({ id: f.id, fileName: f.fileName })),
       isDeleted: file.deletedAt !== null,
+      isPurged: file.purgedAt !== null,
     };
   });
 }
@@ -221,9 +224,10 @@ export async function openEvidenceFile(
 ): Promise<{ file: EvidenceFile; content: Readable }> {
   const { file } = await loadEvidenceFile(deps, reference, id);
   if (file.deletedAt) {
+    const how = file.purgedAt ? "removed by the purge" : "deleted";
     throw new AppError(
       "not_found",
-      `"${file.fileName}" was deleted on ${file.deletedAt.toISOString()} by ${file.deletedBy}: ${file.deleteReason}. Its record and hash are kept.`,
+      `"${file.fileName}" was ${how} on ${file.deletedAt.toISOString()} by ${file.deletedBy}: ${file.deleteReason}. Its record and hash are kept.`,
     );
   }
   return { file, content: await evidenceStorageOf(deps).get(file.storageKey) };

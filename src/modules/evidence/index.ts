@@ -18,5 +18,11 @@ export {
   safeFileName,
   tooLargeMessage,
 } from "./evidence-file.policy.js";
+export {
+  countKeptEvidenceFiles,
+  markEvidenceFilesRemovedByPurge,
+  PURGED_FILE_REASON,
+  removeEvidenceBytesForPurge,
+} from "./evidence-purge.service.js";
 export type { EvidenceStorage, StoredObject } from "./evidence-storage.types.js";
 export { evidenceUploadBody, readEvidenceUpload } from "./evidence-upload.middleware.js";

@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { PurgeRun } from "../../generated/sqlite/client.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/index.js";
+import { markEvidenceFilesRemovedByPurge, removeEvidenceBytesForPurge } from "../evidence/index.js";
 import { forgetImportFilesOfIncident, uploadDirectory } from "../people/index.js";
 import { recordTimelineEvent } from "../timeline/index.js";
 import { addressHasherOf } from "./address-hash.service.js";
@@ -14,7 +15,7 @@ import {
   purgePeopleBatch,
   purgeToldAnotherWay,
 } from "./purge-batches.sql.js";
-import { advancePurgeRun, createPurgeRun, findPurgeRun } from "./retention.repository.js";
+import { advancePurgeRun, createPurgeRun, findPurgeRun, findRetention } from "./retention.repository.js";
 import { loadRetentionState, type PurgeIncident } from "./retention-state.service.js";
 
 /** What a purge removed, by kind (kept on the run, summed batch by batch). */
@@ -26,6 +27,8 @@ export interface PurgeCounts {
   bouncedAddresses: number;
   toldAnotherWay: number;
   importFiles: number;
+  /** evidence files whose bytes went (only when the incident's evidence files are purged with the people) */
+  evidenceFiles: number;
 }
 
 export interface PurgeOptions {
@@ -131,6 +134,7 @@ export function countsOf(run: Pick<PurgeRun, "counts">): PurgeCounts {
     bouncedAddresses: c.bouncedAddresses ?? 0,
     toldAnotherWay: c.toldAnotherWay ?? 0,
     importFiles: c.importFiles ?? 0,
+    evidenceFiles: c.evidenceFiles ?? 0,
   };
 }
 
@@ -145,6 +149,7 @@ async function runStep(
   const take = options.batchSize ?? DEFAULT_BATCH;
   const now = deps.clock.now();
   const paths = run.phase === "files" ? await removeImportFilesFirst(deps, incident.id) : [];
+  const evidenceIds = run.phase === "files" ? await removeEvidenceFilesFirst(deps, incident.id) : [];
   return deps.db.prisma
     .$transaction(async (tx) => {
       const next = await (async () => {
@@ -176,7 +181,8 @@ async function runStep(
             };
           case "files": {
             await forgetImportFilesOfIncident(deps.db, tx, incident, "retention purge", options.actor, deps.clock);
-            return { phase: "finish", cursor: "", counts: addCounts(run.counts, { importFiles: paths.length }) };
+            const evidenceFiles = await markEvidenceFilesRemovedByPurge(tx, incident.id, evidenceIds, options.actor, now);
+            return { phase: "finish", cursor: "", counts: addCounts(run.counts, { importFiles: paths.length, evidenceFiles }) };
           }
           default:
             await recordPurgeDone(deps, tx, incident, run, options.actor);
@@ -211,6 +217,16 @@ async function removeImportFilesFirst(deps: Deps, incidentId: string): Promise<s
     });
   }
   return paths;
+}
+
+/**
+ * The evidence files' bytes, when the incident's retention says they go with the people (item 4
+ * of issue 15; kept by default): removed through the storage port before the step that marks
+ * their records, as the import files are. Their ids.
+ */
+async function removeEvidenceFilesFirst(deps: Deps, incidentId: string): Promise<string[]> {
+  const retention = await findRetention(deps.db.prisma, incidentId);
+  return retention?.evidenceFiles === "with_people" ? removeEvidenceBytesForPurge(deps, incidentId) : [];
 }
 
 /** The purge's one audit entry with the counts, and its line on the timeline. */
@@ -249,7 +265,7 @@ async function recordPurgeDone(
       occurredAt: deps.clock.now(),
       occurredZone: incident.timeZone,
       kind: "note",
-      description: `The affected people's personal data was purged: ${counts.people} people blanked, ${counts.deliveries} notices kept with a hashed address, ${counts.caughtMail} copies in the mail catcher and ${counts.importFiles} import files deleted.`,
+      description: `The affected people's personal data was purged: ${counts.people} people blanked, ${counts.deliveries} notices kept with a hashed address, ${counts.caughtMail} copies in the mail catcher, ${counts.importFiles} import files and ${counts.evidenceFiles} evidence files deleted.`,
       source: "lifecycle",
     },
     actor,

@@ -1,7 +1,9 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { type Actor, recordAudit } from "../audit/index.js";
+import { countKeptEvidenceFiles } from "../evidence/index.js";
 import { loadIncident } from "../incidents/index.js";
+import { recordTimelineEvent } from "../timeline/index.js";
 import { addressHasherOf, normaliseAddress } from "./address-hash.service.js";
 import { countsOf, type PurgeOptions, purgeIncident } from "./purge.service.js";
 import { HASHED_PREFIX } from "./purge-batches.sql.js";
@@ -52,6 +54,21 @@ export async function setRetentionRule(deps: Deps, reference: string, input: Ret
       },
       deps.clock,
     );
+    const days = input.daysAfterClose ?? deps.config.RETENTION_DAYS_AFTER_CLOSE;
+    const files = input.evidenceFiles === "with_people" ? "purged with the people's data" : "kept";
+    await recordTimelineEvent(
+      deps,
+      tx,
+      incident,
+      {
+        occurredAt: deps.clock.now(),
+        occurredZone: incident.timeZone,
+        kind: "note",
+        description: `Retention set by ${actor.label}: the affected people's data is purged ${days} days after closure${input.daysAfterClose === null ? " (the default)" : ""}; evidence files ${files}.`,
+        source: "lifecycle",
+      },
+      actor,
+    );
     return incident;
   });
 }
@@ -100,7 +117,17 @@ export async function setLegalHold(deps: Deps, reference: string, hold: { isHeld
 /** The confirmation's facts: the rule, whether a purge may run now and why not, and what it would remove. */
 export async function previewPurge(deps: Deps, reference: string) {
   const { incident, rule } = await loadRetention(deps, reference);
-  const goes = await countWhatGoes(deps.db.prisma, incident.id);
+  const [counted, evidenceKept] = await Promise.all([
+    countWhatGoes(deps.db.prisma, incident.id),
+    countKeptEvidenceFiles(deps, incident.id),
+  ]);
+  // The evidence files go only when the incident's retention says so; otherwise they are counted as staying.
+  const isEvidenceGoing = rule.evidenceFiles === "with_people";
+  const goes = {
+    ...counted,
+    evidenceFiles: isEvidenceGoing ? evidenceKept : 0,
+    evidenceFilesStaying: isEvidenceGoing ? 0 : evidenceKept,
+  };
   const state = rule.state;
   const whyNot =
     state.kind === "held"
