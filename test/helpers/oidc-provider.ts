@@ -81,7 +81,7 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
     if (req.method === "GET") {
       res.setHeader("content-type", "text/html; charset=utf-8");
       res.end(
-        `<!doctype html><html lang="en"><head><title>Test provider: sign in</title></head><body><h1>Test provider</h1>` +
+        `<!doctype html><html lang="en"><head><title>Test provider: sign in</title><link rel="icon" href="data:,"></head><body><h1>Test provider</h1>` +
           `<form method="post" action="/interaction/${details.uid}"><label for="login">Account</label>` +
           `<input id="login" name="login" autocomplete="off"><button type="submit">Continue</button></form></body></html>`,
       );

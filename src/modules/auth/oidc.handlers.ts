@@ -40,12 +40,12 @@ export function createOidcHandlers(deps: Deps) {
   }
 
   return {
-    /** POST /login/sso: a fresh flow in the session, then off to the provider. */
+    /** GET /login/sso: a fresh flow in the session (replacing any earlier one), then off to the provider. */
     async start(req: Request, res: Response) {
       assertConfigured();
       if (currentUser(res)) return res.redirect(303, "/");
       try {
-        const { url, flow } = await startFlow(deps, safeNext((req.body as Record<string, unknown>)?.next));
+        const { url, flow } = await startFlow(deps, safeNext(req.query.next));
         req.session.ssoFlow = flow;
         res.redirect(303, url.href);
       } catch (error) {

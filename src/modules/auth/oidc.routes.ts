@@ -8,7 +8,8 @@ export function oidcRoutes(deps: Deps): Router {
   const h = createOidcHandlers(deps);
   const router = Router();
   mountRoutes(router, [
-    { method: "post", path: "/login/sso", access: "public", handler: h.start },
+    // A link, not a form: the page's CSP (form-action 'self') would stop a form's redirect to the provider.
+    { method: "get", path: "/login/sso", access: "public", handler: h.start },
     { method: "get", path: "/login/sso/callback", access: "public", handler: h.callback },
   ]);
   return router;
