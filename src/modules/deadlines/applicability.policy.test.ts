@@ -151,8 +151,15 @@ describe("applicability: US states by residents and data elements", () => {
     assert.equal(answer("US-OH-individuals", us(5)).applies, "no");
   });
   it("only kinds of information no state law names: maybe, since this state's list may name others", () => {
-    const a = answer("US-TX-individuals", { ...us(10), dataElements: ["email"] });
+    const a = answer("US-FL-individuals", { ...us(10), residents: { "US-FL": 10 }, dataElements: ["email"] });
     assert.equal(a.applies, "maybe");
+  });
+  it("Texas's own list (Bus. & Com. Code 521.002(a)(2)), read from the statute: e-mails or passwords alone are not in it", () => {
+    const emails = answer("US-TX-individuals", { ...us(10), dataElements: ["email", "account-credentials"] });
+    assert.equal(emails.applies, "no");
+    assert.match(emails.reasons.join(" "), /the law names only Social Security numbers/);
+    assert.equal(answer("US-TX-individuals", { ...us(10), dataElements: ["health-insurance"] }).applies, "yes");
+    assert.equal(answer("US-TX-individuals", { ...us(10), dataElements: ["identity-document"] }).applies, "yes");
   });
   it("California's health facilities' rule binds only licensed facilities", () => {
     const californians = { at: today, residents: { "US-CA": 20 }, dataElements: ["medical"], entityTypes: [] };
