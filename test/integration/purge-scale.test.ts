@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { sqlitePathOf } from "../../src/db/client.js";
 import { newId } from "../../src/lib/ids.js";
+import { evidenceStorageOf } from "../../src/modules/evidence/index.js";
 import { uploadDirectory } from "../../src/modules/people/index.js";
 import { lookupAddress, purgeNow } from "../../src/modules/retention/index.js";
 import { appless, ledgerFigures } from "../fixtures/retention/purge-fixture.js";
@@ -16,7 +20,9 @@ import { addIncident } from "../helpers/incidents.js";
  * Issue 15's done-when at scale (PURGE_PEOPLE, 100,000 for the issue's figure): after the purge no table or file holds any of their
  * names, addresses, phone numbers or postal addresses (the SQLite file, its WAL and the data
  * folder searched byte by byte; on PostgreSQL every row of every table as text, what a dump
- * holds), the ledger summary is unchanged and the lookup answers for a purged address. Every
+ * holds, and a pg_dump of the database), the ledger summary is unchanged and the lookup answers for
+ * a purged address. The incident's evidence files are purged with the people (issue 15, item 4),
+ * and one holds the attendee list: its bytes go from the evidence folder, its record stays. Every
  * personal value carries a marker (qz...) so one search finds any of them.
  */
 // 3,000 in the suite (about 15 s on each database here); the issue's 100,000 with PURGE_PEOPLE=100000,
@@ -35,13 +41,20 @@ const person = (i: number) => ({
 
 describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none of their data anywhere (${testLane})`, () => {
   let t: TestApp;
+  let evidenceDir: string;
   before(async () => {
-    t = await appless();
+    const base = await appless();
+    // Evidence files in a folder of the test's own (on PostgreSQL the default is ./data/evidence).
+    evidenceDir = mkdtempSync(join(tmpdir(), "breachdesk-purge-evidence-"));
+    t = { ...base, deps: { ...base.deps, config: { ...base.deps.config, EVIDENCE_DIR: evidenceDir } } };
   });
-  after(() => t.close());
+  after(async () => {
+    await t.close();
+    rmSync(evidenceDir, { recursive: true, force: true });
+  });
 
   it("purges, then no marker is found in the database or the data folder; the ledger is unchanged; the lookup answers", {
-    timeout: 600_000,
+    timeout: PEOPLE > 10_000 ? 7_200_000 : 600_000,
   }, async () => {
     const started = Date.now();
     const incident = await addIncident(t);
@@ -139,7 +152,25 @@ describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none o
       where: { id: incident.id },
       data: { status: "closed", closedAt: new Date("2026-01-01T00:00:00Z") },
     });
-    await t.db.prisma.incidentRetention.create({ data: { incidentId: incident.id, daysAfterClose: 0, updatedAt: now } });
+    // An evidence file holding part of the attendee list, the incident's evidence files purged with the people.
+    const attendees = Array.from({ length: 200 }, (_, i) => Object.values(person(i)).join(",")).join("\n");
+    const stored = await evidenceStorageOf(t.deps).put(Readable.from([Buffer.from(attendees)]));
+    const evidenceId = newId();
+    await t.db.prisma.evidenceFile.create({
+      data: {
+        id: evidenceId,
+        incidentId: incident.id,
+        fileName: "attendees-exposed.csv",
+        sizeBytes: BigInt(stored.size),
+        sha256: stored.sha256,
+        storageKey: stored.key,
+        uploadedAt: now,
+        uploadedBy: "test",
+      },
+    });
+    await t.db.prisma.incidentRetention.create({
+      data: { incidentId: incident.id, daysAfterClose: 0, evidenceFiles: "with_people", updatedAt: now },
+    });
     const figures = await ledgerFigures(t, incident);
     const seeded = Date.now();
 
@@ -148,11 +179,28 @@ describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none o
     assert.equal(counts.people, PEOPLE);
     assert.equal(counts.deliveries, PEOPLE);
     assert.equal(counts.caughtMail, PEOPLE / 10);
+    assert.equal(counts.evidenceFiles, 1);
+    const evidence = await t.db.prisma.evidenceFile.findUniqueOrThrow({ where: { id: evidenceId } });
+    assert.ok(evidence.purgedAt, "the evidence file's record stays, removed by the purge");
+    assert.equal(evidence.sha256, stored.sha256);
+    assert.equal(Number(evidence.sizeBytes), stored.size);
     assert.equal(await ledgerFigures(t, incident), figures, "the ledger summary is unchanged");
     const answer = await lookupAddress(t.deps, incident.reference, person(12_345 % PEOPLE).email);
     assert.equal(answer.notifiedAt?.toISOString(), now.toISOString(), "notified on the date it was sent");
+    assert.ok(answer.notices.length > 0 && answer.notices.every((n) => n.status === "sent"));
 
     const found: string[] = [];
+    const walk = (d: string): string[] =>
+      existsSync(d) ? readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)])) : [];
+    const searchFiles = (paths: string[]) => {
+      for (const path of paths) {
+        const text = readFileSync(path).toString("latin1").toLowerCase();
+        for (const m of MARKERS) if (text.includes(m)) found.push(`${path}: ${m}`);
+      }
+    };
+    // The data folders: the evidence files and the import uploads (beside the database with SQLite, ./data with PostgreSQL).
+    searchFiles([...walk(evidenceDir), ...walk(uploads)]);
+    assert.ok(!existsSync(file) && !existsSync(report), "the import file and its error report are deleted");
     if (testLane === "sqlite") {
       const tables = await t.db.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table'`);
       for (const { name } of tables) {
@@ -160,14 +208,15 @@ describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none o
         const text = JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v)).toLowerCase();
         for (const m of MARKERS) if (text.includes(m)) found.push(`table ${name}: ${m}`);
       }
-      const dir = dirname(sqlitePathOf(t.db.url));
-      const walk = (d: string): string[] =>
-        readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-      for (const path of walk(dir)) {
-        const text = readFileSync(path).toString("latin1").toLowerCase();
-        for (const m of MARKERS) if (text.includes(m)) found.push(`${path}: ${m}`);
-      }
+      // The database file, its WAL and whatever else is beside it, byte by byte.
+      searchFiles(walk(dirname(sqlitePathOf(t.db.url))));
     } else {
+      // What a dump of the database holds.
+      const dump = spawnSync("pg_dump", ["--data-only", "--no-owner", t.db.url], { maxBuffer: 2 ** 31 - 1 });
+      assert.equal(dump.status, 0, `pg_dump: ${dump.stderr?.toString()}`);
+      const text = dump.stdout.toString("latin1").toLowerCase();
+      assert.ok(text.includes(stored.sha256), "the dump holds the kept records");
+      for (const m of MARKERS) if (text.includes(m)) found.push(`pg_dump: ${m}`);
       const tables = await t.db.prisma.$queryRawUnsafe<{ t: string }[]>(
         `SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
       );
