@@ -40,6 +40,14 @@ async function ssoAs(client: Client, account: string) {
   return { res: await client.agent.get(path), path };
 }
 
+/** A client signed in with the test password. */
+async function signedInAs(t: TestApp, email: string): Promise<Client> {
+  const client = agentFor(t);
+  const res = await client.post("/login", { email, password: TEST_PASSWORD });
+  assert.equal(res.status, 303);
+  return client;
+}
+
 async function userWithEmail(t: TestApp, email: string) {
   return t.db.prisma.user.findUnique({ where: { email } });
 }
@@ -89,6 +97,9 @@ describe("single sign-on through an OpenID provider", { timeout: 60_000 }, () =>
     assert.match(account.text, /Alice Able/);
     assert.match(account.text, /this session/, "the account page lists the session");
     assert.equal(await t.db.prisma.session.count({ where: { userId: user.id } }), 1);
+    const admin = await signedInAs(t, "first-admin@example.org");
+    const shown = await admin.agent.get(`/admin/users/${user.id}`);
+    assert.match(shown.text, /<dt>Single sign-on<\/dt><dd>linked to <code>alice<\/code> at http:\/\/127\.0\.0\.1:\d+ /);
     assert.deepEqual(await auditActions(t, user.id), ["user.create", "auth.login"]);
     const login = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { entityId: user.id, action: "auth.login" } });
     assert.match(
