@@ -183,6 +183,30 @@ describe(`need-to-know in the lists (${testLane})`, () => {
     }
   });
 
+  it("leaves a bounce of the incident's notices off the bounce reports page for those who may not read it", async () => {
+    await t.db.prisma.deliveryEvent.create({
+      data: {
+        id: "bounce-of-restricted",
+        deliveryId: "delivery-of-restricted",
+        kind: "bounce_hard",
+        source: "webhook",
+        email: "applicant@example.org",
+        detail: "550 5.1.1 no such mailbox (restricted check)",
+        receivedAt: t.clock.now(),
+        incidentId,
+      },
+    });
+    for (const [who, client, sees] of [
+      ["member", member, true],
+      ["admin", admin, true],
+      ["stranger manager", stranger, false],
+    ] as const) {
+      const page = await client.agent.get("/bounces");
+      assert.equal(page.status, 200);
+      assert.equal(page.text.includes("(restricted check)"), sees, `/bounces as ${who}`);
+    }
+  });
+
   it("manages the team and the access through the API: a stranger's token gets 404, the lead's changes it", async () => {
     const http = supertest(t.app);
     const tokenOf = async (user: User) =>

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
-import { actorOf } from "../../web/access.js";
+import { actorOf, currentUser } from "../../web/access.js";
 import { flash } from "../../web/flash.js";
 import { WEBHOOK_TYPES, webhookBodySchema } from "./bounces.schemas.js";
 import { type BounceReport, loadBounceReportsPage, recordBounceReports, reportsFromDsn } from "./bounces.service.js";
@@ -71,7 +71,9 @@ export function createBouncesHandlers(deps: Deps) {
 
     /** The unmatched reports to review first, then the reports received lately, and the form to upload a bounce message. */
     async index(_req: Request, res: Response) {
-      const { toReview, events } = await loadBounceReportsPage(deps);
+      const reader = currentUser(res);
+      if (!reader) throw new AppError("unauthenticated", "Sign in to continue.");
+      const { toReview, events } = await loadBounceReportsPage(deps, reader);
       res.render("bounces/index", { title: "Bounce reports", toReview, events, maxKiB: MAX_DSN_BYTES / 1024 });
     },
 

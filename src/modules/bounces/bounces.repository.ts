@@ -66,8 +66,10 @@ export async function deleteSuppression(db: DbOrTx, incidentId: string, emailNor
 }
 
 /** The latest reports received, newest first. */
-export function listRecentDeliveryEvents(db: DbOrTx, take = 50) {
-  return db.deliveryEvent.findMany({ orderBy: [{ receivedAt: "desc" }, { id: "desc" }], take });
+export function listRecentDeliveryEvents(db: DbOrTx, take = 50, hiddenIncidentIds: string[] = []) {
+  // Need-to-know (decision 0030): the events of incidents the reader may not read are left out.
+  const where = hiddenIncidentIds.length ? { OR: [{ incidentId: null }, { incidentId: { notIn: hiddenIncidentIds } }] } : {};
+  return db.deliveryEvent.findMany({ where, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], take });
 }
 
 /** Reports that named no delivery of ours and nobody has reviewed yet, newest first, with their count. */

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { newId } from "../../lib/ids.js";
 import { type Actor, recordAudit } from "../audit/index.js";
+import { type IncidentReader, listUnreadableIncidentIds } from "../incidents/index.js";
 import {
   findDeliveryById,
   findDeliveryByMessageId,
@@ -143,8 +144,12 @@ export async function recordBounceReports(
 }
 
 /** The bounce reports page: the unmatched reports to review first, then the reports received lately. */
-export async function loadBounceReportsPage(deps: Deps) {
-  const [toReview, events] = await Promise.all([listUnreviewedReports(deps.db.prisma), listRecentDeliveryEvents(deps.db.prisma)]);
+export async function loadBounceReportsPage(deps: Deps, reader: IncidentReader) {
+  const hidden = await listUnreadableIncidentIds(deps, reader);
+  const [toReview, events] = await Promise.all([
+    listUnreviewedReports(deps.db.prisma),
+    listRecentDeliveryEvents(deps.db.prisma, 50, hidden),
+  ]);
   return { toReview, events };
 }
 
