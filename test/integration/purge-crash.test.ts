@@ -74,7 +74,9 @@ describe(`retention purge: killed with SIGKILL mid-purge, run again, it finishes
       assert.ok(p.emailNormalized === null || p.emailNormalized.startsWith("hmac-sha256:"));
     }
     const deliveries = await t.db.prisma.delivery.findMany({ where: { incidentId: incident.id } });
-    assert.ok(deliveries.every((d) => d.email === null && d.emailNormalized === null && d.fullName === ""));
+    assert.ok(
+      deliveries.every((d) => d.email === null && d.emailNormalized === null && d.fullName === "" && d.nameSearch === ""),
+    );
     assert.ok(deliveries.filter((d) => d.emailHash).length >= PEOPLE - PEOPLE / 10);
     const told = await t.db.prisma.toldAnotherWay.findFirstOrThrow({ where: { incidentId: incident.id } });
     assert.deepEqual([told.fullName, told.note], ["", ""]);
