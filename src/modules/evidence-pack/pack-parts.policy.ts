@@ -133,7 +133,7 @@ export function packParts(facts: PackFacts): PackPart[] {
       name: "evidence-files",
       title: "Evidence files",
       intro:
-        "The files kept as proof, each with the SHA-256 and size recorded at upload; the bytes are under files/. A deleted file keeps its record, hash and the reason.",
+        "The files kept as proof, each with the SHA-256 and size recorded at upload; the bytes are under files/. A deleted file, or one removed by the retention purge (purgedAt), keeps its record, hash and the reason.",
       data: {
         files: records.evidenceFiles.map(({ storageKey, ...f }) =>
           plainRecord({ ...f, inPack: f.deletedAt ? null : evidencePathOf(f.id, f.fileName) }),
