@@ -2,13 +2,17 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { routeTable } from "../../src/web/access.js";
 import { addUser, agentFor, createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
+import { addIncident } from "../helpers/incidents.js";
 
 describe("CSRF protection", () => {
   let t: TestApp;
   let targetId: string;
+  let incidentRef: string;
   before(async () => {
     t = await createTestApp();
     targetId = (await addUser(t, "viewer")).id;
+    // A real incident: the need-to-know gate answers 404 for a missing one before the CSRF check runs.
+    incidentRef = (await addIncident(t)).reference;
   });
   after(() => t.close());
 
@@ -25,7 +29,7 @@ describe("CSRF protection", () => {
       ["/verify"],
     );
     for (const route of postRoutes().filter((r) => r.path !== "/setup" && !r.sessionless)) {
-      const path = route.path.replace(":id", targetId).replace(":token", "x");
+      const path = route.path.replace(":id", targetId).replace(":token", "x").replace(":ref", incidentRef);
       const res = await admin.agent.post(path).type("form").send({ role: "admin", confirm: "yes" });
       assert.equal(res.status, 403, `${route.path} without a token`);
       assert.match(res.text, /expired or came from another site/);
