@@ -47,16 +47,6 @@ export function listActiveUsers(db: DbOrTx) {
   });
 }
 
-/** The ids of the incidents among `ids` the user is a member of. */
-export async function membershipsAmong(db: DbOrTx, userId: string, incidentIds: string[]): Promise<Set<string>> {
-  if (incidentIds.length === 0) return new Set();
-  const rows = await db.incidentMember.findMany({
-    where: { userId, incidentId: { in: incidentIds } },
-    select: { incidentId: true },
-  });
-  return new Set(rows.map((r) => r.incidentId));
-}
-
 /** The ids of the incidents matching the filter. */
 export async function listIncidentIdsWhere(db: DbOrTx, where: Prisma.IncidentWhereInput): Promise<string[]> {
   return (await db.incident.findMany({ where, select: { id: true } })).map((i) => i.id);

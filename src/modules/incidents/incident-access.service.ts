@@ -20,7 +20,6 @@ import {
   listActiveUsers,
   listIncidentIdsWhere,
   listMembersOf,
-  membershipsAmong,
   updateIncidentAccess,
   upsertMember,
 } from "./incident-access.repository.js";
@@ -44,11 +43,6 @@ export interface IncidentReader {
 export function readableIncidentsWhere(reader: IncidentReader): Prisma.IncidentWhereInput {
   if (reader.role === "admin") return {};
   return { OR: [{ access: "open" }, { members: { some: { userId: reader.id } } }] };
-}
-
-/** The same filter, for a model with an `incident` relation (obligations, events, ...). */
-export function readableThroughIncident(reader: IncidentReader): { incident?: Prisma.IncidentWhereInput } {
-  return reader.role === "admin" ? {} : { incident: readableIncidentsWhere(reader) };
 }
 
 /** The message a missing incident and one the reader may not read both get: no hint it exists. */
@@ -83,18 +77,6 @@ export async function listUnreadableIncidentIds(deps: Deps, reader: IncidentRead
 export async function canReadIncident(db: DbOrTx, reader: IncidentReader, incident: Pick<Incident, "id" | "access">) {
   if (reader.role === "admin" || incident.access === "open") return true;
   return (await findMembership(db, incident.id, reader.id)) !== null;
-}
-
-/** Which of these incidents `reader` may read, in one query. */
-export async function readableAmong(
-  db: DbOrTx,
-  reader: IncidentReader,
-  incidents: Pick<Incident, "id" | "access">[],
-): Promise<Set<string>> {
-  if (reader.role === "admin") return new Set(incidents.map((i) => i.id));
-  const restricted = incidents.filter((i) => i.access !== "open").map((i) => i.id);
-  const member = await membershipsAmong(db, reader.id, restricted);
-  return new Set(incidents.filter((i) => i.access === "open" || member.has(i.id)).map((i) => i.id));
 }
 
 /** The incident's team and who could join it, for its access section and the API. */
