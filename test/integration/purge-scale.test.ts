@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { sqlitePathOf } from "../../src/db/client.js";
 import { newId } from "../../src/lib/ids.js";
+import { foldName } from "../../src/lib/name-fold.js";
 import { evidenceStorageOf } from "../../src/modules/evidence/index.js";
 import { uploadDirectory } from "../../src/modules/people/index.js";
 import { lookupAddress, purgeNow } from "../../src/modules/retention/index.js";
@@ -99,6 +100,8 @@ describe(`retention purge of ${PEOPLE.toLocaleString("en")} people leaves none o
           email: p.email,
           emailNormalized: p.email,
           fullName: `${p.givenName} ${p.familyName}`,
+          // The ledger's search column, as the fan-out writes it (the folded name).
+          nameSearch: foldName(`${p.givenName} ${p.familyName}`),
           country: "AU",
           region: "AU-NSW",
           status: i % 50 === 0 ? "bounced" : "sent",
