@@ -48,8 +48,10 @@ describe("the ledger's search", () => {
     assert.deepEqual(await names("emile ors"), ["ÉMILE Ørsted"]);
     assert.deepEqual(await names("jurgen strasse"), ["Jürgen Straße"]);
     assert.deepEqual(await names("LUKASZ ZOLC"), ["Łukasz Żółć"]);
-    // A prefix, not a part: the family name alone is not the start of the name.
-    assert.deepEqual(await names("muller"), []);
+    // The start of the family name finds it too (its own folded column); a part inside a word does not.
+    assert.deepEqual(await names("muller"), ["Élodie Müller"]);
+    assert.deepEqual(await names("ØRST"), ["ÉMILE Ørsted"]);
+    assert.deepEqual(await names("uller"), []);
     assert.equal((await names("given299")).length, 11, "Given299 and Given2990 to Given2999");
   });
 
@@ -77,11 +79,19 @@ describe("the ledger's search", () => {
   it("wrote each folded name at fan-out as the search folds it", async () => {
     const rows = await t.db.prisma.delivery.findMany({
       where: { campaignId, personId: { not: "" } },
-      select: { fullName: true, nameSearch: true },
+      select: { fullName: true, nameSearch: true, familySearch: true, personId: true },
       take: 50,
       orderBy: { fullName: "desc" },
     });
-    for (const r of rows) assert.equal(r.nameSearch, foldName(r.fullName), r.fullName);
+    const people = await t.db.prisma.person.findMany({
+      where: { id: { in: rows.map((r) => r.personId) } },
+      select: { id: true, familyName: true },
+    });
+    const familyOf = new Map(people.map((p) => [p.id, p.familyName]));
+    for (const r of rows) {
+      assert.equal(r.nameSearch, foldName(r.fullName), r.fullName);
+      assert.equal(r.familySearch, foldName(familyOf.get(r.personId) ?? ""), r.fullName);
+    }
   });
 
   it("reads the indexes, never every row of the incident", async () => {
@@ -95,6 +105,11 @@ describe("the ledger's search", () => {
         text,
       );
       assert.match(text, /delivery_incident_id_name_search_idx \(incident_id=\? AND name_search>\? AND name_search<\?\)/, text);
+      assert.match(
+        text,
+        /delivery_incident_id_family_search_idx \(incident_id=\? AND family_search>\? AND family_search<\?\)/,
+        text,
+      );
       assert.doesNotMatch(text, /SCAN delivery(?! USING INDEX delivery_message_id)/, text);
     } else {
       const plan = await t.db.prisma.$transaction(async (tx) => {
@@ -105,6 +120,7 @@ describe("the ledger's search", () => {
       const text = plan.map((p) => p["QUERY PLAN"]).join("\n");
       assert.match(text, /delivery_incident_id_email_normalized_idx/, text);
       assert.match(text, /delivery_incident_id_name_search_idx/, text);
+      assert.match(text, /delivery_incident_id_family_search_idx/, text);
       assert.doesNotMatch(text, /Seq Scan|delivery_incident_id_queued_at_id_idx|delivery_incident_id_status_idx/, text);
     }
   });

@@ -47,6 +47,7 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
   const code = newCodeSql(kind, Prisma.sql`x."code_bytes"`);
   // The ledger's name search reads the name folded (lib/name-fold.ts), written beside it here.
   const nameSearch = Prisma.raw(foldedNameSql(kind, `TRIM(x."given_name" || ' ' || x."family_name")`));
+  const familySearch = Prisma.raw(foldedNameSql(kind, `TRIM(x."family_name")`));
   // Reads the audience's people (no lock: the people of an incident being notified are not
   // imported at the same moment, and a later import is not part of this campaign) and inserts
   // their deliveries (row locks on PostgreSQL, SQLite's write lock, until the caller commits).
@@ -62,7 +63,8 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
     )
     INSERT INTO "delivery" ("id", "campaign_id", "incident_id", "person_id", "email", "email_normalized", "full_name",
       "country", "region", "language", "template_version_id", "channel", "status", "attempts", "next_attempt_at",
-      "message_id", "exclusion_reason", "queued_at", "updated_at", "verification_code", "name_search")
+      "message_id", "exclusion_reason", "queued_at", "updated_at", "verification_code", "name_search",
+      "family_search")
     SELECT x."new_id", ${fanOut.campaignId}, x."incident_id", x."id", x."email", x."email_normalized",
       TRIM(x."given_name" || ' ' || x."family_name"), x."country", x."region", COALESCE(x."language", ''),
       COALESCE(v."value", ${fanOut.fallbackVersionId}), 'email',
@@ -70,7 +72,8 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
       CASE WHEN ${isExcluded} THEN NULL ELSE ${stamp} END,
       '<delivery.' || x."new_id" || '@' || ${fanOut.messageIdDomain} || '>',
       CASE WHEN x."email_normalized" IS NULL THEN 'no_email' WHEN b."email_normalized" IS NOT NULL THEN 'bounced_address' ELSE '' END,
-      ${stamp}, ${stamp}, CASE WHEN ${isExcluded} THEN NULL ELSE ${code} END, ${nameSearch}
+      ${stamp}, ${stamp}, CASE WHEN ${isExcluded} THEN NULL ELSE ${code} END, ${nameSearch},
+      ${familySearch}
     FROM picked x
     LEFT JOIN "bounced_address" b ON b."incident_id" = x."incident_id" AND b."email_normalized" = x."email_normalized"
     LEFT JOIN ${versionsTable} v ON v."key" = COALESCE(x."language", '')

@@ -41,8 +41,9 @@ function whereOf(filter: LedgerFilter): Prisma.DeliveryWhereInput {
 
 /**
  * The whole filter as SQL, the search included. A search reads indexes, never every row: a prefix
- * of the normalised address (incident_id, email_normalized) or of the folded name (incident_id,
- * name_search; lib/name-fold.ts), each as one index range, or exactly a Message-ID (message_id)
+ * of the normalised address (incident_id, email_normalized), of the folded name (incident_id,
+ * name_search; lib/name-fold.ts) or of the folded family name (incident_id, family_search), each as
+ * one index range, or exactly a Message-ID (message_id)
  * or a verification code (its unique index).
  */
 function whereSqlOf(filter: LedgerFilter): Prisma.Sql {
@@ -71,6 +72,7 @@ export function searchSqlOf(incidentId: string, q: string): Prisma.Sql {
   const alternatives = [
     Prisma.sql`(${incident} AND ${startsWithSql("email_normalized", q.toLowerCase())})`,
     Prisma.sql`(${incident} AND ${startsWithSql("name_search", foldName(q))})`,
+    Prisma.sql`(${incident} AND ${startsWithSql("family_search", foldName(q))})`,
     Prisma.sql`"message_id" = ${q}`,
   ];
   // A verification code as a person reads it out (any case, dashes, O for 0): its stored form.

@@ -76,7 +76,9 @@ export async function purgeDeliveryBatch(
     const answer = redactAddress(r.smtpResponse, address);
     if (answer !== r.smtpResponse) answers.push([r.id, answer]);
   }
-  const sets = [Prisma.sql`"email" = NULL, "email_normalized" = NULL, "full_name" = '', "name_search" = '', "told_note" = ''`];
+  const sets = [
+    Prisma.sql`"email" = NULL, "email_normalized" = NULL, "full_name" = '', "name_search" = '', "family_search" = '', "told_note" = ''`,
+  ];
   if (hashes.length) sets.push(Prisma.sql`"email_hash" = ${caseOf("email_hash", hashes)}`);
   if (answers.length) sets.push(Prisma.sql`"smtp_response" = ${caseOf("smtp_response", answers)}`);
   await tx.$executeRaw(Prisma.sql`UPDATE "delivery" SET ${Prisma.join(sets, ", ")} WHERE "id" IN (${Prisma.join(ids)})`);
