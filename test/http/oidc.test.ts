@@ -256,6 +256,19 @@ describe("single sign-on settings that change the rules", { timeout: 60_000 }, (
       const glass = await agentFor(t).post("/login", { email: "glass@example.org", password: TEST_PASSWORD });
       assert.equal(glass.status, 303);
       assert.equal(glass.headers.location, "/");
+      // A reset link goes only to a break-glass administrator; the page says passwords are off.
+      const forgotPage = await agentFor(t).agent.get("/password/forgot");
+      assert.match(forgotPage.text, /Passwords are switched off here/);
+      for (const email of ["other-admin@example.org", "glass@example.org"]) {
+        const asked = await agentFor(t).post("/password/forgot", { email });
+        assert.equal(asked.status, 200);
+        assert.match(asked.text, /If an active account has that address/);
+      }
+      const resetsOf = async (email: string) =>
+        t.deps.db.prisma.userToken.count({ where: { purpose: "reset", user: { email } } });
+      for (let i = 0; i < 200 && (await resetsOf("glass@example.org")) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(await resetsOf("glass@example.org"), 1);
+      assert.equal(await resetsOf("other-admin@example.org"), 0);
     } finally {
       await t.close();
     }

@@ -18,7 +18,7 @@ import {
   setupSchema,
 } from "../users/index.js";
 import { assertPasswordsAllowed, authenticate, completeSignIn, recordLogout } from "./auth.service.js";
-import { isSsoConfigured } from "./oidc.policy.js";
+import { isPasswordSignInAllowed, isSsoConfigured } from "./oidc.policy.js";
 import { setPasswordThroughLink } from "./password-set.service.js";
 import { mustSetUpSecondFactor } from "./two-factor.service.js";
 import { SETUP_PATH } from "./two-factor-gate.middleware.js";
@@ -128,7 +128,13 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
     },
 
     showForgot(_req: Request, res: Response) {
-      res.render("auth/forgot", { title: "Reset your password", values: {}, fieldErrors: {}, sent: false });
+      res.render("auth/forgot", {
+        title: "Reset your password",
+        values: {},
+        fieldErrors: {},
+        sent: false,
+        arePasswordsOff: deps.config.LOCAL_PASSWORDS === "off",
+      });
     },
 
     async forgot(req: Request, res: Response) {
@@ -139,6 +145,12 @@ export function createAuthHandlers(deps: Deps, onSetupDone: () => void) {
         // client that hung up), so neither the answer nor its timing tells whether the address
         // has an account. A failure is logged for the operator; the asker learns nothing of it.
         res.once("close", () => {
+          // LOCAL_PASSWORDS=off: a password is of use only to a break-glass administrator, so
+          // nobody else is sent a link (the answer is the same either way).
+          if (!isPasswordSignInAllowed(deps.config, email)) {
+            deps.logger.info({ email }, "password reset not sent: passwords are off for this address");
+            return;
+          }
           requestPasswordReset(deps, email, actor).catch((error: unknown) =>
             deps.logger.error({ err: error }, "could not handle a password-reset request"),
           );
