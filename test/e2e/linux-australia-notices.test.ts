@@ -307,6 +307,16 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     await page.getByLabel("Sender address", { exact: true }).fill(SENDER);
     await andWaitForPage(page, () => page.getByRole("button", { name: "Save the profile" }).click());
     assert.match(await flash(), /The organisation's profile is saved/);
+    // Who the law reaches (decision 0032): an association in New South Wales under A$3 million,
+    // which the story has opted in to the Privacy Act (s 6EA), so the NDB scheme binds it.
+    await page.getByLabel("Established in", { exact: true }).fill("AU-NSW");
+    await page.getByLabel("Annual turnover", { exact: true }).fill("1,200,000");
+    await page.getByRole("checkbox", { name: /chose to be treated as an organisation \(s 6EA\)/ }).check();
+    await page.getByRole("group", { name: /people in the European Union/ }).getByLabel("No", { exact: true }).check();
+    await page.getByRole("group", { name: /people in the United Kingdom/ }).getByLabel("No", { exact: true }).check();
+    await andWaitForPage(page, () => page.getByRole("button", { name: "Save who the law reaches" }).click());
+    assert.match(await flash(), /Who the law reaches is saved/);
+    await checkBothWidthsAndShoot(session, page, "organisation-applicability");
     await signOut(page);
   });
 
@@ -345,11 +355,20 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     await andWaitForPage(page, () => deadlines.getByRole("button", { name: "Save location" }).click());
     assert.equal(await flash(), "Location saved: AU.");
 
-    // "Apply rules" is open while no rule is applied; the notifiable-data-breach rules are ticked.
-    const suggested = deadlines.getByRole("group", { name: "Suggested rules" });
+    // "Apply rules" is open while no rule is applied; every rule is listed, those that apply
+    // first, and the notifiable-data-breach rules are ticked, each with its reasons.
+    const suggested = deadlines.getByRole("group", { name: "The rule pack for this incident" });
     for (const id of ["AU-NDB-assess", "AU-NDB-oaic", "AU-NDB-individuals"]) {
       assert.ok(await suggested.getByRole("checkbox", { name: new RegExp(`^${id}:`) }).isChecked(), `${id} is suggested`);
     }
+    const oaic = await shownText(suggested.locator('li[data-rule="AU-NDB-oaic"]'));
+    assert.match(oaic, /an APP entity: a small business that chose to be treated as an organisation \(s 6EA\)/);
+    assert.match(oaic, /established in AU-NSW \(Australia\)/);
+    const gdpr = suggested.locator('li[data-rule="EU-GDPR-33"]');
+    assert.equal(await gdpr.getAttribute("class"), "suggestion suggestion--no");
+    // In the collapsed "Does not apply" list: hidden, so found by its element, not its role.
+    assert.ok(!(await gdpr.locator('input[type="checkbox"]').isChecked()), "GDPR does not apply: not ticked");
+    await checkBothWidthsAndShoot(session, page, "incident-rule-pack");
     for (const other of await suggested.getByRole("checkbox", { checked: true }).all()) {
       if (!/^AU-NDB-/.test((await other.getAttribute("value")) ?? "")) await other.uncheck();
     }
