@@ -185,6 +185,34 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
     assert.equal(final.failed, 30);
   });
 
+  it("tells of an automatic pause only those who act as managers on a restricted incident (need-to-know)", async () => {
+    const lead = await addUser(t, "manager", "team-lead@example.org");
+    const lowered = await addUser(t, "manager", "team-viewer@example.org");
+    await addUser(t, "manager", "outsider@example.org");
+    const { sink, mailer } = await relay({ answer: () => ({ code: 554, message: "5.7.1 Sender blocked" }) });
+    const { incident, campaign } = await startTestCampaign(t, 20);
+    // No owner, creator or approver among the active managers: the notice falls back to every
+    // manager, and of those only the ones the incident's team lets act as managers hear of it.
+    await t.db.prisma.campaign.update({ where: { id: campaign.id }, data: { createdById: null, approvedById: null } });
+    await t.db.prisma.incident.update({ where: { id: incident.id }, data: { ownerId: null, access: "restricted" } });
+    await t.db.prisma.incidentMember.createMany({
+      data: [
+        { incidentId: incident.id, userId: lead.id, role: "lead" },
+        { incidentId: incident.id, userId: lowered.id, role: "viewer" },
+      ],
+    });
+    const sender = testSender(t, mailer, { errorWindow: 10, pauseErrorShare: 0.4, batchSize: 5, concurrency: 1 });
+    while ((await sender.runOnce()) > 0);
+    assert.equal(sink.messages.length, 0);
+    const entry = await t.db.prisma.auditEntry.findFirstOrThrow({
+      where: { entityId: campaign.id, action: "campaign.auto_pause" },
+    });
+    const told: string[] = JSON.parse(entry.after!).managersTold;
+    assert.ok(told.includes("team-lead@example.org"), told.join());
+    assert.ok(!told.includes("team-viewer@example.org"), "a member lowered to viewer cannot act on it");
+    assert.ok(!told.includes("outsider@example.org"), "a manager off the team never hears of it");
+  });
+
   it("renders the e-mail about an automatic pause the same way every time", async () => {
     const mail = await renderPausedEmail({
       recipientName: "Owen Owner",

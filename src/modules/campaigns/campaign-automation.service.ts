@@ -4,7 +4,7 @@ import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { systemActor } from "../audit/index.js";
-import { findIncidentWithId } from "../incidents/index.js";
+import { findIncidentWithId, resolveIncidentAccess } from "../incidents/index.js";
 import { cancelStrandedDeliveries } from "./campaign-deliveries.sql.js";
 import { CAMPAIGN_PAUSED_NOTICE, campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
 import { applyCampaignTransition } from "./campaign-transitions.service.js";
@@ -27,16 +27,27 @@ const STILL_SENDING = "The campaign still has notices to send.";
 /**
  * Who hears that a campaign paused itself: the incident's owner, the campaign's creator and
  * its approver (those still active managers or admins); when none is, every active manager
- * and admin, so the news always reaches someone who can act.
+ * and admin, so the news always reaches someone who can act. Either way only those who act as
+ * a manager on the incident (need-to-know, decision 0030: a restricted incident's team, with the
+ * role it gives them; administrators always).
  */
 async function pauseNoticeRecipients(
   tx: DbOrTx,
   campaign: { incidentId: string; createdById: string | null; approvedById: string | null },
 ) {
   const incident = await findIncidentWithId(tx, campaign.incidentId);
+  const canAct = async (users: Awaited<ReturnType<typeof listActiveManagers>>) => {
+    if (!incident) return users;
+    const kept = [];
+    for (const user of users) {
+      const access = await resolveIncidentAccess(tx, user, incident.reference).catch(() => null);
+      if (access && access.role !== "viewer") kept.push(user);
+    }
+    return kept;
+  };
   const ids = [incident?.ownerId, campaign.createdById, campaign.approvedById].filter((id): id is string => !!id);
-  const named = ids.length ? await listActiveManagers(tx, [...new Set(ids)]) : [];
-  return named.length ? named : listActiveManagers(tx);
+  const named = ids.length ? await canAct(await listActiveManagers(tx, [...new Set(ids)])) : [];
+  return named.length ? named : canAct(await listActiveManagers(tx));
 }
 
 /**

@@ -176,7 +176,7 @@ export function listVersionLabels(db: DbOrTx, ids: string[]) {
 export function listActiveManagers(db: DbOrTx, ids?: string[]) {
   return db.user.findMany({
     where: { status: "active", role: { in: ["manager", "admin"] }, ...(ids ? { id: { in: ids } } : {}) },
-    select: { id: true, email: true, name: true, timeZone: true },
+    select: { id: true, email: true, name: true, timeZone: true, role: true },
     orderBy: { email: "asc" },
   });
 }
