@@ -17,6 +17,10 @@ const regulatorNotification = z.object({
 
 const registerIncident = z.object({
   reference: z.string().meta({ examples: ["BD-2026-0001"] }),
+  withheld: z.boolean().meta({
+    description:
+      "true for a restricted incident the caller is not on the team of, listed because REGISTER_RESTRICTED=line: every other field is empty or null",
+  }),
   title: z.string(),
   summary: z.string(),
   severity: z.string(),

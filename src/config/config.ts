@@ -85,6 +85,8 @@ export const settingDocs = {
     "E-mail a user when they sign in from a client not seen for them before (browser and system families and the network: IPv4 /24, IPv6 /48): true or false.",
   INCIDENTS_DEFAULT_ACCESS:
     "restricted | open: who reads a new incident (restricted: its members and administrators; open: every signed-in user); its managers can change it.",
+  REGISTER_RESTRICTED:
+    "hide | line: how the breach register shows a restricted incident to someone not on its team (hide: not at all; line: its reference and status only, the details withheld).",
   LOG_LEVEL: "fatal | error | warn | info | debug | trace | silent.",
   AUDIT_KEY:
     "Secret (32 bytes or more) that keys the audit log's hashes; unset: generated on first start into <database>.audit-key beside the database (mode 0600). Back it up apart from the database.",
@@ -213,6 +215,7 @@ const schema = z.object({
   REQUIRE_MFA: z.enum(["none", "staff", "all"], { message: "must be none, staff or all" }).default("none"),
   NOTIFY_NEW_CLIENT_SIGN_IN: boolean.default("false"),
   INCIDENTS_DEFAULT_ACCESS: z.enum(["restricted", "open"], { message: "must be restricted or open" }).default("restricted"),
+  REGISTER_RESTRICTED: z.enum(["hide", "line"], { message: "must be hide or line" }).default("hide"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   AUDIT_KEY: z
     .string()

@@ -312,8 +312,14 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
     await page.getByLabel("Established in", { exact: true }).fill("AU-NSW");
     await page.getByLabel("Annual turnover", { exact: true }).fill("1,200,000");
     await page.getByRole("checkbox", { name: /chose to be treated as an organisation \(s 6EA\)/ }).check();
-    await page.getByRole("group", { name: /people in the European Union/ }).getByLabel("No", { exact: true }).check();
-    await page.getByRole("group", { name: /people in the United Kingdom/ }).getByLabel("No", { exact: true }).check();
+    await page
+      .getByRole("group", { name: /people in the European Union/ })
+      .getByLabel("No", { exact: true })
+      .check();
+    await page
+      .getByRole("group", { name: /people in the United Kingdom/ })
+      .getByLabel("No", { exact: true })
+      .check();
     await andWaitForPage(page, () => page.getByRole("button", { name: "Save who the law reaches" }).click());
     assert.match(await flash(), /Who the law reaches is saved/);
     await checkBothWidthsAndShoot(session, page, "organisation-applicability");

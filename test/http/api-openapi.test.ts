@@ -285,6 +285,11 @@ describe(`OpenAPI document (${testLane})`, () => {
     await call("ada", "post", "/organisation", {}, { json: { ...profile, senderAddress: "breachdesk@localhost" } });
     await call("ada", "post", "/organisation", {}, { json: profile });
     await call("viewer", "get", "/organisation", {});
+    // Who the law reaches (decision 0032): an administrator sets it, a bad jurisdiction code refused, anyone reads it.
+    const reach = { establishedIn: ["AU-NSW"], annualTurnover: { amount: 1200000, currency: "AUD" }, offersToEU: false };
+    await call("ada", "post", "/organisation/applicability", {}, { json: reach });
+    await call("ada", "post", "/organisation/applicability", {}, { json: { ...reach, offersToEU: "perhaps" } });
+    await call("viewer", "get", "/organisation/applicability", {});
     await call("alice", "post", `${I}/organisation`, at, {
       json: { senderName: "The incident team", replyTo: "team@example.org" },
     });

@@ -139,6 +139,35 @@ describe(`need-to-know in the lists (${testLane})`, () => {
     }
   });
 
+  it("with REGISTER_RESTRICTED=line, shows strangers its reference and status in the register, nothing else", async () => {
+    (t.deps.config as { REGISTER_RESTRICTED: string }).REGISTER_RESTRICTED = "line";
+    try {
+      const page = await stranger.agent.get("/register");
+      assert.equal(page.status, 200);
+      assert.ok(page.text.includes(ref), "the reference is listed");
+      assert.match(page.text, /Restricted incident/);
+      assert.ok(!page.text.includes("Scholarship applicants"), "the title is withheld");
+      assert.ok(!page.text.includes(`/incidents/${ref}`), "no link to it");
+      const csv = await stranger.agent.get("/register.csv");
+      const line = csv.text.split("\n").find((l) => l.startsWith(ref)) ?? "";
+      assert.match(line, /^BD-\d{4}-\d{4},\(restricted: details withheld\),/);
+      assert.ok(!csv.text.includes("Scholarship applicants"));
+      const { token } = await createApiToken(t.deps, stranger.user.id, { name: "line" }, { userId: null, label: "t", ip: null });
+      const api = await supertest(t.app).get("/api/v1/register").set("Authorization", `Bearer ${token}`);
+      const entry = (api.body.incidents as { reference: string; withheld: boolean; title: string }[]).find(
+        (e) => e.reference === ref,
+      );
+      assert.ok(entry, "the API lists it too");
+      assert.equal(entry.withheld, true);
+      assert.equal(entry.title, "");
+      // The team still reads it whole.
+      const memberPage = await member.agent.get("/register");
+      assert.ok(memberPage.text.includes("Scholarship applicants"), "the team reads the title");
+    } finally {
+      (t.deps.config as { REGISTER_RESTRICTED: string }).REGISTER_RESTRICTED = "hide";
+    }
+  });
+
   it("reminds and digests only those who may read it, and leaves it out of a stranger's calendar", async () => {
     const incident = await t.db.prisma.incident.findUniqueOrThrow({ where: { id: incidentId } });
     const reminded = (await reminderRecipients(t.db, incident)).map((u) => u.id).sort();

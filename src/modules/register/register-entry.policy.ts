@@ -42,6 +42,8 @@ export interface RegisterEntry {
   decision: RegisterDecision | null;
   regulators: RegulatorNotification[];
   coverage: IncidentCoverage;
+  /** A restricted incident the reader is not on the team of, shown as a line (REGISTER_RESTRICTED=line): details withheld. */
+  isWithheld: boolean;
 }
 
 /** What the register's reads returned, each kind for all the incidents at once. */
@@ -136,6 +138,47 @@ export function buildRegisterEntries(incidents: Incident[], reads: RegisterReads
       decision: reads.decisions.get(incident.id) ?? null,
       regulators: regulatorsOf(statements.get(incident.id) ?? [], obligations.get(incident.id) ?? []),
       coverage,
+      isWithheld: false,
     };
   });
+}
+
+/**
+ * A restricted incident as a line of the register for a reader who may not read it
+ * (REGISTER_RESTRICTED=line, decision 0030): its reference, status and zone; nothing else of it.
+ */
+export function withheldEntryOf(incident: Incident): RegisterEntry {
+  const blank: Incident = {
+    ...incident,
+    title: "",
+    summary: "",
+    severity: "",
+    team: "",
+    location: "",
+    ownerId: null,
+    createdById: null,
+    occurredFrom: null,
+    occurredTo: null,
+    detectedAt: null,
+    awareAt: null,
+    containedAt: null,
+    decidedAt: null,
+    closedAt: null,
+    proposedStatus: "",
+    proposedBecause: "",
+    proposedAt: null,
+  };
+  return {
+    incident: blank,
+    statusLabel: statusLabels[incident.status as IncidentStatus] ?? incident.status,
+    dataKinds: [],
+    systems: [],
+    peopleAffected: { count: null, source: null },
+    actions: [],
+    assessment: null,
+    decision: null,
+    regulators: [],
+    coverage: emptyCoverage,
+    isWithheld: true,
+  };
 }

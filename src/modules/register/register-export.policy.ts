@@ -12,6 +12,7 @@ export function registerEntryJson(entry: RegisterEntry) {
   const { incident: i, decision, coverage: c } = entry;
   return {
     reference: i.reference,
+    withheld: entry.isWithheld,
     title: i.title,
     summary: i.summary,
     severity: i.severity,
@@ -109,7 +110,7 @@ function csvCellsOf(entry: RegisterEntry): (string | number | null)[] {
   const detail = (name: string, extra: string) => (extra ? `${name} (${extra})` : name);
   return [
     i.reference,
-    i.title,
+    entry.isWithheld ? "(restricted: details withheld)" : i.title,
     i.status,
     i.severity,
     i.timeZone,

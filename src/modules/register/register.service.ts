@@ -11,7 +11,7 @@ import { listSubmittedStatements } from "../statements/index.js";
 import { listSystemsForRegister } from "../systems/index.js";
 import type { RegisterFilter } from "./register.schemas.js";
 import { incidentReaderOf, type RegisterReader } from "./register-access.policy.js";
-import { buildRegisterEntries, type RegisterEntry } from "./register-entry.policy.js";
+import { buildRegisterEntries, type RegisterEntry, withheldEntryOf } from "./register-entry.policy.js";
 
 /**
  * Incidents per batch of reads: each kind's query names this many ids at most, well inside
@@ -43,10 +43,16 @@ async function entriesOf(deps: Deps, incidents: Incident[]): Promise<RegisterEnt
  * the page, the CSV and the API read the register through.
  */
 export async function listRegister(deps: Deps, reader: RegisterReader, filter: RegisterFilter): Promise<RegisterEntry[]> {
-  const visible = await listIncidentsForRegister(deps.db.prisma, filter, incidentReaderOf(reader));
+  const readerAsIncidents = incidentReaderOf(reader);
+  const visible = await listIncidentsForRegister(deps.db.prisma, filter, readerAsIncidents);
   const entries: RegisterEntry[] = [];
   for (let i = 0; i < visible.length; i += BATCH) entries.push(...(await entriesOf(deps, visible.slice(i, i + BATCH))));
-  return entries;
+  if (deps.config.REGISTER_RESTRICTED !== "line" || readerAsIncidents.role === "admin") return entries;
+  // REGISTER_RESTRICTED=line: the incidents left out come back as lines without details, in
+  // the register's order (the newest reference first), so its count stays whole.
+  const all = await listIncidentsForRegister(deps.db.prisma, filter, { id: "", role: "admin" });
+  const byId = new Map(entries.map((e) => [e.incident.id, e]));
+  return all.map((incident) => byId.get(incident.id) ?? withheldEntryOf(incident));
 }
 
 /** The years the register's filter offers: those of the incidents' references, the newest first. */
