@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { Deps } from "../../deps.js";
 import { formatInZone, listZones } from "../../lib/instants.js";
 import { isAllowed } from "../../web/access.js";
@@ -101,12 +102,13 @@ async function coverageOfIndividuals(
 }
 
 /** What the suggestions were read from, in words, for the page. */
-function describeSuggestedFrom(list: SuggestionList, peopleCount: number | null) {
+function describeSuggestedFrom(list: SuggestionList, peopleCount: number | null, zone: string) {
   const p = list.profile;
   const residents = Object.entries(p.residents ?? {}).sort((a, b) => b[1] - a[1]);
   const imported = residents.reduce((sum, [, n]) => sum + n, 0);
   return {
-    at: p.at.toISOString().slice(0, 10),
+    // The day in the incident's zone, as the rules' "in force on" reasons read it.
+    at: DateTime.fromJSDate(p.at, { zone }).toISODate() ?? p.at.toISOString().slice(0, 10),
     establishedIn: p.establishedIn?.join(", ") ?? "not given",
     residents: residents.length
       ? residents.map(([code, n]) => `${n.toLocaleString("en")} in ${code}`).join(", ")
@@ -192,7 +194,7 @@ export async function loadDeadlinesSection(deps: Deps, incident: SectionIncident
     overdueCount: deadlines.filter((d) => d.timeLeft?.isOverdue).length,
     axis,
     suggestions: suggested?.suggestions ?? [],
-    suggestedFrom: suggested ? describeSuggestedFrom(suggested, peopleCount) : null,
+    suggestedFrom: suggested ? describeSuggestedFrom(suggested, peopleCount, incident.timeZone) : null,
     decisionRegimes: regimes,
     peopleCount,
     triggerCodes: TRIGGER_CODE_LIST.map((code) => ({ code, label: TRIGGER_CODES[code].label })),
