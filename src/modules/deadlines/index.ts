@@ -9,6 +9,7 @@ export {
   assessRules,
 } from "./applicability.policy.js";
 export {
+  AU_SMALL_BUSINESS_EXCEPTIONS,
   DATA_ELEMENT_LIST,
   DATA_ELEMENTS,
   ENTITY_TYPE_LIST,

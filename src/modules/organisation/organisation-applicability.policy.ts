@@ -4,7 +4,14 @@
  * in the EU or the UK. Each value is null while not given, which the rules read as "maybe"
  * (decision 0032). Pure.
  */
-import { type ApplicabilityProfile, ENTITY_TYPE_LIST, ENTITY_TYPES, type EntityType, isEntityType } from "../deadlines/index.js";
+import {
+  type ApplicabilityProfile,
+  AU_SMALL_BUSINESS_EXCEPTIONS,
+  ENTITY_TYPE_LIST,
+  ENTITY_TYPES,
+  type EntityType,
+  isEntityType,
+} from "../deadlines/index.js";
 
 export interface ApplicabilityValues {
   /** Jurisdiction codes as the rule pack writes them (AU-NSW, DE, US-TX); null: not given. */
@@ -27,17 +34,26 @@ export const ENTITY_TYPE_GROUPS: { sector: string; types: EntityType[] }[] = wit
   { sector: "California and China", types: ["california-licensed-health-facility", "cn-central-or-state-organ"] },
   {
     sector: "Australia: an APP entity under the Privacy Act 1988 whatever its turnover (s 6D(4), s 6EA)",
+    types: [...AU_SMALL_BUSINESS_EXCEPTIONS],
+  },
+  {
+    sector: "Australia: prudential, critical infrastructure and cyber security",
+    types: ["apra-regulated-entity", "soci-responsible-entity", "au-ransomware-reporting-entity"],
+  },
+  {
+    sector: "United States: banks, securities, insurance, defence and health apps",
     types: [
-      "app-entity",
-      "au-health-service-provider",
-      "au-opted-in",
-      "au-trades-in-personal-information",
-      "au-commonwealth-contractor",
-      "au-credit-reporting-body",
-      "au-related-to-larger-business",
-      "au-government-agency",
+      "occ-supervised-bank",
+      "fed-supervised-banking-organization",
+      "fdic-supervised-bank",
+      "bank-service-provider",
+      "sec-covered-institution",
+      "insurance-licensee",
+      "dod-contractor",
+      "phr-vendor",
     ],
   },
+  { sector: "European Union: trust services and products", types: ["eu-trust-service-provider", "cra-manufacturer"] },
 ]);
 
 function withOthers(groups: { sector: string; types: EntityType[] }[]) {
