@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Incident } from "../../src/generated/sqlite/client.js";
+import { saveApplicability } from "../../src/modules/organisation/index.js";
 import { createTestApp, signedIn, type TestApp } from "../helpers/app.js";
 import { addIncident } from "../helpers/incidents.js";
 
@@ -18,6 +19,12 @@ describe("deadlines and status slips", () => {
     manager = await signedIn(t, "manager");
     incident = await addIncident(t, { title: "Linux Australia", detectedAt: "2026-02-28 09:00", awareAt: "2026-02-28 11:00" });
     ref = incident.reference;
+    // An organisation the NDB scheme binds (an APP entity established in New South Wales), so its rules apply and are ticked.
+    await saveApplicability(
+      t.deps,
+      { establishedIn: ["AU-NSW"], entityTypes: ["app-entity"], annualTurnover: null, offersToEU: false, offersToUK: false },
+      { userId: null, label: "test", ip: null },
+    );
     await manager.post(`/incidents/${ref}/location`, { location: "AU" }, `/incidents/${ref}/deadlines`);
   });
   after(() => t.close());
