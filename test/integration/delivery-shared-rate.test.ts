@@ -45,7 +45,9 @@ describe("delivery: two workers share the relay's rate on PostgreSQL", {
         return mailer.send(mail);
       },
     });
-    const settings = { rate: { perSecond: RATE, perHour: 0 }, pollMs: 50 };
+    // Small claims, so that neither worker can take the whole campaign in one claim before the
+    // other has started (on a busy machine the first once did, and the second had nothing to send).
+    const settings = { rate: { perSecond: RATE, perHour: 0 }, pollMs: 50, batchSize: 5 };
     const workers = ["worker-a", "worker-b"].map((id) => testSender(t, counting(id), settings, id));
     for (const worker of workers) worker.start();
     try {
