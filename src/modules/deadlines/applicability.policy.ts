@@ -143,6 +143,7 @@ function offersFinding(places: ("EU" | "GB")[], profile: ApplicabilityProfile): 
 }
 
 function residentsFinding(rule: NonNullable<Applicability["residents"]>, residents: Record<string, number> | undefined): Finding {
+  if (rule.each) return residentsOfOnePlaceFinding(rule, residents);
   const where = rule.in.map(placeName).join(" or ");
   const limit = `at least ${count(rule.atLeast)}${rule.lessThan ? ` and fewer than ${count(rule.lessThan)}` : ""}`;
   if (!residents)
@@ -172,6 +173,52 @@ function residentsFinding(rule: NonNullable<Applicability["residents"]>, residen
   }
   if (known === 0) return { applies: "no", reason: `no affected residents of ${where}` };
   return { applies: "no", reason: `${counted}, not ${limit}` };
+}
+
+/**
+ * A count per state or jurisdiction, not in aggregate (HIPAA's and the FTC's media notices): the
+ * place with the most affected residents must reach `atLeast`. People known only by a wider code
+ * (`US`) may all live in that place, so they can make the answer "maybe", never "yes".
+ */
+function residentsOfOnePlaceFinding(
+  rule: NonNullable<Applicability["residents"]>,
+  residents: Record<string, number> | undefined,
+): Finding {
+  const where = rule.in.map(placeName).join(" or ");
+  const limit = `at least ${count(rule.atLeast)} in a single state or jurisdiction, not in aggregate`;
+  if (!residents)
+    return {
+      applies: "maybe",
+      reason: `where the affected people live is not given (the rule needs residents of ${where}: ${limit})`,
+    };
+  const byPlace = new Map<string, number>();
+  let unplaced = 0;
+  const unplacedCodes = new Set<string>();
+  for (const [code, n] of Object.entries(residents)) {
+    const upper = code.toUpperCase();
+    if (rule.in.some((scope) => isWithin(upper, scope) && upper !== scope)) byPlace.set(upper, (byPlace.get(upper) ?? 0) + n);
+    else if (rule.in.some((scope) => upper === scope || mayHold(upper, scope))) {
+      unplaced += n;
+      unplacedCodes.add(upper);
+    }
+  }
+  const [place, most] = [...byPlace.entries()].reduce<[string | null, number]>(
+    (best, [code, n]) => (n > best[1] ? [code, n] : best),
+    [null, 0],
+  );
+  const counted = place ? `${count(most)} resident${most === 1 ? "" : "s"} of ${placeName(place)}` : null;
+  const fits = (n: number) => n >= rule.atLeast && (rule.lessThan === undefined || n < rule.lessThan);
+  if (counted && fits(most)) return { applies: "yes", reason: `${counted}, ${limit}` };
+  if (unplaced > 0 && most + unplaced >= rule.atLeast) {
+    const codes = [...unplacedCodes].join(", ");
+    const lead = counted ? `${counted} (the most in one place) and ` : "";
+    return {
+      applies: "maybe",
+      reason: `${lead}${count(unplaced)} known only as ${codes}, who may live in one place (${limit})`,
+    };
+  }
+  if (!counted) return { applies: "no", reason: `no affected residents of ${where}` };
+  return { applies: "no", reason: `${counted}, the most in one state or jurisdiction, not ${limit}` };
 }
 
 function entityFinding(types: EntityType[], given: string[] | undefined): Finding {

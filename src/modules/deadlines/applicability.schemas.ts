@@ -109,12 +109,17 @@ export const applicabilitySchema = z
       .array(z.enum(["EU", "GB"]))
       .min(1)
       .optional(),
-    /** Affected residents of these places (a code and everything under it), at least `atLeast` (under `lessThan`). */
+    /**
+     * Affected residents of these places (a code and everything under it), at least `atLeast` (under
+     * `lessThan`); with `each`, counted per state or jurisdiction, not in aggregate: one of them must
+     * have that many (the media notices of HIPAA and the FTC's Health Breach Notification Rule).
+     */
     residents: z
       .object({
         in: z.array(code).min(1),
         atLeast: z.number().int().positive(),
         lessThan: z.number().int().positive().optional(),
+        each: z.boolean().optional(),
       })
       .strict()
       .optional(),

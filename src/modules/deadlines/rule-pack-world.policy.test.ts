@@ -273,3 +273,52 @@ describe("who the new rules bind", () => {
     }
   });
 });
+
+// Added by the second pass over issue 17's missing regimes (decision 0033, addendum): the FTC's
+// media notice, Regulation S-P's service providers, more states' insurance data security laws,
+// the UK GDPR's processor notice and the Philippines' annual report.
+const at2026 = new Date("2026-10-01T10:00:00Z");
+const assess = (id: string, profile: Omit<ApplicabilityProfile, "at">, when = at2026) =>
+  assessApplicability(rule(id), { at: when, ...profile });
+
+describe("the FTC Health Breach Notification Rule's notice to the media", () => {
+  it("is due 60 days after discovery, to the end of the day in Washington, with the Rule's law-enforcement delay", () => {
+    // Discovered Monday 4 May 2026: 60 days later is Friday 3 July, 23:59 EDT.
+    assert.equal(due("US-FTC-HBNR-media", "2026-05-04T11:00:00-04:00"), "2026-07-04T03:59:59.999Z");
+    const r = rule("US-FTC-HBNR-media");
+    assert.equal(r.notify, "media");
+    assert.equal(r.delays?.[0]?.kind, "law_enforcement_delay");
+    assert.ok(r.citations.some((c) => c.primary && c.section?.includes("318.5(b)")));
+  });
+
+  it("counts residents per state, not in aggregate, unlike the FTC's own notice", () => {
+    const vendor = { entityTypes: ["phr-vendor"] };
+    const california = assess("US-FTC-HBNR-media", { ...vendor, residents: { "US-CA": 600, "US-TX": 100 } });
+    assert.equal(california.applies, "yes");
+    assert.ok(
+      california.reasons.includes(
+        "600 residents of California, at least 500 in a single state or jurisdiction, not in aggregate",
+      ),
+    );
+    // 800 people, 400 in each of two states: the FTC is told (500 or more in all), the media are not.
+    const spread = { ...vendor, residents: { "US-CA": 400, "US-TX": 400 } };
+    const media = assess("US-FTC-HBNR-media", spread);
+    assert.equal(media.applies, "no");
+    assert.ok(
+      media.reasons.includes(
+        "400 residents of California, the most in one state or jurisdiction, not at least 500 in a single state or jurisdiction, not in aggregate",
+      ),
+    );
+    assert.equal(assess("US-FTC-HBNR-ftc", spread).applies, "yes");
+    // People known only as "US" may all live in California.
+    const unplaced = assess("US-FTC-HBNR-media", { ...vendor, residents: { "US-CA": 300, US: 250 } });
+    assert.equal(unplaced.applies, "maybe");
+    assert.match(unplaced.reasons.join("; "), /300 residents of California \(the most in one place\) and 250 known only as US/);
+    assert.equal(assess("US-FTC-HBNR-media", { ...vendor, residents: { "US-CA": 300, US: 100 } }).applies, "no");
+    assert.equal(assess("US-FTC-HBNR-media", vendor).applies, "maybe");
+    assert.equal(
+      assess("US-FTC-HBNR-media", { entityTypes: ["hipaa-covered-entity"], residents: { "US-CA": 600 } }).applies,
+      "no",
+    );
+  });
+});
