@@ -322,3 +322,25 @@ describe("the FTC Health Breach Notification Rule's notice to the media", () => 
     );
   });
 });
+
+describe("Regulation S-P: the service provider's notice to the covered institution", () => {
+  it("is due 72 elapsed hours after the provider becomes aware, across the spring clock change", () => {
+    // 20:00 EST on Saturday 7 March 2026 is 01:00 UTC on the 8th; clocks go forward that night:
+    // 72 hours later is 01:00 UTC on the 11th, 21:00 EDT on Tuesday the 10th.
+    assert.equal(due("US-SEC-RegSP-service-provider", "2026-03-07T20:00:00-05:00"), "2026-03-11T01:00:00.000Z");
+    // Christmas Day changes nothing: hours are elapsed time.
+    assert.equal(due("US-SEC-RegSP-service-provider", "2026-12-25T09:00:00-05:00"), "2026-12-28T14:00:00.000Z");
+    assert.equal(rule("US-SEC-RegSP-service-provider").notify, "other");
+  });
+
+  it("binds the service provider, not the institution, from the larger institutions' compliance date", () => {
+    const provider = { entityTypes: ["regsp-service-provider"] };
+    assert.equal(assess("US-SEC-RegSP-service-provider", provider).applies, "yes");
+    const before = assess("US-SEC-RegSP-service-provider", provider, new Date("2025-12-02T15:00:00Z"));
+    assert.equal(before.applies, "no");
+    assert.equal(before.reasons[0], "not in force on 2025-12-02 (in force from 2025-12-03)");
+    const adviser = assess("US-SEC-RegSP-service-provider", { entityTypes: ["sec-covered-institution"] });
+    assert.equal(adviser.applies, "no");
+    assert.equal(assess("US-SEC-RegSP-individuals", { entityTypes: ["sec-covered-institution"] }).applies, "yes");
+  });
+});

@@ -48,6 +48,7 @@ export const ENTITY_TYPE_GROUPS: { sector: string; types: EntityType[] }[] = wit
       "fdic-supervised-bank",
       "bank-service-provider",
       "sec-covered-institution",
+      "regsp-service-provider",
       "insurance-licensee",
       "dod-contractor",
       "phr-vendor",
