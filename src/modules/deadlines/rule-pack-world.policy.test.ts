@@ -344,3 +344,95 @@ describe("Regulation S-P: the service provider's notice to the covered instituti
     assert.equal(assess("US-SEC-RegSP-individuals", { entityTypes: ["sec-covered-institution"] }).applies, "yes");
   });
 });
+
+describe("more states' insurance data security laws (NAIC Model Law #668)", () => {
+  const STATES = ["OH", "MI", "MS", "DE", "VA", "IN", "MN", "TN", "WI", "ME", "KY", "NH", "PA", "MD"];
+
+  it("are in the pack for fourteen more states, each citing the state's own site", () => {
+    for (const code of STATES) {
+      const r = rule(`US-INS-${code}`);
+      assert.equal(r.regimeCode, "US-INS", code);
+      assert.equal(r.notify, "regulator", code);
+      assert.equal(r.trigger.code, "determination", code);
+      assert.equal(r.holidays.state, code, code);
+      assert.ok(
+        r.citations.some((c) => c.primary && c.url && isOfficialSourceUrl(c.url)),
+        code,
+      );
+      assert.deepEqual(r.applicability?.entityTypes, ["insurance-licensee"], code);
+    }
+    // Business days by state: Michigan's ten, Minnesota's and Pennsylvania's five, the others three.
+    const days = Object.fromEntries(STATES.map((c) => [c, rule(`US-INS-${c}`).deadline]));
+    assert.deepEqual(
+      Object.entries(days)
+        .filter(([, d]) => d.kind === "fixed" && d.amount !== 3)
+        .map(([c, d]) => [c, d.kind === "fixed" ? d.amount : null]),
+      [
+        ["MI", 10],
+        ["MN", 5],
+        ["PA", 5],
+      ],
+    );
+  });
+
+  const cases: [string, string, string, string][] = [
+    // Thursday 2 July 2026: Independence Day falls on a Saturday and is observed on Friday the 3rd: 6, 7, 8 July.
+    ["US-INS-OH", "2026-07-02T10:00:00-04:00", "2026-07-09T03:59:59.999Z", "2026-07-03"],
+    // Wednesday 18 November: ten Michigan business days over Thanksgiving end on Thursday 3 December.
+    ["US-INS-MI", "2026-11-18T10:00:00-05:00", "2026-12-04T04:59:59.999Z", "2026-11-26"],
+    // Friday 24 April: Mississippi's state holiday on the last Monday of April, then 28, 29, 30 April.
+    ["US-INS-MS", "2026-04-24T10:00:00-05:00", "2026-05-01T04:59:59.999Z", "2026-04-27"],
+    // Monday 2 November: Delaware's and Indiana's general election day is a state holiday: 4, 5, 6 November.
+    ["US-INS-DE", "2026-11-02T10:00:00-05:00", "2026-11-07T04:59:59.999Z", "2026-11-03"],
+    ["US-INS-IN", "2026-11-02T10:00:00-05:00", "2026-11-07T04:59:59.999Z", "2026-11-03"],
+    // Tuesday 10 November: Veterans Day, then 12, 13, 16 November.
+    ["US-INS-VA", "2026-11-10T10:00:00-05:00", "2026-11-17T04:59:59.999Z", "2026-11-11"],
+    // Wednesday 23 December: five Minnesota business days over Christmas end on New Year's Eve.
+    ["US-INS-MN", "2026-12-23T10:00:00-06:00", "2027-01-01T05:59:59.999Z", "2026-12-25"],
+    // Thursday 2 April: Good Friday is a Tennessee state holiday: 6, 7, 8 April.
+    ["US-INS-TN", "2026-04-02T10:00:00-05:00", "2026-04-09T04:59:59.999Z", "2026-04-03"],
+    // Thursday 16 April: Maine's Patriots' Day on Monday the 20th: 17, 21, 22 April.
+    ["US-INS-ME", "2026-04-16T10:00:00-04:00", "2026-04-23T03:59:59.999Z", "2026-04-20"],
+    // Wednesday 25 November: New Hampshire keeps the day after Thanksgiving too: 30 November, 1 and 2 December.
+    ["US-INS-NH", "2026-11-25T10:00:00-05:00", "2026-12-03T04:59:59.999Z", "2026-11-27"],
+    ["US-INS-KY", "2026-11-25T10:00:00-05:00", "2026-12-02T04:59:59.999Z", "2026-11-26"],
+    ["US-INS-MD", "2026-11-25T10:00:00-05:00", "2026-12-03T04:59:59.999Z", "2026-11-27"],
+    // Tuesday 24 November: five Pennsylvania business days over Thanksgiving: 25, 27, 30 November, 1, 2 December.
+    ["US-INS-PA", "2026-11-24T10:00:00-05:00", "2026-12-03T04:59:59.999Z", "2026-11-26"],
+  ];
+  for (const [id, trigger, expected, holiday] of cases) {
+    it(`${id}: determined ${trigger}, due ${expected}, skipping ${holiday}`, () => {
+      const d = computeDeadline(rule(id), new Date(trigger));
+      assert.equal(d.dueAt?.toISOString(), expected);
+      assert.match(d.basis, new RegExp(holiday));
+    });
+  }
+  it("US-INS-WI: three business days with no holiday in between", () => {
+    assert.equal(due("US-INS-WI", "2026-04-02T10:00:00-05:00"), "2026-04-08T04:59:59.999Z");
+  });
+
+  it("bind a licensee at home, or elsewhere with 250 of the state's consumers; Virginia also when notice is owed elsewhere", () => {
+    const insurer = (establishedIn: string[], residents: Record<string, number>) => ({
+      establishedIn,
+      entityTypes: ["insurance-licensee"],
+      residents,
+    });
+    assert.equal(assess("US-INS-OH", insurer(["US-OH"], { "US-OH": 10 })).applies, "yes");
+    const many = assess("US-INS-MI", insurer(["US-TX"], { "US-MI": 300 }));
+    assert.equal(many.applies, "yes");
+    assert.ok(many.reasons.includes("300 residents of Michigan, at least 250"));
+    assert.equal(assess("US-INS-MI", insurer(["US-TX"], { "US-MI": 100 })).applies, "no");
+    // Virginia's 38.2-625(A)(2): notice owed to another government body brings it in whatever the count.
+    const virginia = assess("US-INS-VA", insurer(["US-TX"], { "US-VA": 100 }));
+    assert.equal(virginia.applies, "maybe");
+    assert.match(virginia.reasons.join("; "), /the law may reach organisations elsewhere/);
+    assert.equal(assess("US-INS-PA", insurer(["US-PA"], {}), new Date("2023-12-01T15:00:00Z")).applies, "no");
+    assert.equal(assess("US-INS-PA", insurer(["US-PA"], {}), new Date("2023-12-11T15:00:00Z")).applies, "yes");
+    // Delaware's day in force was not read: the rule says so instead of guessing.
+    assert.match(assess("US-INS-DE", insurer(["US-DE"], {})).reasons[0] ?? "", /not recorded as data/);
+    assert.equal(
+      assess("US-INS-ME", { establishedIn: ["US-ME"], entityTypes: ["bank-service-provider"], residents: {} }).applies,
+      "no",
+    );
+  });
+});
