@@ -48,6 +48,8 @@ export const ENTITY_TYPES = {
   "insurance-licensee": "an insurer, producer or other licensee of a state insurance regulator",
   "eu-trust-service-provider": "a qualified or non-qualified trust service provider (eIDAS Regulation (EU) No 910/2014)",
   "cra-manufacturer": "a manufacturer of products with digital elements made available on the EU market (Cyber Resilience Act)",
+  "data-processor":
+    "a processor: processes personal data on behalf of a controller (GDPR and UK GDPR Art. 4(8); the processors of other laws)",
   "regsp-service-provider":
     "a service provider with access to the customer information of an SEC Regulation S-P covered institution (17 CFR 248.30(a)(5))",
 } as const;

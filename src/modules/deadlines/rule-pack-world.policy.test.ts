@@ -436,3 +436,34 @@ describe("more states' insurance data security laws (NAIC Model Law #668)", () =
     );
   });
 });
+
+describe("the processor's notice to the controller (GDPR and UK GDPR Art. 33(2))", () => {
+  it("sets no number of hours: without undue delay", () => {
+    for (const id of ["EU-GDPR-33-2", "GB-UKGDPR-33-2"]) {
+      const d = computeDeadline(rule(id), new Date("2026-10-01T10:00:00Z"));
+      assert.equal(d.dueAt, null, id);
+      assert.match(d.basis, /^No fixed deadline: "without undue delay/, id);
+      assert.equal(rule(id).notify, "other", id);
+    }
+  });
+
+  it("binds processors only, in the EU or the UK or reaching people there, from the day each law applies", () => {
+    const londonProcessor = { establishedIn: ["GB"], entityTypes: ["data-processor"] };
+    const uk = assess("GB-UKGDPR-33-2", londonProcessor);
+    assert.equal(uk.applies, "yes");
+    assert.ok(
+      uk.reasons.includes(
+        "the organisation is a processor: processes personal data on behalf of a controller (GDPR and UK GDPR Art. 4(8); the processors of other laws)",
+      ),
+    );
+    assert.equal(assess("GB-UKGDPR-33-2", londonProcessor, new Date("2020-06-01T09:00:00Z")).applies, "no");
+    // A controller has nobody to tell under Art. 33(2): its own notices are Art. 33(1) and 34.
+    assert.equal(assess("GB-UKGDPR-33-2", { establishedIn: ["GB"], entityTypes: [] }).applies, "no");
+    assert.equal(assess("GB-UKGDPR-33", { establishedIn: ["GB"], entityTypes: [] }).applies, "yes");
+    assert.equal(assess("EU-GDPR-33-2", { establishedIn: ["DE"], entityTypes: ["data-processor"] }).applies, "yes");
+    assert.equal(assess("EU-GDPR-33-2", { establishedIn: ["DE"], entityTypes: [] }).applies, "no");
+    const abroad = { establishedIn: ["US-CA"], entityTypes: ["data-processor"], offersToEU: true, offersToUK: false };
+    assert.equal(assess("EU-GDPR-33-2", abroad).applies, "yes");
+    assert.equal(assess("GB-UKGDPR-33-2", abroad).applies, "no");
+  });
+});

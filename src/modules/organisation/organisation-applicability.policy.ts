@@ -55,6 +55,7 @@ export const ENTITY_TYPE_GROUPS: { sector: string; types: EntityType[] }[] = wit
     ],
   },
   { sector: "European Union: trust services and products", types: ["eu-trust-service-provider", "cra-manufacturer"] },
+  { sector: "Data protection roles: processing on behalf of a controller", types: ["data-processor"] },
 ]);
 
 function withOthers(groups: { sector: string; types: EntityType[] }[]) {
