@@ -467,3 +467,19 @@ describe("the processor's notice to the controller (GDPR and UK GDPR Art. 33(2))
     assert.equal(assess("GB-UKGDPR-33-2", abroad).applies, "no");
   });
 });
+
+describe("the Philippines: the annual report of security incidents (NPC Circular 16-03 s 22)", () => {
+  it("is due on 31 March after the year it covers, a day early in a leap year, at the end of the day in Manila", () => {
+    assert.equal(due("PH-DPA-annual-report", "2026-12-31T23:59:00+08:00"), "2027-03-31T15:59:59.999Z");
+    assert.equal(due("PH-DPA-annual-report", "2027-12-31T23:59:00+08:00"), "2028-03-30T15:59:59.999Z");
+    const r = rule("PH-DPA-annual-report");
+    assert.equal(r.trigger.code, "end_of_calendar_year");
+    assert.ok(r.citations.some((c) => c.primary && c.section === "s 22"));
+  });
+
+  it("binds controllers and processors in the Philippines; maybe from abroad; not before the first reported year", () => {
+    assert.equal(assess("PH-DPA-annual-report", { establishedIn: ["PH"] }).applies, "yes");
+    assert.equal(assess("PH-DPA-annual-report", { establishedIn: ["SG"] }).applies, "maybe");
+    assert.equal(assess("PH-DPA-annual-report", { establishedIn: ["PH"] }, new Date("2016-12-31T15:00:00Z")).applies, "no");
+  });
+});
