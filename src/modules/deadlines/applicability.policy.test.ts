@@ -150,9 +150,16 @@ describe("applicability: US states by residents and data elements", () => {
     assert.equal(answer("US-OH-individuals", { ...us(0), residents: { US: 150 } }).applies, "maybe");
     assert.equal(answer("US-OH-individuals", us(5)).applies, "no");
   });
-  it("only kinds of information no state law names: maybe, since this state's list may name others", () => {
-    const a = answer("US-FL-individuals", { ...us(10), residents: { "US-FL": 10 }, dataElements: ["email"] });
-    assert.equal(a.applies, "maybe");
+  it("only kinds of information no state law names: maybe where the list is the common core, no where it is the statute's", () => {
+    const profile = { ...us(10), residents: { "US-FL": 10 }, dataElements: ["email"] };
+    const florida = rule("US-FL-individuals");
+    const core = {
+      ...florida,
+      applicability: { ...florida.applicability, dataElements: { anyOf: ["ssn" as const], complete: false } },
+    };
+    assert.equal(assessApplicability(core, profile).applies, "maybe");
+    // Fla. Stat. 501.171(1)(g), read: an e-mail address alone (without its password) is not in it.
+    assert.equal(answer("US-FL-individuals", profile).applies, "no");
   });
   it("Texas's own list (Bus. & Com. Code 521.002(a)(2)), read from the statute: e-mails or passwords alone are not in it", () => {
     const emails = answer("US-TX-individuals", { ...us(10), dataElements: ["email", "account-credentials"] });

@@ -71,7 +71,15 @@ export const AU_SMALL_BUSINESS_EXCEPTIONS: readonly EntityType[] = [
   "au-government-agency",
 ];
 
-/** The kinds of information that trigger the US states' laws (with a name), as a profile's `dataElements` names them. */
+/**
+ * The kinds of information that trigger the US states' laws (with a name), as a profile's
+ * `dataElements` names them. A state's own words map onto these: a military, student or tribal
+ * identification number is `government-id`; an employer's identification number with its code,
+ * or account passwords and PINs, `account-credentials`. `genetic`, `electronic-signature`,
+ * `maiden-name` and `geolocation` serve the few states that name them (DNA in Wisconsin and the
+ * District, electronic signatures in Washington, North Carolina and North Dakota, a mother's
+ * maiden name in North Dakota, geolocation in Florida).
+ */
 export const DATA_ELEMENTS = {
   name: "names",
   ssn: "Social Security numbers",
@@ -86,7 +94,11 @@ export const DATA_ELEMENTS = {
   medical: "medical information",
   "health-insurance": "health insurance information",
   biometric: "biometric data",
+  genetic: "genetic data or DNA profiles",
+  "electronic-signature": "digitized or electronic signatures, or the private keys that sign electronic records",
   "date-of-birth": "dates of birth",
+  "maiden-name": "mothers' maiden names",
+  geolocation: "geolocation information",
   email: "e-mail addresses",
   "postal-address": "postal addresses",
   phone: "telephone numbers",

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { parseInstant } from "../../lib/instants.js";
 import { type ApplicabilityProfile, assessApplicability } from "./applicability.policy.js";
 import { computeDeadline, type DeadlineOptions } from "./compute-deadline.policy.js";
-import { findRule, isOfficialSourceUrl, REGIME_CODES, type Rule } from "./rule-pack.policy.js";
+import { findRule, isOfficialSourceUrl, REGIME_CODES, type Rule, rulePack } from "./rule-pack.policy.js";
 
 const ADDED = {
   "AU-APRA": ["AU-APRA-CPS234-incident", "AU-APRA-CPS234-weakness"],
@@ -259,3 +259,85 @@ describe("United States: New York and the states' insurance laws", () => {
     assert.equal(applies("US-INS-SC", { establishedIn: ["US-SC"], entityTypes: ["sec-registrant"], at: today }).applies, "no");
   });
 });
+
+describe("United States: each state's own data elements, read from its statute", () => {
+  const today = "2026-12-07T10:00[America/Chicago]";
+  /** A breach of only `elements`, affecting 10 residents of `state`. */
+  const breach = (state: string, ...elements: string[]) =>
+    applies(`US-${state}-individuals`, { at: today, residents: { [`US-${state}`]: 10 }, dataElements: elements }).applies;
+  const stateRules = (state: string) =>
+    ["individuals", "regulator", "cra"].map((kind) => findRule(`US-${state}-${kind}`)).filter((r): r is Rule => Boolean(r));
+
+  it("biometric data alone: yes where the law names it (WI, LA, NE, NM), no where it does not (KY, TN, KS)", () => {
+    for (const state of ["WI", "LA", "NE", "NM"]) assert.equal(breach(state, "biometric"), "yes", state);
+    for (const state of ["KY", "TN", "KS"]) assert.equal(breach(state, "biometric"), "no", state);
+    const ky = applies("US-KY-individuals", { at: today, residents: { "US-KY": 10 }, dataElements: ["biometric"] });
+    assert.ok(
+      ky.reasons.includes(
+        "biometric data affected; the law names only Social Security numbers, driver's licence or state identification numbers, financial account numbers, payment card numbers",
+      ),
+      ky.reasons.join("\n"),
+    );
+  });
+
+  it("a DNA profile alone: yes in Wisconsin (134.98(1)(b)4) and the District (28-3851(3)(A)(i)(IV)), no in Washington", () => {
+    assert.equal(breach("WI", "genetic"), "yes");
+    assert.equal(breach("DC", "genetic"), "yes");
+    assert.equal(breach("WA", "genetic"), "no");
+  });
+
+  it("a date of birth alone: yes in North Dakota and Washington, no in Nebraska", () => {
+    assert.equal(breach("ND", "date-of-birth"), "yes");
+    assert.equal(breach("WA", "date-of-birth"), "yes");
+    assert.equal(breach("NE", "date-of-birth"), "no");
+  });
+
+  it("a user name or e-mail address with its password: yes in New Jersey, Nevada and Pennsylvania, no in Kansas and Utah", () => {
+    for (const state of ["NJ", "NV", "PA"]) assert.equal(breach(state, "email", "account-credentials"), "yes", state);
+    for (const state of ["KS", "UT"]) assert.equal(breach(state, "email", "account-credentials"), "no", state);
+  });
+
+  it("medical information alone: yes in Nevada, New York and Pennsylvania, no in Kentucky and New Mexico", () => {
+    for (const state of ["NV", "NY", "PA"]) assert.equal(breach(state, "medical"), "yes", state);
+    for (const state of ["KY", "NM"]) assert.equal(breach(state, "medical"), "no", state);
+  });
+
+  it("the words a few states add: geolocation in Florida, a signing key in Washington, a mother's maiden name in North Dakota", () => {
+    assert.equal(breach("FL", "geolocation"), "yes");
+    assert.equal(breach("GA", "geolocation"), "no");
+    assert.equal(breach("WA", "electronic-signature"), "yes");
+    assert.equal(breach("ND", "maiden-name"), "yes");
+    assert.equal(breach("NE", "maiden-name"), "no");
+  });
+
+  it("government identifiers of a kind not recorded: yes where every kind is named (New Hampshire), maybe where some are (Kentucky)", () => {
+    assert.equal(breach("NH", "identity-document"), "yes");
+    assert.equal(breach("KY", "identity-document"), "maybe");
+    assert.equal(breach("LA", "passport"), "yes");
+    assert.equal(breach("UT", "passport"), "no");
+  });
+
+  it("a state whose statute was not read keeps the common core, so kinds outside it are maybe, and says why", () => {
+    assert.equal(breach("OH", "email"), "maybe");
+    assert.equal(breach("OH", "ssn"), "yes");
+    assert.match(rule("US-OH-individuals").openQuestions ?? "", /Data elements: the list is the common core .* was not read/);
+    // Indiana's list was read, but one kind it names (IC 24-4.9-2-10(3)) has no word: maybe, not no.
+    assert.equal(breach("IN", "medical"), "maybe");
+    assert.equal(breach("IN", "payment-card"), "yes");
+  });
+
+  it("every state rule has its statute's list (complete) or says in its open questions why not; a state's rules share one list", () => {
+    for (const r of rulePackStateRules()) {
+      const data = r.applicability?.dataElements;
+      assert.ok(data, r.id);
+      if (!data.complete) assert.match(r.openQuestions ?? "", /Data elements: /, r.id);
+      const state = r.jurisdiction.slice(3);
+      for (const other of stateRules(state)) assert.deepEqual(other.applicability?.dataElements, data, `${r.id} and ${other.id}`);
+    }
+  });
+});
+
+/** The notices to a state's residents, Attorney General and consumer reporting agencies (not CA-cdph). */
+function rulePackStateRules(): Rule[] {
+  return rulePack.rules.filter((r) => /^US-[A-Z]{2}-(individuals|regulator|cra)$/.test(r.id));
+}
