@@ -4,14 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
-import type { Deps } from "../deps.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
-import { createLogger } from "../lib/logger.js";
-import { createMailer } from "../mail/create-mailer.js";
 import {
   type ApplicabilityAnswer,
   type ApplicabilityProfile,
@@ -25,7 +18,8 @@ import {
 } from "../modules/deadlines/index.js";
 import { suggestForReference } from "../modules/obligations/index.js";
 import { loadApplicability, toApplicabilityProfile } from "../modules/organisation/index.js";
-import type { CommandOutput } from "./deadlines-command.js";
+import { withCliDeps } from "./cli-deps.js";
+import type { CliIo } from "./cli-io.js";
 
 export const applicableUsage = `  breachdesk applicable --profile FILE.json [--json]
       Says for every rule of the pack whether it applies ("yes", "maybe" or "no") and why, from a
@@ -38,11 +32,6 @@ export const applicableUsage = `  breachdesk applicable --profile FILE.json [--j
   breachdesk applicable --incident REF [--json]
       The same from the stored profile and the incident: its discovery as at, its location,
       the residents of its imported people, its data categories (not encrypted) as data elements.`;
-
-const processOutput: CommandOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 const code = z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/, 'use a jurisdiction code like "AU-NSW", "DE" or "US-TX"');
 const profileSchema = z
@@ -123,11 +112,7 @@ type Values = { profile?: string; json?: boolean; stored?: boolean; incident?: s
  * `breachdesk applicable --profile FILE.json | --stored [--at ISO] | --incident REF [--json]`: 0,
  * or 2 naming what to fix. The stored profile and the incident are read from the database.
  */
-export async function runApplicableCommand(
-  args: string[],
-  io: CommandOutput = processOutput,
-  withDeps: <T>(run: (deps: Deps) => Promise<T>) => Promise<T> = withDatabase,
-): Promise<number> {
+export async function runApplicableCommand(args: string[], io: CliIo): Promise<number> {
   let values: Values;
   try {
     values = parseArgs({
@@ -142,19 +127,19 @@ export async function runApplicableCommand(
       strict: true,
     }).values;
   } catch (error) {
-    io.err(`${(error as Error).message}\n\nUsage:\n${applicableUsage}\n`);
+    io.stderr.write(`${(error as Error).message}\n\nUsage:\n${applicableUsage}\n`);
     return 2;
   }
   const sources = [values.profile, values.stored, values.incident].filter((v) => v !== undefined && v !== false);
   if (sources.length !== 1) {
-    io.err(`Give one of --profile FILE.json, --stored or --incident REF.\n\nUsage:\n${applicableUsage}\n`);
+    io.stderr.write(`Give one of --profile FILE.json, --stored or --incident REF.\n\nUsage:\n${applicableUsage}\n`);
     return 2;
   }
   if (values.at !== undefined && !values.stored) {
-    io.err("--at goes with --stored (a profile file has its own at; an incident's is its discovery).\n");
+    io.stderr.write("--at goes with --stored (a profile file has its own at; an incident's is its discovery).\n");
     return 2;
   }
-  if (!values.profile) return runFromDatabase(values, io, withDeps);
+  if (!values.profile) return runFromDatabase(values, io);
   let profile: ApplicabilityProfile;
   try {
     const raw: unknown = JSON.parse(readFileSync(values.profile, "utf8"));
@@ -164,7 +149,7 @@ export async function runApplicableCommand(
       error instanceof ProfileError
         ? error.problems
         : [`${values.profile}: ${error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message}`];
-    io.err(`The profile cannot be read:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
+    io.stderr.write(`The profile cannot be read:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
     return 2;
   }
   printAnswers(profile, assessRules(rulePack.rules, profile), values.json === true, io);
@@ -172,22 +157,18 @@ export async function runApplicableCommand(
 }
 
 /** --stored and --incident: the organisation's stored profile, with the incident's facts for --incident. */
-async function runFromDatabase(
-  values: Values,
-  io: CommandOutput,
-  withDeps: <T>(run: (deps: Deps) => Promise<T>) => Promise<T>,
-): Promise<number> {
+async function runFromDatabase(values: Values, io: CliIo): Promise<number> {
   let at: Date | undefined;
   if (values.at !== undefined) {
     const parsed = profileSchema.shape.at.safeParse(values.at);
     if (!parsed.success) {
-      io.err(`--at ${parsed.error.issues[0]?.message ?? "is not an instant"}\n`);
+      io.stderr.write(`--at ${parsed.error.issues[0]?.message ?? "is not an instant"}\n`);
       return 2;
     }
     at = new Date(values.at);
   }
   try {
-    return await withDeps(async (deps) => {
+    return await withCliDeps(io.env, async (deps) => {
       if (values.incident) {
         const list = await suggestForReference(deps, values.incident);
         const answers = list.suggestions.map((s) => ({
@@ -209,21 +190,10 @@ async function runFromDatabase(
     });
   } catch (error) {
     if (error instanceof AppError && (error.code === "not_found" || error.code === "validation")) {
-      io.err(`${error.message}\n`);
+      io.stderr.write(`${error.message}\n`);
       return 2;
     }
     throw error;
-  }
-}
-
-async function withDatabase<T>(run: (deps: Deps) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  try {
-    return await run({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) });
-  } finally {
-    await db.close();
   }
 }
 
@@ -232,7 +202,7 @@ function printAnswers(
   profile: ApplicabilityProfile,
   answers: { rule: Rule; answer: Omit<ApplicabilityAnswer, "alternatives"> & { alternatives?: string } }[],
   json: boolean,
-  io: CommandOutput,
+  io: CliIo,
 ) {
   const order = new Map(rulePack.rules.map((r, i) => [r.id, i]));
   const sorted = [...answers].sort((a, b) => (order.get(a.rule.id) ?? 0) - (order.get(b.rule.id) ?? 0));
@@ -244,12 +214,12 @@ function printAnswers(
     informationOnly: answer.informationOnly,
   }));
   if (json) {
-    io.out(`${JSON.stringify({ at: profile.at.toISOString(), rulePackVersion: rulePack.version, rules }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ at: profile.at.toISOString(), rulePackVersion: rulePack.version, rules }, null, 2)}\n`);
     return;
   }
   for (const applies of ["yes", "maybe", "no"] as const) {
     const list = rules.filter((r) => r.applies === applies);
-    io.out(`${{ yes: "Applies", maybe: "May apply", no: "Does not apply" }[applies]} (${list.length}):\n`);
-    for (const r of list) io.out(`  ${r.rule}: ${r.reasons.join("; ")}\n`);
+    io.stdout.write(`${{ yes: "Applies", maybe: "May apply", no: "Does not apply" }[applies]} (${list.length}):\n`);
+    for (const r of list) io.stdout.write(`  ${r.rule}: ${r.reasons.join("; ")}\n`);
   }
 }

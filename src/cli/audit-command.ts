@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.js";
 import { type Database, databaseKindOf, openDatabase, sqlitePathOf } from "../db/client.js";
 import { type AuditVerification, auditAnchorPath, readAuditKey, verifyAuditChain } from "../modules/audit/index.js";
-import type { CommandIo } from "./import-command.js";
+import type { CliIo } from "./cli-io.js";
 
 export const auditUsage = `  breachdesk audit verify [--json]
       Checks the audit log: every entry's hash (keyed with the audit key from the entry
@@ -55,7 +55,7 @@ function verificationText(result: AuditVerification): string {
  * status 2, never 1, so a script can tell "tampered" from "not checked" (a missing database
  * file is not opened, which would create it).
  */
-export async function runAuditCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runAuditCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { json: { type: "boolean" } },
@@ -68,7 +68,7 @@ export async function runAuditCommand(args: string[], io: CommandIo = process): 
   }
   let db: Database | undefined;
   try {
-    const config = loadConfig();
+    const config = loadConfig(io.env);
     if (databaseKindOf(config.DATABASE_URL) === "sqlite" && !existsSync(sqlitePathOf(config.DATABASE_URL))) {
       throw new Error(`there is no database at ${sqlitePathOf(config.DATABASE_URL)} (DATABASE_URL)`);
     }

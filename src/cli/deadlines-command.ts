@@ -15,6 +15,7 @@ import {
   TRIGGER_CODE_LIST,
   type TriggerCode,
 } from "../modules/deadlines/index.js";
+import type { CliIo } from "./cli-io.js";
 
 export const deadlinesUsage = `  breachdesk regimes [--json]
       Lists the rules of the regulator rule pack: id, jurisdiction, regime, who is notified,
@@ -29,24 +30,13 @@ export const deadlinesUsage = `  breachdesk regimes [--json]
       --holidays takes the public holidays of that place (AU-WA, DE-BE, BR) instead of each
       rule's.`;
 
-/** Where a command writes; tests pass collectors, the CLI uses the process streams. */
-export interface CommandOutput {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processOutput: CommandOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
 /** `breachdesk regimes [--json]`: prints every rule of the pack; returns the exit status (0, or 2 for bad usage). */
-export function runRegimesCommand(args: string[], io: CommandOutput = processOutput): number {
+export function runRegimesCommand(args: string[], io: CliIo): number {
   return withUsageErrors(io, () => {
     const { values } = parseArgs({ args, options: { json: { type: "boolean" } }, strict: true });
     const rows = rulePack.rules.map(listRow);
     if (values.json) {
-      io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
     const table = [
@@ -57,7 +47,7 @@ export function runRegimesCommand(args: string[], io: CommandOutput = processOut
     const lines = table.map((row) =>
       row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  "),
     );
-    io.out(`${lines.join("\n")}\n${rows.length} rules (rule pack ${rulePack.version}).\n`);
+    io.stdout.write(`${lines.join("\n")}\n${rows.length} rules (rule pack ${rulePack.version}).\n`);
     return 0;
   });
 }
@@ -66,7 +56,7 @@ export function runRegimesCommand(args: string[], io: CommandOutput = processOut
  * `breachdesk deadlines --rule ID ... --event NAME=INSTANT ... [--json]`: computes each rule's
  * deadline from the event named by its trigger code; returns 0, or 2 naming every bad input.
  */
-export function runDeadlinesCommand(args: string[], io: CommandOutput = processOutput): number {
+export function runDeadlinesCommand(args: string[], io: CliIo): number {
   return withUsageErrors(io, () => {
     const { values } = parseArgs({
       args,
@@ -98,7 +88,7 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
       }
     }
     if (problems.length) {
-      io.err(`${problems.join("\n")}\n\nUsage:\n${deadlinesUsage}\n`);
+      io.stderr.write(`${problems.join("\n")}\n\nUsage:\n${deadlinesUsage}\n`);
       return 2;
     }
     const eventMap = Object.fromEntries(events) as Partial<Record<TriggerCode, Date>>;
@@ -116,12 +106,12 @@ export function runDeadlinesCommand(args: string[], io: CommandOutput = processO
       };
     });
     if (values.json) {
-      io.out(`${JSON.stringify({ deadlines }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ deadlines }, null, 2)}\n`);
       return 0;
     }
     for (const d of deadlines) {
       const due = d.dueLocal ? `due ${d.dueLocal} (${d.dueAt})` : "no fixed instant";
-      io.out(`${d.rule}: ${due}${d.extendsTo ? `, arguably extends to ${d.extendsTo}` : ""}\n  ${d.basis}\n`);
+      io.stdout.write(`${d.rule}: ${due}${d.extendsTo ? `, arguably extends to ${d.extendsTo}` : ""}\n  ${d.basis}\n`);
     }
     return 0;
   });
@@ -234,12 +224,12 @@ function parseEventInstant(name: string, value: string): Date {
   return parseInstant(value, "UTC", `event ${name}`).at;
 }
 
-function withUsageErrors(io: CommandOutput, run: () => number): number {
+function withUsageErrors(io: CliIo, run: () => number): number {
   try {
     return run();
   } catch (error) {
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-      io.err(`${error.message}\n\nUsage:\n${deadlinesUsage}\n`);
+      io.stderr.write(`${error.message}\n\nUsage:\n${deadlinesUsage}\n`);
       return 2;
     }
     throw error;

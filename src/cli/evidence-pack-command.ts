@@ -2,16 +2,10 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
-import type { Deps } from "../deps.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
-import { createLogger } from "../lib/logger.js";
-import { createMailer } from "../mail/create-mailer.js";
 import { buildEvidencePack, type PackVerification, verifyPack } from "../modules/evidence-pack/index.js";
-import type { CommandIo } from "./import-command.js";
+import { cliDepsFrom, type OpenDeps } from "./cli-deps.js";
+import { type CommandIo, completeIo } from "./cli-io.js";
 
 export const evidencePackUsage = `  breachdesk evidence-pack --incident REF --out FILE.zip [--include-personal-data] [--json]
       Writes the incident's evidence pack: every record of what happened and what was done
@@ -27,27 +21,15 @@ export const evidencePackUsage = `  breachdesk evidence-pack --incident REF --ou
       {ok, problems: [{file, problem}], fingerprint}. Exit status 0 intact, 1 something
       changed, added or removed (each file named), 2 the file cannot be read as a zip.`;
 
-type OpenDeps = <T>(run: (deps: Deps) => Promise<T>) => Promise<T>;
-
-const withDeps: OpenDeps = async (run) => {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  try {
-    return await run({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) });
-  } finally {
-    await db.close();
-  }
-};
-
 /**
  * `breachdesk evidence-pack`: the pack is written beside FILE as FILE.partial and renamed once
- * complete, so FILE is never half a pack. `open` gives the dependencies (tests pass their own).
+ * complete, so FILE is never half a pack. `open` gives the dependencies: from io.env (else this
+ * process's environment), or a test's own.
  */
 export async function runEvidencePackCommand(
   args: string[],
-  io: CommandIo = process,
-  open: OpenDeps = withDeps,
+  io: CommandIo,
+  open: OpenDeps = cliDepsFrom(completeIo(io).env),
 ): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -105,7 +87,7 @@ function verificationText(path: string, result: PackVerification): string {
 }
 
 /** `breachdesk verify-pack FILE.zip [--json]`: 0 intact, 1 changed (each file named), 2 unreadable. */
-export async function runVerifyPackCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runVerifyPackCommand(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { json: { type: "boolean" } },

@@ -1,11 +1,9 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { findIncident } from "../modules/incidents/index.js";
 import { describeEncoding, type ImportProgress, type ImportSummary, importPeopleFile } from "../modules/people/index.js";
+import { withCliDeps } from "./cli-deps.js";
+import { type CommandIo, completeIo } from "./cli-io.js";
 import { importRejectedUsage, runImportRejectedCommand } from "./import-rejected-command.js";
 
 export const importUsage = `  breachdesk import --incident REF FILE [--map column=field ...] [--json]
@@ -46,19 +44,14 @@ function progressLine(p: ImportProgress): string {
   return `  ${p.rowsRead.toLocaleString("en")} rows read, ${p.accepted.toLocaleString("en")} accepted, ${p.rejected.toLocaleString("en")} rejected (${rate.toLocaleString("en")} rows/s)`;
 }
 
-/** Where the command writes: the process's streams, or a test's collectors. */
-export interface CommandIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-}
-
 /**
  * `breachdesk import`: imports a CSV of people into an incident, progress on standard error and
  * (with --json) the counts as one JSON object on standard output. Returns 0 whenever the import
  * ran, completed or stopped part-way (standard error says where); throws AppError (status 2
  * in runCli) when it cannot run at all.
  */
-export async function runImportCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runImportCommand(args: string[], commandIo: CommandIo): Promise<number> {
+  const io = completeIo(commandIo);
   const { stdout, stderr } = io;
   if (args[0] === "rejected") return runImportRejectedCommand(args.slice(1), io);
   const { values, positionals } = parseArgs({
@@ -72,46 +65,45 @@ export async function runImportCommand(args: string[], io: CommandIo = process):
     return 2;
   }
   const mapping = parseMapOptions(values.map ?? []);
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once("SIGINT", onSignal);
-  try {
-    const incident = await findIncident(db.prisma, values.incident);
-    if (!incident) throw new AppError("not_found", `No incident has the reference ${values.incident}.`);
-    const isTty = stderr.isTTY === true;
-    const summary = await importPeopleFile(
-      { db, clock: systemClock },
-      {
-        incidentId: incident.id,
-        filePath: positionals[0]!,
-        mapping,
-        actor: { userId: null, label: "cli", ip: null },
-        signal: abort.signal,
-        onProgress: (p) => stderr.write(isTty ? `\r${progressLine(p)}` : `${progressLine(p)}\n`),
-      },
-    );
-    if (isTty) stderr.write("\n");
-    const reasons = Object.entries(summary.reasons).map(([reason, n]) => `${reason} ${n}`);
-    const warnings = Object.entries(summary.warnings).map(([warning, n]) => `${warning} ${n}`);
-    stderr.write(
-      [
-        `Imported ${positionals[0]} into ${incident.reference} (${describeEncoding(summary.encoding)}): ${summary.status}.`,
-        `  read ${summary.read}, accepted ${summary.accepted} (created ${summary.created}, updated ${summary.updated}, duplicates merged ${summary.duplicates}), rejected ${summary.rejected}`,
-        ...(warnings.length ? [`  kept with a value that could not be used: ${warnings.join(", ")}`] : []),
-        ...(reasons.length ? [`  reasons: ${reasons.join(", ")}`] : []),
-        ...(summary.errorReportPath ? [`  rejected rows and their reasons: ${summary.errorReportPath}`] : []),
-        ...(summary.status !== "completed" ? [`Stopped early (${summary.status}): ${summary.message}`] : []),
-        ...(summary.status === "completed" && summary.message ? [`  ${summary.message}`] : []),
-      ].join("\n") + "\n",
-    );
-    if (values.json) stdout.write(`${summaryJson(summary)}\n`);
-    // The contract: non-zero only when the import could not run at all (those throw, above).
-    return 0;
-  } finally {
-    process.off("SIGINT", onSignal);
-    await db.close();
-  }
+  const reference = values.incident;
+  return withCliDeps(io.env, async ({ db, clock }) => {
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once("SIGINT", onSignal);
+    try {
+      const incident = await findIncident(db.prisma, reference);
+      if (!incident) throw new AppError("not_found", `No incident has the reference ${reference}.`);
+      const isTty = stderr.isTTY === true;
+      const summary = await importPeopleFile(
+        { db, clock },
+        {
+          incidentId: incident.id,
+          filePath: positionals[0]!,
+          mapping,
+          actor: { userId: null, label: "cli", ip: null },
+          signal: abort.signal,
+          onProgress: (p) => stderr.write(isTty ? `\r${progressLine(p)}` : `${progressLine(p)}\n`),
+        },
+      );
+      if (isTty) stderr.write("\n");
+      const reasons = Object.entries(summary.reasons).map(([reason, n]) => `${reason} ${n}`);
+      const warnings = Object.entries(summary.warnings).map(([warning, n]) => `${warning} ${n}`);
+      stderr.write(
+        [
+          `Imported ${positionals[0]} into ${incident.reference} (${describeEncoding(summary.encoding)}): ${summary.status}.`,
+          `  read ${summary.read}, accepted ${summary.accepted} (created ${summary.created}, updated ${summary.updated}, duplicates merged ${summary.duplicates}), rejected ${summary.rejected}`,
+          ...(warnings.length ? [`  kept with a value that could not be used: ${warnings.join(", ")}`] : []),
+          ...(reasons.length ? [`  reasons: ${reasons.join(", ")}`] : []),
+          ...(summary.errorReportPath ? [`  rejected rows and their reasons: ${summary.errorReportPath}`] : []),
+          ...(summary.status !== "completed" ? [`Stopped early (${summary.status}): ${summary.message}`] : []),
+          ...(summary.status === "completed" && summary.message ? [`  ${summary.message}`] : []),
+        ].join("\n") + "\n",
+      );
+      if (values.json) stdout.write(`${summaryJson(summary)}\n`);
+      // The contract: non-zero only when the import could not run at all (those throw, above).
+      return 0;
+    } finally {
+      process.off("SIGINT", onSignal);
+    }
+  });
 }

@@ -1,8 +1,4 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
 import { parseInput } from "../lib/validation.js";
 import { findIncident } from "../modules/incidents/index.js";
@@ -12,7 +8,8 @@ import {
   rejectedResolutionSchema,
   resolveRejectedRows,
 } from "../modules/people/index.js";
-import type { CommandIo } from "./import-command.js";
+import { withCliDeps } from "./cli-deps.js";
+import type { CliIo } from "./cli-io.js";
 
 export const importRejectedUsage = `  breachdesk import rejected --incident REF [--json]
       Lists the incident's imports with rejected rows: how many are still affected people not
@@ -34,7 +31,7 @@ function describe(r: RejectedRowsOfImport): string {
  * became of one import's (dismissed with a note, or imported by a later import). Returns 0 when
  * done; throws AppError (status 2 in runCli) for bad arguments or a refused resolution.
  */
-export async function runImportRejectedCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runImportRejectedCommand(args: string[], io: CliIo): Promise<number> {
   const { stdout, stderr } = io;
   const { values } = parseArgs({
     args,
@@ -58,12 +55,10 @@ export async function runImportRejectedCommand(args: string[], io: CommandIo = p
   if (values.dismiss !== undefined && values["imported-by"] !== undefined) {
     throw new AppError("validation", "Give either --dismiss NOTE or --imported-by LATER_ID, not both.");
   }
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  try {
-    const incident = await findIncident(db.prisma, values.incident);
-    if (!incident) throw new AppError("not_found", `No incident has the reference ${values.incident}.`);
+  const reference = values.incident;
+  return withCliDeps(io.env, async ({ db, clock }) => {
+    const incident = await findIncident(db.prisma, reference);
+    if (!incident) throw new AppError("not_found", `No incident has the reference ${reference}.`);
     if (values.import && isResolving) {
       const input = parseInput(rejectedResolutionSchema, {
         resolution: values.dismiss !== undefined ? "dismissed" : "imported",
@@ -71,7 +66,7 @@ export async function runImportRejectedCommand(args: string[], io: CommandIo = p
         importedBy: values["imported-by"],
       });
       const actor = { userId: null, label: "cli", ip: null };
-      const resolved = await resolveRejectedRows({ db, clock: systemClock }, incident, values.import, input, actor);
+      const resolved = await resolveRejectedRows({ db, clock }, incident, values.import, input, actor);
       stderr.write(`Recorded for ${incident.reference}:\n${describe(resolved)}\n`);
       if (values.json) stdout.write(`${JSON.stringify(resolved)}\n`);
       return 0;
@@ -84,7 +79,5 @@ export async function runImportRejectedCommand(args: string[], io: CommandIo = p
     );
     if (values.json) stdout.write(`${JSON.stringify({ outstanding, imports: rows })}\n`);
     return 0;
-  } finally {
-    await db.close();
-  }
+  });
 }

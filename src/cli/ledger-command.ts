@@ -1,17 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
 import type { Deps } from "../deps.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
-import { createLogger } from "../lib/logger.js";
-import { createMailer } from "../mail/create-mailer.js";
 import { findIncident } from "../modules/incidents/index.js";
 import { formatShare, loadIncidentCoverage, recordLettersFile } from "../modules/ledger/index.js";
-import type { CommandIo } from "./import-command.js";
+import { withCliDeps } from "./cli-deps.js";
+import type { CliIo } from "./cli-io.js";
 
 export const coverageUsage = `  breachdesk coverage --incident REF [--at-risk] [--places AU,AU-NSW] [--json]
       Prints the coverage of the incident's affected people: told (e-mail delivered or another
@@ -28,17 +23,6 @@ export const coverageUsage = `  breachdesk coverage --incident REF [--at-risk] [
 
 const cli = { userId: null, label: "cli", ip: null };
 
-async function withDeps<T>(run: (deps: Deps) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  try {
-    return await run({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) });
-  } finally {
-    await db.close();
-  }
-}
-
 async function incidentNamed(deps: Deps, reference: string | undefined) {
   if (!reference) throw new AppError("validation", "Missing --incident REF (e.g. BD-2026-0001).");
   const incident = await findIncident(deps.db.prisma, reference);
@@ -47,7 +31,7 @@ async function incidentNamed(deps: Deps, reference: string | undefined) {
 }
 
 /** `breachdesk coverage`: the coverage of an incident's affected people, in words or as JSON. */
-export async function runCoverageCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runCoverageCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -62,7 +46,7 @@ export async function runCoverageCommand(args: string[], io: CommandIo = process
     .split(",")
     .map((p) => p.trim().toUpperCase())
     .filter(Boolean);
-  return withDeps(async (deps) => {
+  return withCliDeps(io.env, async (deps) => {
     const incident = await incidentNamed(deps, values.incident);
     const scope = { atRiskOnly: values["at-risk"] === true, places };
     const c = await loadIncidentCoverage(deps.db.prisma, incident.id, scope);
@@ -82,7 +66,7 @@ export async function runCoverageCommand(args: string[], io: CommandIo = process
 }
 
 /** `breachdesk told`: records a CSV file of letters sent, all lines or none. */
-export async function runToldCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runToldCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -100,7 +84,7 @@ export async function runToldCommand(args: string[], io: CommandIo = process): P
   const bytes = await readFile(path).catch(() => {
     throw new AppError("not_found", `Cannot read ${path}.`);
   });
-  return withDeps(async (deps) => {
+  return withCliDeps(io.env, async (deps) => {
     const incident = await incidentNamed(deps, values.incident);
     const defaults = { channel: values.channel, toldAt: values["told-at"], note: values.note };
     const outcome = await recordLettersFile(

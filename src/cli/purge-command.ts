@@ -1,15 +1,9 @@
-import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.js";
-import { openDatabase } from "../db/client.js";
-import { migrateDatabase } from "../db/migrate.js";
-import type { Deps } from "../deps.js";
-import { systemClock } from "../lib/clock.js";
 import { AppError } from "../lib/errors.js";
-import { createLogger } from "../lib/logger.js";
-import { createMailer } from "../mail/create-mailer.js";
 import { lookupAddress, previewPurge, purgeNow } from "../modules/retention/index.js";
-import type { CommandIo } from "./import-command.js";
+import { withCliDeps } from "./cli-deps.js";
+import type { CliIo } from "./cli-io.js";
+import { readLine } from "./read-password.js";
 
 export const purgeUsage = `  breachdesk purge --incident REF [--yes] [--json]
       Purges the personal data of the incident's affected people once its retention has passed
@@ -24,19 +18,8 @@ export const purgeUsage = `  breachdesk purge --incident REF [--yes] [--json]
 
 const cli = { userId: null, label: "cli", ip: null };
 
-async function withDeps<T>(run: (deps: Deps) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await openDatabase(config.DATABASE_URL);
-  try {
-    return await run({ config, db, clock: systemClock, logger: createLogger("silent"), mailer: createMailer(config, db) });
-  } finally {
-    await db.close();
-  }
-}
-
 /** `breachdesk purge`: the confirmation's counts, then the purge. */
-export async function runPurgeCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runPurgeCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { incident: { type: "string" }, yes: { type: "boolean" }, json: { type: "boolean" } },
@@ -44,7 +27,7 @@ export async function runPurgeCommand(args: string[], io: CommandIo = process): 
   });
   if (!values.incident) throw new AppError("validation", "Missing --incident REF (e.g. BD-2026-0001).");
   const reference = values.incident;
-  return withDeps(async (deps) => {
+  return withCliDeps(io.env, async (deps) => {
     const preview = await previewPurge(deps, reference);
     const g = preview.goes;
     if (!preview.canPurge && preview.rule.state.kind !== "purging") {
@@ -56,9 +39,7 @@ export async function runPurgeCommand(args: string[], io: CommandIo = process): 
         `${reference}: the purge deletes the personal data of ${g.people} people, blanks the address of ${g.deliveries} notices (a keyed hash stays), ` +
           `deletes ${g.caughtMail} copies in the mail catcher and ${g.importFiles} import files, and the names of ${g.toldAnotherWay} people told another way. It cannot be undone.\n`,
       );
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const typed = await rl.question(`Type ${reference} to purge: `);
-      rl.close();
+      const typed = await readLine(io, `Type ${reference} to purge: `);
       if (typed.trim() !== reference) {
         io.stderr.write("Not purged.\n");
         return 3;
@@ -73,7 +54,7 @@ export async function runPurgeCommand(args: string[], io: CommandIo = process): 
 }
 
 /** `breachdesk lookup-address`: was this address notified? */
-export async function runLookupAddressCommand(args: string[], io: CommandIo = process): Promise<number> {
+export async function runLookupAddressCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { incident: { type: "string" }, json: { type: "boolean" } },
@@ -83,7 +64,7 @@ export async function runLookupAddressCommand(args: string[], io: CommandIo = pr
   if (!values.incident) throw new AppError("validation", "Missing --incident REF (e.g. BD-2026-0001).");
   if (positionals.length !== 1) throw new AppError("validation", "Give exactly one EMAIL address to look up.");
   const reference = values.incident;
-  return withDeps(async (deps) => {
+  return withCliDeps(io.env, async (deps) => {
     const answer = await lookupAddress(deps, reference, positionals[0]!);
     if (values.json) io.stdout.write(`${JSON.stringify({ reference, ...answer })}\n`);
     else if (answer.notifiedAt) io.stdout.write(`notified on ${answer.notifiedAt.toISOString()} (${answer.channel})\n`);

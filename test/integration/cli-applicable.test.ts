@@ -3,29 +3,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { runApplicableCommand } from "../../src/cli/applicable-command.js";
-import { runDeadlinesCommand } from "../../src/cli/deadlines-command.js";
-import type { Deps } from "../../src/deps.js";
 import { rulePack } from "../../src/modules/deadlines/index.js";
 import { type ApplicabilityValues, saveApplicability } from "../../src/modules/organisation/index.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { addIncident } from "../helpers/incidents.js";
 
-type Io = { out: (t: string) => void; err: (t: string) => void };
-function run(command: (args: string[], io: Io) => number, args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = command(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
-
-/** `breachdesk applicable` reads the database for --stored and --incident, so it answers a promise. */
-async function runApplicable(args: string[], deps?: Deps) {
-  let stdout = "";
-  let stderr = "";
-  const io = { out: (t: string) => (stdout += t), err: (t: string) => (stderr += t) };
-  const status = await runApplicableCommand(args, io, deps ? (work) => work(deps) : undefined);
-  return { status, stdout, stderr };
+/** `breachdesk applicable ARGS` in this process; against the database at `databaseUrl` for --stored and --incident. */
+function runApplicable(args: string[], databaseUrl?: string) {
+  return runBreachdesk(["applicable", ...args], databaseUrl ? { env: { DATABASE_URL: databaseUrl } } : {});
 }
 
 const folder = mkdtempSync(join(tmpdir(), "breachdesk-applicable-"));
@@ -174,22 +160,22 @@ describe("breachdesk applicable", () => {
 
 describe("breachdesk deadlines --zone and --holidays", () => {
   const args = ["--rule", "AU-NDB-assess", "--event", "aware_suspected_breach=2026-05-02T10:00:00+08:00", "--json"];
-  const due = (extra: string[]) => {
-    const result = run(runDeadlinesCommand, [...args, ...extra]);
+  const due = async (extra: string[]) => {
+    const result = await runBreachdesk(["deadlines", ...args, ...extra]);
     assert.equal(result.status, 0, result.stderr);
     return (JSON.parse(result.stdout) as { deadlines: { dueAt: string; zone: string; extendsTo?: string }[] }).deadlines[0];
   };
-  it("counts in Perth with Western Australia's holidays (Western Australia Day, Monday 1 June 2026)", () => {
-    const sydney = due([]);
+  it("counts in Perth with Western Australia's holidays (Western Australia Day, Monday 1 June 2026)", async () => {
+    const sydney = await due([]);
     assert.equal(sydney?.zone, "Australia/Sydney");
     assert.equal(sydney?.extendsTo, undefined);
-    const perth = due(["--zone", "Australia/Perth", "--holidays", "AU-WA"]);
+    const perth = await due(["--zone", "Australia/Perth", "--holidays", "AU-WA"]);
     assert.equal(perth?.zone, "Australia/Perth");
     assert.equal(perth?.dueAt, "2026-06-01T15:59:59.999Z");
     assert.equal(perth?.extendsTo, "2026-06-02T15:59:59.999Z");
   });
-  it("refuses an unknown zone or calendar with status 2", () => {
-    const result = run(runDeadlinesCommand, [...args, "--zone", "Mars/Olympus", "--holidays", "AU-XX"]);
+  it("refuses an unknown zone or calendar with status 2", async () => {
+    const result = await runBreachdesk(["deadlines", ...args, "--zone", "Mars/Olympus", "--holidays", "AU-XX"]);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--zone "Mars\/Olympus" is not an IANA time zone/);
     assert.match(result.stderr, /--holidays "AU-XX" is not a country/);
@@ -213,7 +199,7 @@ describe("breachdesk applicable --stored and --incident (the organisation's stor
       offersToUK: false,
     };
     await saveApplicability(t.deps, small, admin);
-    const before = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.deps);
+    const before = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.db.url);
     assert.equal(before.status, 0, before.stderr);
     const rows = new Map((JSON.parse(before.stdout) as { rules: Row[] }).rules.map((r) => [r.rule, r]));
     assert.equal(rows.get("AU-NDB-oaic")?.applies, "no");
@@ -221,14 +207,14 @@ describe("breachdesk applicable --stored and --incident (the organisation's stor
       rows.get("AU-NDB-oaic")?.reasons.some((r) => r.includes("a small business under s 6D unless an exception applies")),
     );
     await saveApplicability(t.deps, { ...small, entityTypes: ["au-opted-in"] }, admin);
-    const opted = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.deps);
+    const opted = await runApplicable(["--stored", "--at", "2026-12-07T09:00:00+11:00", "--json"], t.db.url);
     const after = new Map((JSON.parse(opted.stdout) as { rules: Row[] }).rules.map((r) => [r.rule, r]));
     assert.equal(after.get("AU-NDB-oaic")?.applies, "yes");
   });
 
   it("reads an incident: its discovery in 2016 is the date assessed, and the answer covers every rule", async () => {
     const incident = await addIncident(t);
-    const result = await runApplicable(["--incident", incident.reference, "--json"], t.deps);
+    const result = await runApplicable(["--incident", incident.reference, "--json"], t.db.url);
     assert.equal(result.status, 0, result.stderr);
     const body = JSON.parse(result.stdout) as { at: string; rules: Row[] };
     assert.equal(body.at, "2016-03-21T22:00:00.000Z");
@@ -239,14 +225,14 @@ describe("breachdesk applicable --stored and --incident (the organisation's stor
   });
 
   it("refuses an unknown incident, two sources at once, or --at without --stored, with status 2", async () => {
-    const missing = await runApplicable(["--incident", "BD-1999-0001"], t.deps);
+    const missing = await runApplicable(["--incident", "BD-1999-0001"], t.db.url);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /BD-1999-0001/);
-    assert.equal((await runApplicable(["--stored", "--incident", "BD-1999-0001"], t.deps)).status, 2);
-    const at = await runApplicable(["--incident", "BD-1999-0001", "--at", "2026-01-01T00:00:00Z"], t.deps);
+    assert.equal((await runApplicable(["--stored", "--incident", "BD-1999-0001"], t.db.url)).status, 2);
+    const at = await runApplicable(["--incident", "BD-1999-0001", "--at", "2026-01-01T00:00:00Z"], t.db.url);
     assert.equal(at.status, 2);
     assert.match(at.stderr, /--at goes with --stored/);
-    const badAt = await runApplicable(["--stored", "--at", "yesterday"], t.deps);
+    const badAt = await runApplicable(["--stored", "--at", "yesterday"], t.db.url);
     assert.equal(badAt.status, 2);
     assert.match(badAt.stderr, /ISO 8601/);
   });

@@ -1,39 +1,28 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CommandIo, parseMapOptions, runImportCommand } from "../../src/cli/import-command.js";
+import { parseMapOptions } from "../../src/cli/import-command.js";
 import { AppError } from "../../src/lib/errors.js";
 import { projectRoot } from "../../src/lib/paths.js";
 import { IMPORT_BATCH_ROWS } from "../../src/modules/people/import-run.service.js";
+import { runBreachdesk, spawnBreachdesk } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
-
-/** Runs the command function with its standard output and error collected. */
-async function capture(run: (io: CommandIo) => Promise<number>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await run({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
-  return { status, stdout: out.join(""), stderr: err.join("") };
-}
 
 describe("breachdesk import", () => {
   let db: TestDatabase;
   let dir: string;
-  let previousUrl: string | undefined;
+  /** Runs `breachdesk ARGS` in this process against the test database. */
+  const breachdesk = (...args: string[]) => runBreachdesk(args, { env: { DATABASE_URL: db.url } });
   before(async () => {
     db = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), "breachdesk-cli-import-"));
-    previousUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = db.url;
     await db.prisma.incident.create({
       data: { id: "inc-cli", reference: "BD-2026-0042", year: 2026, number: 42, title: "CLI", severity: "low", timeZone: "UTC" },
     });
   });
   after(async () => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -41,7 +30,7 @@ describe("breachdesk import", () => {
   it("imports a file and prints one JSON object with the counts on standard output", async () => {
     const file = join(dir, "semicolons.csv");
     copyFileSync(join(projectRoot, "test/fixtures/people/semicolons.csv"), file);
-    const run = await capture((io) => runImportCommand(["--incident", "bd-2026-0042", file, "--json"], io));
+    const run = await breachdesk("import", "--incident", "bd-2026-0042", file, "--json");
     assert.equal(run.status, 0, run.stderr);
     // Bob, Carol and Dan were rejected before decision 0014: each names someone, so each is kept.
     assert.deepEqual(JSON.parse(run.stdout), {
@@ -85,14 +74,21 @@ describe("breachdesk import", () => {
   it("applies --map and refuses what cannot run", async () => {
     const file = join(dir, "formulas.csv");
     copyFileSync(join(projectRoot, "test/fixtures/people/formulas.csv"), file);
-    const mapped = await capture((io) => runImportCommand(["--incident", "BD-2026-0042", "--map", "comment=ignore", file], io));
+    const mapped = await breachdesk("import", "--incident", "BD-2026-0042", "--map", "comment=ignore", file);
     assert.equal(mapped.status, 0, mapped.stderr);
     assert.equal(mapped.stdout, "");
     assert.deepEqual(parseMapOptions(["E-Mail Adresse=email"]), { "E-Mail Adresse": "email" });
     assert.throws(() => parseMapOptions(["nofield"]), AppError);
-    await assert.rejects(runImportCommand(["--incident", "BD-2026-9999", file]), /No incident has the reference BD-2026-9999/);
-    await assert.rejects(runImportCommand(["--incident", "BD-2026-0042", join(dir, "missing.csv")]), /Cannot read/);
-    const usage = await capture((io) => runImportCommand([file], io));
+    const badMap = await breachdesk("import", "--incident", "BD-2026-0042", "--map", "nofield", file);
+    assert.equal(badMap.status, 2);
+    assert.match(badMap.stderr, /--map "nofield" must have the form column=field\./);
+    const unknown = await breachdesk("import", "--incident", "BD-2026-9999", file);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /No incident has the reference BD-2026-9999/);
+    const missing = await breachdesk("import", "--incident", "BD-2026-0042", join(dir, "missing.csv"));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /Cannot read/);
+    const usage = await breachdesk("import", file);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /Missing --incident/);
   });
@@ -116,7 +112,7 @@ describe("breachdesk import", () => {
       await db.prisma.$executeRawUnsafe(`CREATE TRIGGER boom BEFORE INSERT ON "person" FOR EACH ROW EXECUTE FUNCTION boom()`);
     }
     try {
-      const run = await capture((io) => runImportCommand(["--incident", "BD-2026-0042", file, "--json"], io));
+      const run = await breachdesk("import", "--incident", "BD-2026-0042", file, "--json");
       assert.equal(run.status, 0, run.stderr);
       const counts = JSON.parse(run.stdout);
       assert.deepEqual(Object.keys(counts), [
@@ -147,13 +143,7 @@ describe("breachdesk import", () => {
     }
   });
 
-  it("keeps attendees with malformed addresses and unknown countries, counting the warnings, as the command run by itself", () => {
-    const breachdesk = (...args: string[]) =>
-      spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-        timeout: 60_000,
-      });
+  it("keeps attendees with malformed addresses and unknown countries, counting the warnings", async () => {
     const file = join(dir, "attendees.csv");
     writeFileSync(
       file,
@@ -166,7 +156,7 @@ describe("breachdesk import", () => {
         "eve.s@example.org,Eve,Short",
       ].join("\n"),
     );
-    const run = breachdesk("import", "--incident", "BD-2026-0042", file, "--json");
+    const run = await breachdesk("import", "--incident", "BD-2026-0042", file, "--json");
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), {
       read: 5,
@@ -180,7 +170,7 @@ describe("breachdesk import", () => {
     });
     assert.match(run.stderr, /kept with a value that could not be used: invalid_email 2, unknown_country 1/);
 
-    const listed = breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json");
+    const listed = await breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json");
     assert.equal(listed.status, 0, listed.stderr);
     const { outstanding, imports } = JSON.parse(listed.stdout) as {
       outstanding: number;
@@ -189,10 +179,19 @@ describe("breachdesk import", () => {
     assert.equal(outstanding, 1);
     const ours = imports.find((i) => i.fileName === "attendees.csv")!;
     assert.match(listed.stderr, /1 rejected row is an affected person not imported/);
-    const refused = breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--import", ours.importId, "--dismiss", "");
+    const refused = await breachdesk(
+      "import",
+      "rejected",
+      "--incident",
+      "BD-2026-0042",
+      "--import",
+      ours.importId,
+      "--dismiss",
+      "",
+    );
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /Say why these rows are dismissed/);
-    const dismissed = breachdesk(
+    const dismissed = await breachdesk(
       "import",
       "rejected",
       "--incident",
@@ -204,10 +203,13 @@ describe("breachdesk import", () => {
     );
     assert.equal(dismissed.status, 0, dismissed.stderr);
     assert.match(dismissed.stderr, /1 rejected: dismissed .*: Eve's row is a duplicate/);
-    assert.equal(JSON.parse(breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json").stdout).outstanding, 0);
+    assert.equal(
+      JSON.parse((await breachdesk("import", "rejected", "--incident", "BD-2026-0042", "--json")).stdout).outstanding,
+      0,
+    );
   });
 
-  it("keeps the people of a spawned import as the file gave them, the unusable values as warnings", async () => {
+  it("keeps the people of that import as the file gave them, the unusable values as warnings", async () => {
     const bob = await db.prisma.person.findFirstOrThrow({
       where: { incidentId: "inc-cli", uniqueKey: "email:bob@@example.org" },
     });
@@ -227,28 +229,14 @@ describe("breachdesk import", () => {
     assert.equal(event.recordedBy, "cli");
   });
 
-  it("runs as `node bin/breachdesk.js import`", () => {
+  it("runs as `node bin/breachdesk.js import`", async () => {
+    // The one run of the real process here: the counts on its standard output, the exit status.
     const file = join(dir, "bom.csv");
     copyFileSync(join(projectRoot, "test/fixtures/people/bom-crlf.csv"), file);
-    const run = spawnSync(
-      process.execPath,
-      [join(projectRoot, "bin/breachdesk.js"), "import", "--incident", "BD-2026-0042", file, "--json"],
-      {
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-        timeout: 60_000,
-      },
-    );
+    const run = await spawnBreachdesk(["import", "--incident", "BD-2026-0042", file, "--json"], {
+      env: { DATABASE_URL: db.url },
+    });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).created, 3);
-    const bad = spawnSync(
-      process.execPath,
-      [join(projectRoot, "bin/breachdesk.js"), "import", "--incident", "BD-2026-9999", file],
-      {
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-      },
-    );
-    assert.equal(bad.status, 2);
   });
 });

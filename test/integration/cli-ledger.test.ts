@@ -3,19 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { CommandIo } from "../../src/cli/import-command.js";
-import { runImportCommand } from "../../src/cli/import-command.js";
-import { runCoverageCommand, runToldCommand } from "../../src/cli/ledger-command.js";
-import { wireIncidentEvents } from "../../src/incident-events.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
-
-/** Runs the command function with its standard output and error collected. */
-async function capture(run: (io: CommandIo) => Promise<number>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await run({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
-  return { status, stdout: out.join(""), stderr: err.join("") };
-}
 
 /**
  * `breachdesk coverage` and `breachdesk told`: a file with a malformed address and a row that
@@ -25,13 +14,11 @@ async function capture(run: (io: CommandIo) => Promise<number>) {
 describe("breachdesk coverage and told", () => {
   let db: TestDatabase;
   let dir: string;
-  let previousUrl: string | undefined;
+  /** Runs `breachdesk ARGS` in this process against the test database. */
+  const breachdesk = (...args: string[]) => runBreachdesk(args, { env: { DATABASE_URL: db.url } });
   before(async () => {
-    wireIncidentEvents();
     db = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), "breachdesk-cli-ledger-"));
-    previousUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = db.url;
     await db.prisma.incident.create({
       data: {
         id: "inc-cli",
@@ -45,8 +32,6 @@ describe("breachdesk coverage and told", () => {
     });
   });
   after(async () => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -57,13 +42,13 @@ describe("breachdesk coverage and told", () => {
       people,
       'external id,email,given name,postal address\n1,ann@@example.org,Ann,1 Main St\n2,,Ben,2 High St\n,,,\n"x\n',
     );
-    const imported = await capture((io) => runImportCommand(["--incident", "BD-2016-0001", people, "--json"], io));
+    const imported = await breachdesk("import", "--incident", "BD-2016-0001", people, "--json");
     assert.equal(imported.status, 0, imported.stderr);
-    const coverage = await capture((io) => runCoverageCommand(["--incident", "BD-2016-0001", "--json"], io));
+    const coverage = await breachdesk("coverage", "--incident", "BD-2016-0001", "--json");
     assert.equal(coverage.status, 3, "not complete");
     const c = JSON.parse(coverage.stdout);
     assert.deepEqual([c.people, c.notImported, c.told, c.toTellAnotherWay, c.text, c.isComplete], [2, 1, 0, 2, "0.0%", false]);
-    const words = await capture((io) => runCoverageCommand(["--incident", "BD-2016-0001"], io));
+    const words = await breachdesk("coverage", "--incident", "BD-2016-0001");
     assert.match(words.stdout, /BD-2016-0001: coverage 0\.0%, 0 of 3 affected people told\./);
     assert.match(words.stdout, /2 to tell another way, 0 being sent, 0 not addressed, 1 rejected rows not imported/);
   });
@@ -71,7 +56,7 @@ describe("breachdesk coverage and told", () => {
   it("records a CSV of letters sent, all lines or none, and then the coverage waits only on the row not imported", async () => {
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "external_id,told_at\n1,2016-04-02 10:00\n9,2016-04-02 10:00\n");
-    const refused = await capture((io) => runToldCommand(["--incident", "BD-2016-0001", bad, "--note", "RL-1"], io));
+    const refused = await breachdesk("told", "--incident", "BD-2016-0001", bad, "--note", "RL-1");
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /Nothing was recorded: 2 of 2 lines of bad\.csv cannot be used\./);
     assert.match(refused.stderr, /line 2: It gives no channel, and none was chosen for lines without one/);
@@ -79,8 +64,16 @@ describe("breachdesk coverage and told", () => {
     assert.equal(await db.prisma.toldAnotherWay.count(), 0);
     const good = join(dir, "letters.csv");
     writeFileSync(good, "external_id,told_at\n1,2016-04-02 10:00\n2,2016-04-02\n");
-    const done = await capture((io) =>
-      runToldCommand(["--incident", "BD-2016-0001", good, "--channel", "letter", "--note", "Registered letters", "--json"], io),
+    const done = await breachdesk(
+      "told",
+      "--incident",
+      "BD-2016-0001",
+      good,
+      "--channel",
+      "letter",
+      "--note",
+      "Registered letters",
+      "--json",
     );
     assert.equal(done.status, 0, done.stderr);
     assert.equal(JSON.parse(done.stdout).recorded, 2);
@@ -94,11 +87,11 @@ describe("breachdesk coverage and told", () => {
     );
     const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { action: "person.told_another_way" } });
     assert.equal(audit.actorLabel, "cli");
-    const waiting = await capture((io) => runCoverageCommand(["--incident", "BD-2016-0001", "--json"], io));
+    const waiting = await breachdesk("coverage", "--incident", "BD-2016-0001", "--json");
     assert.equal(waiting.status, 3);
     assert.equal(JSON.parse(waiting.stdout).text, "66.6%");
     await db.prisma.personImport.updateMany({ data: { rejectedResolution: "dismissed", rejectedNote: "A blank row" } });
-    const complete = await capture((io) => runCoverageCommand(["--incident", "BD-2016-0001", "--json"], io));
+    const complete = await breachdesk("coverage", "--incident", "BD-2016-0001", "--json");
     assert.equal(complete.status, 0);
     assert.equal(JSON.parse(complete.stdout).text, "100%");
   });
