@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { recordAudit } from "../../src/modules/audit/audit.service.js";
 import { anchorAuditHead } from "../../src/modules/audit/audit-anchor.service.js";
 import { hashAuditEntry } from "../../src/modules/audit/audit-chain.policy.js";
 import { applyAuditKey, attachAuditKey, auditKeyFilePath, readAuditKey } from "../../src/modules/audit/audit-key.service.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const KEY_TEXT = "the audit key the command line is given, 32+ bytes";
@@ -20,14 +21,9 @@ const actor = { userId: null, label: "tester", ip: null };
 let dir: string;
 let files = 0;
 
-/** Runs the real `breachdesk` command against the database, with the key and an anchor file of the test's. */
+/** Runs `breachdesk ARGS` in this process against the database, with the key and an anchor file of the test's. */
 function breachdesk(db: TestDatabase, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", AUDIT_KEY: KEY_TEXT, ...env },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBreachdesk(args, { env: { DATABASE_URL: db.url, AUDIT_KEY: KEY_TEXT, ...env } });
 }
 
 async function appendEntries(db: TestDatabase, count: number) {
@@ -64,14 +60,14 @@ describe(`breachdesk audit verify (${testLane})`, () => {
   it("exits 0 on an intact chain and says what it compared", async () => {
     const { db, anchorPath, env } = await chainedDatabase(0, 4);
     dbs.push(db);
-    const run = breachdesk(db, ["audit", "verify"], env);
+    const run = await breachdesk(db, ["audit", "verify"], env);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(
       run.stdout,
       /Entries checked: 4\nChain: keyed from entry #1\nAnchor file: .*\nAnchor: the latest of \S+ \(line 1\) names entry #4/,
     );
     assert.match(run.stdout, /Result: intact/);
-    const json = JSON.parse(breachdesk(db, ["audit", "verify", "--json"], env).stdout);
+    const json = JSON.parse((await breachdesk(db, ["audit", "verify", "--json"], env)).stdout);
     assert.deepEqual(
       [json.status, json.checked, json.keyedFromSeq, json.anchorPath, json.anchor.seq, json.break],
       ["intact", 4, 1, anchorPath, 4, null],
@@ -82,13 +78,13 @@ describe(`breachdesk audit verify (${testLane})`, () => {
     const { db, env } = await chainedDatabase(0, 5);
     dbs.push(db);
     await db.prisma.$executeRawUnsafe("DELETE FROM audit_entry WHERE seq > 3");
-    const run = breachdesk(db, ["audit", "verify"], env);
+    const run = await breachdesk(db, ["audit", "verify"], env);
     assert.equal(run.status, 1, run.stdout + run.stderr);
     assert.match(
       run.stdout,
       /Result: BROKEN at entry #4: truncated or rewritten: the anchor of \S+ \(line 1 of .*\) names entry #5 with hash [0-9a-f]{64}, but the chain ends at entry #3/,
     );
-    const json = JSON.parse(breachdesk(db, ["audit", "verify", "--json"], env).stdout);
+    const json = JSON.parse((await breachdesk(db, ["audit", "verify", "--json"], env)).stdout);
     assert.deepEqual([json.status, json.break.seq, json.checked], ["broken", 4, 3]);
   });
 
@@ -105,7 +101,7 @@ describe(`breachdesk audit verify (${testLane})`, () => {
       );
       prevHash = hash;
     }
-    const run = breachdesk(db, ["audit", "verify"], env);
+    const run = await breachdesk(db, ["audit", "verify"], env);
     assert.equal(run.status, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /Result: BROKEN at entry #3: its content no longer matches its keyed hash/);
   });
@@ -113,7 +109,7 @@ describe(`breachdesk audit verify (${testLane})`, () => {
   it("keeps verifying a chain begun before the key, keyed from the entry after", async () => {
     const { db, env } = await chainedDatabase(3, 2);
     dbs.push(db);
-    const run = breachdesk(db, ["audit", "verify"], env);
+    const run = await breachdesk(db, ["audit", "verify"], env);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /Entries checked: 5\nChain: keyed from entry #4 \(the entries before it: plain SHA-256\)/);
   });
@@ -122,7 +118,7 @@ describe(`breachdesk audit verify (${testLane})`, () => {
     const { db, env } = await chainedDatabase(0, 2);
     dbs.push(db);
     const keyFile = auditKeyFilePath(db.url);
-    const noKey = breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "" });
+    const noKey = await breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "" });
     assert.equal(noKey.status, 2, noKey.stdout + noKey.stderr);
     assert.match(
       noKey.stderr,
@@ -130,26 +126,26 @@ describe(`breachdesk audit verify (${testLane})`, () => {
         `no key was found: set AUDIT_KEY, or put the key file back at ${keyFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
       ),
     );
-    const wrong = breachdesk(db, ["audit", "verify", "--json"], { ...env, AUDIT_KEY: "x".repeat(40) });
+    const wrong = await breachdesk(db, ["audit", "verify", "--json"], { ...env, AUDIT_KEY: "x".repeat(40) });
     assert.equal(wrong.status, 2);
     assert.equal(JSON.parse(wrong.stdout).status, "error");
     assert.match(wrong.stderr, /The audit key from AUDIT_KEY is not the key this database's audit log is kept with/);
     mkdirSync(keyFile, { recursive: true });
     try {
-      const unreadable = breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "" });
+      const unreadable = await breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "" });
       assert.equal(unreadable.status, 2);
       assert.match(unreadable.stderr, /Cannot read the audit key file/);
     } finally {
       rmSync(keyFile, { recursive: true, force: true });
     }
-    const short = breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "short" });
+    const short = await breachdesk(db, ["audit", "verify"], { ...env, AUDIT_KEY: "short" });
     assert.equal(short.status, 2);
     assert.match(short.stderr, /AUDIT_KEY="\[hidden\]": must be at least 32 bytes/);
-    const nowhere = breachdesk(db, ["audit", "verify"], { ...env, DATABASE_URL: `file:${join(dir, "none.db")}` });
+    const nowhere = await breachdesk(db, ["audit", "verify"], { ...env, DATABASE_URL: `file:${join(dir, "none.db")}` });
     assert.equal(nowhere.status, 2);
     assert.match(nowhere.stderr, /there is no database at/);
     assert.ok(!existsSync(join(dir, "none.db")), "checking does not create a database");
-    assert.equal(breachdesk(db, ["audit", "check"]).status, 2);
+    assert.equal((await breachdesk(db, ["audit", "check"])).status, 2);
   });
 });
 
@@ -214,7 +210,7 @@ describe(`the audit key at the worker's start (${testLane})`, () => {
     first.child.kill("SIGTERM");
     assert.equal(await first.exited, 0, first.output.text);
 
-    const verify = breachdesk(db, ["audit", "verify"], env);
+    const verify = await breachdesk(db, ["audit", "verify"], env);
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /keyed from entry #3/);
 

@@ -1,19 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { newId, sha256 } from "../../src/lib/ids.js";
-import { projectRoot } from "../../src/lib/paths.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
-/** Runs the real `breachdesk` command against the test database. */
+/** Runs `breachdesk ARGS` in this process against the test database. */
 function breachdesk(db: TestDatabase, args: string[]) {
-  const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBreachdesk(args, { env: { DATABASE_URL: db.url } });
 }
 
 describe("breachdesk tokens create", () => {
@@ -29,7 +22,7 @@ describe("breachdesk tokens create", () => {
   after(() => db.destroy());
 
   it("prints a new token once on standard output, stores only its hash, and audits the creation", async () => {
-    const run = breachdesk(db, ["tokens", "create", "--email", "Robot@Example.org", "--name", "SIEM bridge"]);
+    const run = await breachdesk(db, ["tokens", "create", "--email", "Robot@Example.org", "--name", "SIEM bridge"]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^bd_[A-Za-z0-9_-]{43}\n$/, "standard output is the token alone");
     assert.match(run.stderr, /will not be shown again/);
@@ -47,7 +40,7 @@ describe("breachdesk tokens create", () => {
   });
 
   it('names the token "command line" when --name is not given', async () => {
-    const run = breachdesk(db, ["tokens", "create", "--email", "robot@example.org"]);
+    const run = await breachdesk(db, ["tokens", "create", "--email", "robot@example.org"]);
     assert.equal(run.status, 0, run.stderr);
     const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: sha256(run.stdout.trim()) } });
     assert.equal(row.name, "command line");
@@ -55,20 +48,20 @@ describe("breachdesk tokens create", () => {
 
   it("refuses an unknown, deactivated or invited user, and a missing --email, with exit status 2", async () => {
     const before = await db.prisma.apiToken.count();
-    const unknown = breachdesk(db, ["tokens", "create", "--email", "nobody@example.org"]);
+    const unknown = await breachdesk(db, ["tokens", "create", "--email", "nobody@example.org"]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /There is no user with the e-mail address nobody@example\.org/);
     assert.equal(unknown.stdout, "");
-    const deactivated = breachdesk(db, ["tokens", "create", "--email", "gone@example.org"]);
+    const deactivated = await breachdesk(db, ["tokens", "create", "--email", "gone@example.org"]);
     assert.equal(deactivated.status, 2);
     assert.match(deactivated.stderr, /gone@example\.org is deactivated/);
-    const invited = breachdesk(db, ["tokens", "create", "--email", "new@example.org"]);
+    const invited = await breachdesk(db, ["tokens", "create", "--email", "new@example.org"]);
     assert.equal(invited.status, 2);
     assert.match(invited.stderr, /has not accepted their invitation/);
-    const missing = breachdesk(db, ["tokens", "create", "--name", "x"]);
+    const missing = await breachdesk(db, ["tokens", "create", "--name", "x"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /Missing --email/);
-    const tooLong = breachdesk(db, ["tokens", "create", "--email", "robot@example.org", "--name", "x".repeat(81)]);
+    const tooLong = await breachdesk(db, ["tokens", "create", "--email", "robot@example.org", "--name", "x".repeat(81)]);
     assert.equal(tooLong.status, 2);
     assert.match(tooLong.stderr, /name: A token name has at most 80 characters\./);
     assert.equal(await db.prisma.apiToken.count(), before);

@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { verifyPassword } from "../../src/lib/passwords.js";
-import { projectRoot } from "../../src/lib/paths.js";
+import { runBreachdesk, spawnBreachdesk } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
-/** Runs the real `breachdesk` command against the test database. */
+/** Runs `breachdesk ARGS` in this process against the test database, `stdin` piped in. */
 function breachdesk(db: TestDatabase, args: string[], stdin = "") {
-  const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), ...args], {
-    input: stdin,
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBreachdesk(args, { env: { DATABASE_URL: db.url }, stdin });
 }
 
 describe("breachdesk command line", () => {
@@ -24,11 +16,12 @@ describe("breachdesk command line", () => {
   });
   after(() => db.destroy());
 
-  it("creates an administrator with the password read from standard input", async () => {
-    const run = breachdesk(
-      db,
+  it("creates an administrator with the password piped to `node bin/breachdesk.js`", async () => {
+    // The one run of the real process in this file: the binary's wiring (tsx, the entry, the
+    // process's streams and environment, a password on a pipe, the exit status).
+    const run = await spawnBreachdesk(
       ["users", "create", "--email", "Root@Example.org", "--name", "Rita Root", "--role", "admin"],
-      "a long enough password\n",
+      { env: { DATABASE_URL: db.url }, stdin: "a long enough password\n" },
     );
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Created admin root@example\.org \(Rita Root\)/);
@@ -40,32 +33,32 @@ describe("breachdesk command line", () => {
     assert.equal(audit.actorLabel, "cli");
   });
 
-  it("refuses bad input with a message naming what to fix, and exit status 2", () => {
-    const badRole = breachdesk(
+  it("refuses bad input with a message naming what to fix, and exit status 2", async () => {
+    const badRole = await breachdesk(
       db,
       ["users", "create", "--email", "x@example.org", "--name", "X", "--role", "owner"],
       "a long enough password\n",
     );
     assert.equal(badRole.status, 2);
     assert.match(badRole.stderr, /role: Choose admin, manager or viewer\./);
-    const shortPassword = breachdesk(
+    const shortPassword = await breachdesk(
       db,
       ["users", "create", "--email", "y@example.org", "--name", "Y", "--role", "viewer"],
       "short\n",
     );
     assert.equal(shortPassword.status, 2);
     assert.match(shortPassword.stderr, /password: Use at least 12 characters\./);
-    const missing = breachdesk(db, ["users", "create", "--email", "z@example.org"]);
+    const missing = await breachdesk(db, ["users", "create", "--email", "z@example.org"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /Missing --name, --role/);
-    const taken = breachdesk(
+    const taken = await breachdesk(
       db,
       ["users", "create", "--email", "root@example.org", "--name", "R", "--role", "viewer"],
       "a long enough password\n",
     );
     assert.equal(taken.status, 2);
     assert.match(taken.stderr, /exists already/);
-    const unknown = breachdesk(db, ["frobnicate"]);
+    const unknown = await breachdesk(db, ["frobnicate"]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown command: frobnicate/);
   });
@@ -80,7 +73,7 @@ describe("breachdesk command line", () => {
       data: { key: "account:root@example.org", failures: 99, windowStart: new Date(), lockedUntil },
     });
     const before = new Date();
-    const run = breachdesk(db, ["users", "set-password", "--email", "ROOT@example.org"], "another long password\n");
+    const run = await breachdesk(db, ["users", "set-password", "--email", "ROOT@example.org"], "another long password\n");
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /The password of root@example\.org \(admin\) is set/);
     const changed = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -94,30 +87,27 @@ describe("breachdesk command line", () => {
   });
 
   it("refuses to set a password for an unknown account or a weak one, with exit status 2", async () => {
-    const unknown = breachdesk(db, ["users", "set-password", "--email", "nobody@example.org"], "another long password\n");
+    const unknown = await breachdesk(db, ["users", "set-password", "--email", "nobody@example.org"], "another long password\n");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /There is no user with the e-mail address nobody@example\.org\./);
-    const weak = breachdesk(db, ["users", "set-password", "--email", "root@example.org"], "short\n");
+    const weak = await breachdesk(db, ["users", "set-password", "--email", "root@example.org"], "short\n");
     assert.equal(weak.status, 2);
     assert.match(weak.stderr, /password: Use at least 12 characters\./);
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "root@example.org" } });
     assert.ok(await verifyPassword(user.passwordHash ?? "", "another long password"), "unchanged");
-    const missing = breachdesk(db, ["users", "set-password"]);
+    const missing = await breachdesk(db, ["users", "set-password"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /Missing --email/);
   });
 
-  it("reports a bad setting by name", () => {
-    const result = spawnSync(process.execPath, [join(projectRoot, "bin/breachdesk.js"), "db", "migrate"], {
-      encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: "mysql://nope" },
-    });
+  it("reports a bad setting by name", async () => {
+    const result = await runBreachdesk(["db", "migrate"], { env: { DATABASE_URL: "mysql://nope" } });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /DATABASE_URL="mysql:\/\/nope": must start with file:/);
   });
 
-  it("migrates on demand and says when there is nothing to do", () => {
-    const run = breachdesk(db, ["db", "migrate"]);
+  it("migrates on demand and says when there is nothing to do", async () => {
+    const run = await breachdesk(db, ["db", "migrate"]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /The database is up to date\./);
   });
