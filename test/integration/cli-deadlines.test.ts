@@ -11,7 +11,7 @@ describe("breachdesk regimes", () => {
     const result = await runRegimes(["--json"]);
     assert.equal(result.status, 0, result.stderr);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
-    assert.equal(rows.length, 214);
+    assert.equal(rows.length, 231);
     for (const row of rows) {
       assert.deepEqual(Object.keys(row), [
         "id",
@@ -61,7 +61,7 @@ describe("breachdesk regimes", () => {
     assert.equal(table.status, 0);
     assert.match(table.stdout, /^ID\s+JURISDICTION\s+NOTIFY\s+TRIGGER\s+DEADLINE\s+CITATION/);
     assert.match(table.stdout, /US-SEC-8K-105\s+US-SEC\s+regulator\s+materiality_determination\s+4 business days/);
-    assert.match(table.stdout, /214 rules/);
+    assert.match(table.stdout, /231 rules/);
     const bad = await runRegimes(["--jsn"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /Unknown option '--jsn'/);
@@ -179,7 +179,7 @@ describe("the breachdesk command", () => {
   it("lists the regimes and exits 2 on a missing event", async () => {
     const list = await runBreachdesk(["regimes", "--json"]);
     assert.equal(list.status, 0, list.stderr);
-    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 214);
+    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 231);
     const missing = await runBreachdesk(["deadlines", "--rule", "EU-GDPR-33", "--json"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /EU-GDPR-33 needs --event awareness=INSTANT/);
