@@ -317,6 +317,12 @@ describe("United States: each state's own data elements, read from its statute",
     assert.equal(breach("UT", "passport"), "no");
   });
 
+  it("Wyoming (40-12-501(a)(vii) with 6-3-901(b)): health insurance and tax identification numbers yes, a date of birth no", () => {
+    assert.equal(breach("WY", "health-insurance"), "yes");
+    assert.equal(breach("WY", "tax-id"), "yes");
+    assert.equal(breach("WY", "date-of-birth"), "no");
+  });
+
   it("a state whose statute was not read keeps the common core, so kinds outside it are maybe, and says why", () => {
     assert.equal(breach("OH", "email"), "maybe");
     assert.equal(breach("OH", "ssn"), "yes");
