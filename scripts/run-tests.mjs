@@ -4,6 +4,7 @@
 // Chromium when it is installed (in CI it must be), two lanes at a time. Prints one closing line with the totals.
 //   npm test -- --lane sqlite|postgresql|unit|e2e   runs one lane only
 //   npm test -- path/to/file.test.ts ...            runs the named files on the SQLite lane
+//   npm test -- --lane postgresql path/to/file.test.ts ...   the named files on PostgreSQL
 //   npm test -- --isolate ...                       gives every test file a process of its own
 // The unit, SQLite and PostgreSQL lanes run their files in batches, FILES_PER_PROCESS to a process
 // (scripts/test-batch.mjs): starting a process cost more than most files' tests. The e2e files,
@@ -22,6 +23,26 @@ const isolate = args.includes("--isolate");
 const files = args.filter((a, i) => a.endsWith(".ts") && args[i - 1] !== "--lane");
 /** How many test files share a process in a batched lane. */
 const FILES_PER_PROCESS = 20;
+/**
+ * No test file runs longer than this (a batch gives each of its files this long, see
+ * scripts/test-batch.mjs): a hung one fails with its name instead of holding the run until CI's
+ * own limit. TEST_FILE_TIMEOUT_MS changes it.
+ */
+const TEST_FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 15 * 60_000);
+/** A lane still running after this is stopped, its processes with it, and fails. LANE_LIMIT_MS changes it. */
+const LANE_LIMIT_MS = Number(process.env.LANE_LIMIT_MS ?? 30 * 60_000);
+/** The lanes' process groups still running, stopped with this process (Ctrl-C reaches only the foreground group). */
+const running = new Set();
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const pid of running) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {}
+    }
+    process.exit(130);
+  });
+}
 
 function findTests(dir, pattern = /\.test\.ts$/) {
   const out = [];
@@ -60,6 +81,10 @@ async function runLane(name, testFiles, env = {}, { quiet = false, batched = !is
       "tsx",
       "--test",
       "--test-concurrency=1",
+      // A file in a process of its own gets its time here; a batch gives each of its files its own.
+      // (Not --test-force-exit: it ends the process before the TAP file is written whole. A
+      // process held up by what a test left open is the lane watchdog's below.)
+      ...(batched ? [] : [`--test-timeout=${TEST_FILE_TIMEOUT_MS}`]),
       "--test-reporter=spec",
       "--test-reporter-destination=stdout",
       "--test-reporter=tap",
@@ -68,16 +93,40 @@ async function runLane(name, testFiles, env = {}, { quiet = false, batched = !is
     ],
     {
       cwd: root,
-      stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      stdio: quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
       env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", ...env },
+      // A group of its own, so the watchdog below stops the servers and workers the tests started too.
+      detached: true,
     },
   );
-  if (quiet) {
-    const log = createWriteStream(logFile);
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
+  running.add(child.pid);
+  const started = Date.now();
+  let timedOut = false;
+  const watchdog = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }, LANE_LIMIT_MS);
+  const log = quiet ? createWriteStream(logFile) : null;
+  if (log) {
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
   }
-  const status = await new Promise((resolve) => child.on("close", (code) => resolve(code)));
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  const status = await new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  clearTimeout(watchdog);
+  // Whatever the tests left running (a server, a worker) goes with the lane, and with it any
+  // hold on the lane's output pipe.
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+  running.delete(child.pid);
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  if (log) await new Promise((resolve) => log.end(resolve));
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   if (quiet) {
     console.log(header);
     process.stdout.write(existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
@@ -89,7 +138,11 @@ async function runLane(name, testFiles, env = {}, { quiet = false, batched = !is
   totals.fail += count("fail");
   totals.skipped += count("skipped");
   if (status !== 0) failedLanes.push(name);
-  console.log(`=== lane ${name}: ${count("pass")} passed, ${count("fail")} failed ===`);
+  if (timedOut)
+    console.log(
+      `=== lane ${name}: stopped after ${LANE_LIMIT_MS / 60_000} minutes (LANE_LIMIT_MS); its last lines above say where it was ===`,
+    );
+  console.log(`=== lane ${name}: ${count("pass")} passed, ${count("fail")} failed, ${minutes} min ===`);
 }
 
 /**
@@ -108,7 +161,7 @@ function batchesOf(testFiles, dir) {
       continue;
     }
     const entry = join(dir, `batch-${entries.length + 1}-of-${count}.mjs`);
-    writeFileSync(entry, batchEntry(batch));
+    writeFileSync(entry, batchEntry(batch, TEST_FILE_TIMEOUT_MS));
     entries.push(entry);
   }
   return entries;
@@ -116,7 +169,12 @@ function batchesOf(testFiles, dir) {
 
 const wants = (lane) => !onlyLane || onlyLane === lane;
 if (files.length > 0) {
-  await runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
+  if (onlyLane === "postgresql") {
+    if (!process.env.TEST_DATABASE_URL) {
+      console.error("lane postgresql: TEST_DATABASE_URL is not set");
+      failedLanes.push("postgresql");
+    } else await runLane("postgresql (selected files)", files, { TEST_DB: "postgresql" });
+  } else await runLane("sqlite (selected files)", files, { TEST_DB: "sqlite" });
 } else {
   // The lanes use separate databases and folders, so they run two at a time (a core each): the
   // two database lanes first, the longest, then the e2e lane and the unit lane as each ends.

@@ -9,17 +9,17 @@ import { describe } from "node:test";
 import { pathToFileURL } from "node:url";
 import { root } from "./schema-paths.mjs";
 
-/** Declares one suite per file (absolute paths), each importing its file. */
-export function runTestFiles(files) {
-  for (const file of files) describe(relative(root, file), () => import(pathToFileURL(file).href));
+/** Declares one suite per file (absolute paths), each importing its file and given at most timeoutMs. */
+export function runTestFiles(files, timeoutMs = Number.POSITIVE_INFINITY) {
+  for (const file of files) describe(relative(root, file), { timeout: timeoutMs }, () => import(pathToFileURL(file).href));
 }
 
-/** The text of an entry module that runs the files in one process. */
-export function batchEntry(files) {
+/** The text of an entry module that runs the files in one process, each for at most timeoutMs. */
+export function batchEntry(files, timeoutMs) {
   return [
     "// Made by scripts/run-tests.mjs: these test files run in one process.",
     `import { runTestFiles } from ${JSON.stringify(import.meta.url)};`,
-    `runTestFiles(${JSON.stringify(files, null, 2)});`,
+    `runTestFiles(${JSON.stringify(files, null, 2)}, ${JSON.stringify(timeoutMs)});`,
     "",
   ].join("\n");
 }

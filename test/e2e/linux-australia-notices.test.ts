@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { DateTime } from "luxon";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { builtInCategories } from "../../src/modules/data-categories/catalogue.policy.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { readZip, writeZip } from "../helpers/zip-files.js";
 import {
   addUser,
@@ -25,8 +24,6 @@ import {
   startSession,
   textOf,
 } from "./helpers.js";
-
-const run = promisify(execFile);
 
 // Issue 6's scenario in a real Chromium against the real server and its worker: the Linux
 // Australia breach recorded with its Australian obligations, thirty past attendees imported (four
@@ -938,13 +935,11 @@ describe("notifying the Linux Australia attendees in Chromium", { timeout: 300_0
 
   it("writes the evidence pack with `breachdesk evidence-pack`, which `breachdesk verify-pack` accepts and refuses once a byte is changed or a file removed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "breachdesk-la-pack-"));
-    const cli = (...args: string[]) =>
-      run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-        env: { ...process.env, DATABASE_URL: session.databaseUrl },
-      }).then(
-        (done) => ({ code: 0, ...done }),
-        (failed: { code: number; stdout: string; stderr: string }) => failed,
-      );
+    // The command in this process (test/helpers/cli.ts), on the server's database file.
+    const cli = async (...args: string[]) => {
+      const { status, stdout, stderr } = await runBreachdesk(args, { env: { DATABASE_URL: session.databaseUrl } });
+      return { code: status, stdout, stderr };
+    };
     try {
       const pack = join(dir, "la.zip");
       const written = await cli("evidence-pack", "--incident", reference, "--out", pack);

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import supertest from "supertest";
 import { runEvidencePackCommand, runVerifyPackCommand } from "../../src/cli/evidence-pack-command.js";
 import { createApiToken } from "../../src/modules/api-tokens/api-tokens.service.js";
@@ -13,10 +11,10 @@ import { packKeyPath } from "../../src/modules/evidence-pack/index.js";
 import { createStatement, markStatementSubmitted } from "../../src/modules/statements/index.js";
 import { createTestApp, csrfFrom, signedIn, type TestApp } from "../helpers/app.js";
 import { startTestCampaign } from "../helpers/campaigns.js";
+import { runBreachdesk } from "../helpers/cli.js";
 import { testLane } from "../helpers/db.js";
 import { readZip, writeZip } from "../helpers/zip-files.js";
 
-const run = promisify(execFile);
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 /** What verify-pack prints with --json and its exit status, called as a function. */
@@ -223,11 +221,10 @@ describe(`evidence pack (${testLane})`, () => {
     const entry = await t.db.prisma.auditEntry.findFirstOrThrow({ where: { action: "evidence_pack.build", actorLabel: "cli" } });
     assert.equal((JSON.parse(entry.after!) as { includesPersonalData: boolean }).includesPersonalData, true);
 
-    const cli = ["--import", "tsx", "src/cli/main.ts", "verify-pack"];
-    const ok = await run(process.execPath, [...cli, out, "--json"], { cwd: process.cwd() });
+    const ok = await runBreachdesk(["verify-pack", out, "--json"]);
     assert.equal((JSON.parse(ok.stdout) as { ok: boolean }).ok, true);
-    const failed = await run(process.execPath, [...cli, join(dir, "changed.zip")], { cwd: process.cwd() }).catch((e) => e);
-    assert.equal(failed.code, 1);
+    const failed = await runBreachdesk(["verify-pack", join(dir, "changed.zip")]);
+    assert.equal(failed.status, 1);
     assert.match(failed.stderr, /parts\/statements\.json: changed/);
   });
 
