@@ -323,6 +323,27 @@ describe("United States: each state's own data elements, read from its statute",
     assert.equal(breach("WY", "date-of-birth"), "no");
   });
 
+  it("Delaware (12B-101(7)): a DNA profile, an ITIN and a user name with its password yes, a date of birth no", () => {
+    assert.equal(breach("DE", "genetic"), "yes");
+    assert.equal(breach("DE", "tax-id"), "yes");
+    assert.equal(breach("DE", "email", "account-credentials"), "yes");
+    assert.equal(breach("DE", "date-of-birth"), "no");
+  });
+
+  it("Maryland (14-3501(e)): genetic information, a federal ID number and an e-mail password yes, geolocation no", () => {
+    assert.equal(breach("MD", "genetic"), "yes");
+    assert.equal(breach("MD", "government-id"), "yes");
+    assert.equal(breach("MD", "account-credentials"), "yes");
+    assert.equal(breach("MD", "geolocation"), "no");
+  });
+
+  it("Massachusetts (c. 93H s 1): only Social Security, licence and account or card numbers; medical and biometric data no", () => {
+    assert.equal(breach("MA", "financial-account"), "yes");
+    assert.equal(breach("MA", "medical"), "no");
+    assert.equal(breach("MA", "biometric"), "no");
+    assert.equal(breach("MA", "email", "account-credentials"), "no");
+  });
+
   it("a state whose statute was not read keeps the common core, so kinds outside it are maybe, and says why", () => {
     assert.equal(breach("OH", "email"), "maybe");
     assert.equal(breach("OH", "ssn"), "yes");
