@@ -344,10 +344,18 @@ describe("United States: each state's own data elements, read from its statute",
     assert.equal(breach("MA", "email", "account-credentials"), "no");
   });
 
+  it("a list taken from secondary summaries stays complete: false: Arizona's private key yes, Michigan's medical information maybe, not yes", () => {
+    assert.equal(breach("AZ", "electronic-signature"), "yes");
+    assert.equal(breach("AZ", "government-id"), "maybe");
+    assert.equal(breach("MI", "medical"), "maybe");
+    assert.equal(breach("MI", "drivers-license"), "yes");
+    assert.match(rule("US-MI-individuals").openQuestions ?? "", /Data elements: the list follows .* not the statute's own words/);
+  });
+
   it("a state whose statute was not read keeps the common core, so kinds outside it are maybe, and says why", () => {
-    assert.equal(breach("OH", "email"), "maybe");
-    assert.equal(breach("OH", "ssn"), "yes");
-    assert.match(rule("US-OH-individuals").openQuestions ?? "", /Data elements: the list is the common core .* was not read/);
+    assert.equal(breach("VT", "email"), "maybe");
+    assert.equal(breach("VT", "ssn"), "yes");
+    assert.match(rule("US-VT-individuals").openQuestions ?? "", /Data elements: the list is the common core .* was not read/);
     // Indiana's list was read, but one kind it names (IC 24-4.9-2-10(3)) has no word: maybe, not no.
     assert.equal(breach("IN", "medical"), "maybe");
     assert.equal(breach("IN", "payment-card"), "yes");
