@@ -15,6 +15,13 @@ import { projectRoot } from "../../src/lib/paths.js";
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 export const SCREENSHOTS = join(projectRoot, "test-results");
+/**
+ * Whether the pictures are written: for a person to look at, so not under CI=true, where nobody
+ * opens them and a full-page PNG of a long page costs seconds (E2E_SCREENSHOTS=on or off decides).
+ */
+const TAKE_SCREENSHOTS =
+  process.env.E2E_SCREENSHOTS === "on" ||
+  (process.env.E2E_SCREENSHOTS !== "off" && process.env.CI !== "true" && process.env.CI !== "1");
 const READY_LINE = /✓ Breachdesk is running at http:\/\/[^\s/]+:(\d+)\//;
 
 export interface RunningServer {
@@ -200,13 +207,16 @@ export async function startSession(extraEnv: Record<string, string> = {}): Promi
   const openBrowser = browser;
 
   async function screenshot(name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${DESKTOP.width}x${DESKTOP.height}.png`), fullPage: true });
+    if (TAKE_SCREENSHOTS)
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${DESKTOP.width}x${DESKTOP.height}.png`), fullPage: true });
+    // The phone's load is watched like any other (console errors, CSP) with or without its picture.
     const phone = await openBrowser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     watch(phone);
     await phone.addCookies(await desktop.cookies());
     const phonePage = await phone.newPage();
     await phonePage.goto(page.url());
-    await phonePage.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE.width}x${PHONE.height}.png`), fullPage: true });
+    if (TAKE_SCREENSHOTS)
+      await phonePage.screenshot({ path: join(SCREENSHOTS, `${name}-${PHONE.width}x${PHONE.height}.png`), fullPage: true });
     await phone.close();
   }
 
