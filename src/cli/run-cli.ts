@@ -15,6 +15,7 @@ import { deadlinesUsage, runDeadlinesCommand, runRegimesCommand } from "./deadli
 import { evidencePackUsage, runEvidencePackCommand, runVerifyPackCommand } from "./evidence-pack-command.js";
 import { importUsage, runImportCommand } from "./import-command.js";
 import { coverageUsage, runCoverageCommand, runToldCommand } from "./ledger-command.js";
+import { membersUsage, runMembersCommand } from "./members-command.js";
 import { purgeUsage, runLookupAddressCommand, runPurgeCommand } from "./purge-command.js";
 import { readPassword } from "./read-password.js";
 import { setPasswordUsage, usersSetPassword } from "./set-password-command.js";
@@ -26,6 +27,7 @@ const usage = `Usage:
       (typed at a prompt, or piped: echo "$PASSWORD" | breachdesk users create ...).
 ${setPasswordUsage}
 ${tokensUsage}
+${membersUsage}
   breachdesk db migrate
       Applies pending database migrations (the app also does this when it starts).
 ${deadlinesUsage}
@@ -83,6 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (group === "users" && command === "set-password") return await usersSetPassword(rest, io);
     if (group === "db" && command === "migrate") return await dbMigrate(io);
     if (group === "tokens" && command === "create") return await tokensCreate(rest, io);
+    if (group === "members") return await runMembersCommand(argv.slice(1), io);
     if (group === "import") return await runImportCommand(argv.slice(1), io);
     if (group === "coverage") return await runCoverageCommand(argv.slice(1), io);
     if (group === "told") return await runToldCommand(argv.slice(1), io);
