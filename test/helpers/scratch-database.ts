@@ -13,7 +13,8 @@ export interface ScratchOptions {
   /**
    * For tests: commits do not wait for the write-ahead log to reach the disk
    * (synchronous_commit = off: what a commit does and who sees it are unchanged, only a crash
-   * of the server could lose the last ones), and remove() starts the drop and returns, the
+   * of the server could lose the last ones), a session idle in a transaction for a minute is
+   * ended (idle_in_transaction_session_timeout), and remove() starts the drop and returns, the
    * drop (a checkpoint on PostgreSQL 15, over a second) going on while the next test runs.
    */
   forTests?: boolean;
@@ -32,7 +33,14 @@ export async function createScratchPostgresDatabase(
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   await runOnServer(serverUrl, [
     options.template ? `CREATE DATABASE ${name} TEMPLATE ${options.template}` : `CREATE DATABASE ${name}`,
-    ...(options.forTests ? [`ALTER DATABASE ${name} SET synchronous_commit = off`] : []),
+    ...(options.forTests
+      ? [
+          `ALTER DATABASE ${name} SET synchronous_commit = off`,
+          // A session left in an open transaction with nothing sent for a minute is ended by the
+          // server, so a client waiting on it errors instead of holding a test lane for ever.
+          `ALTER DATABASE ${name} SET idle_in_transaction_session_timeout = '60s'`,
+        ]
+      : []),
   ]);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
