@@ -5,7 +5,7 @@ import {
   accessInputSchema,
   addIncidentMember,
   loadIncident,
-  loadIncidentTeam,
+  loadIncidentTeamJson,
   memberInputSchema,
   removeIncidentMember,
   setIncidentAccess,
@@ -15,20 +15,7 @@ import { apiActor } from "./api-auth.js";
 /** The incident's team and access (decision 0030), as JSON: the same use cases as the evidence page's section. */
 export function createApiIncidentAccessHandlers(deps: Deps) {
   async function teamJson(reference: string) {
-    const incident = await loadIncident(deps.db.prisma, reference);
-    const team = await loadIncidentTeam(deps, incident);
-    return {
-      reference: incident.reference,
-      access: team.access,
-      members: team.members.map((m) => ({
-        userId: m.userId,
-        name: m.user.name,
-        email: m.user.email,
-        globalRole: m.user.role,
-        role: m.role,
-        addedAt: m.addedAt.toISOString(),
-      })),
-    };
+    return loadIncidentTeamJson(deps, await loadIncident(deps.db.prisma, reference));
   }
 
   return {

@@ -12,6 +12,7 @@ import {
   type Incident,
   loadIncident,
   loadIncidentTeam,
+  loadIncidentTeamJson,
   memberInputSchema,
   removeIncidentMember,
   setIncidentAccess,
@@ -66,7 +67,7 @@ export async function runMembersCommand(args: string[], io: CliIo): Promise<numb
   if (action === "access") return changeAccess(values, positionals, io);
   return withCliDeps(io.env, async (deps) => {
     const incident = await loadIncident(deps.db.prisma, values.incident!);
-    printTeam(io, await teamOf(deps, incident), values.json);
+    printTeam(io, await loadIncidentTeamJson(deps, incident), values.json);
     return 0;
   });
 }
@@ -114,29 +115,12 @@ async function changeAccess(values: Values, positionals: string[], io: CliIo): P
 
 /** After a change: the team as it now is with --json, else one line saying what changed. */
 async function done(io: CliIo, deps: Deps, incident: Incident, json: boolean | undefined, said: string): Promise<number> {
-  if (json) printTeam(io, await teamOf(deps, incident), true);
+  if (json) printTeam(io, await loadIncidentTeamJson(deps, incident), true);
   else io.stdout.write(`${incident.reference}: ${said}\n`);
   return 0;
 }
 
-/** The team in the shape the API's GET /incidents/{reference}/members answers. */
-async function teamOf(deps: Deps, incident: Incident) {
-  const team = await loadIncidentTeam(deps, incident);
-  return {
-    reference: incident.reference,
-    access: team.access,
-    members: team.members.map((m) => ({
-      userId: m.userId,
-      name: m.user.name,
-      email: m.user.email,
-      globalRole: m.user.role,
-      role: m.role,
-      addedAt: m.addedAt.toISOString(),
-    })),
-  };
-}
-
-function printTeam(io: CliIo, team: Awaited<ReturnType<typeof teamOf>>, json: boolean | undefined) {
+function printTeam(io: CliIo, team: Awaited<ReturnType<typeof loadIncidentTeamJson>>, json: boolean | undefined) {
   if (json) {
     io.stdout.write(`${JSON.stringify(team)}\n`);
     return;

@@ -90,6 +90,23 @@ export async function loadIncidentTeam(deps: Deps, incident: Pick<Incident, "id"
   };
 }
 
+/** The incident's access and team as the API (GET /incidents/{reference}/members) and the command line give them. */
+export async function loadIncidentTeamJson(deps: Deps, incident: Pick<Incident, "id" | "access" | "reference">) {
+  const team = await loadIncidentTeam(deps, incident);
+  return {
+    reference: incident.reference,
+    access: team.access,
+    members: team.members.map((m) => ({
+      userId: m.userId,
+      name: m.user.name,
+      email: m.user.email,
+      globalRole: m.user.role,
+      role: m.role,
+      addedAt: m.addedAt.toISOString(),
+    })),
+  };
+}
+
 /** Makes the creator and the owner of a new incident its leads, inside the caller's transaction. */
 export async function addFoundingMembers(tx: DbOrTx, incident: Incident, at: Date): Promise<void> {
   const ids = new Set([incident.createdById, incident.ownerId].filter((id): id is string => Boolean(id)));

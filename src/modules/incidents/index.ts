@@ -21,6 +21,7 @@ export {
   type IncidentReader,
   listUnreadableIncidentIds,
   loadIncidentTeam,
+  loadIncidentTeamJson,
   readableIncidentsWhere,
   removeIncidentMember,
   resolveIncidentAccess,
