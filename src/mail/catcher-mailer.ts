@@ -45,6 +45,7 @@ export function createCatcherMailer(options: CatcherMailerOptions): Mailer {
         ...(mail.html !== undefined ? { html: mail.html } : {}),
         ...(mail.replyTo !== undefined ? { replyTo: mail.replyTo } : {}),
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
+        ...(mail.textEncoding !== undefined ? { textEncoding: mail.textEncoding } : {}),
         headers: headersWithSecretMark(mail),
         date: now,
       }).compile();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifySendError, MailRejectedError, normalizeMessageId } from "./mailer.js";
+import MimeNode from "nodemailer/lib/mime-node/index.js";
+import { classifySendError, MailRejectedError, normalizeMessageId, textEncodingOf } from "./mailer.js";
 
 /** An error shaped like the ones nodemailer's SMTP connection raises. */
 function smtpError(message: string, fields: Record<string, unknown>): Error {
@@ -110,5 +111,30 @@ describe("normalizeMessageId", () => {
   it("refuses an id that could break the header", () => {
     assert.throws(() => normalizeMessageId("<a@b>\r\nBcc: x@y"), MailRejectedError);
     assert.throws(() => normalizeMessageId("  "), MailRejectedError);
+  });
+});
+
+describe("textEncodingOf", () => {
+  const line = (words: string) => `${words} `.repeat(20);
+  const samples = {
+    "English, long lines": line("Your name and e-mail address were in the attendee list."),
+    "French, accents": line("Vos données : nom, adresse électronique, téléphone."),
+    Japanese: line("お客様の氏名とメールアドレスが含まれていました。"),
+    Greek: line("Τα δεδομένα σας μπορεί να έχουν εκτεθεί."),
+    "Japanese with an English name": `${line("お客様の氏名")}Dear Ada Lovelace,`,
+    "mostly escapes, a few letters": `${"\u0001\u0002".repeat(50)}abc`,
+  };
+  for (const [name, text] of Object.entries(samples)) {
+    it(`chooses as nodemailer does for a text part: ${name}`, () => {
+      const node = new MimeNode("text/plain");
+      node.setContent(text);
+      assert.equal(textEncodingOf(text), node.getTransferEncoding());
+    });
+  }
+
+  it("is quoted-printable for Latin letters, base64 with nothing Latin or nothing at all", () => {
+    assert.equal(textEncodingOf("abc"), "quoted-printable");
+    assert.equal(textEncodingOf("你好"), "base64");
+    assert.equal(textEncodingOf(""), "base64", "no letter outnumbers nothing: nodemailer's rule says B");
   });
 });

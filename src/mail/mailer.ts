@@ -27,6 +27,33 @@ export interface OutgoingMail {
    * pages show it only to those allowed to see that secret; the SMTP mailer sends nothing of it.
    */
   secretFor?: string;
+  /**
+   * The transfer encoding of the text parts, when the caller knows it (textEncodingOf): spares
+   * the mail library its own choice, which counts every character of every part of every
+   * message. Left out, the library chooses per part (the same rule).
+   */
+  textEncoding?: TextEncoding;
+}
+
+/** How a text part is encoded for transfer: quoted-printable for mostly Latin text, else base64. */
+export type TextEncoding = "quoted-printable" | "base64";
+
+/**
+ * The transfer encoding for text like `sample`, by the mail library's own rule: quoted-printable
+ * when Latin letters outnumber the characters that must be escaped (controls and anything past
+ * ASCII), base64 otherwise (Japanese or Greek text grows less that way). A notice's parts are
+ * its version's text with a few values of the person's, so one sample decides for every notice
+ * of a version (decision 0037).
+ */
+export function textEncodingOf(sample: string): TextEncoding {
+  let latin = 0;
+  let other = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) latin += 1;
+    else if (code >= 0x80 || (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)) other += 1;
+  }
+  return other < latin ? "quoted-printable" : "base64";
 }
 
 /** A display name and an address, e.g. { name: "Linux Australia", address: "privacy@linux.org.au" }. */

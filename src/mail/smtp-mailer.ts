@@ -83,6 +83,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
         ...(mail.html !== undefined ? { html: mail.html } : {}),
         ...(mail.replyTo !== undefined ? { replyTo: mail.replyTo } : {}),
         ...(mail.messageId !== undefined ? { messageId: normalizeMessageId(mail.messageId) } : {}),
+        ...(mail.textEncoding !== undefined ? { textEncoding: mail.textEncoding } : {}),
         ...(mail.headers ? { headers: mail.headers } : {}),
       };
       const sending = transport.sendMail(message);

@@ -205,6 +205,8 @@ export interface NoticeSinkMessage {
   to: string[];
   messageId: string;
   subject: string;
+  /** The Content-Transfer-Encoding of each of its parts, in order. */
+  encodings: string[];
 }
 
 export interface NoticeSink {
@@ -251,6 +253,7 @@ export async function startNoticeSink(
           to: session.envelope.rcptTo.map((r) => r.address),
           messageId: header("Message-ID"),
           subject: header("Subject"),
+          encodings: [...raw.matchAll(/^Content-Transfer-Encoding:\s*(\S+)/gim)].map((m) => m[1]!.toLowerCase()),
         });
         callback(null, "2.0.0 OK: queued");
       });

@@ -14,14 +14,19 @@ import {
   pauseCampaign,
   resumeCampaign,
   retryFailedDeliveries,
+  sendCampaignNow,
 } from "../../src/modules/campaigns/campaigns.service.js";
 import {
   claimDueDeliveries,
   extendDeliveryLeases,
   recordDeliveryResults,
 } from "../../src/modules/campaigns/delivery-claim.sql.js";
+import { defaultHeadings, type SectionKey, sectionKeys, serializeContent } from "../../src/modules/notices/index.js";
 import { addUser, createTestApp, type TestApp } from "../helpers/app.js";
 import {
+  addNoticeTemplate,
+  addPeople,
+  createTestCampaign,
   type NoticeSink,
   runUntilSettled,
   seededRandom,
@@ -32,6 +37,7 @@ import {
 } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 import { assertGolden } from "../helpers/golden.js";
+import { addIncident } from "../helpers/incidents.js";
 
 describe(`delivery: sending campaign notices through a real SMTP server (${testLane})`, () => {
   let t: TestApp;
@@ -86,6 +92,41 @@ describe(`delivery: sending campaign notices through a real SMTP server (${testL
     const done = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     assert.equal(done.status, "completed");
     assert.equal(await t.db.prisma.auditEntry.count({ where: { entityId: campaign.id, action: "campaign.complete" } }), 1);
+  });
+
+  it("sends each version's notices in the transfer encoding chosen once for it: quoted-printable for English, base64 for Japanese", async () => {
+    const { sink, mailer } = await relay();
+    const incident = await addIncident(t);
+    const { templateId, versionIds } = await addNoticeTemplate(t.db, incident.id, ["en", "ja"]);
+    const japanese = Object.fromEntries(
+      sectionKeys.map((key) => [key, "お客様の氏名とメールアドレスが第三者のサーバーで見つかりました。".repeat(8)]),
+    ) as Record<SectionKey, string>;
+    japanese.whoWeAre = `{{first_name}}様、${"個人情報の漏えいについてお知らせします。".repeat(8)}`;
+    await t.db.prisma.noticeTemplateVersion.update({
+      where: { id: versionIds.ja! },
+      data: {
+        sections: serializeContent({
+          sections: japanese,
+          headings: defaultHeadings(),
+          details: { organisation: "Example Org", contactEmail: "privacy@example.org", contactPhone: "+61 2 5550 0000" },
+          checkedItems: [],
+        }),
+      },
+    });
+    await addPeople(t.db, incident.id, 6, (i) => ({ language: i % 2 === 0 ? "en" : "ja" }));
+    const { campaign, deps } = await createTestCampaign(t, incident.reference, templateId);
+    await sendCampaignNow(deps, incident.reference, campaign.id, testManager);
+    await runUntilSettled(t, testSender(t, mailer), campaign.id);
+
+    assert.equal(sink.messages.length, 6);
+    for (const message of sink.messages) {
+      const isJapanese = Number(/^person(\d+)@/.exec(message.to[0]!)?.[1]) % 2 === 1;
+      assert.deepEqual(
+        message.encodings,
+        [isJapanese ? "base64" : "quoted-printable", isJapanese ? "base64" : "quoted-printable"],
+        `${message.to[0]}: its text and HTML parts`,
+      );
+    }
   });
 
   it("fails the addresses a server refuses with 5xx, keeping its words, and sends the rest", async () => {

@@ -111,6 +111,17 @@ function describeMailerContract(name: string, makeHarness: () => Promise<MailerH
       assert.equal(got.text, text);
     });
 
+    it("encodes the text in the transfer encoding it is told, and it reads back the same", async () => {
+      const text = `Vos données : nom, adresse électronique. ${"Une ligne assez longue pour être pliée. ".repeat(4)}`;
+      for (const textEncoding of ["base64", "quoted-printable"] as const) {
+        const messageId = uniqueMessageId();
+        await harness.mailer.send({ to: "ada@example.org", subject: "Encoded", text, textEncoding, messageId });
+        const got = await receivedOrFail(messageId);
+        assert.equal(got.headers["content-transfer-encoding"], textEncoding);
+        assert.equal(got.text, text);
+      }
+    });
+
     it("keeps custom headers, and does not let them replace the message's own", async () => {
       const messageId = uniqueMessageId();
       await harness.mailer.send({

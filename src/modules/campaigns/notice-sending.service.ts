@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client.js";
 import type { Clock } from "../../lib/clock.js";
-import type { MailAddress, Mailer } from "../../mail/mailer.js";
+import { type MailAddress, type Mailer, type TextEncoding, textEncodingOf } from "../../mail/mailer.js";
 import { noticeSenderOf, readPinnedOrganisation } from "../organisation/index.js";
 import type { SenderSettings } from "./campaign-settings.policy.js";
 import type { ClaimedDelivery } from "./delivery-claim.sql.js";
@@ -46,6 +46,8 @@ export class NoticeSending {
   private readonly bucket: SendPacer;
   private readonly renderers = new Map<string, { renderer: Promise<CampaignRenderer>; loadedAtMs: number }>();
   private readonly senders = new Map<string | null, { from?: MailAddress; replyTo?: string }>();
+  /** The transfer encoding of each pinned version's notices, chosen from its first notice rendered. */
+  private readonly encodings = new Map<string, TextEncoding>();
 
   constructor(private readonly options: NoticeSendingOptions) {
     const { rate, concurrency } = options.settings;
@@ -89,11 +91,26 @@ export class NoticeSending {
     try {
       // A campaign started before the organisation was pinned falls back to the mailer's sender.
       const sender = this.senderOf(campaign);
-      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId, ...sender });
+      const textEncoding = this.encodingOf(delivery.templateVersionId, notice);
+      const sent = await mailer.send({ to: delivery.email, ...notice, messageId: delivery.messageId, textEncoding, ...sender });
       return sentOutcome(delivery, sent, clock.now());
     } catch (error) {
       return failedOutcome(delivery, error, clock.now(), settings.retryWindowMs);
     }
+  }
+
+  /**
+   * The transfer encoding of a version's notices: chosen once, from the first of them rendered
+   * (a notice differs from its version's text only by a few of the person's values), instead of
+   * by the mail library for every part of every notice (decision 0037).
+   */
+  private encodingOf(versionId: string, notice: { text: string; html: string }): TextEncoding {
+    const known = this.encodings.get(versionId);
+    if (known) return known;
+    const chosen = textEncodingOf(notice.text + notice.html);
+    if (this.encodings.size > 1000) this.encodings.clear();
+    this.encodings.set(versionId, chosen);
+    return chosen;
   }
 
   /**
