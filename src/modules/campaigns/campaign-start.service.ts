@@ -1,4 +1,5 @@
 import type { Database, DbOrTx } from "../../db/client.js";
+import { refreshPlannerStatistics } from "../../db/planner-statistics.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
@@ -146,7 +147,7 @@ export async function startCampaign(
   const { versionIds, readiness } = await checkBeforeStart(deps, campaign);
   if (!readiness.isReady) throw new AppError("conflict", describeReadiness(readiness));
   const agreement = await checkStatementAgreement(deps.db.prisma, campaign, versionIds, options.overrideReason);
-  return deps.db.prisma.$transaction(async (tx) => {
+  const result = await deps.db.prisma.$transaction(async (tx) => {
     // The organisation as it is now is pinned with the versions: every notice of the campaign has the same From.
     const { organisation, sender } = await requireNoticeSender(tx, campaign.incidentId, reference);
     // First the guarded write: on PostgreSQL it takes the campaign's row lock, as every transition does.
@@ -172,7 +173,16 @@ export async function startCampaign(
       await recordStatementOverride(deps, tx, campaign, agreement, options.overrideReason, actor);
     return { campaign: started, details, agreement };
   }, LONG_TRANSACTION);
+  // Many deliveries at once: the planner's statistics of the table are out of date until
+  // autovacuum (off on some servers) analyses it, and the claims' and the ledger's plans are
+  // chosen from them. Without statistics PostgreSQL read each keyset page of a million people as
+  // a sort of them all (the readiness check took 134 s); the people import refreshes its table too.
+  if (result.details.recipients >= FRESH_STATISTICS_AFTER) await refreshPlannerStatistics(deps.db, "delivery");
+  return result;
 }
+
+/** Deliveries fanned out at once past which the start refreshes the table's planner statistics. */
+const FRESH_STATISTICS_AFTER = 1000;
 
 /** Starts each scheduled campaign whose instant has come; one that cannot start goes back to draft, saying why. */
 export async function startDueCampaigns(deps: StartDeps & { logger: Logger }, now: Date): Promise<number> {
