@@ -50,12 +50,16 @@ function rateOf(campaign: Campaign, sent: number, now: Date): { perMinute: numbe
 /** Campaigns this large are counted in the background while they send (see sendingCounts). */
 const BACKGROUND_COUNT_MIN = 10_000;
 const COUNTS_FRESH_MS = 2_000;
+/** A background count waits at least this many times as long as the last one took. */
+const COUNTS_IDLE_FACTOR = 10;
 const COUNTS_KEPT_MS = 30_000;
 interface CountsRead {
   counts: DeliveryCounts;
   /** Notices taken back from a worker that stopped while holding them (countPossibleRepeats). */
   possibleRepeats: number;
   readAt: Date;
+  /** How long the read took. */
+  tookMs: number;
 }
 const countsKept = new Map<string, CountsRead & { readAtMs: number; isRefreshing: boolean }>();
 
@@ -64,20 +68,26 @@ const countsKept = new Map<string, CountsRead & { readAtMs: number; isRefreshing
  * deliveries reads all of them (measured at 100,000 while sending: 50 to 200 ms on PostgreSQL,
  * about 15 ms on SQLite), so while a campaign of BACKGROUND_COUNT_MIN or more sends, the page
  * shows the counts read up to COUNTS_KEPT_MS ago by this process and reads them again in the
- * background when they are older than COUNTS_FRESH_MS: the page stays quick however many watch
- * it, and says how old its counts are. Other campaigns are counted on every load.
+ * background when they are older than COUNTS_FRESH_MS, or than ten times what the last count
+ * took: the page stays quick however many watch it, the counting takes at most a tenth of the
+ * database's time, and the page says how old its counts are. Other campaigns are counted on every load.
  */
 async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<CountsRead> {
   const read = async (): Promise<CountsRead> => {
+    const startedMs = performance.now();
     const [counts, possibleRepeats] = await Promise.all([
       countDeliveriesByStatus(deps.db.prisma, campaign.id),
       countPossibleRepeats(deps.db.prisma, campaign.id),
     ]);
-    return { counts, possibleRepeats, readAt: deps.clock.now() };
+    return { counts, possibleRepeats, readAt: deps.clock.now(), tookMs: performance.now() - startedMs };
   };
   const kept = countsKept.get(campaign.id);
   const ageMs = kept ? performance.now() - kept.readAtMs : Number.POSITIVE_INFINITY;
-  if (campaign.status !== "sending" || !kept || ageMs >= COUNTS_KEPT_MS) {
+  // Not more often than COUNTS_IDLE_FACTOR times the last count's own time: at a million
+  // deliveries a count reads them all (about a second on PostgreSQL, in parallel on both cores of
+  // the 2-core bench machine), and counting every 2 s took the database from the sender.
+  const refreshMs = Math.max(COUNTS_FRESH_MS, (kept?.tookMs ?? 0) * COUNTS_IDLE_FACTOR);
+  if (campaign.status !== "sending" || !kept || ageMs >= Math.max(COUNTS_KEPT_MS, 3 * refreshMs)) {
     const fresh = await read();
     countsKept.delete(campaign.id);
     if (campaign.status === "sending" && fresh.counts.total >= BACKGROUND_COUNT_MIN) {
@@ -86,7 +96,7 @@ async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<Co
     }
     return fresh;
   }
-  if (ageMs >= COUNTS_FRESH_MS && !kept.isRefreshing) {
+  if (ageMs >= refreshMs && !kept.isRefreshing) {
     kept.isRefreshing = true;
     read()
       .then((fresh) => countsKept.set(campaign.id, { ...fresh, readAtMs: performance.now(), isRefreshing: false }))
@@ -94,7 +104,7 @@ async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<Co
         kept.isRefreshing = false;
       });
   }
-  return { counts: kept.counts, possibleRepeats: kept.possibleRepeats, readAt: kept.readAt };
+  return { counts: kept.counts, possibleRepeats: kept.possibleRepeats, readAt: kept.readAt, tookMs: kept.tookMs };
 }
 
 function statusLabel(status: string): string {
