@@ -241,6 +241,7 @@ async function reportSizes(db: Database, deliveries: number) {
     SELECT c.relname::text AS name, s.n_live_tup AS rows, pg_relation_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes,
            s.n_tup_upd AS updates, s.n_tup_hot_upd AS hot
     FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname IN ('person', 'delivery')`;
+  const deliveryRows = Number(tables.find((t) => t.name === "delivery")?.rows ?? deliveries);
   for (const t of tables) {
     const rows = Math.max(1, Number(t.rows));
     say(
@@ -252,7 +253,7 @@ async function reportSizes(db: Database, deliveries: number) {
     JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
     WHERE t.relname = 'delivery' ORDER BY pg_relation_size(i.oid) DESC`;
   say(
-    `  size, delivery's indexes per delivery: ${indexes.map((i) => `${i.name} ${Math.round(Number(i.size) / Math.max(1, deliveries))} B`).join(", ")}`,
+    `  size, delivery's indexes per delivery: ${indexes.map((i) => `${i.name} ${Math.round(Number(i.size) / Math.max(1, deliveryRows))} B`).join(", ")}`,
   );
 }
 
