@@ -53,7 +53,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
 const CLOSE_WAIT_MS = 15_000;
 
 /** Whether `closing` resolves within `ms` (a rejection is thrown); the timer is cleared either way. */
-async function closesWithin(closing: Promise<void>, ms: number): Promise<boolean> {
+export async function closesWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);

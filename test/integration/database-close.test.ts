@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openDatabase } from "../../src/db/client.js";
-import { createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
+import { closesWithin, createTestDatabase, type TestDatabase, testLane } from "../helpers/db.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether `closing` settles within `ms`. */
-async function settlesWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([closing.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Closing the database never waits for ever (decision 0038). Prisma 6.19's $disconnect, called
@@ -45,7 +32,7 @@ describe("the database closes with a transaction still starting (PostgreSQL)", {
         () => "refused",
       );
     await new Promise((resolve) => setImmediate(resolve));
-    assert.ok(await settlesWithin(db.close(), 10_000), "the close ended within 10 s");
+    assert.ok(await closesWithin(db.close(), 10_000), "the close ended within 10 s");
     assert.ok(["ran", "refused"].includes(await asked));
     // The connection was ended: nothing of this database is left in a transaction on the server.
     let left = 1;
