@@ -91,6 +91,11 @@ export async function openDatabase(url: string, options: { connect?: boolean } =
   const kind = databaseKindOf(url);
   if (kind === "postgresql") {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: BUSY_TIMEOUT_MS });
+    // An idle connection the server ends (a restart, a database dropped while a closed pool's
+    // connections are still closing) is dropped by the pool, which then emits "error": with no
+    // listener that would end the process. The adapter listens only until $disconnect; the next
+    // query opens a new connection.
+    pool.on("error", () => {});
     const lent = lentConnections(pool);
     const prisma = new PostgresClient({
       // The pool is ours, not the adapter's: close() ends it, so a connection Prisma never gives
