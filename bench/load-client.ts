@@ -12,8 +12,11 @@ export interface ServerProbe {
   statements: { sql: string; n: number; ms: number }[];
 }
 
-/** A signed-in browser: one kept-alive connection, the session cookie, and the session's CSRF token once read. */
-export async function signIn(base: string, email: string, password: string) {
+/**
+ * A signed-in browser: one kept-alive connection, the session cookie, and the session's CSRF token
+ * once read. A request waits `timeoutMs` for its answer.
+ */
+export async function signIn(base: string, email: string, password: string, timeoutMs = 60_000) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let cookie = "";
   let csrf = "";
@@ -21,7 +24,7 @@ export async function signIn(base: string, email: string, password: string) {
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
         base + path,
-        { agent, method: init.method ?? "GET", headers: { ...init.headers, cookie }, timeout: 60_000 },
+        { agent, method: init.method ?? "GET", headers: { ...init.headers, cookie }, timeout: timeoutMs },
         (res) => {
           const set = res.headers["set-cookie"]?.[0]?.split(";")[0];
           if (set) cookie = set;
@@ -31,7 +34,7 @@ export async function signIn(base: string, email: string, password: string) {
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new Error("no answer in 60 s")));
+      req.on("timeout", () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
       req.on("error", reject);
       req.end(init.body);
     });
@@ -49,6 +52,10 @@ export async function signIn(base: string, email: string, password: string) {
     request,
     form,
     readToken: async (path: string) => (csrf = tokenOf((await request(path)).text)),
+    /** Takes the token of a page already loaded. */
+    useTokenOf: (html: string) => {
+      csrf = tokenOf(html);
+    },
     close: () => agent.destroy(),
   };
 }

@@ -14,7 +14,7 @@
 // starts. The server's own view (bench/server-probe.ts: its time per request from the parsed
 // headers to the answer, and its event loop's delay) is printed beside it, so a wait that is not
 // the server's would show.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +36,7 @@ import { addNoticeTemplate, addPeople, campaignInput } from "../test/helpers/cam
 import { incidentInput } from "../test/helpers/incidents.js";
 import { createScratchPostgresDatabase } from "../test/helpers/scratch-database.js";
 import { readProbe, type ServerProbe, signIn } from "./load-client.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -69,7 +70,14 @@ async function prepare(kind: "sqlite" | "postgresql", people: number) {
   } else target = await createScratchPostgresDatabase(process.env.TEST_DATABASE_URL!, "bd_bench");
   await migrateDatabase(target.url);
   const db = await openDatabase(target.url);
-  const config = loadConfig({ NODE_ENV: "production", DATABASE_URL: target.url, LOG_LEVEL: "silent" });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    DATABASE_URL: target.url,
+    LOG_LEVEL: "silent",
+    // The bench's manager reads the incident as any user of a deployment without need-to-know
+    // would: restricted by default (decision 0030), its pages answered every client 404.
+    INCIDENTS_DEFAULT_ACCESS: "open",
+  });
   const deps = {
     config,
     db,
@@ -102,32 +110,18 @@ async function prepare(kind: "sqlite" | "postgresql", people: number) {
 }
 
 /** `npm start`'s server on 127.0.0.1, on a port the system picks; resolves with its address once it listens. */
-async function startServer(url: string): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+function startServer(url: string): Promise<ServerProcess> {
   const probe = pathToFileURL(join(projectRoot, "bench/server-probe.ts")).href;
   // BENCH_CPU_PROF=<folder>: the server writes a CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "--import", probe, "src/server.ts"], {
-    cwd: projectRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: url,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-    },
-  });
-  let output = "";
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const port = /running at http:\/\/[^:]+:(\d+)\//.exec(output)?.[1];
-      if (port) resolve({ child, base: `http://127.0.0.1:${port}`, output: () => output });
-    });
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}): ${output}`)));
+  return startServerProcess([...profile, "--import", "tsx", "--import", probe, "src/server.ts"], {
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: url,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    SESSION_SECRET: randomBytes(32).toString("hex"),
   });
 }
 

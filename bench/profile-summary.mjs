@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 
 const [file, lines = "25"] = process.argv.slice(2);
+const say = (line) => process.stdout.write(`${line}\n`);
 if (!file) {
-  console.error("usage: node bench/profile-summary.mjs <file.cpuprofile> [lines]");
+  process.stderr.write("usage: node bench/profile-summary.mjs <file.cpuprofile> [lines]\n");
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, "utf8"));
@@ -36,10 +37,10 @@ for (const [id, us] of self) {
   byPlace.set(place, (byPlace.get(place) ?? 0) + us);
 }
 const show = (title, map) => {
-  console.log(`\n${title}`);
+  say(`\n${title}`);
   for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(lines)))
-    console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
+    say(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
 };
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+say(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 show("self time by place", byPlace);
 show("self time by function", byFunction);

@@ -1,30 +1,27 @@
-// The web process of bench/send.ts: src/server.ts itself, compiled as `npm start` runs it (boot, sessions, CSRF, the signed-in
-// user, the pages' queries and their EJS), in a process of its own as in a deployment, on the
-// bench's database with the worker off, and signed in as a manager. It measures its own peak RSS
-// (bench/peak-rss-at-exit.mjs), reported when it stops.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+// The web process of bench/send.ts: src/server.ts itself, compiled as `npm start` runs it (boot,
+// sessions, CSRF, the signed-in user, the pages' queries and their EJS), in a process of its own
+// as in a deployment, on the bench's database with the worker off, and signed in as a manager
+// (bench/load-client.ts). It measures its own peak RSS (bench/peak-rss-at-exit.mjs), reported
+// when it stops.
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { settingDocs } from "../src/config/config.js";
 import type { Deps } from "../src/deps.js";
 import { projectRoot } from "../src/lib/paths.js";
 import { createUser } from "../src/modules/users/users.service.js";
+import { signIn } from "./load-client.js";
+import { startServerProcess } from "./server-process.js";
 
 const PASSWORD = "correct horse battery staple";
-const READY_LINE = /✓ Breachdesk is running at http:\/\/[^\s/]+:(\d+)\//;
-
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
+/** A start to a million people answers after about two minutes. */
+const REQUEST_TIMEOUT_MS = 30 * 60_000;
 
 export interface WebProcess {
   origin: string;
-  get(path: string): Promise<Response>;
+  get(path: string): Promise<{ status: number; text: string }>;
   /** Posts `fields` to `action` with the CSRF token of `page` (a page of this session, as text). */
-  submit(page: string, action: string, fields: Record<string, string>): Promise<Response>;
+  submit(page: string, action: string, fields: Record<string, string>): Promise<{ status: number; text: string }>;
   /** Stops the process (SIGTERM) and resolves to its peak RSS in bytes. */
   stop(): Promise<number>;
 }
@@ -36,6 +33,7 @@ export async function startWebProcess(deps: Deps, databaseUrl: string, smtpUrl: 
     { method: "password", email: "bench@example.org", name: "Bench", role: "manager", password: PASSWORD },
     { userId: null, label: "bench", ip: null },
   );
+  // Nothing from the developer's environment or .env (a relay, a PUBLIC_URL) leaks into the run.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(settingDocs)) env[key] = "";
   Object.assign(env, {
@@ -50,60 +48,23 @@ export async function startWebProcess(deps: Deps, databaseUrl: string, smtpUrl: 
     // The bench's user reads the incident as any user of a deployment without need-to-know would.
     INCIDENTS_DEFAULT_ACCESS: "open",
   });
-  const child: ChildProcess = spawn(
-    process.execPath,
+  const server = await startServerProcess(
     ["--import", join(projectRoot, "bench/peak-rss-at-exit.mjs"), builtEntry("server")],
-    { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+    env,
   );
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the web process did not start within 60 s:\n${output}`)), 60_000);
-    const look = () => {
-      const found = READY_LINE.exec(output)?.[1];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout!.on("data", look);
-    child.stderr!.on("data", look);
-    child.once("exit", (code) => reject(new Error(`the web process exited (${code}) before it was ready:\n${output}`)));
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const loginPage = await fetch(`${origin}/login`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1] ?? "";
-  const signIn = await fetch(`${origin}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(loginPage) },
-    body: new URLSearchParams({ _csrf: csrf, email: "bench@example.org", password: PASSWORD }),
-  });
-  if (signIn.status !== 303) throw new Error(`signing in for the bench failed with ${signIn.status}`);
-  const cookie = cookiesOf(signIn);
-  const get = (path: string) => fetch(new URL(path, origin), { headers: { cookie } });
+  const client = await signIn(server.base, "bench@example.org", PASSWORD, REQUEST_TIMEOUT_MS);
   return {
-    origin,
-    get,
-    async submit(page, action, fields) {
-      const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-      if (!token) throw new Error(`no form to post to ${action}`);
-      return fetch(new URL(action, origin), {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        body: new URLSearchParams({ _csrf: token, ...fields }),
-      });
+    origin: server.base,
+    get: (path) => client.request(path),
+    submit(page, action, fields) {
+      client.useTokenOf(page);
+      return client.form(action, fields);
     },
     stop: () =>
       new Promise((resolve) => {
-        child.once("exit", () => resolve(Number(/^peak-rss (\d+)$/m.exec(output)?.[1] ?? Number.NaN)));
-        child.kill("SIGTERM");
+        client.close();
+        server.child.once("exit", () => resolve(Number(/^peak-rss (\d+)$/m.exec(server.output())?.[1] ?? Number.NaN)));
+        server.child.kill("SIGTERM");
       }),
   };
 }
@@ -113,7 +74,7 @@ let isBuilt = false;
 /**
  * The compiled entry (dist/src/<name>.js) as `npm start` and `npm run worker` run it: built once
  * per bench run, so the processes' memory is a deployment's, not tsx's (which compiles every
- * module as it loads it: about 200 MB more).
+ * module as it loads it: about 70 MB more at boot).
  */
 export function builtEntry(name: "server" | "worker"): string {
   if (!isBuilt) {
