@@ -358,3 +358,25 @@ export async function runUntilSettled(t: TestApp, sender: DeliverySender, campai
   }
   throw new Error(`the campaign ${campaignId} was still sending after ${maxRounds} rounds`);
 }
+
+/**
+ * The tally the database keeps (delivery_tally, decision 0039) against a count of the deliveries
+ * themselves: both as "campaign incident channel status: deliveries/repeats" lines, sorted, without the
+ * tally's emptied rows. Equal lists are a true tally.
+ */
+export async function tallyAgainstCount(db: Database) {
+  const counted = await db.prisma.$queryRaw<
+    { c: string; i: string; ch: string; s: string; n: number | bigint; r: number | bigint }[]
+  >`
+    SELECT "campaign_id" AS "c", "incident_id" AS "i", "channel" AS "ch", "status" AS "s", COUNT(*) AS "n",
+           SUM(CASE WHEN "reclaims" > 0 THEN 1 ELSE 0 END) AS "r"
+    FROM "delivery" GROUP BY "campaign_id", "incident_id", "channel", "status"`;
+  const tallied = await db.prisma.deliveryTally.findMany({
+    where: { OR: [{ deliveries: { not: 0 } }, { repeats: { not: 0 } }] },
+  });
+  const line = (c: string, i: string, ch: string, s: string, n: number, r: number) => `${c} ${i} ${ch} ${s}: ${n}/${r}`;
+  return {
+    counted: counted.map((g) => line(g.c, g.i, g.ch, g.s, Number(g.n), Number(g.r))).sort(),
+    tallied: tallied.map((g) => line(g.campaignId, g.incidentId, g.channel, g.status, g.deliveries, g.repeats)).sort(),
+  };
+}

@@ -232,14 +232,14 @@ describe("campaign pages", () => {
     assert.equal(pages, 2, "100 a page");
   });
 
-  it("shows a large sending campaign's counts as last read, reading them again in the background", async () => {
+  it("counts a sending campaign's deliveries afresh on every load, whoever writes them", async () => {
     const path = await createDraft(alice);
     await postFrom(alice, `${path}/start`, `${path}/start`, { when: "now" });
     const campaignId = path.split("/").pop()!;
     const incident = await t.db.prisma.incident.findUniqueOrThrow({ where: { reference: ref } });
-    // 10,000 queued rows in one statement (Prisma's createMany takes seconds for this many).
+    // Rows written by a statement of the test's own: the tally the page reads is the database's
+    // (decision 0039), kept by its triggers, not by the code that writes.
     const at = t.db.kind === "sqlite" ? sqliteInstant(t.clock.now()) : t.clock.now().toISOString();
-    // 10,000 rows are needed: smaller campaigns are counted on every load.
     const isSqlite = t.db.kind === "sqlite";
     const p = (i: number) => (isSqlite ? "?" : `$${i}`);
     const bulk = (count: number, from: number, status: string) =>
@@ -250,15 +250,16 @@ describe("campaign pages", () => {
            ${isSqlite ? "?, ?" : "$4::timestamp(3), $4::timestamp(3)"} FROM n`,
         ...(isSqlite ? [campaignId, incident.id, status, at, at] : [campaignId, incident.id, status, at]),
       );
-    await bulk(10_000, 0, "queued");
+    await bulk(1_000, 0, "queued");
     const first = await viewer.agent.get(path);
-    assert.match(first.text, /<span class="count" data-count="queued">10,011<\/span>/);
-    await bulk(5, 10_000, "sent");
+    assert.match(first.text, /<span class="count" data-count="queued">1,011<\/span>/);
+    await bulk(5, 1_000, "sent");
+    await t.db.prisma.delivery.updateMany({ where: { id: { in: ["bulk-0", "bulk-1"] } }, data: { status: "failed" } });
     const second = await viewer.agent.get(path);
-    assert.match(second.text, /<span class="count" data-count="sent">0<\/span>/, "the counts read a moment ago");
-    await postFrom(alice, path, `${path}/pause`);
-    const paused = await viewer.agent.get(path);
-    assert.match(paused.text, /<span class="count" data-count="sent">5<\/span>/, "counted afresh once it no longer sends");
+    assert.match(second.text, /<span class="count" data-count="sent">5<\/span>/, "counted on this load");
+    assert.match(second.text, /<span class="count" data-count="failed">2<\/span>/);
+    assert.match(second.text, /<span class="count" data-count="queued">1,009<\/span>/);
+    assert.doesNotMatch(second.text, /counted \d+ s ago/);
   });
 
   it("needs a second manager's approval: the creator cannot give it, another manager can", async () => {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { projectRoot } from "../../src/lib/paths.js";
 import { countDeliveriesByStatus } from "../../src/modules/campaigns/campaigns.repository.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
-import { type NoticeSink, seededRandom, startNoticeSink, startTestCampaign } from "../helpers/campaigns.js";
+import { type NoticeSink, seededRandom, startNoticeSink, startTestCampaign, tallyAgainstCount } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 
 /**
@@ -102,6 +102,8 @@ describe(`delivery: the worker process killed with SIGKILL ${KILLS} times during
 
     const counts = await countDeliveriesByStatus(t.db.prisma, campaign.id);
     assert.deepEqual([counts.sent, counts.total], [RECIPIENTS, RECIPIENTS], "every recipient is sent");
+    const { counted, tallied } = await tallyAgainstCount(t.db);
+    assert.deepEqual(tallied, counted, "the tally kept by the database agrees with a count of the deliveries");
     const received = new Map<string, number>();
     for (const message of sink.messages) received.set(message.messageId, (received.get(message.messageId) ?? 0) + 1);
     const deliveries = await t.db.prisma.delivery.findMany({ where: { campaignId: campaign.id }, select: { messageId: true } });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { projectRoot } from "../../src/lib/paths.js";
 import { countDeliveriesByStatus } from "../../src/modules/campaigns/campaigns.repository.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
-import { type NoticeSink, startNoticeSink, startTestCampaign } from "../helpers/campaigns.js";
+import { type NoticeSink, startNoticeSink, startTestCampaign, tallyAgainstCount } from "../helpers/campaigns.js";
 import { testLane } from "../helpers/db.js";
 
 /**
@@ -69,6 +69,8 @@ describe(`delivery: two worker processes share a ${RECIPIENTS}-recipient campaig
 
     const counts = await countDeliveriesByStatus(t.db.prisma, campaign.id);
     assert.deepEqual([counts.sent, counts.total], [RECIPIENTS, RECIPIENTS]);
+    const { counted, tallied } = await tallyAgainstCount(t.db);
+    assert.deepEqual(tallied, counted, "the tally kept by the database agrees with a count of the deliveries");
     const ids = sink.messages.map((m) => m.messageId);
     assert.equal(ids.length, RECIPIENTS, "one message per recipient reached the server");
     assert.equal(new Set(ids).size, RECIPIENTS, "no Message-ID twice");

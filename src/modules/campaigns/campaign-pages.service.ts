@@ -22,7 +22,6 @@ import {
   countPeopleOfIncident,
   countPossibleRepeats,
   countRetryableDeliveries,
-  type DeliveryCounts,
   findTemplateOfIncident,
   listCampaignsOfIncident,
   listPendingObligations,
@@ -47,64 +46,17 @@ function rateOf(campaign: Campaign, sent: number, now: Date): { perMinute: numbe
   return { perMinute: elapsedMs >= 10_000 ? (sent * 60_000) / elapsedMs : null, isRecent: false };
 }
 
-/** Campaigns this large are counted in the background while they send (see sendingCounts). */
-const BACKGROUND_COUNT_MIN = 10_000;
-const COUNTS_FRESH_MS = 2_000;
-/** A background count waits at least this many times as long as the last one took. */
-const COUNTS_IDLE_FACTOR = 10;
-const COUNTS_KEPT_MS = 30_000;
-interface CountsRead {
-  counts: DeliveryCounts;
-  /** Notices taken back from a worker that stopped while holding them (countPossibleRepeats). */
-  possibleRepeats: number;
-  readAt: Date;
-  /** How long the read took. */
-  tookMs: number;
-}
-const countsKept = new Map<string, CountsRead & { readAtMs: number; isRefreshing: boolean }>();
-
 /**
- * A campaign's counts by status and of its possible repeats, with the instant they were read. Counting a large campaign's
- * deliveries reads all of them (measured at 100,000 while sending: 50 to 200 ms on PostgreSQL,
- * about 15 ms on SQLite), so while a campaign of BACKGROUND_COUNT_MIN or more sends, the page
- * shows the counts read up to COUNTS_KEPT_MS ago by this process and reads them again in the
- * background when they are older than COUNTS_FRESH_MS, or than ten times what the last count
- * took: the page stays quick however many watch it, the counting takes at most a tenth of the
- * database's time, and the page says how old its counts are. Other campaigns are counted on every load.
+ * A campaign's counts by status and of its possible repeats, read from the tally the database
+ * keeps (decision 0039): a few rows however many deliveries the campaign has, so every load
+ * reads them afresh.
  */
-async function sendingCounts(deps: CampaignDeps, campaign: Campaign): Promise<CountsRead> {
-  const read = async (): Promise<CountsRead> => {
-    const startedMs = performance.now();
-    const [counts, possibleRepeats] = await Promise.all([
-      countDeliveriesByStatus(deps.db.prisma, campaign.id),
-      countPossibleRepeats(deps.db.prisma, campaign.id),
-    ]);
-    return { counts, possibleRepeats, readAt: deps.clock.now(), tookMs: performance.now() - startedMs };
-  };
-  const kept = countsKept.get(campaign.id);
-  const ageMs = kept ? performance.now() - kept.readAtMs : Number.POSITIVE_INFINITY;
-  // Not more often than COUNTS_IDLE_FACTOR times the last count's own time: at a million
-  // deliveries a count reads them all (about a second on PostgreSQL, in parallel on both cores of
-  // the 2-core bench machine), and counting every 2 s took the database from the sender.
-  const refreshMs = Math.max(COUNTS_FRESH_MS, (kept?.tookMs ?? 0) * COUNTS_IDLE_FACTOR);
-  if (campaign.status !== "sending" || !kept || ageMs >= Math.max(COUNTS_KEPT_MS, 3 * refreshMs)) {
-    const fresh = await read();
-    countsKept.delete(campaign.id);
-    if (campaign.status === "sending" && fresh.counts.total >= BACKGROUND_COUNT_MIN) {
-      countsKept.set(campaign.id, { ...fresh, readAtMs: performance.now(), isRefreshing: false });
-      if (countsKept.size > 100) countsKept.delete(countsKept.keys().next().value!);
-    }
-    return fresh;
-  }
-  if (ageMs >= refreshMs && !kept.isRefreshing) {
-    kept.isRefreshing = true;
-    read()
-      .then((fresh) => countsKept.set(campaign.id, { ...fresh, readAtMs: performance.now(), isRefreshing: false }))
-      .catch(() => {
-        kept.isRefreshing = false;
-      });
-  }
-  return { counts: kept.counts, possibleRepeats: kept.possibleRepeats, readAt: kept.readAt, tookMs: kept.tookMs };
+async function campaignCounts(deps: CampaignDeps, campaignId: string) {
+  const [counts, possibleRepeats] = await Promise.all([
+    countDeliveriesByStatus(deps.db.prisma, campaignId),
+    countPossibleRepeats(deps.db.prisma, campaignId),
+  ]);
+  return { counts, possibleRepeats };
 }
 
 function statusLabel(status: string): string {
@@ -144,17 +96,16 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
   const now = deps.clock.now();
   const audience = parseAudience(campaign.audience);
   const hasStarted = campaign.startedAt !== null;
-  const [{ counts, possibleRepeats, readAt: countedAt }, template, names, pinned, obligations, audienceSize, retryable] =
-    await Promise.all([
-      sendingCounts(deps, campaign),
-      findTemplateOfIncident(db, incident.id, campaign.templateId),
-      userNamesOf(db, [campaign.createdById, campaign.approvedById]),
-      listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
-      listPendingObligations(db, incident.id),
-      hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
-      countRetryableDeliveries(db, campaign.id),
-    ]);
-  const rate = rateOf(campaign, counts.sent, countedAt);
+  const [{ counts, possibleRepeats }, template, names, pinned, obligations, audienceSize, retryable] = await Promise.all([
+    campaignCounts(deps, campaign.id),
+    findTemplateOfIncident(db, incident.id, campaign.templateId),
+    userNamesOf(db, [campaign.createdById, campaign.approvedById]),
+    listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),
+    listPendingObligations(db, incident.id),
+    hasStarted ? null : countAudience(db, audienceCondition(incident.id, audience)),
+    countRetryableDeliveries(db, campaign.id),
+  ]);
+  const rate = rateOf(campaign, counts.sent, now);
   const progress = computeProgress({
     counts,
     perMinute: rate.perMinute,
@@ -172,7 +123,6 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     audienceSize,
     counts,
     progress,
-    countsAgeSeconds: Math.round((now.getTime() - countedAt.getTime()) / 1000),
     isRecentRate: rate.isRecent,
     pinned: pinned.sort((a, b) => a.language.localeCompare(b.language)),
     createdBy: campaign.createdById ? (names.get(campaign.createdById) ?? "a former user") : "the system",

@@ -66,24 +66,28 @@ export function listCampaignsWithStatus(db: DbOrTx, status: string) {
   return db.campaign.findMany({ where: { status }, select: { id: true, incidentId: true } });
 }
 
-/** How many deliveries a campaign has in each status (index: campaign_id, status). */
+/**
+ * How many deliveries a campaign has in each status: the tally the database keeps (decision
+ * 0039), one row a channel and status, never the deliveries themselves.
+ */
 export async function countDeliveriesByStatus(db: DbOrTx, campaignId: string): Promise<DeliveryCounts> {
-  const groups = await db.delivery.groupBy({ by: ["status"], where: { campaignId }, _count: { _all: true } });
+  const groups = await db.deliveryTally.groupBy({ by: ["status"], where: { campaignId }, _sum: { deliveries: true } });
   const counts = { total: 0, ...Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) } as DeliveryCounts;
   for (const group of groups) {
-    counts[group.status as DeliveryStatus] = group._count._all;
-    counts.total += group._count._all;
+    const n = group._sum.deliveries ?? 0;
+    counts[group.status as DeliveryStatus] = n;
+    counts.total += n;
   }
   return counts;
 }
 
 /**
  * How many of a campaign's notices were taken back from a worker that stopped while holding
- * them (reclaims above 0): their people may have received the notice twice. Reads the
- * campaign's rows through the (campaign_id, status) index.
+ * them (reclaims above 0): their people may have received the notice twice. From the tally.
  */
 export async function countPossibleRepeats(db: DbOrTx, campaignId: string): Promise<number> {
-  return db.delivery.count({ where: { campaignId, reclaims: { gt: 0 } } });
+  const sum = await db.deliveryTally.aggregate({ where: { campaignId }, _sum: { repeats: true } });
+  return sum._sum.repeats ?? 0;
 }
 
 /** True while a campaign has deliveries waiting or in flight. */
