@@ -11,6 +11,7 @@ import {
   createCampaign,
   describeAudience,
   disagreementJson,
+  fanOutProgressOf,
   listIncidentCampaigns,
   noticeRendering,
   parseAudience,
@@ -39,6 +40,7 @@ function campaignPath(reference: string, id: string): string {
 async function serializeCampaign(deps: Deps, reference: string, campaign: Campaign) {
   const audience = parseAudience(campaign.audience);
   const self = campaignPath(reference, campaign.id);
+  const counts = await countCampaignDeliveries(deps, campaign.id);
   return {
     id: campaign.id,
     name: campaign.name,
@@ -54,7 +56,8 @@ async function serializeCampaign(deps: Deps, reference: string, campaign: Campai
     startedAt: iso(campaign.startedAt),
     finishedAt: iso(campaign.finishedAt),
     createdAt: iso(campaign.createdAt),
-    counts: await countCampaignDeliveries(deps, campaign.id),
+    counts,
+    fanOut: fanOutProgressOf(campaign, counts.total),
     links: { self, deliveries: `${self}/deliveries`, incident: incidentPath(reference) },
   };
 }

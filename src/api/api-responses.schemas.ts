@@ -240,6 +240,12 @@ export const campaign = named(
     finishedAt: maybeInstant,
     createdAt: instant,
     counts,
+    fanOut: z
+      .object({ written: count, total: count })
+      .nullable()
+      .describe(
+        "While the worker still writes a large campaign's deliveries, a batch at a time: how many are written of the people the audience had at the start. Null once all are written; the campaign completes only after that.",
+      ),
     links: z.object({ self: link, deliveries: link, incident: link }),
   }),
 );

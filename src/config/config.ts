@@ -53,6 +53,8 @@ export const settingDocs = {
   CAMPAIGN_ERROR_WINDOW: "How many of a campaign's latest answers from the mail server are watched for errors (4xx and 5xx).",
   CAMPAIGN_PAUSE_ERROR_SHARE:
     "Share of errors among those answers (0.01 to 1) that pauses the campaign and e-mails its managers why.",
+  CAMPAIGN_FAN_OUT_BATCH:
+    "Deliveries a campaign's start writes in one transaction; a larger audience's rest is written by the worker, a batch a transaction, while the first notices go out.",
   DKIM_DOMAIN:
     "Domain that signs outgoing mail with DKIM (d=), e.g. example.org; set with DKIM_SELECTOR and DKIM_PRIVATE_KEY_PATH, or none of them (no signing).",
   DKIM_SELECTOR: "DKIM selector (s=): the public key is published as TXT at <selector>._domainkey.<DKIM_DOMAIN>.",
@@ -159,6 +161,7 @@ const schema = z.object({
     .min(0.01, { message: "must be between 0.01 and 1, e.g. 0.5" })
     .max(1, { message: "must be between 0.01 and 1, e.g. 0.5" })
     .default(0.5),
+  CAMPAIGN_FAN_OUT_BATCH: positiveInt(1_000_000).default(20_000),
   MESSAGE_ID_DOMAIN: z
     .string()
     .regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {

@@ -95,7 +95,10 @@ describe("the organisation's profile and the notices' sender", () => {
     const { campaign, deps } = await createTestCampaign(t, incident.reference, template.templateId);
     await scheduleCampaign(deps, incident.reference, campaign.id, "2026-03-03 09:00", { userId: null, label: "test", ip: null });
     t.clock.set(new Date("2026-03-03T00:00:00Z"));
-    const started = await startDueCampaigns({ ...deps, messageIdDomain: "example.org", logger: t.deps.logger }, t.clock.now());
+    const started = await startDueCampaigns(
+      { ...deps, messageIdDomain: "example.org", fanOutBatch: 20_000, logger: t.deps.logger },
+      t.clock.now(),
+    );
     assert.equal(started, 0);
     const after = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     assert.equal(after.status, "draft");

@@ -272,7 +272,7 @@ describe(`campaigns (${testLane})`, () => {
     const { incident, template } = await incidentWithPeople(3);
     const { campaign } = await createCampaign(deps, incident.reference, input(template.templateId), alice);
     await scheduleCampaign(deps, incident.reference, campaign.id, "2026-03-02 21:00", alice); // Sydney: 10:00 UTC
-    const startDeps = { ...deps, logger: createLogger("silent"), messageIdDomain: "breachdesk.test" };
+    const startDeps = { ...deps, logger: createLogger("silent"), messageIdDomain: "breachdesk.test", fanOutBatch: 20_000 };
     assert.equal(await startDueCampaigns(startDeps, new Date("2026-03-02T09:59:59Z")), 0);
     assert.equal(await startDueCampaigns(startDeps, new Date("2026-03-02T10:00:00Z")), 1);
     const started = await t.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } });

@@ -166,6 +166,10 @@ const phrases: Record<string, Phrase> = {
     `saved ${str(a.version) ? `version ${str(a.version)}` : "a version"}${str(a.language) ? ` (${str(a.language)})` : ""} of a notice of {incident}`,
   "notice_template_version.send_test": () => "sent a test notice of {incident}",
   "campaign.create": (a) => `created the campaign${quoted(a.name)} of {incident}`,
+  "campaign.fanned_out": (a) =>
+    `wrote the last of the ${str(a.written) ? `${str(a.written)} ` : ""}deliveries of the campaign${quoted(a.name)} of {incident}`,
+  "campaign.fan_out_stopped": (a) =>
+    `stopped writing the deliveries of the cancelled campaign${quoted(a.name)} of {incident} after ${str(a.written) || "some"}`,
   "campaign.statement_override": (a) =>
     `started the campaign${quoted(a.name)} of {incident} although its notice differs from the statement to the regulator (reason: ${str(a.reason) || "none given"})`,
   "delivery.told_otherwise": (a) =>

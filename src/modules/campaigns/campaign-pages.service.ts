@@ -59,6 +59,15 @@ async function campaignCounts(deps: CampaignDeps, campaignId: string) {
   return { counts, possibleRepeats };
 }
 
+/**
+ * While the worker still writes a large campaign's deliveries (decision 0040): how many are
+ * written of the people the audience had at the start; null once all are.
+ */
+export function fanOutProgressOf(campaign: Campaign, written: number): { written: number; total: number } | null {
+  if (campaign.fanOutAfter === null) return null;
+  return { written, total: Math.max(campaign.fanOutTotal ?? 0, written) };
+}
+
 function statusLabel(status: string): string {
   return campaignStatusLabels[status as CampaignStatus] ?? status;
 }
@@ -106,8 +115,11 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     countRetryableDeliveries(db, campaign.id),
   ]);
   const rate = rateOf(campaign, counts.sent, now);
+  const fanOut = fanOutProgressOf(campaign, counts.total);
+  // People whose deliveries the worker has still to write are still to send (decision 0040).
+  const unwritten = fanOut ? fanOut.total - fanOut.written : 0;
   const progress = computeProgress({
-    counts,
+    counts: { ...counts, queued: counts.queued + unwritten, total: counts.total + unwritten },
     perMinute: rate.perMinute,
     now,
     isSending: campaign.status === "sending",
@@ -123,6 +135,7 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
     audienceSize,
     counts,
     progress,
+    fanOut,
     isRecentRate: rate.isRecent,
     pinned: pinned.sort((a, b) => a.language.localeCompare(b.language)),
     createdBy: campaign.createdById ? (names.get(campaign.createdById) ?? "a former user") : "the system",

@@ -39,11 +39,16 @@ export function messageIdDomainOf(config: Pick<Config, "MESSAGE_ID_DOMAIN" | "MA
 }
 
 /**
- * What a campaign's start is checked with besides the notice: the Message-ID domain, and
- * PUBLIC_URL when configured, since notices must then carry {{verification.code}} (decision 0019).
+ * What a campaign's start is checked and written with besides the notice: the Message-ID domain,
+ * PUBLIC_URL when configured, since notices must then carry {{verification.code}} (decision
+ * 0019), and the deliveries it writes in its own transaction (decision 0040).
  */
-export function startSettingsOf(config: Config): { messageIdDomain: string; publicSite?: string } {
-  return { messageIdDomain: messageIdDomainOf(config), ...(config.PUBLIC_URL ? { publicSite: config.publicUrl } : {}) };
+export function startSettingsOf(config: Config): { messageIdDomain: string; publicSite?: string; fanOutBatch: number } {
+  return {
+    messageIdDomain: messageIdDomainOf(config),
+    ...(config.PUBLIC_URL ? { publicSite: config.publicUrl } : {}),
+    fanOutBatch: config.CAMPAIGN_FAN_OUT_BATCH,
+  };
 }
 
 /** The sender's settings from the configuration. */

@@ -1,5 +1,4 @@
 import type { Database, DbOrTx } from "../../db/client.js";
-import { refreshPlannerStatistics } from "../../db/planner-statistics.js";
 import type { Clock } from "../../lib/clock.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
@@ -7,6 +6,8 @@ import { type Actor, systemActor } from "../audit/index.js";
 import { findIncidentWithId } from "../incidents/index.js";
 import { describeSender, loadOrganisationFor, noticeSenderOf, pinOrganisation } from "../organisation/index.js";
 import { audienceCondition, audiencePersonWhere, parseAudience } from "./campaign-audience.policy.js";
+import { queueFanOut } from "./campaign-fan-out.job.js";
+import { fanOutPlanOf, refreshAfterFanOut, writeFirstFanOutBatch } from "./campaign-fan-out.service.js";
 import { planCampaignTransition } from "./campaign-lifecycle.policy.js";
 import { checkStatementAgreement, recordStatementOverride, statementDifferencesOf } from "./campaign-statement-check.service.js";
 import {
@@ -21,10 +22,8 @@ import {
   countAudience,
   countDeliveriesByStatus,
   isCampaignInStatus,
-  listAudienceLanguages,
   listDueScheduledCampaigns,
 } from "./campaigns.repository.js";
-import { fanOutDeliveries } from "./delivery-fan-out.sql.js";
 import type { CampaignReadiness, NoticeRendering } from "./notice-rendering.service.js";
 
 export interface StartDeps {
@@ -34,6 +33,8 @@ export interface StartDeps {
   messageIdDomain: string;
   /** PUBLIC_URL when configured: the notice must then carry {{verification.code}}. */
   publicSite?: string;
+  /** Deliveries the start writes in its transaction (CAMPAIGN_FAN_OUT_BATCH); the worker writes the rest. */
+  fanOutBatch: number;
 }
 
 /** A one-paragraph account of why a notice is not ready to send, for the refusal. */
@@ -105,22 +106,9 @@ async function planFanOut(deps: StartDeps, tx: DbOrTx, campaign: Campaign, check
   const versionIds = await deps.rendering.latestVersionIds(tx, campaign.templateId);
   if (!isSameVersions(versionIds, checked))
     throw new AppError("conflict", "A new version of the notice was saved meanwhile: check it, then start again.");
-  const condition = audienceCondition(campaign.incidentId, parseAudience(campaign.audience));
-  const audience = await countAudience(tx, condition);
+  const audience = await countAudience(tx, audienceCondition(campaign.incidentId, parseAudience(campaign.audience)));
   if (audience.total === 0) throw new AppError("conflict", "No one is in this campaign's audience: there is nobody to notify.");
-  const renderer = await deps.rendering.loadNoticeRenderer(tx, campaign.incidentId, versionIds);
-  const versionByLanguage: Record<string, string> = {};
-  for (const language of await listAudienceLanguages(tx, condition)) {
-    versionByLanguage[language ?? ""] = renderer.versionFor(language).id;
-  }
-  return {
-    campaignId: campaign.id,
-    audience: condition,
-    versionByLanguage,
-    fallbackVersionId: renderer.versionFor(null).id,
-    messageIdDomain: deps.messageIdDomain,
-    now,
-  };
+  return { plan: await fanOutPlanOf(deps, tx, campaign, versionIds, now), audienceTotal: audience.total };
 }
 
 /**
@@ -155,16 +143,21 @@ export async function startCampaign(
       versionIds: JSON.stringify(versionIds),
       organisation: pinOrganisation(organisation),
     });
-    await fanOutDeliveries(deps.db.kind, tx, await planFanOut(deps, tx, campaign, versionIds, now));
+    const { plan: fanOut, audienceTotal } = await planFanOut(deps, tx, campaign, versionIds, now);
+    // A large audience's rest is written by the worker, a batch a transaction (decision 0040).
+    const rest = await writeFirstFanOutBatch(deps, tx, fanOut, audienceTotal);
+    if (rest !== null) await queueFanOut(deps.db, tx, campaign.id, now);
     const counts = await countDeliveriesByStatus(tx, campaign.id);
     const from = describeSender(sender);
     const details = {
       versionIds,
       from,
       replyTo: sender.replyTo,
-      recipients: counts.total,
+      recipients: audienceTotal,
       queued: counts.queued,
       excluded: counts.excluded,
+      // Written by the start; the rest by the worker, audited as campaign.fanned_out when done.
+      ...(rest !== null ? { writtenAtStart: counts.total } : {}),
       // What differed from a submitted statement (GDPR's warnings, an overridden refusal), kept with the start.
       ...statementDifferencesOf(agreement),
     };
@@ -177,12 +170,9 @@ export async function startCampaign(
   // autovacuum (off on some servers) analyses it, and the claims' and the ledger's plans are
   // chosen from them. Without statistics PostgreSQL read each keyset page of a million people as
   // a sort of them all (the readiness check took 134 s); the people import refreshes its table too.
-  if (result.details.recipients >= FRESH_STATISTICS_AFTER) await refreshPlannerStatistics(deps.db, "delivery");
+  await refreshAfterFanOut(deps.db, result.details.writtenAtStart ?? result.details.recipients);
   return result;
 }
-
-/** Deliveries fanned out at once past which the start refreshes the table's planner statistics. */
-const FRESH_STATISTICS_AFTER = 1000;
 
 /** Starts each scheduled campaign whose instant has come; one that cannot start goes back to draft, saying why. */
 export async function startDueCampaigns(deps: StartDeps & { logger: Logger }, now: Date): Promise<number> {

@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../mail/mailer.js";
 import { pauseCampaignForErrors, settleSendingCampaigns } from "./campaign-automation.service.js";
+import { campaignFanOutJob } from "./campaign-fan-out.job.js";
 import { campaignPausedNoticeJob } from "./campaign-paused-notice.job.js";
 import { type SenderSettings, senderSettingsOf, startSettingsOf } from "./campaign-settings.policy.js";
 import { startDueCampaigns } from "./campaign-start.service.js";
@@ -58,4 +59,4 @@ export function createCampaignSender(deps: CampaignWorkerDeps): DeliverySender {
 }
 
 /** The campaigns' job kinds (notices themselves are claimed from the delivery table, not as jobs). */
-export const campaignJobs = [campaignPausedNoticeJob];
+export const campaignJobs = [campaignPausedNoticeJob, campaignFanOutJob];

@@ -90,8 +90,14 @@ export async function countPossibleRepeats(db: DbOrTx, campaignId: string): Prom
   return sum._sum.repeats ?? 0;
 }
 
-/** True while a campaign has deliveries waiting or in flight. */
+/** Where a campaign's fan-out in batches is (decision 0040): the next batch starts after `after`; null: all written. */
+export async function setCampaignFanOut(db: DbOrTx, campaignId: string, fanOut: { after: string | null; total: number | null }) {
+  await db.campaign.update({ where: { id: campaignId }, data: { fanOutAfter: fanOut.after, fanOutTotal: fanOut.total } });
+}
+
+/** True while a campaign has deliveries waiting or in flight, or still to be written by its fan-out. */
 export async function hasUnfinishedDeliveries(db: DbOrTx, campaignId: string): Promise<boolean> {
+  if ((await db.campaign.count({ where: { id: campaignId, fanOutAfter: { not: null } } })) > 0) return true;
   const first = await db.delivery.findFirst({
     where: { campaignId, status: { in: ["queued", "sending"] } },
     select: { id: true },

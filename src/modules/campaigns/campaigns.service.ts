@@ -92,6 +92,8 @@ export async function createCampaign(deps: CampaignDeps, reference: string, inpu
       pauseReason: "",
       startedAt: null,
       finishedAt: null,
+      fanOutAfter: null,
+      fanOutTotal: null,
       createdById: actor.userId,
       createdAt: now,
       updatedAt: now,

@@ -20,6 +20,39 @@ export interface DeliveryFanOut {
   /** Message-IDs are `<delivery.ID@domain>`. */
   messageIdDomain: string;
   now: Date;
+  /** One batch only (decision 0040): the people whose unique key is after `after` (none: from the first)... */
+  after?: string | null;
+  /** ...up to `through` and including it (none: to the last). */
+  through?: string | null;
+  /** Only people recorded by this instant: a batch written after the start leaves out those imported since. */
+  recordedBy?: Date | null;
+}
+
+/** The batch's bounds on the audience's people (alias p), as a keyset on (incident_id, unique_key). */
+function batchSql(kind: DatabaseKind, fanOut: Pick<DeliveryFanOut, "after" | "through" | "recordedBy">): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (fanOut.after != null) parts.push(Prisma.sql` AND p."unique_key" > ${fanOut.after}`);
+  if (fanOut.through != null) parts.push(Prisma.sql` AND p."unique_key" <= ${fanOut.through}`);
+  if (fanOut.recordedBy) parts.push(Prisma.sql` AND p."created_at" <= ${instantParam(kind, fanOut.recordedBy)}`);
+  return parts.length ? Prisma.join(parts, "") : Prisma.empty;
+}
+
+/**
+ * The unique key of the last person of the next batch of `size` people of the audience after
+ * `after`, in unique-key order (an index range of person(incident_id, unique_key)), or null when
+ * `size` or fewer are left: the batch then runs to the end.
+ */
+export async function fanOutBatchEnd(
+  kind: DatabaseKind,
+  tx: DbOrTx,
+  fanOut: Pick<DeliveryFanOut, "audience" | "after" | "recordedBy">,
+  size: number,
+): Promise<string | null> {
+  // The batch's last person and the one after it: with no one after, the batch runs to the end.
+  const rows = await tx.$queryRaw<{ key: string }[]>(Prisma.sql`
+    SELECT p."unique_key" AS "key" FROM "person" p WHERE ${fanOut.audience}${batchSql(kind, fanOut)}
+    ORDER BY p."unique_key" LIMIT 2 OFFSET ${size - 1}`);
+  return rows.length === 2 ? rows[0]!.key : null;
 }
 
 /** A random RFC 4122 version 4 UUID as SQLite text, the shape lib/ids.ts makes in JavaScript. */
@@ -59,7 +92,7 @@ export async function fanOutDeliveries(kind: DatabaseKind, tx: DbOrTx, fanOut: D
     WITH picked AS MATERIALIZED (
       SELECT ${newId} AS "new_id", p."id", p."incident_id", p."email", p."email_normalized", p."given_name",
              p."family_name", p."country", p."region", p."language", ${codeBytesColumn(kind)}
-      FROM "person" p WHERE ${fanOut.audience}
+      FROM "person" p WHERE ${fanOut.audience}${batchSql(kind, fanOut)}
     )
     INSERT INTO "delivery" ("id", "campaign_id", "incident_id", "person_id", "email", "email_normalized", "full_name",
       "country", "region", "language", "template_version_id", "channel", "status", "attempts", "next_attempt_at",

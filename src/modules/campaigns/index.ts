@@ -4,8 +4,10 @@
 // campaigns.section.ts and the *.job.ts files directly.
 
 export { type Audience, describeAudience, parseAudience } from "./campaign-audience.policy.js";
+export { continueFanOut } from "./campaign-fan-out.service.js";
 export { type CampaignEventMap, campaignEvents } from "./campaign-hooks.service.js";
 export { type CampaignStatus, campaignStatusLabels } from "./campaign-lifecycle.policy.js";
+export { fanOutProgressOf } from "./campaign-pages.service.js";
 export { type SenderSettings, senderSettingsOf } from "./campaign-settings.policy.js";
 export {
   disagreementJson,

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "campaign" ADD COLUMN "fan_out_after" TEXT;
+ALTER TABLE "campaign" ADD COLUMN "fan_out_total" INTEGER;
+
