@@ -1,4 +1,3 @@
-import QRCode from "qrcode";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../lib/errors.js";
 import { sha256 } from "../../lib/ids.js";
@@ -43,6 +42,8 @@ export async function mustSetUpSecondFactor(deps: Deps, user: Pick<User, "id" | 
 /** What the setup page shows for a new secret: the QR code (an SVG data URI) and the address it holds. */
 export async function describeNewSecret(user: Pick<User, "email">, secret: string) {
   const uri = otpauthUri(secret, user.email);
+  // Loaded when first asked (about 8 MB): most processes never show a QR code.
+  const { default: QRCode } = await import("qrcode");
   const svg = await QRCode.toString(uri, { type: "svg", margin: 2, width: 200, errorCorrectionLevel: "M" });
   return { uri, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }

@@ -3,7 +3,6 @@
 // MIME (multipart, transfer encodings, encoded words, RFC 2231 parameters, charsets); this file
 // reads the report: the per-recipient fields of its delivery-status part and the returned
 // message's Message-ID.
-import { simpleParser } from "mailparser";
 import { AppError } from "../../lib/errors.js";
 
 /** What a DSN says about one recipient (one per-recipient group of its delivery-status part). */
@@ -90,6 +89,8 @@ function addressOf(value: string | undefined): string {
  * the message is not a DSN (no message/delivery-status part) or reports on no recipient.
  */
 export async function parseDeliveryStatusNotification(raw: string | Buffer): Promise<ParsedDsn> {
+  // Loaded when first asked (about 6 MB): most processes never read a bounce.
+  const { simpleParser } = await import("mailparser");
   const { attachments } = await simpleParser(raw, PARSER_OPTIONS);
   const status = attachments.find((part) => STATUS_TYPES.includes(part.contentType));
   if (!status) {

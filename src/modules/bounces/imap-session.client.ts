@@ -2,7 +2,7 @@
 // fetch each message's first bytes up to the cap, delete the recorded ones with one STORE and
 // EXPUNGE at the end, log out. imapflow speaks the protocol; this file holds the session's limits
 // and says what went wrong in words a person can act on.
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import type { BounceMailbox, MailboxMessage } from "./mailbox-session.client.js";
 import {
   countingTransport,
@@ -43,11 +43,12 @@ export class ImapSession implements BounceMailbox {
   private readonly recorded: number[] = [];
 
   private constructor(
+    Flow: typeof ImapFlow,
     url: URL,
     private readonly address: MailboxAddress,
     private readonly limits: MailboxLimits,
   ) {
-    this.client = new ImapFlow({
+    this.client = new Flow({
       host: address.host,
       port: address.port,
       secure: address.isTls,
@@ -82,7 +83,9 @@ export class ImapSession implements BounceMailbox {
    */
   static async open(url: URL, limits: MailboxLimits): Promise<ImapSession> {
     const address = mailboxAddressOf(url, { tls: 993, plain: 143 });
-    const session = new ImapSession(url, address, limits);
+    // Loaded when first asked (about 12 MB): only a worker with BOUNCE_MAILBOX_URL reads a mailbox.
+    const { ImapFlow: Flow } = await import("imapflow");
+    const session = new ImapSession(Flow, url, address, limits);
     try {
       await session.client.connect().catch((error: ImapFlowFailure) => {
         throw session.explain(error, "the sign-in");

@@ -9,7 +9,6 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
-import { spf } from "mailauth/lib/spf/index.js";
 import type { Config } from "../../config/config.js";
 import { dkimSigningOf } from "../../mail/dkim.js";
 import { getDmarcRecord } from "./dmarc-record.client.js";
@@ -106,6 +105,8 @@ export async function checkSenderDomain(options: DomainCheckOptions): Promise<Se
  */
 async function relayVerdict(lookup: Lookup, domain: string, relay: string): Promise<RelayVerdict> {
   if (isIP(relay)) {
+    // Loaded when first asked: mailauth is some 17 MB of a process that may never check a domain.
+    const { spf } = await import("mailauth/lib/spf/index.js");
     const result = await spf({
       ip: relay,
       sender: `postmaster@${domain}`,

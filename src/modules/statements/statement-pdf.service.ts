@@ -8,7 +8,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import PDFDocument from "pdfkit";
 import { type StatementExport, statementHeading, statementSections } from "./statement-export.policy.js";
 
 type Style = "regular" | "bold" | "oblique";
@@ -78,7 +77,9 @@ function write(doc: PDFKit.PDFDocument, text: string, style: Style, size: number
 }
 
 /** Renders the statement to a PDF document's bytes. */
-export function renderStatementPdf(s: StatementExport, createdAt: Date): Promise<Buffer> {
+export async function renderStatementPdf(s: StatementExport, createdAt: Date): Promise<Buffer> {
+  // Loaded when first asked (about 8 MB): most processes never write a PDF.
+  const { default: PDFDocument } = await import("pdfkit");
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: "A4",
