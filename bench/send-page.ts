@@ -4,6 +4,7 @@
 // (bench/load-client.ts). It measures its own peak RSS (bench/peak-rss-at-exit.mjs), reported
 // when it stops.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { settingDocs } from "../src/config/config.js";
@@ -24,6 +25,8 @@ export interface WebProcess {
   submit(page: string, action: string, fields: Record<string, string>): Promise<{ status: number; text: string }>;
   /** Stops the process (SIGTERM) and resolves to its peak RSS in bytes. */
   stop(): Promise<number>;
+  /** Its resident memory now and its peak so far, in bytes (Linux: /proc/<pid>/status), to tell which phase raised it. */
+  memory(): { rss: number; peak: number };
 }
 
 /** Spawns the web process on `databaseUrl` and signs a manager in. */
@@ -49,7 +52,13 @@ export async function startWebProcess(deps: Deps, databaseUrl: string, smtpUrl: 
     INCIDENTS_DEFAULT_ACCESS: "open",
   });
   const server = await startServerProcess(
-    ["--import", join(projectRoot, "bench/peak-rss-at-exit.mjs"), builtEntry("server")],
+    [
+      // BENCH_WEB_FLAGS: node's own flags for the web process alone (e.g. --max-semi-space-size=32).
+      ...(process.env.BENCH_WEB_FLAGS ?? "").split(/\s+/).filter(Boolean),
+      "--import",
+      join(projectRoot, "bench/peak-rss-at-exit.mjs"),
+      builtEntry("server"),
+    ],
     env,
   );
   const client = await signIn(server.base, "bench@example.org", PASSWORD, REQUEST_TIMEOUT_MS);
@@ -59,6 +68,11 @@ export async function startWebProcess(deps: Deps, databaseUrl: string, smtpUrl: 
     submit(page, action, fields) {
       client.useTokenOf(page);
       return client.form(action, fields);
+    },
+    memory() {
+      const status = readFileSync(`/proc/${server.child.pid}/status`, "utf8");
+      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+      return { rss: kib("VmRSS"), peak: kib("VmHWM") };
     },
     stop: () =>
       new Promise((resolve) => {

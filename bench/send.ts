@@ -399,6 +399,11 @@ async function run(kind: "sqlite" | "postgresql") {
     const confirmation = await web.get(`${campaignPath}/start`);
     if (confirmation.status !== 200) throw new Error(`the start's confirmation page answered ${confirmation.status}`);
     say(`  readiness check (the start's confirmation page, every person): ${((performance.now() - at) / 1000).toFixed(2)} s`);
+    const webMemory = (after: string) => {
+      const { rss, peak } = web!.memory();
+      say(`    web process after ${after}: RSS ${mib(rss)}, peak so far ${mib(peak)}`);
+    };
+    webMemory("the readiness check");
     at = performance.now();
     const started = await web.submit(confirmation.text, `${campaignPath}/start`, { when: "now" });
     if (started.status !== 303) throw new Error(`the start answered ${started.status}: ${started.text.slice(0, 500)}`);
@@ -407,6 +412,7 @@ async function run(kind: "sqlite" | "postgresql") {
     say(
       `  start (checks again, pins versions, writes the first ${writtenAtStart.toLocaleString("en")} deliveries): ${startSeconds.toFixed(2)} s`,
     );
+    webMemory("the start");
     // The rest of the fan-out, as a worker's job writes it (decision 0040): a batch of
     // CAMPAIGN_FAN_OUT_BATCH a transaction. Timed alone here; in a deployment the worker sends
     // what is written meanwhile.
@@ -515,6 +521,7 @@ async function run(kind: "sqlite" | "postgresql") {
     );
     const bareRate = (bare.sent / bare.seconds + bareAfter.sent / bareAfter.seconds) / 2;
     say(`  ratio pipeline / bare (the mean of the two): ${(pipelineRate / bareRate).toFixed(2)} (target >= 0.9)`);
+    webMemory("the campaign page during the send");
     say(
       `  campaign page during the send: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (target < 100 ms)`,
     );
@@ -538,6 +545,7 @@ async function run(kind: "sqlite" | "postgresql") {
       }
       say(`  ledger, ${label}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
     }
+    webMemory("the ledger's pages");
     if (kind === "postgresql" && WORKERS > 0) {
       // Worker processes (src/worker.ts) sharing a new campaign to the same people: one, then
       // BENCH_WORKERS (2 unless set), against the same sink; each rate is against the bare pool's.
