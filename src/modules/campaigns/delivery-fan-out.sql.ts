@@ -5,7 +5,7 @@ import { Prisma } from "../../generated/sqlite/client.js";
 import { foldedNameSql } from "../../lib/name-fold.js";
 import { codeBytesColumn, newCodeSql } from "../verification/index.js";
 
-// The start's fan-out of a campaign's deliveries: one INSERT ... SELECT per start. The SQL is the
+// A campaign's fan-out: one INSERT ... SELECT per start, or per batch of a large one (decision 0040). The SQL is the
 // same on both databases but for a few expressions (a new id, a JSON table, a timestamp), chosen by kind.
 
 /** What a campaign's start writes for each recipient, beyond the person's own columns. */
