@@ -20,13 +20,13 @@ import {
   countAudience,
   countDeliveriesByStatus,
   countPeopleOfIncident,
-  countPossibleRepeats,
   countRetryableDeliveries,
   findTemplateOfIncident,
   listCampaignsOfIncident,
   listPendingObligations,
   listTemplateChoices,
   listVersionLabels,
+  readCampaignTally,
   userNamesOf,
 } from "./campaigns.repository.js";
 import { type CampaignDeps, requireCampaign, requireIncident } from "./campaigns.service.js";
@@ -44,19 +44,6 @@ function rateOf(campaign: Campaign, sent: number, now: Date): { perMinute: numbe
   if (recent !== null) return { perMinute: recent, isRecent: true };
   const elapsedMs = campaign.startedAt ? now.getTime() - campaign.startedAt.getTime() : 0;
   return { perMinute: elapsedMs >= 10_000 ? (sent * 60_000) / elapsedMs : null, isRecent: false };
-}
-
-/**
- * A campaign's counts by status and of its possible repeats, read from the tally the database
- * keeps (decision 0039): a few rows however many deliveries the campaign has, so every load
- * reads them afresh.
- */
-async function campaignCounts(deps: CampaignDeps, campaignId: string) {
-  const [counts, possibleRepeats] = await Promise.all([
-    countDeliveriesByStatus(deps.db.prisma, campaignId),
-    countPossibleRepeats(deps.db.prisma, campaignId),
-  ]);
-  return { counts, possibleRepeats };
 }
 
 /**
@@ -106,7 +93,8 @@ export async function loadCampaignPage(deps: CampaignDeps, reference: string, ca
   const audience = parseAudience(campaign.audience);
   const hasStarted = campaign.startedAt !== null;
   const [{ counts, possibleRepeats }, template, names, pinned, obligations, audienceSize, retryable] = await Promise.all([
-    campaignCounts(deps, campaign.id),
+    // The tally the database keeps (decision 0039): a few rows however large the campaign, read on every load.
+    readCampaignTally(db, campaign.id),
     findTemplateOfIncident(db, incident.id, campaign.templateId),
     userNamesOf(db, [campaign.createdById, campaign.approvedById]),
     listVersionLabels(db, Object.values(JSON.parse(campaign.versionIds) as Record<string, string>)),

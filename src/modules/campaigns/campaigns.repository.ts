@@ -67,27 +67,36 @@ export function listCampaignsWithStatus(db: DbOrTx, status: string) {
 }
 
 /**
- * How many deliveries a campaign has in each status: the tally the database keeps (decision
- * 0039), one row a channel and status, never the deliveries themselves.
+ * A campaign's deliveries in each status, and how many were taken back from a worker that
+ * stopped while holding them (reclaims above 0: their people may have received the notice
+ * twice), in one read of the tally the database keeps (decision 0039): one row a channel and
+ * status, never the deliveries themselves.
  */
-export async function countDeliveriesByStatus(db: DbOrTx, campaignId: string): Promise<DeliveryCounts> {
-  const groups = await db.deliveryTally.groupBy({ by: ["status"], where: { campaignId }, _sum: { deliveries: true } });
+export async function readCampaignTally(db: DbOrTx, campaignId: string) {
+  const groups = await db.deliveryTally.groupBy({
+    by: ["status"],
+    where: { campaignId },
+    _sum: { deliveries: true, repeats: true },
+  });
   const counts = { total: 0, ...Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) } as DeliveryCounts;
+  let possibleRepeats = 0;
   for (const group of groups) {
     const n = group._sum.deliveries ?? 0;
     counts[group.status as DeliveryStatus] = n;
     counts.total += n;
+    possibleRepeats += group._sum.repeats ?? 0;
   }
-  return counts;
+  return { counts, possibleRepeats };
 }
 
-/**
- * How many of a campaign's notices were taken back from a worker that stopped while holding
- * them (reclaims above 0): their people may have received the notice twice. From the tally.
- */
+/** How many deliveries a campaign has in each status (the tally). */
+export async function countDeliveriesByStatus(db: DbOrTx, campaignId: string): Promise<DeliveryCounts> {
+  return (await readCampaignTally(db, campaignId)).counts;
+}
+
+/** How many of a campaign's notices may have reached their person twice (the tally). */
 export async function countPossibleRepeats(db: DbOrTx, campaignId: string): Promise<number> {
-  const sum = await db.deliveryTally.aggregate({ where: { campaignId }, _sum: { repeats: true } });
-  return sum._sum.repeats ?? 0;
+  return (await readCampaignTally(db, campaignId)).possibleRepeats;
 }
 
 /** Where a campaign's fan-out in batches is (decision 0040): the next batch starts after `after`; null: all written. */
